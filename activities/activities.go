@@ -1,0 +1,137 @@
+// Package activities holds the side effects of ralo's workflows: database
+// writes, the email outbox and delivery, the audit log. Each method is a
+// Temporal activity, idempotent so that retries are harmless.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lacralo/ralo/notify"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// Activities holds the dependencies of every activity; the worker registers
+// one value of it.
+type Activities struct {
+	Store *store.Store
+	// Sender delivers email; nil keeps every message in the outbox.
+	Sender notify.Sender
+	// From is the sender address of every email.
+	From string
+	// BaseURL is the public address of the API, for links in emails.
+	BaseURL string
+}
+
+// EnqueueNotifications renders the event for each member in their language
+// and writes one outbox message per member, keyed by process, object, step
+// and recipient.
+func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.NotifyInput) (workflows.EnqueueResult, error) {
+	members, err := a.Store.MembersByID(ctx, in.MemberIDs)
+	if err != nil {
+		return workflows.EnqueueResult{}, err
+	}
+	ids := append([]string(nil), in.MemberIDs...)
+	sort.Strings(ids)
+	status := store.OutboxHeld
+	if a.Sender != nil {
+		status = store.OutboxPending
+	}
+	var res workflows.EnqueueResult
+	seen := map[string]bool{}
+	for _, id := range ids {
+		m, ok := members[id]
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		data := map[string]any{}
+		for k, v := range in.Data {
+			data[k] = v
+		}
+		data["name"] = m.Name
+		if _, ok := data["link"]; !ok && a.BaseURL != "" {
+			data["link"] = a.BaseURL
+		}
+		r, err := notify.Render(m.Language, in.Event, data)
+		if err != nil {
+			return res, temporal.NewNonRetryableApplicationError(err.Error(), "TemplateError", err)
+		}
+		var att []store.Attachment
+		for _, x := range in.Attachments {
+			att = append(att, store.Attachment{Filename: x.Filename, ContentType: x.ContentType, Data: x.Data})
+		}
+		msg, err := a.Store.Enqueue(ctx, store.EnqueueInput{
+			IdemKey: in.Process + "/" + in.ObjectID + "/" + in.Step + "/" + m.ID,
+			Process: in.Process, Step: in.Step, MemberID: m.ID, ToEmail: m.Email, Language: m.Language,
+			Event: in.Event, Subject: r.Subject, Body: r.Body, Attachments: att, Status: status,
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Emails = append(res.Emails, workflows.QueuedEmail{OutboxID: msg.ID, Deliver: msg.Status == store.OutboxPending})
+	}
+	return res, nil
+}
+
+// DeliverEmail sends one outbox message. A message already sent is not sent
+// again; a permanent SMTP failure is returned as non-retryable.
+func (a *Activities) DeliverEmail(ctx context.Context, in workflows.DeliverInput) error {
+	m, err := a.Store.GetOutbox(ctx, in.OutboxID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return temporal.NewNonRetryableApplicationError("outbox message "+in.OutboxID+" does not exist", workflows.PermanentEmailError, err)
+		}
+		return err
+	}
+	if m.Status == store.OutboxSent || m.Status == store.OutboxFailed {
+		return nil
+	}
+	if a.Sender == nil {
+		return temporal.NewNonRetryableApplicationError("no SMTP server configured", workflows.PermanentEmailError, nil)
+	}
+	att, err := m.OutboxAttachments()
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError("corrupt attachments: "+err.Error(), workflows.PermanentEmailError, err)
+	}
+	msg := notify.Message{ID: m.IdemKey, From: a.From, To: m.ToEmail, Subject: m.Subject, Body: m.Body}
+	for _, x := range att {
+		msg.Attachments = append(msg.Attachments, notify.Attachment{Filename: x.Filename, ContentType: x.ContentType, Data: x.Data})
+	}
+	sendErr := a.Sender.Send(ctx, msg)
+	if sendErr != nil {
+		if err := a.Store.MarkOutboxAttempt(ctx, m.ID, sendErr.Error()); err != nil {
+			return err
+		}
+		if notify.IsPermanent(sendErr) {
+			return temporal.NewNonRetryableApplicationError(sendErr.Error(), workflows.PermanentEmailError, sendErr)
+		}
+		return fmt.Errorf("deliver %s: %w", m.ID, sendErr)
+	}
+	if err := a.Store.MarkOutboxAttempt(ctx, m.ID, ""); err != nil {
+		return err
+	}
+	return a.Store.MarkOutboxSent(ctx, m.ID)
+}
+
+// MarkEmailFailed records that a message could not be delivered.
+func (a *Activities) MarkEmailFailed(ctx context.Context, in workflows.MarkFailedInput) error {
+	return a.Store.MarkOutboxFailed(ctx, in.OutboxID, in.Reason)
+}
+
+// RecordAudit appends an entry to the audit chain, once per IdemKey.
+func (a *Activities) RecordAudit(ctx context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
+	e, err := a.Store.Audit(ctx, store.AuditInput{
+		Actor: in.Actor, Process: in.Process, ObjectID: in.ObjectID, Action: in.Action,
+		Details: in.Details, Audience: in.Audience, Members: in.Members, IdemKey: in.IdemKey,
+	})
+	if err != nil {
+		return workflows.AuditResult{}, err
+	}
+	return workflows.AuditResult{Seq: e.Seq, Hash: e.Hash}, nil
+}

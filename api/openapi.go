@@ -1,0 +1,184 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+type obj = map[string]any
+
+func str(desc string) obj { return obj{"type": "string", "description": desc} }
+
+func strEnum(desc string, values ...string) obj {
+	return obj{"type": "string", "description": desc, "enum": values}
+}
+
+func dateTime(desc string) obj {
+	return obj{"type": "string", "format": "date-time", "description": desc}
+}
+
+func nullable(o obj) obj {
+	o["nullable"] = true
+	return o
+}
+
+func arrayOf(items obj) obj { return obj{"type": "array", "items": items} }
+
+func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }
+
+func object(props obj, required ...string) obj {
+	o := obj{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var languages = []string{"es", "en", "pt", "fr"}
+
+// schemas documents every body the API reads or writes.
+func schemas() obj {
+	return obj{
+		"Object":  obj{"type": "object", "additionalProperties": true},
+		"Problem": object(obj{"type": str("problem type URI"), "title": str(""), "status": obj{"type": "integer"}, "detail": str(""), "instance": str(""), "errors": obj{"type": "object", "additionalProperties": obj{"type": "string"}, "description": "invalid fields and why"}}, "type", "title", "status"),
+		"Health":  object(obj{"status": strEnum("", "ok", "unavailable"), "checks": obj{"type": "object", "additionalProperties": obj{"type": "string"}}}, "status"),
+		"Country": object(obj{"code": str("ISO 3166-1 alpha-2"), "name": str(""), "subregion": str("one of the policy's sub-regions"), "created_at": dateTime("")}, "code", "name", "subregion"),
+		"CountryInput": object(obj{"code": str("ISO 3166-1 alpha-2"), "name": str(""),
+			"subregion": str("defaults to the policy's table")}, "code", "name"),
+		"ALS": object(obj{"id": str(""), "name": str(""), "country": str(""), "status": strEnum("", "accredited", "inactive", "decertified"),
+			"created_at": dateTime(""), "updated_at": dateTime("")}, "id", "name", "country", "status"),
+		"ALSInput": object(obj{"name": str(""), "country": str(""), "status": strEnum("default accredited", "accredited", "inactive", "decertified")}),
+		"Member": object(obj{"id": str(""), "name": str(""), "email": str("to staff and to the member only"), "country": str(""),
+			"als_id": nullable(str("")), "language": strEnum("preferred language of emails", languages...),
+			"gender": nullable(str("self-declared, optional; to staff and to the member only")),
+			"skills": arrayOf(str("")), "skills_public": obj{"type": "boolean"}, "roles": arrayOf(strEnum("", "member", "als_rep", "staff", "ethics_committee", "arbitrator", "elder", "admin")),
+			"created_at": dateTime(""), "updated_at": dateTime("")}, "id", "name", "country", "language", "roles"),
+		"MemberInput": object(obj{"name": str(""), "email": str(""), "country": str(""), "als_id": nullable(str("")),
+			"language": strEnum("", languages...), "gender": nullable(str("")), "skills": arrayOf(str("")),
+			"skills_public": obj{"type": "boolean"}, "roles": arrayOf(str("staff and admin only by an admin"))}),
+		"TokenInput":  object(obj{"label": str("what the token is for")}),
+		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once"), "created_at": dateTime("")}, "id", "token"),
+		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}),
+		"Declaration": object(obj{"id": str(""), "member_id": str(""), "kind": strEnum("", "interest", "conflict", "none"), "organization": str(""),
+			"description": str(""), "categories": arrayOf(str("e.g. isp, registrar, registry, government_decision_maker, politician")),
+			"subjects": arrayOf(str("IDs of members or ALSes the interest involves")),
+			"created_at": dateTime(""), "superseded_at": nullable(dateTime("")), "superseded_by": nullable(str(""))}),
+		"DeclarationInput": object(obj{"kind": strEnum("", "interest", "conflict", "none"), "organization": str(""), "description": str(""),
+			"categories": arrayOf(str("")), "subjects": arrayOf(str(""))}, "kind"),
+		"Position": object(obj{"id": str(""), "position": str("e.g. chair, secretariat, alac_member, nomcom_delegate"), "holder_id": nullable(str("")),
+			"als_id": nullable(str("")), "country": nullable(str("")), "term_start": dateTime(""), "term_end": nullable(dateTime("")),
+			"vacated_at": nullable(dateTime("")), "created_at": dateTime("")}),
+		"PositionInput": object(obj{"position": str(""), "holder_id": str(""), "term_start": dateTime(""), "term_end": nullable(dateTime(""))}, "position", "holder_id", "term_start"),
+		"Notification": object(obj{"id": str(""), "idempotency_key": str("process/object/step/recipient"), "process": str(""), "step": str(""),
+			"member_id": nullable(str("")), "to": str(""), "language": str(""), "event": str(""), "subject": str(""), "body": str(""),
+			"status": strEnum("", "pending", "held", "sent", "failed"), "attempts": obj{"type": "integer"}, "last_error": str(""),
+			"created_at": dateTime(""), "sent_at": nullable(dateTime(""))}),
+		"AuditEntry": object(obj{"seq": obj{"type": "integer"}, "at": dateTime(""), "actor": str(""), "process": str(""), "object_id": str(""),
+			"action": str(""), "details": obj{"type": "object"}, "audience": strEnum("", "public", "staff", "members"),
+			"prev_hash": str("hash of the previous entry"), "hash": str("SHA-256 of this entry and prev_hash")}),
+		"AuditVerify": object(obj{"ok": obj{"type": "boolean"}, "entries": obj{"type": "integer"}, "head": str(""),
+			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str("")}, "ok"),
+	}
+}
+
+var pathParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// openapiPath turns Echo's ":id" into OpenAPI's "{id}".
+func openapiPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
+
+func problemResponse(desc string) obj {
+	return obj{"description": desc, "content": obj{"application/problem+json": obj{"schema": ref("Problem")}}}
+}
+
+// Document builds the OpenAPI 3 document from the route table.
+func (s *Server) Document() obj {
+	paths := obj{}
+	for _, r := range s.routes {
+		p := openapiPath(r.path)
+		item, _ := paths[p].(obj)
+		if item == nil {
+			item = obj{}
+			paths[p] = item
+		}
+		status := r.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := obj{"description": http.StatusText(status)}
+		switch {
+		case r.produces != "":
+			ok["content"] = obj{r.produces: obj{"schema": obj{"type": "string"}}}
+		case strings.HasPrefix(r.response, "[]"):
+			ok["content"] = obj{"application/json": obj{"schema": arrayOf(ref(strings.TrimPrefix(r.response, "[]")))}}
+		case r.response != "":
+			ok["content"] = obj{"application/json": obj{"schema": ref(r.response)}}
+		}
+		responses := obj{strconv.Itoa(status): ok, "default": problemResponse("an error, as an RFC 9457 problem document")}
+		op := obj{"summary": r.summary, "tags": []string{r.tag}, "operationId": operationID(r), "responses": responses}
+		var params []obj
+		for _, m := range pathParam.FindAllStringSubmatch(r.path, -1) {
+			params = append(params, obj{"name": m[1], "in": "path", "required": true, "schema": obj{"type": "string"}})
+		}
+		if r.creates {
+			params = append(params, obj{"name": "Idempotency-Key", "in": "header", "required": false,
+				"description": "a retry with the same key returns the first answer", "schema": obj{"type": "string"}})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if r.request != "" {
+			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(r.request)}}}
+		}
+		if r.access.public {
+			op["security"] = []obj{}
+		} else if len(r.access.roles) > 0 {
+			op["x-roles"] = r.access.roles
+		}
+		item[strings.ToLower(r.method)] = op
+	}
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{"title": "ralo API", "version": "1",
+			"description": "Governance workflows of LACRALO: registry, ethics, arbitration, elections, policy statements, participation."},
+		"paths":    paths,
+		"security": []obj{{"bearer": []string{}}},
+		"components": obj{
+			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}},
+			"schemas":         schemas(),
+		},
+	}
+}
+
+func operationID(r route) string {
+	parts := []string{strings.ToLower(r.method)}
+	for _, seg := range strings.Split(strings.Trim(r.path, "/"), "/") {
+		if seg == "api" || seg == "v1" || seg == "" {
+			continue
+		}
+		parts = append(parts, strings.NewReplacer(":", "by_", ".", "_", "-", "_").Replace(seg))
+	}
+	return strings.Join(parts, "_")
+}
+
+func (s *Server) openapi(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.Document())
+}
+
+// Routes lists "METHOD /path" of every route Echo serves, in OpenAPI's
+// path syntax, for the test that compares it with the document.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue
+		}
+		out = append(out, r.Method+" "+openapiPath(r.Path))
+	}
+	sort.Strings(out)
+	return out
+}

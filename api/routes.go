@@ -1,0 +1,87 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/lacralo/ralo/store"
+)
+
+// route is one API route and its documentation; the same table registers
+// the route and writes the OpenAPI document, so the two cannot drift.
+type route struct {
+	method  string
+	path    string
+	access  access
+	creates bool // accepts Idempotency-Key
+	handler echo.HandlerFunc
+
+	tag      string
+	summary  string
+	request  string // schema name of the JSON body, if any
+	response string // schema name of the success body ("[]X" for a list)
+	status   int    // success status, default 200
+	produces string // media type when not JSON
+}
+
+func (s *Server) routeTable() []route {
+	return []route{
+		{method: http.MethodGet, path: "/healthz", access: public, handler: s.healthz,
+			tag: "system", summary: "The process is up", response: "Health"},
+		{method: http.MethodGet, path: "/readyz", access: public, handler: s.readyz,
+			tag: "system", summary: "Database, Temporal and workers are ready", response: "Health"},
+		{method: http.MethodGet, path: "/metrics", access: public, handler: s.metrics.handler(),
+			tag: "system", summary: "Prometheus metrics", produces: "text/plain"},
+		{method: http.MethodGet, path: "/openapi.json", access: public, handler: s.openapi,
+			tag: "system", summary: "This OpenAPI document", response: "Object"},
+
+		{method: http.MethodGet, path: "/api/v1/policy", access: authenticated, handler: s.getPolicy,
+			tag: "policy", summary: "The policy in force", response: "Object"},
+
+		{method: http.MethodGet, path: "/api/v1/countries", access: authenticated, handler: s.listCountries,
+			tag: "registry", summary: "Countries and their sub-regions", response: "[]Country"},
+		{method: http.MethodPost, path: "/api/v1/countries", access: staffOnly, creates: true, handler: s.createCountry,
+			tag: "registry", summary: "Add a country", request: "CountryInput", response: "Country", status: http.StatusCreated},
+
+		{method: http.MethodGet, path: "/api/v1/als", access: authenticated, handler: s.listALS,
+			tag: "registry", summary: "At-Large Structures", response: "[]ALS"},
+		{method: http.MethodPost, path: "/api/v1/als", access: staffOnly, creates: true, handler: s.createALS,
+			tag: "registry", summary: "Accredit an ALS", request: "ALSInput", response: "ALS", status: http.StatusCreated},
+		{method: http.MethodGet, path: "/api/v1/als/:id", access: authenticated, handler: s.getALS,
+			tag: "registry", summary: "One ALS", response: "ALS"},
+		{method: http.MethodPatch, path: "/api/v1/als/:id", access: staffOnly, handler: s.patchALS,
+			tag: "registry", summary: "Change an ALS (name, country, status)", request: "ALSInput", response: "ALS"},
+
+		{method: http.MethodGet, path: "/api/v1/members", access: authenticated, handler: s.listMembers,
+			tag: "registry", summary: "Members (contact details to staff and to the member only)", response: "[]Member"},
+		{method: http.MethodPost, path: "/api/v1/members", access: staffOnly, creates: true, handler: s.createMember,
+			tag: "registry", summary: "Register a member", request: "MemberInput", response: "Member", status: http.StatusCreated},
+		{method: http.MethodGet, path: "/api/v1/members/:id", access: authenticated, handler: s.getMember,
+			tag: "registry", summary: "One member", response: "Member"},
+		{method: http.MethodPatch, path: "/api/v1/members/:id", access: authenticated, handler: s.patchMember,
+			tag: "registry", summary: "Change a member (self: profile fields; staff: registry fields; admin: roles)", request: "MemberInput", response: "Member"},
+		{method: http.MethodPost, path: "/api/v1/members/:id/tokens", access: roles(store.RoleAdmin), creates: true, handler: s.issueToken,
+			tag: "auth", summary: "Issue a bearer token (shown once)", request: "TokenInput", response: "IssuedToken", status: http.StatusCreated},
+		{method: http.MethodGet, path: "/api/v1/members/:id/tokens", access: authenticated, handler: s.listTokens,
+			tag: "auth", summary: "A member's tokens (admin or the member)", response: "[]Token"},
+		{method: http.MethodDelete, path: "/api/v1/members/:id/tokens/:token_id", access: authenticated, handler: s.revokeToken,
+			tag: "auth", summary: "Revoke a token (admin or the member)", status: http.StatusNoContent},
+		{method: http.MethodGet, path: "/api/v1/members/:id/declarations", access: authenticated, handler: s.listDeclarations,
+			tag: "registry", summary: "A member's conflict-of-interest declarations, newest first", response: "[]Declaration"},
+		{method: http.MethodPost, path: "/api/v1/members/:id/declarations", access: authenticated, creates: true, handler: s.createDeclaration,
+			tag: "registry", summary: "File a declaration (by the member); it supersedes the current one", request: "DeclarationInput", response: "Declaration", status: http.StatusCreated},
+
+		{method: http.MethodGet, path: "/api/v1/positions", access: authenticated, handler: s.listPositions,
+			tag: "registry", summary: "Who holds which position now", response: "[]Position"},
+		{method: http.MethodPost, path: "/api/v1/positions", access: staffOnly, creates: true, handler: s.createPosition,
+			tag: "registry", summary: "Record a position holder", request: "PositionInput", response: "Position", status: http.StatusCreated},
+
+		{method: http.MethodGet, path: "/api/v1/notifications", access: authenticated, handler: s.listNotifications,
+			tag: "notifications", summary: "The email outbox (admin: all; others: their own)", response: "[]Notification"},
+		{method: http.MethodGet, path: "/api/v1/audit", access: authenticated, handler: s.listAudit,
+			tag: "audit", summary: "Audit entries the caller may see", response: "[]AuditEntry"},
+		{method: http.MethodGet, path: "/api/v1/audit/verify", access: authenticated, handler: s.verifyAudit,
+			tag: "audit", summary: "Recompute the hash chain", response: "AuditVerify"},
+	}
+}

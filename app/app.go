@@ -1,0 +1,158 @@
+// Package app wires ralo together: the database, the Temporal client, the
+// worker and the API, for `ralo dev`, `ralo serve`, `ralo worker` and the
+// end-to-end tests, which all assemble the same pieces.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/lacralo/ralo/activities"
+	"github.com/lacralo/ralo/api"
+	"github.com/lacralo/ralo/notify"
+	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
+	ralworker "github.com/lacralo/ralo/worker"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// Options says which pieces to run and how to reach their dependencies.
+type Options struct {
+	DatabaseURL string
+	Policy      *policy.Policy
+	Temporal    client.Options
+	SMTPURL     string
+	SMTPFrom    string
+	AdminToken  string
+	BaseURL     string
+	RunWorker   bool
+	RunAPI      bool
+	Logger      *slog.Logger
+}
+
+// App is a running assembly of ralo's pieces.
+type App struct {
+	Store  *store.Store
+	Client client.Client
+	Worker worker.Worker
+	API    *api.Server
+	Policy *policy.Policy
+	// BootstrapToken is the admin token created on this start, if the
+	// database was empty; it is shown once and never logged.
+	BootstrapToken string
+	log            *slog.Logger
+}
+
+// Open connects to the database (migrating it), bootstraps the admin, dials
+// Temporal and builds the worker and API asked for. The worker is started.
+func Open(ctx context.Context, o Options) (*App, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Policy == nil {
+		o.Policy = policy.Default()
+	}
+	a := &App{Policy: o.Policy, log: o.Logger}
+	st, err := store.Open(o.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a.Store = st
+	st.Subregions = o.Policy.SubregionNames()
+	st.SubregionOf = o.Policy.SubregionOf
+	if _, err := st.Migrate(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	created, token, err := st.BootstrapAdmin(ctx, o.AdminToken)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("bootstrap admin: %w", err)
+	}
+	if created && o.AdminToken == "" {
+		a.BootstrapToken = token
+	}
+	if !created {
+		if err := st.EnsureAdminToken(ctx, o.AdminToken); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("admin token: %w", err)
+		}
+	}
+	topts := o.Temporal
+	topts.Logger = sdklog.NewStructuredLogger(o.Logger.With("component", "temporal-sdk"))
+	c, err := client.DialContext(ctx, topts)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("dial temporal %s: %w", topts.HostPort, err)
+	}
+	a.Client = c
+	if o.RunWorker {
+		var sender notify.Sender
+		if o.SMTPURL != "" {
+			s, err := notify.NewSMTPSender(o.SMTPURL, o.SMTPFrom)
+			if err != nil {
+				a.Close()
+				return nil, err
+			}
+			sender = s
+		}
+		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL}
+		a.Worker = ralworker.New(c, acts)
+		if err := a.Worker.Start(); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("start worker: %w", err)
+		}
+	}
+	if o.RunAPI {
+		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
+	}
+	return a, nil
+}
+
+// workersReady reports whether at least one worker polls the task queue, so
+// /readyz in `ralo serve` notices when no worker runs.
+func (a *App) workersReady(ctx context.Context) error {
+	resp, err := a.Client.DescribeTaskQueue(ctx, workflows.TaskQueue, enumspb.TASK_QUEUE_TYPE_WORKFLOW)
+	if err != nil {
+		return err
+	}
+	if len(resp.GetPollers()) == 0 {
+		return errors.New("no worker is polling the " + workflows.TaskQueue + " task queue")
+	}
+	return nil
+}
+
+// Close stops the worker and closes the connections.
+func (a *App) Close() {
+	if a.Worker != nil {
+		a.Worker.Stop()
+	}
+	if a.Client != nil {
+		a.Client.Close()
+	}
+	if a.Store != nil {
+		if err := a.Store.Close(); err != nil {
+			a.log.Warn("closing database", "err", err)
+		}
+	}
+}
+
+// MaskURL hides the password of a URL, for logging configuration.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

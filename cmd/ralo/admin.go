@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lacralo/ralo/store"
+)
+
+// dbFlags lets the operator tools reach either the dev SQLite database or a
+// production database.
+func (c *config) dbFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", envString("data-dir", "./ralo-data"), "folder of `ralo dev`'s database (when --database-url is empty)")
+	fs.StringVar(&c.DatabaseURL, "database-url", envString("database-url", ""), "postgres://… (default: the SQLite database in --data-dir)")
+	fs.StringVar(&c.PolicyFile, "policy", envString("policy", ""), "policy YAML file")
+}
+
+func (c *config) openStore(ctx context.Context) (*store.Store, error) {
+	url := c.DatabaseURL
+	if url == "" {
+		if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+			return nil, err
+		}
+		url = c.sqlitePath()
+	}
+	st, err := store.Open(url)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := c.loadPolicy()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	st.Subregions, st.SubregionOf = pol.SubregionNames(), pol.SubregionOf
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlagSet("migrate", stderr)
+	c.dbFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	url := c.DatabaseURL
+	if url == "" {
+		url = c.sqlitePath()
+	}
+	st, err := store.Open(url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s) %v\n", len(applied), applied)
+	return nil
+}
+
+const adminUsage = `Usage:
+  ralo admin create-member --name N --email E --country CC [--als ID] [--language es] [--roles staff,arbitrator]
+  ralo admin issue-token --member ID [--label L]
+  ralo admin import-roster FILE.csv
+  ralo admin policy
+`
+
+func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, adminUsage)
+		return errors.New("no admin command given")
+	}
+	var c config
+	fs := newFlagSet("admin "+args[0], stderr)
+	c.dbFlags(fs)
+	switch args[0] {
+	case "policy":
+		return runPolicy(append([]string{"show"}, args[1:]...), stdout, stderr)
+	case "create-member":
+		var name, email, country, als, lang, rolesCSV string
+		fs.StringVar(&name, "name", "", "full name")
+		fs.StringVar(&email, "email", "", "email address")
+		fs.StringVar(&country, "country", "", "ISO country code")
+		fs.StringVar(&als, "als", "", "ALS id")
+		fs.StringVar(&lang, "language", "es", "es, en, pt or fr")
+		fs.StringVar(&rolesCSV, "roles", "", "comma-separated roles")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		st, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		roles := splitList(rolesCSV, ",")
+		in := store.MemberInput{Name: &name, Email: &email, Country: &country, Language: &lang, Roles: &roles}
+		if als != "" {
+			in.ALSID = &als
+		}
+		m, err := st.CreateMember(ctx, store.Actor{}, in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, m.ID)
+		return nil
+	case "issue-token":
+		var member, label string
+		fs.StringVar(&member, "member", "", "member id")
+		fs.StringVar(&label, "label", "cli", "what the token is for")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		st, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		_, secret, err := st.IssueToken(ctx, store.Actor{}, member, label)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, secret)
+		return nil
+	case "import-roster":
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return errors.New("import-roster takes one CSV file")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		st, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		sum, err := st.ImportRoster(ctx, store.Actor{}, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %d countries, %d ALSes, %d members\n", sum.Countries, sum.ALSes, sum.Members)
+		return nil
+	default:
+		fmt.Fprint(stderr, adminUsage)
+		return fmt.Errorf("unknown admin command %q", args[0])
+	}
+}
+
+func splitList(s, sep string) []string {
+	var out []string
+	for _, x := range strings.Split(s, sep) {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func runPolicy(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "show" {
+		return errors.New(`usage: ralo policy show [--policy FILE]`)
+	}
+	var c config
+	fs := newFlagSet("policy show", stderr)
+	fs.StringVar(&c.PolicyFile, "policy", envString("policy", ""), "policy YAML file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return err
+	}
+	out, err := pol.YAML()
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(out)
+	return err
+}

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// Attachment is a file attached to an outbox message.
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"`
+}
+
+// EnqueueInput is one rendered email to write to the outbox.
+type EnqueueInput struct {
+	IdemKey     string
+	Process     string
+	Step        string
+	MemberID    string
+	ToEmail     string
+	Language    string
+	Event       string
+	Subject     string
+	Body        string
+	Attachments []Attachment
+	// Status is OutboxPending when a mailer will deliver it, else OutboxHeld.
+	Status string
+}
+
+// Enqueue writes a message unless one with the same idempotency key exists;
+// either way it returns the stored message, so retries are harmless.
+func (s *Store) Enqueue(ctx context.Context, in EnqueueInput) (OutboxMessage, error) {
+	var existing OutboxMessage
+	err := s.DB.WithContext(ctx).Where("idem_key = ?", in.IdemKey).Take(&existing).Error
+	if err == nil {
+		return existing, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return OutboxMessage{}, err
+	}
+	att, err := json.Marshal(in.Attachments)
+	if err != nil {
+		return OutboxMessage{}, err
+	}
+	if in.Attachments == nil {
+		att = []byte("[]")
+	}
+	m := OutboxMessage{ID: NewID("msg"), IdemKey: in.IdemKey, Process: in.Process, Step: in.Step,
+		ToEmail: in.ToEmail, Language: in.Language, Event: in.Event, Subject: in.Subject, Body: in.Body,
+		Attachments: string(att), Status: in.Status}
+	if in.MemberID != "" {
+		id := in.MemberID
+		m.MemberID = &id
+	}
+	if err := s.DB.WithContext(ctx).Create(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			// A concurrent retry won the race; return its row.
+			err = s.DB.WithContext(ctx).Where("idem_key = ?", in.IdemKey).Take(&existing).Error
+			return existing, err
+		}
+		return OutboxMessage{}, err
+	}
+	return m, nil
+}
+
+// GetOutbox reads one message.
+func (s *Store) GetOutbox(ctx context.Context, id string) (OutboxMessage, error) {
+	var m OutboxMessage
+	err := s.DB.WithContext(ctx).Where("id = ?", id).Take(&m).Error
+	return m, notFound(err)
+}
+
+// OutboxAttachments decodes a message's attachments.
+func (m OutboxMessage) OutboxAttachments() ([]Attachment, error) {
+	var out []Attachment
+	err := json.Unmarshal([]byte(m.Attachments), &out)
+	return out, err
+}
+
+// MarkOutboxAttempt counts a delivery attempt and remembers its error.
+func (s *Store) MarkOutboxAttempt(ctx context.Context, id, lastError string) error {
+	return s.DB.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": lastError}).Error
+}
+
+// MarkOutboxSent records a successful delivery.
+func (s *Store) MarkOutboxSent(ctx context.Context, id string) error {
+	return s.DB.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": OutboxSent, "sent_at": Now(), "last_error": ""}).Error
+}
+
+// MarkOutboxFailed records a permanent failure with its reason.
+func (s *Store) MarkOutboxFailed(ctx context.Context, id, reason string) error {
+	return s.DB.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": OutboxFailed, "last_error": reason}).Error
+}
+
+// OutboxFilter narrows ListOutbox.
+type OutboxFilter struct {
+	MemberID string // empty: every message (admin)
+	Status   string
+	Process  string
+	Limit    int
+}
+
+// ListOutbox lists messages, newest first.
+func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+	q := s.DB.WithContext(ctx).Order("created_at DESC, id DESC")
+	if f.MemberID != "" {
+		q = q.Where("member_id = ?", f.MemberID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Process != "" {
+		q = q.Where("process = ?", f.Process)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var out []OutboxMessage
+	err := q.Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// OutboxDepth counts messages by status, for the metrics endpoint.
+func (s *Store) OutboxDepth(ctx context.Context) (map[string]int64, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	err := s.DB.WithContext(ctx).Model(&OutboxMessage{}).Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, err
+}
+
+// ClaimIdempotency reserves an Idempotency-Key for a member. It returns the
+// stored answer when the key was used before (Status 0 means the first
+// request is still running).
+func (s *Store) ClaimIdempotency(ctx context.Context, memberID, key, method, path string) (*Idempotency, error) {
+	row := Idempotency{MemberID: memberID, Key: key, Method: method, Path: path, CreatedAt: Now()}
+	err := s.DB.WithContext(ctx).Create(&row).Error
+	if err == nil {
+		return nil, nil
+	}
+	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, err
+	}
+	var prior Idempotency
+	if err := s.DB.WithContext(ctx).Where("member_id = ? AND key = ?", memberID, key).Take(&prior).Error; err != nil {
+		return nil, err
+	}
+	return &prior, nil
+}
+
+// CompleteIdempotency stores the answer for a claimed key.
+func (s *Store) CompleteIdempotency(ctx context.Context, memberID, key string, status int, body string) error {
+	return s.DB.WithContext(ctx).Model(&Idempotency{}).Where("member_id = ? AND key = ?", memberID, key).
+		Updates(map[string]any{"status": status, "body": body}).Error
+}
+
+// ReleaseIdempotency forgets a claimed key whose request failed, so the
+// client may retry it.
+func (s *Store) ReleaseIdempotency(ctx context.Context, memberID, key string) error {
+	return s.DB.WithContext(ctx).Where("member_id = ? AND key = ?", memberID, key).Delete(&Idempotency{}).Error
+}

@@ -1,0 +1,30 @@
+// Package worker builds the Temporal worker that runs every ralo workflow
+// and activity on the ralo task queue.
+package worker
+
+import (
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lacralo/ralo/activities"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// New returns a worker with every workflow and activity registered; the
+// caller starts and stops it.
+func New(c client.Client, acts *activities.Activities) worker.Worker {
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	Register(w, acts)
+	return w
+}
+
+// Register registers every workflow and activity on a registry (a worker or
+// a test environment or replayer).
+func Register(r interface {
+	RegisterWorkflowWithOptions(w interface{}, options workflow.RegisterOptions)
+	RegisterActivity(a interface{})
+}, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
+	r.RegisterActivity(acts)
+}

@@ -1,0 +1,96 @@
+// Package workflows holds ralo's durable processes as Temporal workflows and
+// their contract: the task queue, workflow IDs, update and query names, and
+// the input and result types shared with the API and the activities.
+package workflows
+
+import (
+	"time"
+)
+
+// TaskQueue is the single task queue every ralo worker polls.
+const TaskQueue = "ralo"
+
+// Activity names, registered by the worker from the Activities struct's
+// methods; workflows call them by name so that this package does not import
+// the activities (which do I/O).
+const (
+	ActivityEnqueueNotifications = "EnqueueNotifications"
+	ActivityDeliverEmail         = "DeliverEmail"
+	ActivityMarkEmailFailed      = "MarkEmailFailed"
+	ActivityRecordAudit          = "RecordAudit"
+)
+
+// Attachment is a file attached to a notification (an iCalendar invitation).
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"`
+}
+
+// NotifyInput asks for one event to be emailed to some members, each in their
+// preferred language. Process, ObjectID and Step make the idempotency key
+// together with the recipient: the same step never emails the same person
+// twice.
+type NotifyInput struct {
+	Process     string         `json:"process"`
+	ObjectID    string         `json:"object_id"`
+	Step        string         `json:"step"`
+	Event       string         `json:"event"`
+	MemberIDs   []string       `json:"member_ids"`
+	Data        map[string]any `json:"data"`
+	Attachments []Attachment   `json:"attachments,omitempty"`
+}
+
+// NotifyWorkflowID is the business key of a notification.
+func NotifyWorkflowID(in NotifyInput) string {
+	return "notify/" + in.Process + "/" + in.ObjectID + "/" + in.Step
+}
+
+// QueuedEmail is one outbox message written for a notification.
+type QueuedEmail struct {
+	OutboxID string `json:"outbox_id"`
+	// Deliver is false when no SMTP server is configured: the message stays
+	// in the outbox.
+	Deliver bool `json:"deliver"`
+}
+
+// EnqueueResult lists the messages written.
+type EnqueueResult struct {
+	Emails []QueuedEmail `json:"emails"`
+}
+
+// DeliverInput names the outbox message to send.
+type DeliverInput struct {
+	OutboxID string `json:"outbox_id"`
+}
+
+// MarkFailedInput records why a message could not be delivered.
+type MarkFailedInput struct {
+	OutboxID string `json:"outbox_id"`
+	Reason   string `json:"reason"`
+}
+
+// AuditInput is an audit entry written by a workflow. IdemKey (workflow ID
+// and step) makes the append idempotent across activity retries.
+type AuditInput struct {
+	Actor    string   `json:"actor"`
+	Process  string   `json:"process"`
+	ObjectID string   `json:"object_id"`
+	Action   string   `json:"action"`
+	Details  any      `json:"details"`
+	Audience string   `json:"audience"`
+	Members  []string `json:"members"`
+	IdemKey  string   `json:"idem_key"`
+}
+
+// AuditResult returns the hash of the entry written, which rulings cite.
+type AuditResult struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Deadline is an upcoming deadline of a process, as documents show it.
+type Deadline struct {
+	Name string    `json:"name"`
+	At   time.Time `json:"at"`
+}

@@ -1,0 +1,93 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// PermanentEmailError is the application error type a delivery returns when
+// retrying cannot help (a 5xx reply, an invalid address).
+const PermanentEmailError = "PermanentEmailError"
+
+// deliveryRetry retries transient SMTP failures with backoff for up to three
+// days; a message that still cannot be sent is marked failed, never dropped
+// silently.
+var deliveryRetry = &temporal.RetryPolicy{
+	InitialInterval:        time.Second,
+	BackoffCoefficient:     2,
+	MaximumInterval:        30 * time.Minute,
+	NonRetryableErrorTypes: []string{PermanentEmailError},
+}
+
+const deliveryWindow = 72 * time.Hour
+
+// Notify emails one event to members: it writes every message to the
+// outbox first (idempotently), then delivers each with retries. It is a
+// workflow of its own so that delivery outlives the process that asked for
+// it and never blocks it.
+func Notify(ctx workflow.Context, in NotifyInput) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	var queued EnqueueResult
+	if err := workflow.ExecuteActivity(actx, ActivityEnqueueNotifications, in).Get(ctx, &queued); err != nil {
+		return err
+	}
+	dctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: deliveryWindow,
+		RetryPolicy:            deliveryRetry,
+	})
+	var pending []workflow.Future
+	var ids []string
+	for _, q := range queued.Emails {
+		if !q.Deliver {
+			continue
+		}
+		pending = append(pending, workflow.ExecuteActivity(dctx, ActivityDeliverEmail, DeliverInput{OutboxID: q.OutboxID}))
+		ids = append(ids, q.OutboxID)
+	}
+	for i, f := range pending {
+		err := f.Get(ctx, nil)
+		if err == nil {
+			continue
+		}
+		reason := err.Error()
+		var appErr *temporal.ApplicationError
+		if errors.As(err, &appErr) {
+			reason = appErr.Message()
+		}
+		if err := workflow.ExecuteActivity(actx, ActivityMarkEmailFailed, MarkFailedInput{OutboxID: ids[i], Reason: reason}).Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StartNotify starts a Notify workflow from a process workflow and returns
+// once it has started. The child is abandoned when the parent closes, so a
+// closing case still gets its last emails out; its business ID makes a
+// replayed or retried step a no-op.
+func StartNotify(ctx workflow.Context, in NotifyInput) error {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            NotifyWorkflowID(in),
+		TaskQueue:             TaskQueue,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	})
+	err := workflow.ExecuteChildWorkflow(cctx, Notify, in).GetChildWorkflowExecution().Get(ctx, nil)
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		return nil
+	}
+	return err
+}
+
+// RecordAudit appends an audit entry from a workflow.
+func RecordAudit(ctx workflow.Context, in AuditInput) (AuditResult, error) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	var res AuditResult
+	err := workflow.ExecuteActivity(actx, ActivityRecordAudit, in).Get(ctx, &res)
+	return res, err
+}
