@@ -135,3 +135,9 @@ func (a *Activities) RecordAudit(ctx context.Context, in workflows.AuditInput) (
 	}
 	return workflows.AuditResult{Seq: e.Seq, Hash: e.Hash}, nil
 }
+
+// SaveCase upserts a process's row in the cases index.
+func (a *Activities) SaveCase(ctx context.Context, in workflows.CaseIndex) error {
+	return a.Store.SaveCase(ctx, store.Case{ID: in.ID, Process: in.Process, Status: in.Status, Title: in.Title,
+		CreatedBy: in.CreatedBy, Members: store.StringList(in.Members)})
+}

@@ -94,3 +94,25 @@ type Deadline struct {
 	Name string    `json:"name"`
 	At   time.Time `json:"at"`
 }
+
+// ActivitySaveCase keeps a process's row in the cases index in step with
+// the workflow, so listings and access checks see timer-driven changes too.
+const ActivitySaveCase = "SaveCase"
+
+// CaseIndex is a process instance's row in the cases index.
+type CaseIndex struct {
+	ID        string   `json:"id"`
+	Process   string   `json:"process"`
+	Status    string   `json:"status"`
+	Title     string   `json:"title"`
+	CreatedBy string   `json:"created_by"`
+	Members   []string `json:"members"`
+}
+
+// Error types of refused updates, which the API maps to HTTP statuses.
+const (
+	ErrForbidden    = "Forbidden"    // the caller may not do this (403)
+	ErrInvalidState = "InvalidState" // not allowed in the current state (409)
+	ErrInvalidInput = "InvalidInput" // invalid fields (422)
+	ErrNotFound     = "NotFound"     // the caller may not know the object (404)
+)

@@ -91,3 +91,9 @@ func RecordAudit(ctx workflow.Context, in AuditInput) (AuditResult, error) {
 	err := workflow.ExecuteActivity(actx, ActivityRecordAudit, in).Get(ctx, &res)
 	return res, err
 }
+
+// SaveCase updates the cases index from a workflow.
+func SaveCase(ctx workflow.Context, in CaseIndex) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	return workflow.ExecuteActivity(actx, ActivitySaveCase, in).Get(ctx, nil)
+}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lacralo/ralo/workflows"
+)
+
+// update sends an update to a workflow and waits until the workflow has
+// durably recorded it; a transition the validator refuses never enters the
+// history and comes back as a problem (403, 409 or 422).
+func (s *Server) update(c echo.Context, workflowID, name string, arg, out any) error {
+	ctx := c.Request().Context()
+	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflowID,
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return workflowError(err)
+	}
+	if err := h.Get(ctx, out); err != nil {
+		return workflowError(err)
+	}
+	return nil
+}
+
+// query reads a workflow's live state.
+func (s *Server) query(c echo.Context, workflowID, name string, out any) error {
+	v, err := s.temporal.QueryWorkflow(c.Request().Context(), workflowID, "", name)
+	if err != nil {
+		return workflowError(err)
+	}
+	return v.Get(out)
+}
+
+// workflowError maps the errors of the Temporal client to API errors, in
+// one place: a refused transition's type says whether the caller, the state
+// or the input was wrong.
+func workflowError(err error) error {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case workflows.ErrForbidden:
+			return errStatus(http.StatusForbidden, appErr.Message())
+		case workflows.ErrInvalidState:
+			return conflict(appErr.Message())
+		case workflows.ErrInvalidInput:
+			return &Error{Status: http.StatusUnprocessableEntity, Detail: appErr.Message()}
+		case workflows.ErrNotFound:
+			return errNotFound
+		}
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		if strings.Contains(notFound.Error(), "already completed") {
+			return conflict("the process is closed")
+		}
+		return errNotFound
+	}
+	return err
+}
