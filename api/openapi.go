@@ -66,7 +66,7 @@ func schemas() obj {
 		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}),
 		"Declaration": object(obj{"id": str(""), "member_id": str(""), "kind": strEnum("", "interest", "conflict", "none"), "organization": str(""),
 			"description": str(""), "categories": arrayOf(str("e.g. isp, registrar, registry, government_decision_maker, politician")),
-			"subjects": arrayOf(str("IDs of members or ALSes the interest involves")),
+			"subjects":   arrayOf(str("IDs of members or ALSes the interest involves")),
 			"created_at": dateTime(""), "superseded_at": nullable(dateTime("")), "superseded_by": nullable(str(""))}),
 		"DeclarationInput": object(obj{"kind": strEnum("", "interest", "conflict", "none"), "organization": str(""), "description": str(""),
 			"categories": arrayOf(str("")), "subjects": arrayOf(str(""))}, "kind"),
