@@ -36,14 +36,20 @@ func seedMembers(b testing.TB, n int) {
 	})
 }
 
-// BenchmarkListMembers measures GET /api/v1/members (the whole page of
-// 1,000 members) over real HTTP, and reports p50 and p99.
+// BenchmarkListMembers measures GET /api/v1/members over real HTTP with
+// 1,000 members in the registry: the default page (100) and the largest
+// (1,000). It reports p50 and p99.
 //
 //	go test -run '^$' -bench ListMembers -benchtime 500x ./api/
 func BenchmarkListMembers(b *testing.B) {
+	b.Run("page=100", func(b *testing.B) { benchList(b, "") })
+	b.Run("page=1000", func(b *testing.B) { benchList(b, "?limit=1000") })
+}
+
+func benchList(b *testing.B, query string) {
 	seedMembers(b, 1000)
 	req := func() time.Duration {
-		r, _ := http.NewRequest("GET", shared.url+"/api/v1/members?limit=1000", nil)
+		r, _ := http.NewRequest("GET", shared.url+"/api/v1/members"+query, nil)
 		r.Header.Set("Authorization", "Bearer "+adminToken)
 		start := time.Now()
 		resp, err := http.DefaultClient.Do(r)

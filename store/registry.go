@@ -457,9 +457,10 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]Member, erro
 		q = q.Where("roles LIKE ?", `%"`+f.Role+`"%`)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
+	if limit <= 0 {
+		limit = 100
 	}
+	limit = min(limit, 1000)
 	var out []Member
 	err := q.Limit(limit).Offset(f.Offset).Find(&out).Error
 	return out, err

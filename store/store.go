@@ -56,6 +56,7 @@ func Open(url string) (*Store, error) {
 		NowFunc:                func() time.Time { return Now() },
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
 		TranslateError:         true,
 	}
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
