@@ -43,6 +43,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	c.TemporalAddress = fmt.Sprintf("127.0.0.1:%d", c.TemporalPort)
 	c.TemporalNamespace = devNamespace
+	c.DatabaseURL = c.sqlitePath()
 	log.Info("starting ralo dev", c.logAttrs()...)
 
 	// Bind the API first, so a port in use fails before anything starts.
