@@ -1,0 +1,1608 @@
+package workflows
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// ArbitrationWorkflowName is the name the Arbitration workflow is registered
+// and started under.
+const ArbitrationWorkflowName = "Arbitration"
+
+// ArbitrationWorkflowID is the business key of an arbitration case: a
+// retried filing finds the running case instead of opening a second one.
+func ArbitrationWorkflowID(caseID string) string { return "arbitration/" + caseID }
+
+// Update, query and signal names of the arbitration process. Every action
+// whose caller needs an answer is an update, so that a refused transition
+// never enters the history and the API can answer 403, 409 or 422.
+const (
+	// UpdateArbitrationAssign assigns an arbitrator (staff), AssignInput.
+	UpdateArbitrationAssign = "assign"
+	// UpdateArbitrationConfirm is the assigned arbitrator declaring no
+	// conflict with the parties, ConfirmInput.
+	UpdateArbitrationConfirm = "confirm"
+	// UpdateArbitrationChallenge is a party challenging the assignment for
+	// conflict, ChallengeInput.
+	UpdateArbitrationChallenge = "challenge"
+	// UpdateArbitrationDecideChallenge is staff sustaining or rejecting the
+	// pending challenge, DecideChallengeInput.
+	UpdateArbitrationDecideChallenge = "decide_challenge"
+	// UpdateArbitrationSubmit is a party's submission, SubmitInput.
+	UpdateArbitrationSubmit = "submit"
+	// UpdateArbitrationHearing schedules or reschedules the hearing
+	// (arbitrator), HearingInput.
+	UpdateArbitrationHearing = "hearing"
+	// UpdateArbitrationExtend extends the ruling deadline once
+	// (arbitrator), ExtendInput.
+	UpdateArbitrationExtend = "extend"
+	// UpdateArbitrationRuling records the binding ruling (arbitrator),
+	// RulingInput.
+	UpdateArbitrationRuling = "ruling"
+	// UpdateArbitrationOmbudsman records a referral to the ICANN Ombudsman
+	// and, later, its outcome, OmbudsmanInput.
+	UpdateArbitrationOmbudsman = "ombudsman"
+
+	// QueryArbitration returns the case's ArbitrationState.
+	QueryArbitration = "state"
+
+	// SignalAppealRuling is sent, with an AppealRuling, to the ethics case or
+	// election whose decision was under appeal once the ruling is recorded.
+	// It is a signal because the arbitration must close whatever the linked
+	// process does with it.
+	SignalAppealRuling = "appeal_ruling"
+)
+
+// Statuses of an arbitration case, as ArbitrationState.Status reports them.
+const (
+	ArbitrationStatusFiled            = "filed"             // waiting for staff to assign an arbitrator
+	ArbitrationStatusAssigned         = "assigned"          // challenge window open or arbitrator yet to confirm
+	ArbitrationStatusChallenged       = "challenged"        // a challenge waits for staff
+	ArbitrationStatusSubmissions      = "submissions"       // parties submit; no hearing scheduled yet
+	ArbitrationStatusHearingScheduled = "hearing_scheduled" // a hearing is set and has not started
+	ArbitrationStatusRulingDue        = "ruling_due"        // the hearing was held; the ruling clock runs
+	ArbitrationStatusOverdue          = "overdue"           // the ruling is past due
+	ArbitrationStatusRuled            = "ruled"             // the ruling is recorded; the case is closed
+)
+
+// Party kinds: a member in their own name or an At-Large Structure.
+const (
+	PartyMember = "member"
+	PartyALS    = "als"
+)
+
+// Kinds of decision an arbitration may hear on appeal; the kind is also the
+// prefix of the linked workflow's ID.
+const (
+	AppealKindEthics   = "ethics"
+	AppealKindElection = "election"
+)
+
+// Ruling outcomes. An appeal upholds, overturns or modifies the decision
+// under appeal; a question of interpretation is decided; either may be
+// dismissed.
+const (
+	RulingUphold    = "uphold"
+	RulingOverturn  = "overturn"
+	RulingModify    = "modify"
+	RulingDismissed = "dismissed"
+	RulingDecided   = "decided"
+)
+
+// Decisions on a challenge.
+const (
+	ChallengeSustain = "sustain" // the arbitrator is removed and staff assign another
+	ChallengeReject  = "reject"  // the arbitrator stays
+)
+
+// Defaults of ArbitrationPeriods, the LACRALO policy's, used for any period
+// left at zero so that a case never runs with a zero-length clock. They are
+// not exported: the policy is the one place callers take periods from.
+const (
+	arbDefaultChallengeWindow   = 5 * 24 * time.Hour
+	arbDefaultSubmissions       = 14 * 24 * time.Hour
+	arbDefaultRulingDue         = 30 * 24 * time.Hour
+	arbDefaultMaxExtension      = 15 * 24 * time.Hour
+	arbDefaultOverdueAlertEvery = 24 * time.Hour
+)
+
+// arbDefaultReminders returns the default reminder lead times, a new slice
+// each time so that no caller can change them under a running case.
+func arbDefaultReminders() []time.Duration {
+	return []time.Duration{7 * 24 * time.Hour, 3 * 24 * time.Hour, 24 * time.Hour}
+}
+
+// Size limits. The whole case lives in the workflow's state and history, and
+// a query result must stay well under Temporal's 2 MB payload limit; long
+// documents belong in links.
+const (
+	maxArbSubmissions   = 50
+	maxArbTextBytes     = 20_000
+	maxArbRulingBytes   = 200_000
+	maxArbLinks         = 10
+	maxArbLinkBytes     = 2_000
+	maxArbShortBytes    = 2_000 // reasons, locations, outcomes
+	maxArbHearingLength = 24 * time.Hour
+)
+
+// Roles that may act as staff on a case.
+const (
+	arbRoleStaff = "staff"
+	arbRoleAdmin = "admin"
+)
+
+const arbProcess = "arbitration"
+
+// arbSystem is the audit actor of changes no person made: deadlines passing.
+const arbSystem = "system"
+
+// Actor is who asks for a transition, as the API authenticated them; the
+// validators check both the role and the relation to the case.
+type Actor struct {
+	MemberID string   `json:"member_id"`
+	Roles    []string `json:"roles"`
+}
+
+// Party is a party to a case: a member or an ALS.
+type Party struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// AppealRef names the decision under appeal: an ethics case or an election.
+type AppealRef struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// ArbitrationPeriods are the clocks of one case, copied from the policy when
+// it is filed, so that a later policy change never alters a running case.
+// A zero field takes the policy's default (5, 14, 30 and 15 days, daily
+// alerts, reminders 7, 3 and 1 day before the ruling is due).
+type ArbitrationPeriods struct {
+	ChallengeWindow   time.Duration `json:"challenge_window"`
+	Submissions       time.Duration `json:"submissions"`
+	RulingDue         time.Duration `json:"ruling_due"`
+	MaxExtension      time.Duration `json:"max_extension"`
+	OverdueAlertEvery time.Duration `json:"overdue_alert_every"`
+	// Reminders are sent to the arbitrator this long before the ruling is
+	// due.
+	Reminders []time.Duration `json:"reminders"`
+}
+
+// ArbitrationInput opens an arbitration case.
+type ArbitrationInput struct {
+	CaseID   string   `json:"case_id"`
+	Question string   `json:"question"`
+	Articles []string `json:"articles"`
+	Parties  []Party  `json:"parties"`
+	// NotifyMemberIDs are the members who act for the ALS parties (their
+	// representatives), resolved by the API at filing since a workflow
+	// cannot read the registry. With the member parties, they are the party
+	// members: those notified, and those who may challenge, submit and
+	// refer to the Ombudsman.
+	NotifyMemberIDs []string           `json:"notify_member_ids"`
+	FiledBy         string             `json:"filed_by"`
+	AppealOf        *AppealRef         `json:"appeal_of"`
+	Periods         ArbitrationPeriods `json:"periods"`
+	// StaffIDs are the staff members to notify (assignments, challenges,
+	// overdue alerts).
+	StaffIDs []string  `json:"staff_ids"`
+	FiledAt  time.Time `json:"filed_at"`
+}
+
+// Validate reports the input's problems as an ErrInvalidInput application
+// error. The API calls it before starting the workflow, which checks again
+// so that no caller can open a case that cannot run.
+func (in ArbitrationInput) Validate() error {
+	var problems []string
+	if strings.TrimSpace(in.CaseID) == "" {
+		problems = append(problems, "case_id is required")
+	}
+	if strings.TrimSpace(in.Question) == "" {
+		problems = append(problems, "question is required")
+	}
+	if len(in.Parties) == 0 {
+		problems = append(problems, "at least one party is required")
+	}
+	for i, p := range in.Parties {
+		if p.Kind != PartyMember && p.Kind != PartyALS {
+			problems = append(problems, fmt.Sprintf("parties[%d].kind must be %q or %q", i, PartyMember, PartyALS))
+		}
+		if strings.TrimSpace(p.ID) == "" {
+			problems = append(problems, fmt.Sprintf("parties[%d].id is required", i))
+		}
+	}
+	if in.AppealOf != nil {
+		if in.AppealOf.Kind != AppealKindEthics && in.AppealOf.Kind != AppealKindElection {
+			problems = append(problems, fmt.Sprintf("appeal_of.kind must be %q or %q", AppealKindEthics, AppealKindElection))
+		}
+		if strings.TrimSpace(in.AppealOf.ID) == "" {
+			problems = append(problems, "appeal_of.id is required")
+		}
+	}
+	p := in.Periods
+	for name, d := range map[string]time.Duration{
+		"challenge_window": p.ChallengeWindow, "submissions": p.Submissions, "ruling_due": p.RulingDue,
+		"max_extension": p.MaxExtension, "overdue_alert_every": p.OverdueAlertEvery,
+	} {
+		if d < 0 {
+			problems = append(problems, "periods."+name+" must not be negative")
+		}
+	}
+	for _, r := range p.Reminders {
+		if r <= 0 {
+			problems = append(problems, "periods.reminders must be positive")
+			break
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	slices.Sort(problems) // the periods map is iterated in random order
+	return temporal.NewNonRetryableApplicationError("invalid arbitration case: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+}
+
+// withDefaults fills zero periods and orders the reminders earliest first
+// (longest lead first), without duplicates.
+func (p ArbitrationPeriods) withDefaults() ArbitrationPeriods {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&p.ChallengeWindow, arbDefaultChallengeWindow)
+	def(&p.Submissions, arbDefaultSubmissions)
+	def(&p.RulingDue, arbDefaultRulingDue)
+	def(&p.MaxExtension, arbDefaultMaxExtension)
+	def(&p.OverdueAlertEvery, arbDefaultOverdueAlertEvery)
+	if len(p.Reminders) == 0 {
+		p.Reminders = arbDefaultReminders()
+	}
+	p.Reminders = slices.Clone(p.Reminders)
+	slices.SortFunc(p.Reminders, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	p.Reminders = slices.Compact(p.Reminders)
+	return p
+}
+
+// AssignInput assigns an arbitrator. Conflicts is what the API found with
+// domain.ArbitratorConflicts from the registry and the arbitrator's
+// declarations, which the workflow cannot read; any conflict refuses the
+// assignment.
+type AssignInput struct {
+	Actor        Actor    `json:"actor"`
+	ArbitratorID string   `json:"arbitrator_id"`
+	Conflicts    []string `json:"conflicts"`
+}
+
+// ConfirmInput is the assigned arbitrator's declaration of no conflict.
+type ConfirmInput struct {
+	Actor Actor `json:"actor"`
+}
+
+// ChallengeInput challenges the assigned arbitrator for conflict.
+type ChallengeInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
+}
+
+// DecideChallengeInput decides the pending challenge: ChallengeSustain or
+// ChallengeReject.
+type DecideChallengeInput struct {
+	Actor    Actor  `json:"actor"`
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+// SubmitInput is a party's submission.
+type SubmitInput struct {
+	Actor Actor    `json:"actor"`
+	Text  string   `json:"text"`
+	Links []string `json:"links"`
+}
+
+// HearingInput schedules the hearing, or reschedules it before it starts.
+type HearingInput struct {
+	Actor    Actor         `json:"actor"`
+	StartsAt time.Time     `json:"starts_at"`
+	Duration time.Duration `json:"duration"`
+	// Location is a place or a call link.
+	Location string `json:"location"`
+}
+
+// ExtendInput extends the ruling deadline by whole days, once.
+type ExtendInput struct {
+	Actor  Actor  `json:"actor"`
+	Days   int    `json:"days"`
+	Reason string `json:"reason"`
+}
+
+// RulingInput records the ruling.
+type RulingInput struct {
+	Actor    Actor    `json:"actor"`
+	Outcome  string   `json:"outcome"`
+	Text     string   `json:"text"`
+	Articles []string `json:"articles"`
+}
+
+// OmbudsmanInput records a party's referral to the ICANN Ombudsman; a later
+// call with Outcome records what the Ombudsman concluded.
+type OmbudsmanInput struct {
+	Actor      Actor     `json:"actor"`
+	ReferredAt time.Time `json:"referred_at"`
+	Outcome    string    `json:"outcome"`
+}
+
+// Challenge is a party's challenge of an arbitrator and staff's decision.
+type Challenge struct {
+	By             string     `json:"by"`
+	ArbitratorID   string     `json:"arbitrator_id"`
+	Reason         string     `json:"reason"`
+	At             time.Time  `json:"at"`
+	Decision       string     `json:"decision,omitempty"`
+	DecisionReason string     `json:"decision_reason,omitempty"`
+	DecidedBy      string     `json:"decided_by,omitempty"`
+	DecidedAt      *time.Time `json:"decided_at"`
+}
+
+// Submission is one party submission.
+type Submission struct {
+	By    string    `json:"by"`
+	Text  string    `json:"text"`
+	Links []string  `json:"links"`
+	At    time.Time `json:"at"`
+}
+
+// Hearing is the scheduled hearing. Sequence is the iCalendar SEQUENCE of
+// the invitation: it grows with every reschedule so that calendars replace
+// the entry instead of adding one.
+type Hearing struct {
+	StartsAt time.Time     `json:"starts_at"`
+	Duration time.Duration `json:"duration"`
+	Location string        `json:"location"`
+	Sequence int           `json:"sequence"`
+}
+
+// Extension is the one extension of the ruling deadline.
+type Extension struct {
+	Days        int       `json:"days"`
+	Reason      string    `json:"reason"`
+	At          time.Time `json:"at"`
+	PreviousDue time.Time `json:"previous_due"`
+}
+
+// Ruling is the binding ruling. Hash is RulingTextHash(Text), also written
+// to the audit log, so that anyone can check the published text.
+type Ruling struct {
+	Outcome  string    `json:"outcome"`
+	Text     string    `json:"text"`
+	Articles []string  `json:"articles"`
+	Hash     string    `json:"hash"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+}
+
+// Ombudsman records a referral to the ICANN Ombudsman and its outcome.
+type Ombudsman struct {
+	ReferredAt time.Time  `json:"referred_at"`
+	ReferredBy string     `json:"referred_by"`
+	Outcome    string     `json:"outcome,omitempty"`
+	OutcomeBy  string     `json:"outcome_by,omitempty"`
+	OutcomeAt  *time.Time `json:"outcome_at"`
+}
+
+// AppealRuling is the payload of SignalAppealRuling.
+type AppealRuling struct {
+	ArbitrationID string   `json:"arbitration_id"`
+	Outcome       string   `json:"outcome"`
+	Text          string   `json:"text"`
+	Articles      []string `json:"articles"`
+}
+
+// ArbitrationState is the case as the query and every update return it.
+type ArbitrationState struct {
+	CaseID        string       `json:"case_id"`
+	Status        string       `json:"status"`
+	Question      string       `json:"question"`
+	Articles      []string     `json:"articles"`
+	Parties       []Party      `json:"parties"`
+	FiledBy       string       `json:"filed_by"`
+	FiledAt       time.Time    `json:"filed_at"`
+	AppealOf      *AppealRef   `json:"appeal_of"`
+	ArbitratorID  string       `json:"arbitrator_id"`
+	Confirmed     bool         `json:"confirmed"`
+	Challenges    []Challenge  `json:"challenges"`
+	Submissions   []Submission `json:"submissions"`
+	Hearing       *Hearing     `json:"hearing"`
+	DueAt         *time.Time   `json:"due_at"`
+	Extension     *Extension   `json:"extension"`
+	Ruling        *Ruling      `json:"ruling"`
+	Ombudsman     *Ombudsman   `json:"ombudsman"`
+	Deadlines     []Deadline   `json:"deadlines"`
+	RemindersSent []string     `json:"reminders_sent"`
+	OverdueAlerts int          `json:"overdue_alerts"`
+}
+
+// RulingTextHash is the SHA-256 (hex) of a ruling's canonical text: line
+// endings as LF and no leading or trailing white space. The recorded text is
+// stored in that form, so hashing the published text gives the audited hash.
+func RulingTextHash(text string) string {
+	sum := sha256.Sum256([]byte(canonicalArbText(text)))
+	return hex.EncodeToString(sum[:])
+}
+
+func canonicalArbText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.TrimSpace(s)
+}
+
+// Arbitration runs one arbitration case from filing to ruling (SPEC process
+// 2). Every transition is an update checked by a validator; every deadline
+// is a durable timer.
+//
+// The history stays bounded without continue-as-new: it grows only with the
+// actions of a handful of people (a party's submissions are capped), a fixed
+// number of reminders, and one overdue alert a day, which would take decades
+// to approach Temporal's limits. Continuing as new would also lose the
+// single, replayable record of the case that the audit relies on.
+//
+// Changes to this logic must go behind workflow.GetVersion: cases run for
+// months, and TestArbitrationReplay fails the build when a change breaks
+// the recorded history of a complete case.
+func Arbitration(ctx workflow.Context, in ArbitrationInput) (ArbitrationState, error) {
+	if err := in.Validate(); err != nil {
+		return ArbitrationState{}, err
+	}
+	a := newArbitration(ctx, in)
+	if err := a.setup(ctx); err != nil {
+		return ArbitrationState{}, err
+	}
+	return a.run(ctx)
+}
+
+// arbitration is the state of one running case. Update handlers never
+// block: they change the state and queue the effects (audit entries,
+// notifications, the appeal signal), which the main loop runs in order.
+// That keeps one writer of side effects and makes every update answer with
+// the state it produced.
+type arbitration struct {
+	in      ArbitrationInput
+	periods ArbitrationPeriods
+	st      ArbitrationState
+	logger  log.Logger
+
+	parties []string // party members, sorted
+	staff   []string // sorted
+	removed []string // arbitrators removed by a sustained challenge
+
+	assignments       int
+	challengeEnds     time.Time
+	windowClosed      bool
+	submissionsEnd    time.Time // zero until submissions open
+	submissionsClosed bool
+	hearings          int // hearings scheduled so far: the next SEQUENCE
+	held              bool
+	extended          bool      // reminder steps of the extended deadline differ
+	remindersFrom     time.Time // reminders due before this are skipped
+	reminderDone      map[string]bool
+	lastOverdue       time.Time
+
+	effects []arbEffect
+	changed workflow.Channel
+	timer   *arbTimer
+	saved   CaseIndex
+}
+
+// arbEffect is one side effect queued by a transition.
+type arbEffect struct {
+	audit  *AuditInput
+	notify *NotifyInput
+	appeal *AppealRuling
+}
+
+// arbTimer is the one timer the main loop waits on: the next deadline.
+type arbTimer struct {
+	at     time.Time
+	future workflow.Future
+	cancel workflow.CancelFunc
+}
+
+// arbEvent is a deadline and what happens when it passes. fire must make
+// the event no longer pending at now, or the main loop would spin.
+type arbEvent struct {
+	at   time.Time
+	name string
+	fire func(now time.Time)
+}
+
+func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
+	filedAt := in.FiledAt
+	if filedAt.IsZero() {
+		filedAt = workflow.GetInfo(ctx).WorkflowStartTime
+	}
+	parties := slices.Clone(in.NotifyMemberIDs)
+	for _, p := range in.Parties {
+		if p.Kind == PartyMember {
+			parties = append(parties, p.ID)
+		}
+	}
+	a := &arbitration{
+		in:           in,
+		periods:      in.Periods.withDefaults(),
+		logger:       log.With(workflow.GetLogger(ctx), "case_id", in.CaseID),
+		parties:      arbSet(parties),
+		staff:        arbSet(in.StaffIDs),
+		reminderDone: map[string]bool{},
+		changed:      workflow.NewBufferedChannel(ctx, 1),
+	}
+	a.st = ArbitrationState{
+		CaseID:        in.CaseID,
+		Status:        ArbitrationStatusFiled,
+		Question:      in.Question,
+		Articles:      arbNonNil(in.Articles),
+		Parties:       arbNonNil(in.Parties),
+		FiledBy:       in.FiledBy,
+		FiledAt:       filedAt.UTC(),
+		AppealOf:      in.AppealOf,
+		Challenges:    []Challenge{},
+		Submissions:   []Submission{},
+		Deadlines:     []Deadline{},
+		RemindersSent: []string{},
+	}
+	return a
+}
+
+// setup registers the query and the updates.
+func (a *arbitration) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryArbitration, func() (ArbitrationState, error) {
+		return a.snapshot(), nil
+	}); err != nil {
+		return err
+	}
+	regs := []func() error{
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationAssign, a.validateAssign, a.assign)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationConfirm, a.validateConfirm, a.confirm)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationChallenge, a.validateChallenge, a.challenge)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationDecideChallenge, a.validateDecideChallenge, a.decideChallenge)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationSubmit, a.validateSubmit, a.submit)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationHearing, a.validateHearing, a.hearing)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationExtend, a.validateExtend, a.extend)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationRuling, a.validateRuling, a.ruling)
+		},
+		func() error {
+			return arbUpdate(ctx, a, UpdateArbitrationOmbudsman, a.validateOmbudsman, a.ombudsman)
+		},
+	}
+	for _, reg := range regs {
+		if err := reg(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// arbUpdate registers one update. The handler first brings the state up to
+// now (a deadline may have passed in the same workflow task, before the main
+// loop saw its timer), applies the transition, settles what follows from it,
+// and wakes the main loop to run the queued effects.
+func arbUpdate[T any](ctx workflow.Context, a *arbitration, name string,
+	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name,
+		func(ctx workflow.Context, in T) (ArbitrationState, error) {
+			now := workflow.Now(ctx)
+			a.tick(now)
+			apply(now, in)
+			a.tick(now)
+			a.changed.SendAsync(struct{}{})
+			return a.snapshot(), nil
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, in T) error {
+				return validate(workflow.Now(ctx), in)
+			},
+		},
+	)
+}
+
+// snapshot copies the state for a query or an update's answer, so that
+// the answer says what the state was then even where it is not serialized
+// at once (the test environment hands the value over as is).
+func (a *arbitration) snapshot() ArbitrationState {
+	st := a.st
+	st.Articles = slices.Clone(st.Articles)
+	st.Parties = slices.Clone(st.Parties)
+	st.Challenges = slices.Clone(st.Challenges)
+	st.Submissions = slices.Clone(st.Submissions)
+	st.Deadlines = slices.Clone(st.Deadlines)
+	st.RemindersSent = slices.Clone(st.RemindersSent)
+	st.AppealOf = arbClone(st.AppealOf)
+	st.Hearing = arbClone(st.Hearing)
+	st.DueAt = arbClone(st.DueAt)
+	st.Extension = arbClone(st.Extension)
+	st.Ruling = arbClone(st.Ruling)
+	st.Ombudsman = arbClone(st.Ombudsman)
+	return st
+}
+
+// run files the case, then loops: bring the state up to now, run the
+// queued effects, and wait for the next deadline or the next update, until
+// the ruling's effects are done.
+func (a *arbitration) run(ctx workflow.Context) (ArbitrationState, error) {
+	a.file()
+	for {
+		a.tick(workflow.Now(ctx))
+		a.flush(ctx)
+		for a.changed.ReceiveAsync(nil) {
+		}
+		if len(a.effects) > 0 {
+			continue // an update arrived while effects ran
+		}
+		if a.st.Ruling != nil {
+			break
+		}
+		a.wait(ctx)
+		if err := ctx.Err(); err != nil {
+			return a.st, err
+		}
+	}
+	if a.timer != nil {
+		a.timer.cancel()
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return a.st, err
+	}
+	return a.st, nil
+}
+
+// wait blocks until the next deadline or an update. The timer is kept
+// across wake-ups while the next deadline stays the same, and cancelled
+// when it moves (an extension, a rescheduled hearing), so that the history
+// holds one timer per deadline rather than one per update.
+func (a *arbitration) wait(ctx workflow.Context) {
+	now := workflow.Now(ctx)
+	ev, ok := a.next()
+	if ok && !ev.at.After(now) {
+		return
+	}
+	if a.timer != nil && (!ok || !a.timer.at.Equal(ev.at)) {
+		a.timer.cancel()
+		a.timer = nil
+	}
+	if ok && a.timer == nil {
+		tctx, cancel := workflow.WithCancel(ctx)
+		a.timer = &arbTimer{
+			at:     ev.at,
+			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
+			cancel: cancel,
+		}
+	}
+	sel := workflow.NewSelector(ctx)
+	if t := a.timer; t != nil {
+		sel.AddFuture(t.future, func(workflow.Future) {
+			t.cancel()
+			a.timer = nil
+		})
+	}
+	sel.AddReceive(a.changed, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, nil)
+	})
+	// A cancelled case (an operator's decision) must not wait for a
+	// deadline that may be weeks away.
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+	sel.Select(ctx)
+}
+
+// tick fires every deadline that has passed, oldest first, then settles the
+// consequences and the status. It never blocks, so update handlers call it
+// too.
+func (a *arbitration) tick(now time.Time) {
+	for {
+		ev, ok := a.next()
+		if !ok || ev.at.After(now) {
+			break
+		}
+		ev.fire(now)
+	}
+	a.advance(now)
+	a.refresh(now)
+}
+
+// next is the earliest pending deadline; ties go to the first in pending's
+// order, which follows the order of the process.
+func (a *arbitration) next() (arbEvent, bool) {
+	var best arbEvent
+	found := false
+	for _, ev := range a.pending() {
+		if !found || ev.at.Before(best.at) {
+			best, found = ev, true
+		}
+	}
+	return best, found
+}
+
+func (a *arbitration) pending() []arbEvent {
+	if a.st.Ruling != nil {
+		return nil
+	}
+	var evs []arbEvent
+	if a.st.ArbitratorID != "" && !a.windowClosed {
+		evs = append(evs, arbEvent{a.challengeEnds, "challenge window closes", a.closeChallengeWindow})
+	}
+	if !a.submissionsEnd.IsZero() && !a.submissionsClosed {
+		evs = append(evs, arbEvent{a.submissionsEnd, "submissions close", a.closeSubmissions})
+	}
+	if h := a.st.Hearing; h != nil && !a.held && !a.challengePending() {
+		evs = append(evs, arbEvent{h.StartsAt, "hearing starts", a.holdHearing})
+	}
+	if a.st.DueAt != nil {
+		due := *a.st.DueAt
+		for _, r := range a.periods.Reminders {
+			at := due.Add(-r)
+			if a.reminderDone[a.reminderStep(r)] || at.Before(a.remindersFrom) {
+				continue
+			}
+			evs = append(evs, arbEvent{at, "ruling reminder " + arbLabel(r), a.remind})
+		}
+		at := due
+		if !a.lastOverdue.IsZero() && !a.lastOverdue.Before(due) {
+			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery)
+		}
+		evs = append(evs, arbEvent{at, "ruling overdue alert", a.alertOverdue})
+	}
+	return evs
+}
+
+// advance opens the submissions once nothing stands in the way: the
+// challenge window has passed, the arbitrator confirmed and no challenge
+// waits.
+func (a *arbitration) advance(now time.Time) {
+	if a.st.Ruling != nil || !a.submissionsEnd.IsZero() || a.st.ArbitratorID == "" ||
+		!a.st.Confirmed || !a.windowClosed || a.challengePending() {
+		return
+	}
+	a.submissionsEnd = now.Add(a.periods.Submissions)
+	a.audit(arbSystem, "arbitration.submissions_opened", "submissions/opened", map[string]any{
+		"until": a.submissionsEnd,
+	})
+}
+
+// refresh derives the status and the upcoming deadlines from the state.
+func (a *arbitration) refresh(now time.Time) {
+	st := &a.st
+	switch {
+	case st.Ruling != nil:
+		st.Status = ArbitrationStatusRuled
+	case st.ArbitratorID == "":
+		st.Status = ArbitrationStatusFiled
+	case a.challengePending():
+		st.Status = ArbitrationStatusChallenged
+	case st.DueAt != nil && !now.Before(*st.DueAt):
+		st.Status = ArbitrationStatusOverdue
+	case st.DueAt != nil:
+		st.Status = ArbitrationStatusRulingDue
+	case st.Hearing != nil:
+		st.Status = ArbitrationStatusHearingScheduled
+	case !a.submissionsEnd.IsZero():
+		st.Status = ArbitrationStatusSubmissions
+	default:
+		st.Status = ArbitrationStatusAssigned
+	}
+
+	deadlines := []Deadline{}
+	if st.Ruling == nil {
+		if st.ArbitratorID != "" && now.Before(a.challengeEnds) {
+			deadlines = append(deadlines, Deadline{Name: "challenge_window", At: a.challengeEnds})
+		}
+		if !a.submissionsEnd.IsZero() && now.Before(a.submissionsEnd) {
+			deadlines = append(deadlines, Deadline{Name: "submissions", At: a.submissionsEnd})
+		}
+		if st.Hearing != nil && !a.held {
+			deadlines = append(deadlines, Deadline{Name: "hearing", At: st.Hearing.StartsAt})
+		}
+		if st.DueAt != nil {
+			deadlines = append(deadlines, Deadline{Name: "ruling", At: *st.DueAt})
+		}
+	}
+	slices.SortStableFunc(deadlines, func(x, y Deadline) int { return x.At.Compare(y.At) })
+	st.Deadlines = deadlines
+}
+
+// Deadline events.
+
+func (a *arbitration) closeChallengeWindow(time.Time) {
+	a.windowClosed = true
+}
+
+func (a *arbitration) closeSubmissions(time.Time) {
+	a.submissionsClosed = true
+	a.audit(arbSystem, "arbitration.submissions_closed", "submissions/closed", map[string]any{
+		"submissions": len(a.st.Submissions),
+	})
+}
+
+func (a *arbitration) holdHearing(time.Time) {
+	a.held = true
+	due := a.st.Hearing.StartsAt.Add(a.periods.RulingDue)
+	a.st.DueAt = &due
+	a.remindersFrom = a.st.Hearing.StartsAt
+	a.audit(arbSystem, "arbitration.ruling_due", "ruling_due", map[string]any{
+		"hearing_started_at": a.st.Hearing.StartsAt,
+		"due":                due,
+	})
+}
+
+// remind sends the latest reminder that has come due. Earlier ones that
+// were missed (a worker down for days) are skipped rather than sent late
+// all at once, and none is sent once the ruling is overdue: the overdue
+// alert says more.
+func (a *arbitration) remind(now time.Time) {
+	due := *a.st.DueAt
+	step := ""
+	for _, r := range a.periods.Reminders {
+		s := a.reminderStep(r)
+		at := due.Add(-r)
+		if a.reminderDone[s] || at.Before(a.remindersFrom) || at.After(now) {
+			continue
+		}
+		a.reminderDone[s] = true
+		step = s
+	}
+	if step == "" || !now.Before(due) {
+		return
+	}
+	a.st.RemindersSent = append(a.st.RemindersSent, step)
+	daysLeft := int(math.Ceil(due.Sub(now).Hours() / 24))
+	a.notify(step, "arbitration.ruling_reminder", a.recipients(false, true, false), map[string]any{
+		"days_left": daysLeft,
+		"due":       due,
+	})
+}
+
+// alertOverdue alerts staff (and the arbitrator) that the ruling is late;
+// the first alert for a deadline is also a change of status, audited.
+func (a *arbitration) alertOverdue(now time.Time) {
+	due := *a.st.DueAt
+	first := a.lastOverdue.IsZero() || a.lastOverdue.Before(due)
+	a.lastOverdue = now
+	a.st.OverdueAlerts++
+	step := "overdue/" + strconv.Itoa(a.st.OverdueAlerts)
+	if first {
+		a.audit(arbSystem, "arbitration.overdue", step, map[string]any{"due": due})
+	}
+	a.notify(step, "arbitration.ruling_overdue", a.recipients(false, true, true), map[string]any{"due": due})
+}
+
+func (a *arbitration) reminderStep(r time.Duration) string {
+	if a.extended {
+		return "reminder/extended/" + arbLabel(r)
+	}
+	return "reminder/" + arbLabel(r)
+}
+
+// Predicates shared by validators and handlers. They read the clock rather
+// than flags where a deadline may have passed without the main loop having
+// run yet, so that a validator never refuses what its handler would allow.
+
+func (a *arbitration) challengePending() bool {
+	n := len(a.st.Challenges)
+	return n > 0 && a.st.Challenges[n-1].Decision == ""
+}
+
+func (a *arbitration) hearingHeld(now time.Time) bool {
+	h := a.st.Hearing
+	return a.held || (h != nil && !now.Before(h.StartsAt) && !a.challengePending())
+}
+
+func (a *arbitration) isParty(id string) bool { return id != "" && slices.Contains(a.parties, id) }
+
+func (a *arbitration) isArbitrator(id string) bool {
+	return id != "" && id == a.st.ArbitratorID
+}
+
+func arbIsStaff(act Actor) bool {
+	return slices.Contains(act.Roles, arbRoleStaff) || slices.Contains(act.Roles, arbRoleAdmin)
+}
+
+func (a *arbitration) checkOpen() error {
+	if a.st.Ruling != nil {
+		return arbInvalidState("the case is closed: a ruling has been recorded")
+	}
+	return nil
+}
+
+// Validators and handlers, in the order of the process.
+
+func (a *arbitration) validateAssign(_ time.Time, in AssignInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff can assign an arbitrator")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	if a.st.ArbitratorID != "" {
+		return arbInvalidState("an arbitrator is already assigned")
+	}
+	id := strings.TrimSpace(in.ArbitratorID)
+	switch {
+	case id == "":
+		return arbInvalidInput("arbitrator_id is required")
+	case a.isParty(id):
+		return arbInvalidInput("the arbitrator cannot be a party")
+	case slices.Contains(a.removed, id):
+		return arbInvalidInput("this arbitrator was removed from the case by a sustained challenge")
+	case len(in.Conflicts) > 0:
+		return arbInvalidInput("conflict of interest: " + strings.Join(in.Conflicts, "; "))
+	}
+	return nil
+}
+
+func (a *arbitration) assign(now time.Time, in AssignInput) {
+	a.assignments++
+	a.st.ArbitratorID = strings.TrimSpace(in.ArbitratorID)
+	a.st.Confirmed = false
+	a.challengeEnds = now.Add(a.periods.ChallengeWindow)
+	a.windowClosed = false
+	step := "assigned/" + strconv.Itoa(a.assignments)
+	a.audit(in.Actor.MemberID, "arbitration.assigned", step, map[string]any{
+		"arbitrator_id":         a.st.ArbitratorID,
+		"challenge_window_ends": a.challengeEnds,
+	})
+	a.notify(step, "arbitration.assigned", a.recipients(true, true, true), map[string]any{
+		"due": a.challengeEnds,
+	})
+}
+
+func (a *arbitration) validateConfirm(_ time.Time, in ConfirmInput) error {
+	if !a.isArbitrator(in.Actor.MemberID) {
+		return arbForbidden("only the assigned arbitrator can confirm having no conflict")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	if a.st.Confirmed {
+		return arbInvalidState("the arbitrator has already confirmed")
+	}
+	return nil
+}
+
+func (a *arbitration) confirm(_ time.Time, in ConfirmInput) {
+	a.st.Confirmed = true
+	a.audit(in.Actor.MemberID, "arbitration.confirmed", "confirmed/"+strconv.Itoa(a.assignments), map[string]any{
+		"arbitrator_id": a.st.ArbitratorID,
+	})
+}
+
+func (a *arbitration) validateChallenge(now time.Time, in ChallengeInput) error {
+	if !a.isParty(in.Actor.MemberID) {
+		return arbForbidden("only a party can challenge the arbitrator")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	switch {
+	case a.st.ArbitratorID == "":
+		return arbInvalidState("no arbitrator is assigned")
+	case a.challengePending():
+		return arbInvalidState("a challenge is already waiting for a decision")
+	case !now.Before(a.challengeEnds):
+		return arbInvalidState("the challenge window closed at " + a.challengeEnds.Format(time.RFC3339))
+	}
+	return arbCheckText("reason", in.Reason, maxArbShortBytes)
+}
+
+func (a *arbitration) challenge(now time.Time, in ChallengeInput) {
+	reason := strings.TrimSpace(in.Reason)
+	a.st.Challenges = append(a.st.Challenges, Challenge{
+		By: in.Actor.MemberID, ArbitratorID: a.st.ArbitratorID, Reason: reason, At: now,
+	})
+	step := "challenge/" + strconv.Itoa(len(a.st.Challenges))
+	a.audit(in.Actor.MemberID, "arbitration.challenge", step, map[string]any{
+		"arbitrator_id": a.st.ArbitratorID,
+		"reason":        reason,
+	})
+	a.notify(step, "arbitration.challenge", a.recipients(true, true, true), map[string]any{"reason": reason})
+}
+
+func (a *arbitration) validateDecideChallenge(_ time.Time, in DecideChallengeInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff can decide a challenge")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	if !a.challengePending() {
+		return arbInvalidState("no challenge is waiting for a decision")
+	}
+	if in.Decision != ChallengeSustain && in.Decision != ChallengeReject {
+		return arbInvalidInput(fmt.Sprintf("decision must be %q or %q", ChallengeSustain, ChallengeReject))
+	}
+	if len(in.Reason) > maxArbShortBytes {
+		return arbInvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxArbShortBytes))
+	}
+	return nil
+}
+
+// decideChallenge applies staff's decision. A sustained challenge removes
+// the arbitrator and everything that depended on them (confirmation,
+// window, hearing): the case is filed again and waits for a new assignment.
+// A hearing cannot have been held by then, since hearings start after the
+// challenge window and none starts while a challenge waits.
+func (a *arbitration) decideChallenge(now time.Time, in DecideChallengeInput) {
+	n := len(a.st.Challenges)
+	c := &a.st.Challenges[n-1]
+	c.Decision = in.Decision
+	c.DecisionReason = strings.TrimSpace(in.Reason)
+	c.DecidedBy = in.Actor.MemberID
+	c.DecidedAt = &now
+	action := "arbitration.challenge_rejected"
+	if in.Decision == ChallengeSustain {
+		action = "arbitration.challenge_sustained"
+		a.removed = append(a.removed, a.st.ArbitratorID)
+		a.st.ArbitratorID = ""
+		a.st.Confirmed = false
+		a.challengeEnds = time.Time{}
+		a.windowClosed = false
+		a.st.Hearing = nil
+	}
+	a.audit(in.Actor.MemberID, action, "challenge/"+strconv.Itoa(n)+"/decision", map[string]any{
+		"arbitrator_id": c.ArbitratorID,
+		"reason":        c.DecisionReason,
+	})
+}
+
+func (a *arbitration) validateSubmit(now time.Time, in SubmitInput) error {
+	if !a.isParty(in.Actor.MemberID) {
+		return arbForbidden("only a party can make a submission")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	switch {
+	case a.submissionsEnd.IsZero():
+		return arbInvalidState("submissions are not open yet")
+	case !now.Before(a.submissionsEnd):
+		return arbInvalidState("submissions closed at " + a.submissionsEnd.Format(time.RFC3339))
+	case len(a.st.Submissions) >= maxArbSubmissions:
+		return arbInvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxArbSubmissions))
+	}
+	if err := arbCheckText("text", in.Text, maxArbTextBytes); err != nil {
+		return err
+	}
+	if len(in.Links) > maxArbLinks {
+		return arbInvalidInput(fmt.Sprintf("at most %d links", maxArbLinks))
+	}
+	for _, l := range in.Links {
+		u, err := url.Parse(l)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l) > maxArbLinkBytes {
+			return arbInvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
+		}
+	}
+	return nil
+}
+
+func (a *arbitration) submit(now time.Time, in SubmitInput) {
+	s := Submission{By: in.Actor.MemberID, Text: strings.TrimSpace(in.Text), Links: arbNonNil(slices.Clone(in.Links)), At: now}
+	a.st.Submissions = append(a.st.Submissions, s)
+	a.audit(in.Actor.MemberID, "arbitration.submission", "submission/"+strconv.Itoa(len(a.st.Submissions)), map[string]any{
+		"text":  s.Text,
+		"links": s.Links,
+	})
+}
+
+func (a *arbitration) validateHearing(now time.Time, in HearingInput) error {
+	if !a.isArbitrator(in.Actor.MemberID) {
+		return arbForbidden("only the assigned arbitrator can schedule the hearing")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	switch {
+	case !a.st.Confirmed:
+		return arbInvalidState("the arbitrator must first confirm having no conflict")
+	case a.challengePending():
+		return arbInvalidState("a challenge is waiting for a decision")
+	case a.hearingHeld(now):
+		return arbInvalidState("the hearing has already started")
+	}
+	switch {
+	case !in.StartsAt.After(now):
+		return arbInvalidInput("starts_at must be in the future")
+	case in.StartsAt.Before(a.challengeEnds):
+		return arbInvalidInput("the hearing must start after the challenge window closes at " + a.challengeEnds.Format(time.RFC3339))
+	case in.Duration <= 0 || in.Duration > maxArbHearingLength:
+		return arbInvalidInput("duration must be positive and at most 24 hours")
+	}
+	return arbCheckText("location", in.Location, maxArbShortBytes)
+}
+
+// hearing schedules the hearing and sends the invitation. A reschedule, or
+// a new hearing after a sustained challenge, keeps the invitation's UID and
+// raises its SEQUENCE, so calendars move the entry instead of adding one.
+func (a *arbitration) hearing(now time.Time, in HearingInput) {
+	event, action := "arbitration.hearing_scheduled", "arbitration.hearing_scheduled"
+	if a.st.Hearing != nil {
+		event, action = "arbitration.hearing_rescheduled", "arbitration.hearing_rescheduled"
+	}
+	h := &Hearing{
+		StartsAt: in.StartsAt.UTC(),
+		Duration: in.Duration,
+		Location: strings.TrimSpace(in.Location),
+		Sequence: a.hearings,
+	}
+	a.hearings++
+	a.st.Hearing = h
+	step := "hearing/" + strconv.Itoa(h.Sequence)
+	a.audit(in.Actor.MemberID, action, step, map[string]any{
+		"starts_at": h.StartsAt,
+		"duration":  h.Duration.String(),
+		"location":  h.Location,
+		"sequence":  h.Sequence,
+	})
+	summary := "LACRALO arbitration " + a.in.CaseID + ": hearing (" + arbTitle(a.in.Question) + ")"
+	a.notify(step, event, a.recipients(true, true, false), map[string]any{
+		"starts_at": h.StartsAt,
+		"location":  h.Location,
+	}, Attachment{
+		Filename:    "hearing.ics",
+		ContentType: "text/calendar; method=REQUEST",
+		Data:        arbHearingICS(a.in.CaseID, summary, *h, now),
+	})
+}
+
+func (a *arbitration) validateExtend(now time.Time, in ExtendInput) error {
+	if !a.isArbitrator(in.Actor.MemberID) {
+		return arbForbidden("only the assigned arbitrator can extend the ruling deadline")
+	}
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	switch {
+	case !a.hearingHeld(now):
+		return arbInvalidState("the ruling is not due yet: the hearing has not been held")
+	case a.st.Extension != nil:
+		return arbInvalidState("the ruling deadline has already been extended once")
+	}
+	maxDays := int(a.periods.MaxExtension / (24 * time.Hour))
+	if in.Days < 1 || in.Days > maxDays {
+		return arbInvalidInput(fmt.Sprintf("days must be between 1 and %d", maxDays))
+	}
+	return arbCheckText("reason", in.Reason, maxArbShortBytes)
+}
+
+// extend moves the deadline. The reminders start over against the new
+// deadline, under new steps, so that each is still sent once; the timer
+// of the old deadline is cancelled by the main loop when it sees the move.
+func (a *arbitration) extend(now time.Time, in ExtendInput) {
+	prev := *a.st.DueAt
+	due := prev.Add(time.Duration(in.Days) * 24 * time.Hour)
+	reason := strings.TrimSpace(in.Reason)
+	a.st.Extension = &Extension{Days: in.Days, Reason: reason, At: now, PreviousDue: prev}
+	a.st.DueAt = &due
+	a.extended = true
+	a.remindersFrom = now
+	a.audit(in.Actor.MemberID, "arbitration.extended", "extended", map[string]any{
+		"days":         in.Days,
+		"reason":       reason,
+		"previous_due": prev,
+		"due":          due,
+	})
+	a.notify("extended", "arbitration.extended", a.recipients(true, true, true), map[string]any{
+		"due":    due,
+		"reason": reason,
+	})
+}
+
+func (a *arbitration) validateRuling(now time.Time, in RulingInput) error {
+	if !a.isArbitrator(in.Actor.MemberID) {
+		return arbForbidden("only the assigned arbitrator can record the ruling")
+	}
+	if a.st.Ruling != nil {
+		return arbInvalidState("a ruling has already been recorded; it cannot be changed")
+	}
+	if !a.hearingHeld(now) {
+		return arbInvalidState("the ruling can be recorded only after the hearing")
+	}
+	allowed := []string{RulingDecided, RulingDismissed}
+	if a.in.AppealOf != nil {
+		allowed = []string{RulingUphold, RulingOverturn, RulingModify, RulingDismissed}
+	}
+	if !slices.Contains(allowed, in.Outcome) {
+		return arbInvalidInput("outcome must be one of " + strings.Join(allowed, ", "))
+	}
+	if err := arbCheckText("text", canonicalArbText(in.Text), maxArbRulingBytes); err != nil {
+		return err
+	}
+	for _, art := range in.Articles {
+		if strings.TrimSpace(art) == "" || len(art) > maxArbShortBytes {
+			return arbInvalidInput("articles must not be empty")
+		}
+	}
+	return nil
+}
+
+// ruling records the ruling, hashed into a public audit entry, and queues
+// the signal that applies it to the decision under appeal.
+func (a *arbitration) ruling(now time.Time, in RulingInput) {
+	text := canonicalArbText(in.Text)
+	r := &Ruling{
+		Outcome:  in.Outcome,
+		Text:     text,
+		Articles: arbNonNil(slices.Clone(in.Articles)),
+		Hash:     RulingTextHash(text),
+		By:       in.Actor.MemberID,
+		At:       now,
+	}
+	a.st.Ruling = r
+	a.effects = append(a.effects, arbEffect{audit: &AuditInput{
+		Actor:    in.Actor.MemberID,
+		Process:  arbProcess,
+		ObjectID: a.in.CaseID,
+		Action:   "arbitration.ruling",
+		Details: map[string]any{
+			"outcome":   r.Outcome,
+			"articles":  r.Articles,
+			"text":      r.Text,
+			"sha256":    r.Hash,
+			"appeal_of": a.in.AppealOf,
+		},
+		Audience: "public",
+		Members:  a.auditMembers(),
+		IdemKey:  a.idemKey("ruling"),
+	}})
+	a.notify("ruling", "arbitration.ruling", a.recipients(true, true, true), map[string]any{"outcome": r.Outcome})
+	if a.in.AppealOf != nil {
+		a.effects = append(a.effects, arbEffect{appeal: &AppealRuling{
+			ArbitrationID: a.in.CaseID,
+			Outcome:       r.Outcome,
+			Text:          r.Text,
+			Articles:      r.Articles,
+		}})
+	}
+}
+
+func (a *arbitration) validateOmbudsman(now time.Time, in OmbudsmanInput) error {
+	if err := a.checkOpen(); err != nil {
+		return err
+	}
+	if len(in.Outcome) > maxArbShortBytes {
+		return arbInvalidInput(fmt.Sprintf("outcome is longer than %d bytes", maxArbShortBytes))
+	}
+	o := a.st.Ombudsman
+	if o == nil {
+		if !a.isParty(in.Actor.MemberID) {
+			return arbForbidden("only a party can refer the case to the Ombudsman")
+		}
+		switch {
+		case in.ReferredAt.IsZero():
+			return arbInvalidInput("referred_at is required")
+		case in.ReferredAt.After(now):
+			return arbInvalidInput("referred_at is in the future")
+		}
+		return nil
+	}
+	if !a.isParty(in.Actor.MemberID) && !arbIsStaff(in.Actor) {
+		return arbForbidden("only a party or staff can record the Ombudsman's outcome")
+	}
+	switch {
+	case o.Outcome != "":
+		return arbInvalidState("the Ombudsman's outcome is already recorded")
+	case strings.TrimSpace(in.Outcome) == "":
+		return arbInvalidState("the referral is already recorded; only its outcome can be added")
+	}
+	return nil
+}
+
+// ombudsman records the referral, or its outcome. The case goes on: the
+// Ombudsman route sits beside arbitration, not inside it.
+func (a *arbitration) ombudsman(now time.Time, in OmbudsmanInput) {
+	outcome := strings.TrimSpace(in.Outcome)
+	data := map[string]any{}
+	step, action := "ombudsman/outcome", "arbitration.ombudsman_outcome"
+	if a.st.Ombudsman == nil {
+		a.st.Ombudsman = &Ombudsman{ReferredAt: in.ReferredAt.UTC(), ReferredBy: in.Actor.MemberID}
+		step, action = "ombudsman/referral", "arbitration.ombudsman_referral"
+	}
+	o := a.st.Ombudsman
+	if outcome != "" {
+		o.Outcome, o.OutcomeBy, o.OutcomeAt = outcome, in.Actor.MemberID, &now
+		data["outcome"] = outcome
+	}
+	a.audit(in.Actor.MemberID, action, step, map[string]any{
+		"referred_at": o.ReferredAt,
+		"outcome":     o.Outcome,
+	})
+	a.notify(step, "arbitration.ombudsman", a.recipients(true, true, true), data)
+}
+
+// file records the filing, the first effects of every case.
+func (a *arbitration) file() {
+	a.audit(a.in.FiledBy, "arbitration.filed", "filed", map[string]any{
+		"question":  a.in.Question,
+		"articles":  a.st.Articles,
+		"parties":   a.st.Parties,
+		"appeal_of": a.in.AppealOf,
+	})
+	to := a.recipients(true, false, true)
+	if a.in.FiledBy != "" {
+		to = arbSet(append(to, a.in.FiledBy))
+	}
+	a.notify("filed", "arbitration.filed", to, nil)
+}
+
+// Effects.
+
+// audit queues an audit entry visible to the people of the case.
+func (a *arbitration) audit(actor, action, step string, details map[string]any) {
+	a.effects = append(a.effects, arbEffect{audit: &AuditInput{
+		Actor:    actor,
+		Process:  arbProcess,
+		ObjectID: a.in.CaseID,
+		Action:   action,
+		Details:  details,
+		Audience: "members",
+		Members:  a.auditMembers(),
+		IdemKey:  a.idemKey(step),
+	}})
+}
+
+// notify queues an email to members; every message carries the case ID
+// and title the templates name the case by.
+func (a *arbitration) notify(step, event string, to []string, extra map[string]any, att ...Attachment) {
+	if len(to) == 0 {
+		return
+	}
+	data := map[string]any{"case_id": a.in.CaseID, "title": arbTitle(a.in.Question)}
+	for k, v := range extra {
+		data[k] = v
+	}
+	a.effects = append(a.effects, arbEffect{notify: &NotifyInput{
+		Process:     arbProcess,
+		ObjectID:    a.in.CaseID,
+		Step:        step,
+		Event:       event,
+		MemberIDs:   to,
+		Data:        data,
+		Attachments: att,
+	}})
+}
+
+func (a *arbitration) idemKey(step string) string {
+	return ArbitrationWorkflowID(a.in.CaseID) + "/" + step
+}
+
+// recipients is the sorted set of the people concerned.
+func (a *arbitration) recipients(parties, arbitrator, staff bool) []string {
+	var to []string
+	if parties {
+		to = append(to, a.parties...)
+	}
+	if arbitrator && a.st.ArbitratorID != "" {
+		to = append(to, a.st.ArbitratorID)
+	}
+	if staff {
+		to = append(to, a.staff...)
+	}
+	return arbSet(to)
+}
+
+// auditMembers may read the case's audit entries: the parties, the filer
+// and the current arbitrator (staff read every entry by role).
+func (a *arbitration) auditMembers() []string {
+	m := append(slices.Clone(a.parties), a.in.FiledBy)
+	if a.st.ArbitratorID != "" {
+		m = append(m, a.st.ArbitratorID)
+	}
+	return arbSet(m)
+}
+
+// flush runs the queued effects in order, then brings the cases index up to
+// date. Failures are logged, not returned: the case's state is the record,
+// and the activities already retry until they succeed or fail for good.
+func (a *arbitration) flush(ctx workflow.Context) {
+	for len(a.effects) > 0 {
+		e := a.effects[0]
+		a.effects = a.effects[1:]
+		switch {
+		case e.audit != nil:
+			if _, err := RecordAudit(ctx, *e.audit); err != nil {
+				a.logger.Error("audit entry not written", "action", e.audit.Action, "error", err)
+			}
+		case e.notify != nil:
+			if err := StartNotify(ctx, *e.notify); err != nil {
+				a.logger.Error("notification not started", "event", e.notify.Event, "error", err)
+			}
+		case e.appeal != nil:
+			a.signalAppeal(ctx, *e.appeal)
+		}
+	}
+	idx := CaseIndex{
+		ID:        a.in.CaseID,
+		Process:   arbProcess,
+		Status:    a.st.Status,
+		Title:     arbTitle(a.in.Question),
+		CreatedBy: a.in.FiledBy,
+		Members:   a.auditMembers(),
+	}
+	if idx.Status == a.saved.Status && slices.Equal(idx.Members, a.saved.Members) {
+		return
+	}
+	if err := SaveCase(ctx, idx); err != nil {
+		a.logger.Error("cases index not updated", "status", idx.Status, "error", err)
+		return
+	}
+	a.saved = idx
+}
+
+// signalAppeal applies the ruling to the decision under appeal. The
+// arbitration closes whatever happens: a missing target (a closed or
+// unknown process) is written to the audit log for staff to act on.
+func (a *arbitration) signalAppeal(ctx workflow.Context, r AppealRuling) {
+	target := a.in.AppealOf.Kind + "/" + a.in.AppealOf.ID
+	err := workflow.SignalExternalWorkflow(ctx, target, "", SignalAppealRuling, r).Get(ctx, nil)
+	details := map[string]any{"target": target, "delivered": err == nil}
+	if err != nil {
+		details["error"] = err.Error()
+		a.logger.Warn("ruling not delivered to the appealed process", "target", target, "error", err)
+	}
+	in := AuditInput{
+		Actor:    arbSystem,
+		Process:  arbProcess,
+		ObjectID: a.in.CaseID,
+		Action:   "arbitration.appeal_signal",
+		Details:  details,
+		Audience: "members",
+		Members:  a.auditMembers(),
+		IdemKey:  a.idemKey("appeal_signal"),
+	}
+	if _, err := RecordAudit(ctx, in); err != nil {
+		a.logger.Error("audit entry not written", "action", in.Action, "error", err)
+	}
+}
+
+// arbHearingICS is the hearing invitation (RFC 5545, METHOD:REQUEST). The UID
+// is the case's, so every version of the invitation updates one calendar
+// entry; stamp is the workflow time of the change, which keeps the file
+// deterministic.
+func arbHearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
+	const utc = "20060102T150405Z"
+	var b strings.Builder
+	line := func(s string) {
+		// Fold at 75 octets without splitting a UTF-8 sequence (RFC 5545
+		// 3.1); continuation lines start with a space.
+		limit := 75
+		for len(s) > limit {
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(s[cut]) {
+				cut--
+			}
+			b.WriteString(s[:cut])
+			b.WriteString("\r\n ")
+			s = s[cut:]
+			limit = 74
+		}
+		b.WriteString(s)
+		b.WriteString("\r\n")
+	}
+	line("BEGIN:VCALENDAR")
+	line("VERSION:2.0")
+	line("PRODID:-//LACRALO//ralo//EN")
+	line("CALSCALE:GREGORIAN")
+	line("METHOD:REQUEST")
+	line("BEGIN:VEVENT")
+	line("UID:" + arbICSText("arbitration-"+caseID+"@ralo"))
+	line("SEQUENCE:" + strconv.Itoa(h.Sequence))
+	line("DTSTAMP:" + stamp.UTC().Format(utc))
+	line("DTSTART:" + h.StartsAt.UTC().Format(utc))
+	line("DTEND:" + h.StartsAt.Add(h.Duration).UTC().Format(utc))
+	line("SUMMARY:" + arbICSText(summary))
+	line("LOCATION:" + arbICSText(h.Location))
+	line("STATUS:CONFIRMED")
+	line("END:VEVENT")
+	line("END:VCALENDAR")
+	return []byte(b.String())
+}
+
+// arbICSText escapes a TEXT value (RFC 5545 3.3.11).
+func arbICSText(s string) string {
+	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
+}
+
+// Small helpers.
+
+func arbForbidden(msg string) error { return temporal.NewApplicationError(msg, ErrForbidden) }
+
+func arbInvalidState(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidState) }
+
+func arbInvalidInput(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidInput) }
+
+func arbCheckText(field, s string, limit int) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return arbInvalidInput(field + " is required")
+	case len(s) > limit:
+		return arbInvalidInput(fmt.Sprintf("%s is longer than %d bytes", field, limit))
+	}
+	return nil
+}
+
+// arbTitle is the question shortened for subjects and listings.
+func arbTitle(q string) string {
+	const limit = 80
+	q = strings.TrimSpace(q)
+	if i := strings.IndexAny(q, "\r\n"); i >= 0 {
+		q = strings.TrimSpace(q[:i]) + "…"
+	}
+	if utf8.RuneCountInString(q) <= limit {
+		return q
+	}
+	r := []rune(q)
+	return strings.TrimSpace(string(r[:limit-1])) + "…"
+}
+
+// arbLabel names a reminder lead time in steps and timer summaries: "7d",
+// or Go's notation when it is not whole days (short test periods).
+func arbLabel(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	}
+	return d.String()
+}
+
+// arbSet sorts ids and drops duplicates and blanks.
+func arbSet(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// arbClone copies the value p points to; the values it is used on hold no
+// pointers or slices that the workflow changes in place.
+func arbClone[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// arbNonNil keeps JSON arrays as [] rather than null.
+func arbNonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
