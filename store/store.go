@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -122,10 +123,18 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 
 func migrate(ctx context.Context, db *sql.DB, d Dialect) ([]int64, error) {
 	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if d == Postgres {
 		dialect = goose.DialectPostgres
+		// Several `ralo serve` and `ralo worker` may start at once; an
+		// advisory lock lets one migrate while the others wait.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db, migrations.FS)
+	p, err := goose.NewProvider(dialect, db, migrations.FS, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}

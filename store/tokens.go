@@ -111,6 +111,10 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Member, error) 
 // only when the account was created now, so it is printed once.
 func (s *Store) BootstrapAdmin(ctx context.Context, token string) (created bool, secret string, err error) {
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Processes starting together must not each create an admin.
+		if err := s.lockAudit(tx); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Model(&Member{}).Count(&n).Error; err != nil {
 			return err
