@@ -17,9 +17,21 @@ import (
 
 	"github.com/lacralo/ralo/app"
 	"github.com/lacralo/ralo/devserver"
+	"github.com/lacralo/ralo/policy"
 )
 
 const adminToken = "ralo_test_admin_token"
+
+// testPolicy shortens the clocks so that whole processes run in seconds
+// over real HTTP; only the keys named change, as in production.
+const testPolicy = `
+arbitration:
+  challenge_window: 2s
+  submissions: 3s
+  ruling_due: 6s
+  reminders: [4s, 2s]
+  overdue_alert_every: 1s
+`
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real
 // HTTP). Tests in this package share one per configuration, because each
@@ -38,10 +50,14 @@ func startEnv(ctx context.Context, dir, smtpURL string) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	pol, err := policy.Parse([]byte(testPolicy))
+	if err != nil {
+		return nil, err
+	}
 	a, err := app.Open(ctx, app.Options{
-		DatabaseURL: filepath.Join(dir, "ralo.db"),
-		Temporal:    client.Options{HostPort: srv.HostPort(), Namespace: "ralo"},
-		SMTPURL:     smtpURL, SMTPFrom: "LACRALO <noreply@lacralo.org>",
+		DatabaseURL: filepath.Join(dir, "ralo.db"), Policy: pol,
+		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: "ralo"},
+		SMTPURL:  smtpURL, SMTPFrom: "LACRALO <noreply@lacralo.org>",
 		AdminToken: adminToken, RunWorker: true, RunAPI: true,
 	})
 	if err != nil {

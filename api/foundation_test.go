@@ -238,7 +238,8 @@ func TestPolicyEndpoint(t *testing.T) {
 		} `json:"arbitration"`
 	}
 	r.json(t, &p)
-	if p.Ethics.Screening != "14d" || p.Arbitration.RulingDue != "30d" {
+	// Defaults, and the test policy's override of the ruling clock.
+	if p.Ethics.Screening != "14d" || p.Arbitration.RulingDue != "6s" {
 		t.Fatalf("policy %s", r.body)
 	}
 }

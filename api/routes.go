@@ -26,6 +26,10 @@ type route struct {
 }
 
 func (s *Server) routeTable() []route {
+	return append(s.systemRoutes(), s.arbitrationRoutes()...)
+}
+
+func (s *Server) systemRoutes() []route {
 	return []route{
 		{method: http.MethodGet, path: "/healthz", access: public, handler: s.healthz,
 			tag: "system", summary: "The process is up", response: "Health"},

@@ -131,6 +131,8 @@ type AuditFilter struct {
 	MemberID string // others: public entries and those naming them
 	Process  string
 	ObjectID string
+	Action   string
+	Audience string
 	AfterSeq int64
 	Limit    int
 }
@@ -143,6 +145,12 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	}
 	if f.ObjectID != "" {
 		q = q.Where("object_id = ?", f.ObjectID)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if f.Audience != "" {
+		q = q.Where("audience = ?", f.Audience)
 	}
 	if f.AfterSeq > 0 {
 		q = q.Where("seq > ?", f.AfterSeq)

@@ -26,5 +26,6 @@ func Register(r interface {
 	RegisterActivity(a interface{})
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
+	r.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
 	r.RegisterActivity(acts)
 }
