@@ -244,6 +244,10 @@ func (s *Server) assignArbitrator(c echo.Context, cs store.Case, actor workflows
 	if err := bind(c, &req); err != nil {
 		return nil, err
 	}
+	// Staff only; checked before the roster so a party learns nothing.
+	if !principal(c).IsStaff() {
+		return nil, errStatus(http.StatusForbidden, "only staff assign arbitrators")
+	}
 	ctx := c.Request().Context()
 	arb, err := s.store.GetMember(ctx, req.ArbitratorID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !arb.Roles.Has(store.RoleArbitrator) {
@@ -294,7 +298,7 @@ func bindInto[T any](set func(*T, workflows.Actor)) func(echo.Context, store.Cas
 	return func(c echo.Context, _ store.Case, actor workflows.Actor) (any, error) {
 		var in T
 		if c.Request().ContentLength != 0 {
-			if err := bind(c, &in); err != nil {
+			if err := bind(c, &in, "actor"); err != nil {
 				return nil, err
 			}
 		}

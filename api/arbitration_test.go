@@ -189,3 +189,62 @@ func TestArbitrationEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestArbitrationRefusedTransitions: every transition from a wrong state or
+// by the wrong person is refused with 403, 404 or 409 and changes nothing.
+func TestArbitrationRefusedTransitions(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	_, filerTok := newMember(t, e, "AR", "")
+	respondent, respTok := newMember(t, e, "AR", "")
+	_, arbTok := newMember(t, e, "AR", "", "arbitrator")
+	_, outsiderTok := newMember(t, e, "AR", "")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+
+	var c arbDoc
+	expect(t, do(t, e, "POST", "/api/v1/arbitrations", filerTok, map[string]any{"question": "Q?", "parties": []string{respondent.ID}}), http.StatusCreated).json(t, &c)
+	path := "/api/v1/arbitrations/" + c.ID
+	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, staffTok, nil).status == http.StatusOK })
+	audit := func() int {
+		var entries []map[string]any
+		expect(t, do(t, e, "GET", "/api/v1/audit?process=arbitration&object_id="+c.ID, adminToken, nil), 200).json(t, &entries)
+		return len(entries)
+	}
+	eventually(t, 10*time.Second, "filing audited", func() bool { return audit() > 0 })
+	before := string(do(t, e, "GET", path, staffTok, nil).body)
+	entries := audit()
+
+	hearing := map[string]any{"starts_at": time.Now().Add(time.Hour), "duration": 60, "location": "call"}
+	ruling := map[string]any{"outcome": "decided", "text": "x"}
+	for _, tc := range []struct {
+		name, action, token string
+		body                any
+		status              int
+	}{
+		{"party assigns", "assign", filerTok, map[string]any{"arbitrator_id": "m_x"}, http.StatusForbidden},
+		{"outsider assigns", "assign", outsiderTok, map[string]any{"arbitrator_id": "m_x"}, http.StatusNotFound},
+		{"party confirms", "confirm", respTok, nil, http.StatusForbidden},
+		{"unassigned arbitrator confirms", "confirm", arbTok, nil, http.StatusNotFound},
+		{"challenge with no arbitrator", "challenge", respTok, map[string]any{"reason": "r"}, http.StatusConflict},
+		{"staff decide a challenge that does not exist", "challenge/decision", staffTok, map[string]any{"decision": "sustain"}, http.StatusConflict},
+		{"submission before submissions open", "submissions", respTok, map[string]any{"text": "t"}, http.StatusConflict},
+		{"outsider submits", "submissions", outsiderTok, map[string]any{"text": "t"}, http.StatusNotFound},
+		{"staff schedule a hearing", "hearing", staffTok, hearing, http.StatusForbidden},
+		{"party extends", "extend", respTok, map[string]any{"days": 3, "reason": "r"}, http.StatusForbidden},
+		{"staff rule", "ruling", staffTok, ruling, http.StatusForbidden},
+		{"party rules", "ruling", filerTok, ruling, http.StatusForbidden},
+		{"outsider refers to the Ombudsman", "ombudsman", outsiderTok, map[string]any{"referred_at": time.Now()}, http.StatusNotFound},
+		{"spoofed actor", "challenge/decision", respTok, map[string]any{"decision": "sustain", "actor": map[string]any{"member_id": "m_staff", "roles": []string{"staff"}}}, http.StatusUnprocessableEntity},
+		{"party decides a challenge", "challenge/decision", respTok, map[string]any{"decision": "sustain"}, http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			expect(t, do(t, e, "POST", path+"/"+tc.action, tc.token, tc.body), tc.status)
+		})
+	}
+	if after := string(do(t, e, "GET", path, staffTok, nil).body); after != before {
+		t.Fatalf("refused transitions changed the case:\nbefore %s\nafter  %s", before, after)
+	}
+	if audit() != entries {
+		t.Fatal("refused transitions wrote to the audit log")
+	}
+}

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -136,13 +138,29 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 // bind decodes a JSON body strictly: malformed JSON is a 400; an unknown
 // field (a typo, or a privileged field a client should not send) is a 422
-// naming it, so nothing is silently ignored.
-func bind(c echo.Context, v any) error {
+// naming it, so nothing is silently ignored. Fields named in reserved exist
+// in v but are set by the server (who the actor is), so a client sending
+// them is refused the same way.
+func bind(c echo.Context, v any, reserved ...string) error {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return badRequest("the body must be application/json")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, 1<<20))
+	if err != nil {
+		return badRequest("the body could not be read: " + err.Error())
+	}
+	if len(reserved) > 0 {
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(body, &probe) == nil {
+			for _, name := range reserved {
+				if _, ok := probe[name]; ok {
+					return invalid(map[string]string{name: "unknown field"})
+				}
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
