@@ -378,11 +378,11 @@ func (s *Server) publicRulings(c echo.Context) error {
 func (s *Server) arbitrationRoutes() []route {
 	const tag = "arbitration"
 	tr := func(action, update, summary, request string, build func(echo.Context, store.Case, workflows.Actor) (any, error)) route {
-		return route{method: http.MethodPost, path: "/api/v1/arbitrations/:id/" + action, access: authenticated,
+		return route{method: http.MethodPost, path: "/api/v1/arbitrations/:id/" + action, access: authenticated, emails: true,
 			handler: s.arbitrationTransition(update, build), tag: tag, summary: summary, request: request, response: "Arbitration"}
 	}
 	return []route{
-		{method: http.MethodPost, path: "/api/v1/arbitrations", access: authenticated, creates: true, handler: s.fileArbitration,
+		{method: http.MethodPost, path: "/api/v1/arbitrations", access: authenticated, creates: true, emails: true, handler: s.fileArbitration,
 			tag: tag, summary: "File an arbitration case (parties: member or ALS IDs)", request: "ArbitrationRequest", response: "Arbitration", status: http.StatusCreated},
 		{method: http.MethodGet, path: "/api/v1/arbitrations", access: authenticated, handler: s.listArbitrations,
 			tag: tag, summary: "Cases the caller may see (staff: all)", response: "[]Case"},

@@ -248,3 +248,27 @@ func TestArbitrationRefusedTransitions(t *testing.T) {
 		t.Fatal("refused transitions wrote to the audit log")
 	}
 }
+
+// TestEmailRoutesAreRateLimited: a member filing case after case is slowed
+// down with 429 problems before inboxes flood.
+func TestEmailRoutesAreRateLimited(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	other, _ := newMember(t, e, "AR", "")
+	_, tok := newMember(t, e, "AR", "")
+	limited := 0
+	for i := 0; i < 25; i++ {
+		r := do(t, e, "POST", "/api/v1/arbitrations", tok, map[string]any{"question": "Q" + unique(), "parties": []string{other.ID}})
+		switch r.status {
+		case http.StatusCreated:
+		case http.StatusTooManyRequests:
+			expect(t, r, http.StatusTooManyRequests)
+			limited++
+		default:
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+	}
+	if limited == 0 {
+		t.Fatal("25 filings in a row were not rate limited")
+	}
+}

@@ -1,16 +1,14 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/lacralo/ralo/api/problem"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -24,26 +22,8 @@ type Problem struct {
 	Errors   map[string]string `json:"errors,omitempty"`
 }
 
-// Error is an error with an HTTP status; handlers return it, and one place
-// (handleError) turns every error into a problem document.
-type Error struct {
-	Status int
-	Detail string
-	Fields map[string]string
-	Err    error
-}
-
-func (e *Error) Error() string {
-	if e.Detail != "" {
-		return e.Detail
-	}
-	if e.Err != nil {
-		return e.Err.Error()
-	}
-	return http.StatusText(e.Status)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// Error is the API's error with an HTTP status.
+type Error = problem.Error
 
 func errStatus(status int, detail string) *Error { return &Error{Status: status, Detail: detail} }
 
@@ -136,44 +116,4 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// bind decodes a JSON body strictly: malformed JSON is a 400; an unknown
-// field (a typo, or a privileged field a client should not send) is a 422
-// naming it, so nothing is silently ignored. Fields named in reserved exist
-// in v but are set by the server (who the actor is), so a client sending
-// them is refused the same way.
-func bind(c echo.Context, v any, reserved ...string) error {
-	ct := c.Request().Header.Get(echo.HeaderContentType)
-	if ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return badRequest("the body must be application/json")
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, 1<<20))
-	if err != nil {
-		return badRequest("the body could not be read: " + err.Error())
-	}
-	if len(reserved) > 0 {
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(body, &probe) == nil {
-			for _, name := range reserved {
-				if _, ok := probe[name]; ok {
-					return invalid(map[string]string{name: "unknown field"})
-				}
-			}
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return invalid(map[string]string{strings.Trim(msg, `"`): "unknown field"})
-		}
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return invalid(map[string]string{typeErr.Field: "must be " + typeErr.Type.String()})
-		}
-		return badRequest("malformed JSON body: " + err.Error())
-	}
-	if dec.More() {
-		return badRequest("the body must hold one JSON value")
-	}
-	return nil
-}
+func bind(c echo.Context, v any, reserved ...string) error { return problem.Bind(c, v, reserved...) }

@@ -15,6 +15,7 @@ type route struct {
 	path    string
 	access  access
 	creates bool // accepts Idempotency-Key
+	emails  bool // sends email: rate limited per member
 	handler echo.HandlerFunc
 
 	tag      string
@@ -65,7 +66,7 @@ func (s *Server) systemRoutes() []route {
 			tag: "registry", summary: "One member", response: "Member"},
 		{method: http.MethodPatch, path: "/api/v1/members/:id", access: authenticated, handler: s.patchMember,
 			tag: "registry", summary: "Change a member (self: profile fields; staff: registry fields; admin: roles)", request: "MemberInput", response: "Member"},
-		{method: http.MethodPost, path: "/api/v1/members/:id/tokens", access: roles(store.RoleAdmin), creates: true, handler: s.issueToken,
+		{method: http.MethodPost, path: "/api/v1/members/:id/tokens", access: roles(store.RoleAdmin), creates: true, emails: true, handler: s.issueToken,
 			tag: "auth", summary: "Issue a bearer token (shown once)", request: "TokenInput", response: "IssuedToken", status: http.StatusCreated},
 		{method: http.MethodGet, path: "/api/v1/members/:id/tokens", access: authenticated, handler: s.listTokens,
 			tag: "auth", summary: "A member's tokens (admin or the member)", response: "[]Token"},

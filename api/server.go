@@ -61,8 +61,12 @@ func New(cfg Config) *Server {
 	}))
 	e.Use(s.metrics.middleware, s.accessLog)
 	s.routes = s.routeTable()
+	limiter := emailLimiter()
 	for _, r := range s.routes {
 		mw := []echo.MiddlewareFunc{s.authenticate(r.access)}
+		if r.emails {
+			mw = append(mw, limiter)
+		}
 		if r.creates {
 			mw = append(mw, s.idempotent)
 		}

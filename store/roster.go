@@ -63,10 +63,11 @@ func ParseRoster(r io.Reader) ([]RosterRow, error) {
 		if errors.Is(err, io.EOF) {
 			return rows, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// csv.ParseError already names the line.
 			return nil, fmt.Errorf("roster: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			return nil, fmt.Errorf("roster: line %d: %d fields, the header has %d", line, len(rec), len(header))
 		}
