@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -280,6 +281,40 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		"GET /api/v1/audit/verify", "GET /healthz", "GET /readyz", "GET /metrics"} {
 		if !served[r] {
 			t.Errorf("SPEC route %s is not served", r)
+		}
+	}
+}
+
+func TestRoadmap(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	_, memberTok := newMember(t, e, "AR", "")
+	start := time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC)
+	var a, b map[string]any
+	expect(t, do(t, e, "POST", "/api/v1/roadmap/items", memberTok, map[string]any{"title": "x", "start": start, "due": start.Add(24 * time.Hour)}), http.StatusForbidden)
+	expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "Ethics committee <constituted>", "owner": "Staff",
+		"start": start, "due": start.AddDate(0, 1, 0), "status": "in_progress"}), http.StatusCreated).json(t, &a)
+	expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "Elections in May", "owner": "Chair",
+		"start": start.AddDate(0, 1, 0), "due": start.AddDate(0, 4, 0), "depends_on": []string{a["id"].(string)}}), http.StatusCreated).json(t, &b)
+	for name, body := range map[string]map[string]any{
+		"unknown dependency":                  {"title": "y", "start": start, "due": start.AddDate(0, 1, 0), "depends_on": []string{"rm_nope"}},
+		"starts before its dependency is due": {"title": "y", "start": start, "due": start.AddDate(0, 5, 0), "depends_on": []string{b["id"].(string)}},
+		"due before start":                    {"title": "y", "start": start, "due": start.AddDate(0, -1, 0)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, body), http.StatusUnprocessableEntity)
+		})
+	}
+	r := expect(t, do(t, e, "GET", "/api/v1/roadmap/gantt.svg", memberTok, nil), http.StatusOK)
+	if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
+		t.Fatalf("content type %q", ct)
+	}
+	if err := xml.Unmarshal(r.body, new(struct{})); err != nil {
+		t.Fatalf("the chart is not well-formed XML: %v", err)
+	}
+	for _, want := range []string{"Ethics committee &lt;constituted&gt;", "Elections in May"} {
+		if !strings.Contains(string(r.body), want) {
+			t.Fatalf("the chart does not show %q", want)
 		}
 	}
 }

@@ -100,6 +100,10 @@ func schemas() obj {
 		"RulingRequest":     object(obj{"outcome": strEnum("", "uphold", "overturn", "modify", "dismissed", "decided"), "text": str(""), "articles": arrayOf(str(""))}, "outcome", "text"),
 		"OmbudsmanRequest":  object(obj{"referred_at": dateTime(""), "outcome": str("the Ombudsman's outcome, once known")}),
 		"PublicRuling":      object(obj{"case_id": str(""), "at": dateTime(""), "audit_seq": obj{"type": "integer"}, "audit_hash": str(""), "ruling": obj{"type": "object"}}),
+		"RoadmapInput": object(obj{"title": str(""), "owner": str(""), "start": dateTime(""), "due": dateTime(""),
+			"depends_on": arrayOf(str("item IDs")), "status": strEnum("default planned", "planned", "in_progress", "done", "blocked")}, "title", "start", "due"),
+		"RoadmapItem": object(obj{"id": str(""), "title": str(""), "owner": str(""), "start": dateTime(""), "due": dateTime(""),
+			"depends_on": arrayOf(str("")), "status": str(""), "created_at": dateTime(""), "updated_at": dateTime("")}),
 		"AuditVerify": object(obj{"ok": obj{"type": "boolean"}, "entries": obj{"type": "integer"}, "head": str(""),
 			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str("")}, "ok"),
 	}

@@ -27,7 +27,8 @@ type route struct {
 }
 
 func (s *Server) routeTable() []route {
-	return append(s.systemRoutes(), s.arbitrationRoutes()...)
+	routes := append(s.systemRoutes(), s.arbitrationRoutes()...)
+	return append(routes, s.roadmapRoutes()...)
 }
 
 func (s *Server) systemRoutes() []route {
