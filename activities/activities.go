@@ -141,3 +141,18 @@ func (a *Activities) SaveCase(ctx context.Context, in workflows.CaseIndex) error
 	return a.Store.SaveCase(ctx, store.Case{ID: in.ID, Process: in.Process, Status: in.Status, Title: in.Title,
 		CreatedBy: in.CreatedBy, Members: store.StringList(in.Members)})
 }
+
+// ApplyEthicsDecision makes a final ethics decision take effect: the
+// sanction is recorded (elections read ineligibility from it, ballots read
+// suspensions) and a removal vacates the position. Dismissals change
+// nothing. Idempotent per case.
+func (a *Activities) ApplyEthicsDecision(ctx context.Context, in workflows.EthicsDecisionEffect) error {
+	switch in.Kind {
+	case store.SanctionWarning, store.SanctionRecusalOrdered, store.SanctionSuspension, store.SanctionRemoval:
+	default:
+		return nil
+	}
+	_, err := a.Store.ApplySanction(ctx, store.SanctionInput{CaseID: in.CaseID, MemberID: in.SubjectID, Kind: in.Kind,
+		Matters: in.Matters, Position: in.Position, Until: in.Until, IneligibleUntil: in.IneligibleUntil})
+	return err
+}

@@ -305,3 +305,52 @@ func TestImportRoster(t *testing.T) {
 		})
 	}
 }
+
+func TestSanctions(t *testing.T) {
+	for name, st := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if _, err := st.CreateCountry(ctx, store.Actor{}, store.CountryInput{Code: "AR", Name: "Argentina"}); err != nil {
+				t.Fatal(err)
+			}
+			m, err := st.CreateMember(ctx, store.Actor{}, store.MemberInput{Name: ptr("Ana"), Email: ptr("ana@example.org"), Country: ptr("AR")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreatePosition(ctx, store.Actor{}, store.PositionInput{Position: "chair", HolderID: m.ID, TermStart: time.Now().Add(-time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			now := store.Now()
+			until := now.Add(730 * 24 * time.Hour)
+			in := store.SanctionInput{CaseID: "e_1", MemberID: m.ID, Kind: store.SanctionRemoval, Position: "chair", IneligibleUntil: &until}
+			first, err := st.ApplySanction(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := st.ApplySanction(ctx, in)
+			if err != nil || again.ID != first.ID {
+				t.Fatalf("applying twice made two sanctions: %v %v", again.ID, err)
+			}
+			if pos, _ := st.ListPositions(ctx, store.Now()); len(pos) != 0 {
+				t.Fatalf("the position was not vacated: %+v", pos)
+			}
+			got, err := st.IneligibleUntil(ctx, m.ID, now)
+			if err != nil || got == nil || !got.Equal(until) {
+				t.Fatalf("ineligible until %v, want %v (%v)", got, until, err)
+			}
+			if got, _ := st.IneligibleUntil(ctx, m.ID, until); got != nil {
+				t.Fatalf("still ineligible at the end of the period: %v", got)
+			}
+			susp := now.Add(24 * time.Hour)
+			if _, err := st.ApplySanction(ctx, store.SanctionInput{CaseID: "e_2", MemberID: m.ID, Kind: store.SanctionSuspension, Until: &susp}); err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := st.VotingSuspended(ctx, m.ID, now); !s {
+				t.Fatal("suspension not in force")
+			}
+			if s, _ := st.VotingSuspended(ctx, m.ID, susp); s {
+				t.Fatal("suspension outlives its end")
+			}
+		})
+	}
+}
