@@ -28,6 +28,7 @@ type route struct {
 
 func (s *Server) routeTable() []route {
 	routes := append(s.systemRoutes(), s.arbitrationRoutes()...)
+	routes = append(routes, s.ethicsRoutes()...)
 	return append(routes, s.roadmapRoutes()...)
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -55,4 +56,28 @@ func (s *Store) ListCases(ctx context.Context, process, memberID string, limit i
 	var out []Case
 	err := q.Limit(limit).Find(&out).Error
 	return out, err
+}
+
+// Receipt maps the hash of a receipt code to its case.
+type Receipt struct {
+	Hash      string `gorm:"primaryKey"`
+	Process   string
+	CaseID    string
+	CreatedAt time.Time
+}
+
+// NewReceipt makes a receipt code for a case and stores its hash. The code
+// is random (80 bits), grouped for reading aloud over a call.
+func (s *Store) NewReceipt(ctx context.Context, process, caseID string) (string, error) {
+	raw := strings.ToUpper(strings.TrimPrefix(NewID("r"), "r_"))
+	code := raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
+	err := s.DB.WithContext(ctx).Create(&Receipt{Hash: HashToken(code), Process: process, CaseID: caseID}).Error
+	return code, err
+}
+
+// CaseByReceipt finds the case a receipt code was given for.
+func (s *Store) CaseByReceipt(ctx context.Context, process, code string) (string, error) {
+	var r Receipt
+	err := s.DB.WithContext(ctx).Where("hash = ? AND process = ?", HashToken(strings.ToUpper(strings.TrimSpace(code))), process).Take(&r).Error
+	return r.CaseID, notFound(err)
 }
