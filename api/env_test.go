@@ -31,6 +31,12 @@ arbitration:
   ruling_due: 6s
   reminders: [4s, 2s]
   overdue_alert_every: 1s
+ethics:
+  screening: 60s
+  screening_reminder: 30s
+  screening_escalation: 30s
+  response: 3s
+  appeal_window: 2s
 `
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real

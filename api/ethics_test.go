@@ -1,0 +1,193 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+type complaint struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	ComplainantID string `json:"complainant_id"`
+	Receipt       string `json:"receipt"`
+	Votes         []any  `json:"votes"`
+}
+
+// TestEthicsEndToEnd: an anonymous complaint against a chair runs from
+// filing to a removal that takes effect, over real HTTP, with the clocks
+// shortened by the test policy; the complainant stays hidden from the
+// respondent throughout.
+func TestEthicsEndToEnd(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	var als struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
+	complainant, cTok := newMember(t, e, "AR", "")
+	respondent, rTok := newMember(t, e, "AR", als.ID)
+	_, k1 := newMember(t, e, "AR", "", "ethics_committee")
+	_, k2 := newMember(t, e, "AR", "", "ethics_committee")
+	_, _ = newMember(t, e, "AR", "", "ethics_committee")
+	_, kSameALS := newMember(t, e, "AR", als.ID, "ethics_committee") // recused: same ALS as the respondent
+	_, outsider := newMember(t, e, "AR", "")
+	expect(t, do(t, e, "POST", "/api/v1/positions", adminToken, map[string]any{"position": "chair", "holder_id": respondent.ID,
+		"term_start": time.Now().Add(-time.Hour).Format(time.RFC3339)}), http.StatusCreated)
+
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": "m_nobody", "kind": "bad_faith", "summary": "x"}), http.StatusUnprocessableEntity)
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": respondent.ID, "kind": "gossip", "summary": "x"}), http.StatusUnprocessableEntity)
+
+	var filed complaint
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": respondent.ID,
+		"kind": "undeclared_conflict", "summary": "The chair did not declare a registrar contract.", "anonymous": true}), http.StatusCreated).json(t, &filed)
+	if filed.Receipt == "" || filed.Status != "screening" {
+		t.Fatalf("filed %+v", filed)
+	}
+	path := "/api/v1/ethics/complaints/" + filed.ID
+	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, cTok, nil).status == http.StatusOK })
+
+	// The receipt works without a token and shows nothing confidential.
+	r := expect(t, do(t, e, "GET", "/api/v1/ethics/complaints/by-receipt/"+filed.Receipt, "", nil), http.StatusOK)
+	if strings.Contains(string(r.body), complainant.ID) || r.field(t, "status") != "screening" {
+		t.Fatalf("by receipt: %s", r.body)
+	}
+	expect(t, do(t, e, "GET", "/api/v1/ethics/complaints/by-receipt/NOPE-NOPE-NOPE-NOPE", "", nil), http.StatusNotFound)
+
+	// Before admission the respondent does not know; recused members and
+	// outsiders never see the case.
+	expect(t, do(t, e, "GET", path, rTok, nil), http.StatusNotFound)
+	expect(t, do(t, e, "GET", path, kSameALS, nil), http.StatusNotFound)
+	expect(t, do(t, e, "GET", path, outsider, nil), http.StatusNotFound)
+	expect(t, do(t, e, "POST", path+"/admit", kSameALS, map[string]any{"note": "x"}), http.StatusNotFound)
+	expect(t, do(t, e, "POST", path+"/admit", cTok, map[string]any{"note": "x"}), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": map[string]any{"kind": "warning"}, "for": true}), http.StatusConflict)
+
+	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "Admissible."}), http.StatusOK)
+	var seen complaint
+	expect(t, do(t, e, "GET", path, rTok, nil), http.StatusOK).json(t, &seen)
+	if seen.ComplainantID != "" || seen.Receipt != "" {
+		t.Fatalf("the respondent sees the anonymous complainant: %+v", seen)
+	}
+	expect(t, do(t, e, "POST", path+"/respond", cTok, map[string]any{"text": "not mine to answer"}), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/respond", rTok, map[string]any{"text": "I declared it in 2025."}), http.StatusOK)
+	expect(t, do(t, e, "POST", path+"/deliberate", k1, nil), http.StatusOK)
+
+	removal := map[string]any{"kind": "removal", "position": "chair"}
+	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": removal, "for": true}), http.StatusOK)
+	expect(t, do(t, e, "POST", path+"/vote", kSameALS, map[string]any{"decision": removal, "for": true}), http.StatusNotFound)
+	expect(t, do(t, e, "POST", path+"/vote", k2, map[string]any{"decision": removal, "for": true}), http.StatusOK)
+	expect(t, do(t, e, "GET", path, rTok, nil), http.StatusOK).json(t, &seen)
+	if len(seen.Votes) != 0 {
+		t.Fatalf("a party sees the committee's votes: %v", seen.Votes)
+	}
+
+	// No appeal: after the window the removal takes effect.
+	eventually(t, 20*time.Second, "closed", func() bool {
+		var c complaint
+		expect(t, do(t, e, "GET", path, k1, nil), http.StatusOK).json(t, &c)
+		return c.Status == "closed"
+	})
+	eventually(t, 10*time.Second, "position vacated", func() bool {
+		var pos []map[string]any
+		expect(t, do(t, e, "GET", "/api/v1/positions", rTok, nil), http.StatusOK).json(t, &pos)
+		for _, p := range pos {
+			if p["holder_id"] == respondent.ID {
+				return false
+			}
+		}
+		return true
+	})
+	until, err := e.app.Store.IneligibleUntil(context.Background(), respondent.ID, time.Now())
+	if err != nil || until == nil || until.Before(time.Now().Add(729*24*time.Hour)) {
+		t.Fatalf("ineligible until %v (%v), want about two years", until, err)
+	}
+
+	// The public record and what the respondent can read name nobody.
+	eventually(t, 10*time.Second, "published decision", func() bool {
+		r := expect(t, do(t, e, "GET", "/api/v1/public/ethics-decisions", "", nil), http.StatusOK)
+		if strings.Contains(string(r.body), complainant.ID) || strings.Contains(string(r.body), respondent.ID) {
+			t.Fatalf("the public record names a party: %s", r.body)
+		}
+		return strings.Contains(string(r.body), filed.ID)
+	})
+	ra := expect(t, do(t, e, "GET", "/api/v1/audit?process=ethics&limit=1000", rTok, nil), http.StatusOK)
+	if strings.Contains(string(ra.body), complainant.ID) {
+		t.Fatal("the respondent's audit view names the anonymous complainant")
+	}
+	var mail []map[string]any
+	expect(t, do(t, e, "GET", "/api/v1/notifications", rTok, nil), http.StatusOK).json(t, &mail)
+	for _, m := range mail {
+		if strings.Contains(m["body"].(string), complainant.Name) || strings.Contains(m["body"].(string), complainant.ID) {
+			t.Fatalf("an email to the respondent names the complainant: %v", m["body"])
+		}
+	}
+	if ok := expect(t, do(t, e, "GET", "/api/v1/audit/verify", adminToken, nil), 200).field(t, "ok"); ok != true {
+		t.Fatal("audit chain does not verify")
+	}
+}
+
+// TestEthicsAppealToArbitration: an appeal opens a linked arbitration case;
+// the sanction waits; an overturning ruling closes the ethics case with
+// nothing applied.
+func TestEthicsAppealToArbitration(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	_, cTok := newMember(t, e, "AR", "")
+	respondent, rTok := newMember(t, e, "AR", "")
+	_, k1 := newMember(t, e, "AR", "", "ethics_committee")
+	_, k2 := newMember(t, e, "AR", "", "ethics_committee")
+	arb, arbTok := newMember(t, e, "AR", "", "arbitrator")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+
+	var filed complaint
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": respondent.ID,
+		"kind": "bad_faith", "summary": "Spread false claims about the election."}), http.StatusCreated).json(t, &filed)
+	path := "/api/v1/ethics/complaints/" + filed.ID
+	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, k1, nil).status == http.StatusOK })
+	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "ok"}), http.StatusOK)
+	// The respondent stays silent: after the response period the case moves on.
+	eventually(t, 20*time.Second, "deliberation", func() bool {
+		var c complaint
+		expect(t, do(t, e, "GET", path, k1, nil), http.StatusOK).json(t, &c)
+		return c.Status == "deliberation"
+	})
+	warning := map[string]any{"kind": "warning"}
+	for _, k := range []string{k1, k2} {
+		expect(t, do(t, e, "POST", path+"/vote", k, map[string]any{"decision": warning, "for": true}), http.StatusOK)
+	}
+	expect(t, do(t, e, "POST", path+"/appeal", k1, map[string]any{"reason": "x"}), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/appeal", rTok, map[string]any{"reason": "The claims were true."}), http.StatusOK)
+	var c complaint
+	expect(t, do(t, e, "GET", path, rTok, nil), http.StatusOK).json(t, &c)
+	if c.Status != "appealed" {
+		t.Fatalf("status %q after the appeal", c.Status)
+	}
+
+	// The linked arbitration runs its course.
+	ap := "/api/v1/arbitrations/arb_appeal_" + filed.ID
+	eventually(t, 10*time.Second, "arbitration opened", func() bool { return do(t, e, "GET", ap, rTok, nil).status == http.StatusOK })
+	expect(t, do(t, e, "POST", ap+"/assign", staffTok, map[string]any{"arbitrator_id": arb.ID}), http.StatusOK)
+	expect(t, do(t, e, "POST", ap+"/confirm", arbTok, nil), http.StatusOK)
+	eventually(t, 15*time.Second, "challenge window closed", func() bool { return get(t, e, ap, staffTok) == "submissions" })
+	expect(t, do(t, e, "POST", ap+"/hearing", arbTok, map[string]any{"starts_at": time.Now().Add(time.Second).UTC(), "duration": 30, "location": "call"}), http.StatusOK)
+	eventually(t, 15*time.Second, "hearing held", func() bool { return get(t, e, ap, staffTok) == "ruling_due" })
+	expect(t, do(t, e, "POST", ap+"/ruling", arbTok, map[string]any{"outcome": "overturn", "text": "The warning is overturned.", "articles": []string{"7"}}), http.StatusOK)
+
+	eventually(t, 15*time.Second, "ethics case closed by the ruling", func() bool {
+		var c map[string]any
+		expect(t, do(t, e, "GET", path, k1, nil), http.StatusOK).json(t, &c)
+		return c["status"] == "closed" && c["outcome"] == "dismissed"
+	})
+	sanctions, err := e.app.Store.ListSanctions(context.Background(), respondent.ID)
+	if err != nil || len(sanctions) != 0 {
+		t.Fatalf("an overturned decision was applied: %v %v", sanctions, err)
+	}
+}
+
+func get(t *testing.T, e *env, path, token string) string {
+	var d map[string]any
+	expect(t, do(t, e, "GET", path, token, nil), http.StatusOK).json(t, &d)
+	s, _ := d["status"].(string)
+	return s
+}
