@@ -310,6 +310,44 @@ func (s *Server) recompute(c echo.Context, st workflows.EthicsState, actor workf
 	return workflows.EthicsRecomputeInput{Actor: actor, Committee: committee}, nil
 }
 
+// systemActor is the API acting on its own, with staff rights, when the
+// registry changes under running cases.
+var systemActor = workflows.Actor{MemberID: "system", Roles: []string{store.RoleStaff}}
+
+// recomputeOpenComplaints recomputes the recusals of every open complaint
+// after a committee member's declaration changed: recusal is computed from
+// the current declarations, never remembered. A case that cannot be
+// updated is logged; the declaration stands either way, and staff can
+// recompute a case by hand.
+func (s *Server) recomputeOpenComplaints(c echo.Context) {
+	ctx := c.Request().Context()
+	cases, err := s.store.ListCases(ctx, ethicsProcess, "", 1000)
+	if err != nil {
+		s.log.WarnContext(ctx, "listing complaints to recompute recusals", "err", err)
+		return
+	}
+	for _, cs := range cases {
+		if cs.Status == workflows.EthicsStatusClosed {
+			continue
+		}
+		var st workflows.EthicsState
+		if err := s.query(c, workflows.EthicsWorkflowID(cs.ID), workflows.QueryEthics, &st); err != nil {
+			s.log.WarnContext(ctx, "reading a complaint to recompute recusals", "case", cs.ID, "err", err)
+			continue
+		}
+		committee, err := s.committee(ctx, st.ComplainantID, st.RespondentID)
+		if err != nil {
+			s.log.WarnContext(ctx, "computing recusals", "case", cs.ID, "err", err)
+			continue
+		}
+		var out workflows.EthicsState
+		if err := s.update(c, workflows.EthicsWorkflowID(cs.ID), workflows.UpdateEthicsRecomputeRecusals,
+			workflows.EthicsRecomputeInput{Actor: systemActor, Committee: committee}, &out); err != nil {
+			s.log.WarnContext(ctx, "recomputing recusals", "case", cs.ID, "err", err)
+		}
+	}
+}
+
 // publicEthicsDecisions lists published decisions: outcome, rule and date,
 // never evidence or an anonymous complainant's name.
 func (s *Server) publicEthicsDecisions(c echo.Context) error {

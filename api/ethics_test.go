@@ -23,6 +23,7 @@ type complaint struct {
 func TestEthicsEndToEnd(t *testing.T) {
 	e := shared
 	ensureCountry(t, e, "AR", "Argentina")
+	resetCommittee(t, e)
 	var als struct{ ID string }
 	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
 	complainant, cTok := newMember(t, e, "AR", "")
@@ -31,6 +32,11 @@ func TestEthicsEndToEnd(t *testing.T) {
 	_, k2 := newMember(t, e, "AR", "", "ethics_committee")
 	_, _ = newMember(t, e, "AR", "", "ethics_committee")
 	_, kSameALS := newMember(t, e, "AR", als.ID, "ethics_committee") // recused: same ALS as the respondent
+	kDeclared, kDeclaredTok := newMember(t, e, "AR", "", "ethics_committee")
+	// kDeclared declared an interest involving the respondent before the case.
+	expect(t, do(t, e, "POST", "/api/v1/members/"+kDeclared.ID+"/declarations", kDeclaredTok,
+		map[string]any{"kind": "interest", "organization": "Same law firm", "subjects": []string{respondent.ID}}), http.StatusCreated)
+	kLate, kLateTok := newMember(t, e, "AR", "", "ethics_committee")
 	_, outsider := newMember(t, e, "AR", "")
 	expect(t, do(t, e, "POST", "/api/v1/positions", adminToken, map[string]any{"position": "chair", "holder_id": respondent.ID,
 		"term_start": time.Now().Add(-time.Hour).Format(time.RFC3339)}), http.StatusCreated)
@@ -58,7 +64,13 @@ func TestEthicsEndToEnd(t *testing.T) {
 	// outsiders never see the case.
 	expect(t, do(t, e, "GET", path, rTok, nil), http.StatusNotFound)
 	expect(t, do(t, e, "GET", path, kSameALS, nil), http.StatusNotFound)
+	expect(t, do(t, e, "GET", path, kDeclaredTok, nil), http.StatusNotFound)
 	expect(t, do(t, e, "GET", path, outsider, nil), http.StatusNotFound)
+	// A member who declares an interest during the case is recused at once.
+	expect(t, do(t, e, "GET", path, kLateTok, nil), http.StatusOK)
+	expect(t, do(t, e, "POST", "/api/v1/members/"+kLate.ID+"/declarations", kLateTok,
+		map[string]any{"kind": "interest", "organization": "Business partner", "subjects": []string{respondent.ID}}), http.StatusCreated)
+	expect(t, do(t, e, "GET", path, kLateTok, nil), http.StatusNotFound)
 	expect(t, do(t, e, "POST", path+"/admit", kSameALS, map[string]any{"note": "x"}), http.StatusNotFound)
 	expect(t, do(t, e, "POST", path+"/admit", cTok, map[string]any{"note": "x"}), http.StatusForbidden)
 	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": map[string]any{"kind": "warning"}, "for": true}), http.StatusConflict)
@@ -115,6 +127,11 @@ func TestEthicsEndToEnd(t *testing.T) {
 	if strings.Contains(string(ra.body), complainant.ID) {
 		t.Fatal("the respondent's audit view names the anonymous complainant")
 	}
+	for _, p := range []string{"/api/v1/ethics/complaints", path, "/api/v1/audit?limit=1000", "/api/v1/members/" + respondent.ID} {
+		if b := expect(t, do(t, e, "GET", p, rTok, nil), http.StatusOK).body; strings.Contains(string(b), complainant.ID) {
+			t.Fatalf("%s names the anonymous complainant to the respondent: %s", p, b)
+		}
+	}
 	var mail []map[string]any
 	expect(t, do(t, e, "GET", "/api/v1/notifications", rTok, nil), http.StatusOK).json(t, &mail)
 	for _, m := range mail {
@@ -133,6 +150,7 @@ func TestEthicsEndToEnd(t *testing.T) {
 func TestEthicsAppealToArbitration(t *testing.T) {
 	e := shared
 	ensureCountry(t, e, "AR", "Argentina")
+	resetCommittee(t, e)
 	_, cTok := newMember(t, e, "AR", "")
 	respondent, rTok := newMember(t, e, "AR", "")
 	_, k1 := newMember(t, e, "AR", "", "ethics_committee")
@@ -190,4 +208,25 @@ func get(t *testing.T, e *env, path, token string) string {
 	expect(t, do(t, e, "GET", path, token, nil), http.StatusOK).json(t, &d)
 	s, _ := d["status"].(string)
 	return s
+}
+
+// resetCommittee takes the ethics_committee role from every member, so a
+// test's committee (and so its quorum) is the one it builds: the tests
+// share one registry.
+func resetCommittee(t *testing.T, e *env) {
+	t.Helper()
+	var ms []struct {
+		ID    string   `json:"id"`
+		Roles []string `json:"roles"`
+	}
+	expect(t, do(t, e, "GET", "/api/v1/members?role=ethics_committee&limit=1000", adminToken, nil), http.StatusOK).json(t, &ms)
+	for _, m := range ms {
+		var keep []string
+		for _, r := range m.Roles {
+			if r != "ethics_committee" {
+				keep = append(keep, r)
+			}
+		}
+		expect(t, do(t, e, "PATCH", "/api/v1/members/"+m.ID, adminToken, map[string]any{"roles": keep}), http.StatusOK)
+	}
 }

@@ -290,6 +290,9 @@ func (s *Server) createDeclaration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if principal(c).Has(store.RoleEthicsCommittee) {
+		s.recomputeOpenComplaints(c)
+	}
 	return c.JSON(http.StatusCreated, out)
 }
 
