@@ -231,16 +231,16 @@ func TestPolicyEndpoint(t *testing.T) {
 	expect(t, do(t, e, "GET", "/api/v1/policy", "", nil), http.StatusUnauthorized)
 	r := expect(t, do(t, e, "GET", "/api/v1/policy", adminToken, nil), http.StatusOK)
 	var p struct {
-		Ethics struct {
-			Screening string `json:"screening"`
-		} `json:"ethics"`
+		Election struct {
+			ReopenPeriod string `json:"reopen_period"`
+		} `json:"election"`
 		Arbitration struct {
 			RulingDue string `json:"ruling_due"`
 		} `json:"arbitration"`
 	}
 	r.json(t, &p)
 	// Defaults, and the test policy's override of the ruling clock.
-	if p.Ethics.Screening != "14d" || p.Arbitration.RulingDue != "6s" {
+	if p.Election.ReopenPeriod != "7d" || p.Arbitration.RulingDue != "6s" {
 		t.Fatalf("policy %s", r.body)
 	}
 }
