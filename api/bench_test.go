@@ -6,11 +6,15 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
 )
 
 var seedOnce sync.Once
@@ -111,4 +115,56 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	p := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(p(0.50), "p50_ms")
 	b.ReportMetric(p(0.99), "p99_ms")
+}
+
+// BenchmarkOpenCase compares opening an arbitration case through the API
+// (auth, validation, registry reads, index row, workflow start, over HTTP)
+// with starting the same workflow directly with the Temporal SDK, against
+// the same embedded server in the same run.
+//
+//	go test -run '^$' -bench OpenCase -benchtime 200x ./api/
+func BenchmarkOpenCase(b *testing.B) {
+	ctx := context.Background()
+	st := shared.app.Store
+	if _, err := st.CreateCountry(ctx, store.Actor{}, store.CountryInput{Code: "CL", Name: "Chile"}); err != nil {
+		b.Logf("country: %v", err)
+	}
+	name, email, country := "Bench party", fmt.Sprintf("party%d@example.org", time.Now().UnixNano()), "CL"
+	party, err := st.CreateMember(ctx, store.Actor{}, store.MemberInput{Name: &name, Email: &email, Country: &country})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"question":"Bench question","articles":["1"],"parties":[%q]}`, party.ID)
+
+	b.Run("api", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			r, _ := http.NewRequest("POST", shared.url+"/api/v1/arbitrations", strings.NewReader(body))
+			r.Header.Set("Authorization", "Bearer "+adminToken)
+			r.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+	})
+	b.Run("sdk", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			in := workflows.ArbitrationInput{CaseID: store.NewID("arb"), Question: "Bench question", Articles: []string{"1"},
+				Parties: []workflows.Party{{Kind: workflows.PartyMember, ID: party.ID}}, FiledBy: party.ID, FiledAt: store.Now()}
+			if _, err := shared.app.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+				ID: workflows.ArbitrationWorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
+			}, workflows.ArbitrationWorkflowName, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
+	})
 }
