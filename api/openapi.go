@@ -219,3 +219,19 @@ func (s *Server) Routes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// RouteInfo says who may call a route, for the security tests.
+type RouteInfo struct {
+	Method, Path string
+	Public       bool
+	Roles        []string
+}
+
+// RouteAccess lists every route with its access rule.
+func (s *Server) RouteAccess() []RouteInfo {
+	out := make([]RouteInfo, 0, len(s.routes))
+	for _, r := range s.routes {
+		out = append(out, RouteInfo{Method: r.method, Path: openapiPath(r.path), Public: r.access.public, Roles: r.access.roles})
+	}
+	return out
+}
