@@ -113,9 +113,9 @@ func (a *Activities) DeliverEmail(ctx context.Context, in workflows.DeliverInput
 		}
 		return fmt.Errorf("deliver %s: %w", m.ID, sendErr)
 	}
-	if err := a.Store.MarkOutboxAttempt(ctx, m.ID, ""); err != nil {
-		return err
-	}
+	// One write records the delivery: the window between the SMTP server's
+	// acceptance and this record is the only place a crash can cause a
+	// second delivery, so it is kept as short as possible.
 	return a.Store.MarkOutboxSent(ctx, m.ID)
 }
 

@@ -87,10 +87,10 @@ func (s *Store) MarkOutboxAttempt(ctx context.Context, id, lastError string) err
 		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": lastError}).Error
 }
 
-// MarkOutboxSent records a successful delivery.
+// MarkOutboxSent records a successful delivery attempt, in one write.
 func (s *Store) MarkOutboxSent(ctx context.Context, id string) error {
 	return s.DB.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"status": OutboxSent, "sent_at": Now(), "last_error": ""}).Error
+		Updates(map[string]any{"status": OutboxSent, "sent_at": Now(), "last_error": "", "attempts": gorm.Expr("attempts + 1")}).Error
 }
 
 // MarkOutboxFailed records a permanent failure with its reason.
