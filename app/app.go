@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -88,7 +89,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	}
 	topts := o.Temporal
 	topts.Logger = sdklog.NewStructuredLogger(o.Logger.With("component", "temporal-sdk"))
-	c, err := client.DialContext(ctx, topts)
+	c, err := dialWithRetry(ctx, topts, o.Logger)
 	if err != nil {
 		a.Close()
 		return nil, fmt.Errorf("dial temporal %s: %w", topts.HostPort, err)
@@ -115,6 +116,30 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
 	}
 	return a, nil
+}
+
+// dialWithRetry dials Temporal, retrying for up to a minute: processes of
+// a deployment start in any order, and the API or a worker that starts
+// before the cluster answers should wait for it rather than exit.
+func dialWithRetry(ctx context.Context, o client.Options, log *slog.Logger) (client.Client, error) {
+	deadline := time.Now().Add(time.Minute)
+	wait := 100 * time.Millisecond
+	for {
+		c, err := client.DialContext(ctx, o)
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, err
+		}
+		log.Warn("temporal not reachable yet, retrying", "address", o.HostPort, "in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
 
 // workersReady reports whether at least one worker polls the task queue, so

@@ -85,11 +85,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Skip("builds and kills the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ralo")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	if err := os.WriteFile(filepath.Join(dir, "policy.yaml"), []byte(crashPolicy), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,7 @@ Usage:
   ralo dev      everything in one process (embedded Temporal, SQLite, outbox email)
   ralo serve    the HTTP API, against an external Temporal and PostgreSQL
   ralo worker   the Temporal worker, against an external Temporal and PostgreSQL
+  ralo temporal the embedded Temporal server alone (SQLite), for a multi-process setup
   ralo migrate  apply the database migrations
   ralo admin    create-member | issue-token | import-roster FILE.csv | policy
   ralo policy   show: print the policy in force
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, rest, stderr, true, false)
 	case "worker":
 		return runServe(ctx, rest, stderr, false, true)
+	case "temporal":
+		return runTemporal(ctx, rest, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, stdout, stderr)
 	case "admin":
