@@ -294,8 +294,11 @@ func (s *Server) assignArbitrator(c echo.Context, cs store.Case, actor workflows
 	return workflows.AssignInput{Actor: actor, ArbitratorID: arb.ID}, nil
 }
 
-func bindInto[T any](set func(*T, workflows.Actor)) func(echo.Context, store.Case, workflows.Actor) (any, error) {
-	return func(c echo.Context, _ store.Case, actor workflows.Actor) (any, error) {
+// bindActor decodes a transition's body into its workflow input and sets
+// the actor from the authenticated caller; a body naming an actor is
+// refused, so no one acts in another's name.
+func bindActor[T, S any](set func(*T, workflows.Actor)) func(echo.Context, S, workflows.Actor) (any, error) {
+	return func(c echo.Context, _ S, actor workflows.Actor) (any, error) {
 		var in T
 		if c.Request().ContentLength != 0 {
 			if err := bind(c, &in, "actor"); err != nil {
@@ -389,14 +392,14 @@ func (s *Server) arbitrationRoutes() []route {
 		{method: http.MethodGet, path: "/api/v1/arbitrations/:id", access: authenticated, handler: s.getArbitration,
 			tag: tag, summary: "One case, live (parties, the assigned arbitrator, staff)", response: "Arbitration"},
 		tr("assign", workflows.UpdateArbitrationAssign, "Assign an arbitrator from the roster (staff); refused with the reasons when in conflict", "AssignRequest", s.assignArbitrator),
-		tr("confirm", workflows.UpdateArbitrationConfirm, "The assigned arbitrator declares no conflict", "", bindInto(func(in *workflows.ConfirmInput, a workflows.Actor) { in.Actor = a })),
-		tr("challenge", workflows.UpdateArbitrationChallenge, "A party challenges the arbitrator for conflict", "ReasonRequest", bindInto(func(in *workflows.ChallengeInput, a workflows.Actor) { in.Actor = a })),
-		tr("challenge/decision", workflows.UpdateArbitrationDecideChallenge, "Staff sustain (reassign) or reject the challenge", "ChallengeDecision", bindInto(func(in *workflows.DecideChallengeInput, a workflows.Actor) { in.Actor = a })),
-		tr("submissions", workflows.UpdateArbitrationSubmit, "A party's submission", "SubmissionRequest", bindInto(func(in *workflows.SubmitInput, a workflows.Actor) { in.Actor = a })),
+		tr("confirm", workflows.UpdateArbitrationConfirm, "The assigned arbitrator declares no conflict", "", bindActor[workflows.ConfirmInput, store.Case](func(in *workflows.ConfirmInput, a workflows.Actor) { in.Actor = a })),
+		tr("challenge", workflows.UpdateArbitrationChallenge, "A party challenges the arbitrator for conflict", "ReasonRequest", bindActor[workflows.ChallengeInput, store.Case](func(in *workflows.ChallengeInput, a workflows.Actor) { in.Actor = a })),
+		tr("challenge/decision", workflows.UpdateArbitrationDecideChallenge, "Staff sustain (reassign) or reject the challenge", "ChallengeDecision", bindActor[workflows.DecideChallengeInput, store.Case](func(in *workflows.DecideChallengeInput, a workflows.Actor) { in.Actor = a })),
+		tr("submissions", workflows.UpdateArbitrationSubmit, "A party's submission", "SubmissionRequest", bindActor[workflows.SubmitInput, store.Case](func(in *workflows.SubmitInput, a workflows.Actor) { in.Actor = a })),
 		tr("hearing", workflows.UpdateArbitrationHearing, "Schedule or reschedule the hearing (the arbitrator); parties get an iCalendar invitation", "HearingRequest", s.scheduleHearing),
-		tr("extend", workflows.UpdateArbitrationExtend, "Extend the ruling deadline once (the arbitrator)", "ExtendRequest", bindInto(func(in *workflows.ExtendInput, a workflows.Actor) { in.Actor = a })),
-		tr("ruling", workflows.UpdateArbitrationRuling, "Record the binding ruling (the arbitrator); immutable", "RulingRequest", bindInto(func(in *workflows.RulingInput, a workflows.Actor) { in.Actor = a })),
-		tr("ombudsman", workflows.UpdateArbitrationOmbudsman, "Record a referral to the ICANN Ombudsman, or its outcome", "OmbudsmanRequest", bindInto(func(in *workflows.OmbudsmanInput, a workflows.Actor) { in.Actor = a })),
+		tr("extend", workflows.UpdateArbitrationExtend, "Extend the ruling deadline once (the arbitrator)", "ExtendRequest", bindActor[workflows.ExtendInput, store.Case](func(in *workflows.ExtendInput, a workflows.Actor) { in.Actor = a })),
+		tr("ruling", workflows.UpdateArbitrationRuling, "Record the binding ruling (the arbitrator); immutable", "RulingRequest", bindActor[workflows.RulingInput, store.Case](func(in *workflows.RulingInput, a workflows.Actor) { in.Actor = a })),
+		tr("ombudsman", workflows.UpdateArbitrationOmbudsman, "Record a referral to the ICANN Ombudsman, or its outcome", "OmbudsmanRequest", bindActor[workflows.OmbudsmanInput, store.Case](func(in *workflows.OmbudsmanInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/rulings", access: public, handler: s.publicRulings,
 			tag: "public", summary: "Every recorded ruling, with its hash in the audit chain", response: "[]PublicRuling"},
 	}

@@ -284,19 +284,6 @@ func (s *Server) openAppeal(c echo.Context, st workflows.EthicsState) error {
 	return err
 }
 
-func ethicsBind[T any](set func(*T, workflows.Actor)) func(echo.Context, workflows.EthicsState, workflows.Actor) (any, error) {
-	return func(c echo.Context, _ workflows.EthicsState, actor workflows.Actor) (any, error) {
-		var in T
-		if c.Request().ContentLength != 0 {
-			if err := bind(c, &in, "actor"); err != nil {
-				return nil, err
-			}
-		}
-		set(&in, actor)
-		return in, nil
-	}
-}
-
 // recompute recomputes the committee's recusals from the registry (staff),
 // e.g. after a declaration changed.
 func (s *Server) recompute(c echo.Context, st workflows.EthicsState, actor workflows.Actor) (any, error) {
@@ -385,17 +372,17 @@ func (s *Server) ethicsRoutes() []route {
 			tag: tag, summary: "One complaint as the caller may see it (404 to recused members and outsiders)", response: "Complaint"},
 		{method: http.MethodGet, path: base + "/by-receipt/:code", access: public, handler: s.complaintByReceipt,
 			tag: tag, summary: "The status of a complaint from its receipt code, without a token", response: "Object"},
-		tr("admit", workflows.UpdateEthicsAdmit, "Admit the complaint (non-recused committee member)", "NoteRequest", ethicsBind(func(in *workflows.EthicsAdmitInput, a workflows.Actor) { in.Actor = a })),
-		tr("dismiss", workflows.UpdateEthicsDismiss, "Dismiss as inadmissible (non-recused committee member)", "ReasonRequest", ethicsBind(func(in *workflows.EthicsDismissInput, a workflows.Actor) { in.Actor = a })),
-		tr("recuse", workflows.UpdateEthicsRecuse, "Recuse oneself (committee member)", "ReasonRequest", ethicsBind(func(in *workflows.EthicsRecuseInput, a workflows.Actor) { in.Actor = a })),
+		tr("admit", workflows.UpdateEthicsAdmit, "Admit the complaint (non-recused committee member)", "NoteRequest", bindActor[workflows.EthicsAdmitInput, workflows.EthicsState](func(in *workflows.EthicsAdmitInput, a workflows.Actor) { in.Actor = a })),
+		tr("dismiss", workflows.UpdateEthicsDismiss, "Dismiss as inadmissible (non-recused committee member)", "ReasonRequest", bindActor[workflows.EthicsDismissInput, workflows.EthicsState](func(in *workflows.EthicsDismissInput, a workflows.Actor) { in.Actor = a })),
+		tr("recuse", workflows.UpdateEthicsRecuse, "Recuse oneself (committee member)", "ReasonRequest", bindActor[workflows.EthicsRecuseInput, workflows.EthicsState](func(in *workflows.EthicsRecuseInput, a workflows.Actor) { in.Actor = a })),
 		tr("recompute", workflows.UpdateEthicsRecomputeRecusals, "Recompute recusals from the registry (staff)", "", s.recompute),
-		tr("respond", workflows.UpdateEthicsRespond, "The respondent's answer", "TextRequest", ethicsBind(func(in *workflows.EthicsRespondInput, a workflows.Actor) { in.Actor = a })),
-		tr("evidence", workflows.UpdateEthicsEvidence, "Evidence from a party, or a question from the committee", "SubmissionRequest", ethicsBind(func(in *workflows.EthicsEvidenceInput, a workflows.Actor) { in.Actor = a })),
-		tr("deliberate", workflows.UpdateEthicsDeliberate, "Move to deliberation before the response period ends (committee)", "", ethicsBind(func(in *workflows.EthicsDeliberateInput, a workflows.Actor) { in.Actor = a })),
-		tr("vote", workflows.UpdateEthicsVote, "Propose a decision or vote on the proposal (non-recused committee member)", "EthicsVote", ethicsBind(func(in *workflows.EthicsVoteInput, a workflows.Actor) { in.Actor = a })),
-		tr("withdraw", workflows.UpdateEthicsWithdrawProposal, "Withdraw the proposal (its proposer)", "", ethicsBind(func(in *workflows.EthicsWithdrawInput, a workflows.Actor) { in.Actor = a })),
-		tr("appeal", workflows.UpdateEthicsAppeal, "Appeal the decision (a party); opens a linked arbitration case", "ReasonRequest", ethicsBind(func(in *workflows.EthicsAppealInput, a workflows.Actor) { in.Actor = a })),
-		tr("apply-modified", workflows.UpdateEthicsApplyModified, "Record the decision as the arbitrator modified it (staff)", "EthicsDecisionRequest", ethicsBind(func(in *workflows.EthicsApplyModifiedInput, a workflows.Actor) { in.Actor = a })),
+		tr("respond", workflows.UpdateEthicsRespond, "The respondent's answer", "TextRequest", bindActor[workflows.EthicsRespondInput, workflows.EthicsState](func(in *workflows.EthicsRespondInput, a workflows.Actor) { in.Actor = a })),
+		tr("evidence", workflows.UpdateEthicsEvidence, "Evidence from a party, or a question from the committee", "SubmissionRequest", bindActor[workflows.EthicsEvidenceInput, workflows.EthicsState](func(in *workflows.EthicsEvidenceInput, a workflows.Actor) { in.Actor = a })),
+		tr("deliberate", workflows.UpdateEthicsDeliberate, "Move to deliberation before the response period ends (committee)", "", bindActor[workflows.EthicsDeliberateInput, workflows.EthicsState](func(in *workflows.EthicsDeliberateInput, a workflows.Actor) { in.Actor = a })),
+		tr("vote", workflows.UpdateEthicsVote, "Propose a decision or vote on the proposal (non-recused committee member)", "EthicsVote", bindActor[workflows.EthicsVoteInput, workflows.EthicsState](func(in *workflows.EthicsVoteInput, a workflows.Actor) { in.Actor = a })),
+		tr("withdraw", workflows.UpdateEthicsWithdrawProposal, "Withdraw the proposal (its proposer)", "", bindActor[workflows.EthicsWithdrawInput, workflows.EthicsState](func(in *workflows.EthicsWithdrawInput, a workflows.Actor) { in.Actor = a })),
+		tr("appeal", workflows.UpdateEthicsAppeal, "Appeal the decision (a party); opens a linked arbitration case", "ReasonRequest", bindActor[workflows.EthicsAppealInput, workflows.EthicsState](func(in *workflows.EthicsAppealInput, a workflows.Actor) { in.Actor = a })),
+		tr("apply-modified", workflows.UpdateEthicsApplyModified, "Record the decision as the arbitrator modified it (staff)", "EthicsDecisionRequest", bindActor[workflows.EthicsApplyModifiedInput, workflows.EthicsState](func(in *workflows.EthicsApplyModifiedInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/ethics-decisions", access: public, handler: s.publicEthicsDecisions,
 			tag: "public", summary: "Published ethics decisions: outcome, rule and date, without confidential data", response: "[]Object"},
 	}
