@@ -43,6 +43,16 @@ var languages = []string{"es", "en", "pt", "fr"}
 
 // schemas documents every body the API reads or writes.
 func schemas() obj {
+	all := coreSchemas()
+	for name, schema := range electionSchemas() {
+		all[name] = schema
+	}
+	return all
+}
+
+// coreSchemas documents the bodies of the registry, system, ethics and
+// arbitration routes.
+func coreSchemas() obj {
 	return obj{
 		"Object":  obj{"type": "object", "additionalProperties": true},
 		"Problem": object(obj{"type": str("problem type URI"), "title": str(""), "status": obj{"type": "integer"}, "detail": str(""), "instance": str(""), "errors": obj{"type": "object", "additionalProperties": obj{"type": "string"}, "description": "invalid fields and why"}}, "type", "title", "status"),

@@ -29,6 +29,7 @@ type route struct {
 func (s *Server) routeTable() []route {
 	routes := append(s.systemRoutes(), s.arbitrationRoutes()...)
 	routes = append(routes, s.ethicsRoutes()...)
+	routes = append(routes, s.electionRoutes()...)
 	return append(routes, s.roadmapRoutes()...)
 }
 

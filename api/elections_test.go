@@ -1,0 +1,211 @@
+package api_test
+
+import (
+	"math"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/lacralo/ralo/workflows"
+)
+
+// TestElectionEndToEnd runs a cycle over real HTTP with a calendar of
+// seconds: the chair by acclamation, the secretariat by a nationally
+// weighted vote with a revote, results, certification and publication.
+func TestElectionEndToEnd(t *testing.T) {
+	e := shared
+	for code, name := range map[string]string{"AR": "Argentina", "BR": "Brasil", "CL": "Chile"} {
+		ensureCountry(t, e, code, name)
+	}
+	newALS := func(country string) string {
+		var a struct{ ID string }
+		expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": country}), http.StatusCreated).json(t, &a)
+		return a.ID
+	}
+	a1, a2, b1, c1 := newALS("AR"), newALS("AR"), newALS("BR"), newALS("CL")
+	reps := map[string]string{}
+	for _, als := range []string{a1, a2, b1, c1} {
+		country := map[string]string{a1: "AR", a2: "AR", b1: "BR", c1: "CL"}[als]
+		_, tok := newMember(t, e, country, als, "als_rep")
+		reps[als] = tok
+	}
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+	_, memberTok := newMember(t, e, "BR", "")
+	chair, chairTok := newMember(t, e, "AR", "")
+	sec1, sec1Tok := newMember(t, e, "BR", "")
+	sec2, sec2Tok := newMember(t, e, "CL", "")
+
+	now := time.Now().UTC()
+	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339Nano) }
+	body := map[string]any{
+		"title": "Leadership " + unique(),
+		"seats": []map[string]any{
+			{"seat": "chair", "rotation": "none"},
+			{"seat": "secretariat", "rotation": "none"},
+		},
+		"calendar": map[string]any{"nominations_close": at(5 * time.Second), "acceptance_close": at(5 * time.Second),
+			"objections_close": at(6 * time.Second), "voting_open": at(6 * time.Second), "voting_close": at(10 * time.Second)},
+	}
+	expect(t, do(t, e, "POST", "/api/v1/elections", memberTok, body), http.StatusForbidden)
+	var el struct {
+		ID          string `json:"id"`
+		Status      string `json:"status"`
+		Nominations []struct {
+			ID        string   `json:"id"`
+			NomineeID string   `json:"nominee_id"`
+			Eligible  bool     `json:"eligible"`
+			Reasons   []string `json:"reasons"`
+		} `json:"nominations"`
+		Voted []struct {
+			ALSID string `json:"als_id"`
+		} `json:"voted"`
+	}
+	expect(t, do(t, e, "POST", "/api/v1/elections", staffTok, body), http.StatusCreated).json(t, &el)
+	if el.Status != workflows.ElectionStatusNominations {
+		t.Fatalf("new election %+v", el)
+	}
+	path := "/api/v1/elections/" + el.ID
+
+	// Nominations; each nominee declares and accepts.
+	nominate := func(seat, nominee string) string {
+		expect(t, do(t, e, "POST", path+"/nominations", memberTok, map[string]any{"seat": seat, "nominee_id": nominee, "statement": "s"}), http.StatusOK).json(t, &el)
+		n := el.Nominations[len(el.Nominations)-1]
+		if n.Eligible || len(n.Reasons) == 0 {
+			t.Fatalf("a nomination not accepted is not eligible: %+v", n)
+		}
+		return n.ID
+	}
+	accept := func(nid, id, tok string) {
+		expect(t, do(t, e, "POST", "/api/v1/members/"+id+"/declarations", tok, map[string]any{"kind": "none"}), http.StatusCreated)
+		expect(t, do(t, e, "POST", path+"/nominations/"+nid+"/accept", tok, map[string]any{"statement_of_interest": "I will serve"}), http.StatusOK).json(t, &el)
+		for _, n := range el.Nominations {
+			if n.ID == nid && !n.Eligible {
+				t.Fatalf("accepted nominee not eligible: %+v", n)
+			}
+		}
+	}
+	n1 := nominate("chair", chair.ID)
+	n2 := nominate("secretariat", sec1.ID)
+	n3 := nominate("secretariat", sec2.ID)
+	expect(t, do(t, e, "POST", path+"/nominations/"+n1+"/accept", sec1Tok, map[string]any{"statement_of_interest": "x"}), http.StatusForbidden)
+	accept(n1, chair.ID, chairTok)
+	accept(n2, sec1.ID, sec1Tok)
+	accept(n3, sec2.ID, sec2Tok)
+
+	expect(t, do(t, e, "POST", path+"/eligibility", memberTok, nil), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/eligibility", staffTok, nil), http.StatusOK)
+
+	// Voting.
+	eventually(t, 20*time.Second, "voting", func() bool {
+		expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &el)
+		return el.Status == workflows.ElectionStatusVoting
+	})
+	vote := func(tok, als, choice string) response {
+		return do(t, e, "POST", path+"/ballots", tok, map[string]any{"seat": "secretariat", "als_id": als, "choice": choice})
+	}
+	expect(t, vote(reps[a1], c1, sec1.ID), http.StatusForbidden)
+	expect(t, vote(memberTok, a1, sec1.ID), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/ballots", reps[a1], map[string]any{"seat": "chair", "als_id": a1, "choice": chair.ID}), http.StatusConflict)
+	var receipt struct {
+		Receipt string `json:"receipt"`
+	}
+	expect(t, vote(reps[a1], a1, sec2.ID), http.StatusCreated)
+	expect(t, vote(reps[a2], a2, sec2.ID), http.StatusCreated)
+	expect(t, vote(reps[b1], b1, sec1.ID), http.StatusCreated)
+	expect(t, vote(reps[c1], c1, sec1.ID), http.StatusCreated)
+	expect(t, vote(reps[a1], a1, sec1.ID), http.StatusCreated).json(t, &receipt) // the revote counts
+	if receipt.Receipt == "" {
+		t.Fatal("no receipt")
+	}
+	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &el)
+	if len(el.Voted) < 4 {
+		t.Errorf("who voted is visible: %+v", el.Voted)
+	}
+	expect(t, do(t, e, "GET", path+"/results", memberTok, nil), http.StatusConflict)
+	expect(t, do(t, e, "GET", "/api/v1/public/elections/"+el.ID+"/results", "", nil), http.StatusNotFound)
+
+	// Results (the shared database holds other tests' ALSes, so the vote
+	// may be extended once for want of quorum).
+	var res workflows.ElectionResults
+	eventually(t, 30*time.Second, "results", func() bool {
+		r := do(t, e, "GET", path+"/results", memberTok, nil)
+		if r.status != http.StatusOK {
+			return false
+		}
+		r.json(t, &res)
+		return true
+	})
+	weight := map[string]float64{}
+	countries := map[string]int{}
+	for _, r := range res.Roll {
+		weight[r.ALSID] = r.Weight
+		countries[r.Country]++
+	}
+	for _, r := range res.Roll {
+		if want := 100 / float64(len(countries)*countries[r.Country]); math.Abs(r.Weight-want) > 1e-9 {
+			t.Errorf("weight of %s = %v, want %v", r.ALSID, r.Weight, want)
+		}
+	}
+	var chairRes, secRes workflows.SeatResult
+	for _, s := range res.Seats {
+		switch s.Seat {
+		case "chair":
+			chairRes = s
+		case "secretariat":
+			secRes = s
+		}
+	}
+	if len(chairRes.Elected) != 1 || chairRes.Elected[0] != chair.ID || len(chairRes.Rounds) != 0 {
+		t.Errorf("chair = %+v, want acclamation", chairRes)
+	}
+	if len(secRes.Elected) != 1 || secRes.Elected[0] != sec1.ID || len(secRes.Rounds) != 1 {
+		t.Fatalf("secretariat = %+v", secRes)
+	}
+	totals := map[string]workflows.ResultTotal{}
+	for _, x := range secRes.Rounds[0].Totals {
+		totals[x.MemberID] = x
+	}
+	if got, want := totals[sec1.ID].WeightedVotes, weight[a1]+weight[b1]+weight[c1]; math.Abs(got-want) > 1e-9 || totals[sec1.ID].Ballots != 3 {
+		t.Errorf("%s: %+v, want %v", sec1.ID, totals[sec1.ID], want)
+	}
+	if got, want := totals[sec2.ID].WeightedVotes, weight[a2]; math.Abs(got-want) > 1e-9 {
+		t.Errorf("%s: %v, want %v", sec2.ID, got, want)
+	}
+	choices := map[string]string{}
+	for _, b := range secRes.Ballots {
+		choices[b.ALSID] = b.Choice
+		if b.Receipt == "" {
+			t.Errorf("ballot without receipt %+v", b)
+		}
+	}
+	if choices[a1] != sec1.ID || choices[a2] != sec2.ID || choices[b1] != sec1.ID || choices[c1] != sec1.ID {
+		t.Errorf("open ballots = %+v", secRes.Ballots)
+	}
+	if secRes.Quorum == nil || secRes.Quorum.Cast != 4 {
+		t.Errorf("quorum = %+v", secRes.Quorum)
+	}
+
+	// Certification and publication.
+	expect(t, do(t, e, "POST", path+"/certify", memberTok, nil), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusOK)
+	eventually(t, 10*time.Second, "public results", func() bool {
+		return do(t, e, "GET", "/api/v1/public/elections/"+el.ID+"/results", "", nil).status == http.StatusOK
+	})
+	var pub workflows.ElectionResults
+	expect(t, do(t, e, "GET", "/api/v1/public/elections/"+el.ID+"/results", "", nil), http.StatusOK).json(t, &pub)
+	if pub.Status != workflows.ElectionStatusCertified || len(pub.Seats) != 2 {
+		t.Errorf("public results %+v", pub)
+	}
+	var view struct {
+		Diversity struct {
+			Elected struct {
+				Countries map[string]int `json:"countries"`
+			} `json:"elected"`
+		} `json:"diversity"`
+	}
+	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &view)
+	if c := view.Diversity.Elected.Countries; c["AR"] != 1 || c["BR"] != 1 {
+		t.Errorf("diversity of the elected = %+v", c)
+	}
+	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusConflict)
+}

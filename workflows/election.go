@@ -1,0 +1,1467 @@
+package workflows
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lacralo/ralo/domain"
+)
+
+// ElectionWorkflowName is the name the Election workflow is registered and
+// started under.
+const ElectionWorkflowName = "Election"
+
+// ElectionWorkflowID is the business key of an election cycle: a retried
+// creation finds the running cycle instead of opening a second one.
+func ElectionWorkflowID(electionID string) string { return "election/" + electionID }
+
+// Update and query names of the election process, and the activity that
+// freezes the electoral roll from the registry when voting opens.
+const (
+	// UpdateElectionNominate nominates a member for a seat (any member),
+	// NominateInput.
+	UpdateElectionNominate = "nominate"
+	// UpdateElectionAccept is the nominee accepting, AcceptInput.
+	UpdateElectionAccept = "accept"
+	// UpdateElectionSetEligibility records eligibility recomputed by the API
+	// from the registry (staff), SetEligibilityInput.
+	UpdateElectionSetEligibility = "set_eligibility"
+	// UpdateElectionObject is a member objecting to an acclamation,
+	// ObjectInput.
+	UpdateElectionObject = "object"
+	// UpdateElectionRegisterProxy records a proxy before voting opens
+	// (staff), RegisterProxyInput.
+	UpdateElectionRegisterProxy = "register_proxy"
+	// UpdateElectionBallot casts or replaces an ALS's ballot, BallotInput;
+	// it answers with a BallotReceipt.
+	UpdateElectionBallot = "ballot"
+	// UpdateElectionCertify certifies the results (staff), CertifyInput.
+	UpdateElectionCertify = "certify"
+
+	// QueryElection returns the cycle's ElectionState.
+	QueryElection = "state"
+	// QueryElectionResults returns the ElectionResults once the cycle is
+	// closed, and an ErrInvalidState error before.
+	QueryElectionResults = "results"
+
+	// ActivityFreezeElectionRoll reads the voting ALSes from the registry
+	// and checks the proxies, FreezeRollInput -> FreezeRollResult.
+	ActivityFreezeElectionRoll = "FreezeElectionRoll"
+)
+
+// Statuses of an election cycle, as ElectionState.Status reports them.
+const (
+	ElectionStatusNominations = "nominations"
+	ElectionStatusObjections  = "objections"
+	ElectionStatusVoting      = "voting"
+	ElectionStatusClosed      = "closed"
+	ElectionStatusCertified   = "certified"
+)
+
+// Statuses of one seat, as SeatState.Status reports them.
+const (
+	SeatStatusOpen      = "open"      // nominations, acceptance and objections
+	SeatStatusVoting    = "voting"    // a vote is open or about to open
+	SeatStatusAcclaimed = "acclaimed" // one eligible candidate, no objection
+	SeatStatusElected   = "elected"   // the vote is counted
+	SeatStatusUnfilled  = "unfilled"  // no eligible candidate even after reopening
+)
+
+// Counting methods and ballot kinds of a seat, spelled as in the policy.
+const (
+	MethodPlurality = "plurality"
+	MethodRanked    = "ranked"
+	BallotOpen      = "open"
+	BallotSecret    = "secret"
+)
+
+const (
+	elProcess = "election"
+	elSystem  = "system"
+
+	maxElTextBytes = 20_000
+	maxElShort     = 2_000
+)
+
+// ElectionSeat is one seat of a cycle, copied from the policy and the
+// rotation table when the cycle starts.
+type ElectionSeat struct {
+	Seat     string `json:"seat"`
+	Position string `json:"position"`
+	Count    int    `json:"count"`
+	Method   string `json:"method"`
+	Ballot   string `json:"ballot"`
+	Rotation string `json:"rotation"`
+	// RequiredSubregion is the rotation table's sub-region for the cycle
+	// when Rotation is "subregion".
+	RequiredSubregion string `json:"required_subregion,omitempty"`
+}
+
+// ElectionCalendar holds the cycle's dates, in order.
+type ElectionCalendar struct {
+	NominationsClose time.Time `json:"nominations_close"`
+	AcceptanceClose  time.Time `json:"acceptance_close"`
+	ObjectionsClose  time.Time `json:"objections_close"`
+	VotingOpen       time.Time `json:"voting_open"`
+	VotingClose      time.Time `json:"voting_close"`
+}
+
+// ElectionRules are the policy's periods and thresholds, copied when the
+// cycle starts so that a later policy change never alters it.
+type ElectionRules struct {
+	ReopenPeriod    time.Duration `json:"reopen_period"`
+	ObjectionWindow time.Duration `json:"objection_window"`
+	Quorum          float64       `json:"quorum"`
+	Extension       bool          `json:"extension"`
+	Weighting       string        `json:"weighting"`
+}
+
+// ElectionInput starts an election cycle.
+type ElectionInput struct {
+	ElectionID string           `json:"election_id"`
+	Title      string           `json:"title"`
+	Seats      []ElectionSeat   `json:"seats"`
+	Calendar   ElectionCalendar `json:"calendar"`
+	Rules      ElectionRules    `json:"rules"`
+	StaffIDs   []string         `json:"staff_ids"`
+	CreatedBy  string           `json:"created_by"`
+	CreatedAt  time.Time        `json:"created_at"`
+}
+
+// Validate reports the input's problems as an ErrInvalidInput application
+// error. The API calls it before starting the workflow, which checks again.
+func (in ElectionInput) Validate() error {
+	var problems []string
+	if strings.TrimSpace(in.ElectionID) == "" {
+		problems = append(problems, "election_id is required")
+	}
+	if strings.TrimSpace(in.Title) == "" {
+		problems = append(problems, "title is required")
+	}
+	if len(in.Seats) == 0 {
+		problems = append(problems, "at least one seat is required")
+	}
+	seen := map[string]bool{}
+	for i, s := range in.Seats {
+		at := fmt.Sprintf("seats[%d]", i)
+		switch {
+		case strings.TrimSpace(s.Seat) == "":
+			problems = append(problems, at+".seat is required")
+		case seen[s.Seat]:
+			problems = append(problems, at+".seat is listed twice")
+		}
+		seen[s.Seat] = true
+		if s.Count < 1 {
+			problems = append(problems, at+".count must be at least 1")
+		}
+		if s.Method != MethodPlurality && s.Method != MethodRanked {
+			problems = append(problems, at+".method must be plurality or ranked")
+		}
+		if s.Ballot != BallotOpen && s.Ballot != BallotSecret {
+			problems = append(problems, at+".ballot must be open or secret")
+		}
+	}
+	c := in.Calendar
+	if c.NominationsClose.IsZero() || c.AcceptanceClose.IsZero() || c.ObjectionsClose.IsZero() || c.VotingOpen.IsZero() || c.VotingClose.IsZero() {
+		problems = append(problems, "calendar: every date is required")
+	} else if c.AcceptanceClose.Before(c.NominationsClose) || c.ObjectionsClose.Before(c.AcceptanceClose) ||
+		c.VotingOpen.Before(c.ObjectionsClose) || !c.VotingClose.After(c.VotingOpen) {
+		problems = append(problems, "calendar: dates must be in order nominations_close <= acceptance_close <= objections_close <= voting_open < voting_close")
+	}
+	if in.Rules.Weighting != domain.WeightingNational && in.Rules.Weighting != domain.WeightingEqual {
+		problems = append(problems, "rules.weighting must be national or equal")
+	}
+	if in.Rules.Quorum < 0 || in.Rules.Quorum > 1 {
+		problems = append(problems, "rules.quorum must be between 0 and 1")
+	}
+	if in.Rules.ReopenPeriod < 0 {
+		problems = append(problems, "rules.reopen_period must not be negative")
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return temporal.NewNonRetryableApplicationError("invalid election: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+}
+
+// Eligibility is a nominee's eligibility as domain.Eligibility computed it
+// from the registry, in the API: reasons are "code: sentence".
+type Eligibility struct {
+	Eligible bool     `json:"eligible"`
+	Reasons  []string `json:"reasons"`
+}
+
+// NominateInput nominates a member for a seat; self-nomination is allowed.
+type NominateInput struct {
+	Actor       Actor       `json:"actor"`
+	Seat        string      `json:"seat"`
+	NomineeID   string      `json:"nominee_id"`
+	Statement   string      `json:"statement"`
+	Eligibility Eligibility `json:"eligibility"`
+}
+
+// AcceptInput is the nominee accepting, with their statement of interest.
+type AcceptInput struct {
+	Actor               Actor       `json:"actor"`
+	NominationID        string      `json:"nomination_id"`
+	StatementOfInterest string      `json:"statement_of_interest"`
+	Eligibility         Eligibility `json:"eligibility"`
+}
+
+// SetEligibilityInput records eligibility rechecked from the registry.
+type SetEligibilityInput struct {
+	Actor        Actor    `json:"actor"`
+	NominationID string   `json:"nomination_id"`
+	Eligible     bool     `json:"eligible"`
+	Reasons      []string `json:"reasons"`
+}
+
+// ObjectInput objects, with a reason, to a seat being filled by acclamation.
+type ObjectInput struct {
+	Actor  Actor  `json:"actor"`
+	Seat   string `json:"seat"`
+	Reason string `json:"reason"`
+}
+
+// RegisterProxyInput records that FromALSID votes through ToALSID.
+type RegisterProxyInput struct {
+	Actor     Actor  `json:"actor"`
+	FromALSID string `json:"from_als_id"`
+	ToALSID   string `json:"to_als_id"`
+}
+
+// BallotInput is an ALS's ballot for a seat: a choice, an abstention or a
+// ranking (ranked seats). CastByALSID is the ALS of the representative who
+// casts it, which the API established: the ALS itself, or the holder of its
+// proxy.
+type BallotInput struct {
+	Actor       Actor    `json:"actor"`
+	Seat        string   `json:"seat"`
+	ALSID       string   `json:"als_id"`
+	CastByALSID string   `json:"cast_by_als_id"`
+	Choice      string   `json:"choice"`
+	Abstain     bool     `json:"abstain"`
+	Ranking     []string `json:"ranking"`
+}
+
+// CertifyInput certifies the results.
+type CertifyInput struct {
+	Actor Actor `json:"actor"`
+}
+
+// BallotReceipt answers a ballot: the receipt code the voter can find in the
+// published results.
+type BallotReceipt struct {
+	Receipt string    `json:"receipt"`
+	Seat    string    `json:"seat"`
+	Round   int       `json:"round"`
+	ALSID   string    `json:"als_id"`
+	At      time.Time `json:"at"`
+}
+
+// Nomination is one nomination and its nominee's answer.
+type Nomination struct {
+	ID                  string     `json:"id"`
+	Seat                string     `json:"seat"`
+	NomineeID           string     `json:"nominee_id"`
+	NominatedBy         string     `json:"nominated_by"`
+	Statement           string     `json:"statement"`
+	At                  time.Time  `json:"at"`
+	Accepted            bool       `json:"accepted"`
+	AcceptedAt          *time.Time `json:"accepted_at"`
+	StatementOfInterest string     `json:"statement_of_interest"`
+	Eligible            bool       `json:"eligible"`
+	Reasons             []string   `json:"reasons"`
+}
+
+// Objection is a member's objection to an acclamation.
+type Objection struct {
+	Seat   string    `json:"seat"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// ElectionProxy is a proxy staff recorded before voting opened.
+type ElectionProxy struct {
+	FromALSID string    `json:"from_als_id"`
+	ToALSID   string    `json:"to_als_id"`
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+}
+
+// ElectionRollEntry is one voting ALS on the frozen roll; Weight is the
+// float of the exact weight, for display.
+type ElectionRollEntry struct {
+	ALSID    string  `json:"als_id"`
+	Country  string  `json:"country"`
+	Weight   float64 `json:"weight"`
+	ProxyFor *string `json:"proxy_for"`
+}
+
+// Voted says that an ALS has a ballot in a seat's round: who has voted is
+// visible during the vote, what they chose is not.
+type Voted struct {
+	Seat  string    `json:"seat"`
+	Round int       `json:"round"`
+	ALSID string    `json:"als_id"`
+	At    time.Time `json:"at"`
+}
+
+// ElectionException records a departure from the ordinary calendar: a seat
+// reopened to all countries, a vote extended for want of quorum, a second
+// ballot, a draw, a proxy the registry no longer allowed.
+type ElectionException struct {
+	Seat   string    `json:"seat,omitempty"`
+	Kind   string    `json:"kind"`
+	Detail string    `json:"detail"`
+	At     time.Time `json:"at"`
+}
+
+// SeatState is one seat of the cycle as it stands.
+type SeatState struct {
+	ElectionSeat
+	Status string `json:"status"`
+	// Reopened says nominations reopened to all countries (the rotation
+	// rule is suspended for this seat and cycle).
+	Reopened         bool       `json:"reopened"`
+	NominationsUntil time.Time  `json:"nominations_until"`
+	Candidates       []string   `json:"candidates"`
+	Round            int        `json:"round"`
+	VotingOpens      *time.Time `json:"voting_opens"`
+	VotingCloses     *time.Time `json:"voting_closes"`
+	Extended         bool       `json:"extended"`
+	Elected          []string   `json:"elected"`
+}
+
+// ElectionState is the cycle as the query and every update return it.
+// Choices and interim totals are not in it: only who has voted.
+type ElectionState struct {
+	ElectionID  string              `json:"election_id"`
+	Title       string              `json:"title"`
+	Status      string              `json:"status"`
+	Calendar    ElectionCalendar    `json:"calendar"`
+	Rules       ElectionRules       `json:"rules"`
+	Seats       []SeatState         `json:"seats"`
+	Nominations []Nomination        `json:"nominations"`
+	Objections  []Objection         `json:"objections"`
+	Proxies     []ElectionProxy     `json:"proxies"`
+	Roll        []ElectionRollEntry `json:"roll"`
+	RollFrozen  bool                `json:"roll_frozen"`
+	Voted       []Voted             `json:"voted"`
+	Exceptions  []ElectionException `json:"exceptions"`
+	Deadlines   []Deadline          `json:"deadlines"`
+	CreatedBy   string              `json:"created_by"`
+	CreatedAt   time.Time           `json:"created_at"`
+	CertifiedBy string              `json:"certified_by,omitempty"`
+	CertifiedAt *time.Time          `json:"certified_at"`
+}
+
+// ElectionResults is the results document of SPEC "Election results".
+type ElectionResults struct {
+	ElectionID string              `json:"election_id"`
+	Status     string              `json:"status"`
+	Roll       []ElectionRollEntry `json:"roll"`
+	Seats      []SeatResult        `json:"seats"`
+}
+
+// SeatResult is one seat's count. Quorum is null for a seat filled by
+// acclamation or left unfilled, where nobody voted.
+type SeatResult struct {
+	Seat    string         `json:"seat"`
+	Rounds  []ResultRound  `json:"rounds"`
+	Elected []string       `json:"elected"`
+	Quorum  *ResultQuorum  `json:"quorum"`
+	Draw    *ResultDraw    `json:"draw"`
+	Ballots []ResultBallot `json:"ballots"`
+}
+
+// ResultRound is one round of a count. Ranked counts also report the
+// exhausted ballots and whom the round eliminated.
+type ResultRound struct {
+	Round       int           `json:"round"`
+	Totals      []ResultTotal `json:"totals"`
+	Abstentions int           `json:"abstentions"`
+	Exhausted   int           `json:"exhausted,omitempty"`
+	Eliminated  string        `json:"eliminated,omitempty"`
+}
+
+// ResultTotal is a candidate's count in a round.
+type ResultTotal struct {
+	MemberID      string  `json:"member_id"`
+	WeightedVotes float64 `json:"weighted_votes"`
+	Ballots       int     `json:"ballots"`
+}
+
+// ResultQuorum is the quorum of a seat's first ballot.
+type ResultQuorum struct {
+	Required int  `json:"required"`
+	Cast     int  `json:"cast"`
+	Met      bool `json:"met"`
+	Extended bool `json:"extended"`
+}
+
+// ResultDraw is the transparent draw that broke a tie a second ballot left.
+type ResultDraw struct {
+	Seed  string `json:"seed"`
+	Drawn string `json:"drawn"`
+}
+
+// ResultBallot is a counted ballot: the receipt always; with open ballots,
+// the ALS and its choice (or abstention, or ranking) too. Round tells the
+// ballots of a second ballot apart.
+type ResultBallot struct {
+	Receipt string   `json:"receipt"`
+	Round   int      `json:"round"`
+	ALSID   string   `json:"als_id,omitempty"`
+	Choice  string   `json:"choice,omitempty"`
+	Abstain bool     `json:"abstain,omitempty"`
+	Ranking []string `json:"ranking,omitempty"`
+}
+
+// FreezeRollInput asks for the electoral roll: the voting ALSes of the
+// registry with the proxies staff recorded.
+type FreezeRollInput struct {
+	ElectionID string          `json:"election_id"`
+	Proxies    []ElectionProxy `json:"proxies"`
+}
+
+// FreezeRollResult is the roll without weights (the workflow computes them
+// with domain.NationalWeights) and the proxies the registry no longer
+// allowed, each with its reason.
+type FreezeRollResult struct {
+	Entries []ElectionRollEntry `json:"entries"`
+	Dropped []string            `json:"dropped"`
+}
+
+// Election runs one election cycle (SPEC process 3): nominations, the
+// reopening of seats without an eligible candidate, acclamation or vote,
+// quorum and its one extension, the count with a second ballot and a
+// transparent draw, and certification. Every deadline is a durable timer;
+// every transition an update with a validator.
+//
+// Changes to this logic must go behind workflow.GetVersion:
+// TestElectionReplay fails the build when a change breaks the recorded
+// history of a complete cycle.
+func Election(ctx workflow.Context, in ElectionInput) (ElectionState, error) {
+	if err := in.Validate(); err != nil {
+		return ElectionState{}, err
+	}
+	e := newElection(ctx, in)
+	if err := e.setup(ctx); err != nil {
+		return ElectionState{}, err
+	}
+	return e.run(ctx)
+}
+
+// election is the state of one running cycle. As in the arbitration,
+// handlers never block: they change the state and queue effects that the
+// main loop runs in order.
+type election struct {
+	in     ElectionInput
+	st     ElectionState
+	logger log.Logger
+
+	nominationsClosed  bool
+	votingOpened       bool
+	decided            map[string]bool // seats whose acclamation or vote was decided
+	roll               domain.Roll     // weighted, once frozen
+	ballots            []castBallot
+	results            map[string]*SeatResult
+	closedAt           time.Time
+	nextNomination     int
+	eligibilityChanges int
+
+	effects []AuditInput
+	changed workflow.Channel
+	timer   *arbTimer
+	saved   CaseIndex
+}
+
+// castBallot is a ballot as recorded; choices stay out of the state.
+type castBallot struct {
+	seat  string
+	round int
+	b     domain.Ballot
+}
+
+func newElection(ctx workflow.Context, in ElectionInput) *election {
+	createdAt := in.CreatedAt
+	if createdAt.IsZero() {
+		createdAt = workflow.GetInfo(ctx).WorkflowStartTime
+	}
+	e := &election{
+		in:      in,
+		logger:  log.With(workflow.GetLogger(ctx), "election_id", in.ElectionID),
+		decided: map[string]bool{},
+		results: map[string]*SeatResult{},
+		changed: workflow.NewBufferedChannel(ctx, 1),
+	}
+	seats := make([]SeatState, len(in.Seats))
+	for i, s := range in.Seats {
+		seats[i] = SeatState{ElectionSeat: s, Status: SeatStatusOpen, NominationsUntil: in.Calendar.NominationsClose.UTC(),
+			Candidates: []string{}, Elected: []string{}}
+	}
+	e.st = ElectionState{
+		ElectionID: in.ElectionID, Title: in.Title, Status: ElectionStatusNominations, Calendar: in.Calendar,
+		Rules: in.Rules, Seats: seats, Nominations: []Nomination{}, Objections: []Objection{},
+		Proxies: []ElectionProxy{}, Roll: []ElectionRollEntry{}, Voted: []Voted{},
+		Exceptions: []ElectionException{}, Deadlines: []Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
+	}
+	return e
+}
+
+// setup registers the queries and the updates.
+func (e *election) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryElection, func() (ElectionState, error) {
+		return e.snapshot(), nil
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryElectionResults, func() (ElectionResults, error) {
+		if e.closedAt.IsZero() {
+			return ElectionResults{}, arbInvalidState("the results are published when voting has closed")
+		}
+		return e.resultsDoc(), nil
+	}); err != nil {
+		return err
+	}
+	regs := []func() error{
+		func() error { return elUpdate(ctx, e, UpdateElectionNominate, e.validateNominate, e.nominate) },
+		func() error { return elUpdate(ctx, e, UpdateElectionAccept, e.validateAccept, e.accept) },
+		func() error {
+			return elUpdate(ctx, e, UpdateElectionSetEligibility, e.validateSetEligibility, e.setEligibility)
+		},
+		func() error { return elUpdate(ctx, e, UpdateElectionObject, e.validateObject, e.object) },
+		func() error {
+			return elUpdate(ctx, e, UpdateElectionRegisterProxy, e.validateRegisterProxy, e.registerProxy)
+		},
+		func() error { return elUpdate(ctx, e, UpdateElectionCertify, e.validateCertify, e.certify) },
+		func() error {
+			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateElectionBallot,
+				func(ctx workflow.Context, in BallotInput) (BallotReceipt, error) {
+					now := workflow.Now(ctx)
+					e.tick(now)
+					// The validator ran at the same workflow time, but a
+					// deadline may have fired in between.
+					if err := e.validateBallot(now, in); err != nil {
+						return BallotReceipt{}, err
+					}
+					r := e.ballot(now, in, newReceipt(ctx))
+					e.tick(now)
+					e.changed.SendAsync(struct{}{})
+					return r, nil
+				},
+				workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in BallotInput) error {
+					return e.validateBallot(workflow.Now(ctx), in)
+				}})
+		},
+	}
+	for _, reg := range regs {
+		if err := reg(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// elUpdate registers one update that answers with the state it produced.
+func elUpdate[T any](ctx workflow.Context, e *election, name string,
+	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name,
+		func(ctx workflow.Context, in T) (ElectionState, error) {
+			now := workflow.Now(ctx)
+			e.tick(now)
+			if err := validate(now, in); err != nil {
+				return ElectionState{}, err
+			}
+			apply(now, in)
+			e.tick(now)
+			e.changed.SendAsync(struct{}{})
+			return e.snapshot(), nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in T) error {
+			return validate(workflow.Now(ctx), in)
+		}},
+	)
+}
+
+// newReceipt is a random receipt code, recorded once in the history.
+func newReceipt(ctx workflow.Context) string {
+	var code string
+	enc := workflow.SideEffect(ctx, func(workflow.Context) any {
+		b := make([]byte, 10)
+		_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+		return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+	})
+	if err := enc.Get(&code); err != nil {
+		panic(err) // a recorded string always decodes
+	}
+	return code
+}
+
+// snapshot copies the state for a query or an update's answer.
+func (e *election) snapshot() ElectionState {
+	st := e.st
+	st.Seats = make([]SeatState, len(e.st.Seats))
+	for i, s := range e.st.Seats {
+		s.Candidates = slices.Clone(s.Candidates)
+		s.Elected = slices.Clone(s.Elected)
+		st.Seats[i] = s
+	}
+	st.Nominations = slices.Clone(st.Nominations)
+	st.Objections = slices.Clone(st.Objections)
+	st.Proxies = slices.Clone(st.Proxies)
+	st.Roll = slices.Clone(st.Roll)
+	st.Voted = slices.Clone(st.Voted)
+	st.Exceptions = slices.Clone(st.Exceptions)
+	st.Deadlines = slices.Clone(st.Deadlines)
+	return st
+}
+
+// run opens the cycle, then loops: bring the state up to now, freeze the
+// roll when voting opens, run the queued effects, and wait for the next
+// deadline or update, until the results are certified.
+func (e *election) run(ctx workflow.Context) (ElectionState, error) {
+	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
+		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
+	})
+	for {
+		now := workflow.Now(ctx)
+		e.tick(now)
+		if e.needsRoll(now) {
+			e.freezeRoll(ctx)
+			continue
+		}
+		e.flush(ctx)
+		for e.changed.ReceiveAsync(nil) {
+		}
+		if len(e.effects) > 0 {
+			continue
+		}
+		if e.st.CertifiedAt != nil {
+			break
+		}
+		e.wait(ctx)
+		if err := ctx.Err(); err != nil {
+			return e.st, err
+		}
+	}
+	if e.timer != nil {
+		e.timer.cancel()
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return e.st, err
+	}
+	return e.st, nil
+}
+
+// needsRoll says the roll must be frozen now: voting has opened and a seat
+// goes to the vote.
+func (e *election) needsRoll(now time.Time) bool {
+	if e.st.RollFrozen || now.Before(e.in.Calendar.VotingOpen) {
+		return false
+	}
+	return slices.ContainsFunc(e.st.Seats, func(s SeatState) bool { return s.Status == SeatStatusVoting })
+}
+
+// freezeRoll reads the electorate from the registry and weighs it. A
+// failure is retried by the activity; proxies the registry no longer
+// allows are dropped and recorded as exceptions.
+func (e *election) freezeRoll(ctx workflow.Context) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	var res FreezeRollResult
+	err := workflow.ExecuteActivity(actx, ActivityFreezeElectionRoll, FreezeRollInput{
+		ElectionID: e.in.ElectionID, Proxies: e.st.Proxies,
+	}).Get(ctx, &res)
+	now := workflow.Now(ctx)
+	if err != nil {
+		e.logger.Error("electoral roll not frozen", "error", err)
+		e.exception("", "roll_failed", "the electoral roll could not be read: "+err.Error(), now)
+	}
+	roll := domain.Roll{}
+	for _, r := range res.Entries {
+		entry := domain.RollEntry{ALSID: r.ALSID, Country: r.Country}
+		if r.ProxyFor != nil {
+			holder := *r.ProxyFor
+			entry.ProxyFor = &holder
+		}
+		roll.Entries = append(roll.Entries, entry)
+	}
+	weighted, werr := domain.NationalWeights(roll, e.in.Rules.Weighting)
+	if werr != nil {
+		e.exception("", "roll_failed", werr.Error(), now)
+	}
+	e.roll = weighted
+	e.st.Roll = rollDoc(weighted)
+	e.st.RollFrozen = true
+	for _, d := range res.Dropped {
+		e.exception("", "proxy_dropped", d, now)
+	}
+	e.audit(elSystem, "election.roll_frozen", "roll", map[string]any{"roll": e.st.Roll, "dropped_proxies": res.Dropped})
+}
+
+func rollDoc(r domain.Roll) []ElectionRollEntry {
+	out := make([]ElectionRollEntry, 0, len(r.Entries))
+	for _, x := range r.Entries {
+		entry := ElectionRollEntry{ALSID: x.ALSID, Country: x.Country, Weight: x.WeightFloat()}
+		if x.ProxyFor != nil {
+			holder := *x.ProxyFor
+			entry.ProxyFor = &holder
+		}
+		out = append(out, entry)
+	}
+	return out
+}
+
+// wait blocks until the next deadline or an update, keeping one timer per
+// deadline.
+func (e *election) wait(ctx workflow.Context) {
+	now := workflow.Now(ctx)
+	ev, ok := e.next()
+	if ok && !ev.at.After(now) {
+		return
+	}
+	if e.timer != nil && (!ok || !e.timer.at.Equal(ev.at)) {
+		e.timer.cancel()
+		e.timer = nil
+	}
+	if ok && e.timer == nil {
+		tctx, cancel := workflow.WithCancel(ctx)
+		e.timer = &arbTimer{
+			at:     ev.at,
+			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
+			cancel: cancel,
+		}
+	}
+	sel := workflow.NewSelector(ctx)
+	if t := e.timer; t != nil {
+		sel.AddFuture(t.future, func(workflow.Future) {
+			t.cancel()
+			e.timer = nil
+		})
+	}
+	sel.AddReceive(e.changed, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
+	sel.Select(ctx)
+}
+
+// tick fires every deadline that has passed, oldest first, then derives the
+// status. It never blocks.
+func (e *election) tick(now time.Time) {
+	for {
+		ev, ok := e.next()
+		if !ok || ev.at.After(now) {
+			break
+		}
+		ev.fire(now)
+	}
+	e.refresh(now)
+}
+
+func (e *election) next() (arbEvent, bool) {
+	var best arbEvent
+	found := false
+	for _, ev := range e.pending() {
+		if !found || ev.at.Before(best.at) {
+			best, found = ev, true
+		}
+	}
+	return best, found
+}
+
+// pending lists the deadlines still to fire. A vote closes only once the
+// roll is frozen: the main loop freezes it as soon as voting opens.
+func (e *election) pending() []arbEvent {
+	var evs []arbEvent
+	cal := e.in.Calendar
+	if !e.nominationsClosed {
+		evs = append(evs, arbEvent{cal.NominationsClose, "nominations close", e.closeNominations})
+	}
+	if !e.votingOpened && e.anyVoting() {
+		// Wakes the main loop, which freezes the roll.
+		evs = append(evs, arbEvent{cal.VotingOpen, "voting opens", func(time.Time) { e.votingOpened = true }})
+	}
+	for i := range e.st.Seats {
+		s := &e.st.Seats[i]
+		switch {
+		case e.nominationsClosed && !e.decided[s.Seat]:
+			seat := s.Seat
+			evs = append(evs, arbEvent{e.decisionAt(*s), "decide " + seat, func(now time.Time) { e.decide(seat, now) }})
+		case s.Status == SeatStatusVoting && e.st.RollFrozen && s.VotingCloses != nil:
+			seat := s.Seat
+			evs = append(evs, arbEvent{*s.VotingCloses, "voting closes " + seat, func(now time.Time) { e.closeVote(seat, now) }})
+		}
+	}
+	return evs
+}
+
+// decisionAt is when a seat goes to acclamation or to the vote: objections
+// close, or the end of its reopened nominations when later.
+func (e *election) decisionAt(s SeatState) time.Time {
+	at := e.in.Calendar.ObjectionsClose
+	if s.NominationsUntil.After(at) {
+		at = s.NominationsUntil
+	}
+	return at
+}
+
+func (e *election) anyVoting() bool {
+	return slices.ContainsFunc(e.st.Seats, func(s SeatState) bool { return s.Status == SeatStatusVoting })
+}
+
+// refresh derives the status and the upcoming deadlines.
+func (e *election) refresh(now time.Time) {
+	st := &e.st
+	allDone := true
+	voting := false
+	reopened := false
+	for _, s := range st.Seats {
+		switch s.Status {
+		case SeatStatusOpen:
+			allDone = false
+			if s.Reopened && now.Before(s.NominationsUntil) {
+				reopened = true
+			}
+		case SeatStatusVoting:
+			allDone = false
+			if s.VotingOpens != nil && !now.Before(*s.VotingOpens) && st.RollFrozen {
+				voting = true
+			}
+		}
+	}
+	if allDone && e.closedAt.IsZero() {
+		e.closedAt = now
+		e.audit(elSystem, "election.closed", "closed", map[string]any{"results": e.resultsDoc()})
+	}
+	switch {
+	case st.CertifiedAt != nil:
+		st.Status = ElectionStatusCertified
+	case allDone:
+		st.Status = ElectionStatusClosed
+	case voting:
+		st.Status = ElectionStatusVoting
+	case now.Before(e.in.Calendar.NominationsClose) || reopened:
+		st.Status = ElectionStatusNominations
+	default:
+		st.Status = ElectionStatusObjections
+	}
+	deadlines := []Deadline{}
+	cal := e.in.Calendar
+	for _, d := range []Deadline{
+		{Name: "nominations_close", At: cal.NominationsClose}, {Name: "acceptance_close", At: cal.AcceptanceClose},
+		{Name: "objections_close", At: cal.ObjectionsClose}, {Name: "voting_open", At: cal.VotingOpen},
+		{Name: "voting_close", At: cal.VotingClose},
+	} {
+		if now.Before(d.At) && !allDone {
+			deadlines = append(deadlines, d)
+		}
+	}
+	for _, s := range st.Seats {
+		if s.Reopened && now.Before(s.NominationsUntil) {
+			deadlines = append(deadlines, Deadline{Name: "nominations_close:" + s.Seat, At: s.NominationsUntil})
+		}
+		if s.Status == SeatStatusVoting && s.VotingCloses != nil && !s.VotingCloses.Equal(cal.VotingClose) {
+			deadlines = append(deadlines, Deadline{Name: "voting_close:" + s.Seat, At: *s.VotingCloses})
+		}
+	}
+	slices.SortStableFunc(deadlines, func(x, y Deadline) int { return x.At.Compare(y.At) })
+	st.Deadlines = deadlines
+}
+
+// Deadline events.
+
+// closeNominations reopens to all countries, for the reopen period, every
+// seat with no eligible candidate. The rotation table is unchanged: the
+// exception is recorded for this cycle only.
+func (e *election) closeNominations(now time.Time) {
+	e.nominationsClosed = true
+	for i := range e.st.Seats {
+		s := &e.st.Seats[i]
+		if len(e.eligible(s.Seat)) > 0 || e.in.Rules.ReopenPeriod <= 0 {
+			continue
+		}
+		s.Reopened = true
+		s.NominationsUntil = e.in.Calendar.NominationsClose.Add(e.in.Rules.ReopenPeriod)
+		e.exception(s.Seat, "reopened", "no eligible candidate at nominations close: nominations reopen to all countries until "+
+			s.NominationsUntil.Format(time.RFC3339), now)
+		e.audit(elSystem, "election.nominations_reopened", "reopened/"+s.Seat, map[string]any{
+			"seat": s.Seat, "until": s.NominationsUntil,
+		})
+	}
+	e.audit(elSystem, "election.nominations_closed", "nominations_closed", map[string]any{"nominations": len(e.st.Nominations)})
+}
+
+// decide fills a seat by acclamation, sends it to the vote, or leaves it
+// unfilled when no eligible candidate came forward.
+func (e *election) decide(seat string, now time.Time) {
+	e.decided[seat] = true
+	s := e.seat(seat)
+	eligible := e.eligible(seat)
+	s.Candidates = eligible
+	objections := 0
+	for _, o := range e.st.Objections {
+		if o.Seat == seat {
+			objections++
+		}
+	}
+	acclaimed := domain.Acclamation(eligible, objections)
+	if s.Count > 1 {
+		acclaimed = len(eligible) > 0 && len(eligible) <= s.Count && objections == 0
+	}
+	switch {
+	case len(eligible) == 0:
+		s.Status = SeatStatusUnfilled
+		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: []string{}, Ballots: []ResultBallot{}}
+		e.exception(seat, "unfilled", "no eligible candidate", now)
+		e.audit(elSystem, "election.seat_unfilled", "unfilled/"+seat, map[string]any{"seat": seat})
+	case acclaimed:
+		s.Status = SeatStatusAcclaimed
+		s.Elected = slices.Clone(eligible)
+		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: slices.Clone(eligible), Ballots: []ResultBallot{}}
+		e.audit(elSystem, "election.acclaimed", "acclaimed/"+seat, map[string]any{"seat": seat, "elected": eligible})
+	default:
+		s.Status = SeatStatusVoting
+		s.Round = 1
+		cal := e.in.Calendar
+		opens := cal.VotingOpen
+		if now.After(opens) {
+			opens = now
+		}
+		closes := cal.VotingClose
+		if length := cal.VotingClose.Sub(cal.VotingOpen); closes.Before(opens.Add(length)) && now.After(cal.VotingOpen) {
+			closes = opens.Add(length)
+		}
+		s.VotingOpens, s.VotingCloses = &opens, &closes
+		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: []string{}, Ballots: []ResultBallot{}}
+		e.audit(elSystem, "election.vote_called", "vote/"+seat, map[string]any{
+			"seat": seat, "candidates": eligible, "objections": objections, "opens": opens, "closes": closes,
+		})
+	}
+}
+
+// closeVote closes a seat's round: it extends a first ballot that is not
+// quorate once, then counts.
+func (e *election) closeVote(seat string, now time.Time) {
+	s := e.seat(seat)
+	res := e.results[seat]
+	ballots := e.roundBallots(seat, s.Round)
+	length := e.in.Calendar.VotingClose.Sub(e.in.Calendar.VotingOpen)
+	if s.Round == 1 {
+		q := domain.Quorum(len(e.roll.Entries), len(domain.LatestBallots(ballots)), e.in.Rules.Quorum)
+		res.Quorum = &ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: s.Extended}
+		if !q.Met && !s.Extended && e.in.Rules.Extension {
+			s.Extended = true
+			closes := s.VotingCloses.Add(length)
+			s.VotingCloses = &closes
+			res.Quorum.Extended = true
+			e.exception(seat, "extended", fmt.Sprintf("not quorate (%d of %d required): voting extended until %s",
+				q.Cast, q.Required, closes.Format(time.RFC3339)), now)
+			e.audit(elSystem, "election.vote_extended", "extended/"+seat, map[string]any{
+				"seat": seat, "required": q.Required, "cast": q.Cast, "until": closes,
+			})
+			return
+		}
+	}
+	if s.Method == MethodRanked {
+		e.countRanked(s, res, ballots, now)
+	} else {
+		e.countPlurality(s, res, ballots, now, length)
+	}
+}
+
+func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domain.Ballot, now time.Time, length time.Duration) {
+	left := s.Count - len(s.Elected)
+	r, err := domain.TallyPlurality(e.roll, ballots, s.Candidates, left)
+	if err != nil {
+		e.failCount(s, err, now)
+		return
+	}
+	res.Rounds = append(res.Rounds, resultRound(s.Round, r))
+	res.Ballots = append(res.Ballots, e.ballotDocs(s, ballots)...)
+	s.Elected = append(s.Elected, r.Elected...)
+	switch {
+	case len(r.Tied) == 0:
+		e.elect(s, res, now)
+	case s.Round == 1:
+		s.Round = 2
+		s.Candidates = domain.SecondBallotCandidates(r)
+		opens, closes := now, now.Add(length)
+		s.VotingOpens, s.VotingCloses = &opens, &closes
+		e.exception(s.Seat, "second_ballot", "tie between "+strings.Join(s.Candidates, ", ")+": second ballot until "+
+			closes.Format(time.RFC3339), now)
+		e.audit(elSystem, "election.second_ballot", "second_ballot/"+s.Seat, map[string]any{
+			"seat": s.Seat, "candidates": s.Candidates, "closes": closes,
+		})
+	default:
+		var receipts []string
+		for _, b := range ballots {
+			receipts = append(receipts, b.Receipt)
+		}
+		seed := domain.DrawSeed(receipts)
+		order := domain.DrawOrder(seed, r.Tied)
+		left = s.Count - len(s.Elected)
+		s.Elected = append(s.Elected, order[:min(left, len(order))]...)
+		res.Draw = &ResultDraw{Seed: seed, Drawn: order[0]}
+		e.exception(s.Seat, "draw", "still tied after the second ballot: drawn with seed "+seed, now)
+		e.elect(s, res, now)
+	}
+}
+
+func (e *election) countRanked(s *SeatState, res *SeatResult, ballots []domain.Ballot, now time.Time) {
+	var receipts []string
+	for _, b := range ballots {
+		receipts = append(receipts, b.Receipt)
+	}
+	seed := domain.DrawSeed(receipts)
+	cands := slices.Clone(s.Candidates)
+	n := 0
+	// Several seats: count again without those already elected, their
+	// names struck from the rankings (a ranking left empty abstains).
+	for len(s.Elected) < s.Count && len(cands) > 0 {
+		bs := strikeRankings(ballots, s.Elected)
+		rounds, winner, err := domain.TallyRanked(e.roll, bs, cands, seed)
+		if err != nil {
+			e.failCount(s, err, now)
+			return
+		}
+		for _, r := range rounds {
+			n++
+			rr := resultRound(n, r)
+			rr.Exhausted, rr.Eliminated = r.Exhausted, r.Eliminated
+			res.Rounds = append(res.Rounds, rr)
+		}
+		s.Elected = append(s.Elected, winner)
+		cands = slices.DeleteFunc(cands, func(c string) bool { return c == winner })
+	}
+	res.Ballots = append(res.Ballots, e.ballotDocs(s, ballots)...)
+	e.elect(s, res, now)
+}
+
+func strikeRankings(bs []domain.Ballot, struck []string) []domain.Ballot {
+	out := make([]domain.Ballot, len(bs))
+	for i, b := range bs {
+		b.Ranking = slices.DeleteFunc(slices.Clone(b.Ranking), func(c string) bool { return slices.Contains(struck, c) })
+		if !b.Abstain && len(b.Ranking) == 0 {
+			b.Abstain = true
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// failCount records a count the rules refused; it can only be a fault of
+// the record, which staff must look into, so the seat is left unfilled.
+func (e *election) failCount(s *SeatState, err error, now time.Time) {
+	e.logger.Error("count refused", "seat", s.Seat, "error", err)
+	s.Status = SeatStatusUnfilled
+	e.exception(s.Seat, "count_failed", err.Error(), now)
+	e.audit(elSystem, "election.count_failed", "count_failed/"+s.Seat, map[string]any{"seat": s.Seat, "error": err.Error()})
+}
+
+func (e *election) elect(s *SeatState, res *SeatResult, _ time.Time) {
+	s.Status = SeatStatusElected
+	res.Elected = slices.Clone(s.Elected)
+	e.audit(elSystem, "election.counted", "counted/"+s.Seat, map[string]any{"seat": s.Seat, "elected": s.Elected})
+}
+
+func resultRound(n int, r domain.Round) ResultRound {
+	out := ResultRound{Round: n, Totals: make([]ResultTotal, 0, len(r.Totals)), Abstentions: r.Abstentions}
+	for _, t := range r.Totals {
+		out.Totals = append(out.Totals, ResultTotal{MemberID: t.MemberID, WeightedVotes: t.WeightedVotes, Ballots: t.Ballots})
+	}
+	return out
+}
+
+// ballotDocs lists a round's counted ballots, one per ALS; choices only
+// for open ballots.
+func (e *election) ballotDocs(s *SeatState, ballots []domain.Ballot) []ResultBallot {
+	var out []ResultBallot
+	for _, b := range domain.LatestBallots(ballots) {
+		d := ResultBallot{Receipt: b.Receipt, Round: s.Round}
+		if s.Ballot == BallotOpen {
+			d.ALSID, d.Choice, d.Abstain, d.Ranking = b.ALSID, b.Choice, b.Abstain, slices.Clone(b.Ranking)
+		}
+		out = append(out, d)
+	}
+	if s.Ballot == BallotSecret {
+		slices.SortFunc(out, func(a, b ResultBallot) int { return strings.Compare(a.Receipt, b.Receipt) })
+	}
+	return out
+}
+
+func (e *election) roundBallots(seat string, round int) []domain.Ballot {
+	var out []domain.Ballot
+	for _, c := range e.ballots {
+		if c.seat == seat && c.round == round {
+			out = append(out, c.b)
+		}
+	}
+	return out
+}
+
+// resultsDoc builds the results document in the order of the seats.
+func (e *election) resultsDoc() ElectionResults {
+	status := ElectionStatusClosed
+	if e.st.CertifiedAt != nil {
+		status = ElectionStatusCertified
+	}
+	doc := ElectionResults{ElectionID: e.in.ElectionID, Status: status, Roll: slices.Clone(e.st.Roll), Seats: []SeatResult{}}
+	for _, s := range e.st.Seats {
+		r, ok := e.results[s.Seat]
+		if !ok {
+			continue
+		}
+		c := *r
+		c.Rounds, c.Elected, c.Ballots = slices.Clone(c.Rounds), slices.Clone(c.Elected), slices.Clone(c.Ballots)
+		c.Quorum, c.Draw = arbClone(c.Quorum), arbClone(c.Draw)
+		doc.Seats = append(doc.Seats, c)
+	}
+	return doc
+}
+
+// Predicates.
+
+func (e *election) seat(name string) *SeatState {
+	for i := range e.st.Seats {
+		if e.st.Seats[i].Seat == name {
+			return &e.st.Seats[i]
+		}
+	}
+	return nil
+}
+
+// eligible are the accepted, eligible nominees of a seat, sorted.
+func (e *election) eligible(seat string) []string {
+	var ids []string
+	for _, n := range e.st.Nominations {
+		if n.Seat == seat && n.Accepted && n.Eligible {
+			ids = append(ids, n.NomineeID)
+		}
+	}
+	return arbSet(ids)
+}
+
+func (e *election) nomination(id string) *Nomination {
+	for i := range e.st.Nominations {
+		if e.st.Nominations[i].ID == id {
+			return &e.st.Nominations[i]
+		}
+	}
+	return nil
+}
+
+func (e *election) rollEntry(als string) (ElectionRollEntry, bool) {
+	for _, r := range e.st.Roll {
+		if r.ALSID == als {
+			return r, true
+		}
+	}
+	return ElectionRollEntry{}, false
+}
+
+// Validators and handlers, in the order of the process.
+
+func (e *election) checkMember(a Actor) error {
+	if strings.TrimSpace(a.MemberID) == "" {
+		return arbForbidden("only members may take part")
+	}
+	return nil
+}
+
+func (e *election) validateNominate(now time.Time, in NominateInput) error {
+	if err := e.checkMember(in.Actor); err != nil {
+		return err
+	}
+	s := e.seat(in.Seat)
+	switch {
+	case s == nil:
+		return arbInvalidInput("seat: no such seat in this election")
+	case s.Status != SeatStatusOpen || !now.Before(s.NominationsUntil):
+		return arbInvalidState("nominations for " + in.Seat + " are closed")
+	case strings.TrimSpace(in.NomineeID) == "":
+		return arbInvalidInput("nominee_id is required")
+	case len(in.Statement) > maxElTextBytes:
+		return arbInvalidInput(fmt.Sprintf("statement is longer than %d bytes", maxElTextBytes))
+	}
+	for _, n := range e.st.Nominations {
+		if n.Seat == in.Seat && n.NomineeID == in.NomineeID {
+			return arbInvalidState("this member is already nominated for " + in.Seat + " (" + n.ID + ")")
+		}
+	}
+	return nil
+}
+
+func (e *election) nominate(now time.Time, in NominateInput) {
+	e.nextNomination++
+	n := Nomination{
+		ID: "n" + strconv.Itoa(e.nextNomination), Seat: in.Seat, NomineeID: in.NomineeID, NominatedBy: in.Actor.MemberID,
+		Statement: in.Statement, At: now, Eligible: in.Eligibility.Eligible, Reasons: arbNonNil(in.Eligibility.Reasons),
+	}
+	e.st.Nominations = append(e.st.Nominations, n)
+	e.audit(in.Actor.MemberID, "election.nominated", "nominated/"+n.ID, map[string]any{
+		"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID,
+	})
+}
+
+// acceptanceUntil is the acceptance deadline of a seat: the calendar's, or
+// the end of its reopened nominations.
+func (e *election) acceptanceUntil(s *SeatState) time.Time {
+	if s.NominationsUntil.After(e.in.Calendar.AcceptanceClose) {
+		return s.NominationsUntil
+	}
+	return e.in.Calendar.AcceptanceClose
+}
+
+func (e *election) validateAccept(now time.Time, in AcceptInput) error {
+	n := e.nomination(in.NominationID)
+	if n == nil {
+		return temporal.NewApplicationError("no such nomination", ErrNotFound)
+	}
+	if in.Actor.MemberID != n.NomineeID {
+		return arbForbidden("only the nominee can accept a nomination")
+	}
+	s := e.seat(n.Seat)
+	switch {
+	case n.Accepted:
+		return arbInvalidState("the nomination is already accepted")
+	case s.Status != SeatStatusOpen || !now.Before(e.acceptanceUntil(s)):
+		return arbInvalidState("acceptance for " + n.Seat + " is closed")
+	}
+	return arbCheckText("statement_of_interest", in.StatementOfInterest, maxElTextBytes)
+}
+
+func (e *election) accept(now time.Time, in AcceptInput) {
+	n := e.nomination(in.NominationID)
+	n.Accepted, n.AcceptedAt, n.StatementOfInterest = true, &now, in.StatementOfInterest
+	n.Eligible, n.Reasons = in.Eligibility.Eligible, arbNonNil(in.Eligibility.Reasons)
+	e.audit(in.Actor.MemberID, "election.accepted", "accepted/"+n.ID, map[string]any{
+		"nomination_id": n.ID, "seat": n.Seat, "eligible": n.Eligible, "reasons": n.Reasons,
+	})
+}
+
+func (e *election) validateSetEligibility(_ time.Time, in SetEligibilityInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff record eligibility")
+	}
+	n := e.nomination(in.NominationID)
+	if n == nil {
+		return temporal.NewApplicationError("no such nomination", ErrNotFound)
+	}
+	if e.decided[n.Seat] {
+		return arbInvalidState("the seat's candidates are settled")
+	}
+	return nil
+}
+
+func (e *election) setEligibility(_ time.Time, in SetEligibilityInput) {
+	n := e.nomination(in.NominationID)
+	if n.Eligible == in.Eligible && slices.Equal(n.Reasons, in.Reasons) {
+		return
+	}
+	n.Eligible, n.Reasons = in.Eligible, arbNonNil(slices.Clone(in.Reasons))
+	e.eligibilityChanges++
+	e.audit(in.Actor.MemberID, "election.eligibility", "eligibility/"+strconv.Itoa(e.eligibilityChanges),
+		map[string]any{"nomination_id": n.ID, "eligible": n.Eligible, "reasons": n.Reasons})
+}
+
+func (e *election) validateObject(now time.Time, in ObjectInput) error {
+	if err := e.checkMember(in.Actor); err != nil {
+		return err
+	}
+	s := e.seat(in.Seat)
+	switch {
+	case s == nil:
+		return arbInvalidInput("seat: no such seat in this election")
+	case e.decided[s.Seat] || !now.Before(e.decisionAt(*s)):
+		return arbInvalidState("objections for " + in.Seat + " are closed")
+	}
+	for _, o := range e.st.Objections {
+		if o.Seat == in.Seat && o.By == in.Actor.MemberID {
+			return arbInvalidState("you have already objected for " + in.Seat)
+		}
+	}
+	return arbCheckText("reason", in.Reason, maxElShort)
+}
+
+func (e *election) object(now time.Time, in ObjectInput) {
+	e.st.Objections = append(e.st.Objections, Objection{Seat: in.Seat, By: in.Actor.MemberID, Reason: in.Reason, At: now})
+	e.audit(in.Actor.MemberID, "election.objection", "objection/"+in.Seat+"/"+in.Actor.MemberID, map[string]any{
+		"seat": in.Seat, "reason": in.Reason,
+	})
+}
+
+func (e *election) validateRegisterProxy(now time.Time, in RegisterProxyInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff record proxies")
+	}
+	if !now.Before(e.in.Calendar.VotingOpen) || e.st.RollFrozen {
+		return arbInvalidState("proxies are recorded before voting opens")
+	}
+	from, to := strings.TrimSpace(in.FromALSID), strings.TrimSpace(in.ToALSID)
+	switch {
+	case from == "" || to == "":
+		return arbInvalidInput("from_als_id and to_als_id are required")
+	case from == to:
+		return arbInvalidInput("an ALS cannot hold its own proxy")
+	}
+	for _, p := range e.st.Proxies {
+		switch {
+		case p.FromALSID == from:
+			return arbInvalidState("ALS " + from + " already gave its proxy to " + p.ToALSID)
+		case p.ToALSID == to:
+			return arbInvalidState("ALS " + to + " already holds a proxy; an ALS holds at most one")
+		case p.FromALSID == to:
+			return arbInvalidState("ALS " + to + " gives its own vote and cannot hold a proxy")
+		case p.ToALSID == from:
+			return arbInvalidState("ALS " + from + " holds a proxy and cannot give its own")
+		}
+	}
+	return nil
+}
+
+func (e *election) registerProxy(now time.Time, in RegisterProxyInput) {
+	p := ElectionProxy{FromALSID: in.FromALSID, ToALSID: in.ToALSID, By: in.Actor.MemberID, At: now}
+	e.st.Proxies = append(e.st.Proxies, p)
+	e.audit(in.Actor.MemberID, "election.proxy", "proxy/"+p.FromALSID, map[string]any{"from_als_id": p.FromALSID, "to_als_id": p.ToALSID})
+}
+
+func (e *election) validateBallot(now time.Time, in BallotInput) error {
+	if err := e.checkMember(in.Actor); err != nil {
+		return err
+	}
+	s := e.seat(in.Seat)
+	if s == nil {
+		return arbInvalidInput("seat: no such seat in this election")
+	}
+	if s.Status != SeatStatusVoting || s.VotingOpens == nil || now.Before(*s.VotingOpens) || !e.st.RollFrozen ||
+		!now.Before(*s.VotingCloses) {
+		return arbInvalidState("voting for " + in.Seat + " is not open")
+	}
+	entry, ok := e.rollEntry(in.ALSID)
+	if !ok {
+		return arbForbidden("ALS " + in.ALSID + " is not on the electoral roll")
+	}
+	switch {
+	case entry.ProxyFor != nil && *entry.ProxyFor != in.CastByALSID:
+		return arbForbidden("ALS " + in.ALSID + " votes by proxy through " + *entry.ProxyFor)
+	case entry.ProxyFor == nil && in.CastByALSID != in.ALSID:
+		return arbForbidden("an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
+	}
+	kinds := 0
+	if in.Choice != "" {
+		kinds++
+	}
+	if in.Abstain {
+		kinds++
+	}
+	if len(in.Ranking) > 0 {
+		kinds++
+	}
+	if kinds != 1 {
+		return arbInvalidInput("a ballot is exactly one of choice, abstain or ranking")
+	}
+	switch {
+	case s.Method == MethodPlurality && len(in.Ranking) > 0:
+		return arbInvalidInput("this seat takes a choice, not a ranking")
+	case s.Method == MethodRanked && in.Choice != "":
+		return arbInvalidInput("this seat takes a ranking, not a single choice")
+	case in.Choice != "" && !slices.Contains(s.Candidates, in.Choice):
+		return arbInvalidInput("choice: not a candidate of this ballot")
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Ranking {
+		if !slices.Contains(s.Candidates, c) || seen[c] {
+			return arbInvalidInput("ranking: each candidate at most once, and only candidates")
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+func (e *election) ballot(now time.Time, in BallotInput, receipt string) BallotReceipt {
+	s := e.seat(in.Seat)
+	e.ballots = append(e.ballots, castBallot{seat: in.Seat, round: s.Round, b: domain.Ballot{
+		Receipt: receipt, ALSID: in.ALSID, Choice: in.Choice, Abstain: in.Abstain, Ranking: slices.Clone(in.Ranking), At: now,
+	}})
+	i := slices.IndexFunc(e.st.Voted, func(v Voted) bool { return v.Seat == in.Seat && v.Round == s.Round && v.ALSID == in.ALSID })
+	if i >= 0 {
+		e.st.Voted[i].At = now
+	} else {
+		e.st.Voted = append(e.st.Voted, Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now})
+	}
+	e.audit(in.Actor.MemberID, "election.ballot", "ballot/"+receipt, map[string]any{
+		"seat": in.Seat, "round": s.Round, "als_id": in.ALSID, "receipt": receipt,
+	})
+	return BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now}
+}
+
+func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff certify results")
+	}
+	switch {
+	case e.st.CertifiedAt != nil:
+		return arbInvalidState("the results are already certified")
+	case e.closedAt.IsZero():
+		return arbInvalidState("the results are certified after voting closes")
+	}
+	return nil
+}
+
+func (e *election) certify(now time.Time, in CertifyInput) {
+	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
+	e.st.Status = ElectionStatusCertified
+	e.effects = append(e.effects, AuditInput{
+		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.certified",
+		Details: e.resultsDoc(), Audience: "public", IdemKey: e.idemKey("certified"),
+	})
+}
+
+// Effects.
+
+func (e *election) exception(seat, kind, detail string, now time.Time) {
+	e.st.Exceptions = append(e.st.Exceptions, ElectionException{Seat: seat, Kind: kind, Detail: detail, At: now})
+}
+
+// audit queues an audit entry; elections are open to every member.
+func (e *election) audit(actor, action, step string, details map[string]any) {
+	e.effects = append(e.effects, AuditInput{
+		Actor: actor, Process: elProcess, ObjectID: e.in.ElectionID, Action: action, Details: details,
+		Audience: "members", IdemKey: e.idemKey(step),
+	})
+}
+
+func (e *election) idemKey(step string) string {
+	return ElectionWorkflowID(e.in.ElectionID) + "/" + step
+}
+
+// flush writes the queued audit entries, then the cases index. Failures
+// are logged: the workflow's state is the record.
+func (e *election) flush(ctx workflow.Context) {
+	for len(e.effects) > 0 {
+		a := e.effects[0]
+		e.effects = e.effects[1:]
+		if _, err := RecordAudit(ctx, a); err != nil {
+			e.logger.Error("audit entry not written", "action", a.Action, "error", err)
+		}
+	}
+	idx := CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: arbTitle(e.in.Title),
+		CreatedBy: e.in.CreatedBy, Members: []string{}}
+	if idx.Status == e.saved.Status {
+		return
+	}
+	if err := SaveCase(ctx, idx); err != nil {
+		e.logger.Error("cases index not updated", "status", idx.Status, "error", err)
+		return
+	}
+	e.saved = idx
+}

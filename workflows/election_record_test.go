@@ -1,0 +1,179 @@
+package workflows_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/lacralo/ralo/devserver"
+	"github.com/lacralo/ralo/workflows"
+)
+
+const electionHistory = "testdata/election_complete.json"
+
+// TestRecordElectionHistory runs a complete election cycle on a real
+// embedded Temporal server, with a calendar of seconds, and writes its
+// history to testdata/election_complete.json: a seat by acclamation, a
+// seat by vote with a proxy and a revote, a refused ballot, certification.
+//
+//	RALO_RECORD_HISTORIES=1 go test -run TestRecordElectionHistory ./workflows/
+func TestRecordElectionHistory(t *testing.T) {
+	if os.Getenv(recordEnv) != "1" {
+		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
+	if err != nil {
+		t.Fatalf("start devserver: %v", err)
+	}
+	defer func() {
+		if err := srv.Stop(); err != nil {
+			t.Errorf("stop devserver: %v", err)
+		}
+	}()
+	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(),
+		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer c.Close()
+
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	w.RegisterWorkflow(workflows.Notify)
+	registerFakeActivities(w)
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+		res := workflows.FreezeRollResult{}
+		for _, e := range elRoll {
+			for _, p := range in.Proxies {
+				if p.FromALSID == e.ALSID {
+					holder := p.ToALSID
+					e.ProxyFor = &holder
+				}
+			}
+			res.Entries = append(res.Entries, e)
+		}
+		return res, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	defer w.Stop()
+
+	now := time.Now().UTC()
+	in := elInput("rec-1")
+	in.CreatedAt = now
+	in.Calendar = workflows.ElectionCalendar{
+		NominationsClose: now.Add(3 * time.Second), AcceptanceClose: now.Add(3 * time.Second),
+		ObjectionsClose: now.Add(4 * time.Second), VotingOpen: now.Add(4 * time.Second), VotingClose: now.Add(7 * time.Second),
+	}
+	id := workflows.ElectionWorkflowID(in.ElectionID)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.ElectionWorkflowName, in)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	r := &arbRecorder{t: t, ctx: ctx, c: c, id: id}
+	eligible := workflows.Eligibility{Eligible: true}
+	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "chair", NomineeID: elBeto.MemberID, Statement: "s"})
+	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "soi", Eligibility: eligible})
+	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elCarla.MemberID, Statement: "s"})
+	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elCarla, NominationID: "n2", StatementOfInterest: "soi", Eligibility: eligible})
+	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elAna.MemberID, Statement: "s"})
+	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
+	r.update(workflows.UpdateElectionSetEligibility, workflows.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
+	r.update(workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
+	send := func(als, by, choice string) {
+		r.t.Helper()
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateElectionBallot,
+			Args:         []any{workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: als, CastByALSID: by, Choice: choice}},
+			WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		if err != nil {
+			t.Fatalf("ballot %s: %v", als, err)
+		}
+	}
+	waitElection(t, ctx, c, id, workflows.ElectionStatusVoting)
+	send("als-a1", "als-a1", elAna.MemberID)
+	send("als-a2", "als-a1", elCarla.MemberID)
+	send("als-b1", "als-b1", elCarla.MemberID)
+	send("als-a1", "als-a1", elCarla.MemberID)
+	r.refuse(workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
+	waitElection(t, ctx, c, id, workflows.ElectionStatusClosed)
+	r.update(workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff})
+	var final workflows.ElectionState
+	if err := run.Get(ctx, &final); err != nil {
+		t.Fatalf("result: %v", err)
+	}
+	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID {
+		t.Fatalf("final %q %+v", final.Status, final.Seats)
+	}
+
+	hist := &historypb.History{}
+	iter := c.GetWorkflowHistory(ctx, id, run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatalf("history: %v", err)
+		}
+		hist.Events = append(hist.Events, ev)
+	}
+	data, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
+	if err != nil {
+		t.Fatalf("marshal history: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(electionHistory), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(electionHistory, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s: %d events", electionHistory, len(hist.Events))
+}
+
+// waitElection polls the state until it reaches status.
+func waitElection(t *testing.T, ctx context.Context, c client.Client, id, status string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var st workflows.ElectionState
+	for time.Now().Before(deadline) {
+		v, err := c.QueryWorkflow(ctx, id, "", workflows.QueryElection)
+		if err != nil {
+			t.Fatalf("query: %v", err)
+		}
+		if err := v.Get(&st); err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if st.Status == status {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("status %q never reached; last %q", status, st.Status)
+}
+
+// TestElectionReplay replays the recorded history of a complete cycle, so
+// that a change that would break running elections fails the build.
+func TestElectionReplay(t *testing.T) {
+	r := worker.NewWorkflowReplayer()
+	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	r.RegisterWorkflow(workflows.Notify)
+	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, electionHistory); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+}

@@ -1,0 +1,463 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// elT0 is when every test cycle starts; the calendar is in days from it.
+var elT0 = time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)
+
+var (
+	elStaff = workflows.Actor{MemberID: "m-staff", Roles: []string{"member", "staff"}}
+	elAna   = workflows.Actor{MemberID: "m-ana", Roles: []string{"member"}}
+	elBeto  = workflows.Actor{MemberID: "m-beto", Roles: []string{"member"}}
+	elCarla = workflows.Actor{MemberID: "m-carla", Roles: []string{"member"}}
+	elRep   = workflows.Actor{MemberID: "m-rep", Roles: []string{"member", "als_rep"}}
+)
+
+// elRoll is the registry's electorate: two ALSes in AR, one in BR, one in
+// CL. Under national weighting each country weighs 100/3, so each AR ALS
+// counts 50/3 and the others 100/3.
+var elRoll = []workflows.ElectionRollEntry{
+	{ALSID: "als-a1", Country: "AR"}, {ALSID: "als-a2", Country: "AR"},
+	{ALSID: "als-b1", Country: "BR"}, {ALSID: "als-c1", Country: "CL"},
+}
+
+func elInput(id string) workflows.ElectionInput {
+	return workflows.ElectionInput{
+		ElectionID: id,
+		Title:      "LACRALO leadership 2026",
+		Seats: []workflows.ElectionSeat{
+			{Seat: "chair", Position: "chair", Count: 1, Method: workflows.MethodPlurality, Ballot: workflows.BallotOpen, Rotation: "none"},
+			{Seat: "secretariat", Position: "secretariat", Count: 1, Method: workflows.MethodPlurality, Ballot: workflows.BallotOpen, Rotation: "none"},
+		},
+		Calendar: workflows.ElectionCalendar{
+			NominationsClose: elT0.Add(arbDay), AcceptanceClose: elT0.Add(2 * arbDay),
+			ObjectionsClose: elT0.Add(3 * arbDay), VotingOpen: elT0.Add(3 * arbDay), VotingClose: elT0.Add(5 * arbDay),
+		},
+		Rules: workflows.ElectionRules{
+			ReopenPeriod: 7 * arbDay, ObjectionWindow: 48 * time.Hour, Quorum: 0.5, Extension: true,
+			Weighting: domain.WeightingNational,
+		},
+		StaffIDs:  []string{elStaff.MemberID},
+		CreatedBy: elStaff.MemberID,
+		CreatedAt: elT0,
+	}
+}
+
+// elResult is what became of one update sent by the harness.
+type elResult struct {
+	name    string
+	done    bool
+	err     error
+	state   workflows.ElectionState
+	receipt workflows.BallotReceipt
+}
+
+// elHarness runs the real Election workflow in the time-skipping test
+// environment with the activities mocked.
+type elHarness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	mu      sync.Mutex
+	audits  []workflows.AuditInput
+	results []*elResult
+}
+
+func newElHarness(t *testing.T) *elHarness {
+	t.Helper()
+	h := &elHarness{t: t}
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
+	env.SetStartTime(elT0)
+	env.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
+		return workflows.AuditResult{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.CaseIndex) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivitySaveCase})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+		return workflows.FreezeRollResult{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.audits = append(h.audits, in)
+			return workflows.AuditResult{Seq: int64(len(h.audits))}, nil
+		})
+	env.OnActivity(workflows.ActivitySaveCase, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(workflows.ActivityFreezeElectionRoll, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+			res := workflows.FreezeRollResult{}
+			for _, e := range elRoll {
+				for _, p := range in.Proxies {
+					if p.FromALSID == e.ALSID {
+						holder := p.ToALSID
+						e.ProxyFor = &holder
+					}
+				}
+				res.Entries = append(res.Entries, e)
+			}
+			return res, nil
+		})
+	h.env = env
+	return h
+}
+
+func (h *elHarness) update(at time.Duration, name string, in any) *elResult {
+	r := &elResult{name: name}
+	h.results = append(h.results, r)
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { r.done, r.err = true, err },
+			OnComplete: func(v any, err error) {
+				r.done, r.err = true, err
+				switch x := v.(type) {
+				case workflows.ElectionState:
+					r.state = x
+				case workflows.BallotReceipt:
+					r.receipt = x
+				}
+			},
+		}, in)
+	}, at)
+	return r
+}
+
+func (h *elHarness) ok(r *elResult) *elResult {
+	h.t.Cleanup(func() {
+		if !r.done {
+			h.t.Errorf("update %s never completed", r.name)
+		} else if r.err != nil {
+			h.t.Errorf("update %s: unexpected error %v", r.name, r.err)
+		}
+	})
+	return r
+}
+
+func (h *elHarness) refused(r *elResult, errType string) {
+	h.t.Cleanup(func() {
+		var appErr *temporal.ApplicationError
+		if !r.done || !errors.As(r.err, &appErr) || appErr.Type() != errType {
+			h.t.Errorf("update %s: want %s error, got done=%v %v", r.name, errType, r.done, r.err)
+		}
+	})
+}
+
+// query reads the state at T0+at.
+func (h *elHarness) query(at time.Duration) *workflows.ElectionState {
+	st := &workflows.ElectionState{}
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(workflows.QueryElection)
+		if err == nil {
+			err = v.Get(st)
+		}
+		if err != nil {
+			h.t.Errorf("query at T0+%v: %v", at, err)
+		}
+	}, at)
+	return st
+}
+
+// results reads the results at T0+at (and the error before close).
+func (h *elHarness) resultsAt(at time.Duration) (*workflows.ElectionResults, *error) {
+	res, errp := &workflows.ElectionResults{}, new(error)
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(workflows.QueryElectionResults)
+		if err == nil {
+			err = v.Get(res)
+		}
+		*errp = err
+	}, at)
+	return res, errp
+}
+
+// nominate nominates and accepts a member, eligible, for a seat; it returns
+// the nomination's expected ID.
+func (h *elHarness) candidate(at time.Duration, seat string, who workflows.Actor, nid string) {
+	h.ok(h.update(at, workflows.UpdateElectionNominate, workflows.NominateInput{
+		Actor: elAna, Seat: seat, NomineeID: who.MemberID, Statement: "a fine candidate",
+		Eligibility: workflows.Eligibility{Reasons: []string{"not_accepted: the nominee has not accepted the nomination"}},
+	}))
+	h.ok(h.update(at+time.Minute, workflows.UpdateElectionAccept, workflows.AcceptInput{
+		Actor: who, NominationID: nid, StatementOfInterest: "I serve", Eligibility: workflows.Eligibility{Eligible: true},
+	}))
+}
+
+func (h *elHarness) vote(at time.Duration, seat, als, choice string) *elResult {
+	in := workflows.BallotInput{Actor: elRep, Seat: seat, ALSID: als, CastByALSID: als, Choice: choice}
+	if choice == "" {
+		in.Abstain = true
+	}
+	return h.ok(h.update(at, workflows.UpdateElectionBallot, in))
+}
+
+func (h *elHarness) run(in workflows.ElectionInput) workflows.ElectionState {
+	h.t.Helper()
+	h.env.ExecuteWorkflow(workflows.ElectionWorkflowName, in)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+	if err := h.env.GetWorkflowError(); err != nil {
+		h.t.Fatalf("workflow failed: %v", err)
+	}
+	var st workflows.ElectionState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		h.t.Fatalf("result: %v", err)
+	}
+	return st
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func seatResult(t *testing.T, res *workflows.ElectionResults, seat string) workflows.SeatResult {
+	t.Helper()
+	for _, s := range res.Seats {
+		if s.Seat == seat {
+			return s
+		}
+	}
+	t.Fatalf("no result for seat %s in %+v", seat, res)
+	return workflows.SeatResult{}
+}
+
+// TestElectionAcclamationAndWeightedVote fills the chair by acclamation and
+// the secretariat by a nationally weighted vote, then certifies.
+func TestElectionAcclamationAndWeightedVote(t *testing.T) {
+	h := newElHarness(t)
+	h.candidate(time.Hour, "chair", elBeto, "n1")
+	h.candidate(2*time.Hour, "secretariat", elCarla, "n2")
+	h.candidate(3*time.Hour, "secretariat", elAna, "n3")
+	before := h.query(2*arbDay + time.Hour)
+	_, errBefore := h.resultsAt(4 * arbDay)
+	// AR's two ALSes split; BR and CL vote Carla: 50/3 + 100/3 + 100/3 for
+	// Carla, 50/3 for Ana.
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-a2", elAna.MemberID)
+	h.vote(3*arbDay+3*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(3*arbDay+4*time.Hour, "secretariat", "als-c1", elCarla.MemberID)
+	during := h.query(3*arbDay + 5*time.Hour)
+	res, errAfter := h.resultsAt(5*arbDay + time.Hour)
+	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	st := h.run(elInput("e1"))
+
+	if before.Status != workflows.ElectionStatusObjections {
+		t.Errorf("status before voting = %q", before.Status)
+	}
+	if *errBefore == nil {
+		t.Error("results before close: want an error")
+	}
+	if during.Status != workflows.ElectionStatusVoting || len(during.Voted) != 4 {
+		t.Errorf("during the vote: status %q, voted %+v", during.Status, during.Voted)
+	}
+	if *errAfter != nil {
+		t.Fatalf("results after close: %v", *errAfter)
+	}
+	chair := seatResult(t, res, "chair")
+	if len(chair.Elected) != 1 || chair.Elected[0] != elBeto.MemberID || chair.Quorum != nil {
+		t.Errorf("chair = %+v, want Beto by acclamation", chair)
+	}
+	sec := seatResult(t, res, "secretariat")
+	if len(sec.Elected) != 1 || sec.Elected[0] != elCarla.MemberID {
+		t.Errorf("secretariat elected %v, want Carla", sec.Elected)
+	}
+	if len(sec.Rounds) != 1 || !near(sec.Rounds[0].Totals[0].WeightedVotes, 250.0/3) || sec.Rounds[0].Totals[0].Ballots != 3 ||
+		!near(sec.Rounds[0].Totals[1].WeightedVotes, 50.0/3) {
+		t.Errorf("secretariat rounds = %+v", sec.Rounds)
+	}
+	if q := sec.Quorum; q == nil || q.Required != 2 || q.Cast != 4 || !q.Met || q.Extended {
+		t.Errorf("quorum = %+v", sec.Quorum)
+	}
+	if len(sec.Ballots) != 4 || sec.Ballots[0].ALSID != "als-a1" || sec.Ballots[0].Choice != elCarla.MemberID || sec.Ballots[0].Receipt == "" {
+		t.Errorf("open ballots = %+v", sec.Ballots)
+	}
+	if len(res.Roll) != 4 || !near(res.Roll[0].Weight, 50.0/3) || !near(res.Roll[2].Weight, 100.0/3) {
+		t.Errorf("roll = %+v", res.Roll)
+	}
+	if st.Status != workflows.ElectionStatusCertified || st.CertifiedBy != elStaff.MemberID {
+		t.Errorf("final state %q by %q", st.Status, st.CertifiedBy)
+	}
+}
+
+// TestElectionTieSecondBallotDraw ties, ties again in the second ballot,
+// and draws with the published seed.
+func TestElectionTieSecondBallotDraw(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e2")
+	in.Seats = in.Seats[1:]
+	h.candidate(time.Hour, "secretariat", elCarla, "n1")
+	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
+	// Round 1: AR (both ALSes) for Carla, BR for Ana, CL abstains: 100/3 each.
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-a2", elCarla.MemberID)
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-b1", elAna.MemberID)
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-c1", "")
+	mid := h.query(5*arbDay + time.Hour)
+	// Round 2 (two more days): the same.
+	var receipts []*elResult
+	receipts = append(receipts,
+		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID),
+		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-a2", elCarla.MemberID),
+		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-b1", elAna.MemberID))
+	res, _ := h.resultsAt(7*arbDay + time.Hour)
+	h.ok(h.update(8*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.run(in)
+
+	if mid.Status != workflows.ElectionStatusVoting || mid.Seats[0].Round != 2 || len(mid.Seats[0].Candidates) != 2 {
+		t.Errorf("after the first round: %+v", mid.Seats[0])
+	}
+	sec := seatResult(t, res, "secretariat")
+	if len(sec.Rounds) != 2 || sec.Rounds[0].Abstentions != 1 || sec.Rounds[1].Round != 2 {
+		t.Fatalf("rounds = %+v", sec.Rounds)
+	}
+	var rs []string
+	for _, r := range receipts {
+		rs = append(rs, r.receipt.Receipt)
+	}
+	seed := domain.DrawSeed(rs)
+	want := domain.Draw(seed, []string{elAna.MemberID, elCarla.MemberID})
+	if sec.Draw == nil || sec.Draw.Seed != seed || sec.Draw.Drawn != want || len(sec.Elected) != 1 || sec.Elected[0] != want {
+		t.Errorf("draw = %+v elected %v, want %s with seed %s", sec.Draw, sec.Elected, want, seed)
+	}
+}
+
+// TestElectionNotQuorateExtends extends a vote that is not quorate once,
+// and a revote replaces the earlier ballot.
+func TestElectionNotQuorateExtends(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e3")
+	in.Seats = in.Seats[1:]
+	h.candidate(time.Hour, "secretariat", elCarla, "n1")
+	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-b1", elAna.MemberID)
+	mid := h.query(5*arbDay + time.Hour)
+	// b1 changes its mind during the extension; c1 votes too.
+	h.vote(6*arbDay, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(6*arbDay+time.Hour, "secretariat", "als-c1", elAna.MemberID)
+	h.vote(6*arbDay+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	res, _ := h.resultsAt(7*arbDay + time.Hour)
+	h.ok(h.update(8*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.run(in)
+
+	if mid.Status != workflows.ElectionStatusVoting || !mid.Seats[0].Extended || !mid.Seats[0].VotingCloses.Equal(elT0.Add(7*arbDay)) {
+		t.Errorf("after the first close: %+v", mid.Seats[0])
+	}
+	sec := seatResult(t, res, "secretariat")
+	if q := sec.Quorum; q == nil || q.Required != 2 || q.Cast != 3 || !q.Met || !q.Extended {
+		t.Errorf("quorum = %+v", sec.Quorum)
+	}
+	// Carla: b1 100/3 + a1 50/3 = 50; Ana: c1 100/3.
+	if len(sec.Elected) != 1 || sec.Elected[0] != elCarla.MemberID || !near(sec.Rounds[0].Totals[0].WeightedVotes, 50) {
+		t.Errorf("elected %v, rounds %+v", sec.Elected, sec.Rounds)
+	}
+	if len(sec.Ballots) != 3 {
+		t.Errorf("counted ballots = %+v, want one per ALS", sec.Ballots)
+	}
+}
+
+// TestElectionRanked counts a ranked seat by instant runoff.
+func TestElectionRanked(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e4")
+	in.Seats = []workflows.ElectionSeat{{Seat: "alac_member", Position: "alac_member", Count: 1,
+		Method: workflows.MethodRanked, Ballot: workflows.BallotSecret, Rotation: "none"}}
+	h.candidate(time.Hour, "alac_member", elAna, "n1")
+	h.candidate(2*time.Hour, "alac_member", elBeto, "n2")
+	h.candidate(3*time.Hour, "alac_member", elCarla, "n3")
+	rank := func(at time.Duration, als string, r ...string) {
+		h.ok(h.update(at, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "alac_member", ALSID: als, CastByALSID: als, Ranking: r}))
+	}
+	// First preferences: Ana 50/3 (a1), Beto 50/3+100/3 (a2, b1), Carla
+	// 100/3 (c1). Ana is eliminated; a1's next preference, Carla, makes
+	// 50 against Beto's 50... so a1 ranks Beto next: Beto wins with 200/3.
+	rank(3*arbDay+time.Hour, "als-a1", elAna.MemberID, elBeto.MemberID)
+	rank(3*arbDay+time.Hour, "als-a2", elBeto.MemberID)
+	rank(3*arbDay+time.Hour, "als-b1", elBeto.MemberID, elCarla.MemberID)
+	rank(3*arbDay+time.Hour, "als-c1", elCarla.MemberID)
+	res, _ := h.resultsAt(5*arbDay + time.Hour)
+	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.run(in)
+
+	s := seatResult(t, res, "alac_member")
+	if len(s.Elected) != 1 || s.Elected[0] != elBeto.MemberID || len(s.Rounds) < 1 {
+		t.Errorf("ranked result = %+v", s)
+	}
+	for _, b := range s.Ballots {
+		if b.ALSID != "" || b.Choice != "" || len(b.Ranking) > 0 || b.Receipt == "" {
+			t.Errorf("secret ballot published %+v", b)
+		}
+	}
+}
+
+// TestElectionRefusals checks roles and states.
+func TestElectionRefusals(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e5")
+	in.Seats = in.Seats[1:]
+	h.candidate(time.Hour, "secretariat", elCarla, "n1")
+	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
+	h.refused(h.update(3*time.Hour, workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(3*time.Hour, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elAna.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(3*time.Hour, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "nope", NomineeID: elAna.MemberID}), workflows.ErrInvalidInput)
+	h.refused(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elBeto, FromALSID: "als-a1", ToALSID: "als-b1"}), workflows.ErrForbidden)
+	h.ok(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a1", ToALSID: "als-b1"}))
+	h.refused(h.update(4*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-b1"}), workflows.ErrInvalidState)
+	h.refused(h.update(2*arbDay, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elBeto.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*arbDay, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	// During the vote: another ALS's ballot, a proxy giver voting itself,
+	// a choice that is no candidate; the proxy holder votes for the giver.
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-a2", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-a1", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elBeto.MemberID}), workflows.ErrInvalidInput)
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-zz", CastByALSID: "als-zz", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.ok(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-b1", Choice: elAna.MemberID}))
+	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-c1", elAna.MemberID)
+	h.refused(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elBeto}), workflows.ErrForbidden)
+	h.refused(h.update(6*arbDay, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.ok(h.update(6*arbDay+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	st := h.run(in)
+	if st.Seats[0].Elected[0] != elAna.MemberID {
+		t.Errorf("elected %v", st.Seats[0].Elected)
+	}
+}
+
+// TestElectionReopensWithoutCandidate reopens a seat with no eligible
+// candidate to all countries, then fills it by acclamation.
+func TestElectionReopensWithoutCandidate(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e6")
+	in.Seats = in.Seats[:1]
+	mid := h.query(arbDay + time.Hour)
+	h.candidate(2*arbDay, "chair", elBeto, "n1")
+	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	st := h.run(in)
+	if mid.Status != workflows.ElectionStatusNominations || !mid.Seats[0].Reopened || len(mid.Exceptions) != 1 {
+		t.Errorf("after nominations close: %+v", mid)
+	}
+	if st.Seats[0].Status != workflows.SeatStatusAcclaimed || st.Seats[0].Elected[0] != elBeto.MemberID {
+		t.Errorf("final seat %+v", st.Seats[0])
+	}
+}
