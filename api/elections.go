@@ -170,7 +170,7 @@ func (s *Server) createElection(c echo.Context) error {
 		return err
 	}
 	var st workflows.ElectionState
-	if err := s.query(c, workflows.ElectionWorkflowID(in.ElectionID), workflows.QueryElection, &st); err != nil {
+	if err := s.queryNew(c, workflows.ElectionWorkflowID(in.ElectionID), workflows.QueryElection, &st); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, electionDoc{ID: in.ElectionID, ElectionState: st})

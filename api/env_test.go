@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -37,6 +38,8 @@ ethics:
   screening_escalation: 30s
   response: 3s
   appeal_window: 2s
+meetings:
+  reminder_before: 1s
 `
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real
@@ -65,6 +68,8 @@ func startEnv(ctx context.Context, dir, smtpURL string) (*env, error) {
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: "ralo"},
 		SMTPURL:  smtpURL, SMTPFrom: "LACRALO <noreply@lacralo.org>",
 		AdminToken: adminToken, RunWorker: true, RunAPI: true,
+		// Internal errors (500s) are logged, so a failing test shows why.
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 	})
 	if err != nil {
 		srv.Stop()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"go.temporal.io/api/serviceerror"
@@ -40,6 +41,20 @@ func (s *Server) query(c echo.Context, workflowID, name string, out any) error {
 		return workflowError(err)
 	}
 	return v.Get(out)
+}
+
+// queryNew reads a workflow just started. Its first workflow task may
+// still be queued behind others on a busy worker, so a failed query is
+// retried for up to half a minute before it is reported.
+func (s *Server) queryNew(c echo.Context, workflowID, name string, out any) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := s.query(c, workflowID, name, out)
+		if err == nil || time.Now().After(deadline) || c.Request().Context().Err() != nil {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // workflowError maps the errors of the Temporal client to API errors, in
