@@ -47,6 +47,9 @@ func schemas() obj {
 	for name, schema := range electionSchemas() {
 		all[name] = schema
 	}
+	for name, schema := range participationSchemas() {
+		all[name] = schema
+	}
 	return all
 }
 

@@ -111,6 +111,10 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("start worker: %w", err)
 		}
+		if err := startParticipationReview(ctx, c, o.Policy.Participation); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("start participation review: %w", err)
+		}
 	}
 	if o.RunAPI {
 		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
@@ -180,4 +184,19 @@ func MaskURL(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// startParticipationReview makes sure the monthly review of the inactivity
+// rule runs: every worker asks, the first start wins and the others find
+// it running. The rule's values are those of the policy at that start.
+func startParticipationReview(ctx context.Context, c client.Client, p policy.Participation) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.ParticipationReviewWorkflowID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{Params: workflows.ParticipationParams{
+		MissedCalls: p.MissedCalls, Period: p.Period.D(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
+	}})
+	return err
 }

@@ -1,0 +1,300 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+type meetingDoc struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	StartsAt time.Time `json:"starts_at"`
+	Duration string    `json:"duration"`
+	SeriesID *string   `json:"series_id"`
+}
+
+type participationRow struct {
+	ALSID            string `json:"als_id"`
+	MeetingsAttended int    `json:"meetings_attended"`
+	MonthlyCalls     int    `json:"monthly_calls"`
+	CallsAttended    int    `json:"calls_attended"`
+	BallotsCast      int    `json:"ballots_cast"`
+	VotingStatus     string `json:"voting_status"`
+	Voting           bool   `json:"voting"`
+}
+
+// seriesMeetings lists the meetings of a series, by start.
+func seriesMeetings(t *testing.T, e *env, token, seriesID string) []meetingDoc {
+	t.Helper()
+	var all []meetingDoc
+	expect(t, do(t, e, "GET", "/api/v1/meetings", token, nil), http.StatusOK).json(t, &all)
+	var out []meetingDoc
+	for _, m := range all {
+		if m.SeriesID != nil && *m.SeriesID == seriesID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func participationOf(t *testing.T, e *env, token, alsID, query string) participationRow {
+	t.Helper()
+	var rows []participationRow
+	expect(t, do(t, e, "GET", "/api/v1/participation"+query, token, nil), http.StatusOK).json(t, &rows)
+	for _, r := range rows {
+		if r.ALSID == alsID {
+			return r
+		}
+	}
+	t.Fatalf("ALS %s not in the participation report", alsID)
+	return participationRow{}
+}
+
+// TestMeetingSeriesParticipationAndCalendar runs process 5 over HTTP: a
+// series every 2s backed by a Temporal Schedule creates meetings on time
+// and invites the ALS delegates with an .ics; attendance changes the
+// ALS's indicators; the calendar feed lists the meetings and an
+// arbitration hearing, with a bearer token or a feed token.
+func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	var als struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
+	rep, repTok := newMember(t, e, "AR", als.ID, "als_rep")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+
+	// Invalid meetings are refused and write nothing.
+	for name, body := range map[string]map[string]any{
+		"unknown kind":     {"kind": "party", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60},
+		"no title":         {"kind": "assembly", "title": " ", "starts_at": time.Now().Add(time.Hour), "duration": 60},
+		"bad recurrence":   {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60, "recurrence": map[string]any{"every": "5mo"}},
+		"until before":     {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60, "recurrence": map[string]any{"every": "1mo", "until": time.Now()}},
+		"negative minutes": {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": -5},
+	} {
+		t.Run(name, func(t *testing.T) {
+			expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, body), http.StatusUnprocessableEntity)
+		})
+	}
+	expect(t, do(t, e, "POST", "/api/v1/meetings", repTok, map[string]any{"kind": "assembly", "title": "x",
+		"starts_at": time.Now().Add(time.Hour), "duration": 60}), http.StatusForbidden)
+
+	// A series every 2s.
+	title := "Monthly call " + unique()
+	var created struct {
+		Meeting meetingDoc `json:"meeting"`
+		Series  struct {
+			ID     string `json:"id"`
+			Every  string `json:"every"`
+			Paused bool   `json:"paused"`
+		} `json:"series"`
+	}
+	first := time.Now().Add(time.Second).UTC().Truncate(time.Second)
+	expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, map[string]any{"kind": "assembly", "title": title,
+		"starts_at": first, "duration": "30m", "location": "https://meet.example.org/call",
+		"recurrence": map[string]any{"every": "2s"}}), http.StatusCreated).json(t, &created)
+	seriesID := created.Series.ID
+	if seriesID == "" || created.Meeting.SeriesID == nil || *created.Meeting.SeriesID != seriesID || !created.Meeting.StartsAt.Equal(first) || created.Meeting.Duration != "30m0s" {
+		t.Fatalf("created %+v", created)
+	}
+
+	// The schedule creates the following occurrences, one period ahead.
+	var ms []meetingDoc
+	eventually(t, 30*time.Second, "three occurrences", func() bool {
+		ms = seriesMeetings(t, e, repTok, seriesID)
+		return len(ms) >= 3
+	})
+	for i := 1; i < len(ms); i++ {
+		if gap := ms[i].StartsAt.Sub(ms[i-1].StartsAt); gap != 2*time.Second {
+			t.Fatalf("occurrences %v and %v are %v apart", ms[i-1].StartsAt, ms[i].StartsAt, gap)
+		}
+	}
+
+	// The delegate is invited with an .ics and reminded.
+	eventually(t, 20*time.Second, "invitation and reminder", func() bool {
+		var mail []struct {
+			Event string `json:"event"`
+		}
+		expect(t, do(t, e, "GET", "/api/v1/notifications", repTok, nil), http.StatusOK).json(t, &mail)
+		got := map[string]int{}
+		for _, m := range mail {
+			got[m.Event]++
+		}
+		return got["meeting.invitation"] >= 2 && got["meeting.reminder"] >= 1
+	})
+
+	// Attendance counts for the ALS.
+	wide := "?from=" + first.Add(-time.Hour).Format(time.RFC3339) + "&to=" + first.Add(time.Hour).Format(time.RFC3339)
+	before := participationOf(t, e, repTok, als.ID, wide)
+	if before.MeetingsAttended != 0 || before.VotingStatus != "active" || !before.Voting {
+		t.Fatalf("before attendance: %+v", before)
+	}
+	expect(t, do(t, e, "POST", "/api/v1/meetings/"+ms[0].ID+"/attendance", staffTok, map[string]any{"member_ids": []string{"m_nobody"}}), http.StatusUnprocessableEntity)
+	expect(t, do(t, e, "POST", "/api/v1/meetings/mtg_nope/attendance", staffTok, map[string]any{"member_ids": []string{rep.ID}}), http.StatusNotFound)
+	for range 2 { // recording twice counts once
+		expect(t, do(t, e, "POST", "/api/v1/meetings/"+ms[0].ID+"/attendance", staffTok, map[string]any{"member_ids": []string{rep.ID}}), http.StatusOK)
+	}
+	after := participationOf(t, e, repTok, als.ID, wide)
+	if after.MeetingsAttended != 1 || after.CallsAttended != 1 || after.MonthlyCalls < 3 {
+		t.Fatalf("after attendance: %+v", after)
+	}
+	csv := expect(t, do(t, e, "GET", "/api/v1/participation"+wide+"&format=csv", repTok, nil), http.StatusOK)
+	if ct := csv.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("CSV content type %q", ct)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
+	if !strings.HasPrefix(lines[0], "als_id,name,country,meetings_attended") || !strings.Contains(string(csv.body), als.ID+",") {
+		t.Fatalf("CSV %s", csv.body)
+	}
+	expect(t, do(t, e, "GET", "/api/v1/participation?from=yesterday", repTok, nil), http.StatusUnprocessableEntity)
+
+	// Pause, then cancel: no occurrence after the cancellation.
+	var paused struct{ Paused bool }
+	expect(t, do(t, e, "PATCH", "/api/v1/meetings/series/"+seriesID, staffTok, map[string]any{"paused": true}), http.StatusOK).json(t, &paused)
+	if !paused.Paused {
+		t.Fatal("series not paused")
+	}
+	expect(t, do(t, e, "PATCH", "/api/v1/meetings/series/"+seriesID, staffTok, map[string]any{"paused": false}), http.StatusOK)
+	expect(t, do(t, e, "DELETE", "/api/v1/meetings/series/"+seriesID, staffTok, nil), http.StatusNoContent)
+	expect(t, do(t, e, "DELETE", "/api/v1/meetings/series/"+seriesID, staffTok, nil), http.StatusNoContent)
+	expect(t, do(t, e, "PATCH", "/api/v1/meetings/series/"+seriesID, staffTok, map[string]any{"paused": true}), http.StatusConflict)
+	expect(t, do(t, e, "PATCH", "/api/v1/meetings/series/ser_nope", staffTok, map[string]any{"paused": true}), http.StatusNotFound)
+	time.Sleep(time.Second) // a workflow the schedule started just before may still finish
+	n := len(seriesMeetings(t, e, repTok, seriesID))
+	time.Sleep(5 * time.Second)
+	if m := len(seriesMeetings(t, e, repTok, seriesID)); m != n {
+		t.Fatalf("the cancelled series went on: %d -> %d meetings", n, m)
+	}
+
+	// An arbitration hearing the delegate is a party to.
+	other, _ := newMember(t, e, "AR", "")
+	arb, arbTok := newMember(t, e, "AR", "", "arbitrator")
+	var c struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/arbitrations", repTok, map[string]any{"question": "Calendar " + unique(), "parties": []string{other.ID}}), http.StatusCreated).json(t, &c)
+	path := "/api/v1/arbitrations/" + c.ID
+	expect(t, do(t, e, "POST", path+"/assign", staffTok, map[string]any{"arbitrator_id": arb.ID}), http.StatusOK)
+	expect(t, do(t, e, "POST", path+"/confirm", arbTok, nil), http.StatusOK)
+	eventually(t, 15*time.Second, "submissions", func() bool {
+		return expect(t, do(t, e, "GET", path, repTok, nil), http.StatusOK).field(t, "status") == "submissions"
+	})
+	hearingAt := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
+	expect(t, do(t, e, "POST", path+"/hearing", arbTok, map[string]any{"starts_at": hearingAt, "duration": "1h", "location": "https://meet.example.org/h"}), http.StatusOK)
+
+	// The calendar with the bearer token.
+	expect(t, do(t, e, "GET", "/api/v1/calendar.ics", "", nil), http.StatusUnauthorized)
+	cal := expect(t, do(t, e, "GET", "/api/v1/calendar.ics", repTok, nil), http.StatusOK)
+	if ct := cal.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Fatalf("calendar content type %q", ct)
+	}
+	events := checkICalendar(t, cal.body)
+	for _, m := range ms {
+		if _, ok := events["meeting-"+m.ID+"@ralo"]; !ok {
+			t.Errorf("meeting %s not in the feed", m.ID)
+		}
+	}
+	hearing, ok := events["arbitration-"+c.ID+"@ralo"]
+	if !ok || hearing["DTSTART"] != hearingAt.Format("20060102T150405Z") || !strings.HasPrefix(hearing["SUMMARY"], "Hearing") {
+		t.Fatalf("hearing in the feed: %v", hearing)
+	}
+	// Someone outside the case sees the meetings but not the hearing.
+	_, outsiderTok := newMember(t, e, "AR", "")
+	if _, ok := checkICalendar(t, expect(t, do(t, e, "GET", "/api/v1/calendar.ics", outsiderTok, nil), http.StatusOK).body)["arbitration-"+c.ID+"@ralo"]; ok {
+		t.Fatal("an outsider's feed shows the hearing")
+	}
+
+	// The feed token opens the calendar and nothing else.
+	expect(t, do(t, e, "POST", "/api/v1/members/"+rep.ID+"/feed-token", outsiderTok, nil), http.StatusForbidden)
+	var ft struct{ Token, URL string }
+	expect(t, do(t, e, "POST", "/api/v1/members/"+rep.ID+"/feed-token", repTok, nil), http.StatusCreated).json(t, &ft)
+	if ft.Token == "" || !strings.Contains(ft.URL, ft.Token) {
+		t.Fatalf("feed token %+v", ft)
+	}
+	feed := expect(t, do(t, e, "GET", "/api/v1/calendar.ics?token="+ft.Token, "", nil), http.StatusOK)
+	if _, ok := checkICalendar(t, feed.body)["arbitration-"+c.ID+"@ralo"]; !ok {
+		t.Fatal("the feed token's calendar misses the hearing")
+	}
+	expect(t, do(t, e, "GET", "/api/v1/members/"+rep.ID, ft.Token, nil), http.StatusUnauthorized)
+	expect(t, do(t, e, "GET", "/api/v1/calendar.ics", ft.Token, nil), http.StatusUnauthorized)
+	expect(t, do(t, e, "GET", "/api/v1/calendar.ics?token="+repTok, "", nil), http.StatusUnauthorized)
+	expect(t, do(t, e, "DELETE", "/api/v1/members/"+rep.ID+"/feed-token", repTok, nil), http.StatusNoContent)
+	expect(t, do(t, e, "GET", "/api/v1/calendar.ics?token="+ft.Token, "", nil), http.StatusUnauthorized)
+}
+
+// checkICalendar is a strict line-based check of an iCalendar feed (RFC
+// 5545), since no iCalendar parser is in the module: CRLF line endings,
+// lines folded at 75 octets, balanced BEGIN/END, and DTSTAMP, UID and
+// DTSTART in every VEVENT. It returns each event's properties by UID.
+func checkICalendar(t *testing.T, body []byte) map[string]map[string]string {
+	t.Helper()
+	s := string(body)
+	if !strings.HasSuffix(s, "\r\n") {
+		t.Fatal("the calendar does not end with CRLF")
+	}
+	raw := strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
+	var lines []string
+	for i, l := range raw {
+		if strings.ContainsAny(l, "\r\n") {
+			t.Fatalf("line %d has a bare CR or LF: %q", i+1, l)
+		}
+		if len(l) > 75 {
+			t.Fatalf("line %d is %d octets: %q", i+1, len(l), l)
+		}
+		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
+			if len(lines) == 0 {
+				t.Fatal("the calendar starts with a continuation line")
+			}
+			lines[len(lines)-1] += l[1:]
+			continue
+		}
+		lines = append(lines, l)
+	}
+	if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
+		t.Fatalf("not a VCALENDAR: %q ... %q", lines[0], lines[len(lines)-1])
+	}
+	var stack []string
+	events := map[string]map[string]string{}
+	var cur map[string]string
+	for i, l := range lines {
+		name, value, ok := strings.Cut(l, ":")
+		if !ok || name == "" {
+			t.Fatalf("line %d is not a property: %q", i+1, l)
+		}
+		prop, _, _ := strings.Cut(name, ";")
+		switch prop {
+		case "BEGIN":
+			stack = append(stack, value)
+			if value == "VEVENT" {
+				cur = map[string]string{}
+			}
+		case "END":
+			if len(stack) == 0 || stack[len(stack)-1] != value {
+				t.Fatalf("line %d: END:%s does not close %v", i+1, value, stack)
+			}
+			stack = stack[:len(stack)-1]
+			if value == "VEVENT" {
+				for _, req := range []string{"UID", "DTSTAMP", "DTSTART"} {
+					if cur[req] == "" {
+						t.Fatalf("an event lacks %s: %v", req, cur)
+					}
+				}
+				if _, dup := events[cur["UID"]]; dup {
+					t.Fatalf("UID %s twice", cur["UID"])
+				}
+				events[cur["UID"]] = cur
+				cur = nil
+			}
+		default:
+			if cur != nil {
+				cur[prop] = value
+			}
+		}
+	}
+	if len(stack) != 0 {
+		t.Fatalf("unclosed components %v", stack)
+	}
+	if !strings.Contains(s, "VERSION:2.0\r\n") || !strings.Contains(s, "PRODID:") {
+		t.Fatalf("VERSION or PRODID missing: %.200s", s)
+	}
+	return events
+}

@@ -1,0 +1,145 @@
+package workflows_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/lacralo/ralo/devserver"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// participationHistories are the recorded histories of process 5, replayed
+// by TestParticipationReplay.
+var participationHistories = []string{"meeting_complete.json", "participation_review.json"}
+
+// TestRecordParticipationHistories runs a Meeting (invitation, reminder
+// timer, reminder) and one run of ParticipationReview (three reviews a
+// second apart, a warning and a restoration, then continue-as-new) on a
+// real embedded Temporal server and writes their histories to testdata.
+func TestRecordParticipationHistories(t *testing.T) {
+	if os.Getenv(recordEnv) != "1" {
+		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
+	if err != nil {
+		t.Fatalf("start devserver: %v", err)
+	}
+	defer srv.Stop()
+	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(),
+		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer c.Close()
+
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
+	w.RegisterWorkflow(workflows.Notify)
+	registerFakeActivities(w)
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
+			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityCreateMeeting})
+	w.RegisterActivityWithOptions(func(context.Context, workflows.ListParticipationALSInput) (workflows.ParticipationALSList, error) {
+		return workflows.ParticipationALSList{ALSIDs: []string{"als-1", "als-2"}, StaffIDs: []string{"m-staff"}}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityListParticipationALS})
+	var evals atomic.Int32
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
+		ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
+		if in.ALSID != "als-1" {
+			return ev, nil
+		}
+		switch evals.Add(1) {
+		case 1:
+			ev.Status = "warned"
+			ev.Transitions = []workflows.ParticipationTransition{{From: "active", To: "warned", At: in.At, Reason: "recorded warning"}}
+		case 2:
+			ev.Transitions = []workflows.ParticipationTransition{{From: "warned", To: "active", At: in.At, Reason: "recorded restoration"}}
+		}
+		return ev, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityEvaluateParticipation})
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	defer w.Stop()
+
+	start := func(id, name string, in any) client.WorkflowRun {
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, name, in)
+		if err != nil {
+			t.Fatalf("start %s: %v", id, err)
+		}
+		return run
+	}
+	meeting := start("meeting/rec-1", workflows.MeetingWorkflowName, workflows.MeetingInput{
+		MeetingID: "mtg-rec-1", StartsAt: time.Now().Add(3 * time.Second).UTC(), Reminder: time.Second})
+	var res workflows.MeetingResult
+	if err := meeting.Get(ctx, &res); err != nil || !res.Reminded {
+		t.Fatalf("meeting: %+v, %v", res, err)
+	}
+	review := start(workflows.ParticipationReviewWorkflowID, workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{
+		Params:  workflows.ParticipationParams{MissedCalls: 3, Period: 365 * arbDay, WarningBefore: 30 * arbDay, RestoreWithin: 365 * arbDay},
+		Every:   time.Second,
+		Reviews: 3,
+	})
+	err = review.GetWithOptions(ctx, nil, client.WorkflowRunGetOptions{DisableFollowingRuns: true})
+	if !workflow.IsContinueAsNewError(err) {
+		t.Fatalf("review: want continue-as-new, got %v", err)
+	}
+	if err := c.TerminateWorkflow(ctx, workflows.ParticipationReviewWorkflowID, "", "recorded"); err != nil {
+		t.Fatalf("terminate: %v", err)
+	}
+
+	for i, run := range []client.WorkflowRun{meeting, review} {
+		hist := &historypb.History{}
+		iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				t.Fatalf("history: %v", err)
+			}
+			hist.Events = append(hist.Events, ev)
+		}
+		data, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", participationHistories[i])
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s: %d events", path, len(hist.Events))
+	}
+	TestParticipationReplay(t)
+}
+
+// TestParticipationReplay replays the recorded histories of process 5, so
+// that a change that would break running meetings or the running review
+// fails the build.
+func TestParticipationReplay(t *testing.T) {
+	for _, name := range participationHistories {
+		r := worker.NewWorkflowReplayer()
+		r.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
+		r.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
+		r.RegisterWorkflow(workflows.Notify)
+		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", name)); err != nil {
+			t.Fatalf("replay %s: %v", name, err)
+		}
+	}
+}
