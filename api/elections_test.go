@@ -43,8 +43,8 @@ func TestElectionEndToEnd(t *testing.T) {
 			{"seat": "chair", "rotation": "none"},
 			{"seat": "secretariat", "rotation": "none"},
 		},
-		"calendar": map[string]any{"nominations_close": at(12 * time.Second), "acceptance_close": at(12 * time.Second),
-			"objections_close": at(13 * time.Second), "voting_open": at(13 * time.Second), "voting_close": at(19 * time.Second)},
+		"calendar": map[string]any{"nominations_close": at(40 * time.Second), "acceptance_close": at(40 * time.Second),
+			"objections_close": at(41 * time.Second), "voting_open": at(41 * time.Second), "voting_close": at(50 * time.Second)},
 	}
 	expect(t, do(t, e, "POST", "/api/v1/elections", memberTok, body), http.StatusForbidden)
 	var el struct {
@@ -96,7 +96,7 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/eligibility", staffTok, nil), http.StatusOK)
 
 	// Voting.
-	eventually(t, 60*time.Second, "voting", func() bool {
+	eventually(t, 120*time.Second, "voting", func() bool {
 		expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &el)
 		return el.Status == workflows.ElectionStatusVoting
 	})
@@ -127,7 +127,7 @@ func TestElectionEndToEnd(t *testing.T) {
 	// Results (the shared database holds other tests' ALSes, so the vote
 	// may be extended once for want of quorum).
 	var res workflows.ElectionResults
-	eventually(t, 90*time.Second, "results", func() bool {
+	eventually(t, 120*time.Second, "results", func() bool {
 		r := do(t, e, "GET", path+"/results", memberTok, nil)
 		if r.status != http.StatusOK {
 			return false
