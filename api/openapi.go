@@ -184,7 +184,9 @@ func (s *Server) Document() obj {
 		if r.request != "" {
 			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(r.request)}}}
 		}
-		if r.access.public {
+		if r.feed {
+			op["security"] = []obj{{"bearer": []string{}}, {"feedToken": []string{}}}
+		} else if r.access.public {
 			op["security"] = []obj{}
 		} else if len(r.access.roles) > 0 {
 			op["x-roles"] = r.access.roles
@@ -198,8 +200,9 @@ func (s *Server) Document() obj {
 		"paths":    paths,
 		"security": []obj{{"bearer": []string{}}},
 		"components": obj{
-			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"}},
-			"schemas":         schemas(),
+			"securitySchemes": obj{"bearer": obj{"type": "http", "scheme": "bearer"},
+				"feedToken": obj{"type": "apiKey", "in": "query", "name": "token", "description": "calendar feed token (calendar only)"}},
+			"schemas": schemas(),
 		},
 	}
 }
@@ -237,14 +240,16 @@ func (s *Server) Routes() []string {
 type RouteInfo struct {
 	Method, Path string
 	Public       bool
-	Roles        []string
+	// Feed routes authenticate in the handler (bearer or feed token).
+	Feed  bool
+	Roles []string
 }
 
 // RouteAccess lists every route with its access rule.
 func (s *Server) RouteAccess() []RouteInfo {
 	out := make([]RouteInfo, 0, len(s.routes))
 	for _, r := range s.routes {
-		out = append(out, RouteInfo{Method: r.method, Path: openapiPath(r.path), Public: r.access.public, Roles: r.access.roles})
+		out = append(out, RouteInfo{Method: r.method, Path: openapiPath(r.path), Public: r.access.public && !r.feed, Feed: r.feed, Roles: r.access.roles})
 	}
 	return out
 }

@@ -435,7 +435,7 @@ func (s *Server) participationRoutes() []route {
 			tag: "auth", summary: "Revoke the member's calendar feed token", status: http.StatusNoContent},
 		// Public in the table because a calendar application cannot send a
 		// bearer header: the handler requires a bearer or a feed token.
-		{method: http.MethodGet, path: "/api/v1/calendar.ics", access: public, handler: s.calendar,
+		{method: http.MethodGet, path: "/api/v1/calendar.ics", access: public, feed: true, handler: s.calendar,
 			tag: "participation", summary: "iCalendar feed of meetings, deadlines and hearings (bearer token or ?token=<feed token>)", produces: "text/calendar"},
 	}
 }

@@ -16,6 +16,9 @@ type route struct {
 	access  access
 	creates bool // accepts Idempotency-Key
 	emails  bool // sends email: rate limited per member
+	// feed: the handler authenticates itself, with a bearer token or a
+	// calendar feed token in ?token=; the route is public only to reach it.
+	feed    bool
 	handler echo.HandlerFunc
 
 	tag      string

@@ -30,6 +30,9 @@ func TestEveryRouteChecksAuthAndRole(t *testing.T) {
 		if r.Public {
 			continue
 		}
+		if r.Feed {
+			path += "?token=not-a-feed-token"
+		}
 		t.Run(name, func(t *testing.T) {
 			expect(t, do(t, e, r.Method, path, "", body), http.StatusUnauthorized)
 			expect(t, do(t, e, r.Method, path, "not-a-token", body), http.StatusUnauthorized)
