@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/lacralo/ralo/notify"
+	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 )
@@ -26,6 +27,8 @@ type Activities struct {
 	From string
 	// BaseURL is the public address of the API, for links in emails.
 	BaseURL string
+	// Policy holds the rules the elections' eligibility rechecks apply.
+	Policy *policy.Policy
 }
 
 // EnqueueNotifications renders the event for each member in their language
@@ -37,6 +40,16 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		return workflows.EnqueueResult{}, err
 	}
 	ids := append([]string(nil), in.MemberIDs...)
+	if in.Audience != "" {
+		group, err := a.audience(ctx, in.Audience)
+		if err != nil {
+			return workflows.EnqueueResult{}, err
+		}
+		for _, m := range group {
+			members[m.ID] = m
+			ids = append(ids, m.ID)
+		}
+	}
 	sort.Strings(ids)
 	status := store.OutboxHeld
 	if a.Sender != nil {
@@ -77,6 +90,30 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		res.Emails = append(res.Emails, workflows.QueuedEmail{OutboxID: msg.ID, Deliver: msg.Status == store.OutboxPending})
 	}
 	return res, nil
+}
+
+// audience lists the members of a notification's audience.
+func (a *Activities) audience(ctx context.Context, name string) ([]store.Member, error) {
+	f := store.MemberFilter{Limit: 1000}
+	switch name {
+	case workflows.AudienceAllMembers:
+	case workflows.AudienceStaff:
+		f.Role = store.RoleStaff
+	default:
+		return nil, temporal.NewNonRetryableApplicationError("unknown audience "+name, "InvalidAudience", nil)
+	}
+	var out []store.Member
+	for {
+		page, err := a.Store.ListMembers(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < f.Limit {
+			return out, nil
+		}
+		f.Offset += len(page)
+	}
 }
 
 // DeliverEmail sends one outbox message. A message already sent is not sent

@@ -3,6 +3,12 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lacralo/ralo/eligibility"
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/store"
@@ -22,7 +28,12 @@ func (a *Activities) FreezeElectionRoll(ctx context.Context, in workflows.Freeze
 	}
 	voters := make([]domain.VoterALS, 0, len(alses))
 	for _, x := range alses {
-		voters = append(voters, domain.VoterALS{ID: x.ID, Country: x.Country, Status: x.Status})
+		standing, err := a.Store.VotingStatus(ctx, x.ID)
+		if err != nil {
+			return workflows.FreezeRollResult{}, err
+		}
+		voters = append(voters, domain.VoterALS{ID: x.ID, Country: x.Country, Status: x.Status,
+			Inactive: !domain.VotingALS(standing)})
 	}
 	res := workflows.FreezeRollResult{Entries: []workflows.ElectionRollEntry{}, Dropped: []string{}}
 	var kept []domain.Proxy
@@ -46,4 +57,49 @@ func (a *Activities) FreezeElectionRoll(ctx context.Context, in workflows.Freeze
 		res.Entries = append(res.Entries, workflows.ElectionRollEntry{ALSID: e.ALSID, Country: e.Country, ProxyFor: e.ProxyFor})
 	}
 	return res, nil
+}
+
+// RecheckElectionEligibility recomputes the eligibility of every
+// nomination of a seat still open, from the registry as it stands, and
+// returns the changes. It only reads.
+func (a *Activities) RecheckElectionEligibility(ctx context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+	if a.Policy == nil {
+		return nil, temporal.NewNonRetryableApplicationError("the worker has no policy", "NoPolicy", nil)
+	}
+	return eligibility.Checker{Store: a.Store, Policy: a.Policy}.Recheck(ctx, in.State, time.Now().UTC())
+}
+
+// RecordBallotParticipation counts each counted ballot once for its ALS's
+// participation indicators; the receipt is the key, so retries add
+// nothing.
+func (a *Activities) RecordBallotParticipation(ctx context.Context, in workflows.BallotParticipationInput) error {
+	for _, b := range in.Ballots {
+		if err := a.Store.RecordParticipation(ctx, b.ALSID, domain.ActivityBallot, b.At, "ballot/"+in.ElectionID+"/"+b.Receipt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AssignElected gives the elected of each seat its position from the term
+// start; the policy's count of the position decides whose term ends.
+func (a *Activities) AssignElected(ctx context.Context, in workflows.AssignElectedInput) error {
+	for _, s := range in.Seats {
+		capacity := 0
+		if a.Policy != nil {
+			for _, def := range a.Policy.Election.Seats {
+				if def.Position == s.Position && def.Count > capacity {
+					capacity = def.Count
+				}
+			}
+		}
+		if _, err := a.Store.AssignElected(ctx, store.ElectedInput{ElectionID: in.ElectionID, Seat: s.Seat, Position: s.Position,
+			Elected: s.Elected, TermStart: in.TermStart, Capacity: capacity}); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("seat %s: an elected member no longer exists", s.Seat), "NotFound", err)
+			}
+			return err
+		}
+	}
+	return nil
 }

@@ -14,15 +14,12 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/eligibility"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 )
 
 const electionProcess = "election"
-
-// nomComPosition is the position whose holders may not stand for an ALAC
-// member seat.
-const nomComPosition = "nomcom_delegate"
 
 // ElectionRequest starts an election cycle. A seat named in the policy
 // takes the policy's position, count, method, ballot and rotation for any
@@ -43,6 +40,14 @@ type CalendarRequest struct {
 	ObjectionsClose  *time.Time `json:"objections_close"`
 	VotingOpen       *time.Time `json:"voting_open"`
 	VotingClose      *time.Time `json:"voting_close"`
+	TermStart        *time.Time `json:"term_start"`
+}
+
+// ExtendRequest moves the end of a phase later, with a reason.
+type ExtendRequest struct {
+	Phase  string    `json:"phase"`
+	Until  time.Time `json:"until"`
+	Reason string    `json:"reason"`
 }
 
 // electionDoc is a cycle as the API shows it: the live workflow state with
@@ -87,6 +92,10 @@ func (s *Server) createElection(c echo.Context) error {
 		NominationsClose: at(req.Calendar.NominationsClose), AcceptanceClose: at(req.Calendar.AcceptanceClose),
 		ObjectionsClose: at(req.Calendar.ObjectionsClose), VotingOpen: at(req.Calendar.VotingOpen), VotingClose: at(req.Calendar.VotingClose),
 	}
+	if t := req.Calendar.TermStart; t != nil {
+		start := t.UTC()
+		cal.TermStart = &start
+	}
 	if cal.AcceptanceClose.IsZero() {
 		cal.AcceptanceClose = cal.NominationsClose
 	}
@@ -108,6 +117,9 @@ func (s *Server) createElection(c echo.Context) error {
 	}
 	if cal.VotingClose.IsZero() {
 		fields["calendar.voting_close"] = "is required"
+	}
+	if cal.TermStart != nil && cal.TermStart.Before(cal.VotingClose) {
+		fields["calendar.term_start"] = "must not be before voting_close"
 	}
 	seats := make([]workflows.ElectionSeat, len(req.Seats))
 	for i, seat := range req.Seats {
@@ -272,90 +284,10 @@ func (s *Server) getElection(c echo.Context) error {
 	})
 }
 
-// eligibility applies domain.Eligibility to a nominee from the registry:
-// declarations, ethics ineligibility, NomCom service, the seat's rotation
-// and the holders of the other seats of its group.
+// eligibility computes a nominee's eligibility from the registry as it
+// stands now.
 func (s *Server) eligibility(ctx context.Context, st workflows.ElectionState, seatName, nomineeID string, accepted, statement bool) (workflows.Eligibility, error) {
-	var seat workflows.SeatState
-	for _, x := range st.Seats {
-		if x.Seat == seatName {
-			seat = x
-		}
-	}
-	m, err := s.store.GetMember(ctx, nomineeID)
-	if err != nil {
-		return workflows.Eligibility{}, err
-	}
-	now := store.Now()
-	cand := domain.Candidate{MemberID: m.ID, Country: m.Country, Accepted: accepted, StatementOfInterest: statement}
-	cand.Subregion, _ = s.policy.SubregionOf(m.Country)
-	if m.ALSID != nil {
-		cand.ALSID = *m.ALSID
-	}
-	decls, err := s.store.ListDeclarations(ctx, m.ID)
-	if err != nil {
-		return workflows.Eligibility{}, err
-	}
-	for _, d := range decls {
-		if d.SupersededAt == nil {
-			at := d.CreatedAt
-			cand.DeclarationAt, cand.Categories = &at, d.Categories
-			break
-		}
-	}
-	if cand.IneligibleUntil, err = s.store.IneligibleUntil(ctx, m.ID, now); err != nil {
-		return workflows.Eligibility{}, err
-	}
-	positions, err := s.store.ListPositions(ctx, now)
-	if err != nil {
-		return workflows.Eligibility{}, err
-	}
-	group := s.policy.Election.Seats[seat.Seat].Group
-	rule := domain.SeatRule{Seat: seat.Seat, Rotation: seat.Rotation, RequiredSubregion: seat.RequiredSubregion,
-		AlacSeat: seat.Position == "alac_member"}
-	for _, p := range positions {
-		if p.HolderID == nil {
-			continue
-		}
-		if p.Position == nomComPosition && *p.HolderID == m.ID {
-			cand.NomComMember = true
-		}
-		if *p.HolderID == m.ID || group == "" {
-			continue
-		}
-		if !s.inGroup(group, seat, p.Position) {
-			continue
-		}
-		h := domain.Holder{MemberID: *p.HolderID}
-		if p.Country != nil {
-			h.Country = *p.Country
-		}
-		if p.ALSID != nil {
-			h.ALSID = *p.ALSID
-		}
-		rule.OtherHolders = append(rule.OtherHolders, h)
-	}
-	ok, reasons := domain.Eligibility(cand, rule, s.policy.Election.DisqualifyingConflicts, st.CreatedAt, now, seat.Reopened)
-	if reasons == nil {
-		reasons = []string{}
-	}
-	return workflows.Eligibility{Eligible: ok, Reasons: reasons}, nil
-}
-
-// inGroup says whether a holder of position sits in the seat's group and
-// stays while the seat is filled: a holder of the seat's own position stays
-// only when the cycle fills fewer places than the position has.
-func (s *Server) inGroup(group string, seat workflows.SeatState, position string) bool {
-	for name, def := range s.policy.Election.Seats {
-		if def.Group != group || def.Position != position {
-			continue
-		}
-		if name == seat.Seat && seat.Count >= def.Count {
-			return false
-		}
-		return true
-	}
-	return false
+	return eligibility.Checker{Store: s.store, Policy: s.policy}.Nominee(ctx, st, seatName, nomineeID, accepted, statement, store.Now())
 }
 
 // creating marks a route that creates something, so that it accepts an
@@ -598,6 +530,8 @@ func (s *Server) electionRoutes() []route {
 			tag: tag, summary: "Cast or replace an ALS's ballot (its als_rep, or the proxy holder's); the last counts", request: "BallotRequest", response: "BallotReceipt", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/results", access: authenticated, handler: s.electionResults,
 			tag: tag, summary: "The results document (409 before voting closes)", response: "ElectionResults"},
+		tr("extend", workflows.UpdateElectionExtend, "Extend a phase (nominations, acceptance, objections, voting) with a reason; later dates move by as much; never shortens (staff)", "ExtendRequest", staffOnly,
+			electionBind(func(in *workflows.ExtendPhaseInput, a workflows.Actor) { in.Actor = a })),
 		tr("certify", workflows.UpdateElectionCertify, "Certify the results (staff)", "", staffOnly,
 			electionBind(func(in *workflows.CertifyInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/elections/:id/results", access: public, handler: s.publicElectionResults,
@@ -612,7 +546,8 @@ func electionSchemas() obj {
 		"rotation": strEnum("", "none", "subregion", "distinct_country_als"), "required_subregion": str("defaults to the rotation table's next")}, "seat")
 	calendar := object(obj{"nominations_close": dateTime(""), "acceptance_close": dateTime("default nominations_close"),
 		"objections_close": dateTime("default acceptance_close + election.objection_window"), "voting_open": dateTime("default objections_close"),
-		"voting_close": dateTime("")}, "nominations_close", "voting_close")
+		"voting_close": dateTime(""), "term_start": dateTime("when the elected take their positions; default: at certification")},
+		"nominations_close", "voting_close")
 	roll := object(obj{"als_id": str(""), "country": str(""), "weight": obj{"type": "number", "description": "national weight CC, or 1"},
 		"proxy_for": nullable(str("the ALS holding this ALS's proxy"))})
 	return obj{
@@ -630,10 +565,12 @@ func electionSchemas() obj {
 			"roll_frozen": obj{"type": "boolean"},
 			"voted":       arrayOf(object(obj{"seat": str(""), "round": obj{"type": "integer"}, "als_id": str(""), "at": dateTime("")})),
 			"exceptions":  arrayOf(obj{"type": "object"}), "deadlines": arrayOf(object(obj{"name": str(""), "at": dateTime("")})),
-			"certified_at": nullable(dateTime("")),
+			"certified_at": nullable(dateTime("")), "positions_assigned_at": dateTime("when the elected took their positions"),
 			"diversity": object(obj{"slate": obj{"type": "object", "description": "countries, subregions, genders, alses: counts (GET one election only)"},
 				"elected": obj{"type": "object"}})}, "id", "status", "deadlines"),
 		"NominationRequest": object(obj{"seat": str(""), "nominee_id": str("a member ID"), "statement": str("")}, "seat", "nominee_id"),
+		"ExtendRequest": object(obj{"phase": strEnum("", workflows.PhaseNominations, workflows.PhaseAcceptance, workflows.PhaseObjections, workflows.PhaseVoting),
+			"until": dateTime("the phase's new end, later than the current one"), "reason": str("recorded and emailed to every member")}, "phase", "until", "reason"),
 		"AcceptRequest":     object(obj{"statement_of_interest": str("")}, "statement_of_interest"),
 		"ObjectionRequest":  object(obj{"seat": str(""), "reason": str("")}, "seat", "reason"),
 		"ProxyRequest":      object(obj{"from_als_id": str("the ALS giving its vote"), "to_als_id": str("the ALS casting it")}, "from_als_id", "to_als_id"),
@@ -652,5 +589,29 @@ func electionSchemas() obj {
 				"ballots": arrayOf(object(obj{"receipt": str(""), "round": obj{"type": "integer"}, "als_id": str("open ballots only"),
 					"choice": str("open ballots only"), "abstain": obj{"type": "boolean"}, "ranking": arrayOf(str(""))}))}))},
 			"election_id", "status", "roll", "seats"),
+	}
+}
+
+// recheckOpenElections asks every election still before its vote to
+// recompute its nominees' eligibility, after a change to the registry that
+// may alter it (a declaration, a position). Failures are logged: the
+// workflow rechecks again before each decision.
+func (s *Server) recheckOpenElections(c echo.Context) {
+	ctx := c.Request().Context()
+	cases, err := s.store.ListCases(ctx, electionProcess, "", 1000)
+	if err != nil {
+		s.log.WarnContext(ctx, "listing elections to recheck eligibility", "err", err)
+		return
+	}
+	for _, cs := range cases {
+		if cs.Status != workflows.ElectionStatusNominations && cs.Status != workflows.ElectionStatusObjections {
+			continue
+		}
+		var out workflows.ElectionState
+		err := s.update(c, workflows.ElectionWorkflowID(cs.ID), workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: systemActor}, &out)
+		var pe *Error
+		if err != nil && !(errors.As(err, &pe) && pe.Status == http.StatusConflict) {
+			s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)
+		}
 	}
 }

@@ -3,15 +3,21 @@ package api_test
 import (
 	"math"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 )
 
 // TestElectionEndToEnd runs a cycle over real HTTP with a calendar of
 // seconds: the chair by acclamation, the secretariat by a nationally
-// weighted vote with a revote, results, certification and publication.
+// weighted vote with a revote, an inactive ALS left off the roll, a phase
+// extended by staff, results, certification and publication, the elected
+// in their positions at the term start, the ballots in the participation
+// indicators and the emails to every member.
 func TestElectionEndToEnd(t *testing.T) {
 	e := shared
 	for code, name := range map[string]string{"AR": "Argentina", "BR": "Brasil", "CL": "Chile"} {
@@ -23,6 +29,12 @@ func TestElectionEndToEnd(t *testing.T) {
 		return a.ID
 	}
 	a1, a2, b1, c1 := newALS("AR"), newALS("AR"), newALS("BR"), newALS("CL")
+	// d1 lost its vote under the inactivity rule: it is not on the roll.
+	d1 := newALS("CL")
+	if err := e.app.Store.DB.Create(&store.ALSParticipation{ALSID: d1, Status: string(domain.VotingInactive),
+		Since: time.Now().UTC(), UpdatedAt: time.Now().UTC()}).Error; err != nil {
+		t.Fatal(err)
+	}
 	reps := map[string]string{}
 	for _, als := range []string{a1, a2, b1, c1} {
 		country := map[string]string{a1: "AR", a2: "AR", b1: "BR", c1: "CL"}[als]
@@ -44,7 +56,8 @@ func TestElectionEndToEnd(t *testing.T) {
 			{"seat": "secretariat", "rotation": "none"},
 		},
 		"calendar": map[string]any{"nominations_close": at(40 * time.Second), "acceptance_close": at(40 * time.Second),
-			"objections_close": at(41 * time.Second), "voting_open": at(41 * time.Second), "voting_close": at(50 * time.Second)},
+			"objections_close": at(41 * time.Second), "voting_open": at(41 * time.Second), "voting_close": at(50 * time.Second),
+			"term_start": at(55 * time.Second)},
 	}
 	expect(t, do(t, e, "POST", "/api/v1/elections", memberTok, body), http.StatusForbidden)
 	var el struct {
@@ -95,6 +108,23 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/eligibility", memberTok, nil), http.StatusForbidden)
 	expect(t, do(t, e, "POST", path+"/eligibility", staffTok, nil), http.StatusOK)
 
+	// Staff extend the vote by five seconds; never shorten it.
+	extend := func(tok string, until time.Duration, reason string) response {
+		return do(t, e, "POST", path+"/extend", tok, map[string]any{"phase": "voting", "until": at(until), "reason": reason})
+	}
+	expect(t, extend(memberTok, 55*time.Second, "holiday"), http.StatusForbidden)
+	expect(t, extend(staffTok, 45*time.Second, "shorter"), http.StatusUnprocessableEntity)
+	expect(t, extend(staffTok, 55*time.Second, ""), http.StatusUnprocessableEntity)
+	var extended struct {
+		Calendar   workflows.ElectionCalendar    `json:"calendar"`
+		Exceptions []workflows.ElectionException `json:"exceptions"`
+	}
+	expect(t, extend(staffTok, 55*time.Second, "a public holiday"), http.StatusOK).json(t, &extended)
+	if !extended.Calendar.VotingClose.Equal(now.Add(55*time.Second)) || !extended.Calendar.TermStart.Equal(now.Add(55*time.Second)) ||
+		len(extended.Exceptions) != 1 || extended.Exceptions[0].Kind != "phase_extended" {
+		t.Errorf("after the extension: %+v", extended)
+	}
+
 	// Voting.
 	eventually(t, 120*time.Second, "voting", func() bool {
 		expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &el)
@@ -137,6 +167,9 @@ func TestElectionEndToEnd(t *testing.T) {
 	})
 	weight := map[string]float64{}
 	countries := map[string]int{}
+	if slices.ContainsFunc(res.Roll, func(r workflows.ElectionRollEntry) bool { return r.ALSID == d1 }) {
+		t.Errorf("the inactive ALS %s is on the roll", d1)
+	}
 	for _, r := range res.Roll {
 		weight[r.ALSID] = r.Weight
 		countries[r.Country]++
@@ -208,4 +241,48 @@ func TestElectionEndToEnd(t *testing.T) {
 		t.Errorf("diversity of the elected = %+v", c)
 	}
 	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusConflict)
+
+	// The elected take their positions at the term start.
+	eventually(t, 60*time.Second, "positions", func() bool {
+		var ps []store.Position
+		expect(t, do(t, e, "GET", "/api/v1/positions", memberTok, nil), http.StatusOK).json(t, &ps)
+		held := map[string]string{}
+		for _, p := range ps {
+			if p.HolderID != nil {
+				held[*p.HolderID] = p.Position
+			}
+		}
+		return held[chair.ID] == "chair" && held[sec1.ID] == "secretariat"
+	})
+
+	// Every member was told at each phase, in the outbox.
+	var mine []struct {
+		Event string `json:"event"`
+	}
+	eventually(t, 30*time.Second, "election emails", func() bool {
+		expect(t, do(t, e, "GET", "/api/v1/notifications?process=election&limit=1000", memberTok, nil), http.StatusOK).json(t, &mine)
+		got := map[string]bool{}
+		for _, m := range mine {
+			got[m.Event] = true
+		}
+		return got["election.opened"] && got["election.voting_open"] && got["election.extended"] && got["election.results"]
+	})
+
+	// Each ALS that voted has a ballot in its participation indicators.
+	var rows []struct {
+		ALSID   string `json:"als_id"`
+		Ballots int    `json:"ballots_cast"`
+	}
+	from := now.Add(-time.Hour).Format(time.RFC3339)
+	to := now.Add(time.Hour).Format(time.RFC3339)
+	expect(t, do(t, e, "GET", "/api/v1/participation?from="+from+"&to="+to, staffTok, nil), http.StatusOK).json(t, &rows)
+	ballots := map[string]int{}
+	for _, r := range rows {
+		ballots[r.ALSID] = r.Ballots
+	}
+	for _, als := range []string{a1, a2, b1, c1} {
+		if ballots[als] != 1 {
+			t.Errorf("ALS %s: %d ballots in its indicators, want 1", als, ballots[als])
+		}
+	}
 }

@@ -293,6 +293,7 @@ func (s *Server) createDeclaration(c echo.Context) error {
 	if principal(c).Has(store.RoleEthicsCommittee) {
 		s.recomputeOpenComplaints(c)
 	}
+	s.recheckOpenElections(c)
 	return c.JSON(http.StatusCreated, out)
 }
 
@@ -313,6 +314,7 @@ func (s *Server) createPosition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.recheckOpenElections(c)
 	return c.JSON(http.StatusCreated, out)
 }
 

@@ -105,7 +105,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			}
 			sender = s
 		}
-		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL}
+		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy}
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {
 			a.Close()

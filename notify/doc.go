@@ -43,13 +43,18 @@
 //	election.nominated               election_id, title; optional seat, due (acceptance close)
 //	election.voting_open             election_id, title; optional due (voting close)
 //	election.results                 election_id, title
+//	election.extended                election_id, title, phase, due; optional reason (none: the quorum was not reached)
 //	statement.opened                 statement_id, title; optional due (ICANN's close date)
 //	statement.comment_period         statement_id, title; optional due (end of the comment period)
 //	statement.deadline_alert         statement_id, title, due (ICANN's close date)
 //	statement.submitted              statement_id, title
+//	statement.reminder               statement_id, title, due (ICANN's close date)
+//	statement.vote_open              statement_id, title; optional due (end of the vote)
 //	meeting.invitation               title, starts_at; optional location
 //	meeting.reminder                 title, starts_at; optional location
 //	participation.warning            als; optional due (when the vote would be lost)
 //	participation.vote_lost          als
 //	participation.restored           als
+//	meeting.cancelled                title, starts_at; optional location (the attachment is the iCalendar CANCEL)
+//	participation.review             als, als_id; optional reason (to staff: review the accreditation)
 package notify

@@ -37,15 +37,20 @@ var wantEvents = []string{
 	"election.nominated",
 	"election.voting_open",
 	"election.results",
+	"election.extended",
 	"statement.opened",
 	"statement.comment_period",
 	"statement.deadline_alert",
 	"statement.submitted",
+	"statement.reminder",
+	"statement.vote_open",
 	"meeting.invitation",
 	"meeting.reminder",
 	"participation.warning",
 	"participation.vote_lost",
 	"participation.restored",
+	"meeting.cancelled",
+	"participation.review",
 }
 
 func fullData() map[string]any {
@@ -65,6 +70,7 @@ func fullData() map[string]any {
 		"arbitrator":   "Carlos Ruiz",
 		"location":     "https://meet.example.org/abc",
 		"seat":         "chair",
+		"phase":        "voting",
 		"als":          "ALS Uruguay",
 	}
 }

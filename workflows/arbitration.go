@@ -527,6 +527,9 @@ type arbEvent struct {
 	at   time.Time
 	name string
 	fire func(now time.Time)
+	// gate, when set, holds the event until the main loop has done the
+	// work it names (an election's eligibility recheck).
+	gate string
 }
 
 func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
@@ -755,13 +758,13 @@ func (a *arbitration) pending() []arbEvent {
 	}
 	var evs []arbEvent
 	if a.st.ArbitratorID != "" && !a.windowClosed {
-		evs = append(evs, arbEvent{a.challengeEnds, "challenge window closes", a.closeChallengeWindow})
+		evs = append(evs, arbEvent{at: a.challengeEnds, name: "challenge window closes", fire: a.closeChallengeWindow})
 	}
 	if !a.submissionsEnd.IsZero() && !a.submissionsClosed {
-		evs = append(evs, arbEvent{a.submissionsEnd, "submissions close", a.closeSubmissions})
+		evs = append(evs, arbEvent{at: a.submissionsEnd, name: "submissions close", fire: a.closeSubmissions})
 	}
 	if h := a.st.Hearing; h != nil && !a.held && !a.challengePending() {
-		evs = append(evs, arbEvent{h.StartsAt, "hearing starts", a.holdHearing})
+		evs = append(evs, arbEvent{at: h.StartsAt, name: "hearing starts", fire: a.holdHearing})
 	}
 	if a.st.DueAt != nil {
 		due := *a.st.DueAt
@@ -770,13 +773,13 @@ func (a *arbitration) pending() []arbEvent {
 			if a.reminderDone[a.reminderStep(r)] || at.Before(a.remindersFrom) {
 				continue
 			}
-			evs = append(evs, arbEvent{at, "ruling reminder " + arbLabel(r), a.remind})
+			evs = append(evs, arbEvent{at: at, name: "ruling reminder " + arbLabel(r), fire: a.remind})
 		}
 		at := due
 		if !a.lastOverdue.IsZero() && !a.lastOverdue.Before(due) {
 			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery)
 		}
-		evs = append(evs, arbEvent{at, "ruling overdue alert", a.alertOverdue})
+		evs = append(evs, arbEvent{at: at, name: "ruling overdue alert", fire: a.alertOverdue})
 	}
 	return evs
 }

@@ -18,6 +18,10 @@ const (
 	ActivityDeliverEmail         = "DeliverEmail"
 	ActivityMarkEmailFailed      = "MarkEmailFailed"
 	ActivityRecordAudit          = "RecordAudit"
+	// ActivityRecordStatementParticipation counts a comment, a draft or a
+	// ratification ballot for the ALS of the member who made it,
+	// ParticipationInput.
+	ActivityRecordStatementParticipation = "RecordStatementParticipation"
 )
 
 // Attachment is a file attached to a notification (an iCalendar invitation).
@@ -32,14 +36,24 @@ type Attachment struct {
 // together with the recipient: the same step never emails the same person
 // twice.
 type NotifyInput struct {
-	Process     string         `json:"process"`
-	ObjectID    string         `json:"object_id"`
-	Step        string         `json:"step"`
-	Event       string         `json:"event"`
-	MemberIDs   []string       `json:"member_ids"`
+	Process   string   `json:"process"`
+	ObjectID  string   `json:"object_id"`
+	Step      string   `json:"step"`
+	Event     string   `json:"event"`
+	MemberIDs []string `json:"member_ids"`
+	// Audience adds a whole group, resolved from the registry when the
+	// messages are written: AudienceAllMembers or AudienceStaff. Lists too
+	// long for a workflow's history (every member of the region) go here.
+	Audience    string         `json:"audience,omitempty"`
 	Data        map[string]any `json:"data"`
 	Attachments []Attachment   `json:"attachments,omitempty"`
 }
+
+// Audiences of a notification, beyond the members it names.
+const (
+	AudienceAllMembers = "all_members"
+	AudienceStaff      = "staff"
+)
 
 // NotifyWorkflowID is the business key of a notification.
 func NotifyWorkflowID(in NotifyInput) string {

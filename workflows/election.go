@@ -46,6 +46,13 @@ const (
 	UpdateElectionBallot = "ballot"
 	// UpdateElectionCertify certifies the results (staff), CertifyInput.
 	UpdateElectionCertify = "certify"
+	// UpdateElectionExtend moves a phase's end later (staff), with a
+	// reason, ExtendPhaseInput; a phase is never shortened.
+	UpdateElectionExtend = "extend"
+	// UpdateElectionRecheck asks the workflow to recompute every open
+	// nomination's eligibility from the registry (any member: the API sends
+	// it when a nominee's declaration or position changes), RecheckInput.
+	UpdateElectionRecheck = "recheck"
 
 	// QueryElection returns the cycle's ElectionState.
 	QueryElection = "state"
@@ -56,6 +63,23 @@ const (
 	// ActivityFreezeElectionRoll reads the voting ALSes from the registry
 	// and checks the proxies, FreezeRollInput -> FreezeRollResult.
 	ActivityFreezeElectionRoll = "FreezeElectionRoll"
+	// ActivityRecheckElectionEligibility recomputes the eligibility of the
+	// open seats' nominations, RecheckEligibilityInput -> []EligibilityChange.
+	ActivityRecheckElectionEligibility = "RecheckElectionEligibility"
+	// ActivityRecordBallotParticipation counts counted ballots for their
+	// ALSes' participation, BallotParticipationInput.
+	ActivityRecordBallotParticipation = "RecordBallotParticipation"
+	// ActivityAssignElected gives the elected their positions at the term
+	// start, AssignElectedInput.
+	ActivityAssignElected = "AssignElected"
+)
+
+// Phases staff may extend, as ExtendPhaseInput.Phase names them.
+const (
+	PhaseNominations = "nominations"
+	PhaseAcceptance  = "acceptance"
+	PhaseObjections  = "objections"
+	PhaseVoting      = "voting"
 )
 
 // Statuses of an election cycle, as ElectionState.Status reports them.
@@ -113,6 +137,9 @@ type ElectionCalendar struct {
 	ObjectionsClose  time.Time `json:"objections_close"`
 	VotingOpen       time.Time `json:"voting_open"`
 	VotingClose      time.Time `json:"voting_close"`
+	// TermStart is when the elected take their positions; nil: at
+	// certification.
+	TermStart *time.Time `json:"term_start,omitempty"`
 }
 
 // ElectionRules are the policy's periods and thresholds, copied when the
@@ -252,6 +279,56 @@ type BallotInput struct {
 	Ranking     []string `json:"ranking"`
 }
 
+// ExtendPhaseInput moves the end of a phase to Until, later than it is;
+// the later dates of the calendar move by as much, so that no phase is
+// shortened.
+type ExtendPhaseInput struct {
+	Actor  Actor     `json:"actor"`
+	Phase  string    `json:"phase"`
+	Until  time.Time `json:"until"`
+	Reason string    `json:"reason"`
+}
+
+// RecheckInput asks for eligibility to be recomputed.
+type RecheckInput struct {
+	Actor Actor `json:"actor"`
+}
+
+// RecheckEligibilityInput is the cycle whose open nominations the activity
+// rechecks.
+type RecheckEligibilityInput struct {
+	State ElectionState `json:"state"`
+}
+
+// EligibilityChange is a nomination whose eligibility a recheck changed.
+type EligibilityChange struct {
+	NominationID string   `json:"nomination_id"`
+	Eligible     bool     `json:"eligible"`
+	Reasons      []string `json:"reasons"`
+}
+
+// BallotParticipationInput lists counted ballots, one per ALS and round,
+// each counted once for its ALS's participation (the receipt is the key).
+type BallotParticipationInput struct {
+	ElectionID string          `json:"election_id"`
+	Ballots    []BallotReceipt `json:"ballots"`
+}
+
+// AssignElectedInput gives the elected of each seat its position from
+// TermStart.
+type AssignElectedInput struct {
+	ElectionID string        `json:"election_id"`
+	TermStart  time.Time     `json:"term_start"`
+	Seats      []ElectedSeat `json:"seats"`
+}
+
+// ElectedSeat is a seat's position and who was elected to it.
+type ElectedSeat struct {
+	Seat     string   `json:"seat"`
+	Position string   `json:"position"`
+	Elected  []string `json:"elected"`
+}
+
 // CertifyInput certifies the results.
 type CertifyInput struct {
 	Actor Actor `json:"actor"`
@@ -363,6 +440,8 @@ type ElectionState struct {
 	CreatedAt   time.Time           `json:"created_at"`
 	CertifiedBy string              `json:"certified_by,omitempty"`
 	CertifiedAt *time.Time          `json:"certified_at"`
+	// PositionsAssignedAt is when the elected took their positions.
+	PositionsAssignedAt *time.Time `json:"positions_assigned_at,omitempty"`
 }
 
 // ElectionResults is the results document of SPEC "Election results".
@@ -480,6 +559,16 @@ type election struct {
 	nextNomination     int
 	eligibilityChanges int
 
+	// v2 is set for cycles started after emails, eligibility rechecks,
+	// participation and positions were added (workflow.GetVersion).
+	v2            bool
+	checked       map[string]bool // decision points whose eligibility was rechecked
+	recheckWanted bool
+	termReached   bool
+	extensions    int
+	notes         []NotifyInput
+	participation []BallotReceipt
+
 	effects []AuditInput
 	changed workflow.Channel
 	timer   *arbTimer
@@ -502,6 +591,7 @@ func newElection(ctx workflow.Context, in ElectionInput) *election {
 		in:      in,
 		logger:  log.With(workflow.GetLogger(ctx), "election_id", in.ElectionID),
 		decided: map[string]bool{},
+		checked: map[string]bool{},
 		results: map[string]*SeatResult{},
 		changed: workflow.NewBufferedChannel(ctx, 1),
 	}
@@ -545,6 +635,8 @@ func (e *election) setup(ctx workflow.Context) error {
 			return elUpdate(ctx, e, UpdateElectionRegisterProxy, e.validateRegisterProxy, e.registerProxy)
 		},
 		func() error { return elUpdate(ctx, e, UpdateElectionCertify, e.validateCertify, e.certify) },
+		func() error { return elUpdate(ctx, e, UpdateElectionExtend, e.validateExtend, e.extend) },
+		func() error { return elUpdate(ctx, e, UpdateElectionRecheck, e.validateRecheck, e.requestRecheck) },
 		func() error {
 			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateElectionBallot,
 				func(ctx workflow.Context, in BallotInput) (BallotReceipt, error) {
@@ -631,23 +723,33 @@ func (e *election) snapshot() ElectionState {
 // roll when voting opens, run the queued effects, and wait for the next
 // deadline or update, until the results are certified.
 func (e *election) run(ctx workflow.Context) (ElectionState, error) {
+	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 	})
+	e.notifyAll("opened", "election.opened", e.in.Calendar.NominationsClose)
 	for {
 		now := workflow.Now(ctx)
 		e.tick(now)
+		if gate, ok := e.gateDue(now); ok || e.recheckWanted {
+			e.recheck(ctx, gate)
+			continue
+		}
 		if e.needsRoll(now) {
 			e.freezeRoll(ctx)
+			continue
+		}
+		if e.termReached && e.st.PositionsAssignedAt == nil {
+			e.assignElected(ctx)
 			continue
 		}
 		e.flush(ctx)
 		for e.changed.ReceiveAsync(nil) {
 		}
-		if len(e.effects) > 0 {
+		if len(e.effects) > 0 || len(e.notes) > 0 || len(e.participation) > 0 || e.recheckWanted {
 			continue
 		}
-		if e.st.CertifiedAt != nil {
+		if e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil) {
 			break
 		}
 		e.wait(ctx)
@@ -707,6 +809,13 @@ func (e *election) freezeRoll(ctx workflow.Context) {
 		e.exception("", "proxy_dropped", d, now)
 	}
 	e.audit(elSystem, "election.roll_frozen", "roll", map[string]any{"roll": e.st.Roll, "dropped_proxies": res.Dropped})
+	closes := e.in.Calendar.VotingClose
+	for _, s := range e.st.Seats {
+		if s.Status == SeatStatusVoting && s.VotingCloses != nil && s.VotingCloses.Before(closes) {
+			closes = *s.VotingCloses
+		}
+	}
+	e.notifyAll("voting_open", "election.voting_open", closes)
 }
 
 func rollDoc(r domain.Roll) []ElectionRollEntry {
@@ -762,6 +871,9 @@ func (e *election) tick(now time.Time) {
 		if !ok || ev.at.After(now) {
 			break
 		}
+		if ev.gate != "" && !e.checked[ev.gate] {
+			break // the main loop rechecks eligibility first
+		}
 		ev.fire(now)
 	}
 	e.refresh(now)
@@ -784,21 +896,30 @@ func (e *election) pending() []arbEvent {
 	var evs []arbEvent
 	cal := e.in.Calendar
 	if !e.nominationsClosed {
-		evs = append(evs, arbEvent{cal.NominationsClose, "nominations close", e.closeNominations})
+		evs = append(evs, arbEvent{at: cal.NominationsClose, name: "nominations close", fire: e.closeNominations,
+			gate: e.gate("nominations_close")})
+	}
+	if e.v2 && e.st.CertifiedAt != nil && !e.termReached {
+		at := *e.st.CertifiedAt
+		if t := cal.TermStart; t != nil && t.After(at) {
+			at = *t
+		}
+		evs = append(evs, arbEvent{at: at, name: "term starts", fire: func(time.Time) { e.termReached = true }})
 	}
 	if !e.votingOpened && e.anyVoting() {
 		// Wakes the main loop, which freezes the roll.
-		evs = append(evs, arbEvent{cal.VotingOpen, "voting opens", func(time.Time) { e.votingOpened = true }})
+		evs = append(evs, arbEvent{at: cal.VotingOpen, name: "voting opens", fire: func(time.Time) { e.votingOpened = true }})
 	}
 	for i := range e.st.Seats {
 		s := &e.st.Seats[i]
 		switch {
 		case e.nominationsClosed && !e.decided[s.Seat]:
 			seat := s.Seat
-			evs = append(evs, arbEvent{e.decisionAt(*s), "decide " + seat, func(now time.Time) { e.decide(seat, now) }})
+			evs = append(evs, arbEvent{at: e.decisionAt(*s), name: "decide " + seat, fire: func(now time.Time) { e.decide(seat, now) },
+				gate: e.gate("decide/" + seat + "/" + e.decisionAt(*s).Format(time.RFC3339))})
 		case s.Status == SeatStatusVoting && e.st.RollFrozen && s.VotingCloses != nil:
 			seat := s.Seat
-			evs = append(evs, arbEvent{*s.VotingCloses, "voting closes " + seat, func(now time.Time) { e.closeVote(seat, now) }})
+			evs = append(evs, arbEvent{at: *s.VotingCloses, name: "voting closes " + seat, fire: func(now time.Time) { e.closeVote(seat, now) }})
 		}
 	}
 	return evs
@@ -968,7 +1089,13 @@ func (e *election) closeVote(seat string, now time.Time) {
 			e.audit(elSystem, "election.vote_extended", "extended/"+seat, map[string]any{
 				"seat": seat, "required": q.Required, "cast": q.Cast, "until": closes,
 			})
+			e.notifyExtended("extended/"+seat, seat, "quorum", closes)
 			return
+		}
+	}
+	if e.v2 {
+		for _, b := range domain.LatestBallots(ballots) {
+			e.participation = append(e.participation, BallotReceipt{Receipt: b.Receipt, Seat: seat, Round: s.Round, ALSID: b.ALSID, At: now})
 		}
 	}
 	if s.Method == MethodRanked {
@@ -998,6 +1125,7 @@ func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domai
 		s.VotingOpens, s.VotingCloses = &opens, &closes
 		e.exception(s.Seat, "second_ballot", "tie between "+strings.Join(s.Candidates, ", ")+": second ballot until "+
 			closes.Format(time.RFC3339), now)
+		e.notifyAll("second_ballot/"+s.Seat, "election.voting_open", closes)
 		e.audit(elSystem, "election.second_ballot", "second_ballot/"+s.Seat, map[string]any{
 			"seat": s.Seat, "candidates": s.Candidates, "closes": closes,
 		})
@@ -1210,6 +1338,12 @@ func (e *election) nominate(now time.Time, in NominateInput) {
 	e.audit(in.Actor.MemberID, "election.nominated", "nominated/"+n.ID, map[string]any{
 		"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID,
 	})
+	if e.v2 {
+		e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: "nominated/" + n.ID,
+			Event: "election.nominated", MemberIDs: []string{n.NomineeID}, Data: map[string]any{
+				"election_id": e.in.ElectionID, "title": e.in.Title, "seat": n.Seat, "due": e.acceptanceUntil(e.seat(n.Seat)),
+			}})
+	}
 }
 
 // acceptanceUntil is the acceptance deadline of a seat: the calendar's, or
@@ -1420,6 +1554,7 @@ func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
 func (e *election) certify(now time.Time, in CertifyInput) {
 	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
 	e.st.Status = ElectionStatusCertified
+	e.notifyAll("results", "election.results", time.Time{})
 	e.effects = append(e.effects, AuditInput{
 		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.certified",
 		Details: e.resultsDoc(), Audience: "public", IdemKey: e.idemKey("certified"),
@@ -1454,6 +1589,21 @@ func (e *election) flush(ctx workflow.Context) {
 			e.logger.Error("audit entry not written", "action", a.Action, "error", err)
 		}
 	}
+	for len(e.notes) > 0 {
+		n := e.notes[0]
+		e.notes = e.notes[1:]
+		if err := StartNotify(ctx, n); err != nil {
+			e.logger.Error("notification not started", "step", n.Step, "error", err)
+		}
+	}
+	if len(e.participation) > 0 {
+		in := BallotParticipationInput{ElectionID: e.in.ElectionID, Ballots: e.participation}
+		e.participation = nil
+		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+		if err := workflow.ExecuteActivity(actx, ActivityRecordBallotParticipation, in).Get(ctx, nil); err != nil {
+			e.logger.Error("ballot participation not recorded", "error", err)
+		}
+	}
 	idx := CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: arbTitle(e.in.Title),
 		CreatedBy: e.in.CreatedBy, Members: []string{}}
 	if idx.Status == e.saved.Status {
@@ -1464,4 +1614,210 @@ func (e *election) flush(ctx workflow.Context) {
 		return
 	}
 	e.saved = idx
+}
+
+// Version 2: emails, eligibility rechecks, phase extensions, participation
+// and positions.
+
+// gate names a decision point whose eligibility must be rechecked before
+// it fires; cycles started before version 2 have none.
+func (e *election) gate(name string) string {
+	if !e.v2 {
+		return ""
+	}
+	return name
+}
+
+// gateDue reports a due decision point still waiting for its recheck.
+func (e *election) gateDue(now time.Time) (string, bool) {
+	ev, ok := e.next()
+	if !ok || ev.at.After(now) || ev.gate == "" || e.checked[ev.gate] {
+		return "", false
+	}
+	return ev.gate, true
+}
+
+// recheck recomputes the open nominations' eligibility from the registry
+// and records each change. A failure leaves the recorded eligibility in
+// place, with an exception for staff to look into.
+func (e *election) recheck(ctx workflow.Context, gate string) {
+	if gate != "" {
+		e.checked[gate] = true
+	}
+	e.recheckWanted = false
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	var changes []EligibilityChange
+	err := workflow.ExecuteActivity(actx, ActivityRecheckElectionEligibility, RecheckEligibilityInput{State: e.snapshot()}).Get(ctx, &changes)
+	now := workflow.Now(ctx)
+	if err != nil {
+		e.logger.Error("eligibility not rechecked", "error", err)
+		e.exception("", "recheck_failed", "eligibility could not be rechecked: "+err.Error(), now)
+		return
+	}
+	for _, c := range changes {
+		n := e.nomination(c.NominationID)
+		if n == nil || e.decided[n.Seat] {
+			continue
+		}
+		n.Eligible, n.Reasons = c.Eligible, arbNonNil(c.Reasons)
+		e.eligibilityChanges++
+		e.audit(elSystem, "election.eligibility_changed", "eligibility/"+n.ID+"/"+strconv.Itoa(e.eligibilityChanges), map[string]any{
+			"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID, "eligible": n.Eligible, "reasons": n.Reasons,
+		})
+	}
+}
+
+// notifyAll emails every member about a phase; due may be zero.
+func (e *election) notifyAll(step, event string, due time.Time) {
+	if !e.v2 {
+		return
+	}
+	data := map[string]any{"election_id": e.in.ElectionID, "title": e.in.Title}
+	if !due.IsZero() {
+		data["due"] = due
+	}
+	e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: event,
+		MemberIDs: []string{}, Audience: AudienceAllMembers, Data: data})
+}
+
+// notifyExtended emails every member that a phase or a vote runs longer.
+func (e *election) notifyExtended(step, phase, reason string, until time.Time) {
+	if !e.v2 {
+		return
+	}
+	e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: "election.extended",
+		MemberIDs: []string{}, Audience: AudienceAllMembers, Data: map[string]any{
+			"election_id": e.in.ElectionID, "title": e.in.Title, "phase": phase, "reason": reason, "due": until,
+		}})
+}
+
+// phaseEnd points at the calendar date that ends a phase.
+func phaseEnd(c *ElectionCalendar, phase string) *time.Time {
+	switch phase {
+	case PhaseNominations:
+		return &c.NominationsClose
+	case PhaseAcceptance:
+		return &c.AcceptanceClose
+	case PhaseObjections:
+		return &c.ObjectionsClose
+	case PhaseVoting:
+		return &c.VotingClose
+	}
+	return nil
+}
+
+func (e *election) validateExtend(now time.Time, in ExtendPhaseInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff extend a phase")
+	}
+	if !e.v2 {
+		return arbInvalidState("this cycle started before phases could be extended")
+	}
+	cal := e.in.Calendar
+	end := phaseEnd(&cal, in.Phase)
+	switch {
+	case end == nil:
+		return arbInvalidInput("phase must be nominations, acceptance, objections or voting")
+	case strings.TrimSpace(in.Reason) == "":
+		return arbInvalidInput("reason is required")
+	case len(in.Reason) > maxElShort:
+		return arbInvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxElShort))
+	case !in.Until.After(*end):
+		return arbInvalidInput("until must be later than the phase's end (" + end.Format(time.RFC3339) + "): a phase is never shortened")
+	case !now.Before(*end):
+		return arbInvalidState("the " + in.Phase + " phase has ended")
+	case e.st.CertifiedAt != nil || !e.closedAt.IsZero():
+		return arbInvalidState("voting has closed")
+	}
+	if in.Phase == PhaseNominations && e.nominationsClosed {
+		return arbInvalidState("nominations have closed")
+	}
+	return nil
+}
+
+// extend moves the phase's end and every later date by the same amount,
+// and the seats that follow the calendar with them.
+func (e *election) extend(now time.Time, in ExtendPhaseInput) {
+	cal := &e.in.Calendar
+	old := *cal
+	delta := in.Until.Sub(*phaseEnd(cal, in.Phase))
+	dates := []*time.Time{&cal.NominationsClose, &cal.AcceptanceClose, &cal.ObjectionsClose, &cal.VotingOpen, &cal.VotingClose}
+	from := map[string]int{PhaseNominations: 0, PhaseAcceptance: 1, PhaseObjections: 2, PhaseVoting: 4}[in.Phase]
+	for _, d := range dates[from:] {
+		if d == &cal.VotingOpen && !now.Before(*d) {
+			continue // voting has opened: its start stays
+		}
+		*d = d.Add(delta)
+	}
+	if cal.TermStart != nil && cal.TermStart.Before(cal.VotingClose) {
+		t := cal.TermStart.Add(delta)
+		cal.TermStart = &t
+	}
+	for i := range e.st.Seats {
+		s := &e.st.Seats[i]
+		if !s.Reopened && s.NominationsUntil.Equal(old.NominationsClose) {
+			s.NominationsUntil = cal.NominationsClose
+		}
+		if s.Status == SeatStatusVoting && s.VotingOpens != nil && s.VotingOpens.Equal(old.VotingOpen) {
+			opens := cal.VotingOpen
+			s.VotingOpens = &opens
+		}
+		if s.Status == SeatStatusVoting && s.VotingCloses != nil && s.VotingCloses.Equal(old.VotingClose) {
+			closes := cal.VotingClose
+			s.VotingCloses = &closes
+		}
+	}
+	e.st.Calendar = *cal
+	e.extensions++
+	step := "phase_extended/" + strconv.Itoa(e.extensions)
+	e.exception("", "phase_extended", fmt.Sprintf("%s extended until %s: %s", in.Phase, in.Until.UTC().Format(time.RFC3339), in.Reason), now)
+	e.audit(in.Actor.MemberID, "election.phase_extended", step, map[string]any{
+		"phase": in.Phase, "from": *phaseEnd(&old, in.Phase), "until": in.Until.UTC(), "reason": in.Reason, "calendar": *cal,
+	})
+	e.notifyExtended(step, in.Phase, in.Reason, in.Until.UTC())
+}
+
+func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
+	if err := e.checkMember(in.Actor); err != nil {
+		return err
+	}
+	if !e.v2 {
+		return arbInvalidState("this cycle started before eligibility was rechecked by the workflow")
+	}
+	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
+		return arbInvalidState("eligibility is settled once voting opens")
+	}
+	return nil
+}
+
+func (e *election) requestRecheck(time.Time, RecheckInput) { e.recheckWanted = true }
+
+// assignElected gives the elected their positions at the term start. A
+// failure is retried by the activity; the workflow completes once done.
+func (e *election) assignElected(ctx workflow.Context) {
+	in := AssignElectedInput{ElectionID: e.in.ElectionID, TermStart: workflow.Now(ctx), Seats: []ElectedSeat{}}
+	if t := e.in.Calendar.TermStart; t != nil && t.After(*e.st.CertifiedAt) {
+		in.TermStart = *t
+	} else {
+		in.TermStart = *e.st.CertifiedAt
+	}
+	for _, s := range e.st.Seats {
+		if len(s.Elected) > 0 {
+			in.Seats = append(in.Seats, ElectedSeat{Seat: s.Seat, Position: s.Position, Elected: slices.Clone(s.Elected)})
+		}
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumInterval: time.Hour},
+	})
+	if err := workflow.ExecuteActivity(actx, ActivityAssignElected, in).Get(ctx, nil); err != nil {
+		e.logger.Error("positions not assigned", "error", err)
+		e.exception("", "positions_failed", "positions could not be assigned: "+err.Error(), workflow.Now(ctx))
+	}
+	now := workflow.Now(ctx)
+	e.st.PositionsAssignedAt = &now
+	e.effects = append(e.effects, AuditInput{
+		Actor: elSystem, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.positions_assigned",
+		Details: in, Audience: "public", IdemKey: e.idemKey("positions"),
+	})
 }

@@ -21,12 +21,19 @@ import (
 	"github.com/lacralo/ralo/workflows"
 )
 
-const electionHistory = "testdata/election_complete.json"
+// electionHistories are the recorded cycles the replay test replays: one
+// started before version 2 of the workflow (emails, rechecks, extensions,
+// positions) and one after; the recorder writes the newest.
+var electionHistories = []string{"testdata/election_complete.json", electionHistory}
+
+const electionHistory = "testdata/election_v2_complete.json"
 
 // TestRecordElectionHistory runs a complete election cycle on a real
 // embedded Temporal server, with a calendar of seconds, and writes its
-// history to testdata/election_complete.json: a seat by acclamation, a
-// seat by vote with a proxy and a revote, a refused ballot, certification.
+// history to testdata/election_v2_complete.json: a seat by acclamation, a
+// seat by vote with a proxy and a revote, a refused ballot, a phase
+// extended, eligibility rechecked, certification and the positions taken
+// at the term start.
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordElectionHistory ./workflows/
 func TestRecordElectionHistory(t *testing.T) {
@@ -68,6 +75,13 @@ func TestRecordElectionHistory(t *testing.T) {
 		}
 		return res, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+		return []workflows.EligibilityChange{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecheckElectionEligibility})
+	w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
+	w.RegisterActivityWithOptions(func(context.Context, workflows.AssignElectedInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityAssignElected})
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -80,6 +94,8 @@ func TestRecordElectionHistory(t *testing.T) {
 		NominationsClose: now.Add(3 * time.Second), AcceptanceClose: now.Add(3 * time.Second),
 		ObjectionsClose: now.Add(4 * time.Second), VotingOpen: now.Add(4 * time.Second), VotingClose: now.Add(7 * time.Second),
 	}
+	termStart := now.Add(11 * time.Second)
+	in.Calendar.TermStart = &termStart
 	id := workflows.ElectionWorkflowID(in.ElectionID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.ElectionWorkflowName, in)
@@ -96,6 +112,9 @@ func TestRecordElectionHistory(t *testing.T) {
 	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
 	r.update(workflows.UpdateElectionSetEligibility, workflows.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
 	r.update(workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
+	r.update(workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna})
+	r.update(workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: workflows.PhaseVoting,
+		Until: in.Calendar.VotingClose.Add(time.Second), Reason: "a holiday"})
 	send := func(als, by, choice string) {
 		r.t.Helper()
 		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateElectionBallot,
@@ -120,7 +139,7 @@ func TestRecordElectionHistory(t *testing.T) {
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID {
+	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID || final.PositionsAssignedAt == nil {
 		t.Fatalf("final %q %+v", final.Status, final.Seats)
 	}
 
@@ -173,7 +192,9 @@ func TestElectionReplay(t *testing.T) {
 	r := worker.NewWorkflowReplayer()
 	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
 	r.RegisterWorkflow(workflows.Notify)
-	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, electionHistory); err != nil {
-		t.Fatalf("replay: %v", err)
+	for _, f := range electionHistories {
+		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
+			t.Fatalf("replay %s: %v", f, err)
+		}
 	}
 }

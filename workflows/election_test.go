@@ -79,6 +79,12 @@ type elHarness struct {
 	mu      sync.Mutex
 	audits  []workflows.AuditInput
 	results []*elResult
+	notes   []workflows.NotifyInput
+	// eligibility answers the recheck activity; nil: nothing changed.
+	eligibility func(workflows.ElectionState) []workflows.EligibilityChange
+	rechecks    []time.Time
+	ballots     []workflows.BallotReceipt
+	assigned    []workflows.AssignElectedInput
 }
 
 func newElHarness(t *testing.T) *elHarness {
@@ -98,6 +104,14 @@ func newElHarness(t *testing.T) *elHarness {
 	env.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 		return workflows.FreezeRollResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	env.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+		return nil, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecheckElectionEligibility})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.AssignElectedInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityAssignElected})
 	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
 			h.mu.Lock()
@@ -106,6 +120,37 @@ func newElHarness(t *testing.T) *elHarness {
 			return workflows.AuditResult{Seq: int64(len(h.audits))}, nil
 		})
 	env.OnActivity(workflows.ActivitySaveCase, mock.Anything, mock.Anything).Return(nil)
+	env.OnWorkflow(workflows.Notify, mock.Anything, mock.Anything).Return(
+		func(_ workflow.Context, in workflows.NotifyInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.notes = append(h.notes, in)
+			return nil
+		})
+	env.OnActivity(workflows.ActivityRecheckElectionEligibility, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.rechecks = append(h.rechecks, h.env.Now())
+			if h.eligibility == nil {
+				return nil, nil
+			}
+			return h.eligibility(in.State), nil
+		})
+	env.OnActivity(workflows.ActivityRecordBallotParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.BallotParticipationInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.ballots = append(h.ballots, in.Ballots...)
+			return nil
+		})
+	env.OnActivity(workflows.ActivityAssignElected, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.AssignElectedInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.assigned = append(h.assigned, in)
+			return nil
+		})
 	env.OnActivity(workflows.ActivityFreezeElectionRoll, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 			res := workflows.FreezeRollResult{}
@@ -459,5 +504,138 @@ func TestElectionReopensWithoutCandidate(t *testing.T) {
 	}
 	if st.Seats[0].Status != workflows.SeatStatusAcclaimed || st.Seats[0].Elected[0] != elBeto.MemberID {
 		t.Errorf("final seat %+v", st.Seats[0])
+	}
+}
+
+func (h *elHarness) events() map[string][]workflows.NotifyInput {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[string][]workflows.NotifyInput{}
+	for _, n := range h.notes {
+		out[n.Event] = append(out[n.Event], n)
+	}
+	return out
+}
+
+// TestElectionEmailsParticipationAndPositions follows a cycle's effects:
+// every member is emailed at each phase and the nominees on their
+// nomination, each counted ballot counts for its ALS's participation, and
+// the elected take their positions at the term start, after which the
+// workflow completes.
+func TestElectionEmailsParticipationAndPositions(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e7")
+	termStart := elT0.Add(30 * arbDay)
+	in.Calendar.TermStart = &termStart
+	h.candidate(time.Hour, "chair", elBeto, "n1")
+	h.candidate(2*time.Hour, "secretariat", elCarla, "n2")
+	h.candidate(3*time.Hour, "secretariat", elAna, "n3")
+	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(3*arbDay+3*time.Hour, "secretariat", "als-b1", elAna.MemberID) // revote: one participation
+	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	beforeTerm := h.query(29 * arbDay)
+	st := h.run(in)
+
+	ev := h.events()
+	for event, want := range map[string]int{"election.opened": 1, "election.nominated": 3, "election.voting_open": 1, "election.results": 1} {
+		if len(ev[event]) != want {
+			t.Errorf("%s sent %d times, want %d: %+v", event, len(ev[event]), want, ev[event])
+		}
+	}
+	for _, event := range []string{"election.opened", "election.voting_open", "election.results"} {
+		for _, n := range ev[event] {
+			if n.Audience != workflows.AudienceAllMembers {
+				t.Errorf("%s goes to %q, want every member", event, n.Audience)
+			}
+		}
+	}
+	if n := ev["election.nominated"]; len(n) == 3 && (len(n[0].MemberIDs) != 1 || n[0].MemberIDs[0] != elBeto.MemberID) {
+		t.Errorf("nomination email to %v, want the nominee", n[0].MemberIDs)
+	}
+	if len(h.ballots) != 2 {
+		t.Errorf("participation recorded for %+v, want one per ALS that voted", h.ballots)
+	}
+	if beforeTerm.PositionsAssignedAt != nil || beforeTerm.Status != workflows.ElectionStatusCertified {
+		t.Errorf("before the term start: %+v", beforeTerm)
+	}
+	if len(h.assigned) != 1 || !h.assigned[0].TermStart.Equal(termStart) || len(h.assigned[0].Seats) != 2 {
+		t.Fatalf("positions assigned %+v, want both seats from %v", h.assigned, termStart)
+	}
+	if st.PositionsAssignedAt == nil || st.PositionsAssignedAt.Before(termStart) {
+		t.Errorf("positions assigned at %v, want at the term start", st.PositionsAssignedAt)
+	}
+}
+
+// TestElectionRechecksEligibility recomputes eligibility before nominations
+// close and before each seat is decided: a nominee sanctioned since
+// accepting is no longer a candidate, and the seat reopens.
+func TestElectionRechecksEligibility(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e8")
+	in.Seats = in.Seats[:1]
+	h.eligibility = func(st workflows.ElectionState) []workflows.EligibilityChange {
+		var out []workflows.EligibilityChange
+		for _, n := range st.Nominations {
+			if n.NomineeID == elBeto.MemberID && n.Eligible {
+				out = append(out, workflows.EligibilityChange{NominationID: n.ID, Eligible: false,
+					Reasons: []string{"ethics_ineligible: removed by an ethics decision"}})
+			}
+		}
+		return out
+	}
+	h.candidate(time.Hour, "chair", elBeto, "n1")
+	mid := h.query(arbDay + time.Hour)
+	h.ok(h.update(2*arbDay, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}))
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}), workflows.ErrInvalidState)
+	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	st := h.run(in)
+
+	if len(h.rechecks) < 1 || !h.rechecks[0].Equal(elT0.Add(arbDay)) {
+		t.Errorf("rechecks at %v, want the first at nominations close", h.rechecks)
+	}
+	if len(mid.Nominations) != 1 || mid.Nominations[0].Eligible || !mid.Seats[0].Reopened {
+		t.Errorf("after nominations close: nominations %+v, seat %+v", mid.Nominations, mid.Seats[0])
+	}
+	// Nominations close, the requested recheck, the decision.
+	if len(h.rechecks) != 3 {
+		t.Errorf("rechecks at %v, want three", h.rechecks)
+	}
+	if st.Seats[0].Status != workflows.SeatStatusUnfilled {
+		t.Errorf("seat %+v, want unfilled", st.Seats[0])
+	}
+}
+
+// TestElectionExtendsPhase lets staff extend nominations with a reason: the
+// later dates move by as much, a nomination after the original close is
+// taken, and shortening, non-staff and ended phases are refused.
+func TestElectionExtendsPhase(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e9")
+	in.Seats = in.Seats[:1]
+	until := elT0.Add(3 * arbDay)
+	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elAna, Phase: "nominations", Until: until, Reason: "few candidates"}), workflows.ErrForbidden)
+	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(arbDay / 2), Reason: "shorter"}), workflows.ErrInvalidInput)
+	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until}), workflows.ErrInvalidInput)
+	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "count", Until: until, Reason: "x"}), workflows.ErrInvalidInput)
+	ext := h.ok(h.update(2*time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until, Reason: "few candidates"}))
+	h.candidate(2*arbDay, "chair", elBeto, "n1")
+	h.refused(h.update(4*arbDay, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(5 * arbDay), Reason: "again"}), workflows.ErrInvalidState)
+	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	st := h.run(in)
+
+	cal := ext.state.Calendar
+	if !cal.NominationsClose.Equal(until) || !cal.AcceptanceClose.Equal(elT0.Add(4*arbDay)) ||
+		!cal.ObjectionsClose.Equal(elT0.Add(5*arbDay)) || !cal.VotingClose.Equal(elT0.Add(7*arbDay)) {
+		t.Errorf("calendar after extension %+v", cal)
+	}
+	if st.Seats[0].Reopened || st.Seats[0].Status != workflows.SeatStatusAcclaimed {
+		t.Errorf("seat %+v, want acclaimed within the extended nominations", st.Seats[0])
+	}
+	if len(st.Exceptions) != 1 || st.Exceptions[0].Kind != "phase_extended" {
+		t.Errorf("exceptions %+v", st.Exceptions)
+	}
+	if n := h.events()["election.extended"]; len(n) != 1 || n[0].Data["reason"] != "few candidates" {
+		t.Errorf("extension emails %+v", n)
 	}
 }

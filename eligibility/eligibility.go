@@ -1,0 +1,141 @@
+// Package eligibility computes an election nominee's eligibility from the
+// registry: the API when a member is nominated or accepts, and the Election
+// workflow (through an activity) at every step until voting opens, so that
+// a declaration filed, a sanction or a position taken since is reflected in
+// the decision.
+package eligibility
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// NomComPosition is the position whose holders may not stand for an ALAC
+// member seat.
+const NomComPosition = "nomcom_delegate"
+
+// Checker applies domain.Eligibility with the registry's facts.
+type Checker struct {
+	Store  *store.Store
+	Policy *policy.Policy
+}
+
+// Nominee computes the eligibility of nomineeID for seatName in the cycle
+// st at now: declarations, ethics ineligibility, NomCom service, the seat's
+// rotation and the holders of the other seats of its group. It returns
+// store.ErrNotFound for an unknown member.
+func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatName, nomineeID string, accepted, statement bool, now time.Time) (workflows.Eligibility, error) {
+	var seat workflows.SeatState
+	for _, x := range st.Seats {
+		if x.Seat == seatName {
+			seat = x
+		}
+	}
+	m, err := c.Store.GetMember(ctx, nomineeID)
+	if err != nil {
+		return workflows.Eligibility{}, err
+	}
+	cand := domain.Candidate{MemberID: m.ID, Country: m.Country, Accepted: accepted, StatementOfInterest: statement}
+	cand.Subregion, _ = c.Policy.SubregionOf(m.Country)
+	if m.ALSID != nil {
+		cand.ALSID = *m.ALSID
+	}
+	decls, err := c.Store.ListDeclarations(ctx, m.ID)
+	if err != nil {
+		return workflows.Eligibility{}, err
+	}
+	for _, d := range decls {
+		if d.SupersededAt == nil {
+			at := d.CreatedAt
+			cand.DeclarationAt, cand.Categories = &at, d.Categories
+			break
+		}
+	}
+	if cand.IneligibleUntil, err = c.Store.IneligibleUntil(ctx, m.ID, now); err != nil {
+		return workflows.Eligibility{}, err
+	}
+	positions, err := c.Store.ListPositions(ctx, now)
+	if err != nil {
+		return workflows.Eligibility{}, err
+	}
+	group := c.Policy.Election.Seats[seat.Seat].Group
+	rule := domain.SeatRule{Seat: seat.Seat, Rotation: seat.Rotation, RequiredSubregion: seat.RequiredSubregion,
+		AlacSeat: seat.Position == "alac_member"}
+	for _, p := range positions {
+		if p.HolderID == nil {
+			continue
+		}
+		if p.Position == NomComPosition && *p.HolderID == m.ID {
+			cand.NomComMember = true
+		}
+		if *p.HolderID == m.ID || group == "" {
+			continue
+		}
+		if !c.inGroup(group, seat, p.Position) {
+			continue
+		}
+		h := domain.Holder{MemberID: *p.HolderID}
+		if p.Country != nil {
+			h.Country = *p.Country
+		}
+		if p.ALSID != nil {
+			h.ALSID = *p.ALSID
+		}
+		rule.OtherHolders = append(rule.OtherHolders, h)
+	}
+	ok, reasons := domain.Eligibility(cand, rule, c.Policy.Election.DisqualifyingConflicts, st.CreatedAt, now, seat.Reopened)
+	if reasons == nil {
+		reasons = []string{}
+	}
+	return workflows.Eligibility{Eligible: ok, Reasons: reasons}, nil
+}
+
+// Recheck recomputes every nomination of a seat still open and returns the
+// ones whose eligibility changed.
+func (c Checker) Recheck(ctx context.Context, st workflows.ElectionState, now time.Time) ([]workflows.EligibilityChange, error) {
+	out := []workflows.EligibilityChange{}
+	for _, n := range st.Nominations {
+		open := false
+		for _, s := range st.Seats {
+			if s.Seat == n.Seat && s.Status == workflows.SeatStatusOpen {
+				open = true
+			}
+		}
+		if !open {
+			continue
+		}
+		el, err := c.Nominee(ctx, st, n.Seat, n.NomineeID, n.Accepted, strings.TrimSpace(n.StatementOfInterest) != "", now)
+		if err != nil {
+			return nil, err
+		}
+		if el.Eligible == n.Eligible && slices.Equal(el.Reasons, n.Reasons) {
+			continue
+		}
+		out = append(out, workflows.EligibilityChange{NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons})
+	}
+	return out, nil
+}
+
+
+// inGroup says whether a holder of position sits in the seat's group and
+// stays while the seat is filled: a holder of the seat's own position stays
+// only when the cycle fills fewer places than the position has.
+func (c Checker) inGroup(group string, seat workflows.SeatState, position string) bool {
+	for name, def := range c.Policy.Election.Seats {
+		if def.Group != group || def.Position != position {
+			continue
+		}
+		if name == seat.Seat && seat.Count >= def.Count {
+			return false
+		}
+		return true
+	}
+	return false
+}
