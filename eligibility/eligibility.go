@@ -123,7 +123,6 @@ func (c Checker) Recheck(ctx context.Context, st workflows.ElectionState, now ti
 	return out, nil
 }
 
-
 // inGroup says whether a holder of position sits in the seat's group and
 // stays while the seat is filled: a holder of the seat's own position stays
 // only when the cycle fills fewer places than the position has.
