@@ -140,6 +140,9 @@ func (s *Server) fileArbitration(c echo.Context) error {
 	if err := in.Validate(); err != nil {
 		return workflowError(err)
 	}
+	if err := s.checkContest(c, in.AppealOf); err != nil {
+		return err
+	}
 	members := []string{p.ID}
 	members = append(members, reps...)
 	for _, x := range parties {
@@ -157,6 +160,15 @@ func (s *Server) fileArbitration(c echo.Context) error {
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.ArbitrationWorkflowName, in); err != nil {
 		return err
+	}
+	if ref := in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindElection {
+		// Recorded on the election; were this lost, the ruling's signal
+		// records the contest when it arrives.
+		var out workflows.ElectionState
+		if err := s.update(c, workflows.ElectionWorkflowID(ref.ID), workflows.UpdateElectionContest,
+			workflows.ContestInput{Actor: systemActor, ArbitrationID: in.CaseID}, &out); err != nil {
+			s.log.WarnContext(ctx, "recording the contest on the election", "election", ref.ID, "err", err)
+		}
 	}
 	return c.JSON(http.StatusCreated, arbitrationDoc{ID: in.CaseID, ArbitrationState: workflows.ArbitrationState{
 		CaseID: in.CaseID, Status: workflows.ArbitrationStatusFiled, Question: in.Question, Articles: in.Articles,
@@ -403,4 +415,29 @@ func (s *Server) arbitrationRoutes() []route {
 		{method: http.MethodGet, path: "/api/v1/public/rulings", access: public, handler: s.publicRulings,
 			tag: "public", summary: "Every recorded ruling, with its hash in the audit chain", response: "[]PublicRuling"},
 	}
+}
+
+// checkContest refuses an arbitration contesting an election unless its
+// result is certified and the contest window is open.
+func (s *Server) checkContest(c echo.Context, ref *workflows.AppealRef) error {
+	if ref == nil || ref.Kind != workflows.AppealKindElection {
+		return nil
+	}
+	if _, err := s.store.GetCase(c.Request().Context(), electionProcess, ref.ID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return invalid(map[string]string{"appeal_of.id": "no such election"})
+		}
+		return err
+	}
+	var st workflows.ElectionState
+	if err := s.query(c, workflows.ElectionWorkflowID(ref.ID), workflows.QueryElection, &st); err != nil {
+		return err
+	}
+	switch {
+	case st.CertifiedAt == nil:
+		return conflict("only a certified result can be contested")
+	case st.ContestUntil == nil || !store.Now().Before(*st.ContestUntil):
+		return conflict("the window to contest this result has closed")
+	}
+	return nil
 }

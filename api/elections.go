@@ -163,7 +163,7 @@ func (s *Server) createElection(c echo.Context) error {
 		ElectionID: store.NewID("elc"), Title: strings.TrimSpace(req.Title), Seats: seats, Calendar: cal,
 		Rules: workflows.ElectionRules{
 			ReopenPeriod: pol.ReopenPeriod.D(), ObjectionWindow: pol.ObjectionWindow.D(), Quorum: pol.Quorum,
-			Extension: pol.Extension, Weighting: string(pol.Weighting),
+			Extension: pol.Extension, Weighting: string(pol.Weighting), ContestWindow: pol.ContestWindow.D(),
 		},
 		StaffIDs: staff, CreatedBy: p.ID, CreatedAt: store.Now(),
 	}
@@ -565,7 +565,11 @@ func electionSchemas() obj {
 			"roll_frozen": obj{"type": "boolean"},
 			"voted":       arrayOf(object(obj{"seat": str(""), "round": obj{"type": "integer"}, "als_id": str(""), "at": dateTime("")})),
 			"exceptions":  arrayOf(obj{"type": "object"}), "deadlines": arrayOf(object(obj{"name": str(""), "at": dateTime("")})),
-			"certified_at": nullable(dateTime("")), "positions_assigned_at": dateTime("when the elected took their positions"),
+			"certified_at":  nullable(dateTime("")),
+			"contest_until": dateTime("end of the window to contest the certified result before the arbitrator (POST /arbitrations with appeal_of {kind: election, id})"),
+			"contests": arrayOf(object(obj{"arbitration_id": str(""), "filed_at": dateTime(""), "outcome": strEnum("once ruled", "uphold", "overturn", "modify", "dismissed"),
+				"articles": arrayOf(str("")), "ruled_at": dateTime("")})),
+			"positions_assigned_at": dateTime("when the elected took their positions"),
 			"diversity": object(obj{"slate": obj{"type": "object", "description": "countries, subregions, genders, alses: counts (GET one election only)"},
 				"elected": obj{"type": "object"}})}, "id", "status", "deadlines"),
 		"NominationRequest": object(obj{"seat": str(""), "nominee_id": str("a member ID"), "statement": str("")}, "seat", "nominee_id"),

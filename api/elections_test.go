@@ -218,7 +218,10 @@ func TestElectionEndToEnd(t *testing.T) {
 		t.Errorf("quorum = %+v", secRes.Quorum)
 	}
 
-	// Certification and publication.
+	// Certification and publication; a contest is refused before it.
+	contest := map[string]any{"question": "Was the secretariat vote valid?", "parties": []string{sec1.ID},
+		"appeal_of": map[string]any{"kind": "election", "id": el.ID}}
+	expect(t, do(t, e, "POST", "/api/v1/arbitrations", sec2Tok, contest), http.StatusConflict)
 	expect(t, do(t, e, "POST", path+"/certify", memberTok, nil), http.StatusForbidden)
 	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusOK)
 	eventually(t, 10*time.Second, "public results", func() bool {
@@ -241,6 +244,21 @@ func TestElectionEndToEnd(t *testing.T) {
 		t.Errorf("diversity of the elected = %+v", c)
 	}
 	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusConflict)
+
+	// The runner-up contests the certified result before the arbitrator;
+	// the contest is recorded on the election.
+	var arb struct {
+		ID string `json:"id"`
+	}
+	expect(t, do(t, e, "POST", "/api/v1/arbitrations", sec2Tok, contest), http.StatusCreated).json(t, &arb)
+	var contested struct {
+		ContestUntil *time.Time                  `json:"contest_until"`
+		Contests     []workflows.ElectionContest `json:"contests"`
+	}
+	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &contested)
+	if contested.ContestUntil == nil || len(contested.Contests) != 1 || contested.Contests[0].ArbitrationID != arb.ID {
+		t.Errorf("contests %+v", contested)
+	}
 
 	// The elected take their positions at the term start.
 	eventually(t, 60*time.Second, "positions", func() bool {

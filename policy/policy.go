@@ -101,6 +101,9 @@ type Election struct {
 	ReopenPeriod Duration `yaml:"reopen_period" json:"reopen_period"`
 	// ObjectionWindow is the time to object to an election by acclamation.
 	ObjectionWindow Duration `yaml:"objection_window" json:"objection_window"`
+	// ContestWindow is how long after certification the result may be
+	// appealed to arbitration.
+	ContestWindow Duration `yaml:"contest_window" json:"contest_window"`
 	// Quorum is the share of voting ALSes whose ballots (abstentions
 	// included) make a vote valid: at least Quorum × voting ALSes.
 	// See [Election.QuorumRequired].

@@ -35,6 +35,7 @@ func TestDefaultMatchesSpec(t *testing.T) {
 		{"arbitration.overdue_alert_every", p.Arbitration.OverdueAlertEvery, days(1)},
 		{"election.reopen_period", p.Election.ReopenPeriod, days(7)},
 		{"election.objection_window", p.Election.ObjectionWindow, Duration(48 * time.Hour)},
+		{"election.contest_window", p.Election.ContestWindow, days(14)},
 		{"policy.comment_period", p.Statements.CommentPeriod, days(7)},
 		{"policy.objection_window", p.Statements.ObjectionWindow, Duration(48 * time.Hour)},
 		{"participation.period", p.Participation.Period, days(365)},

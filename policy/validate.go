@@ -49,6 +49,7 @@ func (p *Policy) Validate() error {
 	el := p.Election
 	v.positive("election.reopen_period", el.ReopenPeriod)
 	v.positive("election.objection_window", el.ObjectionWindow)
+	v.positive("election.contest_window", el.ContestWindow)
 	v.fraction("election.quorum", el.Quorum)
 	oneOf(&v, "election.weighting", el.Weighting, WeightingNational, WeightingEqual)
 	v.names("election.disqualifying_conflicts", el.DisqualifyingConflicts)

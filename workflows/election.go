@@ -53,6 +53,10 @@ const (
 	// nomination's eligibility from the registry (any member: the API sends
 	// it when a nominee's declaration or position changes), RecheckInput.
 	UpdateElectionRecheck = "recheck"
+	// UpdateElectionContest records an arbitration contesting the
+	// certified result, within the contest window (staff; the API sends it
+	// when such an arbitration is filed), ContestInput.
+	UpdateElectionContest = "contest"
 
 	// QueryElection returns the cycle's ElectionState.
 	QueryElection = "state"
@@ -150,6 +154,9 @@ type ElectionRules struct {
 	Quorum          float64       `json:"quorum"`
 	Extension       bool          `json:"extension"`
 	Weighting       string        `json:"weighting"`
+	// ContestWindow is how long after certification the result may be
+	// contested before the arbitrator; zero: no contest.
+	ContestWindow time.Duration `json:"contest_window,omitempty"`
 }
 
 // ElectionInput starts an election cycle.
@@ -287,6 +294,22 @@ type ExtendPhaseInput struct {
 	Phase  string    `json:"phase"`
 	Until  time.Time `json:"until"`
 	Reason string    `json:"reason"`
+}
+
+// ContestInput records the arbitration that contests the result.
+type ContestInput struct {
+	Actor         Actor  `json:"actor"`
+	ArbitrationID string `json:"arbitration_id"`
+}
+
+// ElectionContest is an appeal of the certified result to arbitration and,
+// once ruled, its outcome (uphold, overturn, modify, dismissed).
+type ElectionContest struct {
+	ArbitrationID string     `json:"arbitration_id"`
+	FiledAt       time.Time  `json:"filed_at"`
+	Outcome       string     `json:"outcome,omitempty"`
+	Articles      []string   `json:"articles,omitempty"`
+	RuledAt       *time.Time `json:"ruled_at,omitempty"`
 }
 
 // RecheckInput asks for eligibility to be recomputed.
@@ -442,6 +465,10 @@ type ElectionState struct {
 	CertifiedAt *time.Time          `json:"certified_at"`
 	// PositionsAssignedAt is when the elected took their positions.
 	PositionsAssignedAt *time.Time `json:"positions_assigned_at,omitempty"`
+	// ContestUntil is the end of the window to contest the certified
+	// result; Contests are the arbitrations filed in it.
+	ContestUntil *time.Time        `json:"contest_until,omitempty"`
+	Contests     []ElectionContest `json:"contests,omitempty"`
 }
 
 // ElectionResults is the results document of SPEC "Election results".
@@ -565,6 +592,8 @@ type election struct {
 	checked       map[string]bool // decision points whose eligibility was rechecked
 	recheckWanted bool
 	termReached   bool
+	contestClosed bool
+	rulings       workflow.ReceiveChannel
 	extensions    int
 	notes         []NotifyInput
 	participation []BallotReceipt
@@ -637,6 +666,7 @@ func (e *election) setup(ctx workflow.Context) error {
 		func() error { return elUpdate(ctx, e, UpdateElectionCertify, e.validateCertify, e.certify) },
 		func() error { return elUpdate(ctx, e, UpdateElectionExtend, e.validateExtend, e.extend) },
 		func() error { return elUpdate(ctx, e, UpdateElectionRecheck, e.validateRecheck, e.requestRecheck) },
+		func() error { return elUpdate(ctx, e, UpdateElectionContest, e.validateContest, e.contest) },
 		func() error {
 			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateElectionBallot,
 				func(ctx workflow.Context, in BallotInput) (BallotReceipt, error) {
@@ -716,6 +746,7 @@ func (e *election) snapshot() ElectionState {
 	st.Voted = slices.Clone(st.Voted)
 	st.Exceptions = slices.Clone(st.Exceptions)
 	st.Deadlines = slices.Clone(st.Deadlines)
+	st.Contests = slices.Clone(st.Contests)
 	return st
 }
 
@@ -724,6 +755,7 @@ func (e *election) snapshot() ElectionState {
 // deadline or update, until the results are certified.
 func (e *election) run(ctx workflow.Context) (ElectionState, error) {
 	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
+	e.rulings = workflow.GetSignalChannel(ctx, SignalAppealRuling)
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 	})
@@ -749,7 +781,7 @@ func (e *election) run(ctx workflow.Context) (ElectionState, error) {
 		if len(e.effects) > 0 || len(e.notes) > 0 || len(e.participation) > 0 || e.recheckWanted {
 			continue
 		}
-		if e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil) {
+		if e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil && e.contestsSettled()) {
 			break
 		}
 		e.wait(ctx)
@@ -859,6 +891,13 @@ func (e *election) wait(ctx workflow.Context) {
 		})
 	}
 	sel.AddReceive(e.changed, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+	if e.v2 {
+		sel.AddReceive(e.rulings, func(c workflow.ReceiveChannel, _ bool) {
+			var r AppealRuling
+			c.Receive(ctx, &r)
+			e.ruled(workflow.Now(ctx), r)
+		})
+	}
 	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
 	sel.Select(ctx)
 }
@@ -905,6 +944,9 @@ func (e *election) pending() []arbEvent {
 			at = *t
 		}
 		evs = append(evs, arbEvent{at: at, name: "term starts", fire: func(time.Time) { e.termReached = true }})
+	}
+	if e.st.ContestUntil != nil && !e.contestClosed {
+		evs = append(evs, arbEvent{at: *e.st.ContestUntil, name: "contest window closes", fire: func(time.Time) { e.contestClosed = true }})
 	}
 	if !e.votingOpened && e.anyVoting() {
 		// Wakes the main loop, which freezes the roll.
@@ -1554,6 +1596,10 @@ func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
 func (e *election) certify(now time.Time, in CertifyInput) {
 	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
 	e.st.Status = ElectionStatusCertified
+	if e.v2 && e.in.Rules.ContestWindow > 0 {
+		until := now.Add(e.in.Rules.ContestWindow)
+		e.st.ContestUntil = &until
+	}
 	e.notifyAll("results", "election.results", time.Time{})
 	e.effects = append(e.effects, AuditInput{
 		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.certified",
@@ -1819,5 +1865,64 @@ func (e *election) assignElected(ctx workflow.Context) {
 	e.effects = append(e.effects, AuditInput{
 		Actor: elSystem, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.positions_assigned",
 		Details: in, Audience: "public", IdemKey: e.idemKey("positions"),
+	})
+}
+
+// contestsSettled says the contest window has closed (or there is none)
+// and every contest filed in it has its ruling.
+func (e *election) contestsSettled() bool {
+	if e.st.ContestUntil != nil && !e.contestClosed {
+		return false
+	}
+	return !slices.ContainsFunc(e.st.Contests, func(c ElectionContest) bool { return c.RuledAt == nil })
+}
+
+func (e *election) validateContest(now time.Time, in ContestInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("a contest is recorded when the arbitration is filed")
+	}
+	switch {
+	case strings.TrimSpace(in.ArbitrationID) == "":
+		return arbInvalidInput("arbitration_id is required")
+	case e.st.CertifiedAt == nil:
+		return arbInvalidState("only a certified result can be contested")
+	case e.st.ContestUntil == nil || !now.Before(*e.st.ContestUntil):
+		return arbInvalidState("the window to contest this result has closed")
+	case slices.ContainsFunc(e.st.Contests, func(c ElectionContest) bool { return c.ArbitrationID == in.ArbitrationID }):
+		return arbInvalidState("this arbitration is already recorded")
+	}
+	return nil
+}
+
+func (e *election) contest(now time.Time, in ContestInput) {
+	e.st.Contests = append(e.st.Contests, ElectionContest{ArbitrationID: in.ArbitrationID, FiledAt: now})
+	e.effects = append(e.effects, AuditInput{
+		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.contested",
+		Details: map[string]any{"arbitration_id": in.ArbitrationID}, Audience: "public",
+		IdemKey: e.idemKey("contested/" + in.ArbitrationID),
+	})
+}
+
+// ruled records an arbitration's ruling on the contested result. Applying
+// an overturned result (a new vote, vacating a position) is for staff and
+// the arbitrator's text: it is recorded as an exception for them.
+func (e *election) ruled(now time.Time, r AppealRuling) {
+	i := slices.IndexFunc(e.st.Contests, func(c ElectionContest) bool { return c.ArbitrationID == r.ArbitrationID })
+	if i < 0 {
+		e.st.Contests = append(e.st.Contests, ElectionContest{ArbitrationID: r.ArbitrationID, FiledAt: now})
+		i = len(e.st.Contests) - 1
+	}
+	c := &e.st.Contests[i]
+	if c.RuledAt != nil {
+		return
+	}
+	c.Outcome, c.Articles, c.RuledAt = r.Outcome, arbNonNil(slices.Clone(r.Articles)), &now
+	if r.Outcome == RulingOverturn || r.Outcome == RulingModify {
+		e.exception("", "contest_"+r.Outcome, "arbitration "+r.ArbitrationID+" ruled "+r.Outcome+": staff apply the ruling", now)
+	}
+	e.effects = append(e.effects, AuditInput{
+		Actor: elSystem, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.contest_ruled",
+		Details:  map[string]any{"arbitration_id": r.ArbitrationID, "outcome": r.Outcome, "articles": c.Articles},
+		Audience: "public", IdemKey: e.idemKey("contest_ruled/" + r.ArbitrationID),
 	})
 }

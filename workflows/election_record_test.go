@@ -32,8 +32,8 @@ const electionHistory = "testdata/election_v2_complete.json"
 // embedded Temporal server, with a calendar of seconds, and writes its
 // history to testdata/election_v2_complete.json: a seat by acclamation, a
 // seat by vote with a proxy and a revote, a refused ballot, a phase
-// extended, eligibility rechecked, certification and the positions taken
-// at the term start.
+// extended, eligibility rechecked, certification, a contest and its
+// ruling, and the positions taken at the term start.
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordElectionHistory ./workflows/
 func TestRecordElectionHistory(t *testing.T) {
@@ -96,6 +96,7 @@ func TestRecordElectionHistory(t *testing.T) {
 	}
 	termStart := now.Add(11 * time.Second)
 	in.Calendar.TermStart = &termStart
+	in.Rules.ContestWindow = 3 * time.Second
 	id := workflows.ElectionWorkflowID(in.ElectionID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.ElectionWorkflowName, in)
@@ -135,11 +136,17 @@ func TestRecordElectionHistory(t *testing.T) {
 	r.refuse(workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
 	waitElection(t, ctx, c, id, workflows.ElectionStatusClosed)
 	r.update(workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff})
+	r.update(workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-rec"})
+	if err := c.SignalWorkflow(ctx, id, "", workflows.SignalAppealRuling, workflows.AppealRuling{
+		ArbitrationID: "arb-rec", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}}); err != nil {
+		t.Fatalf("signal ruling: %v", err)
+	}
 	var final workflows.ElectionState
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID || final.PositionsAssignedAt == nil {
+	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID || final.PositionsAssignedAt == nil ||
+		len(final.Contests) != 1 || final.Contests[0].RuledAt == nil {
 		t.Fatalf("final %q %+v", final.Status, final.Seats)
 	}
 

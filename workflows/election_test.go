@@ -639,3 +639,36 @@ func TestElectionExtendsPhase(t *testing.T) {
 		t.Errorf("extension emails %+v", n)
 	}
 }
+
+// TestElectionContest records an arbitration contesting the certified
+// result within the window, refuses one after it, and records the ruling
+// the arbitration signals; the cycle ends once every contest is ruled.
+func TestElectionContest(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e10")
+	in.Seats = in.Seats[:1]
+	in.Rules.ContestWindow = 10 * arbDay
+	h.candidate(time.Hour, "chair", elBeto, "n1")
+	h.refused(h.update(4*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
+	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(7*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elAna, ArbitrationID: "arb-1"}), workflows.ErrForbidden)
+	h.ok(h.update(7*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}))
+	h.refused(h.update(7*arbDay+time.Hour, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}), workflows.ErrInvalidState)
+	h.refused(h.update(17*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-2"}), workflows.ErrInvalidState)
+	open := h.query(17*arbDay + time.Hour)
+	h.env.RegisterDelayedCallback(func() {
+		h.env.SignalWorkflow(workflows.SignalAppealRuling, workflows.AppealRuling{ArbitrationID: "arb-1", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}})
+	}, 18*arbDay)
+	st := h.run(in)
+
+	if open.PositionsAssignedAt == nil || len(open.Contests) != 1 || open.Contests[0].RuledAt != nil {
+		t.Errorf("before the ruling: %+v", open)
+	}
+	if len(st.Contests) != 1 || st.Contests[0].Outcome != workflows.RulingUphold || st.Contests[0].RuledAt == nil ||
+		!st.Contests[0].RuledAt.Equal(elT0.Add(18*arbDay)) {
+		t.Errorf("contests %+v", st.Contests)
+	}
+	if st.ContestUntil == nil || !st.ContestUntil.Equal(elT0.Add(16*arbDay)) {
+		t.Errorf("contest until %v", st.ContestUntil)
+	}
+}
