@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/lacralo/ralo/bench"
+)
+
+const benchUsage = `Usage: ralo bench SCENARIO [flags]
+
+Each scenario starts a complete ralo in this process (embedded Temporal,
+SQLite in a temporary folder, worker, HTTP API on a local port), drives it
+over HTTP and prints what it measured and checked.
+
+Scenarios:
+  ballots   ballots cast over HTTP into one election: rate, p50/p99, and
+            every acknowledged ballot counted exactly once
+`
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, benchUsage)
+		return errors.New("no scenario given")
+	}
+	scenario, rest := args[0], args[1:]
+	switch scenario {
+	case "ballots":
+		return benchBallots(ctx, rest, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, benchUsage)
+		return nil
+	default:
+		fmt.Fprint(stderr, benchUsage)
+		return fmt.Errorf("unknown scenario %q", scenario)
+	}
+}
+
+func benchBallots(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench ballots", stderr)
+	cfg := bench.BallotsConfig{}
+	fs.IntVar(&cfg.ALSes, "alses", 1000, "ALSes voting")
+	fs.IntVar(&cfg.Rounds, "rounds", 2, "ballots per ALS (the first and revotes)")
+	fs.IntVar(&cfg.Concurrency, "concurrency", 16, "clients sending ballots at once")
+	fs.DurationVar(&cfg.Window, "window", 2*time.Minute, "length of the vote; every ballot must be sent within it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	start := time.Now()
+	e, err := bench.Start(ctx, bench.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	fmt.Fprintf(stdout, "ralo ready in %v\n", time.Since(start).Round(time.Millisecond))
+	rep, err := bench.Ballots(ctx, e, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ballots: %d sent, %d acknowledged, %d failed, in %v\n", rep.Ballots, rep.Acknowledged, rep.Failed, rep.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "rate: %.1f ballots/s with %d clients; latency p50 %s, p99 %s, max %s\n", rep.Rate, cfg.Concurrency,
+		msText(rep.P50), msText(rep.P99), msText(rep.Max))
+	fmt.Fprintf(stdout, "counted: %d ballots (one per ALS, the last acknowledged), %d mismatches\n", rep.Counted, len(rep.Mismatches))
+	for _, m := range rep.Mismatches {
+		fmt.Fprintf(stdout, "  MISMATCH %s\n", m)
+	}
+	if len(rep.Mismatches) > 0 || rep.Failed > 0 {
+		return fmt.Errorf("%d mismatches, %d failed ballots", len(rep.Mismatches), rep.Failed)
+	}
+	return nil
+}
+
+func msText(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
