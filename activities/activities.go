@@ -173,6 +173,21 @@ func (a *Activities) RecordAudit(ctx context.Context, in workflows.AuditInput) (
 	return workflows.AuditResult{Seq: e.Seq, Hash: e.Hash}, nil
 }
 
+// RecordAudits appends several audit entries from a workflow in one
+// transaction: a busy process (an election's ballots) writes its backlog in
+// one activity instead of one each.
+func (a *Activities) RecordAudits(ctx context.Context, in []workflows.AuditInput) error {
+	batch := make([]store.AuditInput, 0, len(in))
+	for _, x := range in {
+		batch = append(batch, store.AuditInput{
+			Actor: x.Actor, Process: x.Process, ObjectID: x.ObjectID, Action: x.Action,
+			Details: x.Details, Audience: x.Audience, Members: x.Members, IdemKey: x.IdemKey,
+		})
+	}
+	_, err := a.Store.AuditBatch(ctx, batch)
+	return err
+}
+
 // SaveCase upserts a process's row in the cases index.
 func (a *Activities) SaveCase(ctx context.Context, in workflows.CaseIndex) error {
 	return a.Store.SaveCase(ctx, store.Case{ID: in.ID, Process: in.Process, Status: in.Status, Title: in.Title,

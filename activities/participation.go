@@ -3,6 +3,8 @@ package activities
 import (
 	"context"
 	"errors"
+	"slices"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -34,15 +36,60 @@ func (a *Activities) CreateMeeting(ctx context.Context, in workflows.MeetingOccu
 	if err != nil {
 		return workflows.MeetingCreated{}, err
 	}
+	if m.CancelledAt != nil {
+		return workflows.MeetingCreated{MeetingID: m.ID, StartsAt: m.StartsAt, Cancelled: true}, nil
+	}
 	invitees, err := a.Store.MeetingInvitees(ctx, m.Kind, m.StartsAt)
 	if err != nil {
 		return workflows.MeetingCreated{}, err
 	}
-	ics := notify.ICS(m.CalendarEvent(a.BaseURL, in.Stamp))
+	ics := notify.ICS(a.meetingEvent(m, in.Stamp))
 	return workflows.MeetingCreated{
 		MeetingID: m.ID, Title: m.Title, StartsAt: m.StartsAt, Location: m.Location, Invitees: invitees,
 		Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar; method=REQUEST", Data: ics},
 	}, nil
+}
+
+// meetingEvent is a meeting's invitation or cancellation. iTIP (RFC 5546)
+// wants an ORGANIZER on both, and calendars apply a CANCEL only from the
+// organizer of the event: the sender of the emails. Attendees are not
+// listed, since invitees must not learn each other's addresses.
+func (a *Activities) meetingEvent(m store.Meeting, stamp time.Time) notify.Event {
+	ev := m.CalendarEvent(a.BaseURL, stamp)
+	ev.Organizer = a.From
+	return ev
+}
+
+// CancelledMeeting returns a cancelled meeting with the iCalendar CANCEL
+// of its invitation and whom to send it to: everyone its invitation was
+// written for, and everyone it would invite now (an invitation may still
+// have been on its way when the meeting was cancelled). A meeting not
+// cancelled comes back with Cancelled false and nobody to tell.
+func (a *Activities) CancelledMeeting(ctx context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+	m, err := a.Store.GetMeeting(ctx, in.MeetingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return workflows.MeetingCreated{}, temporal.NewNonRetryableApplicationError("meeting not found", workflows.ErrNotFound, err)
+	}
+	if err != nil {
+		return workflows.MeetingCreated{}, err
+	}
+	out := workflows.MeetingCreated{MeetingID: m.ID, Title: m.Title, StartsAt: m.StartsAt, Location: m.Location}
+	if m.CancelledAt == nil {
+		return out, nil
+	}
+	invited, err := a.Store.InvitedTo(ctx, m.ID)
+	if err != nil {
+		return out, err
+	}
+	now, err := a.Store.MeetingInvitees(ctx, m.Kind, m.StartsAt)
+	if err != nil {
+		return out, err
+	}
+	out.Invitees = slices.Compact(slices.Sorted(slices.Values(slices.Concat(invited, now))))
+	out.Cancelled = true
+	out.Invitation = workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL",
+		Data: notify.ICS(a.meetingEvent(m, in.Stamp))}
+	return out, nil
 }
 
 // ListParticipationALS lists the ALSes the inactivity rule applies to and

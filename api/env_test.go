@@ -40,6 +40,11 @@ ethics:
   appeal_window: 2s
 meetings:
   reminder_before: 1s
+policy:
+  comment_period: 4s
+  objection_window: 3s
+  vote_period: 4s
+  reminders_before_close: [1h]
 `
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real

@@ -44,7 +44,7 @@ var languages = []string{"es", "en", "pt", "fr"}
 // schemas documents every body the API reads or writes.
 func schemas() obj {
 	all := coreSchemas()
-	for name, schema := range electionSchemas() {
+	for name, schema := range mergeSchemas(electionSchemas(), statementSchemas()) {
 		all[name] = schema
 	}
 	for name, schema := range participationSchemas() {

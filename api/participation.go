@@ -30,6 +30,9 @@ type MeetingRequest struct {
 	Duration   json.RawMessage    `json:"duration"`
 	Location   string             `json:"location"`
 	Recurrence *RecurrenceRequest `json:"recurrence"`
+	// ChairID names the member chairing it (every occurrence of a
+	// series), who may record its attendance.
+	ChairID string `json:"chair_id"`
 }
 
 // RecurrenceRequest repeats a meeting every "1mo", "2mo" or a duration,
@@ -73,7 +76,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 	if err != nil {
 		return invalid(map[string]string{"duration": err.Error()})
 	}
-	in := store.MeetingInput{Kind: req.Kind, Title: req.Title, StartsAt: req.StartsAt, Duration: d, Location: req.Location}
+	in := store.MeetingInput{Kind: req.Kind, Title: req.Title, StartsAt: req.StartsAt, Duration: d, Location: req.Location, ChairID: req.ChairID}
 	reminder := s.policy.Meetings.ReminderBefore.D()
 	if req.Recurrence == nil {
 		m, err := s.store.CreateMeeting(ctx, actor(c), in)
@@ -111,7 +114,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 	if err != nil {
 		// Without its schedule the series would never meet again: cancel
 		// it so that staff see it and create it anew.
-		if cerr := s.store.CancelSeries(ctx, actor(c), sr.ID); cerr != nil {
+		if _, cerr := s.store.CancelSeries(ctx, actor(c), sr.ID); cerr != nil {
 			s.log.ErrorContext(ctx, "series without schedule not cancelled", "series_id", sr.ID, "err", cerr)
 		}
 		return err
@@ -243,18 +246,75 @@ func (s *Server) cancelSeries(c echo.Context) error {
 	if err != nil && !errors.As(err, &nf) {
 		return err
 	}
-	if err := s.store.CancelSeries(ctx, actor(c), sr.ID); err != nil {
+	cancelled, err := s.store.CancelSeries(ctx, actor(c), sr.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.announceCancellation(c, sr.ID, cancelled); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
+// cancelMeeting cancels one meeting that has not started; its invitees
+// get an iCalendar CANCEL.
+func (s *Server) cancelMeeting(c echo.Context) error {
+	m, err := s.store.CancelMeeting(c.Request().Context(), actor(c), c.Param("id"))
+	if errors.Is(err, store.ErrConflict) {
+		return conflict("the meeting has started")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.announceCancellation(c, m.ID, []store.Meeting{m}); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// announceCancellation starts the workflow that emails the cancellation
+// of meetings already cancelled in the store; its business key makes a
+// retried request a no-op.
+func (s *Server) announceCancellation(c echo.Context, key string, meetings []store.Meeting) error {
+	if len(meetings) == 0 {
+		return nil
+	}
+	in := workflows.MeetingCancellationInput{Key: key}
+	for _, m := range meetings {
+		in.MeetingIDs = append(in.MeetingIDs, m.ID)
+	}
+	_, err := s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
+		ID:                       workflows.MeetingCancellationWorkflowID(key),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.MeetingCancellationWorkflowName, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// recordAttendance records who attended: staff, or the meeting's chair
+// (another member gets 403).
 func (s *Server) recordAttendance(c echo.Context) error {
 	var req attendanceRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	out, err := s.store.RecordAttendance(c.Request().Context(), actor(c), c.Param("id"), req.MemberIDs)
+	ctx := c.Request().Context()
+	m, err := s.store.GetMeeting(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if p := principal(c); !p.IsStaff() && (m.ChairID == nil || *m.ChairID != p.ID) {
+		return errStatus(http.StatusForbidden, "only staff or the meeting's chair record its attendance")
+	}
+	out, err := s.store.RecordAttendance(ctx, actor(c), m.ID, req.MemberIDs)
+	if errors.Is(err, store.ErrConflict) {
+		return conflict("the meeting was cancelled")
+	}
 	if err != nil {
 		return err
 	}
@@ -287,6 +347,24 @@ func (s *Server) participation(c echo.Context) error {
 	default:
 		return invalid(map[string]string{"format": "must be json or csv"})
 	}
+}
+
+// concludeReview ends the accreditation review of an ALS the inactivity
+// rule sent to staff: keep (a fresh period, still without a vote until
+// it takes part) or decertify (as PATCH /api/v1/als/{id} would).
+func (s *Server) concludeReview(c echo.Context) error {
+	var req store.ReviewInput
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	out, err := s.store.ConcludeReview(c.Request().Context(), actor(c), c.Param("als_id"), req)
+	if errors.Is(err, store.ErrConflict) {
+		return conflict("the ALS is not under review")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
@@ -356,10 +434,17 @@ func (s *Server) revokeFeedToken(c echo.Context) error {
 // calendarPast is how far back the feed lists meetings.
 const calendarPast = 180 * 24 * time.Hour
 
+// calendarCases is how many cases of each process the feed reads.
+const calendarCases = 200
+
 // calendar is the caller's iCalendar feed: every meeting from six months
-// ago, and the deadlines and hearings of the arbitration cases the caller
-// may see. Calendar applications cannot send a bearer header, so a feed
-// token in ?token= opens it too (and nothing else).
+// ago (cancelled ones marked so), and the deadlines and hearings of the
+// processes the caller may see: every open election (elections are
+// public to members), the arbitration cases they take part in and the
+// ethics complaints they may read (the check of GET
+// /api/v1/ethics/complaints/{id}). Calendar applications cannot send a
+// bearer header, so a feed token in ?token= opens it too (and nothing
+// else).
 func (s *Server) calendar(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
@@ -386,33 +471,142 @@ func (s *Server) calendar(c echo.Context) error {
 	for _, m := range meetings {
 		events = append(events, m.CalendarEvent("", now))
 	}
+	open, err := s.openDeadlines(c, p)
+	if err != nil {
+		return err
+	}
+	for _, o := range open {
+		if o.hearing != nil {
+			h := *o.hearing
+			h.Stamp = now
+			events = append(events, h)
+		}
+		for _, d := range o.deadlines {
+			events = append(events, notify.Event{UID: o.uidPrefix + "-" + d.Name + "@ralo",
+				Summary: o.title + ": " + strings.ReplaceAll(d.Name, "_", " "), Start: d.At, Stamp: now})
+		}
+	}
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", notify.Calendar(events))
+}
+
+// processDates are the upcoming dates of one process the caller may see.
+type processDates struct {
+	// uidPrefix names the process ("election-<id>"); each deadline's
+	// calendar UID adds its name, and stays the same while it moves.
+	uidPrefix string
+	title     string
+	deadlines []workflows.Deadline
+	// hearing is an arbitration's hearing, under the UID of its emailed
+	// invitation so that the feed and the invitation are one entry.
+	hearing *notify.Event
+}
+
+// openDeadlines lists the processes whose dates the caller may see: the
+// arbitration cases they take part in (all for staff), every open
+// election (elections are public to members) and the open ethics
+// complaints they may read.
+func (s *Server) openDeadlines(c echo.Context, p *Principal) ([]processDates, error) {
+	var out []processDates
+	for _, source := range []func(echo.Context, *Principal) ([]processDates, error){
+		s.arbitrationDates, s.electionDates, s.ethicsDates,
+	} {
+		more, err := source(c, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+// arbitrationDates are the hearings and deadlines of the arbitration
+// cases the caller takes part in (every case for staff).
+func (s *Server) arbitrationDates(c echo.Context, p *Principal) ([]processDates, error) {
+	ctx := c.Request().Context()
 	memberID := p.ID
 	if p.IsStaff() {
 		memberID = ""
 	}
-	cases, err := s.store.ListCases(ctx, arbitrationProcess, memberID, 200)
+	cases, err := s.store.ListCases(ctx, arbitrationProcess, memberID, calendarCases)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var out []processDates
 	for _, cs := range cases {
 		var st workflows.ArbitrationState
 		if err := s.query(c, workflows.ArbitrationWorkflowID(cs.ID), workflows.QueryArbitration, &st); err != nil {
 			s.log.WarnContext(ctx, "calendar: arbitration not queried", "case_id", cs.ID, "err", err)
 			continue
 		}
-		title := "Arbitration " + cs.ID
+		d := processDates{uidPrefix: "arbitration-" + cs.ID, title: "Arbitration " + cs.ID, deadlines: st.Deadlines}
 		if h := st.Hearing; h != nil {
-			// The UID is the hearing invitation's, so the feed and the
-			// emailed invitation are one calendar entry.
-			events = append(events, notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
-				Summary: "Hearing: " + title, Location: h.Location, Start: h.StartsAt, Duration: h.Duration, Stamp: now})
+			d.hearing = &notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
+				Summary: "Hearing: " + d.title, Location: h.Location, Start: h.StartsAt, Duration: h.Duration}
 		}
-		for _, d := range st.Deadlines {
-			events = append(events, notify.Event{UID: "arbitration-" + cs.ID + "-" + d.Name + "@ralo",
-				Summary: title + ": " + strings.ReplaceAll(d.Name, "_", " "), Start: d.At, Stamp: now})
-		}
+		out = append(out, d)
 	}
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", notify.Calendar(events))
+	return out, nil
+}
+
+// electionDates are the deadlines of every open election: every member
+// may see every election.
+func (s *Server) electionDates(c echo.Context, _ *Principal) ([]processDates, error) {
+	ctx := c.Request().Context()
+	cases, err := s.store.ListCases(ctx, electionProcess, "", calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []processDates
+	for _, cs := range cases {
+		if cs.Status == workflows.ElectionStatusClosed || cs.Status == workflows.ElectionStatusCertified {
+			continue
+		}
+		var st workflows.ElectionState
+		if err := s.query(c, workflows.ElectionWorkflowID(cs.ID), workflows.QueryElection, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: election not queried", "election_id", cs.ID, "err", err)
+			continue
+		}
+		title := "Election"
+		if st.Title != "" {
+			title += " " + st.Title
+		}
+		out = append(out, processDates{uidPrefix: "election-" + cs.ID, title: title, deadlines: st.Deadlines})
+	}
+	return out, nil
+}
+
+// ethicsDates are the deadlines of the open ethics complaints the caller
+// may read, by the check GET /api/v1/ethics/complaints/{id} applies
+// (EthicsState.CanRead): a recused committee member or an unrelated
+// member sees none of a case's dates. The entries name the case only.
+func (s *Server) ethicsDates(c echo.Context, p *Principal) ([]processDates, error) {
+	ctx := c.Request().Context()
+	// The index names the parties; committee members read cases they are
+	// not party to, so they, like staff, start from every case.
+	memberID := p.ID
+	if p.IsStaff() || p.Has(store.RoleEthicsCommittee) {
+		memberID = ""
+	}
+	cases, err := s.store.ListCases(ctx, ethicsProcess, memberID, calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []processDates
+	for _, cs := range cases {
+		if cs.Status == workflows.EthicsStatusClosed {
+			continue
+		}
+		var st workflows.EthicsState
+		if err := s.query(c, workflows.EthicsWorkflowID(cs.ID), workflows.QueryEthics, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: ethics case not queried", "case_id", cs.ID, "err", err)
+			continue
+		}
+		if !st.CanRead(p.ID, p.Roles) {
+			continue
+		}
+		out = append(out, processDates{uidPrefix: "ethics-" + cs.ID, title: "Ethics case " + cs.ID, deadlines: st.Deadlines})
+	}
+	return out, nil
 }
 
 func (s *Server) participationRoutes() []route {
@@ -423,12 +617,16 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Schedule a meeting, or a series with recurrence (a Temporal Schedule); invitations carry an .ics", request: "MeetingRequest", response: "MeetingCreated", status: http.StatusCreated},
 		{method: http.MethodPatch, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: s.patchSeries,
 			tag: "participation", summary: "Pause or resume a series", request: "SeriesPatch", response: "MeetingSeries"},
-		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: s.cancelSeries,
-			tag: "participation", summary: "Cancel a series (its schedule is deleted; meetings already created stay)", status: http.StatusNoContent},
-		{method: http.MethodPost, path: "/api/v1/meetings/:id/attendance", access: staffOnly, handler: s.recordAttendance,
-			tag: "participation", summary: "Record who attended (counted for each member's ALS)", request: "AttendanceRequest", response: "[]Attendance"},
+		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, emails: true, handler: s.cancelSeries,
+			tag: "participation", summary: "Cancel a series (its schedule is deleted; its upcoming meetings are cancelled and their invitees get an iCalendar CANCEL)", status: http.StatusNoContent},
+		{method: http.MethodDelete, path: "/api/v1/meetings/:id", access: staffOnly, emails: true, handler: s.cancelMeeting,
+			tag: "participation", summary: "Cancel a meeting that has not started (its invitees get an iCalendar CANCEL; 409 once started)", status: http.StatusNoContent},
+		{method: http.MethodPost, path: "/api/v1/meetings/:id/attendance", access: authenticated, handler: s.recordAttendance,
+			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
+		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
+			tag: "participation", summary: "Conclude the accreditation review of an ALS (keep: a fresh inactive period, no vote until it takes part; decertify; 409 when not under review)", request: "ReviewInput", response: "ReviewConclusion"},
 		{method: http.MethodPost, path: "/api/v1/members/:id/feed-token", access: authenticated, creates: true, handler: s.issueFeedToken,
 			tag: "auth", summary: "Issue the member's calendar feed token (shown once; replaces the previous one)", response: "FeedToken", status: http.StatusCreated},
 		{method: http.MethodDelete, path: "/api/v1/members/:id/feed-token", access: authenticated, handler: s.revokeFeedToken,
@@ -444,15 +642,16 @@ func (s *Server) participationRoutes() []route {
 func participationSchemas() obj {
 	meeting := obj{"id": str(""), "kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime(""),
 		"duration": str("e.g. 1h30m0s"), "location": str("a place or a call link"), "series_id": nullable(str("")),
+		"chair_id": nullable(str("the member chairing it, who may record attendance")), "cancelled_at": nullable(dateTime("")),
 		"created_by": str(""), "created_at": dateTime("")}
 	series := obj{"id": str(""), "kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime("first occurrence"),
 		"duration": str(""), "location": str(""), "every": str("1mo, 2mo or a duration"), "until": nullable(dateTime("")),
-		"paused": obj{"type": "boolean"}, "cancelled_at": nullable(dateTime("")), "created_by": str(""),
+		"paused": obj{"type": "boolean"}, "cancelled_at": nullable(dateTime("")), "chair_id": nullable(str("")), "created_by": str(""),
 		"created_at": dateTime(""), "updated_at": dateTime("")}
 	count := obj{"type": "integer"}
 	return obj{
 		"MeetingRequest": object(obj{"kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime(""),
-			"duration": str("\"90m\" or a number of minutes"), "location": str(""),
+			"duration": str("\"90m\" or a number of minutes"), "location": str(""), "chair_id": str("optional: the member chairing it"),
 			"recurrence": nullable(object(obj{"every": str("\"1mo\", \"2mo\" (months dividing a year) or a duration such as \"14d\""),
 				"until": nullable(dateTime("no occurrence after this"))}, "every"))}, "kind", "title", "starts_at", "duration"),
 		"Meeting":           object(meeting, "id", "kind", "title", "starts_at", "duration"),
@@ -468,6 +667,10 @@ func participationSchemas() obj {
 			"ballots_cast":             count, "comments": count, "drafts": count, "other": count,
 			"voting_status": strEnum("", "active", "warned", "inactive", "review"), "voting": obj{"type": "boolean"},
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
+		"ReviewInput": object(obj{"outcome": strEnum("", store.ReviewKeep, store.ReviewDecertify), "note": str("why, for the audit log")}, "outcome"),
+		"ReviewConclusion": object(obj{"als_id": str(""), "outcome": strEnum("", store.ReviewKeep, store.ReviewDecertify), "note": str(""),
+			"als_status": str("accreditation after the review"), "voting_status": str("standing under the inactivity rule after the review"),
+			"at": dateTime("")}, "als_id", "outcome"),
 		"FeedToken": object(obj{"id": str(""), "member_id": str(""), "token": str("shown once"),
 			"url": str("feed address with the token"), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}, "id", "token"),
 	}

@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	ics "github.com/arran4/golang-ical"
 )
 
 type meetingDoc struct {
@@ -196,8 +199,15 @@ func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
 		}
 	}
 	hearing, ok := events["arbitration-"+c.ID+"@ralo"]
-	if !ok || hearing["DTSTART"] != hearingAt.Format("20060102T150405Z") || !strings.HasPrefix(hearing["SUMMARY"], "Hearing") {
-		t.Fatalf("hearing in the feed: %v", hearing)
+	if !ok {
+		t.Fatal("the hearing is not in the feed")
+	}
+	hStart, err := hearing.GetStartAt()
+	hEnd, endErr := hearing.GetEndAt()
+	if err != nil || endErr != nil || !hStart.Equal(hearingAt) || !hEnd.Equal(hearingAt.Add(time.Hour)) ||
+		!strings.HasPrefix(icsValue(hearing, ics.ComponentPropertySummary), "Hearing") ||
+		icsValue(hearing, ics.ComponentPropertyLocation) != "https://meet.example.org/h" {
+		t.Fatalf("hearing in the feed: %s", hearing.Serialize(nil))
 	}
 	// Someone outside the case sees the meetings but not the hearing.
 	_, outsiderTok := newMember(t, e, "AR", "")
@@ -223,80 +233,54 @@ func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
 	expect(t, do(t, e, "GET", "/api/v1/calendar.ics?token="+ft.Token, "", nil), http.StatusUnauthorized)
 }
 
-// checkICalendar is a strict line-based check of an iCalendar feed (RFC
-// 5545), since no iCalendar parser is in the module: CRLF line endings,
-// lines folded at 75 octets, balanced BEGIN/END, and DTSTAMP, UID and
-// DTSTART in every VEVENT. It returns each event's properties by UID.
-func checkICalendar(t *testing.T, body []byte) map[string]map[string]string {
+// checkICalendar parses an iCalendar feed with golang-ical, after the
+// layout checks a parser forgives (CRLF, lines of at most 75 octets), and
+// returns its events by UID; every event must have one UID, DTSTAMP and
+// DTSTART, and a UID may appear once.
+func checkICalendar(t *testing.T, body []byte) map[string]*ics.VEvent {
 	t.Helper()
 	s := string(body)
 	if !strings.HasSuffix(s, "\r\n") {
 		t.Fatal("the calendar does not end with CRLF")
 	}
-	raw := strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
-	var lines []string
-	for i, l := range raw {
-		if strings.ContainsAny(l, "\r\n") {
-			t.Fatalf("line %d has a bare CR or LF: %q", i+1, l)
-		}
-		if len(l) > 75 {
-			t.Fatalf("line %d is %d octets: %q", i+1, len(l), l)
-		}
-		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
-			if len(lines) == 0 {
-				t.Fatal("the calendar starts with a continuation line")
-			}
-			lines[len(lines)-1] += l[1:]
-			continue
-		}
-		lines = append(lines, l)
-	}
-	if lines[0] != "BEGIN:VCALENDAR" || lines[len(lines)-1] != "END:VCALENDAR" {
-		t.Fatalf("not a VCALENDAR: %q ... %q", lines[0], lines[len(lines)-1])
-	}
-	var stack []string
-	events := map[string]map[string]string{}
-	var cur map[string]string
-	for i, l := range lines {
-		name, value, ok := strings.Cut(l, ":")
-		if !ok || name == "" {
-			t.Fatalf("line %d is not a property: %q", i+1, l)
-		}
-		prop, _, _ := strings.Cut(name, ";")
-		switch prop {
-		case "BEGIN":
-			stack = append(stack, value)
-			if value == "VEVENT" {
-				cur = map[string]string{}
-			}
-		case "END":
-			if len(stack) == 0 || stack[len(stack)-1] != value {
-				t.Fatalf("line %d: END:%s does not close %v", i+1, value, stack)
-			}
-			stack = stack[:len(stack)-1]
-			if value == "VEVENT" {
-				for _, req := range []string{"UID", "DTSTAMP", "DTSTART"} {
-					if cur[req] == "" {
-						t.Fatalf("an event lacks %s: %v", req, cur)
-					}
-				}
-				if _, dup := events[cur["UID"]]; dup {
-					t.Fatalf("UID %s twice", cur["UID"])
-				}
-				events[cur["UID"]] = cur
-				cur = nil
-			}
-		default:
-			if cur != nil {
-				cur[prop] = value
-			}
+	for i, l := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
+		if strings.ContainsAny(l, "\r\n") || len(l) > 75 {
+			t.Fatalf("line %d is %d octets or has a bare CR or LF: %q", i+1, len(l), l)
 		}
 	}
-	if len(stack) != 0 {
-		t.Fatalf("unclosed components %v", stack)
+	cal, err := ics.ParseCalendar(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("golang-ical refuses the feed: %v", err)
 	}
-	if !strings.Contains(s, "VERSION:2.0\r\n") || !strings.Contains(s, "PRODID:") {
-		t.Fatalf("VERSION or PRODID missing: %.200s", s)
+	props := map[string]string{}
+	for _, p := range cal.CalendarProperties {
+		props[p.IANAToken] = p.Value
+	}
+	if props["VERSION"] != "2.0" || props["PRODID"] == "" || props["METHOD"] != "" {
+		t.Fatalf("feed header %v (VERSION 2.0 and PRODID, no METHOD)", props)
+	}
+	events := map[string]*ics.VEvent{}
+	for _, ev := range cal.Events() {
+		for _, p := range []ics.ComponentProperty{ics.ComponentPropertyUniqueId, ics.ComponentPropertyDtstamp, ics.ComponentPropertyDtStart} {
+			if n := len(ev.GetProperties(p)); n != 1 {
+				t.Fatalf("event %q has %d %s", ev.Id(), n, p)
+			}
+		}
+		if _, dup := events[ev.Id()]; dup {
+			t.Fatalf("UID %s twice", ev.Id())
+		}
+		events[ev.Id()] = ev
+	}
+	if len(events) != len(cal.Components) {
+		t.Fatalf("%d components, %d events", len(cal.Components), len(events))
 	}
 	return events
+}
+
+// icsValue is an event property's (unescaped) value, "" when absent.
+func icsValue(ev *ics.VEvent, p ics.ComponentProperty) string {
+	if v := ev.GetProperty(p); v != nil {
+		return v.Value
+	}
+	return ""
 }

@@ -33,6 +33,7 @@ func (s *Server) routeTable() []route {
 	routes := append(s.systemRoutes(), s.arbitrationRoutes()...)
 	routes = append(routes, s.ethicsRoutes()...)
 	routes = append(routes, s.electionRoutes()...)
+	routes = append(routes, s.statementRoutes()...)
 	routes = append(routes, s.participationRoutes()...)
 	return append(routes, s.roadmapRoutes()...)
 }

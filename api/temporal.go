@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 )
 
@@ -18,8 +20,30 @@ import (
 // durably recorded it; a transition the validator refuses never enters the
 // history and comes back as a problem (403, 409 or 422).
 func (s *Server) update(c echo.Context, workflowID, name string, arg, out any) error {
-	ctx := c.Request().Context()
+	ctx, cancel := context.WithTimeout(c.Request().Context(), updateTimeout)
+	defer cancel()
+	// One update ID for the request: when the server gives up waiting for
+	// a busy workflow to take the update (an election in the rush before
+	// it closes), asking again with the same ID is answered with the one
+	// update's outcome, never applied twice.
+	id := store.NewID("upd")
+	for {
+		err := s.updateOnce(ctx, id, workflowID, name, arg, out)
+		var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+		if !errors.As(err, &timeout) || ctx.Err() != nil {
+			return err
+		}
+		s.log.DebugContext(ctx, "update not taken yet; asking again", "workflow_id", workflowID, "update", name)
+	}
+}
+
+// updateTimeout bounds how long a request waits for a workflow to record
+// its update.
+const updateTimeout = 2 * time.Minute
+
+func (s *Server) updateOnce(ctx context.Context, id, workflowID, name string, arg, out any) error {
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     id,
 		WorkflowID:   workflowID,
 		UpdateName:   name,
 		Args:         []any{arg},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,7 +43,11 @@ type BallotsReport struct {
 	P99          time.Duration `json:"p99"`
 	Max          time.Duration `json:"max"`
 	Counted      int           `json:"counted"`
-	Mismatches   []string      `json:"mismatches"`
+	// UnackedCounted are ALSes whose counted ballot is one sent after
+	// their last acknowledged one, whose answer was lost: allowed, since
+	// an unanswered ballot may have been recorded.
+	UnackedCounted int      `json:"unacked_counted"`
+	Mismatches     []string `json:"mismatches"`
 }
 
 // roster is the electorate the benchmark sets up.
@@ -158,12 +163,14 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 	}
 	fmt.Fprintf(progress, "voting open: %d ballots from %d clients\n", cfg.ALSes*cfg.Rounds, cfg.Concurrency)
 
-	// Round by round, every ALS votes; the choice alternates so that a
-	// revote changes the count. lastAck is each ALS's last acknowledged
+	// Round by round, every ALS votes; a revote may change its choice. lastAck is each ALS's last acknowledged
 	// ballot.
 	var (
 		mu      sync.Mutex
 		lastAck = map[string][2]string{} // ALS -> receipt, choice
+		// unacked are choices sent after an ALS's last acknowledged
+		// ballot whose answer never came: each may or may not count.
+		unacked = map[string][]string{}
 		lat     Latencies
 		failed  int
 	)
@@ -175,7 +182,12 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 			wg.Go(func() {
 				for i := range jobs {
 					als := r.alses[i]
-					choice := r.candidates[(round+i)%len(r.candidates)]
+					// Two thirds for one candidate, a third for the
+					// other, changing with the round: no tie.
+					choice := r.candidates[0]
+					if (round+i)%3 == 0 {
+						choice = r.candidates[1]
+					}
 					var rc workflows.BallotReceipt
 					t0 := time.Now()
 					err := e.Call(ctx, "POST", path+"/ballots", r.reps[als], map[string]any{"seat": "secretariat", "als_id": als, "choice": choice}, &rc)
@@ -183,9 +195,11 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 					mu.Lock()
 					if err != nil {
 						failed++
+						unacked[als] = append(unacked[als], choice)
 					} else {
 						lat = append(lat, d)
 						lastAck[als] = [2]string{rc.Receipt, choice}
+						delete(unacked, als)
 					}
 					mu.Unlock()
 				}
@@ -215,7 +229,9 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 	}); err != nil {
 		return rep, err
 	}
-	rep.Mismatches = append(rep.Mismatches, checkCount(res, lastAck)...)
+	var uncertain int
+	rep.Mismatches, uncertain = checkCount(res, lastAck, unacked)
+	rep.UnackedCounted = uncertain
 	for _, s := range res.Seats {
 		rep.Counted += len(s.Ballots)
 	}
@@ -225,10 +241,9 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 // checkCount compares the published results with the acknowledged
 // ballots (ALS -> [receipt, choice]) and recomputes the weighted totals
 // from the published roll with exact rationals.
-func checkCount(res workflows.ElectionResults, acked map[string][2]string) []string {
-	var bad []string
+func checkCount(res workflows.ElectionResults, acked map[string][2]string, unacked map[string][]string) (bad []string, uncertain int) {
 	if len(res.Seats) != 1 {
-		return []string{fmt.Sprintf("%d seats in the results, want 1", len(res.Seats))}
+		return []string{fmt.Sprintf("%d seats in the results, want 1", len(res.Seats))}, 0
 	}
 	seat := res.Seats[0]
 	seen := map[string]int{}
@@ -236,6 +251,9 @@ func checkCount(res workflows.ElectionResults, acked map[string][2]string) []str
 		seen[b.ALSID]++
 		want, ok := acked[b.ALSID]
 		switch {
+		case b.Receipt != want[0] && slices.Contains(unacked[b.ALSID], b.Choice):
+			uncertain++
+			acked[b.ALSID] = [2]string{b.Receipt, b.Choice}
 		case !ok:
 			bad = append(bad, "a ballot counted for "+b.ALSID+" which no acknowledged ballot explains")
 		case b.Receipt != want[0] || b.Choice != want[1]:
@@ -264,7 +282,7 @@ func checkCount(res workflows.ElectionResults, acked map[string][2]string) []str
 		want[a[1]].Add(want[a[1]], w)
 	}
 	if len(seat.Rounds) == 0 {
-		return append(bad, "no round counted")
+		return append(bad, "no round counted"), uncertain
 	}
 	for _, t := range seat.Rounds[0].Totals {
 		w := 0.0
@@ -275,5 +293,5 @@ func checkCount(res workflows.ElectionResults, acked map[string][2]string) []str
 			bad = append(bad, fmt.Sprintf("%s: %v weighted votes published, %v recomputed", t.MemberID, t.WeightedVotes, w))
 		}
 	}
-	return bad
+	return bad, uncertain
 }

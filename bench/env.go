@@ -92,7 +92,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	e.httpSrv = &http.Server{Handler: a.API.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = e.httpSrv.Serve(ln) }()
 	e.URL = "http://" + ln.Addr().String()
-	e.HTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	e.HTTP = &http.Client{Timeout: 3 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	return e, nil
 }
 

@@ -69,6 +69,13 @@ const (
 // servers with the same name would silently share their data.
 var memoryDBSeq atomic.Int64
 
+// Update limits of a workflow execution, raised from Temporal's defaults
+// (10 in flight, 2,000 in all) for elections with many ballots.
+const (
+	MaxInFlightUpdates = 100
+	MaxTotalUpdates    = 20_000
+)
+
 // Config says where the server keeps its data and how it is reached.
 type Config struct {
 	// DataDir is the folder of the database; the Temporal DB is
@@ -169,6 +176,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			// Custom search attributes are usable right after they are
 			// added, instead of after a cache refresh.
 			dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
+			// Every ballot of an election is an update of its workflow.
+			// The defaults (10 in flight, 2,000 in a run) would turn
+			// ballots away in a busy vote; ralo's API already bounds
+			// each request, and an election's history stays far below
+			// Temporal's size limits at these counts. A Temporal cluster
+			// run by others needs the same two settings (README).
+			dynamicconfig.WorkflowExecutionMaxInFlightUpdates.Key(): MaxInFlightUpdates,
+			dynamicconfig.WorkflowExecutionMaxTotalUpdates.Key():    MaxTotalUpdates,
 		}),
 	)
 	if err != nil {

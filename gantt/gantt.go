@@ -39,6 +39,16 @@ type Item struct {
 	Status string
 }
 
+// Marker is a moment drawn over the chart, in a lane of its own below the
+// roadmap's rows: an open process's next deadline, so that the reform's
+// steps can be read against the governance calendar.
+type Marker struct {
+	// Label names the marker in the label column ("Election 2027: voting
+	// close"); Detail, if any, is added to its tooltip.
+	Label, Detail string
+	At            time.Time
+}
+
 // ValidationError lists every problem found in a roadmap, so that whoever
 // edits it can fix them all in one pass instead of one per attempt.
 type ValidationError struct {
@@ -207,6 +217,9 @@ const (
 	minTimeline = 600.0
 	maxTimeline = 1400.0
 	minMonthGap = 60.0 // below this, month labels would overlap
+	sectionH    = 26.0 // the heading of the markers' lane
+	markerRowH  = 26.0
+	markerR     = 6.0 // half the diagonal of a marker's diamond
 	fontFamily  = "DejaVu Sans, Helvetica, Arial, sans-serif"
 	chartTitle  = "Reform roadmap"
 )
@@ -230,22 +243,27 @@ const (
 	textColour  = "#1f2933"
 	mutedColour = "#616e7c"
 	stripeFill  = "#f5f7fa"
+	markerFill  = "#7048e8"
+	markerLine  = "#4c2bb8"
 )
 
 // SVG draws items as a Gantt chart: one row per item, in dependency order
 // and then by start, with its title and owner; a bar from start to due
 // coloured by status, with a tooltip; month grid lines; a "today" line at
 // now when it falls within the chart; and an arrow from the end of each
-// dependency to the start of the item waiting for it. Items that fail
-// Validate are refused, since a chart of an impossible plan would mislead.
+// dependency to the start of the item waiting for it. Markers, if any, are
+// drawn below the rows, one per line, by time: a diamond at the marker's
+// time, with its date beside it and a dotted guide up through the rows.
+// Items that fail Validate are refused, since a chart of an impossible
+// plan would mislead.
 //
 // Times are drawn in UTC so that the same roadmap gives the same bytes
 // wherever it is rendered.
-func SVG(items []Item, now time.Time) ([]byte, error) {
+func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 	if err := Validate(items); err != nil {
 		return nil, err
 	}
-	if len(items) == 0 {
+	if len(items) == 0 && len(markers) == 0 {
 		return emptySVG(), nil
 	}
 	rows := order(items)
@@ -253,13 +271,28 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 	for i, it := range rows {
 		row[it.ID] = i
 	}
+	marks := slices.Clone(markers)
+	slices.SortStableFunc(marks, func(a, b Marker) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Label, b.Label))
+	})
 
 	// The time axis runs over whole months, from the month of the first
-	// start to the end of the month of the last due date.
-	first, last := rows[0].Start.UTC(), rows[0].Due.UTC()
+	// start (or marker) to the end of the month of the last due date (or
+	// marker).
+	var first, last time.Time
+	extend := func(from, to time.Time) {
+		if first.IsZero() || from.Before(first) {
+			first = from.UTC()
+		}
+		if last.IsZero() || to.After(last) {
+			last = to.UTC()
+		}
+	}
 	for _, it := range rows {
-		first = minTime(first, it.Start.UTC())
-		last = maxTime(last, it.Due.UTC())
+		extend(it.Start, it.Due)
+	}
+	for _, m := range marks {
+		extend(m.At, m.At)
 	}
 	axisStart := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
 	axisEnd := time.Date(last.Year(), last.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -275,14 +308,23 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 		labelW = math.Max(labelW, textWidth(it.Title, titleSize)+8)
 		labelW = math.Max(labelW, textWidth(it.Owner, ownerSize)+8)
 	}
+	for _, m := range marks {
+		labelW = math.Max(labelW, textWidth(m.Label, ownerSize)+8)
+	}
 	labelW = math.Min(labelW, maxLabelW)
 
 	x0 := margin + labelW + gap
 	x := func(t time.Time) float64 { return x0 + t.UTC().Sub(axisStart).Hours()/span*timelineW }
 	top := margin + headerH + axisH
 	bottom := top + float64(len(rows))*rowH
+	// The markers' lane, if any, continues below the rows.
+	chartBottom := bottom
+	if len(marks) > 0 {
+		chartBottom += sectionH + float64(len(marks))*markerRowH
+	}
+	markerMid := func(i int) float64 { return bottom + sectionH + float64(i)*markerRowH + markerRowH/2 }
 	width := math.Ceil(x0 + timelineW + margin)
-	height := math.Ceil(bottom + footerH + margin)
+	height := math.Ceil(chartBottom + footerH + margin)
 	rowTop := func(i int) float64 { return top + float64(i)*rowH }
 	mid := func(i int) float64 { return rowTop(i) + rowH/2 }
 	barEnd := func(it Item) float64 { return math.Max(x(it.Due), x(it.Start)+minBarW) }
@@ -315,6 +357,11 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 	lx += 21 + textWidth("today", axisSize) + 18
 	w("<path d=\"M%s,%s H%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.25\" marker-end=\"url(#arrow)\"/>\n", num(lx), num(ly-4), num(lx+22), arrowColour)
 	w("<text x=\"%s\" y=\"%s\">depends on</text>\n", num(lx+27), num(ly))
+	if len(marks) > 0 {
+		lx += 27 + textWidth("depends on", axisSize) + 18
+		w("<path d=\"%s\" fill=\"%s\" stroke=\"%s\"/>\n", diamond(lx+markerR, ly-4), markerFill, markerLine)
+		w("<text x=\"%s\" y=\"%s\">open deadline</text>\n", num(lx+2*markerR+5), num(ly))
+	}
 	w("</g>\n")
 
 	// Row stripes, so a title can be followed to its bar.
@@ -322,6 +369,11 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 	for i := range rows {
 		if i%2 == 0 {
 			w("<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>\n", num(margin), num(rowTop(i)), num(width-2*margin), num(rowH), stripeFill)
+		}
+	}
+	for i := range marks {
+		if i%2 == 1 {
+			w("<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>\n", num(margin), num(markerMid(i)-markerRowH/2), num(width-2*margin), num(markerRowH), stripeFill)
 		}
 	}
 	w("</g>\n")
@@ -336,7 +388,7 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 			colour = yearColour
 		}
 		w("<line class=\"month\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>\n",
-			num(x(m)), num(top-axisH+4), num(x(m)), num(bottom), colour)
+			num(x(m)), num(top-axisH+4), num(x(m)), num(chartBottom), colour)
 		if next := m.AddDate(0, 1, 0); !next.After(axisEnd) && i%every == 0 {
 			w("<text x=\"%s\" y=\"%s\">%s</text>\n", num((x(m)+x(next))/2), num(top-10), m.Format("2006-01"))
 		}
@@ -363,6 +415,10 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 		}
 	}
 	w("</g>\n")
+
+	if len(marks) > 0 {
+		drawGuides(w, marks, x, markerMid, top)
+	}
 
 	// Dependency arrows go under the bars: from the end of the dependency's
 	// bar, right, down to the dependent's row, then right into its start.
@@ -406,6 +462,10 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 	}
 	w("</g>\n")
 
+	if len(marks) > 0 {
+		drawMarkers(w, marks, x, markerMid, bottom, x0, timelineW, labelW)
+	}
+
 	// The today line stays below the month labels, which it would cross,
 	// and is labelled underneath the rows.
 	if !now.Before(axisStart) && !now.After(axisEnd) {
@@ -418,13 +478,64 @@ func SVG(items []Item, now time.Time) ([]byte, error) {
 			anchor = "end"
 		}
 		w("<g class=\"today\" stroke=\"%s\" fill=\"%s\">\n", todayColour, todayColour)
-		w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>\n", num(tx), num(top), num(tx), num(bottom+4))
-		w("<text x=\"%s\" y=\"%s\" stroke=\"none\" font-size=\"%s\" text-anchor=\"%s\">today %s</text>\n", num(tx), num(bottom+18), num(axisSize), anchor, now.UTC().Format(time.DateOnly))
+		w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>\n", num(tx), num(top), num(tx), num(chartBottom+4))
+		w("<text x=\"%s\" y=\"%s\" stroke=\"none\" font-size=\"%s\" text-anchor=\"%s\">today %s</text>\n", num(tx), num(chartBottom+18), num(axisSize), anchor, now.UTC().Format(time.DateOnly))
 		w("</g>\n")
 	}
 
 	w("</svg>\n")
 	return b.Bytes(), nil
+}
+
+// drawGuides draws, under the bars, a dotted line from the top of the rows
+// down to each marker, so that a deadline can be read against the steps.
+func drawGuides(w func(string, ...any), marks []Marker, x func(time.Time) float64, mid func(int) float64, top float64) {
+	w("<g class=\"guides\" stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"1 3\" stroke-opacity=\"0.6\">\n", markerFill)
+	for i, m := range marks {
+		w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num(x(m.At)), num(top), num(x(m.At)), num(mid(i)-markerR))
+	}
+	w("</g>\n")
+}
+
+// drawMarkers draws the markers' lane below the rows: a heading, then per
+// marker its label in the label column, its diamond and its date, put on
+// whichever side of the diamond has room so that it is never clipped by
+// the chart's edge.
+func drawMarkers(w func(string, ...any), marks []Marker, x func(time.Time) float64, mid func(int) float64,
+	bottom, x0, timelineW, labelW float64) {
+	w("<g class=\"markers\">\n")
+	w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>\n",
+		num(margin), num(bottom), num(x0+timelineW), num(bottom), yearColour)
+	w("<text x=\"%s\" y=\"%s\" font-size=\"%s\" font-weight=\"bold\" fill=\"%s\">Open deadlines</text>\n",
+		num(margin+4), num(bottom+17), num(ownerSize), mutedColour)
+	for i, m := range marks {
+		mx, my := x(m.At), mid(i)
+		date := m.At.UTC().Format(time.DateOnly)
+		tip := m.Label + "\n" + when(m.At)
+		if m.Detail != "" {
+			tip += "\n" + m.Detail
+		}
+		label := fit(m.Label, ownerSize, labelW)
+		w("<text class=\"marker-label\" x=\"%s\" y=\"%s\" font-size=\"%s\" fill=\"%s\">%s", num(margin+4), num(my+ownerSize/3), num(ownerSize), textColour, esc(label))
+		if label != m.Label {
+			w("<title>%s</title>", esc(m.Label))
+		}
+		w("</text>\n")
+		w("<path class=\"marker\" d=\"%s\" fill=\"%s\" stroke=\"%s\"><title>%s</title></path>\n", diamond(mx, my), markerFill, markerLine, esc(tip))
+		dx, anchor := markerR+4, "start"
+		if mx+dx+textWidth(date, axisSize) > x0+timelineW {
+			dx, anchor = -(markerR + 4), "end"
+		}
+		w("<text class=\"marker-date\" x=\"%s\" y=\"%s\" font-size=\"%s\" fill=\"%s\" text-anchor=\"%s\">%s</text>\n",
+			num(mx+dx), num(my+axisSize/3), num(axisSize), mutedColour, anchor, date)
+	}
+	w("</g>\n")
+}
+
+// diamond is the path of a marker's diamond centred on (cx, cy).
+func diamond(cx, cy float64) string {
+	return fmt.Sprintf("M%s,%s L%s,%s L%s,%s L%s,%s z", num(cx), num(cy-markerR), num(cx+markerR), num(cy),
+		num(cx), num(cy+markerR), num(cx-markerR), num(cy))
 }
 
 // emptySVG is the chart of a roadmap with no items yet: a valid document

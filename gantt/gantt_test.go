@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -456,6 +457,108 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// exampleMarkers are open deadlines around the example roadmap: one before
+// its first step, one on its last day, one with a label too long for the
+// column, two on the same day.
+func exampleMarkers() []Marker {
+	return []Marker{
+		{Label: "Election 2026: voting close", At: date(2026, 5, 20).Add(18 * time.Hour), Detail: "3 upcoming deadline(s)"},
+		{Label: "Arbitration arb_1: ruling", At: date(2026, 12, 31).Add(23 * time.Hour)},
+		{Label: "Ethics case eth_2: screening", At: date(2025, 12, 10)},
+		{Label: "Statement on the ICANN proceeding about registration data accuracy: consolidation", At: date(2026, 5, 20)},
+		{Label: "Election 2026: nominations close, with <escapes> & more", At: date(2026, 3, 1)},
+	}
+}
+
+// TestSVGMarkers draws open deadlines below the rows: the axis widens to
+// hold them, they come by time, each with its diamond, its date beside it
+// (on the left when the right edge is too close) and its tooltip; the
+// legend names them only when there are some.
+func TestSVGMarkers(t *testing.T) {
+	marks := exampleMarkers()
+	doc, err := SVG(roadmap(), date(2026, 5, 12), marks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := parseSVG(t, doc)
+	var diamonds, labels, dates []svgElement
+	var width float64
+	for _, e := range els {
+		switch e.attrs["class"] {
+		case "marker":
+			diamonds = append(diamonds, e)
+		case "marker-label":
+			labels = append(labels, e)
+		case "marker-date":
+			dates = append(dates, e)
+		}
+		if e.name == "svg" {
+			width = atof(t, e.attrs["width"])
+		}
+	}
+	if len(diamonds) != len(marks) || len(labels) != len(marks) || len(dates) != len(marks) {
+		t.Fatalf("%d diamonds, %d labels, %d dates for %d markers", len(diamonds), len(labels), len(dates), len(marks))
+	}
+	wantOrder := []string{"Ethics case eth_2: screening", "Election 2026: nominations close, with <escapes> & more",
+		"Statement on the ICANN proceeding about registration data accuracy: consolidation", "Election 2026: voting close", "Arbitration arb_1: ruling"}
+	for i, want := range wantOrder {
+		if !strings.HasPrefix(diamonds[i].title, want+"\n") {
+			t.Errorf("marker %d tooltip %q, want %q first", i, diamonds[i].title, want)
+		}
+		if got := labels[i].text; got != want && !(strings.HasSuffix(got, "…") && labels[i].title == want) {
+			t.Errorf("marker %d label %q (tooltip %q), want %q", i, got, labels[i].title, want)
+		}
+	}
+	if !strings.Contains(diamonds[3].title, "3 upcoming deadline(s)") || !strings.Contains(diamonds[3].title, "2026-05-20T18:00:00Z") {
+		t.Errorf("detail and time missing from %q", diamonds[3].title)
+	}
+	// The axis starts in the month of the earliest marker and ends after
+	// the latest.
+	if !strings.Contains(string(doc), "<desc>9 items from 2025-12 to 2026-12</desc>") {
+		t.Errorf("axis: %s", els[2].text)
+	}
+	// Dates never run past the chart's right edge.
+	for i, d := range dates {
+		x := atof(t, d.attrs["x"])
+		if d.attrs["text-anchor"] == "end" {
+			continue
+		}
+		if x+textWidth(d.text, axisSize) > width-margin {
+			t.Errorf("date %d (%s) at %v runs past the right edge %v", i, d.text, x, width)
+		}
+	}
+	if dates[4].attrs["text-anchor"] != "end" || dates[0].attrs["text-anchor"] != "start" {
+		t.Errorf("date anchors %q, %q", dates[0].attrs["text-anchor"], dates[4].attrs["text-anchor"])
+	}
+	if !strings.Contains(string(doc), ">open deadline</text>") {
+		t.Error("the legend does not name the markers")
+	}
+	plain, err := SVG(roadmap(), date(2026, 5, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(plain), "open deadline") || strings.Contains(string(plain), "class=\"marker") {
+		t.Error("a chart without markers mentions them")
+	}
+	// Markers alone still make a chart.
+	only, err := SVG(nil, date(2026, 5, 12), marks[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(only), "class=\"marker\""); n != 1 {
+		t.Errorf("%d markers in a chart of one marker", n)
+	}
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("number %q: %v", s, err)
+	}
+	return f
+}
+
 // TestWriteExample writes the example roadmap's chart where
 // RALO_GANTT_EXAMPLE says (e.g. /tmp/gantt-example.svg), for a person to
 // look at; the chart's layout is only checked by eye.
@@ -464,7 +567,7 @@ func TestWriteExample(t *testing.T) {
 	if path == "" {
 		t.Skip("set RALO_GANTT_EXAMPLE=/tmp/gantt-example.svg to write the example chart")
 	}
-	doc, err := SVG(roadmap(), date(2026, 5, 12))
+	doc, err := SVG(roadmap(), date(2026, 5, 12), exampleMarkers()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,31 +1,27 @@
 package notify
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	ics "github.com/arran4/golang-ical"
 )
 
-// prop is one parsed iCalendar content line.
-type prop struct {
-	name   string
-	params string
-	value  string
-}
-
-// parseICS is a small RFC 5545 reader for the tests: it checks the
-// physical layout (CRLF, at most 75 octets, folds on UTF-8 boundaries),
-// unfolds, and splits each content line into name, parameters and value.
-func parseICS(t *testing.T, data []byte) []prop {
+// parseICS checks what an iCalendar parser forgives (RFC 5545 §3.1: CRLF
+// line endings, at most 75 octets per physical line, folds on UTF-8
+// boundaries), then parses the object with golang-ical, which unfolds the
+// lines, unescapes TEXT values and checks that components are balanced.
+func parseICS(t *testing.T, data []byte) *ics.Calendar {
 	t.Helper()
 	s := string(data)
 	if !strings.HasSuffix(s, "\r\n") {
 		t.Fatalf("output does not end with CRLF")
 	}
-	physical := strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n")
-	var logical []string
-	for i, l := range physical {
+	for i, l := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
 		if strings.ContainsAny(l, "\r\n") {
 			t.Errorf("line %d has a bare CR or LF: %q", i, l)
 		}
@@ -35,76 +31,62 @@ func parseICS(t *testing.T, data []byte) []prop {
 		if !utf8.ValidString(l) {
 			t.Errorf("line %d splits a UTF-8 sequence: %q", i, l)
 		}
-		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") {
-			if len(logical) == 0 {
-				t.Fatalf("continuation before any line")
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("golang-ical refuses the calendar: %v\n%s", err, data)
+	}
+	for _, ev := range cal.Events() {
+		for _, p := range []ics.ComponentProperty{ics.ComponentPropertyUniqueId, ics.ComponentPropertyDtstamp, ics.ComponentPropertyDtStart} {
+			if len(ev.GetProperties(p)) != 1 {
+				t.Fatalf("an event has %d %s properties, want 1", len(ev.GetProperties(p)), p)
 			}
-			logical[len(logical)-1] += l[1:]
-			continue
 		}
-		logical = append(logical, l)
 	}
-	var props []prop
-	for _, l := range logical {
-		head, value, ok := cutUnquoted(l)
-		if !ok {
-			t.Fatalf("no colon in %q", l)
-		}
-		name, params, _ := strings.Cut(head, ";")
-		props = append(props, prop{name: name, params: params, value: value})
-	}
-	return props
+	return cal
 }
 
-// cutUnquoted splits at the first colon outside a quoted parameter value.
-func cutUnquoted(l string) (string, string, bool) {
-	quoted := false
-	for i, r := range l {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == ':' && !quoted:
-			return l[:i], l[i+1:], true
-		}
-	}
-	return "", "", false
-}
-
-func unescapeText(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-			switch s[i] {
-			case 'n', 'N':
-				b.WriteByte('\n')
-			default:
-				b.WriteByte(s[i])
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func values(props []prop, name string) []prop {
-	var out []prop
-	for _, p := range props {
-		if p.name == name {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func one(t *testing.T, props []prop, name string) prop {
+// calProp is the value of a calendar property ("" when absent); a second
+// copy of the property fails the test.
+func calProp(t *testing.T, cal *ics.Calendar, name ics.Property) string {
 	t.Helper()
-	v := values(props, name)
-	if len(v) != 1 {
-		t.Fatalf("%d %s properties, want 1", len(v), name)
+	var out []string
+	for _, p := range cal.CalendarProperties {
+		if p.IANAToken == string(name) {
+			out = append(out, p.Value)
+		}
 	}
-	return v[0]
+	if len(out) > 1 {
+		t.Fatalf("%d %s properties", len(out), name)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return out[0]
+}
+
+// evProp is the (unescaped) value of an event property, "" when absent; a
+// second copy of a property that must be single fails the test.
+func evProp(t *testing.T, ev *ics.VEvent, name ics.ComponentProperty) string {
+	t.Helper()
+	ps := ev.GetProperties(name)
+	if len(ps) > 1 {
+		t.Fatalf("%d %s properties in %s", len(ps), name, ev.Id())
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	return ps[0].Value
+}
+
+// onlyEvent is the single event of an invitation.
+func onlyEvent(t *testing.T, cal *ics.Calendar) *ics.VEvent {
+	t.Helper()
+	evs := cal.Events()
+	if len(evs) != 1 || len(cal.Components) != 1 {
+		t.Fatalf("%d events in %d components, want one", len(evs), len(cal.Components))
+	}
+	return evs[0]
 }
 
 func hearing() Event {
@@ -126,57 +108,58 @@ func hearing() Event {
 
 func TestICSInvitation(t *testing.T) {
 	ev := hearing()
-	props := parseICS(t, ICS(ev))
+	data := ICS(ev)
+	cal := parseICS(t, data)
 
-	wantOrder := []string{"BEGIN", "VERSION", "PRODID", "CALSCALE", "METHOD", "BEGIN"}
-	for i, name := range wantOrder {
-		if props[i].name != name {
-			t.Fatalf("line %d is %s, want %s", i, props[i].name, name)
-		}
+	if !strings.HasPrefix(string(data), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:") {
+		t.Errorf("VCALENDAR header out of order: %.60q", data)
 	}
-	if props[0].value != "VCALENDAR" || props[len(props)-1].name != "END" || props[len(props)-1].value != "VCALENDAR" {
-		t.Errorf("not wrapped in VCALENDAR")
-	}
-	tests := []struct{ name, want string }{
-		{"VERSION", "2.0"},
-		{"PRODID", "-//LACRALO//ralo//EN"},
-		{"METHOD", "REQUEST"},
-		{"UID", ev.UID},
-		{"SEQUENCE", "0"},
-		{"DTSTAMP", "20261101T093000Z"},
-		{"DTSTART", "20261126T150000Z"},
-		{"DTEND", "20261126T163000Z"},
-		{"URL", ev.URL},
-		{"STATUS", "CONFIRMED"},
-	}
-	for _, tt := range tests {
-		if got := one(t, props, tt.name).value; got != tt.want {
-			t.Errorf("%s = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-	for name, want := range map[string]string{
-		"SUMMARY":     ev.Summary,
-		"LOCATION":    ev.Location,
-		"DESCRIPTION": strings.ReplaceAll(ev.Description, "\r\n", "\n"),
+	for name, want := range map[ics.Property]string{
+		ics.PropertyVersion: "2.0", ics.PropertyProductId: prodID, ics.PropertyCalscale: "GREGORIAN", ics.PropertyMethod: "REQUEST",
 	} {
-		raw := one(t, props, name).value
-		if got := unescapeText(raw); got != want {
-			t.Errorf("%s round trip = %q, want %q", name, got, want)
-		}
-		if strings.ContainsAny(strings.NewReplacer(`\\`, "", `\,`, "", `\;`, "").Replace(raw), ",;") {
-			t.Errorf("%s has unescaped separators: %q", name, raw)
+		if got := calProp(t, cal, name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	org := one(t, props, "ORGANIZER")
-	if org.value != "mailto:arbitra@example.org" || org.params != `CN="Árbitra Gómez"` {
-		t.Errorf("ORGANIZER params %q value %q", org.params, org.value)
+	e := onlyEvent(t, cal)
+	if e.Id() != ev.UID {
+		t.Errorf("UID %q, want %q", e.Id(), ev.UID)
 	}
-	att := values(props, "ATTENDEE")
-	if len(att) != 2 || att[0].value != "mailto:ana@example.org" || att[1].value != "mailto:luc@example.org" ||
-		!strings.HasPrefix(att[1].params, `CN="Luc, Dupont";`) || !strings.Contains(att[0].params, "RSVP=TRUE") {
-		t.Errorf("ATTENDEE = %+v", att)
+	start, err := e.GetStartAt()
+	if err != nil || !start.Equal(ev.Start) {
+		t.Errorf("DTSTART %v (%v), want %v", start, err, ev.Start)
 	}
-	if !strings.Contains(string(ICS(ev)), "\r\n ") {
+	end, err := e.GetEndAt()
+	if err != nil || !end.Equal(ev.Start.Add(ev.Duration)) {
+		t.Errorf("DTEND %v (%v), want %v", end, err, ev.Start.Add(ev.Duration))
+	}
+	stamp, err := e.GetDtStampTime()
+	if err != nil || !stamp.Equal(ev.Stamp) {
+		t.Errorf("DTSTAMP %v (%v), want %v", stamp, err, ev.Stamp)
+	}
+	for name, want := range map[ics.ComponentProperty]string{
+		ics.ComponentPropertySequence: "0",
+		ics.ComponentPropertyUrl:      ev.URL,
+		ics.ComponentPropertyStatus:   "CONFIRMED",
+		// TEXT values come back from the parser unescaped and unfolded.
+		ics.ComponentPropertySummary:     ev.Summary,
+		ics.ComponentPropertyLocation:    ev.Location,
+		ics.ComponentPropertyDescription: strings.ReplaceAll(ev.Description, "\r\n", "\n"),
+	} {
+		if got := evProp(t, e, name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	org := e.GetProperty(ics.ComponentPropertyOrganizer)
+	if org == nil || org.Value != "mailto:arbitra@example.org" || strings.Join(org.ICalParameters["CN"], "|") != "Árbitra Gómez" {
+		t.Errorf("ORGANIZER %+v", org)
+	}
+	att := e.Attendees()
+	if len(att) != 2 || att[0].Email() != "ana@example.org" || att[1].Email() != "luc@example.org" ||
+		strings.Join(att[1].ICalParameters["CN"], "|") != "Luc, Dupont" || strings.Join(att[0].ICalParameters["RSVP"], "") != "TRUE" {
+		t.Errorf("ATTENDEE %+v", att)
+	}
+	if !strings.Contains(string(data), "\r\n ") {
 		t.Errorf("long description was not folded")
 	}
 }
@@ -185,35 +168,41 @@ func TestICSRescheduleAndCancel(t *testing.T) {
 	ev := hearing()
 	ev.Sequence = 1
 	ev.Start = ev.Start.Add(48 * time.Hour)
-	props := parseICS(t, ICS(ev))
-	if one(t, props, "UID").value != hearing().UID || one(t, props, "SEQUENCE").value != "1" ||
-		one(t, props, "DTSTART").value != "20261128T150000Z" {
-		t.Errorf("reschedule: UID %q SEQUENCE %q DTSTART %q", one(t, props, "UID").value,
-			one(t, props, "SEQUENCE").value, one(t, props, "DTSTART").value)
+	e := onlyEvent(t, parseICS(t, ICS(ev)))
+	start, err := e.GetStartAt()
+	if e.Id() != hearing().UID || evProp(t, e, ics.ComponentPropertySequence) != "1" || err != nil ||
+		!start.Equal(time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)) {
+		t.Errorf("reschedule: UID %q SEQUENCE %q DTSTART %v", e.Id(), evProp(t, e, ics.ComponentPropertySequence), start)
 	}
 
 	ev.Sequence, ev.Method = 2, "cancel"
-	props = parseICS(t, ICS(ev))
-	if one(t, props, "METHOD").value != "CANCEL" || one(t, props, "STATUS").value != "CANCELLED" {
-		t.Errorf("cancel: METHOD %q STATUS %q", one(t, props, "METHOD").value, one(t, props, "STATUS").value)
+	cal := parseICS(t, ICS(ev))
+	e = onlyEvent(t, cal)
+	if calProp(t, cal, ics.PropertyMethod) != "CANCEL" || evProp(t, e, ics.ComponentPropertyStatus) != "CANCELLED" ||
+		e.Id() != hearing().UID || evProp(t, e, ics.ComponentPropertySequence) != "2" {
+		t.Errorf("cancel: METHOD %q STATUS %q UID %q SEQUENCE %q", calProp(t, cal, ics.PropertyMethod),
+			evProp(t, e, ics.ComponentPropertyStatus), e.Id(), evProp(t, e, ics.ComponentPropertySequence))
 	}
 }
 
 func TestICSDefaults(t *testing.T) {
 	before := time.Now().UTC().Truncate(time.Second)
-	props := parseICS(t, ICS(Event{UID: "deadline-1", Summary: "Plazo", Start: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}))
-	if got := one(t, props, "METHOD").value; got != "REQUEST" {
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	cal := parseICS(t, ICS(Event{UID: "deadline-1", Summary: "Plazo", Start: at}))
+	if got := calProp(t, cal, ics.PropertyMethod); got != "REQUEST" {
 		t.Errorf("default METHOD %q", got)
 	}
-	if len(values(props, "DTEND")) != 0 {
-		t.Errorf("a deadline has no DTEND")
+	e := onlyEvent(t, cal)
+	if start, err := e.GetStartAt(); err != nil || !start.Equal(at) {
+		t.Errorf("DTSTART %v (%v)", start, err)
 	}
-	for _, name := range []string{"DESCRIPTION", "LOCATION", "URL", "ORGANIZER", "ATTENDEE"} {
-		if len(values(props, name)) != 0 {
+	for _, name := range []ics.ComponentProperty{ics.ComponentPropertyDtEnd, ics.ComponentPropertyDescription,
+		ics.ComponentPropertyLocation, ics.ComponentPropertyUrl, ics.ComponentPropertyOrganizer, ics.ComponentPropertyAttendee} {
+		if e.HasProperty(name) {
 			t.Errorf("empty %s written", name)
 		}
 	}
-	stamp, err := time.Parse(icsTime, one(t, props, "DTSTAMP").value)
+	stamp, err := e.GetDtStampTime()
 	if err != nil || stamp.Before(before) {
 		t.Errorf("DTSTAMP %v (%v), want the current time", stamp, err)
 	}
@@ -223,27 +212,29 @@ func TestCalendarFeed(t *testing.T) {
 	deadline := Event{UID: "ethics-7-response@ralo", Summary: "Respuesta, caso 7", Start: time.Date(2026, 12, 1, 23, 59, 0, 0, time.UTC), Stamp: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 	cancelled := hearing()
 	cancelled.Method, cancelled.Sequence = "CANCEL", 3
-	props := parseICS(t, Calendar([]Event{hearing(), deadline, cancelled}))
+	cal := parseICS(t, Calendar([]Event{hearing(), deadline, cancelled}))
 
-	if len(values(props, "METHOD")) != 0 {
+	if calProp(t, cal, ics.PropertyMethod) != "" {
 		t.Errorf("a feed must not carry METHOD")
 	}
-	if one(t, props, "PRODID").value != prodID || one(t, props, "VERSION").value != "2.0" {
+	if calProp(t, cal, ics.PropertyProductId) != prodID || calProp(t, cal, ics.PropertyVersion) != "2.0" {
 		t.Errorf("feed header")
 	}
-	var uids []string
-	for _, p := range values(props, "UID") {
-		uids = append(uids, p.value)
+	evs := cal.Events()
+	var uids, status, seq []string
+	for _, e := range evs {
+		uids = append(uids, e.Id())
+		status = append(status, evProp(t, e, ics.ComponentPropertyStatus))
+		seq = append(seq, evProp(t, e, ics.ComponentPropertySequence))
 	}
-	if strings.Join(uids, " ") != hearing().UID+" "+deadline.UID+" "+hearing().UID {
-		t.Errorf("UIDs %v", uids)
+	if strings.Join(uids, " ") != hearing().UID+" "+deadline.UID+" "+hearing().UID || len(cal.Components) != 3 {
+		t.Errorf("UIDs %v in %d components", uids, len(cal.Components))
 	}
-	if n := len(values(props, "BEGIN")); n != 4 {
-		t.Errorf("%d BEGIN lines, want VCALENDAR + 3 VEVENT", n)
+	if strings.Join(status, " ") != "CONFIRMED CONFIRMED CANCELLED" || strings.Join(seq, " ") != "0 0 3" {
+		t.Errorf("STATUS %v SEQUENCE %v", status, seq)
 	}
-	status := values(props, "STATUS")
-	if len(status) != 3 || status[2].value != "CANCELLED" || status[0].value != "CONFIRMED" {
-		t.Errorf("STATUS %+v", status)
+	if got := evProp(t, evs[1], ics.ComponentPropertySummary); got != deadline.Summary {
+		t.Errorf("deadline SUMMARY %q", got)
 	}
 	if got := string(Calendar(nil)); got != "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//LACRALO//ralo//EN\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n" {
 		t.Errorf("empty feed %q", got)
@@ -260,13 +251,19 @@ func TestICSFolding(t *testing.T) {
 		{"three-byte runes", strings.Repeat("€", 101)},
 		{"four-byte runes", strings.Repeat("🗳", 77)},
 		{"escapes at the fold", strings.Repeat(",", 150)},
+		{"backslashes at the fold", strings.Repeat(`\n`, 60)},
+		{"commas, semicolons and accents", strings.Repeat("Asamblea mensual, región LAC; votación — ¿quórum? ", 12)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := ICS(Event{UID: "u", Summary: tt.summary, Start: time.Unix(0, 0), Stamp: time.Unix(0, 0)})
-			props := parseICS(t, out)
-			if got := unescapeText(one(t, props, "SUMMARY").value); got != tt.summary {
-				t.Errorf("round trip lost text: %q", got)
+			out := ICS(Event{UID: "u", Summary: tt.summary, Description: tt.summary + "\n" + strconv.Itoa(len(tt.summary)),
+				Start: time.Unix(0, 0), Stamp: time.Unix(0, 0)})
+			e := onlyEvent(t, parseICS(t, out))
+			if got := evProp(t, e, ics.ComponentPropertySummary); got != tt.summary {
+				t.Errorf("SUMMARY round trip lost text: %q", got)
+			}
+			if got := evProp(t, e, ics.ComponentPropertyDescription); got != tt.summary+"\n"+strconv.Itoa(len(tt.summary)) {
+				t.Errorf("DESCRIPTION round trip lost text: %q", got)
 			}
 		})
 	}

@@ -116,6 +116,23 @@ func (s *Store) Audit(ctx context.Context, in AuditInput) (AuditEntry, error) {
 	return e, err
 }
 
+// AuditBatch appends several entries in one transaction, in order; each
+// is idempotent by its IdemKey like Audit's.
+func (s *Store) AuditBatch(ctx context.Context, in []AuditInput) ([]AuditEntry, error) {
+	out := make([]AuditEntry, 0, len(in))
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, x := range in {
+			e, err := s.AppendAudit(tx, x)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // lockAudit serialises appends so that two processes never chain to the same
 // previous entry. SQLite transactions are already immediate (one writer).
 func (s *Store) lockAudit(tx *gorm.DB) error {

@@ -30,15 +30,21 @@ var MeetingKinds = []string{MeetingAssembly, MeetingCoordination, MeetingMentori
 
 // Meeting is one occurrence of a meeting, one-off or of a series.
 type Meeting struct {
-	ID        string        `gorm:"primaryKey" json:"id"`
-	Kind      string        `json:"kind"`
-	Title     string        `json:"title"`
-	StartsAt  time.Time     `json:"starts_at"`
-	Duration  time.Duration `gorm:"column:duration_ns" json:"-"`
-	Location  string        `json:"location"`
-	SeriesID  *string       `json:"series_id"`
-	CreatedBy string        `json:"created_by"`
-	CreatedAt time.Time     `json:"created_at"`
+	ID       string        `gorm:"primaryKey" json:"id"`
+	Kind     string        `json:"kind"`
+	Title    string        `json:"title"`
+	StartsAt time.Time     `json:"starts_at"`
+	Duration time.Duration `gorm:"column:duration_ns" json:"-"`
+	Location string        `json:"location"`
+	SeriesID *string       `json:"series_id"`
+	// ChairID is the member chairing the meeting, who may record its
+	// attendance.
+	ChairID *string `json:"chair_id"`
+	// CancelledAt is set once the meeting is cancelled: it stays listed,
+	// marked cancelled, and no longer counts as held.
+	CancelledAt *time.Time `json:"cancelled_at"`
+	CreatedBy   string     `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
 }
 
 // MarshalJSON writes the duration as text ("1h30m0s"), as requests give it.
@@ -52,12 +58,21 @@ func (m Meeting) MarshalJSON() ([]byte, error) {
 
 // CalendarEvent is the meeting as a calendar entry, shared by invitations
 // and the calendar feed so that both carry the same UID and calendars keep
-// one entry.
+// one entry. A cancelled meeting is a CANCEL of that UID with a SEQUENCE
+// above the invitation's, which calendars apply by removing the entry.
 func (m Meeting) CalendarEvent(baseURL string, stamp time.Time) notify.Event {
-	return notify.Event{UID: "meeting-" + m.ID + "@ralo", Summary: m.Title, Location: m.Location,
+	ev := notify.Event{UID: "meeting-" + m.ID + "@ralo", Summary: m.Title, Location: m.Location,
 		Description: "LACRALO " + strings.ReplaceAll(m.Kind, "_", " ") + " meeting", URL: baseURL,
 		Start: m.StartsAt, Duration: m.Duration, Stamp: stamp}
+	if m.CancelledAt != nil {
+		ev.Method, ev.Sequence = "CANCEL", MeetingCancelSequence
+	}
+	return ev
 }
+
+// MeetingCancelSequence is the SEQUENCE of a meeting's cancellation; its
+// invitation has 0, and a meeting is never rescheduled in between.
+const MeetingCancelSequence = 1
 
 // MeetingSeries is a recurring meeting, backed by a Temporal Schedule.
 type MeetingSeries struct {
@@ -70,6 +85,7 @@ type MeetingSeries struct {
 	// Every is the recurrence as given: "1mo", "2mo" or a duration.
 	Every       string     `json:"every"`
 	UntilAt     *time.Time `json:"until"`
+	ChairID     *string    `json:"chair_id"`
 	Paused      bool       `json:"paused"`
 	CancelledAt *time.Time `json:"cancelled_at"`
 	CreatedBy   string     `json:"created_by"`
@@ -138,6 +154,8 @@ type MeetingInput struct {
 	StartsAt time.Time
 	Duration time.Duration
 	Location string
+	// ChairID optionally names the member chairing the meeting.
+	ChairID string
 }
 
 func (in MeetingInput) validate() FieldErrors {
@@ -164,7 +182,31 @@ func (in MeetingInput) validate() FieldErrors {
 
 func (in MeetingInput) meeting(id string, actor Actor, series *string) Meeting {
 	return Meeting{ID: id, Kind: in.Kind, Title: strings.TrimSpace(in.Title), StartsAt: in.StartsAt.UTC().Truncate(time.Second),
-		Duration: in.Duration, Location: strings.TrimSpace(in.Location), SeriesID: series, CreatedBy: actor.String()}
+		Duration: in.Duration, Location: strings.TrimSpace(in.Location), SeriesID: series, ChairID: optional(in.ChairID),
+		CreatedBy: actor.String()}
+}
+
+// optional is nil for an empty string.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// checkChair adds a field error when the chair names no member.
+func checkChair(tx *gorm.DB, chairID string, fe FieldErrors) error {
+	if chairID == "" {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&Member{}).Where("id = ?", chairID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		fe["chair_id"] = "no member with this ID"
+	}
+	return nil
 }
 
 // CreateMeeting schedules a one-off meeting.
@@ -174,6 +216,13 @@ func (s *Store) CreateMeeting(ctx context.Context, actor Actor, in MeetingInput)
 	}
 	m := in.meeting(NewID("mtg"), actor, nil)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		fe := FieldErrors{}
+		if err := checkChair(tx, in.ChairID, fe); err != nil {
+			return err
+		}
+		if len(fe) > 0 {
+			return fe
+		}
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}
@@ -207,9 +256,16 @@ func (s *Store) CreateMeetingSeries(ctx context.Context, actor Actor, in SeriesI
 		return MeetingSeries{}, Meeting{}, fe
 	}
 	sr := MeetingSeries{ID: NewID("ser"), Kind: in.Kind, Title: strings.TrimSpace(in.Title), StartsAt: in.StartsAt.UTC().Truncate(time.Second),
-		Duration: in.Duration, Location: strings.TrimSpace(in.Location), Every: in.Every, UntilAt: in.Until, CreatedBy: actor.String()}
+		Duration: in.Duration, Location: strings.TrimSpace(in.Location), Every: in.Every, UntilAt: in.Until,
+		ChairID: optional(in.ChairID), CreatedBy: actor.String()}
 	m := in.meeting(SeriesMeetingID(sr.ID, sr.StartsAt), actor, &sr.ID)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkChair(tx, in.ChairID, fe); err != nil {
+			return err
+		}
+		if len(fe) > 0 {
+			return fe
+		}
 		if err := tx.Create(&sr).Error; err != nil {
 			return err
 		}
@@ -251,7 +307,11 @@ func (s *Store) EnsureSeriesMeeting(ctx context.Context, seriesID string, starts
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		m = MeetingInput{Kind: sr.Kind, Title: sr.Title, StartsAt: startsAt, Duration: sr.Duration, Location: sr.Location}.
+		chair := ""
+		if sr.ChairID != nil {
+			chair = *sr.ChairID
+		}
+		m = MeetingInput{Kind: sr.Kind, Title: sr.Title, StartsAt: startsAt, Duration: sr.Duration, Location: sr.Location, ChairID: chair}.
 			meeting(id, Actor{}, &sr.ID)
 		if err := tx.Create(&m).Error; err != nil {
 			return err
@@ -317,25 +377,74 @@ func (s *Store) SetSeriesPaused(ctx context.Context, actor Actor, id string, pau
 	return sr, err
 }
 
-// CancelSeries records that a series was cancelled; occurrences already
-// created stay, later ones are not created.
-func (s *Store) CancelSeries(ctx context.Context, actor Actor, id string) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// CancelSeries records that a series was cancelled: later occurrences are
+// not created, and those created but not yet started are cancelled. It
+// returns the series' cancelled upcoming meetings, every time it is called,
+// so that a retried cancellation still sends their cancellations (which
+// their idempotency keys send once).
+func (s *Store) CancelSeries(ctx context.Context, actor Actor, id string) ([]Meeting, error) {
+	var out []Meeting
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var sr MeetingSeries
 		if err := tx.Where("id = ?", id).Take(&sr).Error; err != nil {
 			return notFound(err)
 		}
-		if sr.CancelledAt != nil {
+		now := Now()
+		if sr.CancelledAt == nil {
+			if err := tx.Model(&sr).Updates(map[string]any{"cancelled_at": now, "updated_at": now}).Error; err != nil {
+				return err
+			}
+			if err := tx.Model(&Meeting{}).Where("series_id = ? AND starts_at > ? AND cancelled_at IS NULL", id, now).
+				Update("cancelled_at", now).Error; err != nil {
+				return err
+			}
+			if _, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "meetings", ObjectID: id,
+				Action: "meeting.series_cancelled", Audience: AudiencePublic}); err != nil {
+				return err
+			}
+			sr.CancelledAt = &now
+		}
+		return tx.Where("series_id = ? AND starts_at > ? AND cancelled_at IS NOT NULL", id, *sr.CancelledAt).
+			Order("starts_at, id").Find(&out).Error
+	})
+	return out, err
+}
+
+// CancelMeeting cancels one meeting that has not started (a one-off
+// meeting, or one occurrence of a series). Cancelling it again returns it
+// unchanged; a meeting that has started cannot be cancelled (ErrConflict).
+func (s *Store) CancelMeeting(ctx context.Context, actor Actor, id string) (Meeting, error) {
+	var m Meeting
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&m).Error; err != nil {
+			return notFound(err)
+		}
+		if m.CancelledAt != nil {
 			return nil
 		}
 		now := Now()
-		if err := tx.Model(&sr).Updates(map[string]any{"cancelled_at": now, "updated_at": now}).Error; err != nil {
+		if !m.StartsAt.After(now) {
+			return ErrConflict
+		}
+		if err := tx.Model(&m).Update("cancelled_at", now).Error; err != nil {
 			return err
 		}
+		m.CancelledAt = &now
 		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "meetings", ObjectID: id,
-			Action: "meeting.series_cancelled", Audience: AudiencePublic})
+			Action: "meeting.cancelled", Details: map[string]any{"title": m.Title, "starts_at": m.StartsAt}, Audience: AudiencePublic})
 		return err
 	})
+	return m, err
+}
+
+// InvitedTo lists the members a meeting's invitation was written for in
+// the outbox, sorted.
+func (s *Store) InvitedTo(ctx context.Context, meetingID string) ([]string, error) {
+	var ids []string
+	err := s.DB.WithContext(ctx).Model(&OutboxMessage{}).
+		Where("idem_key LIKE ? AND member_id IS NOT NULL", "meetings/"+meetingID+"/invitation/%").
+		Order("member_id").Distinct().Pluck("member_id", &ids).Error
+	return ids, err
 }
 
 // MeetingInvitees are the members invited to a meeting of kind: every
@@ -397,6 +506,9 @@ func (s *Store) RecordAttendance(ctx context.Context, actor Actor, meetingID str
 		if err := tx.Where("id = ?", meetingID).Take(&m).Error; err != nil {
 			return notFound(err)
 		}
+		if m.CancelledAt != nil {
+			return ErrConflict
+		}
 		var members []Member
 		if err := tx.Where("id IN ?", memberIDs).Find(&members).Error; err != nil {
 			return err
@@ -457,7 +569,7 @@ func (s *Store) RecordParticipation(ctx context.Context, alsID, kind string, at 
 func (s *Store) participationFacts(ctx context.Context, alsID string, to time.Time) ([]domain.MonthlyCall, []domain.Activity, error) {
 	db := s.DB.WithContext(ctx)
 	var calls []Meeting
-	if err := db.Where("kind = ? AND starts_at < ?", MeetingAssembly, to).Find(&calls).Error; err != nil {
+	if err := db.Where("kind = ? AND starts_at < ? AND cancelled_at IS NULL", MeetingAssembly, to).Find(&calls).Error; err != nil {
 		return nil, nil, err
 	}
 	var mc []domain.MonthlyCall
@@ -724,4 +836,95 @@ func (s *Store) AuthenticateFeed(ctx context.Context, token string) (Member, err
 		return Member{}, ErrBadToken
 	}
 	return m, err
+}
+
+// Outcomes of an accreditation review (ConcludeReview).
+const (
+	ReviewKeep      = "keep"
+	ReviewDecertify = "decertify"
+)
+
+// ReviewInput concludes the accreditation review of an ALS.
+type ReviewInput struct {
+	Outcome string `json:"outcome"`
+	Note    string `json:"note"`
+}
+
+// ReviewConclusion is what a concluded review changed.
+type ReviewConclusion struct {
+	ALSID        string    `json:"als_id"`
+	Outcome      string    `json:"outcome"`
+	Note         string    `json:"note"`
+	ALSStatus    string    `json:"als_status"`
+	VotingStatus string    `json:"voting_status"`
+	At           time.Time `json:"at"`
+}
+
+// ConcludeReview ends the accreditation review the inactivity rule asked
+// staff for. An ALS is under review while its standing is "review" and it
+// is not decertified; any other ALS gives ErrConflict.
+//
+//   - keep: the ALS stays accredited and starts a fresh episode as
+//     inactive from now: still without a vote and out of the quorum, it
+//     regains both as soon as it takes part, within restore_within, after
+//     which the rule asks for a review again. Keeping an ALS does not hand
+//     back a vote it lost for silence; participating does.
+//   - decertify: the ALS's status becomes decertified, as PATCH
+//     /api/v1/als/{id} would set it (same store function, same audit
+//     entry); its standing stays "review" as the record of how it ended,
+//     and the inactivity rule no longer applies to it.
+//
+// Both write a participation.review_concluded audit entry with the note.
+func (s *Store) ConcludeReview(ctx context.Context, actor Actor, alsID string, in ReviewInput) (ReviewConclusion, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	fe := FieldErrors{}
+	if in.Outcome != ReviewKeep && in.Outcome != ReviewDecertify {
+		fe["outcome"] = "must be keep or decertify"
+	}
+	if len(in.Note) > 4000 {
+		fe["note"] = "is longer than 4000 bytes"
+	}
+	if len(fe) > 0 {
+		return ReviewConclusion{}, fe
+	}
+	out := ReviewConclusion{ALSID: alsID, Outcome: in.Outcome, Note: in.Note}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var als ALS
+		if err := tx.Where("id = ?", alsID).Take(&als).Error; err != nil {
+			return notFound(err)
+		}
+		var p ALSParticipation
+		err := tx.Where("als_id = ?", alsID).Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && (p.Status != string(domain.VotingReview) || als.Status == ALSDecertified) {
+			return ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		now := Now()
+		out.At, out.ALSStatus, out.VotingStatus = now, als.Status, p.Status
+		switch in.Outcome {
+		case ReviewKeep:
+			// A fresh inactive episode; the stored evaluation is dropped so
+			// that the next review evaluates the new standing.
+			p.Status, p.Since, p.WarnedAt, p.InactiveAt = string(domain.VotingInactive), now, nil, &now
+			p.EvaluatedAt, p.Transitions, p.UpdatedAt = nil, "[]", now
+			if err := tx.Save(&p).Error; err != nil {
+				return err
+			}
+			out.VotingStatus = p.Status
+		case ReviewDecertify:
+			status := ALSDecertified
+			a, err := s.updateALS(tx, actor, alsID, ALSInput{Status: &status})
+			if err != nil {
+				return err
+			}
+			out.ALSStatus = a.Status
+		}
+		_, err = s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "participation", ObjectID: alsID,
+			Action: "participation.review_concluded", Details: map[string]any{"outcome": in.Outcome, "note": in.Note,
+				"als_status": out.ALSStatus, "voting_status": out.VotingStatus}, Audience: AudiencePublic})
+		return err
+	})
+	return out, err
 }

@@ -168,6 +168,18 @@ func (s *Store) CreateALS(ctx context.Context, actor Actor, in ALSInput) (ALS, e
 func (s *Store) UpdateALS(ctx context.Context, actor Actor, id string, in ALSInput) (ALS, error) {
 	var a ALS
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		a, err = s.updateALS(tx, actor, id, in)
+		return err
+	})
+	return a, err
+}
+
+// updateALS is UpdateALS inside the caller's transaction, for changes
+// that come with others (a decertification that ends a review).
+func (s *Store) updateALS(tx *gorm.DB, actor Actor, id string, in ALSInput) (ALS, error) {
+	var a ALS
+	err := func() error {
 		if err := tx.Where("id = ?", id).Take(&a).Error; err != nil {
 			return notFound(err)
 		}
@@ -193,7 +205,7 @@ func (s *Store) UpdateALS(ctx context.Context, actor Actor, id string, in ALSInp
 		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "registry", ObjectID: a.ID,
 			Action: "als.updated", Details: map[string]any{"before": before, "after": a}, Audience: AudiencePublic})
 		return err
-	})
+	}()
 	return a, err
 }
 

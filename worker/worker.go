@@ -29,7 +29,9 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
 	r.RegisterActivity(acts)
 }

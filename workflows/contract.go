@@ -18,8 +18,9 @@ const (
 	ActivityDeliverEmail         = "DeliverEmail"
 	ActivityMarkEmailFailed      = "MarkEmailFailed"
 	ActivityRecordAudit          = "RecordAudit"
-	// ActivityRecordStatementParticipation counts a comment, a draft or a
-	// ratification ballot for the ALS of the member who made it,
+	ActivityRecordAudits         = "RecordAudits"
+	// ActivityRecordStatementParticipation counts a comment or a draft on
+	// a policy statement for the ALS of the member who made it,
 	// ParticipationInput.
 	ActivityRecordStatementParticipation = "RecordStatementParticipation"
 )

@@ -589,6 +589,7 @@ type election struct {
 	// v2 is set for cycles started after emails, eligibility rechecks,
 	// participation and positions were added (workflow.GetVersion).
 	v2            bool
+	batchAudit    bool            // version "election-audit-batch": one activity per backlog
 	checked       map[string]bool // decision points whose eligibility was rechecked
 	recheckWanted bool
 	termReached   bool
@@ -755,6 +756,7 @@ func (e *election) snapshot() ElectionState {
 // deadline or update, until the results are certified.
 func (e *election) run(ctx workflow.Context) (ElectionState, error) {
 	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
+	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
 	e.rulings = workflow.GetSignalChannel(ctx, SignalAppealRuling)
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
@@ -1628,6 +1630,13 @@ func (e *election) idemKey(step string) string {
 // flush writes the queued audit entries, then the cases index. Failures
 // are logged: the workflow's state is the record.
 func (e *election) flush(ctx workflow.Context) {
+	if e.batchAudit && len(e.effects) > 0 {
+		batch := e.effects
+		e.effects = nil
+		if err := RecordAudits(ctx, batch); err != nil {
+			e.logger.Error("audit entries not written", "entries", len(batch), "error", err)
+		}
+	}
 	for len(e.effects) > 0 {
 		a := e.effects[0]
 		e.effects = e.effects[1:]

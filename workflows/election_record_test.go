@@ -23,14 +23,15 @@ import (
 
 // electionHistories are the recorded cycles the replay test replays: one
 // started before version 2 of the workflow (emails, rechecks, extensions,
-// positions) and one after; the recorder writes the newest.
-var electionHistories = []string{"testdata/election_complete.json", electionHistory}
+// contests, positions), one before audit entries were written in batches,
+// and the newest, which the recorder writes.
+var electionHistories = []string{"testdata/election_complete.json", "testdata/election_v2_complete.json", electionHistory}
 
-const electionHistory = "testdata/election_v2_complete.json"
+const electionHistory = "testdata/election_v3_complete.json"
 
 // TestRecordElectionHistory runs a complete election cycle on a real
 // embedded Temporal server, with a calendar of seconds, and writes its
-// history to testdata/election_v2_complete.json: a seat by acclamation, a
+// history to testdata/election_v3_complete.json: a seat by acclamation, a
 // seat by vote with a proxy and a revote, a refused ballot, a phase
 // extended, eligibility rechecked, certification, a contest and its
 // ruling, and the positions taken at the term start.

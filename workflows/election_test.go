@@ -104,6 +104,8 @@ func newElHarness(t *testing.T) *elHarness {
 	env.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 		return workflows.FreezeRollResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	env.RegisterActivityWithOptions(func(context.Context, []workflows.AuditInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityRecordAudits})
 	env.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
 		return nil, nil
@@ -120,6 +122,13 @@ func newElHarness(t *testing.T) *elHarness {
 			return workflows.AuditResult{Seq: int64(len(h.audits))}, nil
 		})
 	env.OnActivity(workflows.ActivitySaveCase, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(workflows.ActivityRecordAudits, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in []workflows.AuditInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.audits = append(h.audits, in...)
+			return nil
+		})
 	env.OnWorkflow(workflows.Notify, mock.Anything, mock.Anything).Return(
 		func(_ workflow.Context, in workflows.NotifyInput) error {
 			h.mu.Lock()

@@ -92,6 +92,13 @@ func RecordAudit(ctx workflow.Context, in AuditInput) (AuditResult, error) {
 	return res, err
 }
 
+// RecordAudits appends several audit entries from a workflow in one
+// activity, in order.
+func RecordAudits(ctx workflow.Context, in []AuditInput) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	return workflow.ExecuteActivity(actx, ActivityRecordAudits, in).Get(ctx, nil)
+}
+
 // SaveCase updates the cases index from a workflow.
 func SaveCase(ctx workflow.Context, in CaseIndex) error {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})

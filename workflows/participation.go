@@ -16,6 +16,9 @@ import (
 const (
 	// MeetingWorkflowName invites to one meeting and reminds the invitees.
 	MeetingWorkflowName = "Meeting"
+	// MeetingCancellationWorkflowName tells the invitees of cancelled
+	// meetings, with an iCalendar CANCEL.
+	MeetingCancellationWorkflowName = "MeetingCancellation"
 	// ParticipationReviewWorkflowName applies the inactivity rule monthly.
 	ParticipationReviewWorkflowName = "ParticipationReview"
 	// ParticipationReviewWorkflowID is the single review's business key.
@@ -27,6 +30,9 @@ const (
 	// ActivityCreateMeeting creates a meeting occurrence (idempotently) and
 	// returns its invitees and invitation, MeetingOccurrence -> MeetingCreated.
 	ActivityCreateMeeting = "CreateMeeting"
+	// ActivityCancelledMeeting returns a cancelled meeting's invitees and
+	// its iCalendar CANCEL, MeetingOccurrence -> MeetingCreated.
+	ActivityCancelledMeeting = "CancelledMeeting"
 	// ActivityListParticipationALS lists the ALSes under review and the
 	// staff to notify, ListParticipationALSInput -> ParticipationALSList.
 	ActivityListParticipationALS = "ListParticipationALS"
@@ -49,6 +55,10 @@ func MeetingSeriesWorkflowID(seriesID string) string { return "meeting/" + serie
 func MeetingWorkflowID(key string, startsAt time.Time) string {
 	return "meeting/" + key + "/" + startsAt.UTC().Format("20060102T150405Z")
 }
+
+// MeetingCancellationWorkflowID is the business key of the cancellation of
+// a meeting or a series (key is its ID).
+func MeetingCancellationWorkflowID(key string) string { return "meeting-cancel/" + key }
 
 // Recurrence is how often a series meets: every Months calendar months
 // (same day and time), or every Interval when Months is zero.
@@ -113,7 +123,9 @@ type MeetingOccurrence struct {
 }
 
 // MeetingCreated is the occurrence with its invitees and invitation.
-// Cancelled means the series was cancelled: nothing was created.
+// Cancelled means the series or the meeting was cancelled: nothing was
+// created, and nobody is to be invited; from ActivityCancelledMeeting it
+// means the opposite: Invitation is the CANCEL to send.
 type MeetingCreated struct {
 	MeetingID  string     `json:"meeting_id"`
 	Title      string     `json:"title"`
@@ -166,7 +178,7 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 		return res, err
 	}
 	if m.Cancelled {
-		res.Skipped = "series cancelled"
+		res.Skipped = "cancelled"
 		return res, nil
 	}
 	res.MeetingID = m.MeetingID
@@ -189,11 +201,64 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 	if err := workflow.NewTimerWithOptions(ctx, remindAt.Sub(workflow.Now(ctx)), workflow.TimerOptions{Summary: "reminder"}).Get(ctx, nil); err != nil {
 		return res, err
 	}
+	// A meeting cancelled since its invitation gets no reminder.
+	if workflow.GetVersion(ctx, "reminder-checks-cancellation", workflow.DefaultVersion, 1) == 1 {
+		var now MeetingCreated
+		if err := workflow.ExecuteActivity(actx, ActivityCreateMeeting, MeetingOccurrence{
+			MeetingID: m.MeetingID, StartsAt: m.StartsAt, Stamp: workflow.Now(ctx),
+		}).Get(ctx, &now); err != nil {
+			return res, err
+		}
+		if now.Cancelled {
+			res.Skipped = "cancelled"
+			return res, nil
+		}
+	}
 	if err := StartNotify(ctx, NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "reminder",
 		Event: "meeting.reminder", MemberIDs: m.Invitees, Data: data}); err != nil {
 		logger.Error("reminders not started", "error", err)
 	}
 	res.Reminded = true
+	return res, nil
+}
+
+// MeetingCancellationInput names the meetings just cancelled, by the
+// cancellation of one meeting or of a series (Key, the object cancelled).
+type MeetingCancellationInput struct {
+	Key        string   `json:"key"`
+	MeetingIDs []string `json:"meeting_ids"`
+}
+
+// MeetingCancellationResult counts the members told of each cancellation.
+type MeetingCancellationResult struct {
+	Told map[string]int `json:"told"`
+}
+
+// MeetingCancellation emails the invitees of every cancelled meeting an
+// iCalendar CANCEL of its invitation (same UID, higher SEQUENCE), so that
+// their calendars remove it. Each meeting's emails are keyed by the
+// meeting, so a meeting cancelled twice (once alone, once with its series)
+// is announced once.
+func MeetingCancellation(ctx workflow.Context, in MeetingCancellationInput) (MeetingCancellationResult, error) {
+	logger := log.With(workflow.GetLogger(ctx), "cancelled", in.Key)
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	res := MeetingCancellationResult{Told: map[string]int{}}
+	for _, id := range in.MeetingIDs {
+		var m MeetingCreated
+		if err := workflow.ExecuteActivity(actx, ActivityCancelledMeeting, MeetingOccurrence{MeetingID: id, Stamp: workflow.Now(ctx)}).Get(ctx, &m); err != nil {
+			return res, err
+		}
+		if !m.Cancelled || len(m.Invitees) == 0 {
+			continue
+		}
+		data := map[string]any{"title": m.Title, "starts_at": m.StartsAt, "location": m.Location, "meeting_id": m.MeetingID}
+		if err := StartNotify(ctx, NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "cancellation",
+			Event: "meeting.cancelled", MemberIDs: m.Invitees, Data: data, Attachments: []Attachment{m.Invitation}}); err != nil {
+			logger.Error("cancellation not started", "meeting_id", m.MeetingID, "error", err)
+			continue
+		}
+		res.Told[m.MeetingID] = len(m.Invitees)
+	}
 	return res, nil
 }
 
@@ -257,6 +322,7 @@ const (
 	participationActive   = "active"
 	participationWarned   = "warned"
 	participationInactive = "inactive"
+	participationReview   = "review"
 )
 
 // ParticipationReview applies LACRALO's inactivity rule to every ALS once
@@ -349,6 +415,21 @@ func participationEffects(ctx workflow.Context, logger log.Logger, ev Participat
 		event = "participation.vote_lost"
 	case t.To == participationActive && (t.From == participationWarned || t.From == participationInactive):
 		event = "participation.restored"
+	case t.To == participationReview:
+		// Staff decide the review (POST /api/v1/participation/{als_id}/review):
+		// the request goes to them alone. Histories from before this
+		// email have no marker and stay as they were.
+		if workflow.GetVersion(ctx, "participation-review-email", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return
+		}
+		if len(staff) == 0 {
+			return
+		}
+		if err := StartNotify(ctx, NotifyInput{Process: participationProcess, ObjectID: ev.ALSID, Step: step,
+			Event: "participation.review", MemberIDs: staff, Data: data}); err != nil {
+			logger.Error("notification not started", "als_id", ev.ALSID, "event", "participation.review", "error", err)
+		}
+		return
 	}
 	to := slices.Concat(ev.RepIDs, staff)
 	slices.Sort(to)

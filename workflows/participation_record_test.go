@@ -23,13 +23,19 @@ import (
 )
 
 // participationHistories are the recorded histories of process 5, replayed
-// by TestParticipationReplay.
-var participationHistories = []string{"meeting_complete.json", "participation_review.json"}
+// by TestParticipationReplay: those TestRecordParticipationHistories
+// writes, then those of earlier versions that running workflows may
+// still have (a Meeting without the check for cancellation before its
+// reminder, a review without the staff's review email).
+var participationHistories = []string{"meeting_v2_complete.json", "participation_review_v2.json", "meeting_cancellation.json",
+	"meeting_complete.json", "participation_review.json"}
 
 // TestRecordParticipationHistories runs a Meeting (invitation, reminder
-// timer, reminder) and one run of ParticipationReview (three reviews a
-// second apart, a warning and a restoration, then continue-as-new) on a
-// real embedded Temporal server and writes their histories to testdata.
+// timer, check that it was not cancelled, reminder), one run of
+// ParticipationReview (three reviews a second apart: a warning, a
+// restoration and a review request to staff, then continue-as-new) and a
+// MeetingCancellation of two meetings on a real embedded Temporal server
+// and writes their histories to testdata.
 func TestRecordParticipationHistories(t *testing.T) {
 	if os.Getenv(recordEnv) != "1" {
 		t.Skip("set " + recordEnv + "=1 to record workflow histories")
@@ -51,8 +57,13 @@ func TestRecordParticipationHistories(t *testing.T) {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	registerFakeActivities(w)
+	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
+			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: []byte("BEGIN:VCALENDAR")}}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityCancelledMeeting})
 	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
 		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
 			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}, nil
@@ -64,6 +75,10 @@ func TestRecordParticipationHistories(t *testing.T) {
 	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
 		ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
 		if in.ALSID != "als-1" {
+			if evals.Load() == 1 {
+				ev.Status = "review"
+				ev.Transitions = []workflows.ParticipationTransition{{From: "inactive", To: "review", At: in.At, Reason: "recorded review request"}}
+			}
 			return ev, nil
 		}
 		switch evals.Add(1) {
@@ -105,8 +120,14 @@ func TestRecordParticipationHistories(t *testing.T) {
 	if err := c.TerminateWorkflow(ctx, workflows.ParticipationReviewWorkflowID, "", "recorded"); err != nil {
 		t.Fatalf("terminate: %v", err)
 	}
+	cancellation := start(workflows.MeetingCancellationWorkflowID("ser-rec"), workflows.MeetingCancellationWorkflowName,
+		workflows.MeetingCancellationInput{Key: "ser-rec", MeetingIDs: []string{"mtg-rec-2", "mtg-rec-3"}})
+	var told workflows.MeetingCancellationResult
+	if err := cancellation.Get(ctx, &told); err != nil || len(told.Told) != 2 {
+		t.Fatalf("cancellation: %+v, %v", told, err)
+	}
 
-	for i, run := range []client.WorkflowRun{meeting, review} {
+	for i, run := range []client.WorkflowRun{meeting, review, cancellation} {
 		hist := &historypb.History{}
 		iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for iter.HasNext() {
@@ -137,6 +158,7 @@ func TestParticipationReplay(t *testing.T) {
 		r := worker.NewWorkflowReplayer()
 		r.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
 		r.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
+		r.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
 		r.RegisterWorkflow(workflows.Notify)
 		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", name)); err != nil {
 			t.Fatalf("replay %s: %v", name, err)

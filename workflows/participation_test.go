@@ -2,7 +2,9 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +40,10 @@ func newParticHarness(t *testing.T, start time.Time) *particHarness {
 	env.SetStartTime(start)
 	env.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
 	env.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
+	env.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+		return workflows.MeetingCreated{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityCancelledMeeting})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
 		return workflows.AuditResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
@@ -135,7 +141,10 @@ func TestParticipationScheduledMeetingIsTheNextOccurrence(t *testing.T) {
 	// One month after January 31st is March 3rd in Go's calendar
 	// arithmetic; the schedule's own calendar keeps the day of month.
 	want := fired.AddDate(0, 1, 0)
-	if len(got) != 1 || !got[0].StartsAt.Equal(want) || got[0].SeriesID != "ser-1" || got[0].MeetingID != "" {
+	// The second call is the check, before the reminder, that the
+	// occurrence it created was not cancelled since.
+	if len(got) != 2 || !got[0].StartsAt.Equal(want) || got[0].SeriesID != "ser-1" || got[0].MeetingID != "" ||
+		got[1].MeetingID != "mtg-20260303" {
 		t.Fatalf("occurrence %+v, want start %v", got, want)
 	}
 }
@@ -291,5 +300,135 @@ func TestParticipationParseRecurrence(t *testing.T) {
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("%q: %+v, %v", tc.in, got, err)
 		}
+	}
+}
+
+func TestParticipationMeetingCancelledGetsNoReminder(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h := newParticHarness(t, t0)
+	calls := 0
+	h.env.OnActivity(workflows.ActivityCreateMeeting, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+			calls++
+			// Invited at once; cancelled by the time the reminder is due.
+			return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(72 * time.Hour),
+				Invitees: []string{"m-1"}, Cancelled: calls > 1}, nil
+		})
+	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+		MeetingID: "mtg-1", StartsAt: t0.Add(72 * time.Hour), Reminder: 24 * time.Hour,
+	})
+	var res workflows.MeetingResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Reminded || res.Skipped != "cancelled" || calls != 2 {
+		t.Fatalf("result %+v after %d checks", res, calls)
+	}
+	if len(h.notes) != 1 || h.notes[0].In.Event != "meeting.invitation" {
+		t.Fatalf("notifications %+v", h.notes)
+	}
+}
+
+func TestParticipationMeetingCancelledBeforeItsInvitation(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h := newParticHarness(t, t0)
+	h.env.OnActivity(workflows.ActivityCreateMeeting, mock.Anything, mock.Anything).Return(
+		workflows.MeetingCreated{MeetingID: "mtg-1", Cancelled: true}, nil)
+	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+		MeetingID: "mtg-1", StartsAt: t0.Add(72 * time.Hour), Reminder: 24 * time.Hour,
+	})
+	var res workflows.MeetingResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Invited != 0 || res.Skipped != "cancelled" || len(h.notes) != 0 {
+		t.Fatalf("result %+v, notifications %+v", res, h.notes)
+	}
+}
+
+func TestMeetingCancellationEmailsEachMeetingOnce(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	h := newParticHarness(t, t0)
+	cancel := []byte("BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\n")
+	h.env.OnActivity(workflows.ActivityCancelledMeeting, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+			if !in.Stamp.Equal(t0) {
+				return workflows.MeetingCreated{}, errors.New("stamp is not the workflow time")
+			}
+			switch in.MeetingID {
+			case "mtg-gone": // not cancelled after all: nobody to tell
+				return workflows.MeetingCreated{MeetingID: in.MeetingID}, nil
+			default:
+				return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(time.Hour), Cancelled: true,
+					Invitees:   []string{"m-1", "m-2"},
+					Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: cancel}}, nil
+			}
+		})
+	h.env.ExecuteWorkflow(workflows.MeetingCancellationWorkflowName, workflows.MeetingCancellationInput{
+		Key: "ser-1", MeetingIDs: []string{"mtg-a", "mtg-gone", "mtg-b"}})
+	var res workflows.MeetingCancellationResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Told) != 2 || res.Told["mtg-a"] != 2 || res.Told["mtg-b"] != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	if len(h.notes) != 2 {
+		t.Fatalf("notifications %+v", h.notes)
+	}
+	for i, id := range []string{"mtg-a", "mtg-b"} {
+		n := h.notes[i].In
+		if n.Event != "meeting.cancelled" || n.ObjectID != id || n.Step != "cancellation" || len(n.MemberIDs) != 2 ||
+			len(n.Attachments) != 1 || string(n.Attachments[0].Data) != string(cancel) || workflows.NotifyWorkflowID(n) != "notify/meetings/"+id+"/cancellation" {
+			t.Errorf("notification %d: %+v", i, n)
+		}
+	}
+}
+
+func TestParticipationReviewAsksStaffToReview(t *testing.T) {
+	start := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	w := &particWorld{statuses: map[string]string{}}
+	for m := time.Date(2025, 1, 10, 14, 0, 0, 0, time.UTC); m.Before(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)); m = m.AddDate(0, 1, 0) {
+		w.calls = append(w.calls, domain.MonthlyCall{MeetingID: "call-" + m.Format("2006-01"), At: m})
+	}
+	// Silent throughout; short periods so that review comes within a year.
+	params := workflows.ParticipationParams{MissedCalls: 3, Period: 90 * 24 * time.Hour, WarningBefore: 30 * 24 * time.Hour, RestoreWithin: 60 * 24 * time.Hour}
+	h := newParticHarness(t, start)
+	h.env.OnActivity(workflows.ActivityListParticipationALS, mock.Anything, mock.Anything).Return(
+		workflows.ParticipationALSList{ALSIDs: []string{"als-1"}, StaffIDs: []string{"m-staff", "m-staff2"}}, nil)
+	h.env.OnActivity(workflows.ActivityEvaluateParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period, WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
+			next, trs := domain.Evaluate(in.At, p, w.standing, w.calls, w.acts)
+			w.standing = next
+			ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS Uno", Status: string(next.Status), RepIDs: []string{"m-rep"}}
+			for _, tr := range trs {
+				ev.Transitions = append(ev.Transitions, workflows.ParticipationTransition{From: string(tr.From), To: string(tr.To), At: tr.At, Reason: tr.Reason})
+			}
+			return ev, nil
+		})
+	h.env.ExecuteWorkflow(workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{Params: params})
+	if err := h.env.GetWorkflowError(); !workflow.IsContinueAsNewError(err) {
+		t.Fatalf("want continue-as-new after a year, got %v", err)
+	}
+	var events []string
+	var review *workflows.NotifyInput
+	for i, n := range h.notes {
+		events = append(events, n.In.Event)
+		if n.In.Event == "participation.review" {
+			review = &h.notes[i].In
+		}
+	}
+	if strings.Join(events, " ") != "participation.warning participation.vote_lost participation.review" {
+		t.Fatalf("events %v", events)
+	}
+	if strings.Join(review.MemberIDs, ",") != "m-staff,m-staff2" || review.ObjectID != "als-1" || review.Data["als"] != "ALS Uno" ||
+		!strings.Contains(review.Data["reason"].(string), "review its accreditation") {
+		t.Fatalf("review request %+v", review)
+	}
+	if last := h.audits[len(h.audits)-1]; last.Action != "participation.review" {
+		t.Fatalf("last audit %+v", last)
 	}
 }

@@ -183,6 +183,9 @@ func registerFakeActivities(w worker.Worker) {
 	w.RegisterActivityWithOptions(func(context.Context, workflows.CaseIndex) error {
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivitySaveCase})
+	w.RegisterActivityWithOptions(func(context.Context, []workflows.AuditInput) error {
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudits})
 }
 
 // arbRecorder drives a case on the real server through the client, as the

@@ -64,7 +64,8 @@ func benchBallots(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fmt.Fprintf(stdout, "ballots: %d sent, %d acknowledged, %d failed, in %v\n", rep.Ballots, rep.Acknowledged, rep.Failed, rep.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "rate: %.1f ballots/s with %d clients; latency p50 %s, p99 %s, max %s\n", rep.Rate, cfg.Concurrency,
 		msText(rep.P50), msText(rep.P99), msText(rep.Max))
-	fmt.Fprintf(stdout, "counted: %d ballots (one per ALS, the last acknowledged), %d mismatches\n", rep.Counted, len(rep.Mismatches))
+	fmt.Fprintf(stdout, "counted: %d ballots (one per ALS, the last acknowledged), %d mismatches, %d unanswered ballots counted\n",
+		rep.Counted, len(rep.Mismatches), rep.UnackedCounted)
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(stdout, "  MISMATCH %s\n", m)
 	}
@@ -74,4 +75,6 @@ func benchBallots(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-func msText(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+func msText(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,11 +71,13 @@ func (c *child) kill() {
 }
 
 // TestCrashRecovery kills `ralo dev` with SIGKILL at random moments while
-// arbitration cases are filed and driven and their clocks run, restarts it
-// on the same data each time, and checks at the end that nothing was lost or
-// done twice: every acknowledged case exists once, every reminder and alert
-// fired once per step, every email reached the SMTP server once, and the
-// audit chain verifies.
+// arbitration cases are filed and driven and their clocks run, and while
+// the ALSes of an election cast and change their ballots, restarts it on the
+// same data each time, and checks at the end that nothing was lost or done
+// twice: every acknowledged case exists once, every reminder and alert fired
+// once per step, every ALS's last acknowledged ballot is counted exactly
+// once, every email reached the SMTP server once, and the audit chain
+// verifies.
 //
 // The window between an SMTP server accepting a message and the outbox
 // recording it is the one place a kill could cause a second delivery (the
@@ -115,6 +118,9 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatalf("token: %d", code)
 	}
 
+	el := newCrashElection(t, p, admin)
+	stopVoting := el.keepVoting(p)
+
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	acked := map[string]bool{}
 	kills := 0
@@ -139,7 +145,9 @@ func TestCrashRecovery(t *testing.T) {
 		kills++
 		c = startChild(t, bin, dir, mail.URL(), apiPort, temporalPort)
 	}
-	t.Logf("%d kills, %d cases acknowledged", kills, len(acked))
+	stopVoting()
+	t.Logf("%d kills, %d cases and %d ballots acknowledged", kills, len(acked), el.ballots)
+	el.settle(t, p)
 
 	// Every acknowledged case is there, once, and its workflow answers.
 	st, err := store.Open(filepath.Join(dir, "ralo.db"))
@@ -271,8 +279,215 @@ func TestCrashRecovery(t *testing.T) {
 		}
 	}
 	t.Logf("%d overdue alerts and %d reminders fired across the crashes", alerts, reminders)
+	el.check(t, p)
 	if code, v := p.call(t, "GET", "/api/v1/audit/verify", admin, nil); code != http.StatusOK || v["ok"] != true {
 		t.Fatalf("audit chain after the crashes: %d %v", code, v)
 	}
 	t.Logf("%d emails sent, %d duplicate deliveries across %d kills; audit verified", len(sent), dups, kills)
+}
+
+// crashElection is an election whose ALSes vote while the process dies.
+type crashElection struct {
+	id         string
+	staff      string
+	closes     time.Time
+	alses      []string
+	reps       map[string]string
+	candidates []string
+	// last is each ALS's last acknowledged ballot (receipt, choice);
+	// pending the ALSes whose last attempt got no answer, which settle
+	// casts again so that their last ballot is an acknowledged one.
+	mu       sync.Mutex
+	last     map[string][2]string
+	pending  map[string]bool
+	inFlight map[string]bool
+	ballots  int
+	err      error
+}
+
+const crashALSes = 12
+
+// newCrashElection sets up twelve ALSes with a representative each, two
+// candidates and an election whose vote opens in a few seconds and stays
+// open long enough for the kills.
+func newCrashElection(t *testing.T, p *devProcess, admin string) *crashElection {
+	t.Helper()
+	el := &crashElection{reps: map[string]string{}, last: map[string][2]string{}, pending: map[string]bool{}, inFlight: map[string]bool{}}
+	token := func(id string) string {
+		code, m := p.call(t, "POST", "/api/v1/members/"+id+"/tokens", admin, map[string]any{"label": "crash"})
+		if code != http.StatusCreated {
+			t.Fatalf("token: %d %v", code, m)
+		}
+		return m["token"].(string)
+	}
+	member := func(als string, roles ...string) string {
+		body := map[string]any{"name": "M", "email": fmt.Sprintf("e%d@example.org", rand.Int64()), "country": "AR", "roles": roles}
+		if als != "" {
+			body["als_id"] = als
+		}
+		code, m := p.call(t, "POST", "/api/v1/members", admin, body)
+		if code != http.StatusCreated {
+			t.Fatalf("member: %d %v", code, m)
+		}
+		return m["id"].(string)
+	}
+	for i := range crashALSes {
+		code, a := p.call(t, "POST", "/api/v1/als", admin, map[string]any{"name": fmt.Sprintf("ALS %d", i), "country": "AR"})
+		if code != http.StatusCreated {
+			t.Fatalf("ALS: %d %v", code, a)
+		}
+		id := a["id"].(string)
+		el.alses = append(el.alses, id)
+		el.reps[id] = token(member(id, "member", "als_rep"))
+	}
+	el.staff = token(member("", "member", "staff"))
+	now := time.Now().UTC()
+	el.closes = now.Add(90 * time.Second)
+	code, e := p.call(t, "POST", "/api/v1/elections", el.staff, map[string]any{
+		"title": "Crash", "seats": []map[string]any{{"seat": "secretariat", "rotation": "none"}},
+		"calendar": map[string]any{"nominations_close": now.Add(4 * time.Second), "acceptance_close": now.Add(4 * time.Second),
+			"objections_close": now.Add(5 * time.Second), "voting_open": now.Add(5 * time.Second), "voting_close": el.closes},
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("election: %d %v", code, e)
+	}
+	el.id = e["id"].(string)
+	for range 2 {
+		cand := member("", "member")
+		tok := token(cand)
+		if code, m := p.call(t, "POST", "/api/v1/members/"+cand+"/declarations", tok, map[string]any{"kind": "none"}); code != http.StatusCreated {
+			t.Fatalf("declaration: %d %v", code, m)
+		}
+		code, e := p.call(t, "POST", "/api/v1/elections/"+el.id+"/nominations", el.staff, map[string]any{"seat": "secretariat", "nominee_id": cand, "statement": "s"})
+		if code != http.StatusOK {
+			t.Fatalf("nomination: %d %v", code, e)
+		}
+		noms := e["nominations"].([]any)
+		nid := noms[len(noms)-1].(map[string]any)["id"].(string)
+		if code, m := p.call(t, "POST", "/api/v1/elections/"+el.id+"/nominations/"+nid+"/accept", tok, map[string]any{"statement_of_interest": "I serve"}); code != http.StatusOK {
+			t.Fatalf("accept: %d %v", code, m)
+		}
+		el.candidates = append(el.candidates, cand)
+	}
+	return el
+}
+
+// keepVoting casts ballots, for random ALSes with random choices, from two
+// clients until the returned function is called, so that kills land in
+// the middle of ballots. Before the vote opens the API answers 409, which
+// changes nothing; a ballot without an answer (the process died) may or
+// may not count, so its ALS votes again when the test settles.
+func (el *crashElection) keepVoting(p *devProcess) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 2 {
+		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if err := el.vote(p, rng); err != nil {
+					el.mu.Lock()
+					el.err = err
+					el.mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// vote casts one ballot. An ALS never has two ballots in flight, so its
+// last acknowledged ballot is well defined.
+func (el *crashElection) vote(p *devProcess, rng *rand.Rand) error {
+	als := el.alses[rng.IntN(len(el.alses))]
+	choice := el.candidates[rng.IntN(len(el.candidates))]
+	el.mu.Lock()
+	busy := el.inFlight[als]
+	el.inFlight[als] = true
+	el.mu.Unlock()
+	if busy {
+		return nil
+	}
+	code, r, err := p.try("POST", "/api/v1/elections/"+el.id+"/ballots", el.reps[als], map[string]any{"seat": "secretariat", "als_id": als, "choice": choice})
+	el.mu.Lock()
+	defer el.mu.Unlock()
+	delete(el.inFlight, als)
+	switch {
+	case err != nil || code >= 500:
+		el.pending[als] = true
+		time.Sleep(50 * time.Millisecond) // the process is restarting
+	case code == http.StatusCreated:
+		el.last[als] = [2]string{r["receipt"].(string), choice}
+		delete(el.pending, als)
+		el.ballots++
+	case code == http.StatusConflict:
+		time.Sleep(50 * time.Millisecond) // the vote is not open yet
+	default:
+		return fmt.Errorf("ballot: %d %v", code, r)
+	}
+	return nil
+}
+
+// settle votes again for every ALS whose last ballot got no answer, and
+// for every ALS that has not voted yet, so that each ALS's last ballot is
+// an acknowledged one.
+func (el *crashElection) settle(t *testing.T, p *devProcess) {
+	if el.err != nil {
+		t.Fatal(el.err)
+	}
+	for _, als := range el.alses {
+		if _, ok := el.last[als]; ok && !el.pending[als] {
+			continue
+		}
+		choice := el.candidates[0]
+		code, r := p.call(t, "POST", "/api/v1/elections/"+el.id+"/ballots", el.reps[als], map[string]any{"seat": "secretariat", "als_id": als, "choice": choice})
+		if code != http.StatusCreated {
+			t.Fatalf("settling ballot of %s: %d %v (raise the voting window if the kills took longer)", als, code, r)
+		}
+		el.last[als] = [2]string{r["receipt"].(string), choice}
+		delete(el.pending, als)
+		el.ballots++
+	}
+}
+
+// check waits for the vote to close and compares the published ballots
+// with the acknowledged ones: one per ALS, the last acknowledged.
+func (el *crashElection) check(t *testing.T, p *devProcess) {
+	t.Helper()
+	var res map[string]any
+	for deadline := el.closes.Add(90 * time.Second); ; {
+		code, r := p.call(t, "GET", "/api/v1/elections/"+el.id+"/results", el.staff, nil)
+		if code == http.StatusOK {
+			res = r
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no results: %d %v", code, r)
+		}
+		time.Sleep(time.Second)
+	}
+	seat := res["seats"].([]any)[0].(map[string]any)
+	counted := map[string]int{}
+	for _, x := range seat["ballots"].([]any) {
+		b := x.(map[string]any)
+		als := b["als_id"].(string)
+		counted[als]++
+		if want := el.last[als]; b["receipt"] != want[0] || b["choice"] != want[1] {
+			t.Errorf("ALS %s: counted %v/%v, last acknowledged %v", als, b["receipt"], b["choice"], want)
+		}
+	}
+	for _, als := range el.alses {
+		if counted[als] != 1 {
+			t.Errorf("ALS %s: its ballot is counted %d times", als, counted[als])
+		}
+	}
+	t.Logf("election: %d ballots acknowledged across the kills, %d counted (one per ALS, the last acknowledged)", el.ballots, len(counted))
 }

@@ -97,6 +97,34 @@ func (p *devProcess) stop(t *testing.T) {
 	}
 }
 
+// try is call without a test: a transport error (the process died) is
+// returned.
+func (p *devProcess) try(method, path, token string, body any) (int, map[string]any, error) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, p.api+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, nil
+}
+
 func (p *devProcess) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader

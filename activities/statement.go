@@ -1,0 +1,28 @@
+package activities
+
+import (
+	"context"
+	"errors"
+
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// RecordStatementParticipation counts a comment or a draft for the ALS the
+// member belongs to (SPEC §5 indicators); ratification ballots count
+// through RecordBallotParticipation, as election ballots do. A member
+// of no ALS, or no longer in the registry, counts for none. The act's
+// reference makes a retry a no-op.
+func (a *Activities) RecordStatementParticipation(ctx context.Context, in workflows.ParticipationInput) error {
+	m, err := a.Store.GetMember(ctx, in.MemberID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m.ALSID == nil || *m.ALSID == "" {
+		return nil
+	}
+	return a.Store.RecordParticipation(ctx, *m.ALSID, in.Kind, in.At, in.Ref)
+}

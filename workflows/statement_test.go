@@ -1,0 +1,537 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// stT0 is when every test statement opens.
+var stT0 = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+var (
+	stStaff = workflows.Actor{MemberID: "m-staff", Roles: []string{"member", "staff"}}
+	stPenEs = workflows.Actor{MemberID: "m-pen-es", Roles: []string{"member"}}
+	stPenEn = workflows.Actor{MemberID: "m-pen-en", Roles: []string{"member"}}
+	stAna   = workflows.Actor{MemberID: "m-ana", Roles: []string{"member"}}
+	stBeto  = workflows.Actor{MemberID: "m-beto", Roles: []string{"member"}}
+	stRep   = workflows.Actor{MemberID: "m-rep", Roles: []string{"member", "als_rep"}}
+)
+
+// stInput opens a statement in es and en whose ICANN close date is 40 days
+// away: 7 days of comments, a 2-day objection window and a 7-day vote
+// (14 with its extension) fit comfortably.
+func stInput(id string) workflows.StatementInput {
+	return workflows.StatementInput{
+		StatementID: id,
+		Proceeding:  workflows.Proceeding{Title: "Proposed RDAP policy", URL: "https://www.icann.org/public-comments/rdap", ClosesAt: stT0.Add(40 * arbDay)},
+		Kind:        workflows.StatementKindStatement,
+		Languages:   []string{"es", "en"},
+		Topic:       "rdap",
+		Rules: workflows.StatementRules{
+			CommentPeriod: 7 * arbDay, ObjectionWindow: 2 * arbDay, VotePeriod: 7 * arbDay,
+			RemindersBeforeClose: []time.Duration{7 * arbDay, 2 * arbDay},
+			Quorum:               0.5, Extension: true, Weighting: domain.WeightingNational,
+		},
+		StaffIDs:  []string{stStaff.MemberID},
+		CreatedBy: stStaff.MemberID,
+		CreatedAt: stT0,
+	}
+}
+
+// stNote is a notification the workflow started, at the simulated time.
+type stNote struct {
+	At time.Time
+	In workflows.NotifyInput
+}
+
+type stResult struct {
+	name    string
+	done    bool
+	err     error
+	state   workflows.StatementState
+	version workflows.DraftVersion
+	comment workflows.StatementComment
+	receipt workflows.BallotReceipt
+}
+
+// stHarness runs the real Statement workflow in the time-skipping test
+// environment with the activities and the Notify child mocked.
+type stHarness struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	mu      sync.Mutex
+	audits  []workflows.AuditInput
+	notes   []stNote
+	acts    []workflows.ParticipationInput
+	counted []workflows.BallotParticipationInput
+	saves   []workflows.CaseIndex
+	results []*stResult
+}
+
+func newStHarness(t *testing.T) *stHarness {
+	t.Helper()
+	h := &stHarness{t: t}
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
+	env.SetStartTime(stT0)
+	env.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
+		return workflows.AuditResult{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.CaseIndex) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivitySaveCase})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+		return workflows.FreezeRollResult{}, nil
+	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.ParticipationInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
+	env.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
+		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
+	env.OnActivity(workflows.ActivityRecordBallotParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.BallotParticipationInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.counted = append(h.counted, in)
+			return nil
+		})
+	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.audits = append(h.audits, in)
+			return workflows.AuditResult{Seq: int64(len(h.audits))}, nil
+		})
+	env.OnActivity(workflows.ActivitySaveCase, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.CaseIndex) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.saves = append(h.saves, in)
+			return nil
+		})
+	env.OnActivity(workflows.ActivityRecordStatementParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.ParticipationInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.acts = append(h.acts, in)
+			return nil
+		})
+	// The election's roll-freezing activity, as the registry would answer:
+	// no proxies are asked for.
+	env.OnActivity(workflows.ActivityFreezeElectionRoll, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+			if len(in.Proxies) != 0 {
+				return workflows.FreezeRollResult{}, errors.New("a ratification vote takes no proxies")
+			}
+			return workflows.FreezeRollResult{Entries: slices.Clone(elRoll)}, nil
+		})
+	env.OnWorkflow(workflows.Notify, mock.Anything, mock.Anything).Return(
+		func(ctx workflow.Context, in workflows.NotifyInput) error {
+			at := workflow.Now(ctx)
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.notes = append(h.notes, stNote{At: at, In: in})
+			return nil
+		})
+	h.env = env
+	return h
+}
+
+func (h *stHarness) update(at time.Duration, name string, in any) *stResult {
+	r := &stResult{name: name}
+	h.results = append(h.results, r)
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { r.done, r.err = true, err },
+			OnComplete: func(v any, err error) {
+				r.done, r.err = true, err
+				switch x := v.(type) {
+				case workflows.StatementState:
+					r.state = x
+				case workflows.DraftVersion:
+					r.version = x
+				case workflows.StatementComment:
+					r.comment = x
+				case workflows.BallotReceipt:
+					r.receipt = x
+				}
+			},
+		}, in)
+	}, at)
+	return r
+}
+
+func (h *stHarness) ok(r *stResult) *stResult {
+	h.t.Cleanup(func() {
+		if !r.done {
+			h.t.Errorf("update %s never completed", r.name)
+		} else if r.err != nil {
+			h.t.Errorf("update %s: unexpected error %v", r.name, r.err)
+		}
+	})
+	return r
+}
+
+func (h *stHarness) refused(r *stResult, errType string) {
+	h.t.Cleanup(func() {
+		var appErr *temporal.ApplicationError
+		if !r.done || !errors.As(r.err, &appErr) || appErr.Type() != errType {
+			h.t.Errorf("update %s: want %s error, got done=%v %v", r.name, errType, r.done, r.err)
+		}
+	})
+}
+
+func (h *stHarness) query(at time.Duration) *workflows.StatementState {
+	st := &workflows.StatementState{}
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(workflows.QueryStatement)
+		if err == nil {
+			err = v.Get(st)
+		}
+		if err != nil {
+			h.t.Errorf("query at T0+%v: %v", at, err)
+		}
+	}, at)
+	return st
+}
+
+func (h *stHarness) run(in workflows.StatementInput) workflows.StatementState {
+	h.t.Helper()
+	h.env.ExecuteWorkflow(workflows.StatementWorkflowName, in)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("the statement did not complete")
+	}
+	if err := h.env.GetWorkflowError(); err != nil {
+		h.t.Fatalf("workflow error: %v", err)
+	}
+	var st workflows.StatementState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		h.t.Fatal(err)
+	}
+	return st
+}
+
+func (h *stHarness) notesOf(event string) []stNote {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []stNote
+	for _, n := range h.notes {
+		if n.In.Event == event {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (h *stHarness) audit(action string) *workflows.AuditInput {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range h.audits {
+		if h.audits[i].Action == action {
+			return &h.audits[i]
+		}
+	}
+	return nil
+}
+
+// drafting sets up both groups' penholders, an es version published for
+// comments at T0+1h and its en translation.
+func (h *stHarness) drafting() {
+	h.ok(h.update(time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}}))
+	h.refused(h.update(2*time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stAna, Language: "en", MemberIDs: []string{stBeto.MemberID}}), workflows.ErrForbidden)
+	h.ok(h.update(3*time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}}))
+	h.refused(h.update(4*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "es", Text: "borrador"}), workflows.ErrForbidden)
+	h.ok(h.update(time.Hour, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true}))
+	h.ok(h.update(2*time.Hour, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
+		TranslationOf: &workflows.TranslationRef{Language: "es", Version: 1}, OpenComments: true}))
+}
+
+// TestStatementConsensus runs the ordinary path: drafts in two groups,
+// the comment period, answers to comments, consolidation with divergent
+// views, a consensus call without objection, the submission.
+func TestStatementConsensus(t *testing.T) {
+	h := newStHarness(t)
+	h.drafting()
+	c1 := h.ok(h.update(arbDay, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta el punto 3."}))
+	c2 := h.ok(h.update(arbDay+time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "en", Version: 1, Text: "Oppose the whole thing."}))
+	h.ok(h.update(arbDay+2*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "en", Version: 1, Text: "I disagree with Beto.", ReplyTo: "c2"}))
+	h.refused(h.update(arbDay+3*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidInput)
+	// es v2 is not published: no comments on it.
+	h.ok(h.update(2*arbDay, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2, con el punto 3.\n"}))
+	h.refused(h.update(2*arbDay+time.Minute, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidState)
+	mid := h.query(2*arbDay + 2*time.Minute)
+	h.refused(h.update(3*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState) // the period runs
+	h.refused(h.update(3*arbDay+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentAnswered, Reply: "x"}), workflows.ErrForbidden)
+	h.ok(h.update(3*arbDay+2*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido en v2."}))
+	h.ok(h.update(3*arbDay+3*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "The region supports it."}))
+	// After the period (T0+7d+1h): c3 is still unanswered.
+	h.refused(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState)
+	h.ok(h.update(8*arbDay+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c3", Status: workflows.CommentAnswered, Reply: "Noted."}))
+	h.refused(h.update(8*arbDay+2*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}}), workflows.ErrInvalidInput) // divergent views missing
+	h.refused(h.update(8*arbDay+3*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stAna,
+		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "x"}), workflows.ErrForbidden)
+	cons := h.ok(h.update(8*arbDay+4*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "One member opposed the proposal as a whole."}))
+	h.refused(h.update(8*arbDay+5*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*arbDay+6*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(8 * arbDay)}), workflows.ErrInvalidState) // not ratified yet
+	ratified := h.query(10*arbDay + 5*time.Minute)
+	h.refused(h.update(10*arbDay+6*time.Minute, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(10*arbDay+7*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stPenEs,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(10 * arbDay)}), workflows.ErrForbidden)
+	h.ok(h.update(11*arbDay, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(11 * arbDay)}))
+
+	final := h.run(stInput("st-1"))
+
+	if c1.comment.ID != "c1" || c2.comment.ID != "c2" {
+		t.Errorf("comment IDs %q %q", c1.comment.ID, c2.comment.ID)
+	}
+	if mid.Status != workflows.StatementStatusComments || len(mid.Groups) != 2 || mid.Groups[0].Latest != 2 || mid.Groups[1].Latest != 1 {
+		t.Fatalf("mid-period state %+v", mid)
+	}
+	if !mid.OutOfStep || mid.Translations[0].InStep {
+		t.Errorf("es v2 has no en translation yet: the groups are out of step: %+v", mid.Translations)
+	}
+	v := mid.Groups[0].Versions[1]
+	if v.Author != stPenEs.MemberID || v.Size != len("Borrador 2, con el punto 3.\n") || v.SHA256 != workflows.TextHash("Borrador 2, con el punto 3.\n") || v.OpenedComments {
+		t.Errorf("version metadata %+v", v)
+	}
+	if p := mid.CommentPeriods; len(p) != 1 || !p[0].Closes.Equal(stT0.Add(time.Hour+7*arbDay)) || len(p[0].Versions) != 2 {
+		t.Errorf("one comment period from the es version, the en version added to it: %+v", p)
+	}
+	if cons.state.Status != workflows.StatementStatusConsensus {
+		t.Errorf("after consolidation: %q", cons.state.Status)
+	}
+	if ratified.Status != workflows.StatementStatusRatified {
+		t.Fatalf("after the objection window: %q", ratified.Status)
+	}
+	r := ratified.Ratifications[0]
+	if r.Result == nil || !r.Result.ByConsensus || r.Result.Outcome != workflows.RatificationRatified || r.VoteOpens != nil {
+		t.Errorf("ratification %+v", r)
+	}
+	if final.Status != workflows.StatementStatusSubmitted || final.Submission == nil {
+		t.Fatalf("final %+v", final)
+	}
+	es := final.Submission.Texts["es"]
+	if !strings.HasPrefix(es, "Texto final.") || !strings.Contains(es, "## Opiniones divergentes") || !strings.Contains(es, "opposed the proposal") {
+		t.Errorf("the submitted text defaults to the consolidated one with its divergent views: %q", es)
+	}
+	if got := final.Consolidation.NotAdopted; len(got) != 1 || got[0] != "c2" {
+		t.Errorf("not adopted %v", got)
+	}
+	if a := h.audit("statement.submitted"); a == nil || a.Audience != "public" {
+		t.Errorf("submission audit %+v", a)
+	} else if pub, ok := a.Details.(map[string]any); !ok || pub["ratification"] == nil || pub["divergent_views"] == "" || pub["texts"] == nil {
+		t.Errorf("the public record carries the texts, the ratification and the divergent views: %+v", a.Details)
+	}
+	if n := h.notesOf("statement.comment_period"); len(n) != 1 || n[0].In.Audience != workflows.AudienceAllMembers ||
+		!n[0].At.Equal(stT0.Add(time.Hour)) {
+		t.Errorf("the comment period is announced once to all members: %+v", n)
+	}
+	if n := h.notesOf("statement.opened"); len(n) != 1 || n[0].In.Audience != workflows.AudienceAllMembers {
+		t.Errorf("opening announced %+v", n)
+	}
+	if n := h.notesOf("statement.submitted"); len(n) != 1 {
+		t.Errorf("submission announced %+v", n)
+	}
+	if n := h.notesOf("statement.deadline_alert"); len(n) != 0 {
+		t.Errorf("nothing was late: %+v", n)
+	}
+	kinds := map[string]int{}
+	for _, a := range h.acts {
+		kinds[a.Kind]++
+	}
+	if kinds[domain.ActivityComment] != 3 || kinds[domain.ActivityDraft] != 3 {
+		t.Errorf("participation %v", kinds)
+	}
+}
+
+// TestStatementVote: an objection sends the text to a nationally weighted
+// vote of the ALSes with a revote; the yes side wins on weight.
+func TestStatementVote(t *testing.T) {
+	h := newStHarness(t)
+	h.drafting()
+	h.ok(h.update(arbDay, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "No."}))
+	h.ok(h.update(2*arbDay, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentNotAdopted, Reply: "Kept."}))
+	h.ok(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+		Texts: map[string]string{"es": "Texto.", "en": "Text."}, DivergentViews: "Ana opposed."}))
+	h.ok(h.update(8*arbDay+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "I still oppose it."}))
+	h.refused(h.update(8*arbDay+2*time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*arbDay+3*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-a1", CastByALSID: "als-a1", Vote: "yes"}), workflows.ErrInvalidState)
+	// The vote opens at T0+10d; roll: a1, a2 (AR, 50/3 each), b1, c1 (100/3).
+	vote := func(at time.Duration, als, v string) *stResult {
+		return h.update(10*arbDay+at, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: v})
+	}
+	first := h.ok(vote(time.Hour, "als-b1", "no"))
+	h.ok(vote(2*time.Hour, "als-a1", "no"))
+	h.ok(vote(3*time.Hour, "als-c1", "yes"))
+	h.ok(vote(4*time.Hour, "als-a2", "abstain"))
+	h.ok(vote(5*time.Hour, "als-b1", "yes")) // the revote counts
+	h.refused(vote(6*time.Hour, "als-zz", "yes"), workflows.ErrForbidden)
+	h.refused(h.update(10*arbDay+7*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-b1", Vote: "no"}), workflows.ErrForbidden)
+	h.refused(vote(8*time.Hour, "als-c1", "maybe"), workflows.ErrInvalidInput)
+	voting := h.query(10*arbDay + 9*time.Hour)
+	h.refused(vote(7*arbDay+time.Minute, "als-c1", "no"), workflows.ErrInvalidState) // closed
+	h.ok(h.update(17*arbDay+time.Hour, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/2", SubmittedAt: stT0.Add(17 * arbDay)}))
+
+	final := h.run(stInput("st-2"))
+
+	if first.receipt.Receipt == "" || first.receipt.ALSID != "als-b1" {
+		t.Errorf("receipt %+v", first.receipt)
+	}
+	if voting.Status != workflows.StatementStatusVoting || len(voting.Ratifications[0].Roll) != 4 || len(voting.Ratifications[0].Voted) != 4 {
+		t.Fatalf("during the vote %+v", voting.Ratifications)
+	}
+	r := final.Ratifications[0]
+	res := r.Result
+	if res == nil || res.Outcome != workflows.RatificationRatified || res.ByConsensus {
+		t.Fatalf("result %+v", res)
+	}
+	// yes: b1 + c1 = 200/3; no: a1 = 50/3; a2 abstains.
+	if math.Abs(res.Yes-200.0/3) > 1e-9 || math.Abs(res.No-50.0/3) > 1e-9 || res.YesBallots != 2 || res.NoBallots != 1 || res.Abstentions != 1 {
+		t.Errorf("tally %+v", res)
+	}
+	if res.Quorum == nil || !res.Quorum.Met || res.Quorum.Cast != 4 || res.Quorum.Required != 2 || r.Extended {
+		t.Errorf("quorum %+v extended %v", res.Quorum, r.Extended)
+	}
+	if len(res.Ballots) != 4 || !slices.ContainsFunc(res.Ballots, func(b workflows.RatificationBallot) bool { return b.ALSID == "als-b1" && b.Vote == "yes" }) {
+		t.Errorf("ballots %+v", res.Ballots)
+	}
+	if len(h.counted) != 1 || len(h.counted[0].Ballots) != 4 || h.counted[0].ElectionID != "statement/st-2" {
+		t.Errorf("the counted ballot of each ALS counts once for its participation: %+v", h.counted)
+	}
+	if n := h.notesOf("statement.vote_open"); len(n) != 1 || !n[0].At.Equal(stT0.Add(10*arbDay)) {
+		t.Errorf("vote announced %+v", n)
+	}
+	if final.Status != workflows.StatementStatusSubmitted || final.Submission.AsDraft {
+		t.Errorf("final %q %+v", final.Status, final.Submission)
+	}
+}
+
+// TestStatementVoteRejectedAndExtended: a vote that is not quorate is
+// extended once by its length; a tie is not adopted and the text goes back to its
+// penholders; staff then submit it as a draft.
+func TestStatementVoteRejectedAndExtended(t *testing.T) {
+	h := newStHarness(t)
+	h.drafting()
+	h.ok(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+		Texts: map[string]string{"es": "Texto.", "en": "Text."}}))
+	h.ok(h.update(8*arbDay+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "No."}))
+	h.ok(h.update(10*arbDay+time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
+	extended := h.query(17*arbDay + time.Hour)
+	h.ok(h.update(18*arbDay, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-c1", Vote: "no"}))
+	back := h.query(24*arbDay + time.Hour)
+	h.ok(h.update(25*arbDay, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/3", SubmittedAt: stT0.Add(25 * arbDay), AsDraft: true, Texts: map[string]string{"en": "Draft text."}}))
+
+	final := h.run(stInput("st-3"))
+
+	if extended.Status != workflows.StatementStatusVoting || !extended.Ratifications[0].Extended ||
+		!extended.Ratifications[0].VoteCloses.Equal(stT0.Add(24*arbDay)) {
+		t.Fatalf("one of four ALSes is not quorate: the vote is extended by its length: %+v", extended.Ratifications)
+	}
+	res := back.Ratifications[0].Result
+	if res == nil || res.Outcome != workflows.RatificationRejected || !res.Quorum.Met || !res.Quorum.Extended || res.Quorum.Cast != 2 {
+		t.Fatalf("a 100/3 to 100/3 tie is not adopted: %+v", res)
+	}
+	if back.Status != workflows.StatementStatusConsolidation || back.Consolidation != nil {
+		t.Errorf("a rejected text goes back to its penholders for a new consolidation: %q", back.Status)
+	}
+	if !final.Submission.AsDraft || final.Submission.Texts["en"] != "Draft text." {
+		t.Errorf("submission %+v", final.Submission)
+	}
+}
+
+// TestStatementDeadlineAlert: the alert fires at the exact instant the
+// remaining periods stop fitting before ICANN's close date, as recomputed
+// when the stage changes; reminders go out before the close date.
+func TestStatementDeadlineAlert(t *testing.T) {
+	h := newStHarness(t)
+	in := stInput("st-4")
+	// Close date T0+30d. Drafting needs 7+2+14 = 23 days: the alert would
+	// be at T0+7d. The comment period opened at T0+1h fixes the end at
+	// T0+7d1h+16d = T0+23d1h, which fits; once it is over (consolidation,
+	// 16 days needed) the alert is due at T0+14d.
+	in.Proceeding.ClosesAt = stT0.Add(30 * arbDay)
+	h.drafting()
+	drafting := h.query(30 * time.Minute)
+	comments := h.query(3 * arbDay)
+	before := h.query(14*arbDay - time.Second)
+	after := h.query(14*arbDay + time.Second)
+	h.ok(h.update(29*arbDay, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No time left."}))
+
+	final := h.run(in)
+
+	if drafting.DeadlineAlertAt == nil || !drafting.DeadlineAlertAt.Equal(stT0.Add(7*arbDay)) {
+		t.Errorf("while drafting the alert is scheduled for T0+7d: %v", drafting.DeadlineAlertAt)
+	}
+	if comments.DeadlineAlertAt != nil {
+		t.Errorf("during the comment period ratification fits: %v", comments.DeadlineAlertAt)
+	}
+	if before.DeadlineAlerted != nil || before.DeadlineAlertAt == nil || !before.DeadlineAlertAt.Equal(stT0.Add(14*arbDay)) {
+		t.Errorf("before T0+14d: alerted %v, scheduled %v", before.DeadlineAlerted, before.DeadlineAlertAt)
+	}
+	if after.DeadlineAlerted == nil || !after.DeadlineAlerted.Equal(stT0.Add(14*arbDay)) {
+		t.Errorf("the alert fired at %v, want T0+14d", after.DeadlineAlerted)
+	}
+	alerts := h.notesOf("statement.deadline_alert")
+	if len(alerts) != 1 || !alerts[0].At.Equal(stT0.Add(14*arbDay)) || alerts[0].In.Audience != workflows.AudienceStaff {
+		t.Errorf("alerts %+v", alerts)
+	}
+	reminders := h.notesOf("statement.reminder")
+	if len(reminders) != 2 || !reminders[0].At.Equal(stT0.Add(23*arbDay)) || !reminders[1].At.Equal(stT0.Add(28*arbDay)) {
+		t.Errorf("reminders at 7 and 2 days before the close date: %+v", reminders)
+	} else if to := reminders[0].In.MemberIDs; !slices.Equal(to, []string{stPenEn.MemberID, stPenEs.MemberID, stStaff.MemberID}) {
+		t.Errorf("reminders go to penholders and staff: %v", to)
+	}
+	if final.Status != workflows.StatementStatusDeclined {
+		t.Errorf("final %q", final.Status)
+	}
+}
+
+// TestStatementDecline: leadership or staff decline with a reason; the
+// decision is recorded publicly and the statement closes.
+func TestStatementDecline(t *testing.T) {
+	h := newStHarness(t)
+	h.refused(h.update(time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stAna, Reason: "no"}), workflows.ErrForbidden)
+	h.refused(h.update(2*time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff}), workflows.ErrInvalidInput)
+	h.ok(h.update(3*time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stAna, Leadership: true, Reason: "Outside the region's remit."}))
+
+	final := h.run(stInput("st-5"))
+
+	if final.Status != workflows.StatementStatusDeclined || final.Declined == nil || final.Declined.Reason != "Outside the region's remit." ||
+		final.Declined.By != stAna.MemberID {
+		t.Fatalf("final %+v", final)
+	}
+	if a := h.audit("statement.declined"); a == nil || a.Audience != "public" {
+		t.Errorf("decline audit %+v", a)
+	}
+	if s := h.saves; len(s) == 0 || s[len(s)-1].Status != workflows.StatementStatusDeclined || s[len(s)-1].Process != "statement" {
+		t.Errorf("cases index %+v", s)
+	}
+}
