@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -199,12 +200,26 @@ func TestCrashRecovery(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 
-	// Let the outbox settle (no new message for three seconds and none
-	// pending), then check every delivery.
+	// Every timer that fired must produce its email: the idempotency key
+	// of each overdue alert and reminder a case counts.
+	var expected []string
+	for id := range acked {
+		_, cs := p.call(t, "GET", "/api/v1/arbitrations/"+id, admin, nil)
+		for i := 1; i <= int(cs["overdue_alerts"].(float64)); i++ {
+			expected = append(expected, fmt.Sprintf("arbitration/%s/overdue/%d/%s", id, i, arbitrator))
+		}
+		for _, r := range cs["reminders_sent"].([]any) {
+			expected = append(expected, fmt.Sprintf("arbitration/%s/%s/%s", id, r, arbitrator))
+		}
+	}
+
+	// Let the outbox settle (every expected message there, no new message
+	// for three seconds and none pending), then check every delivery.
 	deadline := time.Now().Add(120 * time.Second)
 	last, stable := -1, 0
 	for stable < 15 {
-		all, err := st.ListOutbox(ctx, store.OutboxFilter{Limit: 1000})
+		var all []store.OutboxMessage
+		err := st.DB.WithContext(ctx).Find(&all).Error
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,18 +229,24 @@ func TestCrashRecovery(t *testing.T) {
 				pending++
 			}
 		}
-		if len(all) == last && pending == 0 {
+		have := map[string]bool{}
+		for _, m := range all {
+			have[m.IdemKey] = true
+		}
+		missing := slices.DeleteFunc(slices.Clone(expected), func(k string) bool { return have[k] })
+		if len(all) == last && pending == 0 && len(missing) == 0 {
 			stable++
 		} else {
 			stable = 0
 		}
 		last = len(all)
 		if time.Now().After(deadline) {
-			t.Fatalf("the outbox did not settle: %d messages, %d pending", len(all), pending)
+			t.Fatalf("the outbox did not settle: %d messages, %d pending, %d expected missing (%v)", len(all), pending, len(missing), missing)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	sent, err := st.ListOutbox(ctx, store.OutboxFilter{Status: store.OutboxSent, Limit: 1000})
+	var sent []store.OutboxMessage
+	err = st.DB.WithContext(ctx).Where("status = ?", store.OutboxSent).Find(&sent).Error
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +363,7 @@ func newCrashElection(t *testing.T, p *devProcess, admin string) *crashElection 
 	}
 	el.staff = token(member("", "member", "staff"))
 	now := time.Now().UTC()
-	el.closes = now.Add(90 * time.Second)
+	el.closes = now.Add(60 * time.Second)
 	code, e := p.call(t, "POST", "/api/v1/elections", el.staff, map[string]any{
 		"title": "Crash", "seats": []map[string]any{{"seat": "secretariat", "rotation": "none"}},
 		"calendar": map[string]any{"nominations_close": now.Add(4 * time.Second), "acceptance_close": now.Add(4 * time.Second),
@@ -368,6 +389,17 @@ func newCrashElection(t *testing.T, p *devProcess, admin string) *crashElection 
 			t.Fatalf("accept: %d %v", code, m)
 		}
 		el.candidates = append(el.candidates, cand)
+	}
+	// The kills start once the vote is open, so that they land among
+	// ballots.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if code, e := p.call(t, "GET", "/api/v1/elections/"+el.id, el.staff, nil); code == http.StatusOK && e["status"] == "voting" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the vote never opened")
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 	return el
 }
