@@ -503,12 +503,12 @@ type processDates struct {
 
 // openDeadlines lists the processes whose dates the caller may see: the
 // arbitration cases they take part in (all for staff), every open
-// election (elections are public to members) and the open ethics
-// complaints they may read.
+// election and policy statement (both open to every member) and the open
+// ethics complaints they may read.
 func (s *Server) openDeadlines(c echo.Context, p *Principal) ([]processDates, error) {
 	var out []processDates
 	for _, source := range []func(echo.Context, *Principal) ([]processDates, error){
-		s.arbitrationDates, s.electionDates, s.ethicsDates,
+		s.arbitrationDates, s.electionDates, s.statementDates, s.ethicsDates,
 	} {
 		more, err := source(c, p)
 		if err != nil {
@@ -571,6 +571,30 @@ func (s *Server) electionDates(c echo.Context, _ *Principal) ([]processDates, er
 			title += " " + st.Title
 		}
 		out = append(out, processDates{uidPrefix: "election-" + cs.ID, title: title, deadlines: st.Deadlines})
+	}
+	return out, nil
+}
+
+// statementDates are the deadlines of every policy statement in progress
+// (comment period, consensus call, vote, ICANN's close date): statements
+// are drafted in the open, so every member sees them.
+func (s *Server) statementDates(c echo.Context, _ *Principal) ([]processDates, error) {
+	ctx := c.Request().Context()
+	cases, err := s.store.ListCases(ctx, statementProcess, "", calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []processDates
+	for _, cs := range cases {
+		if cs.Status == workflows.StatementStatusSubmitted || cs.Status == workflows.StatementStatusDeclined {
+			continue
+		}
+		var st workflows.StatementState
+		if err := s.query(c, workflows.StatementWorkflowID(cs.ID), workflows.QueryStatement, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: statement not queried", "statement_id", cs.ID, "err", err)
+			continue
+		}
+		out = append(out, processDates{uidPrefix: "statement-" + cs.ID, title: "Statement " + st.Title, deadlines: st.Deadlines})
 	}
 	return out, nil
 }

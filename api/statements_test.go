@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,6 +72,16 @@ func TestStatementEndToEnd(t *testing.T) {
 		t.Fatalf("new statement %+v: want es and en groups from the policy", st)
 	}
 	path := "/api/v1/statements/" + st.ID
+
+	// ICANN's close date is in every member's calendar feed.
+	feed := checkICalendar(t, expect(t, do(t, e, "GET", "/api/v1/calendar.ics", betoTok, nil), http.StatusOK).body)
+	ev := feed["statement-"+st.ID+"-icann_close@ralo"]
+	if ev == nil {
+		t.Fatalf("the statement's close date is not in a member's feed: %v", slices.Collect(maps.Keys(feed)))
+	}
+	if start, err := ev.GetStartAt(); err != nil || start.Format(time.RFC3339) != closes {
+		t.Errorf("close date in the feed %v (%v), want %s", start, err, closes)
+	}
 
 	// Penholders: a member volunteers; staff assign; a member may not
 	// assign someone else.
