@@ -414,17 +414,9 @@ func (s *Server) castBallot(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p := principal(c)
-	if !p.Has(store.RoleALSRep) || p.ALSID == nil {
-		return errStatus(http.StatusForbidden, "only an ALS representative casts an ALS's ballot")
-	}
-	own := *p.ALSID
-	suspended, err := s.store.VotingSuspended(ctx, p.ID, store.Now())
+	p, own, err := s.voter(c)
 	if err != nil {
 		return err
-	}
-	if suspended {
-		return errStatus(http.StatusForbidden, "your voting rights are suspended by an ethics decision")
 	}
 	in := workflows.BallotInput{Actor: workflowActor(p), Seat: req.Seat, ALSID: req.ALSID, CastByALSID: own,
 		Choice: req.Choice, Abstain: req.Abstain, Ranking: req.Ranking}
@@ -433,6 +425,24 @@ func (s *Server) castBallot(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, r)
+}
+
+// voter checks who casts a ballot: an ALS representative whose voting
+// rights no ethics decision suspends. It returns their ALS; the workflow
+// checks that it may vote for the ALS named (its own, or by proxy).
+func (s *Server) voter(c echo.Context) (*Principal, string, error) {
+	p := principal(c)
+	if !p.Has(store.RoleALSRep) || p.ALSID == nil {
+		return nil, "", errStatus(http.StatusForbidden, "only an ALS representative casts an ALS's ballot")
+	}
+	suspended, err := s.store.VotingSuspended(c.Request().Context(), p.ID, store.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	if suspended {
+		return nil, "", errStatus(http.StatusForbidden, "your voting rights are suspended by an ethics decision")
+	}
+	return p, *p.ALSID, nil
 }
 
 // recheckEligibility recomputes the eligibility of every nomination whose

@@ -463,7 +463,9 @@ func (s *Server) objectStatement(c echo.Context) error {
 // ratification vote takes no proxies) whose voting rights are not
 // suspended. The workflow checks the roll and the vote.
 func (s *Server) castStatementBallot(c echo.Context) error {
-	id, _, err := s.statement(c)
+	// No read of the statement's state first: ballots would queue behind
+	// one another; the workflow checks the roll and the vote.
+	cs, err := s.store.GetCase(c.Request().Context(), statementProcess, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -471,20 +473,16 @@ func (s *Server) castStatementBallot(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p := principal(c)
-	if !p.Has(store.RoleALSRep) || p.ALSID == nil || *p.ALSID != req.ALSID {
-		return errStatus(http.StatusForbidden, "only a representative of the ALS casts its ballot")
-	}
-	suspended, err := s.store.VotingSuspended(c.Request().Context(), p.ID, store.Now())
+	p, own, err := s.voter(c)
 	if err != nil {
 		return err
 	}
-	if suspended {
-		return errStatus(http.StatusForbidden, "your voting rights are suspended by an ethics decision")
+	if own != req.ALSID {
+		return errStatus(http.StatusForbidden, "only a representative of the ALS casts its ballot")
 	}
-	in := workflows.StatementBallotInput{Actor: workflowActor(p), ALSID: req.ALSID, CastByALSID: *p.ALSID, Vote: req.Vote}
+	in := workflows.StatementBallotInput{Actor: workflowActor(p), ALSID: req.ALSID, CastByALSID: own, Vote: req.Vote}
 	var r workflows.BallotReceipt
-	if err := s.update(c, workflows.StatementWorkflowID(id), workflows.UpdateStatementBallot, in, &r); err != nil {
+	if err := s.update(c, workflows.StatementWorkflowID(cs.ID), workflows.UpdateStatementBallot, in, &r); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, r)
