@@ -503,7 +503,7 @@ type arbitration struct {
 
 	effects []arbEffect
 	changed workflow.Channel
-	timer   *arbTimer
+	clock   clock
 	saved   CaseIndex
 }
 
@@ -512,24 +512,6 @@ type arbEffect struct {
 	audit  *AuditInput
 	notify *NotifyInput
 	appeal *AppealRuling
-}
-
-// arbTimer is the one timer the main loop waits on: the next deadline.
-type arbTimer struct {
-	at     time.Time
-	future workflow.Future
-	cancel workflow.CancelFunc
-}
-
-// arbEvent is a deadline and what happens when it passes. fire must make
-// the event no longer pending at now, or the main loop would spin.
-type arbEvent struct {
-	at   time.Time
-	name string
-	fire func(now time.Time)
-	// gate, when set, holds the event until the main loop has done the
-	// work it names (an election's eligibility recheck).
-	gate string
 }
 
 func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
@@ -672,56 +654,17 @@ func (a *arbitration) run(ctx workflow.Context) (ArbitrationState, error) {
 		if a.st.Ruling != nil {
 			break
 		}
-		a.wait(ctx)
+		ev, ok := a.next()
+		a.clock.wait(ctx, ev, ok, a.changed)
 		if err := ctx.Err(); err != nil {
 			return a.st, err
 		}
 	}
-	if a.timer != nil {
-		a.timer.cancel()
-	}
+	a.clock.stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return a.st, err
 	}
 	return a.st, nil
-}
-
-// wait blocks until the next deadline or an update. The timer is kept
-// across wake-ups while the next deadline stays the same, and cancelled
-// when it moves (an extension, a rescheduled hearing), so that the history
-// holds one timer per deadline rather than one per update.
-func (a *arbitration) wait(ctx workflow.Context) {
-	now := workflow.Now(ctx)
-	ev, ok := a.next()
-	if ok && !ev.at.After(now) {
-		return
-	}
-	if a.timer != nil && (!ok || !a.timer.at.Equal(ev.at)) {
-		a.timer.cancel()
-		a.timer = nil
-	}
-	if ok && a.timer == nil {
-		tctx, cancel := workflow.WithCancel(ctx)
-		a.timer = &arbTimer{
-			at:     ev.at,
-			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
-			cancel: cancel,
-		}
-	}
-	sel := workflow.NewSelector(ctx)
-	if t := a.timer; t != nil {
-		sel.AddFuture(t.future, func(workflow.Future) {
-			t.cancel()
-			a.timer = nil
-		})
-	}
-	sel.AddReceive(a.changed, func(c workflow.ReceiveChannel, _ bool) {
-		c.Receive(ctx, nil)
-	})
-	// A cancelled case (an operator's decision) must not wait for a
-	// deadline that may be weeks away.
-	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-	sel.Select(ctx)
 }
 
 // tick fires every deadline that has passed, oldest first, then settles the
@@ -741,30 +684,21 @@ func (a *arbitration) tick(now time.Time) {
 
 // next is the earliest pending deadline; ties go to the first in pending's
 // order, which follows the order of the process.
-func (a *arbitration) next() (arbEvent, bool) {
-	var best arbEvent
-	found := false
-	for _, ev := range a.pending() {
-		if !found || ev.at.Before(best.at) {
-			best, found = ev, true
-		}
-	}
-	return best, found
-}
+func (a *arbitration) next() (deadline, bool) { return earliest(a.pending()) }
 
-func (a *arbitration) pending() []arbEvent {
+func (a *arbitration) pending() []deadline {
 	if a.st.Ruling != nil {
 		return nil
 	}
-	var evs []arbEvent
+	var evs []deadline
 	if a.st.ArbitratorID != "" && !a.windowClosed {
-		evs = append(evs, arbEvent{at: a.challengeEnds, name: "challenge window closes", fire: a.closeChallengeWindow})
+		evs = append(evs, deadline{at: a.challengeEnds, name: "challenge window closes", fire: a.closeChallengeWindow})
 	}
 	if !a.submissionsEnd.IsZero() && !a.submissionsClosed {
-		evs = append(evs, arbEvent{at: a.submissionsEnd, name: "submissions close", fire: a.closeSubmissions})
+		evs = append(evs, deadline{at: a.submissionsEnd, name: "submissions close", fire: a.closeSubmissions})
 	}
 	if h := a.st.Hearing; h != nil && !a.held && !a.challengePending() {
-		evs = append(evs, arbEvent{at: h.StartsAt, name: "hearing starts", fire: a.holdHearing})
+		evs = append(evs, deadline{at: h.StartsAt, name: "hearing starts", fire: a.holdHearing})
 	}
 	if a.st.DueAt != nil {
 		due := *a.st.DueAt
@@ -773,13 +707,13 @@ func (a *arbitration) pending() []arbEvent {
 			if a.reminderDone[a.reminderStep(r)] || at.Before(a.remindersFrom) {
 				continue
 			}
-			evs = append(evs, arbEvent{at: at, name: "ruling reminder " + arbLabel(r), fire: a.remind})
+			evs = append(evs, deadline{at: at, name: "ruling reminder " + arbLabel(r), fire: a.remind})
 		}
 		at := due
 		if !a.lastOverdue.IsZero() && !a.lastOverdue.Before(due) {
 			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery)
 		}
-		evs = append(evs, arbEvent{at: at, name: "ruling overdue alert", fire: a.alertOverdue})
+		evs = append(evs, deadline{at: at, name: "ruling overdue alert", fire: a.alertOverdue})
 	}
 	return evs
 }

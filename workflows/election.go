@@ -601,7 +601,7 @@ type election struct {
 
 	effects []AuditInput
 	changed workflow.Channel
-	timer   *arbTimer
+	clock   clock
 	saved   CaseIndex
 }
 
@@ -791,9 +791,7 @@ func (e *election) run(ctx workflow.Context) (ElectionState, error) {
 			return e.st, err
 		}
 	}
-	if e.timer != nil {
-		e.timer.cancel()
-	}
+	e.clock.stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return e.st, err
 	}
@@ -865,43 +863,21 @@ func rollDoc(r domain.Roll) []ElectionRollEntry {
 	return out
 }
 
-// wait blocks until the next deadline or an update, keeping one timer per
-// deadline.
+// wait blocks until the next deadline, an update or, from version 2, an
+// arbitration's ruling on a contested result.
 func (e *election) wait(ctx workflow.Context) {
-	now := workflow.Now(ctx)
 	ev, ok := e.next()
-	if ok && !ev.at.After(now) {
-		return
-	}
-	if e.timer != nil && (!ok || !e.timer.at.Equal(ev.at)) {
-		e.timer.cancel()
-		e.timer = nil
-	}
-	if ok && e.timer == nil {
-		tctx, cancel := workflow.WithCancel(ctx)
-		e.timer = &arbTimer{
-			at:     ev.at,
-			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
-			cancel: cancel,
-		}
-	}
-	sel := workflow.NewSelector(ctx)
-	if t := e.timer; t != nil {
-		sel.AddFuture(t.future, func(workflow.Future) {
-			t.cancel()
-			e.timer = nil
-		})
-	}
-	sel.AddReceive(e.changed, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+	var rulings []func(workflow.Selector)
 	if e.v2 {
-		sel.AddReceive(e.rulings, func(c workflow.ReceiveChannel, _ bool) {
-			var r AppealRuling
-			c.Receive(ctx, &r)
-			e.ruled(workflow.Now(ctx), r)
+		rulings = append(rulings, func(sel workflow.Selector) {
+			sel.AddReceive(e.rulings, func(c workflow.ReceiveChannel, _ bool) {
+				var r AppealRuling
+				c.Receive(ctx, &r)
+				e.ruled(workflow.Now(ctx), r)
+			})
 		})
 	}
-	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-	sel.Select(ctx)
+	e.clock.wait(ctx, ev, ok, e.changed, rulings...)
 }
 
 // tick fires every deadline that has passed, oldest first, then derives the
@@ -920,24 +896,15 @@ func (e *election) tick(now time.Time) {
 	e.refresh(now)
 }
 
-func (e *election) next() (arbEvent, bool) {
-	var best arbEvent
-	found := false
-	for _, ev := range e.pending() {
-		if !found || ev.at.Before(best.at) {
-			best, found = ev, true
-		}
-	}
-	return best, found
-}
+func (e *election) next() (deadline, bool) { return earliest(e.pending()) }
 
 // pending lists the deadlines still to fire. A vote closes only once the
 // roll is frozen: the main loop freezes it as soon as voting opens.
-func (e *election) pending() []arbEvent {
-	var evs []arbEvent
+func (e *election) pending() []deadline {
+	var evs []deadline
 	cal := e.in.Calendar
 	if !e.nominationsClosed {
-		evs = append(evs, arbEvent{at: cal.NominationsClose, name: "nominations close", fire: e.closeNominations,
+		evs = append(evs, deadline{at: cal.NominationsClose, name: "nominations close", fire: e.closeNominations,
 			gate: e.gate("nominations_close")})
 	}
 	if e.v2 && e.st.CertifiedAt != nil && !e.termReached {
@@ -945,25 +912,25 @@ func (e *election) pending() []arbEvent {
 		if t := cal.TermStart; t != nil && t.After(at) {
 			at = *t
 		}
-		evs = append(evs, arbEvent{at: at, name: "term starts", fire: func(time.Time) { e.termReached = true }})
+		evs = append(evs, deadline{at: at, name: "term starts", fire: func(time.Time) { e.termReached = true }})
 	}
 	if e.st.ContestUntil != nil && !e.contestClosed {
-		evs = append(evs, arbEvent{at: *e.st.ContestUntil, name: "contest window closes", fire: func(time.Time) { e.contestClosed = true }})
+		evs = append(evs, deadline{at: *e.st.ContestUntil, name: "contest window closes", fire: func(time.Time) { e.contestClosed = true }})
 	}
 	if !e.votingOpened && e.anyVoting() {
 		// Wakes the main loop, which freezes the roll.
-		evs = append(evs, arbEvent{at: cal.VotingOpen, name: "voting opens", fire: func(time.Time) { e.votingOpened = true }})
+		evs = append(evs, deadline{at: cal.VotingOpen, name: "voting opens", fire: func(time.Time) { e.votingOpened = true }})
 	}
 	for i := range e.st.Seats {
 		s := &e.st.Seats[i]
 		switch {
 		case e.nominationsClosed && !e.decided[s.Seat]:
 			seat := s.Seat
-			evs = append(evs, arbEvent{at: e.decisionAt(*s), name: "decide " + seat, fire: func(now time.Time) { e.decide(seat, now) },
+			evs = append(evs, deadline{at: e.decisionAt(*s), name: "decide " + seat, fire: func(now time.Time) { e.decide(seat, now) },
 				gate: e.gate("decide/" + seat + "/" + e.decisionAt(*s).Format(time.RFC3339))})
 		case s.Status == SeatStatusVoting && e.st.RollFrozen && s.VotingCloses != nil:
 			seat := s.Seat
-			evs = append(evs, arbEvent{at: *s.VotingCloses, name: "voting closes " + seat, fire: func(now time.Time) { e.closeVote(seat, now) }})
+			evs = append(evs, deadline{at: *s.VotingCloses, name: "voting closes " + seat, fire: func(now time.Time) { e.closeVote(seat, now) }})
 		}
 	}
 	return evs

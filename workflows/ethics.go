@@ -696,7 +696,7 @@ type ethics struct {
 	effects []ethEffect
 	changed workflow.Channel
 	rulings workflow.ReceiveChannel
-	timer   *ethTimer
+	clock   clock
 	saved   CaseIndex
 }
 
@@ -705,21 +705,6 @@ type ethEffect struct {
 	audit  *AuditInput
 	notify *NotifyInput
 	apply  *EthicsDecisionEffect
-}
-
-// ethTimer is the one timer the main loop waits on: the next deadline.
-type ethTimer struct {
-	at     time.Time
-	future workflow.Future
-	cancel workflow.CancelFunc
-}
-
-// ethEvent is a deadline and what happens when it passes. fire must make
-// the event no longer pending at now, or the main loop would spin.
-type ethEvent struct {
-	at   time.Time
-	name string
-	fire func(now time.Time)
 }
 
 func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
@@ -832,14 +817,13 @@ func (e *ethics) run(ctx workflow.Context) (EthicsState, error) {
 		if e.st.Status == EthicsStatusClosed {
 			break
 		}
-		e.wait(ctx)
+		ev, ok := e.next()
+		e.clock.wait(ctx, ev, ok, e.changed)
 		if err := ctx.Err(); err != nil {
 			return e.st, err
 		}
 	}
-	if e.timer != nil {
-		e.timer.cancel()
-	}
+	e.clock.stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return e.st, err
 	}
@@ -864,44 +848,6 @@ func (e *ethics) receiveRulings(ctx workflow.Context) {
 	}
 }
 
-// wait blocks until the next deadline or a change (an update, a ruling). The
-// timer is kept across wake-ups while the next deadline stays the same,
-// and cancelled when it moves, so that the history holds one timer per
-// deadline rather than one per update.
-func (e *ethics) wait(ctx workflow.Context) {
-	now := workflow.Now(ctx)
-	ev, ok := e.next()
-	if ok && !ev.at.After(now) {
-		return
-	}
-	if e.timer != nil && (!ok || !e.timer.at.Equal(ev.at)) {
-		e.timer.cancel()
-		e.timer = nil
-	}
-	if ok && e.timer == nil {
-		tctx, cancel := workflow.WithCancel(ctx)
-		e.timer = &ethTimer{
-			at:     ev.at,
-			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
-			cancel: cancel,
-		}
-	}
-	sel := workflow.NewSelector(ctx)
-	if t := e.timer; t != nil {
-		sel.AddFuture(t.future, func(workflow.Future) {
-			t.cancel()
-			e.timer = nil
-		})
-	}
-	sel.AddReceive(e.changed, func(c workflow.ReceiveChannel, _ bool) {
-		c.Receive(ctx, nil)
-	})
-	// A cancelled case (an operator's decision) must not wait for a
-	// deadline that may be weeks away.
-	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-	sel.Select(ctx)
-}
-
 // tick fires every deadline that has passed, oldest first, then refreshes
 // the derived parts of the state. It never blocks, so update handlers call
 // it too.
@@ -918,34 +864,25 @@ func (e *ethics) tick(now time.Time) {
 
 // next is the earliest pending deadline; ties go to the first in pending's
 // order, which follows the order of the process.
-func (e *ethics) next() (ethEvent, bool) {
-	var best ethEvent
-	found := false
-	for _, ev := range e.pending() {
-		if !found || ev.at.Before(best.at) {
-			best, found = ev, true
-		}
-	}
-	return best, found
-}
+func (e *ethics) next() (deadline, bool) { return earliest(e.pending()) }
 
-func (e *ethics) pending() []ethEvent {
-	var evs []ethEvent
+func (e *ethics) pending() []deadline {
+	var evs []deadline
 	switch e.st.Status {
 	case EthicsStatusScreening:
 		due := e.st.ScreeningDue
 		if at := due.Add(-e.periods.ScreeningReminder); !e.st.ScreeningReminded && at.After(e.st.FiledAt) {
-			evs = append(evs, ethEvent{at, "screening reminder", e.remindScreening})
+			evs = append(evs, deadline{at: at, name: "screening reminder", fire: e.remindScreening})
 		}
 		at := due
 		if !e.lastEscalation.IsZero() {
 			at = e.lastEscalation.Add(e.periods.ScreeningEscalation)
 		}
-		evs = append(evs, ethEvent{at, "screening escalation", e.escalateScreening})
+		evs = append(evs, deadline{at: at, name: "screening escalation", fire: e.escalateScreening})
 	case EthicsStatusInvestigation:
-		evs = append(evs, ethEvent{e.responseDue, "response period ends", e.responseElapsed})
+		evs = append(evs, deadline{at: e.responseDue, name: "response period ends", fire: e.responseElapsed})
 	case EthicsStatusAppealWindow:
-		evs = append(evs, ethEvent{e.appealEnds, "appeal window closes", e.appealWindowEnds})
+		evs = append(evs, deadline{at: e.appealEnds, name: "appeal window closes", fire: e.appealWindowEnds})
 	}
 	return evs
 }

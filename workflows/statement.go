@@ -527,7 +527,7 @@ type statement struct {
 
 	effects []stEffect
 	changed workflow.Channel
-	timer   *arbTimer
+	timer   clock
 	saved   CaseIndex
 }
 
@@ -779,9 +779,7 @@ func (s *statement) run(ctx workflow.Context) (StatementState, error) {
 			return s.st, err
 		}
 	}
-	if s.timer != nil {
-		s.timer.cancel()
-	}
+	s.timer.stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return s.st, err
 	}
@@ -816,36 +814,10 @@ func (s *statement) freezeRoll(ctx workflow.Context) {
 	s.audit(stSystem, "statement.roll_frozen", "roll/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "roll": r.Roll})
 }
 
-// wait blocks until the next deadline or an update, keeping one timer for
-// the next deadline.
+// wait blocks until the next deadline or an update.
 func (s *statement) wait(ctx workflow.Context) {
-	now := workflow.Now(ctx)
-	ev, ok := s.next(now)
-	if ok && !ev.at.After(now) {
-		return
-	}
-	if s.timer != nil && (!ok || !s.timer.at.Equal(ev.at)) {
-		s.timer.cancel()
-		s.timer = nil
-	}
-	if ok && s.timer == nil {
-		tctx, cancel := workflow.WithCancel(ctx)
-		s.timer = &arbTimer{
-			at:     ev.at,
-			future: workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: ev.name}),
-			cancel: cancel,
-		}
-	}
-	sel := workflow.NewSelector(ctx)
-	if t := s.timer; t != nil {
-		sel.AddFuture(t.future, func(workflow.Future) {
-			t.cancel()
-			s.timer = nil
-		})
-	}
-	sel.AddReceive(s.changed, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {})
-	sel.Select(ctx)
+	ev, ok := s.next(workflow.Now(ctx))
+	s.timer.wait(ctx, ev, ok, s.changed)
 }
 
 // tick fires every deadline that has passed, oldest first, then derives
@@ -862,34 +834,25 @@ func (s *statement) tick(now time.Time) {
 	s.refresh(now)
 }
 
-func (s *statement) next(now time.Time) (arbEvent, bool) {
-	var best arbEvent
-	found := false
-	for _, ev := range s.pending(now) {
-		if !found || ev.at.Before(best.at) {
-			best, found = ev, true
-		}
-	}
-	return best, found
-}
+func (s *statement) next(now time.Time) (deadline, bool) { return earliest(s.pending(now)) }
 
 // pending lists the deadlines still to fire.
-func (s *statement) pending(now time.Time) []arbEvent {
+func (s *statement) pending(now time.Time) []deadline {
 	if s.closed() {
 		return nil
 	}
-	var evs []arbEvent
+	var evs []deadline
 	if n := len(s.st.CommentPeriods); n > s.periodsClosed {
 		// Wakes the main loop: the status moves on to consolidation.
-		evs = append(evs, arbEvent{at: s.st.CommentPeriods[n-1].Closes, name: "comment period closes",
+		evs = append(evs, deadline{at: s.st.CommentPeriods[n-1].Closes, name: "comment period closes",
 			fire: func(time.Time) { s.periodsClosed = n }})
 	}
 	if r := s.current(); r != nil && r.Result == nil {
 		switch {
 		case r.VoteOpens == nil:
-			evs = append(evs, arbEvent{at: r.ObjectionEnds, name: "objection window closes", fire: s.closeConsensus})
+			evs = append(evs, deadline{at: r.ObjectionEnds, name: "objection window closes", fire: s.closeConsensus})
 		case r.RollFrozen:
-			evs = append(evs, arbEvent{at: *r.VoteCloses, name: "vote closes", fire: s.closeVote})
+			evs = append(evs, deadline{at: *r.VoteCloses, name: "vote closes", fire: s.closeVote})
 		}
 	}
 	closes := s.in.Proceeding.ClosesAt
@@ -898,11 +861,11 @@ func (s *statement) pending(now time.Time) []arbEvent {
 		if s.reminderDone[arbLabel(d)] || at.Before(s.st.CreatedAt) || !at.Before(closes) {
 			continue
 		}
-		evs = append(evs, arbEvent{at: at, name: "reminder " + arbLabel(d) + " before ICANN closes", fire: s.remind})
+		evs = append(evs, deadline{at: at, name: "reminder " + arbLabel(d) + " before ICANN closes", fire: s.remind})
 	}
 	if s.st.DeadlineAlerted == nil {
 		if at, ok := s.clock().DeadlineAlertAt(now); ok {
-			evs = append(evs, arbEvent{at: at, name: "deadline alert", fire: s.alertDeadline})
+			evs = append(evs, deadline{at: at, name: "deadline alert", fire: s.alertDeadline})
 		}
 	}
 	return evs
