@@ -681,3 +681,39 @@ func TestElectionContest(t *testing.T) {
 		t.Errorf("contest until %v", st.ContestUntil)
 	}
 }
+
+// TestElectionObjectionCallsAVote sends a seat with a single eligible
+// candidate to the vote when a member objects, with a reason, before the
+// objections close; the vote then elects by weighted plurality, the
+// abstentions reported and not counted.
+func TestElectionObjectionCallsAVote(t *testing.T) {
+	h := newElHarness(t)
+	in := elInput("e11")
+	in.Seats = in.Seats[:1]
+	h.candidate(time.Hour, "chair", elBeto, "n1")
+	h.refused(h.update(2*arbDay, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair"}), workflows.ErrInvalidInput)
+	h.ok(h.update(2*arbDay+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair", Reason: "no contest is no choice"}))
+	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elCarla, Seat: "chair", Reason: "late"}), workflows.ErrInvalidState)
+	h.vote(3*arbDay+2*time.Hour, "chair", "als-a1", elBeto.MemberID)
+	h.vote(3*arbDay+2*time.Hour, "chair", "als-b1", "")
+	h.vote(3*arbDay+2*time.Hour, "chair", "als-c1", elBeto.MemberID)
+	voting := h.query(3*arbDay + 3*time.Hour)
+	res, _ := h.resultsAt(5*arbDay + time.Hour)
+	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	st := h.run(in)
+
+	if voting.Seats[0].Status != workflows.SeatStatusVoting || len(voting.Objections) != 1 {
+		t.Errorf("after the objection: seat %+v, objections %+v", voting.Seats[0], voting.Objections)
+	}
+	chair := seatResult(t, res, "chair")
+	if len(chair.Rounds) != 1 || chair.Rounds[0].Abstentions != 1 || len(chair.Elected) != 1 || chair.Elected[0] != elBeto.MemberID {
+		t.Fatalf("chair = %+v", chair)
+	}
+	// a1 (50/3) and c1 (100/3) for Beto: 50.
+	if tot := chair.Rounds[0].Totals; len(tot) != 1 || !near(tot[0].WeightedVotes, 50) || tot[0].Ballots != 2 {
+		t.Errorf("totals %+v", tot)
+	}
+	if st.Seats[0].Status != workflows.SeatStatusElected {
+		t.Errorf("final seat %+v", st.Seats[0])
+	}
+}
