@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -47,8 +48,30 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		return s.store.CompleteIdempotency(ctx, p.ID, key, status, rec.body.String())
+		return s.store.CompleteIdempotency(ctx, p.ID, key, status, withoutSecrets(rec.body.String()))
 	}
+}
+
+// withoutSecrets drops from an answer to be stored for replay the secret a
+// token route shows once ("token", and "url", which carries a feed token):
+// tokens are kept only as hashes, and a replay must not turn the database
+// into a store of live credentials. A replay shows the token's record; the
+// member may revoke it and ask for another.
+func withoutSecrets(body string) string {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal([]byte(body), &doc) != nil {
+		return body
+	}
+	if _, ok := doc["token"]; !ok {
+		return body
+	}
+	delete(doc, "token")
+	delete(doc, "url")
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return string(out)
 }
 
 // recorder copies the response body so it can be replayed.

@@ -75,7 +75,7 @@ func coreSchemas() obj {
 			"language": strEnum("", languages...), "gender": nullable(str("")), "skills": arrayOf(str("")),
 			"skills_public": obj{"type": "boolean"}, "roles": arrayOf(str("staff and admin only by an admin"))}),
 		"TokenInput":  object(obj{"label": str("what the token is for")}),
-		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once"), "created_at": dateTime("")}, "id", "token"),
+		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once: an Idempotency-Key replay omits it"), "created_at": dateTime("")}, "id"),
 		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}),
 		"Declaration": object(obj{"id": str(""), "member_id": str(""), "kind": strEnum("", "interest", "conflict", "none"), "organization": str(""),
 			"description": str(""), "categories": arrayOf(str("e.g. isp, registrar, registry, government_decision_maker, politician")),

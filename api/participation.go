@@ -695,7 +695,7 @@ func participationSchemas() obj {
 		"ReviewConclusion": object(obj{"als_id": str(""), "outcome": strEnum("", store.ReviewKeep, store.ReviewDecertify), "note": str(""),
 			"als_status": str("accreditation after the review"), "voting_status": str("standing under the inactivity rule after the review"),
 			"at": dateTime("")}, "als_id", "outcome"),
-		"FeedToken": object(obj{"id": str(""), "member_id": str(""), "token": str("shown once"),
-			"url": str("feed address with the token"), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}, "id", "token"),
+		"FeedToken": object(obj{"id": str(""), "member_id": str(""), "token": str("shown once: an Idempotency-Key replay omits it and the url"),
+			"url": str("feed address with the token"), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}, "id"),
 	}
 }

@@ -100,7 +100,10 @@ func workflowError(err error) error {
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		if strings.Contains(notFound.Error(), "already completed") {
+		// A closed workflow, or one that closed while the update waited
+		// ("workflow update was aborted by closing workflow"), exists: the
+		// transition comes too late.
+		if msg := notFound.Error(); strings.Contains(msg, "already completed") || strings.Contains(msg, "aborted by closing workflow") {
 			return conflict("the process is closed")
 		}
 		return errNotFound
