@@ -41,9 +41,9 @@ ethics:
 meetings:
   reminder_before: 1s
 policy:
-  comment_period: 4s
-  objection_window: 3s
-  vote_period: 4s
+  comment_period: 10s
+  objection_window: 6s
+  vote_period: 10s
   reminders_before_close: [1h]
 `
 
