@@ -64,6 +64,9 @@ const (
 	internalIP = "127.0.0.1"
 )
 
+// sqliteCacheKiB is the page cache of a file database, in KiB.
+const sqliteCacheKiB = 64 << 10
+
 // memoryDBSeq gives every in-memory database its own name. The SQLite plugin
 // shares one connection per DSN across the whole process, so two ephemeral
 // servers with the same name would silently share their data.
@@ -275,6 +278,11 @@ func prepareDatabase(cfg Config) (*config.SQL, error) {
 		// commit.
 		sqlCfg.ConnectAttributes["journal_mode"] = "wal"
 		sqlCfg.ConnectAttributes["synchronous"] = "normal"
+		// SQLite's page cache defaults to 2 MB, a few percent of the
+		// database once it holds thousands of cases: a larger cache keeps
+		// the indexes of the hot tables in memory. The plugin's single
+		// connection owns it; a pragma, so nothing is persisted.
+		sqlCfg.ConnectAttributes["cache_size"] = strconv.Itoa(-sqliteCacheKiB)
 		if err := ensureSchema(sqlCfg); err != nil {
 			return nil, err
 		}

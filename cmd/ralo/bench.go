@@ -20,6 +20,19 @@ over HTTP and prints what it measured and checked.
 Scenarios:
   ballots   ballots cast over HTTP into one election: rate, p50/p99, and
             every acknowledged ballot counted exactly once
+  cases     arbitration cases opened per second through the API vs
+            Arbitration workflows started with the Temporal SDK; every case
+            checked to exist
+  reads     GET /api/v1/members?limit=100 and GET /api/v1/arbitrations/{id}
+            at a fixed request rate (open loop) with 10,000 cases present:
+            p50/p99/max per route, achieved rate, errors
+  timers    10,000 open ethics cases with a durable deadline, 1,000 due in
+            the same minute: memory before and after, how late each due
+            deadline acts, each exactly once
+  startup   time to /readyz 200 and idle memory, fresh and restarted on the
+            same data folder, each in a new process
+
+Run "ralo bench SCENARIO -h" for a scenario's flags.
 `
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,6 +44,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch scenario {
 	case "ballots":
 		return benchBallots(ctx, rest, stdout, stderr)
+	case "cases":
+		return benchCases(ctx, rest, stdout, stderr)
+	case "reads":
+		return benchReads(ctx, rest, stdout, stderr)
+	case "timers":
+		return benchTimers(ctx, rest, stdout, stderr)
+	case "startup":
+		return benchStartup(ctx, rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, benchUsage)
 		return nil
