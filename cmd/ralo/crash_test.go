@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -119,13 +120,18 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatalf("token: %d", code)
 	}
 
-	el := newCrashElection(t, p, admin)
+	// CI runs the short form; RALO_CRASH_KILLS=50 is the long one.
+	rounds := 5
+	if n, err := strconv.Atoi(os.Getenv("RALO_CRASH_KILLS")); err == nil && n > 0 {
+		rounds = n
+	}
+	el := newCrashElection(t, p, admin, rounds)
 	stopVoting := el.keepVoting(p)
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	acked := map[string]bool{}
 	kills := 0
-	for round := 0; round < 5; round++ {
+	for round := 0; round < rounds; round++ {
 		// Drive work for a random while, then kill -9 mid-flight.
 		stop := time.Now().Add(time.Duration(200+rng.IntN(800)) * time.Millisecond)
 		for time.Now().Before(stop) {
@@ -331,7 +337,7 @@ const crashALSes = 12
 // newCrashElection sets up twelve ALSes with a representative each, two
 // candidates and an election whose vote opens in a few seconds and stays
 // open long enough for the kills.
-func newCrashElection(t *testing.T, p *devProcess, admin string) *crashElection {
+func newCrashElection(t *testing.T, p *devProcess, admin string, kills int) *crashElection {
 	t.Helper()
 	el := &crashElection{reps: map[string]string{}, last: map[string][2]string{}, pending: map[string]bool{}, inFlight: map[string]bool{}}
 	token := func(id string) string {
@@ -363,7 +369,8 @@ func newCrashElection(t *testing.T, p *devProcess, admin string) *crashElection 
 	}
 	el.staff = token(member("", "member", "staff"))
 	now := time.Now().UTC()
-	el.closes = now.Add(60 * time.Second)
+	// Long enough for the kills and restarts (a few seconds each).
+	el.closes = now.Add(45*time.Second + time.Duration(kills)*5*time.Second)
 	code, e := p.call(t, "POST", "/api/v1/elections", el.staff, map[string]any{
 		"title": "Crash", "seats": []map[string]any{{"seat": "secretariat", "rotation": "none"}},
 		"calendar": map[string]any{"nominations_close": now.Add(4 * time.Second), "acceptance_close": now.Add(4 * time.Second),
