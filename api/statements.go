@@ -234,6 +234,14 @@ func (s *Server) statement(c echo.Context) (string, workflows.StatementState, er
 	return cs.ID, st, err
 }
 
+// statementID finds a statement in the cases index (404 when unknown).
+// Transitions need nothing more: the workflow's validators check who may
+// act and when, so they do not read the whole state first.
+func (s *Server) statementID(c echo.Context) (string, error) {
+	cs, err := s.store.GetCase(c.Request().Context(), statementProcess, c.Param("id"))
+	return cs.ID, err
+}
+
 // statementDoc adds the penholders' skills from the directory.
 func (s *Server) statementDoc(c echo.Context, id string, st workflows.StatementState) (statementDoc, error) {
 	var ids []string
@@ -294,7 +302,7 @@ func (s *Server) statementUpdate(c echo.Context, id, update string, in any) erro
 }
 
 func (s *Server) addPenholders(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -320,7 +328,7 @@ func (s *Server) addPenholders(c echo.Context) error {
 }
 
 func (s *Server) addDraft(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -401,7 +409,7 @@ func (s *Server) diffDrafts(c echo.Context) error {
 }
 
 func (s *Server) addComment(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -434,7 +442,7 @@ func (s *Server) resolveComment(c echo.Context) error {
 }
 
 func (s *Server) consolidateStatement(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -447,7 +455,7 @@ func (s *Server) consolidateStatement(c echo.Context) error {
 }
 
 func (s *Server) objectStatement(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -489,7 +497,7 @@ func (s *Server) castStatementBallot(c echo.Context) error {
 }
 
 func (s *Server) submitStatement(c echo.Context) error {
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
@@ -510,7 +518,7 @@ func (s *Server) declineStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, _, err := s.statement(c)
+	id, err := s.statementID(c)
 	if err != nil {
 		return err
 	}
