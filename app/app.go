@@ -37,6 +37,12 @@ type Options struct {
 	RunWorker   bool
 	RunAPI      bool
 	Logger      *slog.Logger
+	// WorkflowCache is how many workflows the worker keeps in memory
+	// between their tasks (the SDK's sticky cache); 0 keeps the SDK's
+	// default of 10,000. A workflow evicted from it is rebuilt from its
+	// history on its next task. It is per process and set once, by the
+	// first App that runs a worker.
+	WorkflowCache int
 }
 
 // App is a running assembly of ralo's pieces.
@@ -106,6 +112,9 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			sender = s
 		}
 		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy}
+		if o.WorkflowCache > 0 {
+			worker.SetStickyWorkflowCacheSize(o.WorkflowCache)
+		}
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {
 			a.Close()

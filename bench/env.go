@@ -31,6 +31,9 @@ import (
 // adminToken is the bootstrap admin of a benchmark environment.
 const adminToken = "ralo_bench_admin_token_0123456789"
 
+// namespace is the Temporal namespace of a benchmark environment.
+const namespace = "ralo"
+
 // Env is one running ralo.
 type Env struct {
 	URL    string
@@ -50,6 +53,8 @@ type Options struct {
 	// removed on Close.
 	DataDir string
 	Logger  *slog.Logger
+	// WorkflowCache sizes the worker's workflow cache (app.Options).
+	WorkflowCache int
 }
 
 // Start starts a service with the default policy.
@@ -68,7 +73,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	}
 	pol := policy.Default()
 	e.Policy = pol
-	srv, err := devserver.Start(ctx, devserver.Config{DataDir: e.dir, Namespace: "ralo", Logger: log.With("component", "temporal")})
+	srv, err := devserver.Start(ctx, devserver.Config{DataDir: e.dir, Namespace: namespace, Logger: log.With("component", "temporal")})
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -76,8 +81,8 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	e.server = srv
 	a, err := app.Open(ctx, app.Options{
 		DatabaseURL: filepath.Join(e.dir, "ralo.db"), Policy: pol,
-		Temporal:   client.Options{HostPort: srv.HostPort(), Namespace: "ralo"},
-		AdminToken: adminToken, RunWorker: true, RunAPI: true, Logger: log,
+		Temporal:   client.Options{HostPort: srv.HostPort(), Namespace: namespace},
+		AdminToken: adminToken, RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: o.WorkflowCache,
 	})
 	if err != nil {
 		e.Close()

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
+
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 )
@@ -81,8 +83,30 @@ func SetupCases(ctx context.Context, e *Env, n, conc int) ([]string, Run, error)
 	if run.Failed > 0 {
 		return nil, run, fmt.Errorf("%d of %d cases failed to start: %s", run.Failed, n, run.FirstError)
 	}
-	err = waitAudited(ctx, e, "arbitration", "arbitration.filed", ids)
-	return ids, run, err
+	if err := waitAudited(ctx, e, "arbitration", "arbitration.filed", ids); err != nil {
+		return ids, run, err
+	}
+	return ids, run, waitQuiet(ctx, e, len(ids))
+}
+
+// waitQuiet waits until no Notify workflow runs: a new case's filing is
+// recorded before its emails are queued and delivered, so until then the
+// service is still working through the backlog of new cases' emails,
+// which would weigh on whatever is measured next. n, the number of cases
+// just created, sizes the wait.
+func waitQuiet(ctx context.Context, e *Env, n int) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute+time.Duration(n)*100*time.Millisecond)
+	defer cancel()
+	return poll(ctx, time.Second, "the new cases' emails", func() (bool, error) {
+		resp, err := e.App.Client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
+			Namespace: namespace,
+			Query:     fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.NotifyWorkflowName),
+		})
+		if err != nil {
+			return false, err
+		}
+		return resp.GetCount() == 0, nil
+	})
 }
 
 // waitAudited waits until each of ids has an audit entry of action.

@@ -157,12 +157,19 @@ func Timers(ctx context.Context, e *Env, cfg TimersConfig, progress io.Writer) (
 	}
 	// Waiting for the cases' filing to be recorded gives the service's
 	// real pace, backlog included, which sets the lead of the due cases.
+	// Waiting until their emails are out too, so that the due cases are
+	// opened on an idle service and their deadlines come to one.
 	if err := waitAudited(ctx, e, "ethics", "ethics.filed", ids[cfg.Due:]); err != nil {
 		return rep, err
 	}
+	if err := waitQuiet(ctx, e, far); err != nil {
+		return rep, err
+	}
+	// Three times the pace of the first cases leaves room for a service
+	// slower with more cases open.
 	lead := cfg.Lead
 	if pace := time.Since(t0) / time.Duration(max(far, 1)); far > 0 {
-		lead += 2 * pace * time.Duration(cfg.Due)
+		lead += 3 * pace * time.Duration(cfg.Due)
 	}
 	rep.DueFrom = time.Now().Add(lead).UTC()
 	fmt.Fprintf(progress, "opened and filed in %v; %d cases due from %s over %v\n", time.Since(t0).Round(time.Millisecond),
@@ -179,6 +186,9 @@ func Timers(ctx context.Context, e *Env, cfg TimersConfig, progress io.Writer) (
 	}
 	fmt.Fprintf(progress, "setup: %s\n", rep.Setup)
 	if err := waitAudited(ctx, e, "ethics", "ethics.filed", ids[:cfg.Due]); err != nil {
+		return rep, err
+	}
+	if err := waitQuiet(ctx, e, cfg.Due); err != nil {
 		return rep, err
 	}
 	if rep.After, err = ReadMemory(); err != nil {

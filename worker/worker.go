@@ -25,7 +25,7 @@ func Register(r interface {
 	RegisterWorkflowWithOptions(w interface{}, options workflow.RegisterOptions)
 	RegisterActivity(a interface{})
 }, acts *activities.Activities) {
-	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
+	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: workflows.NotifyWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})

@@ -25,6 +25,9 @@ var deliveryRetry = &temporal.RetryPolicy{
 
 const deliveryWindow = 72 * time.Hour
 
+// NotifyWorkflowName is the registered name of Notify.
+const NotifyWorkflowName = "Notify"
+
 // Notify emails one event to members: it writes every message to the
 // outbox first (idempotently), then delivers each with retries. It is a
 // workflow of its own so that delivery outlives the process that asked for

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,9 +17,10 @@ import (
 )
 
 // startBench starts the service of one scenario and says how long it took.
-func startBench(ctx context.Context, stdout, stderr io.Writer) (*bench.Env, error) {
+func startBench(ctx context.Context, stdout, stderr io.Writer, workflowCache int) (*bench.Env, error) {
 	start := time.Now()
-	e, err := bench.Start(ctx, bench.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	e, err := bench.Start(ctx, bench.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		WorkflowCache: workflowCache})
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +46,7 @@ func checked(stdout io.Writer, problems []string) error {
 
 func benchCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench cases", stderr)
+	cache := workflowCacheFlag(fs)
 	cfg := bench.CasesConfig{}
 	fs.IntVar(&cfg.N, "n", 500, "cases opened through the API, and as many started with the SDK")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 8, "clients opening cases at once, on each side")
@@ -51,7 +54,7 @@ func benchCases(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	e, err := startBench(ctx, stdout, stderr)
+	e, err := startBench(ctx, stdout, stderr, *cache)
 	if err != nil {
 		return err
 	}
@@ -69,6 +72,7 @@ func benchCases(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench reads", stderr)
+	cache := workflowCacheFlag(fs)
 	cfg := bench.ReadsConfig{}
 	fs.IntVar(&cfg.Cases, "cases", 10_000, "arbitration cases present")
 	fs.IntVar(&cfg.Members, "members", 1000, "members in the registry")
@@ -81,7 +85,7 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.Rate <= 0 || cfg.Cases <= 0 {
 		return errors.New("-rate and -cases must be positive")
 	}
-	e, err := startBench(ctx, stdout, stderr)
+	e, err := startBench(ctx, stdout, stderr, *cache)
 	if err != nil {
 		return err
 	}
@@ -100,6 +104,7 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func benchTimers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench timers", stderr)
+	cache := workflowCacheFlag(fs)
 	cfg := bench.TimersConfig{}
 	fs.IntVar(&cfg.Cases, "cases", 10_000, "open cases, each with a deadline timer")
 	fs.IntVar(&cfg.Due, "due", 1000, "cases whose deadline falls within -window")
@@ -112,7 +117,7 @@ func benchTimers(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if cfg.Due > cfg.Cases || cfg.Due <= 0 {
 		return errors.New("-due must be positive and at most -cases")
 	}
-	e, err := startBench(ctx, stdout, stderr)
+	e, err := startBench(ctx, stdout, stderr, *cache)
 	if err != nil {
 		return err
 	}
@@ -180,4 +185,9 @@ func benchStartup(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		problems = append(problems, "the first start must find an empty folder and the second the databases it left")
 	}
 	return checked(stdout, problems)
+}
+
+// workflowCacheFlag adds -workflow-cache, as `ralo dev` has it.
+func workflowCacheFlag(fs *flag.FlagSet) *int {
+	return fs.Int("workflow-cache", 0, "workflows the worker keeps in memory between their tasks (0: the SDK's 10,000)")
 }

@@ -43,6 +43,8 @@ type config struct {
 	AdminToken  string
 	LogLevel    string
 	LogFormat   string
+
+	WorkflowCache int
 }
 
 // envName maps a flag name to its environment variable: data-dir is
@@ -92,6 +94,12 @@ func (c *config) mail(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", envString("smtp-url", ""), "SMTP server, smtp://user:pass@host:port (smtps:// or smtp+starttls:// for TLS); empty keeps email in the outbox")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envString("smtp-from", "LACRALO <noreply@lacralo.org>"), "sender address of every email")
 	fs.StringVar(&c.BaseURL, "base-url", envString("base-url", ""), "public address of the API, for links in emails")
+}
+
+// worker adds the flags of a process that runs the worker.
+func (c *config) worker(fs *flag.FlagSet) {
+	fs.IntVar(&c.WorkflowCache, "workflow-cache", envInt("workflow-cache", 0),
+		"workflows kept in memory between their tasks; fewer saves memory, each evicted one is rebuilt from its history when it next acts (0: the SDK's 10,000)")
 }
 
 func (c *config) database(fs *flag.FlagSet) {

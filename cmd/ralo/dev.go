@@ -30,6 +30,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&c.AdminToken, "admin-token", envString("admin-token", ""), "token of the first admin (default: random, printed once)")
 	c.common(fs)
 	c.mail(fs)
+	c.worker(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		DatabaseURL: c.sqlitePath(), Policy: pol,
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		RunWorker: true, RunAPI: true, Logger: log,
+		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
 	})
 	if err != nil {
 		ln.Close()

@@ -24,6 +24,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	}
 	c.common(fs)
 	c.mail(fs)
+	if runWorker {
+		c.worker(fs)
+	}
 	c.database(fs)
 	c.temporal(fs)
 	if err := fs.Parse(args); err != nil {
@@ -51,7 +54,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	a, err := app.Open(ctx, app.Options{
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		RunWorker: runWorker, RunAPI: runAPI, Logger: log,
+		RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
 	})
 	if err != nil {
 		if ln != nil {
