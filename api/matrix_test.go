@@ -529,6 +529,8 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "POST /api/v1/statements/{id}/ballots", path: st + "/ballots", actor: actPenholder, body: map[string]any{"als_id": f.alsOwn, "vote": "yes"}, want: e403},
 		{route: "POST /api/v1/statements/{id}/ballots", path: st + "/ballots", actor: actRepOther, body: map[string]any{"als_id": f.alsOwn, "vote": "no"}, want: e403},
 		{route: "POST /api/v1/statements/{id}/submit", path: st + "/submit", actor: actPenholder, body: map[string]any{"url": "https://example.org"}, want: e403},
+		{route: "POST /api/v1/statements/{id}/close-date", path: st + "/close-date", actor: actPenholder, body: map[string]any{"closes_at": time.Now().Add(90 * 24 * time.Hour)}, want: e403},
+		{route: "POST /api/v1/statements/{id}/close-date", path: "/api/v1/statements/st_unknown/close-date", actor: actStaff, body: map[string]any{"closes_at": time.Now().Add(90 * 24 * time.Hour)}, want: e404},
 		{route: "POST /api/v1/statements/{id}/decline", path: st + "/decline", actor: actPenholder, body: reason, want: e403},
 		{route: "POST /api/v1/statements/{id}/decline", path: st + "/decline", actor: actRepOwn, body: reason, want: e403},
 		{route: "GET /api/v1/public/statements/{id}", path: "/api/v1/public/statements/" + f.statement, actor: actAnonymous, want: e404},

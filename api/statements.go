@@ -95,6 +95,13 @@ type SubmitRequest struct {
 	AsDraft     bool              `json:"as_draft"`
 }
 
+// CloseDateRequest records the new close date ICANN set for the
+// proceeding (an extension it granted).
+type CloseDateRequest struct {
+	ClosesAt *time.Time `json:"closes_at"`
+	Reason   string     `json:"reason"`
+}
+
 // penholderDoc is a penholder with their skills from the directory (the
 // skills a member made public; staff and the member see them all).
 type penholderDoc struct {
@@ -513,6 +520,22 @@ func (s *Server) submitStatement(c echo.Context) error {
 		Actor: workflowActor(principal(c)), URL: req.URL, SubmittedAt: at, Texts: req.Texts, AsDraft: req.AsDraft})
 }
 
+func (s *Server) moveStatementCloseDate(c echo.Context) error {
+	id, err := s.statementID(c)
+	if err != nil {
+		return err
+	}
+	var req CloseDateRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.ClosesAt == nil {
+		return invalid(map[string]string{"closes_at": "is required"})
+	}
+	return s.statementUpdate(c, id, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{
+		Actor: workflowActor(principal(c)), ClosesAt: req.ClosesAt.UTC(), Reason: req.Reason})
+}
+
 func (s *Server) declineStatement(c echo.Context) error {
 	lead, err := s.checkLeadership(c)
 	if err != nil {
@@ -767,6 +790,9 @@ func (s *Server) statementRoutes() []route {
 			tag: tag, summary: "Cast or replace an ALS's ratification ballot (its als_rep); the last counts", request: "StatementBallotRequest", response: "BallotReceipt", status: http.StatusCreated},
 		{method: http.MethodPost, path: base + "/:id/submit", access: staffOnly, handler: s.submitStatement,
 			tag: tag, summary: "Record the submission to ICANN (staff)", request: "SubmitRequest", response: "Statement"},
+		{method: http.MethodPost, path: base + "/:id/close-date", access: staffOnly, handler: s.moveStatementCloseDate,
+			tag: tag, summary: "Record a new ICANN close date, as when ICANN grants an extension (staff); the reminders and the deadline alert follow it",
+			request: "CloseDateRequest", response: "Statement"},
 		post("decline", "Record a decision not to comment, with its reason (staff, chair or secretariat)", "ReasonRequest", "Statement", s.declineStatement),
 		{method: http.MethodGet, path: "/api/v1/public/statements/:id", access: public, handler: s.publicStatement,
 			tag: "public", summary: "A submitted statement: texts, divergent views, vote result", response: "StatementPublic"},
@@ -816,7 +842,9 @@ func statementSchemas() obj {
 			"submission":     nullable(submission),
 			"declined":       nullable(object(obj{"by": str(""), "reason": str(""), "at": dateTime("")})),
 			"reminders_sent": arrayOf(str("")), "deadline_alert_at": nullable(dateTime("when ratification stops fitting before ICANN's close date")),
-			"deadline_alerted": nullable(dateTime("")), "deadlines": arrayOf(object(obj{"name": str(""), "at": dateTime("")}))},
+			"deadline_alerted":   nullable(dateTime("")),
+			"close_date_changes": arrayOf(object(obj{"from": dateTime(""), "to": dateTime(""), "reason": str(""), "by": str("member ID"), "at": dateTime("")})),
+			"deadlines":          arrayOf(object(obj{"name": str(""), "at": dateTime("")}))},
 			"id", "status", "deadlines"),
 		"PenholdersRequest": object(obj{"language": str(""), "member_ids": arrayOf(str("yourself, or anyone (staff)"))}, "language", "member_ids"),
 		"DraftRequest": object(obj{"language": str(""), "text": str("at most 200 KB"),
@@ -830,6 +858,7 @@ func statementSchemas() obj {
 		"ConsolidateRequest":     object(obj{"texts": textMap, "divergent_views": str("required when a comment was not adopted")}, "texts"),
 		"ReasonRequest":          object(obj{"reason": str("")}, "reason"),
 		"StatementBallotRequest": object(obj{"als_id": str("your ALS"), "vote": strEnum("", "yes", "no", "abstain")}, "als_id", "vote"),
+		"CloseDateRequest":       object(obj{"closes_at": dateTime("ICANN's new close date, in the future"), "reason": str("")}, "closes_at"),
 		"SubmitRequest": object(obj{"url": str(""), "submitted_at": dateTime("default now"), "texts": textMap,
 			"as_draft": obj{"type": "boolean", "description": "submit a text not ratified"}}, "url"),
 		"StatementPublic": object(obj{"statement_id": str(""), "title": str(""), "proceeding": proceeding, "kind": str(""),

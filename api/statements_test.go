@@ -390,5 +390,34 @@ func TestStatementSurveyAgendaAndDecline(t *testing.T) {
 			return s.ID == dnsID
 		})
 	})
+
+	// ICANN grants an extension: staff record the new close date.
+	moveTo := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Second)
+	closeDate := func(id, tok string, body map[string]any) response {
+		return do(t, e, "POST", "/api/v1/statements/"+id+"/close-date", tok, body)
+	}
+	expect(t, closeDate(rdapID, m1Tok, map[string]any{"closes_at": moveTo}), http.StatusForbidden)
+	expect(t, closeDate(rdapID, staffTok, map[string]any{"reason": "no date"}), http.StatusUnprocessableEntity)
+	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": time.Now().UTC().Add(-time.Hour)}), http.StatusUnprocessableEntity)
+	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": moveTo, "status": "submitted"}), http.StatusUnprocessableEntity)
+	expect(t, closeDate(dnsID, staffTok, map[string]any{"closes_at": moveTo}), http.StatusConflict) // declined
+	var moved struct {
+		Proceeding struct {
+			ClosesAt time.Time `json:"closes_at"`
+		} `json:"proceeding"`
+		CloseDateChanges []workflows.CloseDateChange `json:"close_date_changes"`
+		Deadlines        []workflows.Deadline        `json:"deadlines"`
+	}
+	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": moveTo, "reason": "ICANN extended the proceeding."}), http.StatusOK).json(t, &moved)
+	if !moved.Proceeding.ClosesAt.Equal(moveTo) || len(moved.CloseDateChanges) != 1 || moved.CloseDateChanges[0].Reason != "ICANN extended the proceeding." {
+		t.Fatalf("after the move: closes %v, changes %+v", moved.Proceeding.ClosesAt, moved.CloseDateChanges)
+	}
+	if i := slices.IndexFunc(moved.Deadlines, func(d workflows.Deadline) bool { return d.Name == "icann_close" }); i < 0 || !moved.Deadlines[i].At.Equal(moveTo) {
+		t.Errorf("deadlines %+v: want icann_close at the new date", moved.Deadlines)
+	}
+	expect(t, do(t, e, "GET", "/api/v1/statements/"+rdapID, m1Tok, nil), http.StatusOK).json(t, &moved)
+	if !moved.Proceeding.ClosesAt.Equal(moveTo) {
+		t.Errorf("read back: closes %v, want %v", moved.Proceeding.ClosesAt, moveTo)
+	}
 	expect(t, do(t, e, "POST", "/api/v1/statements/"+rdapID+"/decline", staffTok, map[string]any{"reason": "Tidy up."}), http.StatusOK)
 }

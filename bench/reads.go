@@ -166,12 +166,13 @@ func Reads(ctx context.Context, e *Env, cfg ReadsConfig, progress io.Writer) (Re
 	}
 	fmt.Fprintf(progress, "%d members in %v\n", cfg.Members, time.Since(t0).Round(time.Millisecond))
 	fmt.Fprintf(progress, "creating %d cases from %d clients\n", cfg.Cases, cfg.Concurrency)
+	t1 := time.Now()
 	ids, run, err := SetupCases(ctx, e, cfg.Cases, cfg.Concurrency)
 	rep.Setup = run
 	if err != nil {
 		return rep, fmt.Errorf("cases: %w", err)
 	}
-	fmt.Fprintf(progress, "cases: %s; all filed\n", run)
+	fmt.Fprintf(progress, "cases: %s; all filed and their emails out %v after the first start\n", run, time.Since(t1).Round(time.Second))
 	wantPage := min(cfg.Members, 100)
 
 	type result struct {

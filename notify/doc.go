@@ -47,6 +47,7 @@
 //	statement.opened                 statement_id, title; optional due (ICANN's close date)
 //	statement.comment_period         statement_id, title; optional due (end of the comment period)
 //	statement.deadline_alert         statement_id, title, due (ICANN's close date)
+//	statement.close_date_changed     statement_id, title, due (the new close date); optional previous, reason
 //	statement.submitted              statement_id, title
 //	statement.reminder               statement_id, title, due (ICANN's close date)
 //	statement.vote_open              statement_id, title; optional due (end of the vote)

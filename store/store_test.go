@@ -354,3 +354,77 @@ func TestSanctions(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditBatch: a batch appends its entries in order, chained, in one
+// transaction: a replayed batch writes nothing new and a batch with one
+// bad entry writes none.
+func TestAuditBatch(t *testing.T) {
+	for name, st := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			first, err := st.Audit(ctx, store.AuditInput{Actor: "m_x", Process: "batch", Action: "before", IdemKey: "b0"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			batch := []store.AuditInput{
+				{Actor: "m_a", Process: "batch", ObjectID: "e1", Action: "ballot", Details: map[string]int{"n": 1},
+					Audience: store.AudienceMembers, Members: []string{"m_a"}, IdemKey: "b1"},
+				{Actor: "m_b", Process: "batch", ObjectID: "e1", Action: "ballot", Details: map[string]int{"n": 2},
+					Audience: store.AudienceMembers, Members: []string{"m_b"}, IdemKey: "b2"},
+				{Actor: "system", Process: "batch", ObjectID: "e1", Action: "closed", Audience: store.AudiencePublic, IdemKey: "b3"},
+			}
+			got, err := st.AuditBatch(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(batch) {
+				t.Fatalf("%d entries back, want %d", len(got), len(batch))
+			}
+			prev := first
+			for i, e := range got {
+				if e.Seq != prev.Seq+1 || e.PrevHash != prev.Hash {
+					t.Errorf("entry %d: seq %d after %d, prev hash %q, want %q", i, e.Seq, prev.Seq, e.PrevHash, prev.Hash)
+				}
+				if e.Action != batch[i].Action || e.Actor != batch[i].Actor || e.Audience != batch[i].Audience ||
+					len(e.Members) != len(batch[i].Members) {
+					t.Errorf("entry %d: %+v does not match its input %+v", i, e, batch[i])
+				}
+				prev = e
+			}
+			if d := string(got[1].DetailsJSON()); d != `{"n":2}` {
+				t.Errorf("details %s, want {\"n\":2}", d)
+			}
+
+			// The activity retried after a crash: the same entries, once.
+			again, err := st.AuditBatch(ctx, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range again {
+				if again[i].Seq != got[i].Seq {
+					t.Errorf("replayed entry %d written again at seq %d (first at %d)", i, again[i].Seq, got[i].Seq)
+				}
+			}
+
+			// A bad entry in the middle: the whole batch is refused.
+			bad := []store.AuditInput{
+				{Actor: "m_c", Process: "batch", Action: "ballot", IdemKey: "b4"},
+				{Actor: "m_d", Process: "batch", Action: "ballot", Details: map[string]any{"bad": make(chan int)}, IdemKey: "b5"},
+			}
+			if _, err := st.AuditBatch(ctx, bad); err == nil {
+				t.Fatal("a batch with undecodable details was accepted")
+			}
+			entries, err := st.ListAudit(ctx, store.AuditFilter{All: true, Process: "batch"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 4 {
+				t.Errorf("%d entries after the refused batch, want 4 (nothing of it written)", len(entries))
+			}
+			res, err := st.VerifyAudit(ctx)
+			if err != nil || !res.OK {
+				t.Fatalf("verify %+v %v", res, err)
+			}
+		})
+	}
+}

@@ -51,6 +51,10 @@ const (
 	UpdateStatementSubmit = "submit"
 	// UpdateStatementDecline records a decision not to comment, DeclineInput.
 	UpdateStatementDecline = "decline"
+	// UpdateStatementCloseDate records a new ICANN close date (staff), as
+	// when ICANN grants the extension the deadline alert asked for,
+	// CloseDateInput.
+	UpdateStatementCloseDate = "close_date"
 
 	// QueryStatement returns the StatementState: drafts as version
 	// metadata, without their texts.
@@ -402,6 +406,22 @@ type StatementSubmission struct {
 	At          time.Time         `json:"at"`
 }
 
+// CloseDateInput moves ICANN's close date of an open statement.
+type CloseDateInput struct {
+	Actor    Actor     `json:"actor"`
+	ClosesAt time.Time `json:"closes_at"`
+	Reason   string    `json:"reason"`
+}
+
+// CloseDateChange records one move of ICANN's close date.
+type CloseDateChange struct {
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
 // StatementDecline records a decision not to comment.
 type StatementDecline struct {
 	By     string    `json:"by"`
@@ -436,9 +456,12 @@ type StatementState struct {
 	// ratification cannot end before ICANN's close date.
 	DeadlineAlertAt *time.Time `json:"deadline_alert_at"`
 	DeadlineAlerted *time.Time `json:"deadline_alerted"`
-	Deadlines       []Deadline `json:"deadlines"`
-	CreatedBy       string     `json:"created_by"`
-	CreatedAt       time.Time  `json:"created_at"`
+	// CloseDateChanges are the moves of ICANN's close date, oldest first;
+	// each re-arms the reminders and the deadline alert.
+	CloseDateChanges []CloseDateChange `json:"close_date_changes"`
+	Deadlines        []Deadline        `json:"deadlines"`
+	CreatedBy        string            `json:"created_by"`
+	CreatedAt        time.Time         `json:"created_at"`
 }
 
 // StatementPublic is the public record of a submitted statement.
@@ -557,7 +580,7 @@ func newStatement(ctx workflow.Context, in StatementInput) *statement {
 		Languages: slices.Clone(in.Languages), Topic: in.Topic, Status: StatementStatusDrafting, Rules: in.Rules,
 		Groups: groups, Translations: []TranslationStatus{}, CommentPeriods: []CommentPeriod{},
 		Comments: []StatementComment{}, Ratifications: []Ratification{}, RemindersSent: []string{},
-		Deadlines: []Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
+		CloseDateChanges: []CloseDateChange{}, Deadlines: []Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
 	}
 	s.refresh(createdAt)
 	return s
@@ -598,6 +621,7 @@ func (s *statement) setup(ctx workflow.Context) error {
 		func() error { return stUpdate(ctx, s, UpdateStatementObject, s.validateObject, s.object) },
 		func() error { return stUpdate(ctx, s, UpdateStatementSubmit, s.validateSubmit, s.submit) },
 		func() error { return stUpdate(ctx, s, UpdateStatementDecline, s.validateDecline, s.decline) },
+		func() error { return stUpdate(ctx, s, UpdateStatementCloseDate, s.validateCloseDate, s.moveCloseDate) },
 		func() error {
 			return stUpdateResult(ctx, s, UpdateStatementDraft, s.validateDraft,
 				func(_ workflow.Context, now time.Time, in DraftInput) DraftVersion { return s.draft(now, in) })
@@ -1051,6 +1075,7 @@ func (s *statement) remind(now time.Time) {
 	if step == "" || !now.Before(closes) {
 		return
 	}
+	step += s.closeDateSuffix()
 	s.st.RemindersSent = append(s.st.RemindersSent, step)
 	s.notify(step, "statement.reminder", arbSet(append(s.penholders(), s.in.StaffIDs...)), "", map[string]any{"due": closes})
 }
@@ -1060,10 +1085,20 @@ func (s *statement) remind(now time.Time) {
 func (s *statement) alertDeadline(now time.Time) {
 	s.st.DeadlineAlerted = &now
 	end, _ := s.clock().RatificationEnd(now)
-	s.audit(stSystem, "statement.deadline_alert", "deadline_alert", map[string]any{
+	step := "deadline_alert" + s.closeDateSuffix()
+	s.audit(stSystem, "statement.deadline_alert", step, map[string]any{
 		"closes_at": s.in.Proceeding.ClosesAt, "ratification_end": end, "stage": s.st.Status,
 	})
-	s.notify("deadline_alert", "statement.deadline_alert", s.in.StaffIDs, AudienceStaff, map[string]any{"due": s.in.Proceeding.ClosesAt})
+	s.notify(step, "statement.deadline_alert", s.in.StaffIDs, AudienceStaff, map[string]any{"due": s.in.Proceeding.ClosesAt})
+}
+
+// closeDateSuffix tells apart the reminders and alerts of each close date
+// in their idempotency keys: "" for the first, "/N" after the Nth move.
+func (s *statement) closeDateSuffix() string {
+	if n := len(s.st.CloseDateChanges); n > 0 {
+		return "/" + strconv.Itoa(n)
+	}
+	return ""
 }
 
 // Predicates.
@@ -1521,6 +1556,44 @@ func (s *statement) decline(now time.Time, in DeclineInput) {
 		Actor: in.Actor.MemberID, Process: stProcess, ObjectID: s.in.StatementID, Action: "statement.declined",
 		Details: map[string]any{"proceeding": s.in.Proceeding, "reason": in.Reason}, Audience: "public", IdemKey: s.idemKey("declined"),
 	}})
+}
+
+func (s *statement) validateCloseDate(now time.Time, in CloseDateInput) error {
+	if !arbIsStaff(in.Actor) {
+		return arbForbidden("only staff record a new ICANN close date")
+	}
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	if !in.ClosesAt.After(now) {
+		return arbInvalidInput("closes_at must be in the future")
+	}
+	if in.ClosesAt.Equal(s.in.Proceeding.ClosesAt) {
+		return arbInvalidInput("closes_at is already ICANN's close date")
+	}
+	return arbCheckText("reason", in.Reason, maxStShort)
+}
+
+// moveCloseDate records ICANN's new close date. The reminders and the
+// deadline alert are re-armed: those still ahead of the new date go out
+// (again) at their time, under keys of their own.
+func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
+	change := CloseDateChange{From: s.in.Proceeding.ClosesAt, To: in.ClosesAt.UTC(), Reason: in.Reason, By: in.Actor.MemberID, At: now}
+	s.st.CloseDateChanges = append(s.st.CloseDateChanges, change)
+	s.in.Proceeding.ClosesAt = change.To
+	s.st.Proceeding.ClosesAt = change.To
+	for _, d := range s.in.Rules.RemindersBeforeClose {
+		if change.To.Add(-d).After(now) {
+			delete(s.reminderDone, arbLabel(d))
+		}
+	}
+	s.st.DeadlineAlerted = nil
+	step := "close_date" + s.closeDateSuffix()
+	s.audit(in.Actor.MemberID, "statement.close_date_changed", step, map[string]any{
+		"from": change.From, "to": change.To, "reason": change.Reason,
+	})
+	s.notify(step, "statement.close_date_changed", arbSet(append(s.penholders(), s.in.StaffIDs...)), "",
+		map[string]any{"due": change.To, "previous": change.From, "reason": change.Reason})
 }
 
 // Effects.

@@ -535,3 +535,62 @@ func TestStatementDecline(t *testing.T) {
 		t.Errorf("cases index %+v", s)
 	}
 }
+
+// TestStatementCloseDateMoved: staff record the later close date ICANN
+// granted after the deadline alert; the reminders and the alert follow the
+// new date, under keys of their own, and the move is audited and emailed.
+func TestStatementCloseDateMoved(t *testing.T) {
+	h := newStHarness(t)
+	in := stInput("st-6")
+	in.Proceeding.ClosesAt = stT0.Add(30 * arbDay) // the alert fires at T0+14d (TestStatementDeadlineAlert)
+	h.drafting()
+	newClose := stT0.Add(60 * arbDay)
+	move := workflows.CloseDateInput{Actor: stStaff, ClosesAt: newClose, Reason: "ICANN extended the proceeding."}
+	h.refused(h.update(15*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
+	h.refused(h.update(16*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(arbDay)}), workflows.ErrInvalidInput)
+	h.refused(h.update(17*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
+	moved := h.ok(h.update(20*arbDay, workflows.UpdateStatementCloseDate, move))
+	after := h.query(21 * arbDay)
+	h.ok(h.update(59*arbDay, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
+
+	final := h.run(in)
+
+	st := moved.state
+	if !st.Proceeding.ClosesAt.Equal(newClose) || len(st.CloseDateChanges) != 1 {
+		t.Fatalf("after the move: closes %v, changes %+v", st.Proceeding.ClosesAt, st.CloseDateChanges)
+	}
+	if c := st.CloseDateChanges[0]; !c.From.Equal(stT0.Add(30*arbDay)) || !c.To.Equal(newClose) || c.By != stStaff.MemberID ||
+		c.Reason != move.Reason || !c.At.Equal(stT0.Add(20*arbDay)) {
+		t.Errorf("change %+v", c)
+	}
+	// Consolidation needs 2 + 14 days: the alert is re-armed for T0+44d.
+	if after.DeadlineAlerted != nil || after.DeadlineAlertAt == nil || !after.DeadlineAlertAt.Equal(stT0.Add(44*arbDay)) {
+		t.Errorf("after the move: alerted %v, scheduled %v; want the alert re-armed for T0+44d", after.DeadlineAlerted, after.DeadlineAlertAt)
+	}
+	if i := slices.IndexFunc(after.Deadlines, func(d workflows.Deadline) bool { return d.Name == "icann_close" }); i < 0 || !after.Deadlines[i].At.Equal(newClose) {
+		t.Errorf("deadlines %+v: want icann_close at the new date", after.Deadlines)
+	}
+	alerts := h.notesOf("statement.deadline_alert")
+	if len(alerts) != 2 || !alerts[0].At.Equal(stT0.Add(14*arbDay)) || !alerts[1].At.Equal(stT0.Add(44*arbDay)) ||
+		alerts[0].In.Step == alerts[1].In.Step {
+		t.Errorf("alerts %+v: want one for each close date, at T0+14d and T0+44d, each with its own step", alerts)
+	}
+	reminders := h.notesOf("statement.reminder")
+	if len(reminders) != 2 || !reminders[0].At.Equal(stT0.Add(53*arbDay)) || !reminders[1].At.Equal(stT0.Add(58*arbDay)) {
+		t.Errorf("reminders %+v: want 7 and 2 days before the new close date only", reminders)
+	}
+	notes := h.notesOf("statement.close_date_changed")
+	if len(notes) != 1 || !slices.Equal(notes[0].In.MemberIDs, []string{stPenEn.MemberID, stPenEs.MemberID, stStaff.MemberID}) {
+		t.Errorf("close date emails %+v: want one, to penholders and staff", notes)
+	} else if due := notes[0].In.Data["due"]; due != newClose.Format(time.RFC3339) {
+		t.Errorf("email names due %v, want %v", notes[0].In.Data["due"], newClose)
+	}
+	if a := h.audit("statement.close_date_changed"); a == nil || a.Actor != stStaff.MemberID {
+		t.Errorf("audit %+v", a)
+	} else if d, _ := a.Details.(map[string]any); d == nil || d["to"] != newClose.Format(time.RFC3339) {
+		t.Errorf("audit details %+v: want the new date", a.Details)
+	}
+	if !final.Proceeding.ClosesAt.Equal(newClose) || final.Status != workflows.StatementStatusDeclined {
+		t.Errorf("final: closes %v, status %q", final.Proceeding.ClosesAt, final.Status)
+	}
+}
