@@ -38,10 +38,7 @@ type Options struct {
 	RunAPI      bool
 	Logger      *slog.Logger
 	// WorkflowCache is how many workflows the worker keeps in memory
-	// between their tasks (the SDK's sticky cache); 0 keeps the SDK's
-	// default of 10,000. A workflow evicted from it is rebuilt from its
-	// history on its next task. It is per process and set once, by the
-	// first App that runs a worker.
+	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
 }
 
@@ -112,9 +109,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			sender = s
 		}
 		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy}
-		if o.WorkflowCache > 0 {
-			worker.SetStickyWorkflowCacheSize(o.WorkflowCache)
-		}
+		SetWorkflowCache(o.WorkflowCache)
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {
 			a.Close()
@@ -208,4 +203,17 @@ func startParticipationReview(ctx context.Context, c client.Client, p policy.Par
 		MissedCalls: p.MissedCalls, Period: p.Period.D(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
 	}})
 	return err
+}
+
+// SetWorkflowCache sets how many workflows the SDK workers of this process
+// keep in memory between their tasks (the sticky cache); n <= 0 keeps the
+// SDK's default of 10,000. A workflow evicted from it is rebuilt from its
+// history on its next task. The cache is shared by every SDK worker of the
+// process and sized when the first one starts, so a process that embeds
+// the Temporal server (whose system workers start with it) must call this
+// before starting the server; App.Open calls it for the others.
+func SetWorkflowCache(n int) {
+	if n > 0 {
+		worker.SetStickyWorkflowCacheSize(n)
+	}
 }

@@ -73,6 +73,7 @@ func Start(ctx context.Context, o Options) (*Env, error) {
 	}
 	pol := policy.Default()
 	e.Policy = pol
+	app.SetWorkflowCache(o.WorkflowCache) // before the embedded server's own workers start
 	srv, err := devserver.Start(ctx, devserver.Config{DataDir: e.dir, Namespace: namespace, Logger: log.With("component", "temporal")})
 	if err != nil {
 		e.Close()

@@ -52,6 +52,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", c.Listen, err)
 	}
+	app.SetWorkflowCache(c.WorkflowCache) // before the embedded server's own workers start
 	srv, err := devserver.Start(ctx, devserver.Config{DataDir: c.DataDir, Port: c.TemporalPort,
 		Namespace: devNamespace, Retention: pol.Namespace.Retention.D(), Logger: log.With("component", "temporal")})
 	if err != nil {
