@@ -180,7 +180,7 @@ func (c *config) logAttrs() []any {
 		"temporal_tls", c.TemporalTLS, "temporal_api_key", mask(c.TemporalAPIKey),
 		"database_url", app.MaskURL(c.DatabaseURL), "policy", c.PolicyFile,
 		"smtp_url", app.MaskURL(c.SMTPURL), "smtp_from", c.SMTPFrom,
-		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL,
+		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL, "workflow_cache", c.WorkflowCache,
 	}
 }
 
