@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -34,15 +33,10 @@ type BallotsConfig struct {
 
 // BallotsReport is what the benchmark measured and checked.
 type BallotsReport struct {
-	Ballots      int           `json:"ballots"`
-	Acknowledged int           `json:"acknowledged"`
-	Failed       int           `json:"failed"`
-	Elapsed      time.Duration `json:"elapsed"`
-	Rate         float64       `json:"rate_per_second"`
-	P50          time.Duration `json:"p50"`
-	P99          time.Duration `json:"p99"`
-	Max          time.Duration `json:"max"`
-	Counted      int           `json:"counted"`
+	// Sent are the ballots sent, all rounds together; the acknowledged
+	// ones are Sent.N - Sent.Failed.
+	Sent    Run `json:"sent"`
+	Counted int `json:"counted"`
 	// UnackedCounted are ALSes whose counted ballot is one sent after
 	// their last acknowledged one, whose answer was lost: allowed, since
 	// an unanswered ballot may have been recorded.
@@ -64,9 +58,9 @@ type roster struct {
 // (the setup is not what is measured).
 func setupRoster(ctx context.Context, e *Env, n int) (*roster, error) {
 	st := e.Store()
-	admin := store.Actor{MemberID: "bench"}
+	admin := benchActor
 	for _, c := range lacraloCountries {
-		if _, err := st.CreateCountry(ctx, admin, store.CountryInput{Code: c, Name: "Country " + c}); err != nil && !isConflict(err) {
+		if _, err := st.CreateCountry(ctx, admin, store.CountryInput{Code: c, Name: "Country " + c}); err != nil && !countryExists(err) {
 			return nil, fmt.Errorf("country %s: %w", c, err)
 		}
 	}
@@ -108,8 +102,6 @@ func setupRoster(ctx context.Context, e *Env, n int) (*roster, error) {
 	}
 	return r, nil
 }
-
-func isConflict(err error) bool { return errors.Is(err, store.ErrConflict) }
 
 // Ballots runs one election over HTTP whose vote receives cfg.ALSes ×
 // cfg.Rounds ballots from cfg.Concurrency clients, then checks the
@@ -171,49 +163,36 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 		// unacked are choices sent after an ALS's last acknowledged
 		// ballot whose answer never came: each may or may not count.
 		unacked = map[string][]string{}
-		lat     Latencies
-		failed  int
+		rep     BallotsReport
 	)
-	start := time.Now()
 	for round := range cfg.Rounds {
-		jobs := make(chan int)
-		var wg sync.WaitGroup
-		for range cfg.Concurrency {
-			wg.Go(func() {
-				for i := range jobs {
-					als := r.alses[i]
-					// Two thirds for one candidate, a third for the
-					// other, changing with the round: no tie.
-					choice := r.candidates[0]
-					if (round+i)%3 == 0 {
-						choice = r.candidates[1]
-					}
-					var rc workflows.BallotReceipt
-					t0 := time.Now()
-					err := e.Call(ctx, "POST", path+"/ballots", r.reps[als], map[string]any{"seat": "secretariat", "als_id": als, "choice": choice}, &rc)
-					d := time.Since(t0)
-					mu.Lock()
-					if err != nil {
-						failed++
-						unacked[als] = append(unacked[als], choice)
-					} else {
-						lat = append(lat, d)
-						lastAck[als] = [2]string{rc.Receipt, choice}
-						delete(unacked, als)
-					}
-					mu.Unlock()
-				}
-			})
+		run := closedLoop(ctx, len(r.alses), cfg.Concurrency, func(ctx context.Context, i int) error {
+			als := r.alses[i]
+			// Two thirds for one candidate, a third for the other,
+			// changing with the round: no tie.
+			choice := r.candidates[0]
+			if (round+i)%3 == 0 {
+				choice = r.candidates[1]
+			}
+			var rc workflows.BallotReceipt
+			err := e.Call(ctx, "POST", path+"/ballots", r.reps[als], map[string]any{"seat": "secretariat", "als_id": als, "choice": choice}, &rc)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				unacked[als] = append(unacked[als], choice)
+				return err
+			}
+			lastAck[als] = [2]string{rc.Receipt, choice}
+			delete(unacked, als)
+			return nil
+		})
+		if round == 0 {
+			rep.Sent = run
+		} else {
+			rep.Sent = rep.Sent.merge(run)
 		}
-		for i := range r.alses {
-			jobs <- i
-		}
-		close(jobs)
-		wg.Wait()
 	}
-	elapsed := time.Since(start)
-	rep := BallotsReport{Ballots: cfg.ALSes * cfg.Rounds, Acknowledged: len(lat), Failed: failed, Elapsed: elapsed,
-		Rate: float64(len(lat)) / elapsed.Seconds(), P50: lat.Quantile(0.5), P99: lat.Quantile(0.99), Max: lat.Quantile(1)}
+	elapsed := rep.Sent.Elapsed
 	fmt.Fprintf(progress, "sent in %v; waiting for voting to close\n", elapsed.Round(time.Millisecond))
 	if time.Now().After(now.Add(7*time.Second + cfg.Window)) {
 		rep.Mismatches = append(rep.Mismatches, "the ballots took longer than the voting window: raise -window")

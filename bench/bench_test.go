@@ -34,6 +34,18 @@ func TestScenarios(t *testing.T) {
 			t.Fatalf("no figures: %+v", rep)
 		}
 	})
+	t.Run("ballots", func(t *testing.T) {
+		rep, err := Ballots(ctx, e, BallotsConfig{ALSes: 12, Rounds: 2, Concurrency: 4, Window: 6 * time.Second}, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Mismatches) > 0 || rep.Sent.N != 24 || rep.Sent.Failed != 0 || rep.Counted != 12 || rep.UnackedCounted != 0 {
+			t.Fatalf("%+v", rep)
+		}
+		if rep.Sent.Rate <= 0 || rep.Sent.P99 < rep.Sent.P50 {
+			t.Fatalf("no figures: %+v", rep.Sent)
+		}
+	})
 	t.Run("reads", func(t *testing.T) {
 		rep, err := Reads(ctx, e, ReadsConfig{Cases: 20, Members: 120, Rate: 20, Duration: 2 * time.Second, Concurrency: 4}, out)
 		if err != nil {

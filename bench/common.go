@@ -40,6 +40,8 @@ func newMember(ctx context.Context, e *Env, name string, roles ...string) (store
 	return m, nil
 }
 
+func isConflict(err error) bool { return errors.Is(err, store.ErrConflict) }
+
 // countryExists says err refuses a country that exists already.
 func countryExists(err error) bool {
 	var fe store.FieldErrors

@@ -549,8 +549,9 @@ func TestStatementCloseDateMoved(t *testing.T) {
 	h.refused(h.update(15*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
 	h.refused(h.update(16*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(arbDay)}), workflows.ErrInvalidInput)
 	h.refused(h.update(17*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
-	moved := h.ok(h.update(20*arbDay, workflows.UpdateStatementCloseDate, move))
-	after := h.query(21 * arbDay)
+	// After the first reminder (7 days before the old date, T0+23d).
+	moved := h.ok(h.update(25*arbDay, workflows.UpdateStatementCloseDate, move))
+	after := h.query(26 * arbDay)
 	h.ok(h.update(59*arbDay, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
 
 	final := h.run(in)
@@ -560,7 +561,7 @@ func TestStatementCloseDateMoved(t *testing.T) {
 		t.Fatalf("after the move: closes %v, changes %+v", st.Proceeding.ClosesAt, st.CloseDateChanges)
 	}
 	if c := st.CloseDateChanges[0]; !c.From.Equal(stT0.Add(30*arbDay)) || !c.To.Equal(newClose) || c.By != stStaff.MemberID ||
-		c.Reason != move.Reason || !c.At.Equal(stT0.Add(20*arbDay)) {
+		c.Reason != move.Reason || !c.At.Equal(stT0.Add(25*arbDay)) {
 		t.Errorf("change %+v", c)
 	}
 	// Consolidation needs 2 + 14 days: the alert is re-armed for T0+44d.
@@ -575,9 +576,14 @@ func TestStatementCloseDateMoved(t *testing.T) {
 		alerts[0].In.Step == alerts[1].In.Step {
 		t.Errorf("alerts %+v: want one for each close date, at T0+14d and T0+44d, each with its own step", alerts)
 	}
+	// The 7-day reminder of the old date went out; both of the new date
+	// go out too, the 7-day one again under a key of its own.
 	reminders := h.notesOf("statement.reminder")
-	if len(reminders) != 2 || !reminders[0].At.Equal(stT0.Add(53*arbDay)) || !reminders[1].At.Equal(stT0.Add(58*arbDay)) {
-		t.Errorf("reminders %+v: want 7 and 2 days before the new close date only", reminders)
+	if len(reminders) != 3 || !reminders[0].At.Equal(stT0.Add(23*arbDay)) || !reminders[1].At.Equal(stT0.Add(53*arbDay)) ||
+		!reminders[2].At.Equal(stT0.Add(58*arbDay)) {
+		t.Errorf("reminders %+v: want 7 days before the old date, then 7 and 2 days before the new one", reminders)
+	} else if reminders[0].In.Step == reminders[1].In.Step {
+		t.Errorf("the 7-day reminders of both dates share the step %q: the second would not be sent", reminders[0].In.Step)
 	}
 	notes := h.notesOf("statement.close_date_changed")
 	if len(notes) != 1 || !slices.Equal(notes[0].In.MemberIDs, []string{stPenEn.MemberID, stPenEs.MemberID, stStaff.MemberID}) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"time"
 
 	"github.com/lacralo/ralo/bench"
@@ -63,6 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func benchBallots(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench ballots", stderr)
+	cache := workflowCacheFlag(fs)
 	cfg := bench.BallotsConfig{}
 	fs.IntVar(&cfg.ALSes, "alses", 1000, "ALSes voting")
 	fs.IntVar(&cfg.Rounds, "rounds", 2, "ballots per ALS (the first and revotes)")
@@ -71,27 +71,26 @@ func benchBallots(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	start := time.Now()
-	e, err := bench.Start(ctx, bench.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	e, err := startBench(ctx, stdout, stderr, *cache)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	fmt.Fprintf(stdout, "ralo ready in %v\n", time.Since(start).Round(time.Millisecond))
 	rep, err := bench.Ballots(ctx, e, cfg, stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "ballots: %d sent, %d acknowledged, %d failed, in %v\n", rep.Ballots, rep.Acknowledged, rep.Failed, rep.Elapsed.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "rate: %.1f ballots/s with %d clients; latency p50 %s, p99 %s, max %s\n", rep.Rate, cfg.Concurrency,
-		msText(rep.P50), msText(rep.P99), msText(rep.Max))
+	sent := rep.Sent
+	fmt.Fprintf(stdout, "ballots: %d sent, %d acknowledged, %d failed, in %v\n", sent.N, sent.N-sent.Failed, sent.Failed, sent.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "rate: %.1f ballots/s with %d clients; latency p50 %s, p99 %s, max %s\n", sent.Rate, cfg.Concurrency,
+		msText(sent.P50), msText(sent.P99), msText(sent.Max))
 	fmt.Fprintf(stdout, "counted: %d ballots (one per ALS, the last acknowledged), %d mismatches, %d unanswered ballots counted\n",
 		rep.Counted, len(rep.Mismatches), rep.UnackedCounted)
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(stdout, "  MISMATCH %s\n", m)
 	}
-	if len(rep.Mismatches) > 0 || rep.Failed > 0 {
-		return fmt.Errorf("%d mismatches, %d failed ballots", len(rep.Mismatches), rep.Failed)
+	if len(rep.Mismatches) > 0 || sent.Failed > 0 {
+		return fmt.Errorf("%d mismatches, %d failed ballots", len(rep.Mismatches), sent.Failed)
 	}
 	return nil
 }
