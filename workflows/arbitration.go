@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lacralo/ralo/workflows/process"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -58,12 +59,6 @@ const (
 
 	// QueryArbitration returns the case's ArbitrationState.
 	QueryArbitration = "state"
-
-	// SignalAppealRuling is sent, with an AppealRuling, to the ethics case or
-	// election whose decision was under appeal once the ruling is recorded.
-	// It is a signal because the arbitration must close whatever the linked
-	// process does with it.
-	SignalAppealRuling = "appeal_ruling"
 )
 
 // Statuses of an arbitration case, as ArbitrationState.Status reports them.
@@ -82,24 +77,6 @@ const (
 const (
 	PartyMember = "member"
 	PartyALS    = "als"
-)
-
-// Kinds of decision an arbitration may hear on appeal; the kind is also the
-// prefix of the linked workflow's ID.
-const (
-	AppealKindEthics   = "ethics"
-	AppealKindElection = "election"
-)
-
-// Ruling outcomes. An appeal upholds, overturns or modifies the decision
-// under appeal; a question of interpretation is decided; either may be
-// dismissed.
-const (
-	RulingUphold    = "uphold"
-	RulingOverturn  = "overturn"
-	RulingModify    = "modify"
-	RulingDismissed = "dismissed"
-	RulingDecided   = "decided"
 )
 
 // Decisions on a challenge.
@@ -138,32 +115,13 @@ const (
 	maxArbHearingLength = 24 * time.Hour
 )
 
-// Roles that may act as staff on a case.
-const (
-	arbRoleStaff = "staff"
-	arbRoleAdmin = "admin"
-)
-
 const arbProcess = "arbitration"
 
 // arbSystem is the audit actor of changes no person made: deadlines passing.
 const arbSystem = "system"
 
-// Actor is who asks for a transition, as the API authenticated them; the
-// validators check both the role and the relation to the case.
-type Actor struct {
-	MemberID string   `json:"member_id"`
-	Roles    []string `json:"roles"`
-}
-
 // Party is a party to a case: a member or an ALS.
 type Party struct {
-	Kind string `json:"kind"`
-	ID   string `json:"id"`
-}
-
-// AppealRef names the decision under appeal: an ethics case or an election.
-type AppealRef struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 }
@@ -404,14 +362,6 @@ type Ombudsman struct {
 	OutcomeAt  *time.Time `json:"outcome_at"`
 }
 
-// AppealRuling is the payload of SignalAppealRuling.
-type AppealRuling struct {
-	ArbitrationID string   `json:"arbitration_id"`
-	Outcome       string   `json:"outcome"`
-	Text          string   `json:"text"`
-	Articles      []string `json:"articles"`
-}
-
 // ArbitrationState is the case as the query and every update return it.
 type ArbitrationState struct {
 	CaseID        string       `json:"case_id"`
@@ -503,7 +453,7 @@ type arbitration struct {
 
 	effects []arbEffect
 	changed workflow.Channel
-	clock   clock
+	clock   process.Clock
 	saved   CaseIndex
 }
 
@@ -529,8 +479,8 @@ func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
 		in:           in,
 		periods:      in.Periods.withDefaults(),
 		logger:       log.With(workflow.GetLogger(ctx), "case_id", in.CaseID),
-		parties:      arbSet(parties),
-		staff:        arbSet(in.StaffIDs),
+		parties:      process.Set(parties),
+		staff:        process.Set(in.StaffIDs),
 		reminderDone: map[string]bool{},
 		changed:      workflow.NewBufferedChannel(ctx, 1),
 	}
@@ -538,8 +488,8 @@ func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
 		CaseID:        in.CaseID,
 		Status:        ArbitrationStatusFiled,
 		Question:      in.Question,
-		Articles:      arbNonNil(in.Articles),
-		Parties:       arbNonNil(in.Parties),
+		Articles:      process.NonNil(in.Articles),
+		Parties:       process.NonNil(in.Parties),
 		FiledBy:       in.FiledBy,
 		FiledAt:       filedAt.UTC(),
 		AppealOf:      in.AppealOf,
@@ -629,12 +579,12 @@ func (a *arbitration) snapshot() ArbitrationState {
 	st.Submissions = slices.Clone(st.Submissions)
 	st.Deadlines = slices.Clone(st.Deadlines)
 	st.RemindersSent = slices.Clone(st.RemindersSent)
-	st.AppealOf = arbClone(st.AppealOf)
-	st.Hearing = arbClone(st.Hearing)
-	st.DueAt = arbClone(st.DueAt)
-	st.Extension = arbClone(st.Extension)
-	st.Ruling = arbClone(st.Ruling)
-	st.Ombudsman = arbClone(st.Ombudsman)
+	st.AppealOf = process.Clone(st.AppealOf)
+	st.Hearing = process.Clone(st.Hearing)
+	st.DueAt = process.Clone(st.DueAt)
+	st.Extension = process.Clone(st.Extension)
+	st.Ruling = process.Clone(st.Ruling)
+	st.Ombudsman = process.Clone(st.Ombudsman)
 	return st
 }
 
@@ -655,12 +605,12 @@ func (a *arbitration) run(ctx workflow.Context) (ArbitrationState, error) {
 			break
 		}
 		ev, ok := a.next()
-		a.clock.wait(ctx, ev, ok, a.changed)
+		a.clock.Wait(ctx, ev, ok, a.changed)
 		if err := ctx.Err(); err != nil {
 			return a.st, err
 		}
 	}
-	a.clock.stop()
+	a.clock.Stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return a.st, err
 	}
@@ -673,10 +623,10 @@ func (a *arbitration) run(ctx workflow.Context) (ArbitrationState, error) {
 func (a *arbitration) tick(now time.Time) {
 	for {
 		ev, ok := a.next()
-		if !ok || ev.at.After(now) {
+		if !ok || ev.At.After(now) {
 			break
 		}
-		ev.fire(now)
+		ev.Fire(now)
 	}
 	a.advance(now)
 	a.refresh(now)
@@ -684,21 +634,21 @@ func (a *arbitration) tick(now time.Time) {
 
 // next is the earliest pending deadline; ties go to the first in pending's
 // order, which follows the order of the process.
-func (a *arbitration) next() (deadline, bool) { return earliest(a.pending()) }
+func (a *arbitration) next() (process.Deadline, bool) { return process.Earliest(a.pending()) }
 
-func (a *arbitration) pending() []deadline {
+func (a *arbitration) pending() []process.Deadline {
 	if a.st.Ruling != nil {
 		return nil
 	}
-	var evs []deadline
+	var evs []process.Deadline
 	if a.st.ArbitratorID != "" && !a.windowClosed {
-		evs = append(evs, deadline{at: a.challengeEnds, name: "challenge window closes", fire: a.closeChallengeWindow})
+		evs = append(evs, process.Deadline{At: a.challengeEnds, Name: "challenge window closes", Fire: a.closeChallengeWindow})
 	}
 	if !a.submissionsEnd.IsZero() && !a.submissionsClosed {
-		evs = append(evs, deadline{at: a.submissionsEnd, name: "submissions close", fire: a.closeSubmissions})
+		evs = append(evs, process.Deadline{At: a.submissionsEnd, Name: "submissions close", Fire: a.closeSubmissions})
 	}
 	if h := a.st.Hearing; h != nil && !a.held && !a.challengePending() {
-		evs = append(evs, deadline{at: h.StartsAt, name: "hearing starts", fire: a.holdHearing})
+		evs = append(evs, process.Deadline{At: h.StartsAt, Name: "hearing starts", Fire: a.holdHearing})
 	}
 	if a.st.DueAt != nil {
 		due := *a.st.DueAt
@@ -707,13 +657,13 @@ func (a *arbitration) pending() []deadline {
 			if a.reminderDone[a.reminderStep(r)] || at.Before(a.remindersFrom) {
 				continue
 			}
-			evs = append(evs, deadline{at: at, name: "ruling reminder " + arbLabel(r), fire: a.remind})
+			evs = append(evs, process.Deadline{At: at, Name: "ruling reminder " + process.Label(r), Fire: a.remind})
 		}
 		at := due
 		if !a.lastOverdue.IsZero() && !a.lastOverdue.Before(due) {
 			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery)
 		}
-		evs = append(evs, deadline{at: at, name: "ruling overdue alert", fire: a.alertOverdue})
+		evs = append(evs, process.Deadline{At: at, Name: "ruling overdue alert", Fire: a.alertOverdue})
 	}
 	return evs
 }
@@ -840,9 +790,9 @@ func (a *arbitration) alertOverdue(now time.Time) {
 
 func (a *arbitration) reminderStep(r time.Duration) string {
 	if a.extended {
-		return "reminder/extended/" + arbLabel(r)
+		return "reminder/extended/" + process.Label(r)
 	}
-	return "reminder/" + arbLabel(r)
+	return "reminder/" + process.Label(r)
 }
 
 // Predicates shared by validators and handlers. They read the clock rather
@@ -865,13 +815,9 @@ func (a *arbitration) isArbitrator(id string) bool {
 	return id != "" && id == a.st.ArbitratorID
 }
 
-func arbIsStaff(act Actor) bool {
-	return slices.Contains(act.Roles, arbRoleStaff) || slices.Contains(act.Roles, arbRoleAdmin)
-}
-
 func (a *arbitration) checkOpen() error {
 	if a.st.Ruling != nil {
-		return arbInvalidState("the case is closed: a ruling has been recorded")
+		return process.InvalidState("the case is closed: a ruling has been recorded")
 	}
 	return nil
 }
@@ -879,25 +825,25 @@ func (a *arbitration) checkOpen() error {
 // Validators and handlers, in the order of the process.
 
 func (a *arbitration) validateAssign(_ time.Time, in AssignInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff can assign an arbitrator")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff can assign an arbitrator")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if a.st.ArbitratorID != "" {
-		return arbInvalidState("an arbitrator is already assigned")
+		return process.InvalidState("an arbitrator is already assigned")
 	}
 	id := strings.TrimSpace(in.ArbitratorID)
 	switch {
 	case id == "":
-		return arbInvalidInput("arbitrator_id is required")
+		return process.InvalidInput("arbitrator_id is required")
 	case a.isParty(id):
-		return arbInvalidInput("the arbitrator cannot be a party")
+		return process.InvalidInput("the arbitrator cannot be a party")
 	case slices.Contains(a.removed, id):
-		return arbInvalidInput("this arbitrator was removed from the case by a sustained challenge")
+		return process.InvalidInput("this arbitrator was removed from the case by a sustained challenge")
 	case len(in.Conflicts) > 0:
-		return arbInvalidInput("conflict of interest: " + strings.Join(in.Conflicts, "; "))
+		return process.InvalidInput("conflict of interest: " + strings.Join(in.Conflicts, "; "))
 	}
 	return nil
 }
@@ -920,13 +866,13 @@ func (a *arbitration) assign(now time.Time, in AssignInput) {
 
 func (a *arbitration) validateConfirm(_ time.Time, in ConfirmInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return arbForbidden("only the assigned arbitrator can confirm having no conflict")
+		return process.Forbidden("only the assigned arbitrator can confirm having no conflict")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if a.st.Confirmed {
-		return arbInvalidState("the arbitrator has already confirmed")
+		return process.InvalidState("the arbitrator has already confirmed")
 	}
 	return nil
 }
@@ -940,20 +886,20 @@ func (a *arbitration) confirm(_ time.Time, in ConfirmInput) {
 
 func (a *arbitration) validateChallenge(now time.Time, in ChallengeInput) error {
 	if !a.isParty(in.Actor.MemberID) {
-		return arbForbidden("only a party can challenge the arbitrator")
+		return process.Forbidden("only a party can challenge the arbitrator")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case a.st.ArbitratorID == "":
-		return arbInvalidState("no arbitrator is assigned")
+		return process.InvalidState("no arbitrator is assigned")
 	case a.challengePending():
-		return arbInvalidState("a challenge is already waiting for a decision")
+		return process.InvalidState("a challenge is already waiting for a decision")
 	case !now.Before(a.challengeEnds):
-		return arbInvalidState("the challenge window closed at " + a.challengeEnds.Format(time.RFC3339))
+		return process.InvalidState("the challenge window closed at " + a.challengeEnds.Format(time.RFC3339))
 	}
-	return arbCheckText("reason", in.Reason, maxArbShortBytes)
+	return process.CheckText("reason", in.Reason, maxArbShortBytes)
 }
 
 func (a *arbitration) challenge(now time.Time, in ChallengeInput) {
@@ -970,20 +916,20 @@ func (a *arbitration) challenge(now time.Time, in ChallengeInput) {
 }
 
 func (a *arbitration) validateDecideChallenge(_ time.Time, in DecideChallengeInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff can decide a challenge")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff can decide a challenge")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if !a.challengePending() {
-		return arbInvalidState("no challenge is waiting for a decision")
+		return process.InvalidState("no challenge is waiting for a decision")
 	}
 	if in.Decision != ChallengeSustain && in.Decision != ChallengeReject {
-		return arbInvalidInput(fmt.Sprintf("decision must be %q or %q", ChallengeSustain, ChallengeReject))
+		return process.InvalidInput(fmt.Sprintf("decision must be %q or %q", ChallengeSustain, ChallengeReject))
 	}
 	if len(in.Reason) > maxArbShortBytes {
-		return arbInvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxArbShortBytes))
+		return process.InvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxArbShortBytes))
 	}
 	return nil
 }
@@ -1018,36 +964,36 @@ func (a *arbitration) decideChallenge(now time.Time, in DecideChallengeInput) {
 
 func (a *arbitration) validateSubmit(now time.Time, in SubmitInput) error {
 	if !a.isParty(in.Actor.MemberID) {
-		return arbForbidden("only a party can make a submission")
+		return process.Forbidden("only a party can make a submission")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case a.submissionsEnd.IsZero():
-		return arbInvalidState("submissions are not open yet")
+		return process.InvalidState("submissions are not open yet")
 	case !now.Before(a.submissionsEnd):
-		return arbInvalidState("submissions closed at " + a.submissionsEnd.Format(time.RFC3339))
+		return process.InvalidState("submissions closed at " + a.submissionsEnd.Format(time.RFC3339))
 	case len(a.st.Submissions) >= maxArbSubmissions:
-		return arbInvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxArbSubmissions))
+		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxArbSubmissions))
 	}
-	if err := arbCheckText("text", in.Text, maxArbTextBytes); err != nil {
+	if err := process.CheckText("text", in.Text, maxArbTextBytes); err != nil {
 		return err
 	}
 	if len(in.Links) > maxArbLinks {
-		return arbInvalidInput(fmt.Sprintf("at most %d links", maxArbLinks))
+		return process.InvalidInput(fmt.Sprintf("at most %d links", maxArbLinks))
 	}
 	for _, l := range in.Links {
 		u, err := url.Parse(l)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l) > maxArbLinkBytes {
-			return arbInvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
+			return process.InvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
 		}
 	}
 	return nil
 }
 
 func (a *arbitration) submit(now time.Time, in SubmitInput) {
-	s := Submission{By: in.Actor.MemberID, Text: strings.TrimSpace(in.Text), Links: arbNonNil(slices.Clone(in.Links)), At: now}
+	s := Submission{By: in.Actor.MemberID, Text: strings.TrimSpace(in.Text), Links: process.NonNil(slices.Clone(in.Links)), At: now}
 	a.st.Submissions = append(a.st.Submissions, s)
 	a.audit(in.Actor.MemberID, "arbitration.submission", "submission/"+strconv.Itoa(len(a.st.Submissions)), map[string]any{
 		"text":  s.Text,
@@ -1057,28 +1003,28 @@ func (a *arbitration) submit(now time.Time, in SubmitInput) {
 
 func (a *arbitration) validateHearing(now time.Time, in HearingInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return arbForbidden("only the assigned arbitrator can schedule the hearing")
+		return process.Forbidden("only the assigned arbitrator can schedule the hearing")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case !a.st.Confirmed:
-		return arbInvalidState("the arbitrator must first confirm having no conflict")
+		return process.InvalidState("the arbitrator must first confirm having no conflict")
 	case a.challengePending():
-		return arbInvalidState("a challenge is waiting for a decision")
+		return process.InvalidState("a challenge is waiting for a decision")
 	case a.hearingHeld(now):
-		return arbInvalidState("the hearing has already started")
+		return process.InvalidState("the hearing has already started")
 	}
 	switch {
 	case !in.StartsAt.After(now):
-		return arbInvalidInput("starts_at must be in the future")
+		return process.InvalidInput("starts_at must be in the future")
 	case in.StartsAt.Before(a.challengeEnds):
-		return arbInvalidInput("the hearing must start after the challenge window closes at " + a.challengeEnds.Format(time.RFC3339))
+		return process.InvalidInput("the hearing must start after the challenge window closes at " + a.challengeEnds.Format(time.RFC3339))
 	case in.Duration <= 0 || in.Duration > maxArbHearingLength:
-		return arbInvalidInput("duration must be positive and at most 24 hours")
+		return process.InvalidInput("duration must be positive and at most 24 hours")
 	}
-	return arbCheckText("location", in.Location, maxArbShortBytes)
+	return process.CheckText("location", in.Location, maxArbShortBytes)
 }
 
 // hearing schedules the hearing and sends the invitation. A reschedule, or
@@ -1104,7 +1050,7 @@ func (a *arbitration) hearing(now time.Time, in HearingInput) {
 		"location":  h.Location,
 		"sequence":  h.Sequence,
 	})
-	summary := "LACRALO arbitration " + a.in.CaseID + ": hearing (" + arbTitle(a.in.Question) + ")"
+	summary := "LACRALO arbitration " + a.in.CaseID + ": hearing (" + process.Title(a.in.Question) + ")"
 	a.notify(step, event, a.recipients(true, true, false), map[string]any{
 		"starts_at": h.StartsAt,
 		"location":  h.Location,
@@ -1117,22 +1063,22 @@ func (a *arbitration) hearing(now time.Time, in HearingInput) {
 
 func (a *arbitration) validateExtend(now time.Time, in ExtendInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return arbForbidden("only the assigned arbitrator can extend the ruling deadline")
+		return process.Forbidden("only the assigned arbitrator can extend the ruling deadline")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case !a.hearingHeld(now):
-		return arbInvalidState("the ruling is not due yet: the hearing has not been held")
+		return process.InvalidState("the ruling is not due yet: the hearing has not been held")
 	case a.st.Extension != nil:
-		return arbInvalidState("the ruling deadline has already been extended once")
+		return process.InvalidState("the ruling deadline has already been extended once")
 	}
 	maxDays := int(a.periods.MaxExtension / (24 * time.Hour))
 	if in.Days < 1 || in.Days > maxDays {
-		return arbInvalidInput(fmt.Sprintf("days must be between 1 and %d", maxDays))
+		return process.InvalidInput(fmt.Sprintf("days must be between 1 and %d", maxDays))
 	}
-	return arbCheckText("reason", in.Reason, maxArbShortBytes)
+	return process.CheckText("reason", in.Reason, maxArbShortBytes)
 }
 
 // extend moves the deadline. The reminders start over against the new
@@ -1160,27 +1106,27 @@ func (a *arbitration) extend(now time.Time, in ExtendInput) {
 
 func (a *arbitration) validateRuling(now time.Time, in RulingInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return arbForbidden("only the assigned arbitrator can record the ruling")
+		return process.Forbidden("only the assigned arbitrator can record the ruling")
 	}
 	if a.st.Ruling != nil {
-		return arbInvalidState("a ruling has already been recorded; it cannot be changed")
+		return process.InvalidState("a ruling has already been recorded; it cannot be changed")
 	}
 	if !a.hearingHeld(now) {
-		return arbInvalidState("the ruling can be recorded only after the hearing")
+		return process.InvalidState("the ruling can be recorded only after the hearing")
 	}
 	allowed := []string{RulingDecided, RulingDismissed}
 	if a.in.AppealOf != nil {
 		allowed = []string{RulingUphold, RulingOverturn, RulingModify, RulingDismissed}
 	}
 	if !slices.Contains(allowed, in.Outcome) {
-		return arbInvalidInput("outcome must be one of " + strings.Join(allowed, ", "))
+		return process.InvalidInput("outcome must be one of " + strings.Join(allowed, ", "))
 	}
-	if err := arbCheckText("text", canonicalArbText(in.Text), maxArbRulingBytes); err != nil {
+	if err := process.CheckText("text", canonicalArbText(in.Text), maxArbRulingBytes); err != nil {
 		return err
 	}
 	for _, art := range in.Articles {
 		if strings.TrimSpace(art) == "" || len(art) > maxArbShortBytes {
-			return arbInvalidInput("articles must not be empty")
+			return process.InvalidInput("articles must not be empty")
 		}
 	}
 	return nil
@@ -1193,7 +1139,7 @@ func (a *arbitration) ruling(now time.Time, in RulingInput) {
 	r := &Ruling{
 		Outcome:  in.Outcome,
 		Text:     text,
-		Articles: arbNonNil(slices.Clone(in.Articles)),
+		Articles: process.NonNil(slices.Clone(in.Articles)),
 		Hash:     RulingTextHash(text),
 		By:       in.Actor.MemberID,
 		At:       now,
@@ -1231,29 +1177,29 @@ func (a *arbitration) validateOmbudsman(now time.Time, in OmbudsmanInput) error 
 		return err
 	}
 	if len(in.Outcome) > maxArbShortBytes {
-		return arbInvalidInput(fmt.Sprintf("outcome is longer than %d bytes", maxArbShortBytes))
+		return process.InvalidInput(fmt.Sprintf("outcome is longer than %d bytes", maxArbShortBytes))
 	}
 	o := a.st.Ombudsman
 	if o == nil {
 		if !a.isParty(in.Actor.MemberID) {
-			return arbForbidden("only a party can refer the case to the Ombudsman")
+			return process.Forbidden("only a party can refer the case to the Ombudsman")
 		}
 		switch {
 		case in.ReferredAt.IsZero():
-			return arbInvalidInput("referred_at is required")
+			return process.InvalidInput("referred_at is required")
 		case in.ReferredAt.After(now):
-			return arbInvalidInput("referred_at is in the future")
+			return process.InvalidInput("referred_at is in the future")
 		}
 		return nil
 	}
-	if !a.isParty(in.Actor.MemberID) && !arbIsStaff(in.Actor) {
-		return arbForbidden("only a party or staff can record the Ombudsman's outcome")
+	if !a.isParty(in.Actor.MemberID) && !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only a party or staff can record the Ombudsman's outcome")
 	}
 	switch {
 	case o.Outcome != "":
-		return arbInvalidState("the Ombudsman's outcome is already recorded")
+		return process.InvalidState("the Ombudsman's outcome is already recorded")
 	case strings.TrimSpace(in.Outcome) == "":
-		return arbInvalidState("the referral is already recorded; only its outcome can be added")
+		return process.InvalidState("the referral is already recorded; only its outcome can be added")
 	}
 	return nil
 }
@@ -1290,7 +1236,7 @@ func (a *arbitration) file() {
 	})
 	to := a.recipients(true, false, true)
 	if a.in.FiledBy != "" {
-		to = arbSet(append(to, a.in.FiledBy))
+		to = process.Set(append(to, a.in.FiledBy))
 	}
 	a.notify("filed", "arbitration.filed", to, nil)
 }
@@ -1317,7 +1263,7 @@ func (a *arbitration) notify(step, event string, to []string, extra map[string]a
 	if len(to) == 0 {
 		return
 	}
-	data := map[string]any{"case_id": a.in.CaseID, "title": arbTitle(a.in.Question)}
+	data := map[string]any{"case_id": a.in.CaseID, "title": process.Title(a.in.Question)}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -1348,7 +1294,7 @@ func (a *arbitration) recipients(parties, arbitrator, staff bool) []string {
 	if staff {
 		to = append(to, a.staff...)
 	}
-	return arbSet(to)
+	return process.Set(to)
 }
 
 // auditMembers may read the case's audit entries: the parties, the filer
@@ -1358,7 +1304,7 @@ func (a *arbitration) auditMembers() []string {
 	if a.st.ArbitratorID != "" {
 		m = append(m, a.st.ArbitratorID)
 	}
-	return arbSet(m)
+	return process.Set(m)
 }
 
 // flush runs the queued effects in order, then brings the cases index up to
@@ -1385,7 +1331,7 @@ func (a *arbitration) flush(ctx workflow.Context) {
 		ID:        a.in.CaseID,
 		Process:   arbProcess,
 		Status:    a.st.Status,
-		Title:     arbTitle(a.in.Question),
+		Title:     process.Title(a.in.Question),
 		CreatedBy: a.in.FiledBy,
 		Members:   a.auditMembers(),
 	}
@@ -1403,7 +1349,7 @@ func (a *arbitration) flush(ctx workflow.Context) {
 // arbitration closes whatever happens: a missing target (a closed or
 // unknown process) is written to the audit log for staff to act on.
 func (a *arbitration) signalAppeal(ctx workflow.Context, r AppealRuling) {
-	target := a.in.AppealOf.Kind + "/" + a.in.AppealOf.ID
+	target := AppealTargetID(*a.in.AppealOf)
 	err := workflow.SignalExternalWorkflow(ctx, target, "", SignalAppealRuling, r).Get(ctx, nil)
 	details := map[string]any{"target": target, "delivered": err == nil}
 	if err != nil {
@@ -1474,72 +1420,3 @@ func arbICSText(s string) string {
 }
 
 // Small helpers.
-
-func arbForbidden(msg string) error { return temporal.NewApplicationError(msg, ErrForbidden) }
-
-func arbInvalidState(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidState) }
-
-func arbInvalidInput(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidInput) }
-
-func arbCheckText(field, s string, limit int) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return arbInvalidInput(field + " is required")
-	case len(s) > limit:
-		return arbInvalidInput(fmt.Sprintf("%s is longer than %d bytes", field, limit))
-	}
-	return nil
-}
-
-// arbTitle is the question shortened for subjects and listings.
-func arbTitle(q string) string {
-	const limit = 80
-	q = strings.TrimSpace(q)
-	if i := strings.IndexAny(q, "\r\n"); i >= 0 {
-		q = strings.TrimSpace(q[:i]) + "…"
-	}
-	if utf8.RuneCountInString(q) <= limit {
-		return q
-	}
-	r := []rune(q)
-	return strings.TrimSpace(string(r[:limit-1])) + "…"
-}
-
-// arbLabel names a reminder lead time in steps and timer summaries: "7d",
-// or Go's notation when it is not whole days (short test periods).
-func arbLabel(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	}
-	return d.String()
-}
-
-// arbSet sorts ids and drops duplicates and blanks.
-func arbSet(ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if id != "" {
-			out = append(out, id)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// arbClone copies the value p points to; the values it is used on hold no
-// pointers or slices that the workflow changes in place.
-func arbClone[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
-}
-
-// arbNonNil keeps JSON arrays as [] rather than null.
-func arbNonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}

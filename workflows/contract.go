@@ -131,3 +131,53 @@ const (
 	ErrInvalidInput = "InvalidInput" // invalid fields (422)
 	ErrNotFound     = "NotFound"     // the caller may not know the object (404)
 )
+
+// Actor is who asks for a transition, as the API authenticated them; the
+// validators check both the role and the relation to the case.
+type Actor struct {
+	MemberID string   `json:"member_id"`
+	Roles    []string `json:"roles"`
+}
+
+// AppealRef names the decision under appeal: an ethics case or an election.
+type AppealRef struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// Kinds of decision an arbitration may hear on appeal; the kind is also the
+// prefix of the linked workflow's ID.
+const (
+	AppealKindEthics   = "ethics"
+	AppealKindElection = "election"
+)
+
+// Ruling outcomes. An appeal upholds, overturns or modifies the decision
+// under appeal; a question of interpretation is decided; either may be
+// dismissed.
+const (
+	RulingUphold    = "uphold"
+	RulingOverturn  = "overturn"
+	RulingModify    = "modify"
+	RulingDismissed = "dismissed"
+	RulingDecided   = "decided"
+)
+
+// AppealRuling is the payload of SignalAppealRuling.
+type AppealRuling struct {
+	ArbitrationID string   `json:"arbitration_id"`
+	Outcome       string   `json:"outcome"`
+	Text          string   `json:"text"`
+	Articles      []string `json:"articles"`
+}
+
+// SignalAppealRuling is sent, with an AppealRuling, to the ethics case or
+// election whose decision was under appeal once the ruling is recorded.
+// It is a signal because the arbitration must close whatever the linked
+// process does with it.
+const SignalAppealRuling = "appeal_ruling"
+
+// AppealTargetID is the workflow ID of the process whose decision an
+// arbitration hears on appeal: the appeal's kind is the prefix of the
+// linked workflow's ID.
+func AppealTargetID(ref AppealRef) string { return ref.Kind + "/" + ref.ID }

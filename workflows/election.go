@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows/process"
 )
 
 // ElectionWorkflowName is the name the Election workflow is registered and
@@ -64,15 +63,9 @@ const (
 	// closed, and an ErrInvalidState error before.
 	QueryElectionResults = "results"
 
-	// ActivityFreezeElectionRoll reads the voting ALSes from the registry
-	// and checks the proxies, FreezeRollInput -> FreezeRollResult.
-	ActivityFreezeElectionRoll = "FreezeElectionRoll"
 	// ActivityRecheckElectionEligibility recomputes the eligibility of the
 	// open seats' nominations, RecheckEligibilityInput -> []EligibilityChange.
 	ActivityRecheckElectionEligibility = "RecheckElectionEligibility"
-	// ActivityRecordBallotParticipation counts counted ballots for their
-	// ALSes' participation, BallotParticipationInput.
-	ActivityRecordBallotParticipation = "RecordBallotParticipation"
 	// ActivityAssignElected gives the elected their positions at the term
 	// start, AssignElectedInput.
 	ActivityAssignElected = "AssignElected"
@@ -330,13 +323,6 @@ type EligibilityChange struct {
 	Reasons      []string `json:"reasons"`
 }
 
-// BallotParticipationInput lists counted ballots, one per ALS and round,
-// each counted once for its ALS's participation (the receipt is the key).
-type BallotParticipationInput struct {
-	ElectionID string          `json:"election_id"`
-	Ballots    []BallotReceipt `json:"ballots"`
-}
-
 // AssignElectedInput gives the elected of each seat its position from
 // TermStart.
 type AssignElectedInput struct {
@@ -355,16 +341,6 @@ type ElectedSeat struct {
 // CertifyInput certifies the results.
 type CertifyInput struct {
 	Actor Actor `json:"actor"`
-}
-
-// BallotReceipt answers a ballot: the receipt code the voter can find in the
-// published results.
-type BallotReceipt struct {
-	Receipt string    `json:"receipt"`
-	Seat    string    `json:"seat"`
-	Round   int       `json:"round"`
-	ALSID   string    `json:"als_id"`
-	At      time.Time `json:"at"`
 }
 
 // Nomination is one nomination and its nominee's answer.
@@ -388,32 +364,6 @@ type Objection struct {
 	By     string    `json:"by"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
-}
-
-// ElectionProxy is a proxy staff recorded before voting opened.
-type ElectionProxy struct {
-	FromALSID string    `json:"from_als_id"`
-	ToALSID   string    `json:"to_als_id"`
-	By        string    `json:"by"`
-	At        time.Time `json:"at"`
-}
-
-// ElectionRollEntry is one voting ALS on the frozen roll; Weight is the
-// float of the exact weight, for display.
-type ElectionRollEntry struct {
-	ALSID    string  `json:"als_id"`
-	Country  string  `json:"country"`
-	Weight   float64 `json:"weight"`
-	ProxyFor *string `json:"proxy_for"`
-}
-
-// Voted says that an ALS has a ballot in a seat's round: who has voted is
-// visible during the vote, what they chose is not.
-type Voted struct {
-	Seat  string    `json:"seat"`
-	Round int       `json:"round"`
-	ALSID string    `json:"als_id"`
-	At    time.Time `json:"at"`
 }
 
 // ElectionException records a departure from the ordinary calendar: a seat
@@ -507,14 +457,6 @@ type ResultTotal struct {
 	Ballots       int     `json:"ballots"`
 }
 
-// ResultQuorum is the quorum of a seat's first ballot.
-type ResultQuorum struct {
-	Required int  `json:"required"`
-	Cast     int  `json:"cast"`
-	Met      bool `json:"met"`
-	Extended bool `json:"extended"`
-}
-
 // ResultDraw is the transparent draw that broke a tie a second ballot left.
 type ResultDraw struct {
 	Seed  string `json:"seed"`
@@ -531,21 +473,6 @@ type ResultBallot struct {
 	Choice  string   `json:"choice,omitempty"`
 	Abstain bool     `json:"abstain,omitempty"`
 	Ranking []string `json:"ranking,omitempty"`
-}
-
-// FreezeRollInput asks for the electoral roll: the voting ALSes of the
-// registry with the proxies staff recorded.
-type FreezeRollInput struct {
-	ElectionID string          `json:"election_id"`
-	Proxies    []ElectionProxy `json:"proxies"`
-}
-
-// FreezeRollResult is the roll without weights (the workflow computes them
-// with domain.NationalWeights) and the proxies the registry no longer
-// allowed, each with its reason.
-type FreezeRollResult struct {
-	Entries []ElectionRollEntry `json:"entries"`
-	Dropped []string            `json:"dropped"`
 }
 
 // Election runs one election cycle (SPEC process 3): nominations, the
@@ -601,7 +528,7 @@ type election struct {
 
 	effects []AuditInput
 	changed workflow.Channel
-	clock   clock
+	clock   process.Clock
 	saved   CaseIndex
 }
 
@@ -648,7 +575,7 @@ func (e *election) setup(ctx workflow.Context) error {
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryElectionResults, func() (ElectionResults, error) {
 		if e.closedAt.IsZero() {
-			return ElectionResults{}, arbInvalidState("the results are published when voting has closed")
+			return ElectionResults{}, process.InvalidState("the results are published when voting has closed")
 		}
 		return e.resultsDoc(), nil
 	}); err != nil {
@@ -678,7 +605,7 @@ func (e *election) setup(ctx workflow.Context) error {
 					if err := e.validateBallot(now, in); err != nil {
 						return BallotReceipt{}, err
 					}
-					r := e.ballot(now, in, newReceipt(ctx))
+					r := e.ballot(now, in, NewReceipt(ctx))
 					e.tick(now)
 					e.changed.SendAsync(struct{}{})
 					return r, nil
@@ -715,20 +642,6 @@ func elUpdate[T any](ctx workflow.Context, e *election, name string,
 			return validate(workflow.Now(ctx), in)
 		}},
 	)
-}
-
-// newReceipt is a random receipt code, recorded once in the history.
-func newReceipt(ctx workflow.Context) string {
-	var code string
-	enc := workflow.SideEffect(ctx, func(workflow.Context) any {
-		b := make([]byte, 10)
-		_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-		return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-	})
-	if err := enc.Get(&code); err != nil {
-		panic(err) // a recorded string always decodes
-	}
-	return code
 }
 
 // snapshot copies the state for a query or an update's answer.
@@ -791,7 +704,7 @@ func (e *election) run(ctx workflow.Context) (ElectionState, error) {
 			return e.st, err
 		}
 	}
-	e.clock.stop()
+	e.clock.Stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return e.st, err
 	}
@@ -835,7 +748,7 @@ func (e *election) freezeRoll(ctx workflow.Context) {
 		e.exception("", "roll_failed", werr.Error(), now)
 	}
 	e.roll = weighted
-	e.st.Roll = rollDoc(weighted)
+	e.st.Roll = RollDoc(weighted)
 	e.st.RollFrozen = true
 	for _, d := range res.Dropped {
 		e.exception("", "proxy_dropped", d, now)
@@ -848,19 +761,6 @@ func (e *election) freezeRoll(ctx workflow.Context) {
 		}
 	}
 	e.notifyAll("voting_open", "election.voting_open", closes)
-}
-
-func rollDoc(r domain.Roll) []ElectionRollEntry {
-	out := make([]ElectionRollEntry, 0, len(r.Entries))
-	for _, x := range r.Entries {
-		entry := ElectionRollEntry{ALSID: x.ALSID, Country: x.Country, Weight: x.WeightFloat()}
-		if x.ProxyFor != nil {
-			holder := *x.ProxyFor
-			entry.ProxyFor = &holder
-		}
-		out = append(out, entry)
-	}
-	return out
 }
 
 // wait blocks until the next deadline, an update or, from version 2, an
@@ -877,7 +777,7 @@ func (e *election) wait(ctx workflow.Context) {
 			})
 		})
 	}
-	e.clock.wait(ctx, ev, ok, e.changed, rulings...)
+	e.clock.Wait(ctx, ev, ok, e.changed, rulings...)
 }
 
 // tick fires every deadline that has passed, oldest first, then derives the
@@ -885,52 +785,52 @@ func (e *election) wait(ctx workflow.Context) {
 func (e *election) tick(now time.Time) {
 	for {
 		ev, ok := e.next()
-		if !ok || ev.at.After(now) {
+		if !ok || ev.At.After(now) {
 			break
 		}
-		if ev.gate != "" && !e.checked[ev.gate] {
+		if ev.Gate != "" && !e.checked[ev.Gate] {
 			break // the main loop rechecks eligibility first
 		}
-		ev.fire(now)
+		ev.Fire(now)
 	}
 	e.refresh(now)
 }
 
-func (e *election) next() (deadline, bool) { return earliest(e.pending()) }
+func (e *election) next() (process.Deadline, bool) { return process.Earliest(e.pending()) }
 
 // pending lists the deadlines still to fire. A vote closes only once the
 // roll is frozen: the main loop freezes it as soon as voting opens.
-func (e *election) pending() []deadline {
-	var evs []deadline
+func (e *election) pending() []process.Deadline {
+	var evs []process.Deadline
 	cal := e.in.Calendar
 	if !e.nominationsClosed {
-		evs = append(evs, deadline{at: cal.NominationsClose, name: "nominations close", fire: e.closeNominations,
-			gate: e.gate("nominations_close")})
+		evs = append(evs, process.Deadline{At: cal.NominationsClose, Name: "nominations close", Fire: e.closeNominations,
+			Gate: e.gate("nominations_close")})
 	}
 	if e.v2 && e.st.CertifiedAt != nil && !e.termReached {
 		at := *e.st.CertifiedAt
 		if t := cal.TermStart; t != nil && t.After(at) {
 			at = *t
 		}
-		evs = append(evs, deadline{at: at, name: "term starts", fire: func(time.Time) { e.termReached = true }})
+		evs = append(evs, process.Deadline{At: at, Name: "term starts", Fire: func(time.Time) { e.termReached = true }})
 	}
 	if e.st.ContestUntil != nil && !e.contestClosed {
-		evs = append(evs, deadline{at: *e.st.ContestUntil, name: "contest window closes", fire: func(time.Time) { e.contestClosed = true }})
+		evs = append(evs, process.Deadline{At: *e.st.ContestUntil, Name: "contest window closes", Fire: func(time.Time) { e.contestClosed = true }})
 	}
 	if !e.votingOpened && e.anyVoting() {
 		// Wakes the main loop, which freezes the roll.
-		evs = append(evs, deadline{at: cal.VotingOpen, name: "voting opens", fire: func(time.Time) { e.votingOpened = true }})
+		evs = append(evs, process.Deadline{At: cal.VotingOpen, Name: "voting opens", Fire: func(time.Time) { e.votingOpened = true }})
 	}
 	for i := range e.st.Seats {
 		s := &e.st.Seats[i]
 		switch {
 		case e.nominationsClosed && !e.decided[s.Seat]:
 			seat := s.Seat
-			evs = append(evs, deadline{at: e.decisionAt(*s), name: "decide " + seat, fire: func(now time.Time) { e.decide(seat, now) },
-				gate: e.gate("decide/" + seat + "/" + e.decisionAt(*s).Format(time.RFC3339))})
+			evs = append(evs, process.Deadline{At: e.decisionAt(*s), Name: "decide " + seat, Fire: func(now time.Time) { e.decide(seat, now) },
+				Gate: e.gate("decide/" + seat + "/" + e.decisionAt(*s).Format(time.RFC3339))})
 		case s.Status == SeatStatusVoting && e.st.RollFrozen && s.VotingCloses != nil:
 			seat := s.Seat
-			evs = append(evs, deadline{at: *s.VotingCloses, name: "voting closes " + seat, fire: func(now time.Time) { e.closeVote(seat, now) }})
+			evs = append(evs, process.Deadline{At: *s.VotingCloses, Name: "voting closes " + seat, Fire: func(now time.Time) { e.closeVote(seat, now) }})
 		}
 	}
 	return evs
@@ -1261,7 +1161,7 @@ func (e *election) resultsDoc() ElectionResults {
 		}
 		c := *r
 		c.Rounds, c.Elected, c.Ballots = slices.Clone(c.Rounds), slices.Clone(c.Elected), slices.Clone(c.Ballots)
-		c.Quorum, c.Draw = arbClone(c.Quorum), arbClone(c.Draw)
+		c.Quorum, c.Draw = process.Clone(c.Quorum), process.Clone(c.Draw)
 		doc.Seats = append(doc.Seats, c)
 	}
 	return doc
@@ -1286,7 +1186,7 @@ func (e *election) eligible(seat string) []string {
 			ids = append(ids, n.NomineeID)
 		}
 	}
-	return arbSet(ids)
+	return process.Set(ids)
 }
 
 func (e *election) nomination(id string) *Nomination {
@@ -1311,7 +1211,7 @@ func (e *election) rollEntry(als string) (ElectionRollEntry, bool) {
 
 func (e *election) checkMember(a Actor) error {
 	if strings.TrimSpace(a.MemberID) == "" {
-		return arbForbidden("only members may take part")
+		return process.Forbidden("only members may take part")
 	}
 	return nil
 }
@@ -1323,17 +1223,17 @@ func (e *election) validateNominate(now time.Time, in NominateInput) error {
 	s := e.seat(in.Seat)
 	switch {
 	case s == nil:
-		return arbInvalidInput("seat: no such seat in this election")
+		return process.InvalidInput("seat: no such seat in this election")
 	case s.Status != SeatStatusOpen || !now.Before(s.NominationsUntil):
-		return arbInvalidState("nominations for " + in.Seat + " are closed")
+		return process.InvalidState("nominations for " + in.Seat + " are closed")
 	case strings.TrimSpace(in.NomineeID) == "":
-		return arbInvalidInput("nominee_id is required")
+		return process.InvalidInput("nominee_id is required")
 	case len(in.Statement) > maxElTextBytes:
-		return arbInvalidInput(fmt.Sprintf("statement is longer than %d bytes", maxElTextBytes))
+		return process.InvalidInput(fmt.Sprintf("statement is longer than %d bytes", maxElTextBytes))
 	}
 	for _, n := range e.st.Nominations {
 		if n.Seat == in.Seat && n.NomineeID == in.NomineeID {
-			return arbInvalidState("this member is already nominated for " + in.Seat + " (" + n.ID + ")")
+			return process.InvalidState("this member is already nominated for " + in.Seat + " (" + n.ID + ")")
 		}
 	}
 	return nil
@@ -1343,7 +1243,7 @@ func (e *election) nominate(now time.Time, in NominateInput) {
 	e.nextNomination++
 	n := Nomination{
 		ID: "n" + strconv.Itoa(e.nextNomination), Seat: in.Seat, NomineeID: in.NomineeID, NominatedBy: in.Actor.MemberID,
-		Statement: in.Statement, At: now, Eligible: in.Eligibility.Eligible, Reasons: arbNonNil(in.Eligibility.Reasons),
+		Statement: in.Statement, At: now, Eligible: in.Eligibility.Eligible, Reasons: process.NonNil(in.Eligibility.Reasons),
 	}
 	e.st.Nominations = append(e.st.Nominations, n)
 	e.audit(in.Actor.MemberID, "election.nominated", "nominated/"+n.ID, map[string]any{
@@ -1372,37 +1272,37 @@ func (e *election) validateAccept(now time.Time, in AcceptInput) error {
 		return temporal.NewApplicationError("no such nomination", ErrNotFound)
 	}
 	if in.Actor.MemberID != n.NomineeID {
-		return arbForbidden("only the nominee can accept a nomination")
+		return process.Forbidden("only the nominee can accept a nomination")
 	}
 	s := e.seat(n.Seat)
 	switch {
 	case n.Accepted:
-		return arbInvalidState("the nomination is already accepted")
+		return process.InvalidState("the nomination is already accepted")
 	case s.Status != SeatStatusOpen || !now.Before(e.acceptanceUntil(s)):
-		return arbInvalidState("acceptance for " + n.Seat + " is closed")
+		return process.InvalidState("acceptance for " + n.Seat + " is closed")
 	}
-	return arbCheckText("statement_of_interest", in.StatementOfInterest, maxElTextBytes)
+	return process.CheckText("statement_of_interest", in.StatementOfInterest, maxElTextBytes)
 }
 
 func (e *election) accept(now time.Time, in AcceptInput) {
 	n := e.nomination(in.NominationID)
 	n.Accepted, n.AcceptedAt, n.StatementOfInterest = true, &now, in.StatementOfInterest
-	n.Eligible, n.Reasons = in.Eligibility.Eligible, arbNonNil(in.Eligibility.Reasons)
+	n.Eligible, n.Reasons = in.Eligibility.Eligible, process.NonNil(in.Eligibility.Reasons)
 	e.audit(in.Actor.MemberID, "election.accepted", "accepted/"+n.ID, map[string]any{
 		"nomination_id": n.ID, "seat": n.Seat, "eligible": n.Eligible, "reasons": n.Reasons,
 	})
 }
 
 func (e *election) validateSetEligibility(_ time.Time, in SetEligibilityInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff record eligibility")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record eligibility")
 	}
 	n := e.nomination(in.NominationID)
 	if n == nil {
 		return temporal.NewApplicationError("no such nomination", ErrNotFound)
 	}
 	if e.decided[n.Seat] {
-		return arbInvalidState("the seat's candidates are settled")
+		return process.InvalidState("the seat's candidates are settled")
 	}
 	return nil
 }
@@ -1412,7 +1312,7 @@ func (e *election) setEligibility(_ time.Time, in SetEligibilityInput) {
 	if n.Eligible == in.Eligible && slices.Equal(n.Reasons, in.Reasons) {
 		return
 	}
-	n.Eligible, n.Reasons = in.Eligible, arbNonNil(slices.Clone(in.Reasons))
+	n.Eligible, n.Reasons = in.Eligible, process.NonNil(slices.Clone(in.Reasons))
 	e.eligibilityChanges++
 	e.audit(in.Actor.MemberID, "election.eligibility", "eligibility/"+strconv.Itoa(e.eligibilityChanges),
 		map[string]any{"nomination_id": n.ID, "eligible": n.Eligible, "reasons": n.Reasons})
@@ -1425,16 +1325,16 @@ func (e *election) validateObject(now time.Time, in ObjectInput) error {
 	s := e.seat(in.Seat)
 	switch {
 	case s == nil:
-		return arbInvalidInput("seat: no such seat in this election")
+		return process.InvalidInput("seat: no such seat in this election")
 	case e.decided[s.Seat] || !now.Before(e.decisionAt(*s)):
-		return arbInvalidState("objections for " + in.Seat + " are closed")
+		return process.InvalidState("objections for " + in.Seat + " are closed")
 	}
 	for _, o := range e.st.Objections {
 		if o.Seat == in.Seat && o.By == in.Actor.MemberID {
-			return arbInvalidState("you have already objected for " + in.Seat)
+			return process.InvalidState("you have already objected for " + in.Seat)
 		}
 	}
-	return arbCheckText("reason", in.Reason, maxElShort)
+	return process.CheckText("reason", in.Reason, maxElShort)
 }
 
 func (e *election) object(now time.Time, in ObjectInput) {
@@ -1445,29 +1345,29 @@ func (e *election) object(now time.Time, in ObjectInput) {
 }
 
 func (e *election) validateRegisterProxy(now time.Time, in RegisterProxyInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff record proxies")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record proxies")
 	}
 	if !now.Before(e.in.Calendar.VotingOpen) || e.st.RollFrozen {
-		return arbInvalidState("proxies are recorded before voting opens")
+		return process.InvalidState("proxies are recorded before voting opens")
 	}
 	from, to := strings.TrimSpace(in.FromALSID), strings.TrimSpace(in.ToALSID)
 	switch {
 	case from == "" || to == "":
-		return arbInvalidInput("from_als_id and to_als_id are required")
+		return process.InvalidInput("from_als_id and to_als_id are required")
 	case from == to:
-		return arbInvalidInput("an ALS cannot hold its own proxy")
+		return process.InvalidInput("an ALS cannot hold its own proxy")
 	}
 	for _, p := range e.st.Proxies {
 		switch {
 		case p.FromALSID == from:
-			return arbInvalidState("ALS " + from + " already gave its proxy to " + p.ToALSID)
+			return process.InvalidState("ALS " + from + " already gave its proxy to " + p.ToALSID)
 		case p.ToALSID == to:
-			return arbInvalidState("ALS " + to + " already holds a proxy; an ALS holds at most one")
+			return process.InvalidState("ALS " + to + " already holds a proxy; an ALS holds at most one")
 		case p.FromALSID == to:
-			return arbInvalidState("ALS " + to + " gives its own vote and cannot hold a proxy")
+			return process.InvalidState("ALS " + to + " gives its own vote and cannot hold a proxy")
 		case p.ToALSID == from:
-			return arbInvalidState("ALS " + from + " holds a proxy and cannot give its own")
+			return process.InvalidState("ALS " + from + " holds a proxy and cannot give its own")
 		}
 	}
 	return nil
@@ -1485,21 +1385,21 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 	}
 	s := e.seat(in.Seat)
 	if s == nil {
-		return arbInvalidInput("seat: no such seat in this election")
+		return process.InvalidInput("seat: no such seat in this election")
 	}
 	if s.Status != SeatStatusVoting || s.VotingOpens == nil || now.Before(*s.VotingOpens) || !e.st.RollFrozen ||
 		!now.Before(*s.VotingCloses) {
-		return arbInvalidState("voting for " + in.Seat + " is not open")
+		return process.InvalidState("voting for " + in.Seat + " is not open")
 	}
 	entry, ok := e.rollEntry(in.ALSID)
 	if !ok {
-		return arbForbidden("ALS " + in.ALSID + " is not on the electoral roll")
+		return process.Forbidden("ALS " + in.ALSID + " is not on the electoral roll")
 	}
 	switch {
 	case entry.ProxyFor != nil && *entry.ProxyFor != in.CastByALSID:
-		return arbForbidden("ALS " + in.ALSID + " votes by proxy through " + *entry.ProxyFor)
+		return process.Forbidden("ALS " + in.ALSID + " votes by proxy through " + *entry.ProxyFor)
 	case entry.ProxyFor == nil && in.CastByALSID != in.ALSID:
-		return arbForbidden("an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
+		return process.Forbidden("an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
 	}
 	kinds := 0
 	if in.Choice != "" {
@@ -1512,20 +1412,20 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 		kinds++
 	}
 	if kinds != 1 {
-		return arbInvalidInput("a ballot is exactly one of choice, abstain or ranking")
+		return process.InvalidInput("a ballot is exactly one of choice, abstain or ranking")
 	}
 	switch {
 	case s.Method == MethodPlurality && len(in.Ranking) > 0:
-		return arbInvalidInput("this seat takes a choice, not a ranking")
+		return process.InvalidInput("this seat takes a choice, not a ranking")
 	case s.Method == MethodRanked && in.Choice != "":
-		return arbInvalidInput("this seat takes a ranking, not a single choice")
+		return process.InvalidInput("this seat takes a ranking, not a single choice")
 	case in.Choice != "" && !slices.Contains(s.Candidates, in.Choice):
-		return arbInvalidInput("choice: not a candidate of this ballot")
+		return process.InvalidInput("choice: not a candidate of this ballot")
 	}
 	seen := map[string]bool{}
 	for _, c := range in.Ranking {
 		if !slices.Contains(s.Candidates, c) || seen[c] {
-			return arbInvalidInput("ranking: each candidate at most once, and only candidates")
+			return process.InvalidInput("ranking: each candidate at most once, and only candidates")
 		}
 		seen[c] = true
 	}
@@ -1550,14 +1450,14 @@ func (e *election) ballot(now time.Time, in BallotInput, receipt string) BallotR
 }
 
 func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff certify results")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff certify results")
 	}
 	switch {
 	case e.st.CertifiedAt != nil:
-		return arbInvalidState("the results are already certified")
+		return process.InvalidState("the results are already certified")
 	case e.closedAt.IsZero():
-		return arbInvalidState("the results are certified after voting closes")
+		return process.InvalidState("the results are certified after voting closes")
 	}
 	return nil
 }
@@ -1626,7 +1526,7 @@ func (e *election) flush(ctx workflow.Context) {
 			e.logger.Error("ballot participation not recorded", "error", err)
 		}
 	}
-	idx := CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: arbTitle(e.in.Title),
+	idx := CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: process.Title(e.in.Title),
 		CreatedBy: e.in.CreatedBy, Members: []string{}}
 	if idx.Status == e.saved.Status {
 		return
@@ -1653,10 +1553,10 @@ func (e *election) gate(name string) string {
 // gateDue reports a due decision point still waiting for its recheck.
 func (e *election) gateDue(now time.Time) (string, bool) {
 	ev, ok := e.next()
-	if !ok || ev.at.After(now) || ev.gate == "" || e.checked[ev.gate] {
+	if !ok || ev.At.After(now) || ev.Gate == "" || e.checked[ev.Gate] {
 		return "", false
 	}
-	return ev.gate, true
+	return ev.Gate, true
 }
 
 // recheck recomputes the open nominations' eligibility from the registry
@@ -1681,7 +1581,7 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 		if n == nil || e.decided[n.Seat] {
 			continue
 		}
-		n.Eligible, n.Reasons = c.Eligible, arbNonNil(c.Reasons)
+		n.Eligible, n.Reasons = c.Eligible, process.NonNil(c.Reasons)
 		e.eligibilityChanges++
 		e.audit(elSystem, "election.eligibility_changed", "eligibility/"+n.ID+"/"+strconv.Itoa(e.eligibilityChanges), map[string]any{
 			"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID, "eligible": n.Eligible, "reasons": n.Reasons,
@@ -1729,30 +1629,30 @@ func phaseEnd(c *ElectionCalendar, phase string) *time.Time {
 }
 
 func (e *election) validateExtend(now time.Time, in ExtendPhaseInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff extend a phase")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff extend a phase")
 	}
 	if !e.v2 {
-		return arbInvalidState("this cycle started before phases could be extended")
+		return process.InvalidState("this cycle started before phases could be extended")
 	}
 	cal := e.in.Calendar
 	end := phaseEnd(&cal, in.Phase)
 	switch {
 	case end == nil:
-		return arbInvalidInput("phase must be nominations, acceptance, objections or voting")
+		return process.InvalidInput("phase must be nominations, acceptance, objections or voting")
 	case strings.TrimSpace(in.Reason) == "":
-		return arbInvalidInput("reason is required")
+		return process.InvalidInput("reason is required")
 	case len(in.Reason) > maxElShort:
-		return arbInvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxElShort))
+		return process.InvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxElShort))
 	case !in.Until.After(*end):
-		return arbInvalidInput("until must be later than the phase's end (" + end.Format(time.RFC3339) + "): a phase is never shortened")
+		return process.InvalidInput("until must be later than the phase's end (" + end.Format(time.RFC3339) + "): a phase is never shortened")
 	case !now.Before(*end):
-		return arbInvalidState("the " + in.Phase + " phase has ended")
+		return process.InvalidState("the " + in.Phase + " phase has ended")
 	case e.st.CertifiedAt != nil || !e.closedAt.IsZero():
-		return arbInvalidState("voting has closed")
+		return process.InvalidState("voting has closed")
 	}
 	if in.Phase == PhaseNominations && e.nominationsClosed {
-		return arbInvalidState("nominations have closed")
+		return process.InvalidState("nominations have closed")
 	}
 	return nil
 }
@@ -1804,10 +1704,10 @@ func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
 		return err
 	}
 	if !e.v2 {
-		return arbInvalidState("this cycle started before eligibility was rechecked by the workflow")
+		return process.InvalidState("this cycle started before eligibility was rechecked by the workflow")
 	}
 	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
-		return arbInvalidState("eligibility is settled once voting opens")
+		return process.InvalidState("eligibility is settled once voting opens")
 	}
 	return nil
 }
@@ -1854,18 +1754,18 @@ func (e *election) contestsSettled() bool {
 }
 
 func (e *election) validateContest(now time.Time, in ContestInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("a contest is recorded when the arbitration is filed")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("a contest is recorded when the arbitration is filed")
 	}
 	switch {
 	case strings.TrimSpace(in.ArbitrationID) == "":
-		return arbInvalidInput("arbitration_id is required")
+		return process.InvalidInput("arbitration_id is required")
 	case e.st.CertifiedAt == nil:
-		return arbInvalidState("only a certified result can be contested")
+		return process.InvalidState("only a certified result can be contested")
 	case e.st.ContestUntil == nil || !now.Before(*e.st.ContestUntil):
-		return arbInvalidState("the window to contest this result has closed")
+		return process.InvalidState("the window to contest this result has closed")
 	case slices.ContainsFunc(e.st.Contests, func(c ElectionContest) bool { return c.ArbitrationID == in.ArbitrationID }):
-		return arbInvalidState("this arbitration is already recorded")
+		return process.InvalidState("this arbitration is already recorded")
 	}
 	return nil
 }
@@ -1892,7 +1792,7 @@ func (e *election) ruled(now time.Time, r AppealRuling) {
 	if c.RuledAt != nil {
 		return
 	}
-	c.Outcome, c.Articles, c.RuledAt = r.Outcome, arbNonNil(slices.Clone(r.Articles)), &now
+	c.Outcome, c.Articles, c.RuledAt = r.Outcome, process.NonNil(slices.Clone(r.Articles)), &now
 	if r.Outcome == RulingOverturn || r.Outcome == RulingModify {
 		e.exception("", "contest_"+r.Outcome, "arbitration "+r.ArbitrationID+" ruled "+r.Outcome+": staff apply the ruling", now)
 	}

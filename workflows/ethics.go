@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lacralo/ralo/workflows/process"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -245,14 +246,14 @@ func (in EthicsInput) Validate() error {
 	if !slices.Contains(ethComplaintKinds, in.Kind) {
 		problems = append(problems, "kind must be one of "+strings.Join(ethComplaintKinds, ", "))
 	}
-	if err := ethCheckText("summary", in.Summary, maxEthTextBytes); err != nil {
-		problems = append(problems, ethMessage(err))
+	if err := process.CheckText("summary", in.Summary, maxEthTextBytes); err != nil {
+		problems = append(problems, process.Message(err))
 	}
 	if err := ethCheckLinks(in.Links); err != nil {
-		problems = append(problems, ethMessage(err))
+		problems = append(problems, process.Message(err))
 	}
 	if err := ethCheckCommittee(in.Committee); err != nil {
-		problems = append(problems, ethMessage(err))
+		problems = append(problems, process.Message(err))
 	}
 	p := in.Periods
 	for _, d := range []struct {
@@ -541,7 +542,7 @@ func (s EthicsState) CanRead(viewerID string, roles []string) bool {
 	if viewerID != "" && (viewerID == s.ComplainantID || (viewerID == s.RespondentID && s.respondentInformed())) {
 		return true
 	}
-	if arbIsStaff(Actor{Roles: roles}) {
+	if process.IsStaff(roles) {
 		return true
 	}
 	return s.activeMember(viewerID)
@@ -560,7 +561,7 @@ func (s EthicsState) ViewFor(viewerID string, roles []string) EthicsState {
 	v := s.clone()
 	isParty := viewerID == s.ComplainantID || viewerID == s.RespondentID
 	if !isParty {
-		if !arbIsStaff(Actor{Roles: roles}) {
+		if !process.IsStaff(roles) {
 			v.Receipt = ""
 		}
 		return v
@@ -605,19 +606,19 @@ func (s EthicsState) clone() EthicsState {
 	v.Evidence = slices.Clone(s.Evidence)
 	v.Votes = slices.Clone(s.Votes)
 	v.Deadlines = slices.Clone(s.Deadlines)
-	v.Screening = arbClone(s.Screening)
-	v.ResponseDue = arbClone(s.ResponseDue)
-	v.Response = arbClone(s.Response)
-	v.Proposal = arbClone(s.Proposal)
-	v.Tally = arbClone(s.Tally)
-	v.Decision = arbClone(s.Decision)
-	v.DecidedAt = arbClone(s.DecidedAt)
-	v.AppealEnds = arbClone(s.AppealEnds)
-	v.Appeal = arbClone(s.Appeal)
-	v.Ruling = arbClone(s.Ruling)
-	v.Final = arbClone(s.Final)
-	v.ClosedAt = arbClone(s.ClosedAt)
-	v.Applied = arbClone(s.Applied)
+	v.Screening = process.Clone(s.Screening)
+	v.ResponseDue = process.Clone(s.ResponseDue)
+	v.Response = process.Clone(s.Response)
+	v.Proposal = process.Clone(s.Proposal)
+	v.Tally = process.Clone(s.Tally)
+	v.Decision = process.Clone(s.Decision)
+	v.DecidedAt = process.Clone(s.DecidedAt)
+	v.AppealEnds = process.Clone(s.AppealEnds)
+	v.Appeal = process.Clone(s.Appeal)
+	v.Ruling = process.Clone(s.Ruling)
+	v.Final = process.Clone(s.Final)
+	v.ClosedAt = process.Clone(s.ClosedAt)
+	v.Applied = process.Clone(s.Applied)
 	return v
 }
 
@@ -696,7 +697,7 @@ type ethics struct {
 	effects []ethEffect
 	changed workflow.Channel
 	rulings workflow.ReceiveChannel
-	clock   clock
+	clock   process.Clock
 	saved   CaseIndex
 }
 
@@ -717,7 +718,7 @@ func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
 		in:          in,
 		periods:     in.Periods.withDefaults(),
 		logger:      log.With(workflow.GetLogger(ctx), "case_id", in.CaseID),
-		staff:       arbSet(in.StaffIDs),
+		staff:       process.Set(in.StaffIDs),
 		roster:      ethCleanRoster(in.Committee),
 		selfRecused: map[string]string{},
 		changed:     workflow.NewBufferedChannel(ctx, 1),
@@ -729,7 +730,7 @@ func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
 		Status:        EthicsStatusScreening,
 		Kind:          in.Kind,
 		Summary:       strings.TrimSpace(in.Summary),
-		Links:         arbNonNil(slices.Clone(in.Links)),
+		Links:         process.NonNil(slices.Clone(in.Links)),
 		Anonymous:     in.Anonymous,
 		ComplainantID: in.ComplainantID,
 		RespondentID:  in.RespondentID,
@@ -818,12 +819,12 @@ func (e *ethics) run(ctx workflow.Context) (EthicsState, error) {
 			break
 		}
 		ev, ok := e.next()
-		e.clock.wait(ctx, ev, ok, e.changed)
+		e.clock.Wait(ctx, ev, ok, e.changed)
 		if err := ctx.Err(); err != nil {
 			return e.st, err
 		}
 	}
-	e.clock.stop()
+	e.clock.Stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return e.st, err
 	}
@@ -854,35 +855,35 @@ func (e *ethics) receiveRulings(ctx workflow.Context) {
 func (e *ethics) tick(now time.Time) {
 	for {
 		ev, ok := e.next()
-		if !ok || ev.at.After(now) {
+		if !ok || ev.At.After(now) {
 			break
 		}
-		ev.fire(now)
+		ev.Fire(now)
 	}
 	e.refresh(now)
 }
 
 // next is the earliest pending deadline; ties go to the first in pending's
 // order, which follows the order of the process.
-func (e *ethics) next() (deadline, bool) { return earliest(e.pending()) }
+func (e *ethics) next() (process.Deadline, bool) { return process.Earliest(e.pending()) }
 
-func (e *ethics) pending() []deadline {
-	var evs []deadline
+func (e *ethics) pending() []process.Deadline {
+	var evs []process.Deadline
 	switch e.st.Status {
 	case EthicsStatusScreening:
 		due := e.st.ScreeningDue
 		if at := due.Add(-e.periods.ScreeningReminder); !e.st.ScreeningReminded && at.After(e.st.FiledAt) {
-			evs = append(evs, deadline{at: at, name: "screening reminder", fire: e.remindScreening})
+			evs = append(evs, process.Deadline{At: at, Name: "screening reminder", Fire: e.remindScreening})
 		}
 		at := due
 		if !e.lastEscalation.IsZero() {
 			at = e.lastEscalation.Add(e.periods.ScreeningEscalation)
 		}
-		evs = append(evs, deadline{at: at, name: "screening escalation", fire: e.escalateScreening})
+		evs = append(evs, process.Deadline{At: at, Name: "screening escalation", Fire: e.escalateScreening})
 	case EthicsStatusInvestigation:
-		evs = append(evs, deadline{at: e.responseDue, name: "response period ends", fire: e.responseElapsed})
+		evs = append(evs, process.Deadline{At: e.responseDue, Name: "response period ends", Fire: e.responseElapsed})
 	case EthicsStatusAppealWindow:
-		evs = append(evs, deadline{at: e.appealEnds, name: "appeal window closes", fire: e.appealWindowEnds})
+		evs = append(evs, process.Deadline{At: e.appealEnds, Name: "appeal window closes", Fire: e.appealWindowEnds})
 	}
 	return evs
 }
@@ -990,7 +991,7 @@ func (e *ethics) activeIDs() []string {
 			ids = append(ids, m.MemberID)
 		}
 	}
-	return arbSet(ids)
+	return process.Set(ids)
 }
 
 // effectiveCommittee merges the API's roster with the self-recusals, and
@@ -1006,7 +1007,7 @@ func (e *ethics) effectiveCommittee() []CommitteeMember {
 		if reason, ok := e.selfRecused[m.MemberID]; ok {
 			m.Reasons = append(m.Reasons, "recused themself: "+reason)
 		}
-		m.Reasons = arbSet(m.Reasons)
+		m.Reasons = process.Set(m.Reasons)
 		m.Recused = m.Recused || len(m.Reasons) > 0
 		out = append(out, m)
 	}
@@ -1087,7 +1088,7 @@ func (e *ethics) file(now time.Time) {
 		"respondent_id": e.st.RespondentID,
 		"screening_due": e.st.ScreeningDue,
 	})
-	e.notify("filed", "ethics.filed", arbSet(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
+	e.notify("filed", "ethics.filed", process.Set(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
 		"due": e.st.ScreeningDue,
 	})
 	e.rosterChanged(now, ethSystem)
@@ -1095,10 +1096,10 @@ func (e *ethics) file(now time.Time) {
 
 func (e *ethics) validateScreen(now time.Time, act Actor, what string) error {
 	if !e.active(act.MemberID) {
-		return ethForbidden("only a non-recused member of the ethics committee can " + what + " a complaint")
+		return process.Forbidden("only a non-recused member of the ethics committee can " + what + " a complaint")
 	}
 	if e.statusAt(now) != EthicsStatusScreening {
-		return ethInvalidState("the complaint has already been screened")
+		return process.InvalidState("the complaint has already been screened")
 	}
 	return nil
 }
@@ -1108,7 +1109,7 @@ func (e *ethics) validateAdmit(now time.Time, in EthicsAdmitInput) error {
 		return err
 	}
 	if len(in.Note) > maxEthTextBytes {
-		return ethInvalidInput(fmt.Sprintf("note is longer than %d bytes", maxEthTextBytes))
+		return process.InvalidInput(fmt.Sprintf("note is longer than %d bytes", maxEthTextBytes))
 	}
 	return nil
 }
@@ -1126,7 +1127,7 @@ func (e *ethics) admit(now time.Time, in EthicsAdmitInput) {
 		"note":         note,
 		"response_due": due,
 	})
-	e.notify("admitted", "ethics.admitted", arbSet(append(e.recipients(false, true, true), e.in.ComplainantID)), nil)
+	e.notify("admitted", "ethics.admitted", process.Set(append(e.recipients(false, true, true), e.in.ComplainantID)), nil)
 	e.notify("response_requested", "ethics.response_requested", []string{e.in.RespondentID}, map[string]any{"due": due})
 }
 
@@ -1134,7 +1135,7 @@ func (e *ethics) validateDismiss(now time.Time, in EthicsDismissInput) error {
 	if err := e.validateScreen(now, in.Actor, "dismiss"); err != nil {
 		return err
 	}
-	return ethCheckText("reason", in.Reason, maxEthTextBytes)
+	return process.CheckText("reason", in.Reason, maxEthTextBytes)
 }
 
 // dismiss closes the case as inadmissible. The respondent was never told of
@@ -1143,7 +1144,7 @@ func (e *ethics) dismiss(now time.Time, in EthicsDismissInput) {
 	reason := strings.TrimSpace(in.Reason)
 	e.st.Screening = &EthicsScreening{Result: EthicsScreenDismissed, By: in.Actor.MemberID, Text: reason, At: now}
 	e.audit(in.Actor.MemberID, "ethics.dismissed", "dismissed", map[string]any{"reason": reason})
-	e.notify("dismissed", "ethics.dismissed", arbSet(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
+	e.notify("dismissed", "ethics.dismissed", process.Set(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
 		"reason": reason,
 	})
 	e.close(now, in.Actor.MemberID, nil, EthicsOutcomeInadmissible)
@@ -1151,15 +1152,15 @@ func (e *ethics) dismiss(now time.Time, in EthicsDismissInput) {
 
 func (e *ethics) validateRecuse(now time.Time, in EthicsRecuseInput) error {
 	if !e.onRoster(in.Actor.MemberID) {
-		return ethForbidden("only a member of the ethics committee can recuse from the case")
+		return process.Forbidden("only a member of the ethics committee can recuse from the case")
 	}
 	if e.statusAt(now) == EthicsStatusClosed {
-		return ethInvalidState("the case is closed")
+		return process.InvalidState("the case is closed")
 	}
 	if !e.active(in.Actor.MemberID) {
-		return ethInvalidState("the member is already recused")
+		return process.InvalidState("the member is already recused")
 	}
-	return ethCheckText("reason", in.Reason, maxEthShortBytes)
+	return process.CheckText("reason", in.Reason, maxEthShortBytes)
 }
 
 // recuse records a self-recusal. Its reason may name the parties, so the
@@ -1175,11 +1176,11 @@ func (e *ethics) recuse(now time.Time, in EthicsRecuseInput) {
 }
 
 func (e *ethics) validateRecompute(now time.Time, in EthicsRecomputeInput) error {
-	if !arbIsStaff(in.Actor) {
-		return ethForbidden("only staff can recompute the recusals")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff can recompute the recusals")
 	}
 	if e.statusAt(now) == EthicsStatusClosed {
-		return ethInvalidState("the case is closed")
+		return process.InvalidState("the case is closed")
 	}
 	return ethCheckCommittee(in.Committee)
 }
@@ -1196,19 +1197,19 @@ func (e *ethics) recompute(now time.Time, in EthicsRecomputeInput) {
 
 func (e *ethics) validateRespond(now time.Time, in EthicsRespondInput) error {
 	if !e.isRespondent(in.Actor.MemberID) {
-		return ethForbidden("only the respondent can respond to the complaint")
+		return process.Forbidden("only the respondent can respond to the complaint")
 	}
 	switch e.statusAt(now) {
 	case EthicsStatusScreening:
-		return ethInvalidState("the complaint has not been admitted")
+		return process.InvalidState("the complaint has not been admitted")
 	case EthicsStatusInvestigation:
 	default:
-		return ethInvalidState("the response period is over")
+		return process.InvalidState("the response period is over")
 	}
 	if e.st.Response != nil {
-		return ethInvalidState("the respondent has already responded; further material can be added as evidence")
+		return process.InvalidState("the respondent has already responded; further material can be added as evidence")
 	}
-	return ethCheckText("text", in.Text, maxEthTextBytes)
+	return process.CheckText("text", in.Text, maxEthTextBytes)
 }
 
 func (e *ethics) respond(now time.Time, in EthicsRespondInput) {
@@ -1220,19 +1221,19 @@ func (e *ethics) respond(now time.Time, in EthicsRespondInput) {
 func (e *ethics) validateEvidence(now time.Time, in EthicsEvidenceInput) error {
 	id := in.Actor.MemberID
 	if !e.isParty(id) && !e.active(id) {
-		return ethForbidden("only a party or a non-recused committee member can add evidence")
+		return process.Forbidden("only a party or a non-recused committee member can add evidence")
 	}
 	switch e.statusAt(now) {
 	case EthicsStatusInvestigation, EthicsStatusDeliberation:
 	case EthicsStatusScreening:
-		return ethInvalidState("evidence is added once the complaint is admitted")
+		return process.InvalidState("evidence is added once the complaint is admitted")
 	default:
-		return ethInvalidState("the committee has decided; evidence is closed")
+		return process.InvalidState("the committee has decided; evidence is closed")
 	}
 	if len(e.st.Evidence) >= maxEthEvidence {
-		return ethInvalidState(fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEthEvidence))
+		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEthEvidence))
 	}
-	if err := ethCheckText("text", in.Text, maxEthTextBytes); err != nil {
+	if err := process.CheckText("text", in.Text, maxEthTextBytes); err != nil {
 		return err
 	}
 	return ethCheckLinks(in.Links)
@@ -1245,7 +1246,7 @@ func (e *ethics) evidence(now time.Time, in EthicsEvidenceInput) {
 		Role:  EthicsRoleCommittee,
 		Kind:  EthicsQuestionKind,
 		Text:  strings.TrimSpace(in.Text),
-		Links: arbNonNil(slices.Clone(in.Links)),
+		Links: process.NonNil(slices.Clone(in.Links)),
 		At:    now,
 	}
 	switch {
@@ -1265,13 +1266,13 @@ func (e *ethics) evidence(now time.Time, in EthicsEvidenceInput) {
 
 func (e *ethics) validateDeliberate(now time.Time, in EthicsDeliberateInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return ethForbidden("only a non-recused member of the ethics committee can open the deliberation")
+		return process.Forbidden("only a non-recused member of the ethics committee can open the deliberation")
 	}
 	if e.statusAt(now) != EthicsStatusInvestigation {
-		return ethInvalidState("the case is not under investigation")
+		return process.InvalidState("the case is not under investigation")
 	}
 	if e.st.Response == nil {
-		return ethInvalidState("the respondent may respond until " + e.responseDue.Format(time.RFC3339))
+		return process.InvalidState("the respondent may respond until " + e.responseDue.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -1291,10 +1292,10 @@ func (e *ethics) toDeliberation(actor, why string) {
 
 func (e *ethics) validateVote(now time.Time, in EthicsVoteInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return ethForbidden("only a non-recused member of the ethics committee can vote")
+		return process.Forbidden("only a non-recused member of the ethics committee can vote")
 	}
 	if e.statusAt(now) != EthicsStatusDeliberation {
-		return ethInvalidState("the case is not in deliberation")
+		return process.InvalidState("the case is not in deliberation")
 	}
 	d := ethNormalize(in.Decision)
 	if err := ethCheckDecision(now, d); err != nil {
@@ -1302,12 +1303,12 @@ func (e *ethics) validateVote(now time.Time, in EthicsVoteInput) error {
 	}
 	if e.st.Proposal == nil {
 		if !in.For {
-			return ethInvalidInput("the first vote proposes the decision and must be for it")
+			return process.InvalidInput("the first vote proposes the decision and must be for it")
 		}
 		return nil
 	}
 	if !ethSameDecision(d, e.st.Proposal.Decision) {
-		return ethInvalidInput("a decision is already proposed; vote for or against it, or its proposer may withdraw it")
+		return process.InvalidInput("a decision is already proposed; vote for or against it, or its proposer may withdraw it")
 	}
 	return nil
 }
@@ -1337,16 +1338,16 @@ func (e *ethics) vote(now time.Time, in EthicsVoteInput) {
 
 func (e *ethics) validateWithdraw(now time.Time, in EthicsWithdrawInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return ethForbidden("only a non-recused member of the ethics committee can withdraw a proposal")
+		return process.Forbidden("only a non-recused member of the ethics committee can withdraw a proposal")
 	}
 	if e.statusAt(now) != EthicsStatusDeliberation {
-		return ethInvalidState("the case is not in deliberation")
+		return process.InvalidState("the case is not in deliberation")
 	}
 	if e.st.Proposal == nil {
-		return ethInvalidState("no decision is proposed")
+		return process.InvalidState("no decision is proposed")
 	}
 	if e.st.Proposal.By != in.Actor.MemberID {
-		return ethForbidden("only the proposer can withdraw the proposal")
+		return process.Forbidden("only the proposer can withdraw the proposal")
 	}
 	return nil
 }
@@ -1390,18 +1391,18 @@ func (e *ethics) checkPass(now time.Time, actor string) {
 
 func (e *ethics) validateAppeal(now time.Time, in EthicsAppealInput) error {
 	if !e.isParty(in.Actor.MemberID) {
-		return ethForbidden("only a party can appeal the decision")
+		return process.Forbidden("only a party can appeal the decision")
 	}
 	switch e.statusAt(now) {
 	case EthicsStatusAppealWindow:
 	case EthicsStatusAppealed:
-		return ethInvalidState("the decision has already been appealed")
+		return process.InvalidState("the decision has already been appealed")
 	case EthicsStatusClosed:
-		return ethInvalidState("the decision is final")
+		return process.InvalidState("the decision is final")
 	default:
-		return ethInvalidState("there is no decision to appeal")
+		return process.InvalidState("there is no decision to appeal")
 	}
-	return ethCheckText("reason", in.Reason, maxEthTextBytes)
+	return process.CheckText("reason", in.Reason, maxEthTextBytes)
 }
 
 // appeal suspends the decision until the arbitration ruling, which the
@@ -1440,7 +1441,7 @@ func (e *ethics) ruling(now time.Time, r AppealRuling) {
 		ArbitrationID: r.ArbitrationID,
 		Outcome:       r.Outcome,
 		Text:          r.Text,
-		Articles:      arbNonNil(slices.Clone(r.Articles)),
+		Articles:      process.NonNil(slices.Clone(r.Articles)),
 		At:            now,
 	}
 	e.audit(ethSystem, "ethics.appeal_ruling", "appeal_ruling", map[string]any{
@@ -1459,11 +1460,11 @@ func (e *ethics) ruling(now time.Time, r AppealRuling) {
 }
 
 func (e *ethics) validateApplyModified(now time.Time, in EthicsApplyModifiedInput) error {
-	if !arbIsStaff(in.Actor) {
-		return ethForbidden("only staff can record a decision modified on appeal")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff can record a decision modified on appeal")
 	}
 	if !e.awaitingModified() {
-		return ethInvalidState("no arbitration ruling waits for a modified decision")
+		return process.InvalidState("no arbitration ruling waits for a modified decision")
 	}
 	return ethCheckDecision(now, ethNormalize(in.Decision))
 }
@@ -1544,8 +1545,8 @@ func (e *ethics) effectOf(now time.Time, d EthicsDecision) EthicsDecisionEffect 
 		CaseID:    e.in.CaseID,
 		Kind:      d.Kind,
 		SubjectID: subject,
-		Matters:   arbNonNil(slices.Clone(d.Matters)),
-		Until:     arbClone(d.Until),
+		Matters:   process.NonNil(slices.Clone(d.Matters)),
+		Until:     process.Clone(d.Until),
 		Position:  d.Position,
 	}
 	if d.Kind == EthicsDecisionRemoval {
@@ -1615,7 +1616,7 @@ func (e *ethics) notify(step, event string, to []string, extra map[string]any) {
 	if len(to) == 0 {
 		return
 	}
-	data := map[string]any{"case_id": e.in.CaseID, "title": arbTitle(e.in.Summary)}
+	data := map[string]any{"case_id": e.in.CaseID, "title": process.Title(e.in.Summary)}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -1649,7 +1650,7 @@ func (e *ethics) recipients(parties, staff, committee bool) []string {
 	if committee {
 		to = append(to, e.activeIDs()...)
 	}
-	return arbSet(to)
+	return process.Set(to)
 }
 
 // auditMembers may read the case and its entries: the complainant, the
@@ -1685,7 +1686,7 @@ func (e *ethics) flush(ctx workflow.Context) {
 		ID:        e.in.CaseID,
 		Process:   ethProcess,
 		Status:    e.st.Status,
-		Title:     arbTitle(e.in.Summary),
+		Title:     process.Title(e.in.Summary),
 		CreatedBy: createdBy,
 		Members:   e.auditMembers(),
 	}
@@ -1771,43 +1772,43 @@ func (e *ethics) staffEffect(actor, action, step string, details map[string]any)
 // ethCheckDecision checks a decision's fields against its kind.
 func ethCheckDecision(now time.Time, d EthicsDecision) error {
 	if !slices.Contains(ethDecisionKinds, d.Kind) {
-		return ethInvalidInput("decision.kind must be one of " + strings.Join(ethDecisionKinds, ", "))
+		return process.InvalidInput("decision.kind must be one of " + strings.Join(ethDecisionKinds, ", "))
 	}
 	if d.Kind == EthicsDecisionRecusalOrdered {
 		if len(d.Matters) == 0 || len(d.Matters) > maxEthMatters {
-			return ethInvalidInput(fmt.Sprintf("decision.matters must name 1 to %d matters", maxEthMatters))
+			return process.InvalidInput(fmt.Sprintf("decision.matters must name 1 to %d matters", maxEthMatters))
 		}
 		for _, m := range d.Matters {
-			if err := ethCheckText("decision.matters", m, maxEthShortBytes); err != nil {
+			if err := process.CheckText("decision.matters", m, maxEthShortBytes); err != nil {
 				return err
 			}
 		}
 	} else if len(d.Matters) > 0 {
-		return ethInvalidInput("decision.matters are only for " + EthicsDecisionRecusalOrdered)
+		return process.InvalidInput("decision.matters are only for " + EthicsDecisionRecusalOrdered)
 	}
 	switch d.Kind {
 	case EthicsDecisionSuspension:
 		if d.Until == nil {
-			return ethInvalidInput("decision.until is required for a suspension")
+			return process.InvalidInput("decision.until is required for a suspension")
 		}
 	case EthicsDecisionRemoval:
 	default:
 		if d.Until != nil {
-			return ethInvalidInput("decision.until is only for a suspension or a removal")
+			return process.InvalidInput("decision.until is only for a suspension or a removal")
 		}
 	}
 	if d.Until != nil && !d.Until.After(now) {
-		return ethInvalidInput("decision.until must be in the future")
+		return process.InvalidInput("decision.until must be in the future")
 	}
 	if d.Kind == EthicsDecisionRemoval {
-		if err := ethCheckText("decision.position", d.Position, maxEthShortBytes); err != nil {
+		if err := process.CheckText("decision.position", d.Position, maxEthShortBytes); err != nil {
 			return err
 		}
 	} else if d.Position != "" {
-		return ethInvalidInput("decision.position is only for a removal")
+		return process.InvalidInput("decision.position is only for a removal")
 	}
 	if d.SanctionComplainant && d.Kind == EthicsDecisionDismissed {
-		return ethInvalidInput("sanction_complainant needs a sanction, not a dismissal")
+		return process.InvalidInput("sanction_complainant needs a sanction, not a dismissal")
 	}
 	return nil
 }
@@ -1819,7 +1820,7 @@ func ethNormalize(d EthicsDecision) EthicsDecision {
 	for _, m := range d.Matters {
 		matters = append(matters, strings.TrimSpace(m))
 	}
-	d.Matters = arbNonNil(matters)
+	d.Matters = process.NonNil(matters)
 	d.Position = strings.TrimSpace(d.Position)
 	if d.Until != nil {
 		u := d.Until.UTC()
@@ -1863,7 +1864,7 @@ func ethCleanRoster(in []CommitteeMember) []CommitteeMember {
 	out := make([]CommitteeMember, 0, len(in))
 	for _, m := range in {
 		m.MemberID = strings.TrimSpace(m.MemberID)
-		m.Reasons = arbSet(m.Reasons)
+		m.Reasons = process.Set(m.Reasons)
 		out = append(out, m)
 	}
 	slices.SortFunc(out, func(a, b CommitteeMember) int { return strings.Compare(a.MemberID, b.MemberID) })
@@ -1872,22 +1873,22 @@ func ethCleanRoster(in []CommitteeMember) []CommitteeMember {
 
 func ethCheckCommittee(c []CommitteeMember) error {
 	if len(c) > maxEthCommittee {
-		return ethInvalidInput(fmt.Sprintf("committee has more than %d members", maxEthCommittee))
+		return process.InvalidInput(fmt.Sprintf("committee has more than %d members", maxEthCommittee))
 	}
 	seen := map[string]bool{}
 	for i, m := range c {
 		id := strings.TrimSpace(m.MemberID)
 		switch {
 		case id == "" || len(id) > maxEthShortBytes:
-			return ethInvalidInput(fmt.Sprintf("committee[%d].member_id is required", i))
+			return process.InvalidInput(fmt.Sprintf("committee[%d].member_id is required", i))
 		case seen[id]:
-			return ethInvalidInput(fmt.Sprintf("committee[%d]: %s is listed twice", i, id))
+			return process.InvalidInput(fmt.Sprintf("committee[%d]: %s is listed twice", i, id))
 		case len(m.Reasons) > maxEthReasons:
-			return ethInvalidInput(fmt.Sprintf("committee[%d] has more than %d reasons", i, maxEthReasons))
+			return process.InvalidInput(fmt.Sprintf("committee[%d] has more than %d reasons", i, maxEthReasons))
 		}
 		for _, r := range m.Reasons {
 			if len(r) > maxEthShortBytes {
-				return ethInvalidInput(fmt.Sprintf("committee[%d] has a reason longer than %d bytes", i, maxEthShortBytes))
+				return process.InvalidInput(fmt.Sprintf("committee[%d] has a reason longer than %d bytes", i, maxEthShortBytes))
 			}
 		}
 		seen[id] = true
@@ -1897,39 +1898,13 @@ func ethCheckCommittee(c []CommitteeMember) error {
 
 func ethCheckLinks(links []string) error {
 	if len(links) > maxEthLinks {
-		return ethInvalidInput(fmt.Sprintf("at most %d links", maxEthLinks))
+		return process.InvalidInput(fmt.Sprintf("at most %d links", maxEthLinks))
 	}
 	for _, l := range links {
 		u, err := url.Parse(l)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l) > maxEthLinkBytes {
-			return ethInvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
+			return process.InvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
 		}
 	}
 	return nil
 }
-
-func ethCheckText(field, s string, limit int) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return ethInvalidInput(field + " is required")
-	case len(s) > limit:
-		return ethInvalidInput(fmt.Sprintf("%s is longer than %d bytes", field, limit))
-	}
-	return nil
-}
-
-// ethMessage is an error's message without the SDK's decoration, to list
-// several problems in one error.
-func ethMessage(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
-	}
-	return err.Error()
-}
-
-func ethForbidden(msg string) error { return temporal.NewApplicationError(msg, ErrForbidden) }
-
-func ethInvalidState(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidState) }
-
-func ethInvalidInput(msg string) error { return temporal.NewApplicationError(msg, ErrInvalidInput) }

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows/process"
 )
 
 // StatementWorkflowName is the name the Statement workflow is registered
@@ -155,7 +156,7 @@ func (in StatementInput) Validate() error {
 	if strings.TrimSpace(in.StatementID) == "" {
 		problems = append(problems, "statement_id is required")
 	}
-	if err := arbCheckText("proceeding.title", in.Proceeding.Title, maxStShort); err != nil {
+	if err := process.CheckText("proceeding.title", in.Proceeding.Title, maxStShort); err != nil {
 		problems = append(problems, err.Error())
 	}
 	if !validURL(in.Proceeding.URL) {
@@ -172,7 +173,7 @@ func (in StatementInput) Validate() error {
 	if len(in.Languages) == 0 {
 		problems = append(problems, "at least one language is required")
 	}
-	if len(arbSet(in.Languages)) != len(in.Languages) {
+	if len(process.Set(in.Languages)) != len(in.Languages) {
 		problems = append(problems, "languages must be distinct")
 	}
 	r := in.Rules
@@ -550,7 +551,7 @@ type statement struct {
 
 	effects []stEffect
 	changed workflow.Channel
-	timer   clock
+	timer   process.Clock
 	saved   CaseIndex
 }
 
@@ -576,7 +577,7 @@ func newStatement(ctx workflow.Context, in StatementInput) *statement {
 		groups[i] = LanguageGroup{Language: l, Penholders: []string{}, Versions: []DraftVersion{}}
 	}
 	s.st = StatementState{
-		StatementID: in.StatementID, Title: arbTitle(in.Proceeding.Title), Proceeding: in.Proceeding, Kind: in.Kind,
+		StatementID: in.StatementID, Title: process.Title(in.Proceeding.Title), Proceeding: in.Proceeding, Kind: in.Kind,
 		Languages: slices.Clone(in.Languages), Topic: in.Topic, Status: StatementStatusDrafting, Rules: in.Rules,
 		Groups: groups, Translations: []TranslationStatus{}, CommentPeriods: []CommentPeriod{},
 		Comments: []StatementComment{}, Ratifications: []Ratification{}, RemindersSent: []string{},
@@ -633,7 +634,7 @@ func (s *statement) setup(ctx workflow.Context) error {
 		func() error {
 			return stUpdateResult(ctx, s, UpdateStatementBallot, s.validateBallot,
 				func(ctx workflow.Context, now time.Time, in StatementBallotInput) BallotReceipt {
-					return s.ballot(now, in, newReceipt(ctx))
+					return s.ballot(now, in, NewReceipt(ctx))
 				})
 		},
 	}
@@ -710,7 +711,7 @@ func (s *statement) snapshot() StatementState {
 	st.Comments = slices.Clone(st.Comments)
 	if c := st.Consolidation; c != nil {
 		cc := *c
-		cc.Texts = cloneMap(c.Texts)
+		cc.Texts = process.CloneMap(c.Texts)
 		cc.NotAdopted = slices.Clone(c.NotAdopted)
 		st.Consolidation = &cc
 	}
@@ -720,12 +721,12 @@ func (s *statement) snapshot() StatementState {
 	}
 	if sub := st.Submission; sub != nil {
 		c := *sub
-		c.Texts = cloneMap(sub.Texts)
+		c.Texts = process.CloneMap(sub.Texts)
 		st.Submission = &c
 	}
-	st.Declined = arbClone(st.Declined)
+	st.Declined = process.Clone(st.Declined)
 	st.RemindersSent = slices.Clone(st.RemindersSent)
-	st.DeadlineAlertAt, st.DeadlineAlerted = arbClone(st.DeadlineAlertAt), arbClone(st.DeadlineAlerted)
+	st.DeadlineAlertAt, st.DeadlineAlerted = process.Clone(st.DeadlineAlertAt), process.Clone(st.DeadlineAlerted)
 	st.Deadlines = slices.Clone(st.Deadlines)
 	return st
 }
@@ -734,25 +735,14 @@ func cloneRatification(r Ratification) Ratification {
 	r.Objections = slices.Clone(r.Objections)
 	r.Roll = slices.Clone(r.Roll)
 	r.Voted = slices.Clone(r.Voted)
-	r.VoteOpens, r.VoteCloses = arbClone(r.VoteOpens), arbClone(r.VoteCloses)
+	r.VoteOpens, r.VoteCloses = process.Clone(r.VoteOpens), process.Clone(r.VoteCloses)
 	if r.Result != nil {
 		res := *r.Result
 		res.Ballots = slices.Clone(res.Ballots)
-		res.Quorum = arbClone(res.Quorum)
+		res.Quorum = process.Clone(res.Quorum)
 		r.Result = &res
 	}
 	return r
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // public is the public record: what was submitted, the divergent views and
@@ -803,7 +793,7 @@ func (s *statement) run(ctx workflow.Context) (StatementState, error) {
 			return s.st, err
 		}
 	}
-	s.timer.stop()
+	s.timer.Stop()
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return s.st, err
 	}
@@ -833,7 +823,7 @@ func (s *statement) freezeRoll(ctx workflow.Context) {
 	}
 	r := s.current()
 	s.roll = weighted
-	r.Roll = rollDoc(weighted)
+	r.Roll = RollDoc(weighted)
 	r.RollFrozen = true
 	s.audit(stSystem, "statement.roll_frozen", "roll/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "roll": r.Roll})
 }
@@ -841,7 +831,7 @@ func (s *statement) freezeRoll(ctx workflow.Context) {
 // wait blocks until the next deadline or an update.
 func (s *statement) wait(ctx workflow.Context) {
 	ev, ok := s.next(workflow.Now(ctx))
-	s.timer.wait(ctx, ev, ok, s.changed)
+	s.timer.Wait(ctx, ev, ok, s.changed)
 }
 
 // tick fires every deadline that has passed, oldest first, then derives
@@ -849,47 +839,49 @@ func (s *statement) wait(ctx workflow.Context) {
 func (s *statement) tick(now time.Time) {
 	for {
 		ev, ok := s.next(now)
-		if !ok || ev.at.After(now) {
+		if !ok || ev.At.After(now) {
 			break
 		}
-		ev.fire(now)
+		ev.Fire(now)
 		s.refresh(now)
 	}
 	s.refresh(now)
 }
 
-func (s *statement) next(now time.Time) (deadline, bool) { return earliest(s.pending(now)) }
+func (s *statement) next(now time.Time) (process.Deadline, bool) {
+	return process.Earliest(s.pending(now))
+}
 
 // pending lists the deadlines still to fire.
-func (s *statement) pending(now time.Time) []deadline {
+func (s *statement) pending(now time.Time) []process.Deadline {
 	if s.closed() {
 		return nil
 	}
-	var evs []deadline
+	var evs []process.Deadline
 	if n := len(s.st.CommentPeriods); n > s.periodsClosed {
 		// Wakes the main loop: the status moves on to consolidation.
-		evs = append(evs, deadline{at: s.st.CommentPeriods[n-1].Closes, name: "comment period closes",
-			fire: func(time.Time) { s.periodsClosed = n }})
+		evs = append(evs, process.Deadline{At: s.st.CommentPeriods[n-1].Closes, Name: "comment period closes",
+			Fire: func(time.Time) { s.periodsClosed = n }})
 	}
 	if r := s.current(); r != nil && r.Result == nil {
 		switch {
 		case r.VoteOpens == nil:
-			evs = append(evs, deadline{at: r.ObjectionEnds, name: "objection window closes", fire: s.closeConsensus})
+			evs = append(evs, process.Deadline{At: r.ObjectionEnds, Name: "objection window closes", Fire: s.closeConsensus})
 		case r.RollFrozen:
-			evs = append(evs, deadline{at: *r.VoteCloses, name: "vote closes", fire: s.closeVote})
+			evs = append(evs, process.Deadline{At: *r.VoteCloses, Name: "vote closes", Fire: s.closeVote})
 		}
 	}
 	closes := s.in.Proceeding.ClosesAt
 	for _, d := range s.in.Rules.RemindersBeforeClose {
 		at := closes.Add(-d)
-		if s.reminderDone[arbLabel(d)] || at.Before(s.st.CreatedAt) || !at.Before(closes) {
+		if s.reminderDone[process.Label(d)] || at.Before(s.st.CreatedAt) || !at.Before(closes) {
 			continue
 		}
-		evs = append(evs, deadline{at: at, name: "reminder " + arbLabel(d) + " before ICANN closes", fire: s.remind})
+		evs = append(evs, process.Deadline{At: at, Name: "reminder " + process.Label(d) + " before ICANN closes", Fire: s.remind})
 	}
 	if s.st.DeadlineAlerted == nil {
 		if at, ok := s.clock().DeadlineAlertAt(now); ok {
-			evs = append(evs, deadline{at: at, name: "deadline alert", fire: s.alertDeadline})
+			evs = append(evs, process.Deadline{At: at, Name: "deadline alert", Fire: s.alertDeadline})
 		}
 	}
 	return evs
@@ -944,7 +936,7 @@ func (s *statement) refresh(now time.Time) {
 	s.translations()
 	st.DeadlineAlertAt = nil
 	if st.DeadlineAlerted != nil {
-		st.DeadlineAlertAt = arbClone(st.DeadlineAlerted)
+		st.DeadlineAlertAt = process.Clone(st.DeadlineAlerted)
 	} else if at, ok := s.clock().DeadlineAlertAt(now); ok {
 		st.DeadlineAlertAt = &at
 	}
@@ -1067,9 +1059,9 @@ func (s *statement) remind(now time.Time) {
 	closes := s.in.Proceeding.ClosesAt
 	step := ""
 	for _, d := range s.in.Rules.RemindersBeforeClose {
-		if at := closes.Add(-d); !s.reminderDone[arbLabel(d)] && !at.After(now) {
-			s.reminderDone[arbLabel(d)] = true
-			step = "reminder/" + arbLabel(d)
+		if at := closes.Add(-d); !s.reminderDone[process.Label(d)] && !at.After(now) {
+			s.reminderDone[process.Label(d)] = true
+			step = "reminder/" + process.Label(d)
 		}
 	}
 	if step == "" || !now.Before(closes) {
@@ -1077,7 +1069,7 @@ func (s *statement) remind(now time.Time) {
 	}
 	step += s.closeDateSuffix()
 	s.st.RemindersSent = append(s.st.RemindersSent, step)
-	s.notify(step, "statement.reminder", arbSet(append(s.penholders(), s.in.StaffIDs...)), "", map[string]any{"due": closes})
+	s.notify(step, "statement.reminder", process.Set(append(s.penholders(), s.in.StaffIDs...)), "", map[string]any{"due": closes})
 }
 
 // alertDeadline tells staff that ratification can no longer end before
@@ -1122,7 +1114,7 @@ func (s *statement) penholders() []string {
 	for _, g := range s.st.Groups {
 		out = append(out, g.Penholders...)
 	}
-	return arbSet(out)
+	return process.Set(out)
 }
 
 // period is the latest comment period, if any.
@@ -1163,9 +1155,9 @@ func (s *statement) ratified() bool {
 func (s *statement) checkOpen() error {
 	switch {
 	case s.st.Declined != nil:
-		return arbInvalidState("the statement was declined")
+		return process.InvalidState("the statement was declined")
 	case s.st.Submission != nil:
-		return arbInvalidState("the statement is submitted")
+		return process.InvalidState("the statement is submitted")
 	}
 	return nil
 }
@@ -1174,20 +1166,20 @@ func (s *statement) checkOpen() error {
 
 func (s *statement) validatePenholders(_ time.Time, in PenholdersInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return arbForbidden("only members may hold the pen")
+		return process.Forbidden("only members may hold the pen")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if s.group(in.Language) == nil {
-		return arbInvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
 	}
-	ids := arbSet(in.MemberIDs)
+	ids := process.Set(in.MemberIDs)
 	if len(ids) == 0 || len(ids) > 20 {
-		return arbInvalidInput("member_ids: one to 20 members")
+		return process.InvalidInput("member_ids: one to 20 members")
 	}
-	if !arbIsStaff(in.Actor) && (len(ids) != 1 || ids[0] != in.Actor.MemberID) {
-		return arbForbidden("a member volunteers only themself; staff assign others")
+	if !process.IsStaff(in.Actor.Roles) && (len(ids) != 1 || ids[0] != in.Actor.MemberID) {
+		return process.Forbidden("a member volunteers only themself; staff assign others")
 	}
 	return nil
 }
@@ -1195,7 +1187,7 @@ func (s *statement) validatePenholders(_ time.Time, in PenholdersInput) error {
 func (s *statement) addPenholders(_ time.Time, in PenholdersInput) {
 	g := s.group(in.Language)
 	var added []string
-	for _, id := range arbSet(in.MemberIDs) {
+	for _, id := range process.Set(in.MemberIDs) {
 		if !slices.Contains(g.Penholders, id) {
 			added = append(added, id)
 		}
@@ -1203,9 +1195,9 @@ func (s *statement) addPenholders(_ time.Time, in PenholdersInput) {
 	if len(added) == 0 {
 		return
 	}
-	g.Penholders = arbSet(append(g.Penholders, added...))
+	g.Penholders = process.Set(append(g.Penholders, added...))
 	s.audit(in.Actor.MemberID, "statement.penholders", "penholders/"+in.Language+"/"+strings.Join(added, ","), map[string]any{
-		"language": in.Language, "added": added, "assigned_by_staff": arbIsStaff(in.Actor),
+		"language": in.Language, "added": added, "assigned_by_staff": process.IsStaff(in.Actor.Roles),
 	})
 }
 
@@ -1216,25 +1208,25 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 	g := s.group(in.Language)
 	switch {
 	case g == nil:
-		return arbInvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
 	case !s.isPenholder(in.Language, in.Actor.MemberID):
-		return arbForbidden("only the penholders of the " + in.Language + " group add versions to its draft")
+		return process.Forbidden("only the penholders of the " + in.Language + " group add versions to its draft")
 	case !s.drafting():
-		return arbInvalidState("the final text is under ratification or ratified: drafts are closed")
+		return process.InvalidState("the final text is under ratification or ratified: drafts are closed")
 	}
-	if err := arbCheckText("text", in.Text, MaxDraftBytes); err != nil {
+	if err := process.CheckText("text", in.Text, MaxDraftBytes); err != nil {
 		return err
 	}
 	if s.draftBytes+len(in.Text) > maxStDraftTotal {
-		return arbInvalidState(fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxStDraftTotal))
+		return process.InvalidState(fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxStDraftTotal))
 	}
 	if t := in.TranslationOf; t != nil {
 		o := s.group(t.Language)
 		switch {
 		case o == nil || t.Language == in.Language:
-			return arbInvalidInput("translation_of.language: another language group of this statement")
+			return process.InvalidInput("translation_of.language: another language group of this statement")
 		case t.Version < 1 || t.Version > len(o.Versions):
-			return arbInvalidInput("translation_of.version: no such version")
+			return process.InvalidInput("translation_of.version: no such version")
 		}
 	}
 	return nil
@@ -1243,7 +1235,7 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 func (s *statement) draft(now time.Time, in DraftInput) DraftVersion {
 	g := s.group(in.Language)
 	v := DraftVersion{Language: in.Language, Version: len(g.Versions) + 1, Author: in.Actor.MemberID, CreatedAt: now,
-		TranslationOf: arbClone(in.TranslationOf), SHA256: TextHash(in.Text), Size: len(in.Text), OpenedComments: in.OpenComments}
+		TranslationOf: process.Clone(in.TranslationOf), SHA256: TextHash(in.Text), Size: len(in.Text), OpenedComments: in.OpenComments}
 	g.Versions = append(g.Versions, v)
 	g.Latest = v.Version
 	s.texts[in.Language] = append(s.texts[in.Language], in.Text)
@@ -1288,7 +1280,7 @@ func (s *statement) published(now time.Time, lang string, version int) bool {
 
 func (s *statement) validateComment(now time.Time, in CommentInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return arbForbidden("only members comment")
+		return process.Forbidden("only members comment")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
@@ -1296,18 +1288,18 @@ func (s *statement) validateComment(now time.Time, in CommentInput) error {
 	g := s.group(in.Language)
 	switch {
 	case g == nil:
-		return arbInvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
 	case in.Version < 1 || in.Version > len(g.Versions):
-		return arbInvalidInput("version: no such version")
+		return process.InvalidInput("version: no such version")
 	case !s.published(now, in.Language, in.Version):
-		return arbInvalidState("this version is not open for comments")
+		return process.InvalidState("this version is not open for comments")
 	case len(s.st.Comments) >= maxStComments:
-		return arbInvalidState("the statement has reached its number of comments")
+		return process.InvalidState("the statement has reached its number of comments")
 	}
 	if in.ReplyTo != "" && s.findComment(in.ReplyTo) == nil {
-		return arbInvalidInput("reply_to: no such comment")
+		return process.InvalidInput("reply_to: no such comment")
 	}
-	return arbCheckText("text", in.Text, maxStComment)
+	return process.CheckText("text", in.Text, maxStComment)
 }
 
 func (s *statement) comment(now time.Time, in CommentInput) StatementComment {
@@ -1330,20 +1322,20 @@ func (s *statement) validateResolve(_ time.Time, in ResolveCommentInput) error {
 		return temporal.NewApplicationError("no such comment", ErrNotFound)
 	}
 	if !s.isPenholder(c.Language, in.Actor.MemberID) {
-		return arbForbidden("only the penholders of the " + c.Language + " group answer its comments")
+		return process.Forbidden("only the penholders of the " + c.Language + " group answer its comments")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !s.drafting() {
-		return arbInvalidState("the final text is published: comments are settled")
+		return process.InvalidState("the final text is published: comments are settled")
 	}
 	switch in.Status {
 	case CommentIncorporated, CommentAnswered, CommentNotAdopted:
 	default:
-		return arbInvalidInput("status must be incorporated, answered or not_adopted")
+		return process.InvalidInput("status must be incorporated, answered or not_adopted")
 	}
-	return arbCheckText("reply", in.Reply, maxStComment)
+	return process.CheckText("reply", in.Reply, maxStComment)
 }
 
 func (s *statement) resolve(now time.Time, in ResolveCommentInput) {
@@ -1359,17 +1351,17 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 		return err
 	}
 	if !slices.ContainsFunc(s.st.Languages, func(l string) bool { return s.isPenholder(l, in.Actor.MemberID) }) {
-		return arbForbidden("only penholders publish the final text")
+		return process.Forbidden("only penholders publish the final text")
 	}
 	// The clock, not the status, decides: the validator may run before
 	// the main loop has seen the period end.
 	switch p := s.period(); {
 	case p == nil:
-		return arbInvalidState("a member comment period must be held on a published draft first")
+		return process.InvalidState("a member comment period must be held on a published draft first")
 	case now.Before(p.Closes):
-		return arbInvalidState("the comment period is still running until " + p.Closes.Format(time.RFC3339))
+		return process.InvalidState("the comment period is still running until " + p.Closes.Format(time.RFC3339))
 	case !s.drafting():
-		return arbInvalidState("the final text is already published")
+		return process.InvalidState("the final text is already published")
 	}
 	var open []string
 	notAdopted := false
@@ -1383,23 +1375,23 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 		}
 	}
 	if len(open) > 0 {
-		return arbInvalidState("comments are still unanswered: " + strings.Join(open, ", "))
+		return process.InvalidState("comments are still unanswered: " + strings.Join(open, ", "))
 	}
 	for _, l := range s.st.Languages {
-		if err := arbCheckText("texts."+l, in.Texts[l], MaxDraftBytes); err != nil {
+		if err := process.CheckText("texts."+l, in.Texts[l], MaxDraftBytes); err != nil {
 			return err
 		}
 	}
 	for l := range in.Texts {
 		if s.group(l) == nil {
-			return arbInvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
+			return process.InvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
 		}
 	}
 	if len(in.DivergentViews) > MaxDraftBytes {
-		return arbInvalidInput(fmt.Sprintf("divergent_views is longer than %d bytes", MaxDraftBytes))
+		return process.InvalidInput(fmt.Sprintf("divergent_views is longer than %d bytes", MaxDraftBytes))
 	}
 	if notAdopted && strings.TrimSpace(in.DivergentViews) == "" {
-		return arbInvalidInput("divergent_views is required: some comments were not adopted")
+		return process.InvalidInput("divergent_views is required: some comments were not adopted")
 	}
 	return nil
 }
@@ -1430,19 +1422,19 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 
 func (s *statement) validateObject(now time.Time, in StatementObjectInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return arbForbidden("only members object")
+		return process.Forbidden("only members object")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	r := s.current()
 	if r == nil || r.Result != nil || r.VoteOpens != nil || !now.Before(r.ObjectionEnds) {
-		return arbInvalidState("no consensus call is open")
+		return process.InvalidState("no consensus call is open")
 	}
 	if slices.ContainsFunc(r.Objections, func(o StatementObjection) bool { return o.By == in.Actor.MemberID }) {
-		return arbInvalidState("you have already objected")
+		return process.InvalidState("you have already objected")
 	}
-	return arbCheckText("reason", in.Reason, maxStShort)
+	return process.CheckText("reason", in.Reason, maxStShort)
 }
 
 func (s *statement) object(now time.Time, in StatementObjectInput) {
@@ -1454,25 +1446,25 @@ func (s *statement) object(now time.Time, in StatementObjectInput) {
 
 func (s *statement) validateBallot(now time.Time, in StatementBallotInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return arbForbidden("only members vote")
+		return process.Forbidden("only members vote")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	r := s.current()
 	if r == nil || r.Result != nil || r.VoteOpens == nil || !r.RollFrozen || !now.Before(*r.VoteCloses) {
-		return arbInvalidState("no ratification vote is open")
+		return process.InvalidState("no ratification vote is open")
 	}
 	if in.CastByALSID != in.ALSID {
-		return arbForbidden("an ALS representative votes only for their own ALS")
+		return process.Forbidden("an ALS representative votes only for their own ALS")
 	}
 	if !slices.ContainsFunc(r.Roll, func(e ElectionRollEntry) bool { return e.ALSID == in.ALSID }) {
-		return arbForbidden("ALS " + in.ALSID + " is not on the roll")
+		return process.Forbidden("ALS " + in.ALSID + " is not on the roll")
 	}
 	switch in.Vote {
 	case domain.VoteYes, domain.VoteNo, domain.VoteAbstain:
 	default:
-		return arbInvalidInput("vote must be yes, no or abstain")
+		return process.InvalidInput("vote must be yes, no or abstain")
 	}
 	return nil
 }
@@ -1496,29 +1488,29 @@ func (s *statement) ballot(now time.Time, in StatementBallotInput, receipt strin
 }
 
 func (s *statement) validateSubmit(_ time.Time, in SubmitStatementInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff record the submission")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record the submission")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !in.AsDraft && !s.ratified() {
-		return arbInvalidState("the statement is not ratified: submit it as a draft (as_draft) or wait for ratification")
+		return process.InvalidState("the statement is not ratified: submit it as a draft (as_draft) or wait for ratification")
 	}
 	if !validURL(in.URL) {
-		return arbInvalidInput("url must be an http or https URL")
+		return process.InvalidInput("url must be an http or https URL")
 	}
 	if in.SubmittedAt.IsZero() {
-		return arbInvalidInput("submitted_at is required")
+		return process.InvalidInput("submitted_at is required")
 	}
 	if len(in.Texts) == 0 && s.st.Consolidation == nil {
-		return arbInvalidInput("texts are required: no final text was consolidated")
+		return process.InvalidInput("texts are required: no final text was consolidated")
 	}
 	for l, t := range in.Texts {
 		if s.group(l) == nil {
-			return arbInvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
+			return process.InvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
 		}
-		if err := arbCheckText("texts."+l, t, MaxDraftBytes); err != nil {
+		if err := process.CheckText("texts."+l, t, MaxDraftBytes); err != nil {
 			return err
 		}
 	}
@@ -1526,9 +1518,9 @@ func (s *statement) validateSubmit(_ time.Time, in SubmitStatementInput) error {
 }
 
 func (s *statement) submit(now time.Time, in SubmitStatementInput) {
-	texts := cloneMap(in.Texts)
+	texts := process.CloneMap(in.Texts)
 	if len(texts) == 0 {
-		texts = cloneMap(s.st.Consolidation.Texts)
+		texts = process.CloneMap(s.st.Consolidation.Texts)
 	}
 	s.st.Submission = &StatementSubmission{URL: strings.TrimSpace(in.URL), SubmittedAt: in.SubmittedAt.UTC(), Texts: texts,
 		AsDraft: in.AsDraft, By: in.Actor.MemberID, At: now}
@@ -1541,13 +1533,13 @@ func (s *statement) submit(now time.Time, in SubmitStatementInput) {
 }
 
 func (s *statement) validateDecline(_ time.Time, in DeclineInput) error {
-	if !arbIsStaff(in.Actor) && !in.Leadership {
-		return arbForbidden("only staff or the leadership decline to comment")
+	if !process.IsStaff(in.Actor.Roles) && !in.Leadership {
+		return process.Forbidden("only staff or the leadership decline to comment")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
-	return arbCheckText("reason", in.Reason, maxStShort)
+	return process.CheckText("reason", in.Reason, maxStShort)
 }
 
 func (s *statement) decline(now time.Time, in DeclineInput) {
@@ -1559,19 +1551,19 @@ func (s *statement) decline(now time.Time, in DeclineInput) {
 }
 
 func (s *statement) validateCloseDate(now time.Time, in CloseDateInput) error {
-	if !arbIsStaff(in.Actor) {
-		return arbForbidden("only staff record a new ICANN close date")
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record a new ICANN close date")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !in.ClosesAt.After(now) {
-		return arbInvalidInput("closes_at must be in the future")
+		return process.InvalidInput("closes_at must be in the future")
 	}
 	if in.ClosesAt.Equal(s.in.Proceeding.ClosesAt) {
-		return arbInvalidInput("closes_at is already ICANN's close date")
+		return process.InvalidInput("closes_at is already ICANN's close date")
 	}
-	return arbCheckText("reason", in.Reason, maxStShort)
+	return process.CheckText("reason", in.Reason, maxStShort)
 }
 
 // moveCloseDate records ICANN's new close date. The reminders and the
@@ -1584,7 +1576,7 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 	s.st.Proceeding.ClosesAt = change.To
 	for _, d := range s.in.Rules.RemindersBeforeClose {
 		if change.To.Add(-d).After(now) {
-			delete(s.reminderDone, arbLabel(d))
+			delete(s.reminderDone, process.Label(d))
 		}
 	}
 	s.st.DeadlineAlerted = nil
@@ -1592,7 +1584,7 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 	s.audit(in.Actor.MemberID, "statement.close_date_changed", step, map[string]any{
 		"from": change.From, "to": change.To, "reason": change.Reason,
 	})
-	s.notify(step, "statement.close_date_changed", arbSet(append(s.penholders(), s.in.StaffIDs...)), "",
+	s.notify(step, "statement.close_date_changed", process.Set(append(s.penholders(), s.in.StaffIDs...)), "",
 		map[string]any{"due": change.To, "previous": change.From, "reason": change.Reason})
 }
 
@@ -1614,7 +1606,7 @@ func (s *statement) notify(step, event string, to []string, audience string, ext
 	}
 	s.effects = append(s.effects, stEffect{notify: &NotifyInput{
 		Process: stProcess, ObjectID: s.in.StatementID, Step: step, Event: event,
-		MemberIDs: arbSet(to), Audience: audience, Data: data,
+		MemberIDs: process.Set(to), Audience: audience, Data: data,
 	}})
 }
 

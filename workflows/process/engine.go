@@ -1,0 +1,97 @@
+package process
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// Engine is what every process holds: the channel that wakes its main loop
+// when an update or a signal changed the state, and the clock of its next
+// deadline. Create it with New before registering any handler.
+type Engine struct {
+	changed workflow.Channel
+	Clock   Clock
+}
+
+// New returns a process's engine.
+func New(ctx workflow.Context) *Engine {
+	return &Engine{changed: workflow.NewBufferedChannel(ctx, 1)}
+}
+
+// Wake tells the main loop that the state changed. It never blocks.
+func (e *Engine) Wake() { e.changed.SendAsync(struct{}{}) }
+
+// Changed is the channel Wake sends on, for a process's own selectors.
+func (e *Engine) Changed() workflow.ReceiveChannel { return e.changed }
+
+// Wait blocks until the next deadline falls due, the state changes, one
+// of more is ready, or ctx is cancelled.
+func (e *Engine) Wait(ctx workflow.Context, next Deadline, ok bool, more ...func(workflow.Selector)) {
+	e.Clock.Wait(ctx, next, ok, e.changed, more...)
+}
+
+// Loop is what a process gives its main loop. Each pass brings the state
+// up to now (Tick), does the work that must come before the effects
+// (Prepare: an eligibility recheck, freezing a roll), runs the queued
+// effects in the process's own order (Flush), and, when nothing is left
+// to do, ends (Done) or waits (Wait) for the next deadline or change.
+type Loop interface {
+	// Tick fires every deadline that has passed and refreshes what derives
+	// from the state. It never blocks: update handlers call it too.
+	Tick(now time.Time)
+	// Prepare does one piece of blocking work that must precede the
+	// effects and reports whether it did; the loop then starts again.
+	Prepare(ctx workflow.Context, now time.Time) bool
+	// Flush runs the queued effects.
+	Flush(ctx workflow.Context)
+	// Busy reports work queued while Flush ran (an update arrived).
+	Busy() bool
+	// Done reports that the process is over and its effects are out.
+	Done() bool
+	// Wait blocks until the next deadline or change (usually Engine.Wait).
+	Wait(ctx workflow.Context)
+}
+
+// Run is a process's main loop, until Done; then it stops the clock and
+// waits for every handler to finish, so that no update is cut short.
+func (e *Engine) Run(ctx workflow.Context, l Loop) error {
+	for {
+		now := workflow.Now(ctx)
+		l.Tick(now)
+		if l.Prepare(ctx, now) {
+			continue
+		}
+		l.Flush(ctx)
+		for e.changed.ReceiveAsync(nil) {
+		}
+		if l.Busy() {
+			continue // an update arrived while effects ran
+		}
+		if l.Done() {
+			break
+		}
+		l.Wait(ctx)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	e.Clock.Stop()
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// FireDue fires, oldest first, every deadline that next returns as due at
+// now, stopping at one whose gate is not open yet. next is called again
+// after each fire, since a fired deadline changes what is pending.
+func FireDue(now time.Time, next func() (Deadline, bool), open func(gate string) bool) {
+	for {
+		d, ok := next()
+		if !ok || d.At.After(now) {
+			return
+		}
+		if d.Gate != "" && (open == nil || !open(d.Gate)) {
+			return
+		}
+		d.Fire(now)
+	}
+}
