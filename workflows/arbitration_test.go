@@ -22,9 +22,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
-
-const arbDay = 24 * time.Hour
 
 // arbT0 is when every test case is filed; offsets below are from it.
 var arbT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -60,22 +59,16 @@ func arbInput(caseID string) workflows.ArbitrationInput {
 		NotifyMemberIDs: []string{arbRepID},
 		FiledBy:         arbPartyID,
 		Periods: workflows.ArbitrationPeriods{
-			ChallengeWindow:   5 * arbDay,
-			Submissions:       14 * arbDay,
-			RulingDue:         30 * arbDay,
-			MaxExtension:      15 * arbDay,
-			OverdueAlertEvery: arbDay,
-			Reminders:         []time.Duration{7 * arbDay, 3 * arbDay, arbDay},
+			ChallengeWindow:   5 * processtest.Day,
+			Submissions:       14 * processtest.Day,
+			RulingDue:         30 * processtest.Day,
+			MaxExtension:      15 * processtest.Day,
+			OverdueAlertEvery: processtest.Day,
+			Reminders:         []time.Duration{7 * processtest.Day, 3 * processtest.Day, processtest.Day},
 		},
 		StaffIDs: []string{arbStaffID},
 		FiledAt:  arbT0,
 	}
-}
-
-// arbNote is a notification the workflow started, with the simulated time.
-type arbNote struct {
-	At time.Time
-	In workflows.NotifyInput
 }
 
 // arbResult is what became of one update sent by the harness.
@@ -94,7 +87,7 @@ type arbHarness struct {
 	env *testsuite.TestWorkflowEnvironment
 
 	mu      sync.Mutex // mocks run on their own goroutines
-	notes   []arbNote
+	notes   []processtest.Note
 	audits  []workflows.AuditInput
 	saves   []workflows.CaseIndex
 	results []*arbResult
@@ -140,7 +133,7 @@ func newArbHarness(t *testing.T) *arbHarness {
 			at := workflow.Now(ctx)
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			h.notes = append(h.notes, arbNote{At: at, In: in})
+			h.notes = append(h.notes, processtest.Note{At: at, In: in})
 			return nil
 		})
 	h.env = env
@@ -194,7 +187,7 @@ func (h *arbHarness) cancelAt(at time.Duration) {
 func (h *arbHarness) toHearing(startsAt time.Duration) {
 	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
 	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
-	h.ok(h.update(5*arbDay+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(5*processtest.Day+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
 		Actor: arbArb, StartsAt: arbT0.Add(startsAt), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
 	}))
 }
@@ -255,10 +248,10 @@ func (h *arbHarness) runCancelled(in workflows.ArbitrationInput) {
 	}
 }
 
-func (h *arbHarness) notesOf(event string) []arbNote {
+func (h *arbHarness) notesOf(event string) []processtest.Note {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []arbNote
+	var out []processtest.Note
 	for _, n := range h.notes {
 		if n.In.Event == event {
 			out = append(out, n)
@@ -320,7 +313,7 @@ func arbWantStatus(t *testing.T, label string, st *workflows.ArbitrationState, s
 }
 
 // arbDataTime reads a time from notification data, which went through JSON.
-func arbDataTime(t *testing.T, n arbNote, key string) time.Time {
+func arbDataTime(t *testing.T, n processtest.Note, key string) time.Time {
 	t.Helper()
 	s, _ := n.In.Data[key].(string)
 	v, err := time.Parse(time.RFC3339Nano, s)
@@ -331,25 +324,25 @@ func arbDataTime(t *testing.T, n arbNote, key string) time.Time {
 }
 
 // TestArbitrationFullClock runs a case through every phase on the default
-// 30-arbDay clock, checking the state along the way and that the reminders go
+// 30-processtest.Day clock, checking the state along the way and that the reminders go
 // out at exactly 7, 3 and 1 days before the ruling is due.
 func TestArbitrationFullClock(t *testing.T) {
 	h := newArbHarness(t)
 	assigned := h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
 	confirmed := h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
 	atAssigned := h.query(3 * time.Hour)
-	atSubmissions := h.query(5*arbDay + 2*time.Hour)
-	h.ok(h.update(6*arbDay, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{
+	atSubmissions := h.query(5*processtest.Day + 2*time.Hour)
+	h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{
 		Actor: arbRep, Text: "Our ALS reads article 12 as allowing proxies.", Links: []string{"https://example.org/brief.pdf"},
 	}))
-	h.ok(h.update(7*arbDay, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(20 * arbDay), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
+	h.ok(h.update(7*processtest.Day, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+		Actor: arbArb, StartsAt: arbAt(20 * processtest.Day), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
 	}))
-	atHearing := h.query(7*arbDay + time.Hour)
-	atRulingDue := h.query(20*arbDay + time.Hour)
-	atReminders := h.query(48 * arbDay)
+	atHearing := h.query(7*processtest.Day + time.Hour)
+	atRulingDue := h.query(20*processtest.Day + time.Hour)
+	atReminders := h.query(48 * processtest.Day)
 	rulingText := "Article 12 allows a proxy.\r\nSo ruled.  \n"
-	ruled := h.ok(h.update(49*arbDay+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	ruled := h.ok(h.update(49*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: rulingText, Articles: []string{"12"},
 	}))
 
@@ -362,28 +355,28 @@ func TestArbitrationFullClock(t *testing.T) {
 		t.Error("confirm answered an unconfirmed state")
 	}
 	arbWantStatus(t, "T0+3h", atAssigned, workflows.ArbitrationStatusAssigned)
-	arbWantDeadlines(t, "T0+3h", atAssigned.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*arbDay + time.Hour)})
+	arbWantDeadlines(t, "T0+3h", atAssigned.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*processtest.Day + time.Hour)})
 	arbWantStatus(t, "T0+5d2h", atSubmissions, workflows.ArbitrationStatusSubmissions)
-	arbWantDeadlines(t, "T0+5d2h", atSubmissions.Deadlines, workflows.Deadline{Name: "submissions", At: arbAt(19*arbDay + time.Hour)})
+	arbWantDeadlines(t, "T0+5d2h", atSubmissions.Deadlines, workflows.Deadline{Name: "submissions", At: arbAt(19*processtest.Day + time.Hour)})
 	arbWantStatus(t, "T0+7d1h", atHearing, workflows.ArbitrationStatusHearingScheduled)
 	arbWantDeadlines(t, "T0+7d1h", atHearing.Deadlines,
-		workflows.Deadline{Name: "submissions", At: arbAt(19*arbDay + time.Hour)},
-		workflows.Deadline{Name: "hearing", At: arbAt(20 * arbDay)})
+		workflows.Deadline{Name: "submissions", At: arbAt(19*processtest.Day + time.Hour)},
+		workflows.Deadline{Name: "hearing", At: arbAt(20 * processtest.Day)})
 	if len(atHearing.Submissions) != 1 || atHearing.Submissions[0].By != arbRepID {
 		t.Errorf("submissions at T0+7d1h: %+v", atHearing.Submissions)
 	}
 	arbWantStatus(t, "T0+20d1h", atRulingDue, workflows.ArbitrationStatusRulingDue)
-	if atRulingDue.DueAt == nil || !atRulingDue.DueAt.Equal(arbAt(50*arbDay)) {
+	if atRulingDue.DueAt == nil || !atRulingDue.DueAt.Equal(arbAt(50*processtest.Day)) {
 		t.Errorf("due at T0+20d1h: %v, want T0+50d", atRulingDue.DueAt)
 	}
-	arbWantDeadlines(t, "T0+20d1h", atRulingDue.Deadlines, workflows.Deadline{Name: "ruling", At: arbAt(50 * arbDay)})
+	arbWantDeadlines(t, "T0+20d1h", atRulingDue.Deadlines, workflows.Deadline{Name: "ruling", At: arbAt(50 * processtest.Day)})
 	if !slices.Equal(atReminders.RemindersSent, []string{"reminder/7d", "reminder/3d"}) {
 		t.Errorf("reminders sent by T0+48d: %v", atReminders.RemindersSent)
 	}
 
 	// The reminders, to the arbitrator only, at due-7d, due-3d, due-1d.
 	reminders := h.notesOf("arbitration.ruling_reminder")
-	wantTimes := []time.Time{arbAt(43 * arbDay), arbAt(47 * arbDay), arbAt(49 * arbDay)}
+	wantTimes := []time.Time{arbAt(43 * processtest.Day), arbAt(47 * processtest.Day), arbAt(49 * processtest.Day)}
 	wantDays := []float64{7, 3, 1}
 	if len(reminders) != len(wantTimes) {
 		t.Fatalf("%d reminders, want 3: %+v", len(reminders), reminders)
@@ -392,7 +385,7 @@ func TestArbitrationFullClock(t *testing.T) {
 		if !n.At.Equal(wantTimes[i]) {
 			t.Errorf("reminder %d sent at %v, want %v", i, n.At, wantTimes[i])
 		}
-		if n.In.Data["days_left"] != wantDays[i] || !arbDataTime(t, n, "due").Equal(arbAt(50*arbDay)) {
+		if n.In.Data["days_left"] != wantDays[i] || !arbDataTime(t, n, "due").Equal(arbAt(50*processtest.Day)) {
 			t.Errorf("reminder %d data %v", i, n.In.Data)
 		}
 		if !slices.Equal(n.In.MemberIDs, []string{arbArbID}) {
@@ -416,7 +409,7 @@ func TestArbitrationFullClock(t *testing.T) {
 	if ruled.state.Ruling == nil || ruled.state.Status != workflows.ArbitrationStatusRuled {
 		t.Errorf("ruling update answered %+v", ruled.state)
 	}
-	if !h.env.Now().Before(arbAt(50 * arbDay)) {
+	if !h.env.Now().Before(arbAt(50 * processtest.Day)) {
 		t.Errorf("the case ended at %v, after the due date", h.env.Now())
 	}
 	rulingAudit := h.auditOf("arbitration.ruling")
@@ -468,7 +461,7 @@ func TestArbitrationFullClock(t *testing.T) {
 	if len(filed) != 1 || !filed[0].At.Equal(arbT0) || !slices.Equal(filed[0].In.MemberIDs, arbSorted(arbPartyID, arbStaffID, arbRepID)) {
 		t.Errorf("filed notification %+v", filed)
 	}
-	if a := h.notesOf("arbitration.assigned"); len(a) != 1 || !arbDataTime(t, a[0], "due").Equal(arbAt(5*arbDay+time.Hour)) {
+	if a := h.notesOf("arbitration.assigned"); len(a) != 1 || !arbDataTime(t, a[0], "due").Equal(arbAt(5*processtest.Day+time.Hour)) {
 		t.Errorf("assigned notification %+v", a)
 	}
 
@@ -485,15 +478,15 @@ func TestArbitrationFullClock(t *testing.T) {
 	}
 }
 
-// TestArbitrationOverdue checks that staff are alerted every arbDay once the
+// TestArbitrationOverdue checks that staff are alerted every processtest.Day once the
 // ruling is late, and that the ruling stops the alerts.
 func TestArbitrationOverdue(t *testing.T) {
 	h := newArbHarness(t)
-	h.toHearing(6 * arbDay) // due T0+36d
-	beforeDue := h.query(35*arbDay + 12*time.Hour)
-	firstDay := h.query(36*arbDay + time.Hour)
-	afterFour := h.query(40*arbDay + 6*time.Hour)
-	h.ok(h.update(40*arbDay+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	h.toHearing(6 * processtest.Day) // due T0+36d
+	beforeDue := h.query(35*processtest.Day + 12*time.Hour)
+	firstDay := h.query(36*processtest.Day + time.Hour)
+	afterFour := h.query(40*processtest.Day + 6*time.Hour)
+	h.ok(h.update(40*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDismissed, Text: "Dismissed: the question is moot.",
 	}))
 
@@ -502,7 +495,7 @@ func TestArbitrationOverdue(t *testing.T) {
 	arbWantStatus(t, "T0+35d12h", beforeDue, workflows.ArbitrationStatusRulingDue)
 	arbWantStatus(t, "T0+36d1h", firstDay, workflows.ArbitrationStatusOverdue)
 	if firstDay.OverdueAlerts != 1 {
-		t.Errorf("alerts on the first arbDay: %d", firstDay.OverdueAlerts)
+		t.Errorf("alerts on the first processtest.Day: %d", firstDay.OverdueAlerts)
 	}
 	arbWantStatus(t, "T0+40d6h", afterFour, workflows.ArbitrationStatusOverdue)
 	if afterFour.OverdueAlerts != 5 {
@@ -513,13 +506,13 @@ func TestArbitrationOverdue(t *testing.T) {
 		t.Fatalf("%d overdue alerts, want 5 (the ruling stops them)", len(alerts))
 	}
 	for i, n := range alerts {
-		if want := arbAt(36*arbDay + time.Duration(i)*arbDay); !n.At.Equal(want) {
+		if want := arbAt(36*processtest.Day + time.Duration(i)*processtest.Day); !n.At.Equal(want) {
 			t.Errorf("alert %d at %v, want %v", i, n.At, want)
 		}
 		if !slices.Equal(n.In.MemberIDs, arbSorted(arbArbID, arbStaffID)) || n.In.Step != "overdue/"+strconv.Itoa(i+1) {
 			t.Errorf("alert %d: step %s to %v", i, n.In.Step, n.In.MemberIDs)
 		}
-		if !arbDataTime(t, n, "due").Equal(arbAt(36 * arbDay)) {
+		if !arbDataTime(t, n, "due").Equal(arbAt(36 * processtest.Day)) {
 			t.Errorf("alert %d data %v", i, n.In.Data)
 		}
 	}
@@ -538,30 +531,30 @@ func TestArbitrationOverdue(t *testing.T) {
 // deadline and reminders rescheduled against it.
 func TestArbitrationExtension(t *testing.T) {
 	h := newArbHarness(t)
-	h.refused(h.update(3*arbDay, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 3, Reason: "early"}), workflows.ErrInvalidState)
-	h.toHearing(6 * arbDay) // due T0+36d; first reminder T0+29d
-	h.refused(h.update(30*arbDay, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbParty, Days: 3, Reason: "help"}), workflows.ErrForbidden)
-	h.refused(h.update(30*arbDay+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 0, Reason: "none"}), workflows.ErrInvalidInput)
-	h.refused(h.update(30*arbDay+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 5, Reason: " "}), workflows.ErrInvalidInput)
-	h.refused(h.update(31*arbDay, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}), workflows.ErrInvalidInput)
-	extended := h.ok(h.update(31*arbDay+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{
+	h.refused(h.update(3*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 3, Reason: "early"}), workflows.ErrInvalidState)
+	h.toHearing(6 * processtest.Day) // due T0+36d; first reminder T0+29d
+	h.refused(h.update(30*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbParty, Days: 3, Reason: "help"}), workflows.ErrForbidden)
+	h.refused(h.update(30*processtest.Day+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 0, Reason: "none"}), workflows.ErrInvalidInput)
+	h.refused(h.update(30*processtest.Day+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 5, Reason: " "}), workflows.ErrInvalidInput)
+	h.refused(h.update(31*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}), workflows.ErrInvalidInput)
+	extended := h.ok(h.update(31*processtest.Day+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{
 		Actor: arbArb, Days: 10, Reason: "Waiting for the Portuguese translation of a submission",
 	}))
-	h.refused(h.update(31*arbDay+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 1, Reason: "again"}), workflows.ErrInvalidState)
-	atOldDue := h.query(36*arbDay + time.Hour)
-	h.ok(h.update(45*arbDay+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	h.refused(h.update(31*processtest.Day+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 1, Reason: "again"}), workflows.ErrInvalidState)
+	atOldDue := h.query(36*processtest.Day + time.Hour)
+	h.ok(h.update(45*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.", Articles: []string{"12"},
 	}))
 
 	final := h.run(arbInput("A-3"))
 
 	st := extended.state
-	if st.DueAt == nil || !st.DueAt.Equal(arbAt(46*arbDay)) || st.Extension == nil || st.Extension.Days != 10 ||
-		!st.Extension.PreviousDue.Equal(arbAt(36*arbDay)) || st.Status != workflows.ArbitrationStatusRulingDue {
+	if st.DueAt == nil || !st.DueAt.Equal(arbAt(46*processtest.Day)) || st.Extension == nil || st.Extension.Days != 10 ||
+		!st.Extension.PreviousDue.Equal(arbAt(36*processtest.Day)) || st.Status != workflows.ArbitrationStatusRulingDue {
 		t.Errorf("extension answered due %v, extension %+v, status %q", st.DueAt, st.Extension, st.Status)
 	}
 	arbWantStatus(t, "old due date", atOldDue, workflows.ArbitrationStatusRulingDue)
-	arbWantDeadlines(t, "old due date", atOldDue.Deadlines, workflows.Deadline{Name: "ruling", At: arbAt(46 * arbDay)})
+	arbWantDeadlines(t, "old due date", atOldDue.Deadlines, workflows.Deadline{Name: "ruling", At: arbAt(46 * processtest.Day)})
 
 	reminders := h.notesOf("arbitration.ruling_reminder")
 	want := []struct {
@@ -570,10 +563,10 @@ func TestArbitrationExtension(t *testing.T) {
 		days float64
 		due  time.Time
 	}{
-		{arbAt(29 * arbDay), "reminder/7d", 7, arbAt(36 * arbDay)},
-		{arbAt(39 * arbDay), "reminder/extended/7d", 7, arbAt(46 * arbDay)},
-		{arbAt(43 * arbDay), "reminder/extended/3d", 3, arbAt(46 * arbDay)},
-		{arbAt(45 * arbDay), "reminder/extended/1d", 1, arbAt(46 * arbDay)},
+		{arbAt(29 * processtest.Day), "reminder/7d", 7, arbAt(36 * processtest.Day)},
+		{arbAt(39 * processtest.Day), "reminder/extended/7d", 7, arbAt(46 * processtest.Day)},
+		{arbAt(43 * processtest.Day), "reminder/extended/3d", 3, arbAt(46 * processtest.Day)},
+		{arbAt(45 * processtest.Day), "reminder/extended/1d", 1, arbAt(46 * processtest.Day)},
 	}
 	if len(reminders) != len(want) {
 		t.Fatalf("reminders %+v, want %d", reminders, len(want))
@@ -588,7 +581,7 @@ func TestArbitrationExtension(t *testing.T) {
 		t.Errorf("overdue alerts for the old deadline: %+v", n)
 	}
 	ext := h.notesOf("arbitration.extended")
-	if len(ext) != 1 || !arbDataTime(t, ext[0], "due").Equal(arbAt(46*arbDay)) || ext[0].In.Data["reason"] == "" ||
+	if len(ext) != 1 || !arbDataTime(t, ext[0], "due").Equal(arbAt(46*processtest.Day)) || ext[0].In.Data["reason"] == "" ||
 		!slices.Contains(ext[0].In.MemberIDs, arbPartyID) || !slices.Contains(ext[0].In.MemberIDs, arbStaffID) {
 		t.Errorf("extended notifications %+v", ext)
 	}
@@ -601,21 +594,21 @@ func TestArbitrationExtension(t *testing.T) {
 // ruling is immutable.
 func TestArbitrationRulingRefusals(t *testing.T) {
 	h := newArbHarness(t)
-	h.toHearing(6 * arbDay)
+	h.toHearing(6 * processtest.Day)
 	good := workflows.RulingInput{Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.", Articles: []string{"12"}}
-	h.refused(h.update(5*arbDay+3*time.Hour, workflows.UpdateArbitrationRuling, good), workflows.ErrInvalidState)
+	h.refused(h.update(5*processtest.Day+3*time.Hour, workflows.UpdateArbitrationRuling, good), workflows.ErrInvalidState)
 	byParty := good
 	byParty.Actor = arbParty
-	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateArbitrationRuling, byParty), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, byParty), workflows.ErrForbidden)
 	byOther := good
 	byOther.Actor = arbArb2 // an arbitrator, but not this case's
-	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateArbitrationRuling, byOther), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, byOther), workflows.ErrForbidden)
 	noText := good
 	noText.Text = " \n "
-	h.refused(h.update(6*arbDay+2*time.Hour, workflows.UpdateArbitrationRuling, noText), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, noText), workflows.ErrInvalidInput)
 	appealOutcome := good
 	appealOutcome.Outcome = workflows.RulingUphold // not an appeal
-	h.refused(h.update(6*arbDay+2*time.Hour, workflows.UpdateArbitrationRuling, appealOutcome), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, appealOutcome), workflows.ErrInvalidInput)
 
 	first := h.ok(&arbResult{name: workflows.UpdateArbitrationRuling})
 	second := h.refused(&arbResult{name: workflows.UpdateArbitrationRuling}, workflows.ErrInvalidState)
@@ -624,7 +617,7 @@ func TestArbitrationRulingRefusals(t *testing.T) {
 		other := good
 		other.Outcome = workflows.RulingDismissed
 		h.send(second, other)
-	}, 6*arbDay+3*time.Hour)
+	}, 6*processtest.Day+3*time.Hour)
 
 	final := h.run(arbInput("A-4"))
 	if final.Ruling == nil || final.Ruling.Outcome != workflows.RulingDecided {
@@ -643,26 +636,26 @@ func TestArbitrationChallenge(t *testing.T) {
 	h.refused(h.update(2*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbStranger, Reason: "x"}), workflows.ErrForbidden)
 	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeSustain}), workflows.ErrInvalidState)
 	h.refused(h.update(4*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: ""}), workflows.ErrInvalidInput)
-	challenged := h.ok(h.update(arbDay, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "The arbitrator advised the other party"}))
-	h.refused(h.update(arbDay+2*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbParty, Decision: workflows.ChallengeSustain}), workflows.ErrForbidden)
-	h.refused(h.update(arbDay+3*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "again"}), workflows.ErrInvalidState)
-	h.refused(h.update(arbDay+4*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: "maybe"}), workflows.ErrInvalidInput)
-	sustained := h.ok(h.update(2*arbDay, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeSustain, Reason: "Confirmed by the record"}))
-	h.refused(h.update(2*arbDay+time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}), workflows.ErrInvalidInput)
-	conflicted := h.refused(h.update(2*arbDay+2*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{
+	challenged := h.ok(h.update(processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "The arbitrator advised the other party"}))
+	h.refused(h.update(processtest.Day+2*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbParty, Decision: workflows.ChallengeSustain}), workflows.ErrForbidden)
+	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(processtest.Day+4*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: "maybe"}), workflows.ErrInvalidInput)
+	sustained := h.ok(h.update(2*processtest.Day, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeSustain, Reason: "Confirmed by the record"}))
+	h.refused(h.update(2*processtest.Day+time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}), workflows.ErrInvalidInput)
+	conflicted := h.refused(h.update(2*processtest.Day+2*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{
 		Actor: arbStaff, ArbitratorID: arbArb2ID, Conflicts: []string{"the arbitrator m-arb2 and party m-ana are from the same ALS als-1"},
 	}), workflows.ErrInvalidInput)
-	h.refused(h.update(2*arbDay+3*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbParty, ArbitratorID: arbArb2ID}), workflows.ErrForbidden)
-	h.refused(h.update(2*arbDay+4*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbRepID}), workflows.ErrInvalidInput)
-	reassigned := h.ok(h.update(3*arbDay, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArb2ID}))
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}), workflows.ErrForbidden)
-	h.ok(h.update(3*arbDay+2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb2}))
-	h.ok(h.update(4*arbDay, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "Same country"}))
-	rejected := h.ok(h.update(4*arbDay+time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeReject}))
-	windowOpen := h.query(7 * arbDay)
-	afterWindow := h.query(8*arbDay + time.Hour)
-	h.refused(h.update(9*arbDay, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "late"}), workflows.ErrInvalidState)
-	h.cancelAt(10 * arbDay)
+	h.refused(h.update(2*processtest.Day+3*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbParty, ArbitratorID: arbArb2ID}), workflows.ErrForbidden)
+	h.refused(h.update(2*processtest.Day+4*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbRepID}), workflows.ErrInvalidInput)
+	reassigned := h.ok(h.update(3*processtest.Day, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArb2ID}))
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb2}))
+	h.ok(h.update(4*processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "Same country"}))
+	rejected := h.ok(h.update(4*processtest.Day+time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeReject}))
+	windowOpen := h.query(7 * processtest.Day)
+	afterWindow := h.query(8*processtest.Day + time.Hour)
+	h.refused(h.update(9*processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "late"}), workflows.ErrInvalidState)
+	h.cancelAt(10 * processtest.Day)
 
 	h.runCancelled(arbInput("A-5"))
 
@@ -682,7 +675,7 @@ func TestArbitrationChallenge(t *testing.T) {
 		t.Errorf("rejected challenge answered %q", rejected.state.Status)
 	}
 	arbWantStatus(t, "T0+7d", windowOpen, workflows.ArbitrationStatusAssigned)
-	arbWantDeadlines(t, "T0+7d", windowOpen.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(8 * arbDay)})
+	arbWantDeadlines(t, "T0+7d", windowOpen.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(8 * processtest.Day)})
 	arbWantStatus(t, "T0+8d1h", afterWindow, workflows.ArbitrationStatusSubmissions)
 	if c := afterWindow.Challenges; len(c) != 2 || c[0].Decision != workflows.ChallengeSustain || c[0].ArbitratorID != arbArbID ||
 		c[1].Decision != workflows.ChallengeReject || c[1].ArbitratorID != arbArb2ID || c[1].DecidedBy != arbStaffID {
@@ -711,20 +704,20 @@ func TestArbitrationSubmissions(t *testing.T) {
 	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
 	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
 	text := workflows.SubmitInput{Actor: arbParty, Text: "Article 12 is clear.", Links: []string{"https://example.org/a.pdf"}}
-	h.refused(h.update(3*arbDay, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState) // not open yet
-	sub := h.ok(h.update(6*arbDay, workflows.UpdateArbitrationSubmit, text))
-	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbStranger, Text: "me too"}), workflows.ErrForbidden)
-	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbArb, Text: "the arbitrator is no party"}), workflows.ErrForbidden)
-	h.refused(h.update(6*arbDay+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "x", Links: []string{"ftp://example.org/a"}}), workflows.ErrInvalidInput)
-	h.refused(h.update(6*arbDay+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: ""}), workflows.ErrInvalidInput)
-	h.ok(h.update(19*arbDay, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "Our reading differs."}))
-	h.refused(h.update(19*arbDay+time.Hour+time.Minute, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState)
-	after := h.query(20 * arbDay)
-	h.cancelAt(21 * arbDay)
+	h.refused(h.update(3*processtest.Day, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState) // not open yet
+	sub := h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationSubmit, text))
+	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbStranger, Text: "me too"}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbArb, Text: "the arbitrator is no party"}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "x", Links: []string{"ftp://example.org/a"}}), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: ""}), workflows.ErrInvalidInput)
+	h.ok(h.update(19*processtest.Day, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "Our reading differs."}))
+	h.refused(h.update(19*processtest.Day+time.Hour+time.Minute, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState)
+	after := h.query(20 * processtest.Day)
+	h.cancelAt(21 * processtest.Day)
 
 	h.runCancelled(arbInput("A-6"))
 
-	if s := sub.state.Submissions; len(s) != 1 || s[0].By != arbPartyID || !s[0].At.Equal(arbAt(6*arbDay)) || len(s[0].Links) != 1 {
+	if s := sub.state.Submissions; len(s) != 1 || s[0].By != arbPartyID || !s[0].At.Equal(arbAt(6*processtest.Day)) || len(s[0].Links) != 1 {
 		t.Errorf("submission answered %+v", s)
 	}
 	arbWantStatus(t, "T0+20d", after, workflows.ArbitrationStatusSubmissions)
@@ -756,11 +749,11 @@ func TestArbitrationAppeal(t *testing.T) {
 				Text: "The sanction is overturned.", Articles: []string{"7.1"},
 			}
 			h.env.OnSignalExternalWorkflow(mock.Anything, "ethics/E-9", "", workflows.SignalAppealRuling, want).Return(tc.signalErr).Once()
-			h.toHearing(6 * arbDay)
-			h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+			h.toHearing(6 * processtest.Day)
+			h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 				Actor: arbArb, Outcome: workflows.RulingDecided, Text: "x",
 			}), workflows.ErrInvalidInput)
-			h.ok(h.update(6*arbDay+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+			h.ok(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 				Actor: arbArb, Outcome: want.Outcome, Text: want.Text, Articles: want.Articles,
 			}))
 
@@ -792,39 +785,39 @@ func TestArbitrationReschedule(t *testing.T) {
 	h := newArbHarness(t)
 	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
 	h.refused(h.update(90*time.Minute, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(10 * arbDay), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbArb, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrInvalidState) // not confirmed yet
 	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
 	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(4 * arbDay), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbArb, StartsAt: arbAt(4 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrInvalidInput) // inside the challenge window
 	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbParty, StartsAt: arbAt(10 * arbDay), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbParty, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrForbidden)
-	h.ok(h.update(5*arbDay+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(10 * arbDay), Duration: time.Hour, Location: "Montevideo",
+	h.ok(h.update(5*processtest.Day+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+		Actor: arbArb, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}))
 	location := "Sala 2, Palacio Legislativo; Montevideo — or https://meet.example.org/a-very-long-call-link-that-needs-folding"
-	moved := h.ok(h.update(6*arbDay, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(12*arbDay + 30*time.Minute), Duration: 2 * time.Hour, Location: location,
+	moved := h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+		Actor: arbArb, StartsAt: arbAt(12*processtest.Day + 30*time.Minute), Duration: 2 * time.Hour, Location: location,
 	}))
-	before := h.query(11 * arbDay)
-	h.refused(h.update(12*arbDay+time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
-		Actor: arbArb, StartsAt: arbAt(13 * arbDay), Duration: time.Hour, Location: "x",
+	before := h.query(11 * processtest.Day)
+	h.refused(h.update(12*processtest.Day+time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+		Actor: arbArb, StartsAt: arbAt(13 * processtest.Day), Duration: time.Hour, Location: "x",
 	}), workflows.ErrInvalidState) // already started
-	after := h.query(12*arbDay + time.Hour)
-	h.ok(h.update(12*arbDay+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	after := h.query(12*processtest.Day + time.Hour)
+	h.ok(h.update(12*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.",
 	}))
 
 	h.run(arbInput("A-8"))
 
-	if hr := moved.state.Hearing; hr == nil || hr.Sequence != 1 || !hr.StartsAt.Equal(arbAt(12*arbDay+30*time.Minute)) {
+	if hr := moved.state.Hearing; hr == nil || hr.Sequence != 1 || !hr.StartsAt.Equal(arbAt(12*processtest.Day+30*time.Minute)) {
 		t.Errorf("reschedule answered %+v", moved.state.Hearing)
 	}
 	arbWantStatus(t, "T0+11d", before, workflows.ArbitrationStatusHearingScheduled)
 	arbWantStatus(t, "T0+12d1h", after, workflows.ArbitrationStatusRulingDue)
-	if after.DueAt == nil || !after.DueAt.Equal(arbAt(42*arbDay+30*time.Minute)) {
+	if after.DueAt == nil || !after.DueAt.Equal(arbAt(42*processtest.Day+30*time.Minute)) {
 		t.Errorf("due %v, want 30 days after the rescheduled hearing", after.DueAt)
 	}
 
@@ -837,7 +830,7 @@ func TestArbitrationReschedule(t *testing.T) {
 		t.Errorf("steps %s, %s", scheduled[0].In.Step, rescheduled[0].In.Step)
 	}
 	if !slices.Equal(rescheduled[0].In.MemberIDs, arbSorted(arbArbID, arbPartyID, arbRepID)) ||
-		rescheduled[0].In.Data["location"] != location || !arbDataTime(t, rescheduled[0], "starts_at").Equal(arbAt(12*arbDay+30*time.Minute)) {
+		rescheduled[0].In.Data["location"] != location || !arbDataTime(t, rescheduled[0], "starts_at").Equal(arbAt(12*processtest.Day+30*time.Minute)) {
 		t.Errorf("rescheduled notification %+v", rescheduled[0].In)
 	}
 
@@ -868,7 +861,7 @@ func TestArbitrationReschedule(t *testing.T) {
 
 // arbICS checks the attachment's framing (CRLF, folded at 75 octets) and
 // returns its unfolded properties, the last value of each name.
-func arbICS(t *testing.T, n arbNote) map[string]string {
+func arbICS(t *testing.T, n processtest.Note) map[string]string {
 	t.Helper()
 	if len(n.In.Attachments) != 1 {
 		t.Fatalf("%s: %d attachments", n.In.Step, len(n.In.Attachments))
@@ -900,18 +893,18 @@ func arbICS(t *testing.T, n arbNote) map[string]string {
 // TestArbitrationOmbudsman checks the referral and its outcome.
 func TestArbitrationOmbudsman(t *testing.T) {
 	h := newArbHarness(t)
-	h.refused(h.update(arbDay, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, ReferredAt: arbAt(arbDay)}), workflows.ErrForbidden)
-	h.refused(h.update(arbDay+30*time.Minute, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(5 * arbDay)}), workflows.ErrInvalidInput)
-	referred := h.ok(h.update(arbDay+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(arbDay)}))
-	h.refused(h.update(arbDay+2*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbRep, ReferredAt: arbAt(arbDay)}), workflows.ErrInvalidState)
-	h.refused(h.update(arbDay+3*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, Outcome: "resolved"}), workflows.ErrForbidden)
-	outcome := h.ok(h.update(2*arbDay, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined: the matter is before the arbitrator"}))
-	h.refused(h.update(2*arbDay+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, Outcome: "again"}), workflows.ErrInvalidState)
-	h.cancelAt(3 * arbDay)
+	h.refused(h.update(processtest.Day, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, ReferredAt: arbAt(processtest.Day)}), workflows.ErrForbidden)
+	h.refused(h.update(processtest.Day+30*time.Minute, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(5 * processtest.Day)}), workflows.ErrInvalidInput)
+	referred := h.ok(h.update(processtest.Day+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(processtest.Day)}))
+	h.refused(h.update(processtest.Day+2*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbRep, ReferredAt: arbAt(processtest.Day)}), workflows.ErrInvalidState)
+	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, Outcome: "resolved"}), workflows.ErrForbidden)
+	outcome := h.ok(h.update(2*processtest.Day, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined: the matter is before the arbitrator"}))
+	h.refused(h.update(2*processtest.Day+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, Outcome: "again"}), workflows.ErrInvalidState)
+	h.cancelAt(3 * processtest.Day)
 
 	h.runCancelled(arbInput("A-9"))
 
-	if o := referred.state.Ombudsman; o == nil || o.ReferredBy != arbPartyID || !o.ReferredAt.Equal(arbAt(arbDay)) || o.Outcome != "" ||
+	if o := referred.state.Ombudsman; o == nil || o.ReferredBy != arbPartyID || !o.ReferredAt.Equal(arbAt(processtest.Day)) || o.Outcome != "" ||
 		referred.state.Status != workflows.ArbitrationStatusFiled {
 		t.Errorf("referral answered %+v (status %q)", referred.state.Ombudsman, referred.state.Status)
 	}
@@ -963,7 +956,7 @@ func TestArbitrationDefaultPeriods(t *testing.T) {
 	in := arbInput("A-12")
 	in.Periods = workflows.ArbitrationPeriods{}
 	h.runCancelled(in)
-	arbWantDeadlines(t, "T0+2h", st.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*arbDay + time.Hour)})
+	arbWantDeadlines(t, "T0+2h", st.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*processtest.Day + time.Hour)})
 }
 
 // TestArbitrationWorkflowID checks the business key.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // electionHistories are the recorded cycles the replay test replays: one
@@ -38,8 +39,8 @@ const electionHistory = "testdata/election_v3_complete.json"
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordElectionHistory ./workflows/
 func TestRecordElectionHistory(t *testing.T) {
-	if os.Getenv(recordEnv) != "1" {
-		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	if os.Getenv(processtest.RecordEnv) != "1" {
+		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -62,10 +63,10 @@ func TestRecordElectionHistory(t *testing.T) {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
-	registerFakeActivities(w)
+	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 		res := workflows.FreezeRollResult{}
-		for _, e := range elRoll {
+		for _, e := range processtest.Roll {
 			for _, p := range in.Proxies {
 				if p.FromALSID == e.ALSID {
 					holder := p.ToALSID
@@ -104,21 +105,21 @@ func TestRecordElectionHistory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
-	r := &arbRecorder{t: t, ctx: ctx, c: c, id: id}
+	r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
 	eligible := workflows.Eligibility{Eligible: true}
-	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "chair", NomineeID: elBeto.MemberID, Statement: "s"})
-	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "soi", Eligibility: eligible})
-	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elCarla.MemberID, Statement: "s"})
-	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elCarla, NominationID: "n2", StatementOfInterest: "soi", Eligibility: eligible})
-	r.update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elAna.MemberID, Statement: "s"})
-	r.update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
-	r.update(workflows.UpdateElectionSetEligibility, workflows.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
-	r.update(workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
-	r.update(workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna})
-	r.update(workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: workflows.PhaseVoting,
+	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "chair", NomineeID: elBeto.MemberID, Statement: "s"})
+	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elCarla.MemberID, Statement: "s"})
+	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elCarla, NominationID: "n2", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elAna.MemberID, Statement: "s"})
+	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(workflows.UpdateElectionSetEligibility, workflows.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
+	r.Update(workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
+	r.Update(workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna})
+	r.Update(workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: workflows.PhaseVoting,
 		Until: in.Calendar.VotingClose.Add(time.Second), Reason: "a holiday"})
 	send := func(als, by, choice string) {
-		r.t.Helper()
+		r.T.Helper()
 		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateElectionBallot,
 			Args:         []any{workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: als, CastByALSID: by, Choice: choice}},
 			WaitForStage: client.WorkflowUpdateStageCompleted})
@@ -134,10 +135,10 @@ func TestRecordElectionHistory(t *testing.T) {
 	send("als-a2", "als-a1", elCarla.MemberID)
 	send("als-b1", "als-b1", elCarla.MemberID)
 	send("als-a1", "als-a1", elCarla.MemberID)
-	r.refuse(workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
+	r.Refuse(workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
 	waitElection(t, ctx, c, id, workflows.ElectionStatusClosed)
-	r.update(workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff})
-	r.update(workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-rec"})
+	r.Update(workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff})
+	r.Update(workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-rec"})
 	if err := c.SignalWorkflow(ctx, id, "", workflows.SignalAppealRuling, workflows.AppealRuling{
 		ArbitrationID: "arb-rec", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}}); err != nil {
 		t.Fatalf("signal ruling: %v", err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // elT0 is when every test cycle starts; the calendar is in days from it.
@@ -32,14 +33,6 @@ var (
 	elRep   = workflows.Actor{MemberID: "m-rep", Roles: []string{"member", "als_rep"}}
 )
 
-// elRoll is the registry's electorate: two ALSes in AR, one in BR, one in
-// CL. Under national weighting each country weighs 100/3, so each AR ALS
-// counts 50/3 and the others 100/3.
-var elRoll = []workflows.ElectionRollEntry{
-	{ALSID: "als-a1", Country: "AR"}, {ALSID: "als-a2", Country: "AR"},
-	{ALSID: "als-b1", Country: "BR"}, {ALSID: "als-c1", Country: "CL"},
-}
-
 func elInput(id string) workflows.ElectionInput {
 	return workflows.ElectionInput{
 		ElectionID: id,
@@ -49,11 +42,11 @@ func elInput(id string) workflows.ElectionInput {
 			{Seat: "secretariat", Position: "secretariat", Count: 1, Method: workflows.MethodPlurality, Ballot: workflows.BallotOpen, Rotation: "none"},
 		},
 		Calendar: workflows.ElectionCalendar{
-			NominationsClose: elT0.Add(arbDay), AcceptanceClose: elT0.Add(2 * arbDay),
-			ObjectionsClose: elT0.Add(3 * arbDay), VotingOpen: elT0.Add(3 * arbDay), VotingClose: elT0.Add(5 * arbDay),
+			NominationsClose: elT0.Add(processtest.Day), AcceptanceClose: elT0.Add(2 * processtest.Day),
+			ObjectionsClose: elT0.Add(3 * processtest.Day), VotingOpen: elT0.Add(3 * processtest.Day), VotingClose: elT0.Add(5 * processtest.Day),
 		},
 		Rules: workflows.ElectionRules{
-			ReopenPeriod: 7 * arbDay, ObjectionWindow: 48 * time.Hour, Quorum: 0.5, Extension: true,
+			ReopenPeriod: 7 * processtest.Day, ObjectionWindow: 48 * time.Hour, Quorum: 0.5, Extension: true,
 			Weighting: domain.WeightingNational,
 		},
 		StaffIDs:  []string{elStaff.MemberID},
@@ -163,7 +156,7 @@ func newElHarness(t *testing.T) *elHarness {
 	env.OnActivity(workflows.ActivityFreezeElectionRoll, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 			res := workflows.FreezeRollResult{}
-			for _, e := range elRoll {
+			for _, e := range processtest.Roll {
 				for _, p := range in.Proxies {
 					if p.FromALSID == e.ALSID {
 						holder := p.ToALSID
@@ -303,17 +296,17 @@ func TestElectionAcclamationAndWeightedVote(t *testing.T) {
 	h.candidate(time.Hour, "chair", elBeto, "n1")
 	h.candidate(2*time.Hour, "secretariat", elCarla, "n2")
 	h.candidate(3*time.Hour, "secretariat", elAna, "n3")
-	before := h.query(2*arbDay + time.Hour)
-	_, errBefore := h.resultsAt(4 * arbDay)
+	before := h.query(2*processtest.Day + time.Hour)
+	_, errBefore := h.resultsAt(4 * processtest.Day)
 	// AR's two ALSes split; BR and CL vote Carla: 50/3 + 100/3 + 100/3 for
 	// Carla, 50/3 for Ana.
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
-	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-a2", elAna.MemberID)
-	h.vote(3*arbDay+3*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
-	h.vote(3*arbDay+4*time.Hour, "secretariat", "als-c1", elCarla.MemberID)
-	during := h.query(3*arbDay + 5*time.Hour)
-	res, errAfter := h.resultsAt(5*arbDay + time.Hour)
-	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*processtest.Day+2*time.Hour, "secretariat", "als-a2", elAna.MemberID)
+	h.vote(3*processtest.Day+3*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(3*processtest.Day+4*time.Hour, "secretariat", "als-c1", elCarla.MemberID)
+	during := h.query(3*processtest.Day + 5*time.Hour)
+	res, errAfter := h.resultsAt(5*processtest.Day + time.Hour)
+	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	st := h.run(elInput("e1"))
 
 	if before.Status != workflows.ElectionStatusObjections {
@@ -363,19 +356,19 @@ func TestElectionTieSecondBallotDraw(t *testing.T) {
 	h.candidate(time.Hour, "secretariat", elCarla, "n1")
 	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
 	// Round 1: AR (both ALSes) for Carla, BR for Ana, CL abstains: 100/3 each.
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-a2", elCarla.MemberID)
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-b1", elAna.MemberID)
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-c1", "")
-	mid := h.query(5*arbDay + time.Hour)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-a2", elCarla.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-b1", elAna.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-c1", "")
+	mid := h.query(5*processtest.Day + time.Hour)
 	// Round 2 (two more days): the same.
 	var receipts []*elResult
 	receipts = append(receipts,
-		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID),
-		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-a2", elCarla.MemberID),
-		h.vote(5*arbDay+2*time.Hour, "secretariat", "als-b1", elAna.MemberID))
-	res, _ := h.resultsAt(7*arbDay + time.Hour)
-	h.ok(h.update(8*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+		h.vote(5*processtest.Day+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID),
+		h.vote(5*processtest.Day+2*time.Hour, "secretariat", "als-a2", elCarla.MemberID),
+		h.vote(5*processtest.Day+2*time.Hour, "secretariat", "als-b1", elAna.MemberID))
+	res, _ := h.resultsAt(7*processtest.Day + time.Hour)
+	h.ok(h.update(8*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
 	if mid.Status != workflows.ElectionStatusVoting || mid.Seats[0].Round != 2 || len(mid.Seats[0].Candidates) != 2 {
@@ -404,17 +397,17 @@ func TestElectionNotQuorateExtends(t *testing.T) {
 	in.Seats = in.Seats[1:]
 	h.candidate(time.Hour, "secretariat", elCarla, "n1")
 	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-b1", elAna.MemberID)
-	mid := h.query(5*arbDay + time.Hour)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-b1", elAna.MemberID)
+	mid := h.query(5*processtest.Day + time.Hour)
 	// b1 changes its mind during the extension; c1 votes too.
-	h.vote(6*arbDay, "secretariat", "als-b1", elCarla.MemberID)
-	h.vote(6*arbDay+time.Hour, "secretariat", "als-c1", elAna.MemberID)
-	h.vote(6*arbDay+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID)
-	res, _ := h.resultsAt(7*arbDay + time.Hour)
-	h.ok(h.update(8*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.vote(6*processtest.Day, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(6*processtest.Day+time.Hour, "secretariat", "als-c1", elAna.MemberID)
+	h.vote(6*processtest.Day+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	res, _ := h.resultsAt(7*processtest.Day + time.Hour)
+	h.ok(h.update(8*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
-	if mid.Status != workflows.ElectionStatusVoting || !mid.Seats[0].Extended || !mid.Seats[0].VotingCloses.Equal(elT0.Add(7*arbDay)) {
+	if mid.Status != workflows.ElectionStatusVoting || !mid.Seats[0].Extended || !mid.Seats[0].VotingCloses.Equal(elT0.Add(7*processtest.Day)) {
 		t.Errorf("after the first close: %+v", mid.Seats[0])
 	}
 	sec := seatResult(t, res, "secretariat")
@@ -445,12 +438,12 @@ func TestElectionRanked(t *testing.T) {
 	// First preferences: Ana 50/3 (a1), Beto 50/3+100/3 (a2, b1), Carla
 	// 100/3 (c1). Ana is eliminated; a1's next preference, Carla, makes
 	// 50 against Beto's 50... so a1 ranks Beto next: Beto wins with 200/3.
-	rank(3*arbDay+time.Hour, "als-a1", elAna.MemberID, elBeto.MemberID)
-	rank(3*arbDay+time.Hour, "als-a2", elBeto.MemberID)
-	rank(3*arbDay+time.Hour, "als-b1", elBeto.MemberID, elCarla.MemberID)
-	rank(3*arbDay+time.Hour, "als-c1", elCarla.MemberID)
-	res, _ := h.resultsAt(5*arbDay + time.Hour)
-	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	rank(3*processtest.Day+time.Hour, "als-a1", elAna.MemberID, elBeto.MemberID)
+	rank(3*processtest.Day+time.Hour, "als-a2", elBeto.MemberID)
+	rank(3*processtest.Day+time.Hour, "als-b1", elBeto.MemberID, elCarla.MemberID)
+	rank(3*processtest.Day+time.Hour, "als-c1", elCarla.MemberID)
+	res, _ := h.resultsAt(5*processtest.Day + time.Hour)
+	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
 	s := seatResult(t, res, "alac_member")
@@ -477,21 +470,21 @@ func TestElectionRefusals(t *testing.T) {
 	h.refused(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elBeto, FromALSID: "als-a1", ToALSID: "als-b1"}), workflows.ErrForbidden)
 	h.ok(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a1", ToALSID: "als-b1"}))
 	h.refused(h.update(4*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-b1"}), workflows.ErrInvalidState)
-	h.refused(h.update(2*arbDay, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elBeto.MemberID}), workflows.ErrInvalidState)
-	h.refused(h.update(2*arbDay, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
-	h.refused(h.update(2*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elBeto.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
 	// During the vote: another ALS's ballot, a proxy giver voting itself,
 	// a choice that is no candidate; the proxy holder votes for the giver.
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-a2", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-a1", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elBeto.MemberID}), workflows.ErrInvalidInput)
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-zz", CastByALSID: "als-zz", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.ok(h.update(3*arbDay+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-b1", Choice: elAna.MemberID}))
-	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-c1", elAna.MemberID)
-	h.refused(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elBeto}), workflows.ErrForbidden)
-	h.refused(h.update(6*arbDay, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
-	h.ok(h.update(6*arbDay+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
-	h.refused(h.update(6*arbDay+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-a2", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-a1", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elBeto.MemberID}), workflows.ErrInvalidInput)
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-zz", CastByALSID: "als-zz", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-b1", Choice: elAna.MemberID}))
+	h.vote(3*processtest.Day+2*time.Hour, "secretariat", "als-c1", elAna.MemberID)
+	h.refused(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elBeto}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.ok(h.update(6*processtest.Day+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
 	st := h.run(in)
 	if st.Seats[0].Elected[0] != elAna.MemberID {
 		t.Errorf("elected %v", st.Seats[0].Elected)
@@ -504,9 +497,9 @@ func TestElectionReopensWithoutCandidate(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e6")
 	in.Seats = in.Seats[:1]
-	mid := h.query(arbDay + time.Hour)
-	h.candidate(2*arbDay, "chair", elBeto, "n1")
-	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	mid := h.query(processtest.Day + time.Hour)
+	h.candidate(2*processtest.Day, "chair", elBeto, "n1")
+	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 	if mid.Status != workflows.ElectionStatusNominations || !mid.Seats[0].Reopened || len(mid.Exceptions) != 1 {
 		t.Errorf("after nominations close: %+v", mid)
@@ -534,16 +527,16 @@ func (h *elHarness) events() map[string][]workflows.NotifyInput {
 func TestElectionEmailsParticipationAndPositions(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e7")
-	termStart := elT0.Add(30 * arbDay)
+	termStart := elT0.Add(30 * processtest.Day)
 	in.Calendar.TermStart = &termStart
 	h.candidate(time.Hour, "chair", elBeto, "n1")
 	h.candidate(2*time.Hour, "secretariat", elCarla, "n2")
 	h.candidate(3*time.Hour, "secretariat", elAna, "n3")
-	h.vote(3*arbDay+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
-	h.vote(3*arbDay+2*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
-	h.vote(3*arbDay+3*time.Hour, "secretariat", "als-b1", elAna.MemberID) // revote: one participation
-	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
-	beforeTerm := h.query(29 * arbDay)
+	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
+	h.vote(3*processtest.Day+2*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
+	h.vote(3*processtest.Day+3*time.Hour, "secretariat", "als-b1", elAna.MemberID) // revote: one participation
+	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	beforeTerm := h.query(29 * processtest.Day)
 	st := h.run(in)
 
 	ev := h.events()
@@ -594,13 +587,13 @@ func TestElectionRechecksEligibility(t *testing.T) {
 		return out
 	}
 	h.candidate(time.Hour, "chair", elBeto, "n1")
-	mid := h.query(arbDay + time.Hour)
-	h.ok(h.update(2*arbDay, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}))
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}), workflows.ErrInvalidState)
-	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	mid := h.query(processtest.Day + time.Hour)
+	h.ok(h.update(2*processtest.Day, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}))
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}), workflows.ErrInvalidState)
+	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
-	if len(h.rechecks) < 1 || !h.rechecks[0].Equal(elT0.Add(arbDay)) {
+	if len(h.rechecks) < 1 || !h.rechecks[0].Equal(elT0.Add(processtest.Day)) {
 		t.Errorf("rechecks at %v, want the first at nominations close", h.rechecks)
 	}
 	if len(mid.Nominations) != 1 || mid.Nominations[0].Eligible || !mid.Seats[0].Reopened {
@@ -622,20 +615,20 @@ func TestElectionExtendsPhase(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e9")
 	in.Seats = in.Seats[:1]
-	until := elT0.Add(3 * arbDay)
+	until := elT0.Add(3 * processtest.Day)
 	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elAna, Phase: "nominations", Until: until, Reason: "few candidates"}), workflows.ErrForbidden)
-	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(arbDay / 2), Reason: "shorter"}), workflows.ErrInvalidInput)
+	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(processtest.Day / 2), Reason: "shorter"}), workflows.ErrInvalidInput)
 	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until}), workflows.ErrInvalidInput)
 	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "count", Until: until, Reason: "x"}), workflows.ErrInvalidInput)
 	ext := h.ok(h.update(2*time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until, Reason: "few candidates"}))
-	h.candidate(2*arbDay, "chair", elBeto, "n1")
-	h.refused(h.update(4*arbDay, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(5 * arbDay), Reason: "again"}), workflows.ErrInvalidState)
-	h.ok(h.update(9*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.candidate(2*processtest.Day, "chair", elBeto, "n1")
+	h.refused(h.update(4*processtest.Day, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(5 * processtest.Day), Reason: "again"}), workflows.ErrInvalidState)
+	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
 	cal := ext.state.Calendar
-	if !cal.NominationsClose.Equal(until) || !cal.AcceptanceClose.Equal(elT0.Add(4*arbDay)) ||
-		!cal.ObjectionsClose.Equal(elT0.Add(5*arbDay)) || !cal.VotingClose.Equal(elT0.Add(7*arbDay)) {
+	if !cal.NominationsClose.Equal(until) || !cal.AcceptanceClose.Equal(elT0.Add(4*processtest.Day)) ||
+		!cal.ObjectionsClose.Equal(elT0.Add(5*processtest.Day)) || !cal.VotingClose.Equal(elT0.Add(7*processtest.Day)) {
 		t.Errorf("calendar after extension %+v", cal)
 	}
 	if st.Seats[0].Reopened || st.Seats[0].Status != workflows.SeatStatusAcclaimed {
@@ -656,28 +649,28 @@ func TestElectionContest(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e10")
 	in.Seats = in.Seats[:1]
-	in.Rules.ContestWindow = 10 * arbDay
+	in.Rules.ContestWindow = 10 * processtest.Day
 	h.candidate(time.Hour, "chair", elBeto, "n1")
-	h.refused(h.update(4*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
-	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
-	h.refused(h.update(7*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elAna, ArbitrationID: "arb-1"}), workflows.ErrForbidden)
-	h.ok(h.update(7*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}))
-	h.refused(h.update(7*arbDay+time.Hour, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}), workflows.ErrInvalidState)
-	h.refused(h.update(17*arbDay, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-2"}), workflows.ErrInvalidState)
-	open := h.query(17*arbDay + time.Hour)
+	h.refused(h.update(4*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
+	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(7*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elAna, ArbitrationID: "arb-1"}), workflows.ErrForbidden)
+	h.ok(h.update(7*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}))
+	h.refused(h.update(7*processtest.Day+time.Hour, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}), workflows.ErrInvalidState)
+	h.refused(h.update(17*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-2"}), workflows.ErrInvalidState)
+	open := h.query(17*processtest.Day + time.Hour)
 	h.env.RegisterDelayedCallback(func() {
 		h.env.SignalWorkflow(workflows.SignalAppealRuling, workflows.AppealRuling{ArbitrationID: "arb-1", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}})
-	}, 18*arbDay)
+	}, 18*processtest.Day)
 	st := h.run(in)
 
 	if open.PositionsAssignedAt == nil || len(open.Contests) != 1 || open.Contests[0].RuledAt != nil {
 		t.Errorf("before the ruling: %+v", open)
 	}
 	if len(st.Contests) != 1 || st.Contests[0].Outcome != workflows.RulingUphold || st.Contests[0].RuledAt == nil ||
-		!st.Contests[0].RuledAt.Equal(elT0.Add(18*arbDay)) {
+		!st.Contests[0].RuledAt.Equal(elT0.Add(18*processtest.Day)) {
 		t.Errorf("contests %+v", st.Contests)
 	}
-	if st.ContestUntil == nil || !st.ContestUntil.Equal(elT0.Add(16*arbDay)) {
+	if st.ContestUntil == nil || !st.ContestUntil.Equal(elT0.Add(16*processtest.Day)) {
 		t.Errorf("contest until %v", st.ContestUntil)
 	}
 }
@@ -691,15 +684,15 @@ func TestElectionObjectionCallsAVote(t *testing.T) {
 	in := elInput("e11")
 	in.Seats = in.Seats[:1]
 	h.candidate(time.Hour, "chair", elBeto, "n1")
-	h.refused(h.update(2*arbDay, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair"}), workflows.ErrInvalidInput)
-	h.ok(h.update(2*arbDay+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair", Reason: "no contest is no choice"}))
-	h.refused(h.update(3*arbDay+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elCarla, Seat: "chair", Reason: "late"}), workflows.ErrInvalidState)
-	h.vote(3*arbDay+2*time.Hour, "chair", "als-a1", elBeto.MemberID)
-	h.vote(3*arbDay+2*time.Hour, "chair", "als-b1", "")
-	h.vote(3*arbDay+2*time.Hour, "chair", "als-c1", elBeto.MemberID)
-	voting := h.query(3*arbDay + 3*time.Hour)
-	res, _ := h.resultsAt(5*arbDay + time.Hour)
-	h.ok(h.update(6*arbDay, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair"}), workflows.ErrInvalidInput)
+	h.ok(h.update(2*processtest.Day+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair", Reason: "no contest is no choice"}))
+	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elCarla, Seat: "chair", Reason: "late"}), workflows.ErrInvalidState)
+	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-a1", elBeto.MemberID)
+	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-b1", "")
+	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-c1", elBeto.MemberID)
+	voting := h.query(3*processtest.Day + 3*time.Hour)
+	res, _ := h.resultsAt(5*processtest.Day + time.Hour)
+	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
 	if voting.Seats[0].Status != workflows.SeatStatusVoting || len(voting.Objections) != 1 {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // ethHistories are the recorded ethics cases TestEthicsReplay replays.
@@ -28,7 +29,7 @@ var ethHistories = []string{"ethics_complete.json", "ethics_unappealed.json"}
 
 // TestRecordEthicsHistory runs two ethics cases on a real embedded Temporal
 // server, with periods of seconds, and writes their histories under
-// testdata (see recordEnv in record_test.go for when to record):
+// testdata (see processtest.RecordEnv in record_test.go for when to record):
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordEthicsHistory ./workflows/
 //
@@ -40,8 +41,8 @@ var ethHistories = []string{"ethics_complete.json", "ethics_unappealed.json"}
 // applied. The second is driven by its deadlines: the response period and
 // the appeal window elapse, and the decision is applied.
 func TestRecordEthicsHistory(t *testing.T) {
-	if os.Getenv(recordEnv) != "1" {
-		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	if os.Getenv(processtest.RecordEnv) != "1" {
+		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -68,7 +69,7 @@ func TestRecordEthicsHistory(t *testing.T) {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
-	registerFakeActivities(w)
+	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(context.Context, workflows.EthicsDecisionEffect) error {
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivityApplyEthicsDecision})

@@ -20,6 +20,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // participationHistories are the recorded histories of process 5, replayed
@@ -37,8 +38,8 @@ var participationHistories = []string{"meeting_v2_complete.json", "participation
 // MeetingCancellation of two meetings on a real embedded Temporal server
 // and writes their histories to testdata.
 func TestRecordParticipationHistories(t *testing.T) {
-	if os.Getenv(recordEnv) != "1" {
-		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	if os.Getenv(processtest.RecordEnv) != "1" {
+		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -59,7 +60,7 @@ func TestRecordParticipationHistories(t *testing.T) {
 	w.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
 	w.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
-	registerFakeActivities(w)
+	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
 		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
 			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: []byte("BEGIN:VCALENDAR")}}, nil
@@ -109,7 +110,7 @@ func TestRecordParticipationHistories(t *testing.T) {
 		t.Fatalf("meeting: %+v, %v", res, err)
 	}
 	review := start(workflows.ParticipationReviewWorkflowID, workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{
-		Params:  workflows.ParticipationParams{MissedCalls: 3, Period: 365 * arbDay, WarningBefore: 30 * arbDay, RestoreWithin: 365 * arbDay},
+		Params:  workflows.ParticipationParams{MissedCalls: 3, Period: 365 * processtest.Day, WarningBefore: 30 * processtest.Day, RestoreWithin: 365 * processtest.Day},
 		Every:   time.Second,
 		Reviews: 3,
 	})

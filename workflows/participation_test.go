@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // particHarness runs the process 5 workflows in the time-skipping test
@@ -26,7 +27,7 @@ import (
 type particHarness struct {
 	env    *testsuite.TestWorkflowEnvironment
 	mu     sync.Mutex
-	notes  []arbNote
+	notes  []processtest.Note
 	audits []workflows.AuditInput
 }
 
@@ -68,7 +69,7 @@ func newParticHarness(t *testing.T, start time.Time) *particHarness {
 			at := workflow.Now(ctx)
 			h.mu.Lock()
 			defer h.mu.Unlock()
-			h.notes = append(h.notes, arbNote{At: at, In: in})
+			h.notes = append(h.notes, processtest.Note{At: at, In: in})
 			return nil
 		})
 	h.env = env

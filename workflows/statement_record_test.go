@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 const statementHistory = "testdata/statement_complete.json"
@@ -31,8 +32,8 @@ const statementHistory = "testdata/statement_complete.json"
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordStatementHistory ./workflows/
 func TestRecordStatementHistory(t *testing.T) {
-	if os.Getenv(recordEnv) != "1" {
-		t.Skip("set " + recordEnv + "=1 to record workflow histories")
+	if os.Getenv(processtest.RecordEnv) != "1" {
+		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -55,9 +56,9 @@ func TestRecordStatementHistory(t *testing.T) {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
-	registerFakeActivities(w)
+	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
-		return workflows.FreezeRollResult{Entries: elRoll}, nil
+		return workflows.FreezeRollResult{Entries: processtest.Roll}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
 	w.RegisterActivityWithOptions(func(context.Context, workflows.ParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
@@ -80,22 +81,22 @@ func TestRecordStatementHistory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
-	r := &arbRecorder{t: t, ctx: ctx, c: c, id: id}
-	r.update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}})
-	r.update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}})
-	r.update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true})
-	r.update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
+	r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
+	r.Update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}})
+	r.Update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}})
+	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true})
+	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
 		TranslationOf: &workflows.TranslationRef{Language: "es", Version: 1}, OpenComments: true})
-	r.update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta un punto."})
-	r.update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "es", Version: 1, Text: "No estoy de acuerdo.", ReplyTo: "c1"})
-	r.refuse(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs, Texts: map[string]string{"es": "a", "en": "b"}}, workflows.ErrInvalidState)
-	r.update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2.\n"})
-	r.update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido."})
-	r.update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "Se mantiene."})
+	r.Update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta un punto."})
+	r.Update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "es", Version: 1, Text: "No estoy de acuerdo.", ReplyTo: "c1"})
+	r.Refuse(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs, Texts: map[string]string{"es": "a", "en": "b"}}, workflows.ErrInvalidState)
+	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2.\n"})
+	r.Update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido."})
+	r.Update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "Se mantiene."})
 	waitStatement(t, ctx, c, id, workflows.StatementStatusConsolidation)
-	r.update(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	r.Update(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "Beto disagreed."})
-	r.update(workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "I disagree."})
+	r.Update(workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "I disagree."})
 	waitStatement(t, ctx, c, id, workflows.StatementStatusVoting)
 	ballot := func(als, vote string) {
 		t.Helper()
@@ -114,7 +115,7 @@ func TestRecordStatementHistory(t *testing.T) {
 	ballot("als-c1", "yes")
 	ballot("als-a1", "abstain")
 	waitStatement(t, ctx, c, id, workflows.StatementStatusRatified)
-	r.update(workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff, URL: "https://www.icann.org/s/rec", SubmittedAt: time.Now().UTC()})
+	r.Update(workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff, URL: "https://www.icann.org/s/rec", SubmittedAt: time.Now().UTC()})
 	var final workflows.StatementState
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)

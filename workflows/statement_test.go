@@ -21,6 +21,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/processtest"
 )
 
 // stT0 is when every test statement opens.
@@ -41,13 +42,13 @@ var (
 func stInput(id string) workflows.StatementInput {
 	return workflows.StatementInput{
 		StatementID: id,
-		Proceeding:  workflows.Proceeding{Title: "Proposed RDAP policy", URL: "https://www.icann.org/public-comments/rdap", ClosesAt: stT0.Add(40 * arbDay)},
+		Proceeding:  workflows.Proceeding{Title: "Proposed RDAP policy", URL: "https://www.icann.org/public-comments/rdap", ClosesAt: stT0.Add(40 * processtest.Day)},
 		Kind:        workflows.StatementKindStatement,
 		Languages:   []string{"es", "en"},
 		Topic:       "rdap",
 		Rules: workflows.StatementRules{
-			CommentPeriod: 7 * arbDay, ObjectionWindow: 2 * arbDay, VotePeriod: 7 * arbDay,
-			RemindersBeforeClose: []time.Duration{7 * arbDay, 2 * arbDay},
+			CommentPeriod: 7 * processtest.Day, ObjectionWindow: 2 * processtest.Day, VotePeriod: 7 * processtest.Day,
+			RemindersBeforeClose: []time.Duration{7 * processtest.Day, 2 * processtest.Day},
 			Quorum:               0.5, Extension: true, Weighting: domain.WeightingNational,
 		},
 		StaffIDs:  []string{stStaff.MemberID},
@@ -142,7 +143,7 @@ func newStHarness(t *testing.T) *stHarness {
 			if len(in.Proxies) != 0 {
 				return workflows.FreezeRollResult{}, errors.New("a ratification vote takes no proxies")
 			}
-			return workflows.FreezeRollResult{Entries: slices.Clone(elRoll)}, nil
+			return workflows.FreezeRollResult{Entries: slices.Clone(processtest.Roll)}, nil
 		})
 	env.OnWorkflow(workflows.Notify, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in workflows.NotifyInput) error {
@@ -272,38 +273,38 @@ func (h *stHarness) drafting() {
 func TestStatementConsensus(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	c1 := h.ok(h.update(arbDay, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta el punto 3."}))
-	c2 := h.ok(h.update(arbDay+time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "en", Version: 1, Text: "Oppose the whole thing."}))
-	h.ok(h.update(arbDay+2*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "en", Version: 1, Text: "I disagree with Beto.", ReplyTo: "c2"}))
-	h.refused(h.update(arbDay+3*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidInput)
+	c1 := h.ok(h.update(processtest.Day, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta el punto 3."}))
+	c2 := h.ok(h.update(processtest.Day+time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "en", Version: 1, Text: "Oppose the whole thing."}))
+	h.ok(h.update(processtest.Day+2*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "en", Version: 1, Text: "I disagree with Beto.", ReplyTo: "c2"}))
+	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidInput)
 	// es v2 is not published: no comments on it.
-	h.ok(h.update(2*arbDay, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2, con el punto 3.\n"}))
-	h.refused(h.update(2*arbDay+time.Minute, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidState)
-	mid := h.query(2*arbDay + 2*time.Minute)
-	h.refused(h.update(3*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.ok(h.update(2*processtest.Day, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2, con el punto 3.\n"}))
+	h.refused(h.update(2*processtest.Day+time.Minute, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidState)
+	mid := h.query(2*processtest.Day + 2*time.Minute)
+	h.refused(h.update(3*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState) // the period runs
-	h.refused(h.update(3*arbDay+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentAnswered, Reply: "x"}), workflows.ErrForbidden)
-	h.ok(h.update(3*arbDay+2*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido en v2."}))
-	h.ok(h.update(3*arbDay+3*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "The region supports it."}))
+	h.refused(h.update(3*processtest.Day+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentAnswered, Reply: "x"}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+2*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido en v2."}))
+	h.ok(h.update(3*processtest.Day+3*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "The region supports it."}))
 	// After the period (T0+7d+1h): c3 is still unanswered.
-	h.refused(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.refused(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState)
-	h.ok(h.update(8*arbDay+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c3", Status: workflows.CommentAnswered, Reply: "Noted."}))
-	h.refused(h.update(8*arbDay+2*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.ok(h.update(8*processtest.Day+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c3", Status: workflows.CommentAnswered, Reply: "Noted."}))
+	h.refused(h.update(8*processtest.Day+2*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}}), workflows.ErrInvalidInput) // divergent views missing
-	h.refused(h.update(8*arbDay+3*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stAna,
+	h.refused(h.update(8*processtest.Day+3*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stAna,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "x"}), workflows.ErrForbidden)
-	cons := h.ok(h.update(8*arbDay+4*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	cons := h.ok(h.update(8*processtest.Day+4*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "One member opposed the proposal as a whole."}))
-	h.refused(h.update(8*arbDay+5*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
-	h.refused(h.update(8*arbDay+6*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
-		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(8 * arbDay)}), workflows.ErrInvalidState) // not ratified yet
-	ratified := h.query(10*arbDay + 5*time.Minute)
-	h.refused(h.update(10*arbDay+6*time.Minute, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "late"}), workflows.ErrInvalidState)
-	h.refused(h.update(10*arbDay+7*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stPenEs,
-		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(10 * arbDay)}), workflows.ErrForbidden)
-	h.ok(h.update(11*arbDay, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
-		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(11 * arbDay)}))
+	h.refused(h.update(8*processtest.Day+5*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*processtest.Day+6*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(8 * processtest.Day)}), workflows.ErrInvalidState) // not ratified yet
+	ratified := h.query(10*processtest.Day + 5*time.Minute)
+	h.refused(h.update(10*processtest.Day+6*time.Minute, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(10*processtest.Day+7*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stPenEs,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(10 * processtest.Day)}), workflows.ErrForbidden)
+	h.ok(h.update(11*processtest.Day, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(11 * processtest.Day)}))
 
 	final := h.run(stInput("st-1"))
 
@@ -320,7 +321,7 @@ func TestStatementConsensus(t *testing.T) {
 	if v.Author != stPenEs.MemberID || v.Size != len("Borrador 2, con el punto 3.\n") || v.SHA256 != workflows.TextHash("Borrador 2, con el punto 3.\n") || v.OpenedComments {
 		t.Errorf("version metadata %+v", v)
 	}
-	if p := mid.CommentPeriods; len(p) != 1 || !p[0].Closes.Equal(stT0.Add(time.Hour+7*arbDay)) || len(p[0].Versions) != 2 {
+	if p := mid.CommentPeriods; len(p) != 1 || !p[0].Closes.Equal(stT0.Add(time.Hour+7*processtest.Day)) || len(p[0].Versions) != 2 {
 		t.Errorf("one comment period from the es version, the en version added to it: %+v", p)
 	}
 	if cons.state.Status != workflows.StatementStatusConsensus {
@@ -375,16 +376,16 @@ func TestStatementConsensus(t *testing.T) {
 func TestStatementVote(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	h.ok(h.update(arbDay, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "No."}))
-	h.ok(h.update(2*arbDay, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentNotAdopted, Reply: "Kept."}))
-	h.ok(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+	h.ok(h.update(processtest.Day, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "No."}))
+	h.ok(h.update(2*processtest.Day, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentNotAdopted, Reply: "Kept."}))
+	h.ok(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}, DivergentViews: "Ana opposed."}))
-	h.ok(h.update(8*arbDay+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "I still oppose it."}))
-	h.refused(h.update(8*arbDay+2*time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "again"}), workflows.ErrInvalidState)
-	h.refused(h.update(8*arbDay+3*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-a1", CastByALSID: "als-a1", Vote: "yes"}), workflows.ErrInvalidState)
+	h.ok(h.update(8*processtest.Day+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "I still oppose it."}))
+	h.refused(h.update(8*processtest.Day+2*time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*processtest.Day+3*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-a1", CastByALSID: "als-a1", Vote: "yes"}), workflows.ErrInvalidState)
 	// The vote opens at T0+10d; roll: a1, a2 (AR, 50/3 each), b1, c1 (100/3).
 	vote := func(at time.Duration, als, v string) *stResult {
-		return h.update(10*arbDay+at, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: v})
+		return h.update(10*processtest.Day+at, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: v})
 	}
 	first := h.ok(vote(time.Hour, "als-b1", "no"))
 	h.ok(vote(2*time.Hour, "als-a1", "no"))
@@ -392,12 +393,12 @@ func TestStatementVote(t *testing.T) {
 	h.ok(vote(4*time.Hour, "als-a2", "abstain"))
 	h.ok(vote(5*time.Hour, "als-b1", "yes")) // the revote counts
 	h.refused(vote(6*time.Hour, "als-zz", "yes"), workflows.ErrForbidden)
-	h.refused(h.update(10*arbDay+7*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-b1", Vote: "no"}), workflows.ErrForbidden)
+	h.refused(h.update(10*processtest.Day+7*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-b1", Vote: "no"}), workflows.ErrForbidden)
 	h.refused(vote(8*time.Hour, "als-c1", "maybe"), workflows.ErrInvalidInput)
-	voting := h.query(10*arbDay + 9*time.Hour)
-	h.refused(vote(7*arbDay+time.Minute, "als-c1", "no"), workflows.ErrInvalidState) // closed
-	h.ok(h.update(17*arbDay+time.Hour, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
-		URL: "https://www.icann.org/s/2", SubmittedAt: stT0.Add(17 * arbDay)}))
+	voting := h.query(10*processtest.Day + 9*time.Hour)
+	h.refused(vote(7*processtest.Day+time.Minute, "als-c1", "no"), workflows.ErrInvalidState) // closed
+	h.ok(h.update(17*processtest.Day+time.Hour, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/2", SubmittedAt: stT0.Add(17 * processtest.Day)}))
 
 	final := h.run(stInput("st-2"))
 
@@ -425,7 +426,7 @@ func TestStatementVote(t *testing.T) {
 	if len(h.counted) != 1 || len(h.counted[0].Ballots) != 4 || h.counted[0].ElectionID != "statement/st-2" {
 		t.Errorf("the counted ballot of each ALS counts once for its participation: %+v", h.counted)
 	}
-	if n := h.notesOf("statement.vote_open"); len(n) != 1 || !n[0].At.Equal(stT0.Add(10*arbDay)) {
+	if n := h.notesOf("statement.vote_open"); len(n) != 1 || !n[0].At.Equal(stT0.Add(10*processtest.Day)) {
 		t.Errorf("vote announced %+v", n)
 	}
 	if final.Status != workflows.StatementStatusSubmitted || final.Submission.AsDraft {
@@ -439,20 +440,20 @@ func TestStatementVote(t *testing.T) {
 func TestStatementVoteRejectedAndExtended(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	h.ok(h.update(8*arbDay, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+	h.ok(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}}))
-	h.ok(h.update(8*arbDay+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "No."}))
-	h.ok(h.update(10*arbDay+time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
-	extended := h.query(17*arbDay + time.Hour)
-	h.ok(h.update(18*arbDay, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-c1", Vote: "no"}))
-	back := h.query(24*arbDay + time.Hour)
-	h.ok(h.update(25*arbDay, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
-		URL: "https://www.icann.org/s/3", SubmittedAt: stT0.Add(25 * arbDay), AsDraft: true, Texts: map[string]string{"en": "Draft text."}}))
+	h.ok(h.update(8*processtest.Day+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "No."}))
+	h.ok(h.update(10*processtest.Day+time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
+	extended := h.query(17*processtest.Day + time.Hour)
+	h.ok(h.update(18*processtest.Day, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-c1", Vote: "no"}))
+	back := h.query(24*processtest.Day + time.Hour)
+	h.ok(h.update(25*processtest.Day, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+		URL: "https://www.icann.org/s/3", SubmittedAt: stT0.Add(25 * processtest.Day), AsDraft: true, Texts: map[string]string{"en": "Draft text."}}))
 
 	final := h.run(stInput("st-3"))
 
 	if extended.Status != workflows.StatementStatusVoting || !extended.Ratifications[0].Extended ||
-		!extended.Ratifications[0].VoteCloses.Equal(stT0.Add(24*arbDay)) {
+		!extended.Ratifications[0].VoteCloses.Equal(stT0.Add(24*processtest.Day)) {
 		t.Fatalf("one of four ALSes is not quorate: the vote is extended by its length: %+v", extended.Ratifications)
 	}
 	res := back.Ratifications[0].Result
@@ -477,34 +478,34 @@ func TestStatementDeadlineAlert(t *testing.T) {
 	// be at T0+7d. The comment period opened at T0+1h fixes the end at
 	// T0+7d1h+16d = T0+23d1h, which fits; once it is over (consolidation,
 	// 16 days needed) the alert is due at T0+14d.
-	in.Proceeding.ClosesAt = stT0.Add(30 * arbDay)
+	in.Proceeding.ClosesAt = stT0.Add(30 * processtest.Day)
 	h.drafting()
 	drafting := h.query(30 * time.Minute)
-	comments := h.query(3 * arbDay)
-	before := h.query(14*arbDay - time.Second)
-	after := h.query(14*arbDay + time.Second)
-	h.ok(h.update(29*arbDay, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No time left."}))
+	comments := h.query(3 * processtest.Day)
+	before := h.query(14*processtest.Day - time.Second)
+	after := h.query(14*processtest.Day + time.Second)
+	h.ok(h.update(29*processtest.Day, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No time left."}))
 
 	final := h.run(in)
 
-	if drafting.DeadlineAlertAt == nil || !drafting.DeadlineAlertAt.Equal(stT0.Add(7*arbDay)) {
+	if drafting.DeadlineAlertAt == nil || !drafting.DeadlineAlertAt.Equal(stT0.Add(7*processtest.Day)) {
 		t.Errorf("while drafting the alert is scheduled for T0+7d: %v", drafting.DeadlineAlertAt)
 	}
 	if comments.DeadlineAlertAt != nil {
 		t.Errorf("during the comment period ratification fits: %v", comments.DeadlineAlertAt)
 	}
-	if before.DeadlineAlerted != nil || before.DeadlineAlertAt == nil || !before.DeadlineAlertAt.Equal(stT0.Add(14*arbDay)) {
+	if before.DeadlineAlerted != nil || before.DeadlineAlertAt == nil || !before.DeadlineAlertAt.Equal(stT0.Add(14*processtest.Day)) {
 		t.Errorf("before T0+14d: alerted %v, scheduled %v", before.DeadlineAlerted, before.DeadlineAlertAt)
 	}
-	if after.DeadlineAlerted == nil || !after.DeadlineAlerted.Equal(stT0.Add(14*arbDay)) {
+	if after.DeadlineAlerted == nil || !after.DeadlineAlerted.Equal(stT0.Add(14*processtest.Day)) {
 		t.Errorf("the alert fired at %v, want T0+14d", after.DeadlineAlerted)
 	}
 	alerts := h.notesOf("statement.deadline_alert")
-	if len(alerts) != 1 || !alerts[0].At.Equal(stT0.Add(14*arbDay)) || alerts[0].In.Audience != workflows.AudienceStaff {
+	if len(alerts) != 1 || !alerts[0].At.Equal(stT0.Add(14*processtest.Day)) || alerts[0].In.Audience != workflows.AudienceStaff {
 		t.Errorf("alerts %+v", alerts)
 	}
 	reminders := h.notesOf("statement.reminder")
-	if len(reminders) != 2 || !reminders[0].At.Equal(stT0.Add(23*arbDay)) || !reminders[1].At.Equal(stT0.Add(28*arbDay)) {
+	if len(reminders) != 2 || !reminders[0].At.Equal(stT0.Add(23*processtest.Day)) || !reminders[1].At.Equal(stT0.Add(28*processtest.Day)) {
 		t.Errorf("reminders at 7 and 2 days before the close date: %+v", reminders)
 	} else if to := reminders[0].In.MemberIDs; !slices.Equal(to, []string{stPenEn.MemberID, stPenEs.MemberID, stStaff.MemberID}) {
 		t.Errorf("reminders go to penholders and staff: %v", to)
@@ -542,17 +543,17 @@ func TestStatementDecline(t *testing.T) {
 func TestStatementCloseDateMoved(t *testing.T) {
 	h := newStHarness(t)
 	in := stInput("st-6")
-	in.Proceeding.ClosesAt = stT0.Add(30 * arbDay) // the alert fires at T0+14d (TestStatementDeadlineAlert)
+	in.Proceeding.ClosesAt = stT0.Add(30 * processtest.Day) // the alert fires at T0+14d (TestStatementDeadlineAlert)
 	h.drafting()
-	newClose := stT0.Add(60 * arbDay)
+	newClose := stT0.Add(60 * processtest.Day)
 	move := workflows.CloseDateInput{Actor: stStaff, ClosesAt: newClose, Reason: "ICANN extended the proceeding."}
-	h.refused(h.update(15*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
-	h.refused(h.update(16*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(arbDay)}), workflows.ErrInvalidInput)
-	h.refused(h.update(17*arbDay, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
+	h.refused(h.update(15*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
+	h.refused(h.update(16*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(processtest.Day)}), workflows.ErrInvalidInput)
+	h.refused(h.update(17*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
 	// After the first reminder (7 days before the old date, T0+23d).
-	moved := h.ok(h.update(25*arbDay, workflows.UpdateStatementCloseDate, move))
-	after := h.query(26 * arbDay)
-	h.ok(h.update(59*arbDay, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
+	moved := h.ok(h.update(25*processtest.Day, workflows.UpdateStatementCloseDate, move))
+	after := h.query(26 * processtest.Day)
+	h.ok(h.update(59*processtest.Day, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
 
 	final := h.run(in)
 
@@ -560,27 +561,27 @@ func TestStatementCloseDateMoved(t *testing.T) {
 	if !st.Proceeding.ClosesAt.Equal(newClose) || len(st.CloseDateChanges) != 1 {
 		t.Fatalf("after the move: closes %v, changes %+v", st.Proceeding.ClosesAt, st.CloseDateChanges)
 	}
-	if c := st.CloseDateChanges[0]; !c.From.Equal(stT0.Add(30*arbDay)) || !c.To.Equal(newClose) || c.By != stStaff.MemberID ||
-		c.Reason != move.Reason || !c.At.Equal(stT0.Add(25*arbDay)) {
+	if c := st.CloseDateChanges[0]; !c.From.Equal(stT0.Add(30*processtest.Day)) || !c.To.Equal(newClose) || c.By != stStaff.MemberID ||
+		c.Reason != move.Reason || !c.At.Equal(stT0.Add(25*processtest.Day)) {
 		t.Errorf("change %+v", c)
 	}
 	// Consolidation needs 2 + 14 days: the alert is re-armed for T0+44d.
-	if after.DeadlineAlerted != nil || after.DeadlineAlertAt == nil || !after.DeadlineAlertAt.Equal(stT0.Add(44*arbDay)) {
+	if after.DeadlineAlerted != nil || after.DeadlineAlertAt == nil || !after.DeadlineAlertAt.Equal(stT0.Add(44*processtest.Day)) {
 		t.Errorf("after the move: alerted %v, scheduled %v; want the alert re-armed for T0+44d", after.DeadlineAlerted, after.DeadlineAlertAt)
 	}
 	if i := slices.IndexFunc(after.Deadlines, func(d workflows.Deadline) bool { return d.Name == "icann_close" }); i < 0 || !after.Deadlines[i].At.Equal(newClose) {
 		t.Errorf("deadlines %+v: want icann_close at the new date", after.Deadlines)
 	}
 	alerts := h.notesOf("statement.deadline_alert")
-	if len(alerts) != 2 || !alerts[0].At.Equal(stT0.Add(14*arbDay)) || !alerts[1].At.Equal(stT0.Add(44*arbDay)) ||
+	if len(alerts) != 2 || !alerts[0].At.Equal(stT0.Add(14*processtest.Day)) || !alerts[1].At.Equal(stT0.Add(44*processtest.Day)) ||
 		alerts[0].In.Step == alerts[1].In.Step {
 		t.Errorf("alerts %+v: want one for each close date, at T0+14d and T0+44d, each with its own step", alerts)
 	}
 	// The 7-day reminder of the old date went out; both of the new date
 	// go out too, the 7-day one again under a key of its own.
 	reminders := h.notesOf("statement.reminder")
-	if len(reminders) != 3 || !reminders[0].At.Equal(stT0.Add(23*arbDay)) || !reminders[1].At.Equal(stT0.Add(53*arbDay)) ||
-		!reminders[2].At.Equal(stT0.Add(58*arbDay)) {
+	if len(reminders) != 3 || !reminders[0].At.Equal(stT0.Add(23*processtest.Day)) || !reminders[1].At.Equal(stT0.Add(53*processtest.Day)) ||
+		!reminders[2].At.Equal(stT0.Add(58*processtest.Day)) {
 		t.Errorf("reminders %+v: want 7 days before the old date, then 7 and 2 days before the new one", reminders)
 	} else if reminders[0].In.Step == reminders[1].In.Step {
 		t.Errorf("the 7-day reminders of both dates share the step %q: the second would not be sent", reminders[0].In.Step)
