@@ -15,6 +15,7 @@ import (
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 // Activities holds the dependencies of every activity; the worker registers
@@ -198,7 +199,7 @@ func (a *Activities) SaveCase(ctx context.Context, in workflows.CaseIndex) error
 // sanction is recorded (elections read ineligibility from it, ballots read
 // suspensions) and a removal vacates the position. Dismissals change
 // nothing. Idempotent per case.
-func (a *Activities) ApplyEthicsDecision(ctx context.Context, in workflows.EthicsDecisionEffect) error {
+func (a *Activities) ApplyEthicsDecision(ctx context.Context, in ethics.DecisionEffect) error {
 	switch in.Kind {
 	case store.SanctionWarning, store.SanctionRecusalOrdered, store.SanctionSuspension, store.SanctionRemoval:
 	default:

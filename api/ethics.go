@@ -14,6 +14,7 @@ import (
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 const ethicsProcess = "ethics"
@@ -30,7 +31,7 @@ type ComplaintRequest struct {
 // complaintDoc is a complaint as the caller may see it.
 type complaintDoc struct {
 	ID string `json:"id"`
-	workflows.EthicsState
+	ethics.State
 }
 
 // person reads a member as domain.Person for the independence rules.
@@ -49,7 +50,7 @@ func (s *Server) person(ctx context.Context, id string) (domain.Person, error) {
 // committee computes the ethics committee's recusals for a case from the
 // registry and the current declarations: recusal is computed, not
 // remembered.
-func (s *Server) committee(ctx context.Context, partyIDs ...string) ([]workflows.CommitteeMember, error) {
+func (s *Server) committee(ctx context.Context, partyIDs ...string) ([]ethics.CommitteeMember, error) {
 	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleEthicsCommittee, Limit: 1000})
 	if err != nil {
 		return nil, err
@@ -79,10 +80,10 @@ func (s *Server) committee(ctx context.Context, partyIDs ...string) ([]workflows
 		}
 	}
 	recused := domain.EthicsRecusals(committee, parties, decls)
-	out := make([]workflows.CommitteeMember, 0, len(committee))
+	out := make([]ethics.CommitteeMember, 0, len(committee))
 	for _, p := range committee {
 		reasons := recused[p.ID]
-		out = append(out, workflows.CommitteeMember{MemberID: p.ID, Recused: len(reasons) > 0, Reasons: append([]string{}, reasons...)})
+		out = append(out, ethics.CommitteeMember{MemberID: p.ID, Recused: len(reasons) > 0, Reasons: append([]string{}, reasons...)})
 	}
 	return out, nil
 }
@@ -116,10 +117,10 @@ func (s *Server) fileComplaint(c echo.Context) error {
 	}
 	caseID := store.NewID("eth")
 	pe := s.policy.Ethics
-	in := workflows.EthicsInput{
+	in := ethics.Input{
 		CaseID: caseID, Receipt: "pending", ComplainantID: p.ID, RespondentID: req.RespondentID, Kind: req.Kind,
 		Summary: req.Summary, Links: req.Links, Anonymous: req.Anonymous, Committee: committee, StaffIDs: staff,
-		Periods: workflows.EthicsPeriods{Screening: pe.Screening.D(), ScreeningReminder: pe.ScreeningReminder.D(),
+		Periods: ethics.Periods{Screening: pe.Screening.D(), ScreeningReminder: pe.ScreeningReminder.D(),
 			ScreeningEscalation: pe.ScreeningEscalation.D(), Response: pe.Response.D(), AppealWindow: pe.AppealWindow.D(),
 			RemovalIneligibility: pe.RemovalIneligibility.D(), Quorum: pe.Quorum, Majority: pe.Majority},
 		FiledAt: store.Now(),
@@ -137,36 +138,36 @@ func (s *Server) fileComplaint(c echo.Context) error {
 	if req.Anonymous {
 		createdBy = ""
 	}
-	if err := s.store.SaveCase(ctx, store.Case{ID: caseID, Process: ethicsProcess, Status: workflows.EthicsStatusScreening,
+	if err := s.store.SaveCase(ctx, store.Case{ID: caseID, Process: ethicsProcess, Status: ethics.StatusScreening,
 		Title: "ethics complaint", CreatedBy: createdBy, Members: store.StringList{p.ID}}); err != nil {
 		return err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.EthicsWorkflowID(caseID), TaskQueue: workflows.TaskQueue,
+		ID: ethics.WorkflowID(caseID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.EthicsWorkflowName, in); err != nil {
+	}, ethics.WorkflowName, in); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"id": caseID, "case_id": caseID, "receipt": receipt,
-		"status": workflows.EthicsStatusScreening, "kind": in.Kind, "anonymous": in.Anonymous, "filed_at": in.FiledAt,
+		"status": ethics.StatusScreening, "kind": in.Kind, "anonymous": in.Anonymous, "filed_at": in.FiledAt,
 		"deadlines": []workflows.Deadline{{Name: "screening", At: in.FiledAt.Add(in.Periods.Screening)}}})
 }
 
 // ethicsState loads a complaint the caller may read; anyone else, recused
 // committee members included, gets 404 as if it did not exist.
-func (s *Server) ethicsState(c echo.Context) (workflows.EthicsState, error) {
+func (s *Server) ethicsState(c echo.Context) (ethics.State, error) {
 	id := c.Param("id")
 	if _, err := s.store.GetCase(c.Request().Context(), ethicsProcess, id); err != nil {
-		return workflows.EthicsState{}, err
+		return ethics.State{}, err
 	}
-	var st workflows.EthicsState
-	if err := s.query(c, workflows.EthicsWorkflowID(id), workflows.QueryEthics, &st); err != nil {
-		return workflows.EthicsState{}, err
+	var st ethics.State
+	if err := s.query(c, ethics.WorkflowID(id), ethics.Query, &st); err != nil {
+		return ethics.State{}, err
 	}
 	p := principal(c)
 	if !st.CanRead(p.ID, p.Roles) {
-		return workflows.EthicsState{}, errNotFound
+		return ethics.State{}, errNotFound
 	}
 	return st, nil
 }
@@ -177,7 +178,7 @@ func (s *Server) getComplaint(c echo.Context) error {
 		return err
 	}
 	p := principal(c)
-	return c.JSON(http.StatusOK, complaintDoc{ID: st.CaseID, EthicsState: st.ViewFor(p.ID, p.Roles)})
+	return c.JSON(http.StatusOK, complaintDoc{ID: st.CaseID, State: st.ViewFor(p.ID, p.Roles)})
 }
 
 func (s *Server) listComplaints(c echo.Context) error {
@@ -207,8 +208,8 @@ func (s *Server) complaintByReceipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var st workflows.EthicsState
-	if err := s.query(c, workflows.EthicsWorkflowID(id), workflows.QueryEthics, &st); err != nil {
+	var st ethics.State
+	if err := s.query(c, ethics.WorkflowID(id), ethics.Query, &st); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": st.CaseID, "status": st.Status, "kind": st.Kind,
@@ -217,7 +218,7 @@ func (s *Server) complaintByReceipt(c echo.Context) error {
 
 // ethicsTransition sends one transition to the case; the caller must be
 // able to read it, then the workflow's validator decides.
-func (s *Server) ethicsTransition(update string, build func(c echo.Context, st workflows.EthicsState, actor workflows.Actor) (any, error)) echo.HandlerFunc {
+func (s *Server) ethicsTransition(update string, build func(c echo.Context, st ethics.State, actor workflows.Actor) (any, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		st, err := s.ethicsState(c)
 		if err != nil {
@@ -228,23 +229,23 @@ func (s *Server) ethicsTransition(update string, build func(c echo.Context, st w
 		if err != nil {
 			return err
 		}
-		var out workflows.EthicsState
-		if err := s.update(c, workflows.EthicsWorkflowID(st.CaseID), update, arg, &out); err != nil {
+		var out ethics.State
+		if err := s.update(c, ethics.WorkflowID(st.CaseID), update, arg, &out); err != nil {
 			return err
 		}
-		if update == workflows.UpdateEthicsAppeal {
+		if update == ethics.UpdateAppeal {
 			if err := s.openAppeal(c, out); err != nil {
 				return err
 			}
 		}
-		return c.JSON(http.StatusOK, complaintDoc{ID: out.CaseID, EthicsState: out.ViewFor(p.ID, p.Roles)})
+		return c.JSON(http.StatusOK, complaintDoc{ID: out.CaseID, State: out.ViewFor(p.ID, p.Roles)})
 	}
 }
 
 // openAppeal opens the arbitration case an appeal needs, linked to the
 // ethics case, which waits for its ruling. The case ID is derived from the
 // ethics case, so a retried appeal opens one case.
-func (s *Server) openAppeal(c echo.Context, st workflows.EthicsState) error {
+func (s *Server) openAppeal(c echo.Context, st ethics.State) error {
 	ctx := c.Request().Context()
 	staff, err := s.staffIDs(ctx)
 	if err != nil {
@@ -286,7 +287,7 @@ func (s *Server) openAppeal(c echo.Context, st workflows.EthicsState) error {
 
 // recompute recomputes the committee's recusals from the registry (staff),
 // e.g. after a declaration changed.
-func (s *Server) recompute(c echo.Context, st workflows.EthicsState, actor workflows.Actor) (any, error) {
+func (s *Server) recompute(c echo.Context, st ethics.State, actor workflows.Actor) (any, error) {
 	if !principal(c).IsStaff() {
 		return nil, errStatus(http.StatusForbidden, "only staff recompute recusals")
 	}
@@ -294,7 +295,7 @@ func (s *Server) recompute(c echo.Context, st workflows.EthicsState, actor workf
 	if err != nil {
 		return nil, err
 	}
-	return workflows.EthicsRecomputeInput{Actor: actor, Committee: committee}, nil
+	return ethics.RecomputeInput{Actor: actor, Committee: committee}, nil
 }
 
 // systemActor is the API acting on its own, with staff rights, when the
@@ -314,11 +315,11 @@ func (s *Server) recomputeOpenComplaints(c echo.Context) {
 		return
 	}
 	for _, cs := range cases {
-		if cs.Status == workflows.EthicsStatusClosed {
+		if cs.Status == ethics.StatusClosed {
 			continue
 		}
-		var st workflows.EthicsState
-		if err := s.query(c, workflows.EthicsWorkflowID(cs.ID), workflows.QueryEthics, &st); err != nil {
+		var st ethics.State
+		if err := s.query(c, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "reading a complaint to recompute recusals", "case", cs.ID, "err", err)
 			continue
 		}
@@ -327,9 +328,9 @@ func (s *Server) recomputeOpenComplaints(c echo.Context) {
 			s.log.WarnContext(ctx, "computing recusals", "case", cs.ID, "err", err)
 			continue
 		}
-		var out workflows.EthicsState
-		if err := s.update(c, workflows.EthicsWorkflowID(cs.ID), workflows.UpdateEthicsRecomputeRecusals,
-			workflows.EthicsRecomputeInput{Actor: systemActor, Committee: committee}, &out); err != nil {
+		var out ethics.State
+		if err := s.update(c, ethics.WorkflowID(cs.ID), ethics.UpdateRecomputeRecusals,
+			ethics.RecomputeInput{Actor: systemActor, Committee: committee}, &out); err != nil {
 			s.log.WarnContext(ctx, "recomputing recusals", "case", cs.ID, "err", err)
 		}
 	}
@@ -359,7 +360,7 @@ func (s *Server) publicEthicsDecisions(c echo.Context) error {
 func (s *Server) ethicsRoutes() []route {
 	const tag = "ethics"
 	base := "/api/v1/ethics/complaints"
-	tr := func(action, update, summary, request string, build func(echo.Context, workflows.EthicsState, workflows.Actor) (any, error)) route {
+	tr := func(action, update, summary, request string, build func(echo.Context, ethics.State, workflows.Actor) (any, error)) route {
 		return route{method: http.MethodPost, path: base + "/:id/" + action, access: authenticated, emails: true,
 			handler: s.ethicsTransition(update, build), tag: tag, summary: summary, request: request, response: "Complaint"}
 	}
@@ -372,17 +373,17 @@ func (s *Server) ethicsRoutes() []route {
 			tag: tag, summary: "One complaint as the caller may see it (404 to recused members and outsiders)", response: "Complaint"},
 		{method: http.MethodGet, path: base + "/by-receipt/:code", access: public, handler: s.complaintByReceipt,
 			tag: tag, summary: "The status of a complaint from its receipt code, without a token", response: "Object"},
-		tr("admit", workflows.UpdateEthicsAdmit, "Admit the complaint (non-recused committee member)", "NoteRequest", bindActor[workflows.EthicsAdmitInput, workflows.EthicsState](func(in *workflows.EthicsAdmitInput, a workflows.Actor) { in.Actor = a })),
-		tr("dismiss", workflows.UpdateEthicsDismiss, "Dismiss as inadmissible (non-recused committee member)", "ReasonRequest", bindActor[workflows.EthicsDismissInput, workflows.EthicsState](func(in *workflows.EthicsDismissInput, a workflows.Actor) { in.Actor = a })),
-		tr("recuse", workflows.UpdateEthicsRecuse, "Recuse oneself (committee member)", "ReasonRequest", bindActor[workflows.EthicsRecuseInput, workflows.EthicsState](func(in *workflows.EthicsRecuseInput, a workflows.Actor) { in.Actor = a })),
-		tr("recompute", workflows.UpdateEthicsRecomputeRecusals, "Recompute recusals from the registry (staff)", "", s.recompute),
-		tr("respond", workflows.UpdateEthicsRespond, "The respondent's answer", "TextRequest", bindActor[workflows.EthicsRespondInput, workflows.EthicsState](func(in *workflows.EthicsRespondInput, a workflows.Actor) { in.Actor = a })),
-		tr("evidence", workflows.UpdateEthicsEvidence, "Evidence from a party, or a question from the committee", "SubmissionRequest", bindActor[workflows.EthicsEvidenceInput, workflows.EthicsState](func(in *workflows.EthicsEvidenceInput, a workflows.Actor) { in.Actor = a })),
-		tr("deliberate", workflows.UpdateEthicsDeliberate, "Move to deliberation before the response period ends (committee)", "", bindActor[workflows.EthicsDeliberateInput, workflows.EthicsState](func(in *workflows.EthicsDeliberateInput, a workflows.Actor) { in.Actor = a })),
-		tr("vote", workflows.UpdateEthicsVote, "Propose a decision or vote on the proposal (non-recused committee member)", "EthicsVote", bindActor[workflows.EthicsVoteInput, workflows.EthicsState](func(in *workflows.EthicsVoteInput, a workflows.Actor) { in.Actor = a })),
-		tr("withdraw", workflows.UpdateEthicsWithdrawProposal, "Withdraw the proposal (its proposer)", "", bindActor[workflows.EthicsWithdrawInput, workflows.EthicsState](func(in *workflows.EthicsWithdrawInput, a workflows.Actor) { in.Actor = a })),
-		tr("appeal", workflows.UpdateEthicsAppeal, "Appeal the decision (a party); opens a linked arbitration case", "ReasonRequest", bindActor[workflows.EthicsAppealInput, workflows.EthicsState](func(in *workflows.EthicsAppealInput, a workflows.Actor) { in.Actor = a })),
-		tr("apply-modified", workflows.UpdateEthicsApplyModified, "Record the decision as the arbitrator modified it (staff)", "EthicsDecisionRequest", bindActor[workflows.EthicsApplyModifiedInput, workflows.EthicsState](func(in *workflows.EthicsApplyModifiedInput, a workflows.Actor) { in.Actor = a })),
+		tr("admit", ethics.UpdateAdmit, "Admit the complaint (non-recused committee member)", "NoteRequest", bindActor[ethics.AdmitInput, ethics.State](func(in *ethics.AdmitInput, a workflows.Actor) { in.Actor = a })),
+		tr("dismiss", ethics.UpdateDismiss, "Dismiss as inadmissible (non-recused committee member)", "ReasonRequest", bindActor[ethics.DismissInput, ethics.State](func(in *ethics.DismissInput, a workflows.Actor) { in.Actor = a })),
+		tr("recuse", ethics.UpdateRecuse, "Recuse oneself (committee member)", "ReasonRequest", bindActor[ethics.RecuseInput, ethics.State](func(in *ethics.RecuseInput, a workflows.Actor) { in.Actor = a })),
+		tr("recompute", ethics.UpdateRecomputeRecusals, "Recompute recusals from the registry (staff)", "", s.recompute),
+		tr("respond", ethics.UpdateRespond, "The respondent's answer", "TextRequest", bindActor[ethics.RespondInput, ethics.State](func(in *ethics.RespondInput, a workflows.Actor) { in.Actor = a })),
+		tr("evidence", ethics.UpdateEvidence, "Evidence from a party, or a question from the committee", "SubmissionRequest", bindActor[ethics.EvidenceInput, ethics.State](func(in *ethics.EvidenceInput, a workflows.Actor) { in.Actor = a })),
+		tr("deliberate", ethics.UpdateDeliberate, "Move to deliberation before the response period ends (committee)", "", bindActor[ethics.DeliberateInput, ethics.State](func(in *ethics.DeliberateInput, a workflows.Actor) { in.Actor = a })),
+		tr("vote", ethics.UpdateVote, "Propose a decision or vote on the proposal (non-recused committee member)", "EthicsVote", bindActor[ethics.VoteInput, ethics.State](func(in *ethics.VoteInput, a workflows.Actor) { in.Actor = a })),
+		tr("withdraw", ethics.UpdateWithdrawProposal, "Withdraw the proposal (its proposer)", "", bindActor[ethics.WithdrawInput, ethics.State](func(in *ethics.WithdrawInput, a workflows.Actor) { in.Actor = a })),
+		tr("appeal", ethics.UpdateAppeal, "Appeal the decision (a party); opens a linked arbitration case", "ReasonRequest", bindActor[ethics.AppealInput, ethics.State](func(in *ethics.AppealInput, a workflows.Actor) { in.Actor = a })),
+		tr("apply-modified", ethics.UpdateApplyModified, "Record the decision as the arbitrator modified it (staff)", "EthicsDecisionRequest", bindActor[ethics.ApplyModifiedInput, ethics.State](func(in *ethics.ApplyModifiedInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/ethics-decisions", access: public, handler: s.publicEthicsDecisions,
 			tag: "public", summary: "Published ethics decisions: outcome, rule and date, without confidential data", response: "[]Object"},
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 // MeetingRequest schedules a meeting, or a series when recurrence is set.
@@ -617,11 +618,11 @@ func (s *Server) ethicsDates(c echo.Context, p *Principal) ([]processDates, erro
 	}
 	var out []processDates
 	for _, cs := range cases {
-		if cs.Status == workflows.EthicsStatusClosed {
+		if cs.Status == ethics.StatusClosed {
 			continue
 		}
-		var st workflows.EthicsState
-		if err := s.query(c, workflows.EthicsWorkflowID(cs.ID), workflows.QueryEthics, &st); err != nil {
+		var st ethics.State
+		if err := s.query(c, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "calendar: ethics case not queried", "case_id", cs.ID, "err", err)
 			continue
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 // TestWorkflowCacheBoundsMemory: with -workflow-cache n, at most n
@@ -62,13 +62,13 @@ func TestWorkflowCacheBoundsMemory(t *testing.T) {
 		t.Errorf("%d of %d open cases in memory, want between 1 and %d", n, cases, cache)
 	}
 	for _, id := range ids {
-		v, err := e.App.Client.QueryWorkflow(ctx, workflows.EthicsWorkflowID(id), "", workflows.QueryEthics)
+		v, err := e.App.Client.QueryWorkflow(ctx, ethics.WorkflowID(id), "", ethics.Query)
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}
-		var st workflows.EthicsState
-		if err := v.Get(&st); err != nil || st.Status != workflows.EthicsStatusScreening {
-			t.Fatalf("%s rebuilt as %q (%v), want %q", id, st.Status, err, workflows.EthicsStatusScreening)
+		var st ethics.State
+		if err := v.Get(&st); err != nil || st.Status != ethics.StatusScreening {
+			t.Fatalf("%s rebuilt as %q (%v), want %q", id, st.Status, err, ethics.StatusScreening)
 		}
 	}
 	if n := workflowsInMemory("workflows.(*ethics).run"); n > cache {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 // TimersConfig sizes the timers benchmark.
@@ -53,7 +54,7 @@ type TimersReport struct {
 // ethicsFixture is the people of the benchmark's ethics cases.
 type ethicsFixture struct {
 	complainant, respondent string
-	committee               []workflows.CommitteeMember
+	committee               []ethics.CommitteeMember
 }
 
 func newEthicsFixture(ctx context.Context, e *Env) (ethicsFixture, error) {
@@ -72,7 +73,7 @@ func newEthicsFixture(ctx context.Context, e *Env) (ethicsFixture, error) {
 		if err != nil {
 			return f, err
 		}
-		f.committee = append(f.committee, workflows.CommitteeMember{MemberID: m.ID, Reasons: []string{}})
+		f.committee = append(f.committee, ethics.CommitteeMember{MemberID: m.ID, Reasons: []string{}})
 	}
 	return f, nil
 }
@@ -84,10 +85,10 @@ func newEthicsFixture(ctx context.Context, e *Env) (ethicsFixture, error) {
 func fileEthics(ctx context.Context, e *Env, f ethicsFixture, due time.Time) (string, time.Time, error) {
 	pe := e.Policy.Ethics
 	caseID := store.NewID("eth")
-	in := workflows.EthicsInput{
-		CaseID: caseID, ComplainantID: f.complainant, RespondentID: f.respondent, Kind: workflows.EthicsKindOther,
+	in := ethics.Input{
+		CaseID: caseID, ComplainantID: f.complainant, RespondentID: f.respondent, Kind: ethics.KindOther,
 		Summary: "Benchmark complaint", Links: []string{}, Committee: f.committee,
-		Periods: workflows.EthicsPeriods{Screening: pe.Screening.D(), ScreeningReminder: pe.ScreeningReminder.D(),
+		Periods: ethics.Periods{Screening: pe.Screening.D(), ScreeningReminder: pe.ScreeningReminder.D(),
 			ScreeningEscalation: pe.ScreeningEscalation.D(), Response: pe.Response.D(), AppealWindow: pe.AppealWindow.D(),
 			RemovalIneligibility: pe.RemovalIneligibility.D(), Quorum: pe.Quorum, Majority: pe.Majority},
 		FiledAt: store.Now(),
@@ -103,15 +104,15 @@ func fileEthics(ctx context.Context, e *Env, f ethicsFixture, due time.Time) (st
 		return "", time.Time{}, err
 	}
 	in.Receipt = receipt
-	if err := e.Store().SaveCase(ctx, store.Case{ID: caseID, Process: "ethics", Status: workflows.EthicsStatusScreening,
+	if err := e.Store().SaveCase(ctx, store.Case{ID: caseID, Process: "ethics", Status: ethics.StatusScreening,
 		Title: "ethics complaint", CreatedBy: f.complainant, Members: store.StringList{f.complainant}}); err != nil {
 		return "", time.Time{}, err
 	}
 	_, err = e.App.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.EthicsWorkflowID(caseID), TaskQueue: workflows.TaskQueue,
+		ID: ethics.WorkflowID(caseID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.EthicsWorkflowName, in)
+	}, ethics.WorkflowName, in)
 	return caseID, in.FiledAt.Add(in.Periods.Screening), err
 }
 
@@ -264,11 +265,11 @@ func Timers(ctx context.Context, e *Env, cfg TimersConfig, progress io.Writer) (
 	// The live state agrees: one escalation each.
 	var mu sync.Mutex
 	q := closedLoop(ctx, len(dueIDs), cfg.Concurrency, func(ctx context.Context, i int) error {
-		v, err := e.App.Client.QueryWorkflow(ctx, workflows.EthicsWorkflowID(dueIDs[i]), "", workflows.QueryEthics)
+		v, err := e.App.Client.QueryWorkflow(ctx, ethics.WorkflowID(dueIDs[i]), "", ethics.Query)
 		if err != nil {
 			return err
 		}
-		var st workflows.EthicsState
+		var st ethics.State
 		if err := v.Get(&st); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package workflows
+package ethics
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/process"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -18,19 +19,19 @@ import (
 
 // EthicsWorkflowName is the name the Ethics workflow is registered and
 // started under.
-const EthicsWorkflowName = "Ethics"
+const WorkflowName = "Ethics"
 
 // EthicsWorkflowID is the business key of an ethics case: a retried filing
 // finds the running case instead of opening a second one, and an
 // arbitration ruling on an appeal finds the case it applies to.
-func EthicsWorkflowID(caseID string) string { return AppealKindEthics + "/" + caseID }
+func WorkflowID(caseID string) string { return workflows.AppealKindEthics + "/" + caseID }
 
 // ActivityApplyEthicsDecision applies a final decision to the registry
 // (voting rights suspended, position vacated, ineligibility recorded,
 // warning or ordered recusal noted). Its input is an EthicsDecisionEffect
 // and it returns nothing but an error. It must be idempotent, keyed by the
 // case ID: the workflow may run it again after a worker restart.
-const ActivityApplyEthicsDecision = "ApplyEthicsDecision"
+const ActivityApplyDecision = "ApplyEthicsDecision"
 
 // Update and query names of the ethics process. Every action whose caller
 // needs an answer is an update, so that a refused transition never enters
@@ -39,107 +40,107 @@ const ActivityApplyEthicsDecision = "ApplyEthicsDecision"
 const (
 	// UpdateEthicsAdmit admits the complaint (a non-recused committee
 	// member), EthicsAdmitInput.
-	UpdateEthicsAdmit = "admit"
+	UpdateAdmit = "admit"
 	// UpdateEthicsDismiss dismisses the complaint as inadmissible (a
 	// non-recused committee member), EthicsDismissInput.
-	UpdateEthicsDismiss = "dismiss"
+	UpdateDismiss = "dismiss"
 	// UpdateEthicsRecuse is a committee member recusing themself,
 	// EthicsRecuseInput.
-	UpdateEthicsRecuse = "recuse"
+	UpdateRecuse = "recuse"
 	// UpdateEthicsRecomputeRecusals replaces the committee roster as
 	// recomputed by the API with domain.EthicsRecusals when the roster or
 	// the declarations change (staff), EthicsRecomputeInput.
-	UpdateEthicsRecomputeRecusals = "recompute_recusals"
+	UpdateRecomputeRecusals = "recompute_recusals"
 	// UpdateEthicsRespond is the respondent's answer, EthicsRespondInput.
-	UpdateEthicsRespond = "respond"
+	UpdateRespond = "respond"
 	// UpdateEthicsEvidence adds evidence (a party) or a question (a
 	// non-recused committee member), EthicsEvidenceInput.
-	UpdateEthicsEvidence = "evidence"
+	UpdateEvidence = "evidence"
 	// UpdateEthicsDeliberate moves an answered complaint to deliberation
 	// before the response period ends (a non-recused committee member),
 	// EthicsDeliberateInput.
-	UpdateEthicsDeliberate = "deliberate"
+	UpdateDeliberate = "deliberate"
 	// UpdateEthicsVote proposes a decision or votes on the proposal (a
 	// non-recused committee member), EthicsVoteInput.
-	UpdateEthicsVote = "vote"
+	UpdateVote = "vote"
 	// UpdateEthicsWithdrawProposal withdraws the proposal and its votes
 	// (the proposer), EthicsWithdrawInput.
-	UpdateEthicsWithdrawProposal = "withdraw_proposal"
+	UpdateWithdrawProposal = "withdraw_proposal"
 	// UpdateEthicsAppeal appeals the decision (a party), EthicsAppealInput.
-	UpdateEthicsAppeal = "appeal"
+	UpdateAppeal = "appeal"
 	// UpdateEthicsApplyModified records the decision as an arbitration
 	// ruling modified it (staff), EthicsApplyModifiedInput.
-	UpdateEthicsApplyModified = "apply_modified"
+	UpdateApplyModified = "apply_modified"
 
 	// QueryEthics returns the case's full EthicsState, for staff and the
 	// committee; the API filters it with EthicsState.ViewFor.
-	QueryEthics = "state"
+	Query = "state"
 )
 
 // Statuses of an ethics case, as EthicsState.Status reports them.
 const (
-	EthicsStatusScreening     = "screening"     // filed; the committee admits or dismisses it
-	EthicsStatusInvestigation = "investigation" // admitted; the respondent may answer, both sides add evidence
-	EthicsStatusDeliberation  = "deliberation"  // the committee votes on a decision
-	EthicsStatusAppealWindow  = "appeal_window" // decided; either party may appeal, nothing applies yet
-	EthicsStatusAppealed      = "appealed"      // appealed; waiting for the arbitration ruling
-	EthicsStatusClosed        = "closed"        // final; the outcome is applied and published
+	StatusScreening     = "screening"     // filed; the committee admits or dismisses it
+	StatusInvestigation = "investigation" // admitted; the respondent may answer, both sides add evidence
+	StatusDeliberation  = "deliberation"  // the committee votes on a decision
+	StatusAppealWindow  = "appeal_window" // decided; either party may appeal, nothing applies yet
+	StatusAppealed      = "appealed"      // appealed; waiting for the arbitration ruling
+	StatusClosed        = "closed"        // final; the outcome is applied and published
 )
 
 // Kinds of complaint.
 const (
-	EthicsKindUndeclaredConflict    = "undeclared_conflict"
-	EthicsKindDisqualifyingConflict = "disqualifying_conflict"
-	EthicsKindBadFaith              = "bad_faith"
-	EthicsKindOther                 = "other"
+	KindUndeclaredConflict    = "undeclared_conflict"
+	KindDisqualifyingConflict = "disqualifying_conflict"
+	KindBadFaith              = "bad_faith"
+	KindOther                 = "other"
 )
 
 // Kinds of decision, which are also the outcomes of a decided case.
 const (
-	EthicsDecisionDismissed      = "dismissed"       // the complaint is unfounded; nothing is applied
-	EthicsDecisionRecusalOrdered = "recusal_ordered" // the subject must recuse from the named matters
-	EthicsDecisionWarning        = "warning"
-	EthicsDecisionSuspension     = "suspension" // of voting rights, until a date
-	EthicsDecisionRemoval        = "removal"    // from a named position, then ineligible for a period
+	DecisionDismissed      = "dismissed"       // the complaint is unfounded; nothing is applied
+	DecisionRecusalOrdered = "recusal_ordered" // the subject must recuse from the named matters
+	DecisionWarning        = "warning"
+	DecisionSuspension     = "suspension" // of voting rights, until a date
+	DecisionRemoval        = "removal"    // from a named position, then ineligible for a period
 )
 
 // EthicsOutcomeInadmissible is the outcome of a complaint dismissed at
 // screening.
-const EthicsOutcomeInadmissible = "inadmissible"
+const OutcomeInadmissible = "inadmissible"
 
 // Screening results, as EthicsScreening.Result reports them.
 const (
-	EthicsScreenAdmitted  = "admitted"
-	EthicsScreenDismissed = "dismissed"
+	ScreenAdmitted  = "admitted"
+	ScreenDismissed = "dismissed"
 )
 
 // Roles in which evidence is added, as EthicsEvidence.Role reports them. A
 // party's entry is evidence; a committee member's is a question to the
 // parties.
 const (
-	EthicsRoleComplainant = "complainant"
-	EthicsRoleRespondent  = "respondent"
-	EthicsRoleCommittee   = "committee"
+	RoleComplainant = "complainant"
+	RoleRespondent  = "respondent"
+	RoleCommittee   = "committee"
 )
 
 // Kinds of EthicsEvidence entries.
 const (
-	EthicsEvidenceKind = "evidence"
-	EthicsQuestionKind = "question"
+	EvidenceKind = "evidence"
+	QuestionKind = "question"
 )
 
 // Defaults of EthicsPeriods, the LACRALO policy's, used for any period or
 // threshold left at zero so that a case never runs with a zero-length clock
 // or a zero quorum.
 const (
-	ethDefaultScreening            = 14 * 24 * time.Hour
-	ethDefaultScreeningReminder    = 7 * 24 * time.Hour
-	ethDefaultScreeningEscalation  = 7 * 24 * time.Hour
-	ethDefaultResponse             = 21 * 24 * time.Hour
-	ethDefaultAppealWindow         = 15 * 24 * time.Hour
-	ethDefaultRemovalIneligibility = 730 * 24 * time.Hour
-	ethDefaultQuorum               = 0.5
-	ethDefaultMajority             = 0.5
+	defaultScreening            = 14 * 24 * time.Hour
+	defaultScreeningReminder    = 7 * 24 * time.Hour
+	defaultScreeningEscalation  = 7 * 24 * time.Hour
+	defaultResponse             = 21 * 24 * time.Hour
+	defaultAppealWindow         = 15 * 24 * time.Hour
+	defaultRemovalIneligibility = 730 * 24 * time.Hour
+	defaultQuorum               = 0.5
+	defaultMajority             = 0.5
 )
 
 // Size limits. The whole case lives in the workflow's state and history, and
@@ -160,7 +161,7 @@ const ethProcess = "ethics"
 
 // ethSystem is the audit actor of changes no person made: deadlines
 // passing, rulings arriving.
-const ethSystem = "system"
+const system = "system"
 
 // CommitteeMember is a member of the ethics committee as the case sees
 // them. The API computes Recused and Reasons with domain.EthicsRecusals from
@@ -176,7 +177,7 @@ type CommitteeMember struct {
 // policy when it is filed, so that a later policy change never alters a
 // running case. A zero field takes the policy's default (14, 7, 7, 21, 15
 // and 730 days; quorum and majority 0.5).
-type EthicsPeriods struct {
+type Periods struct {
 	// Screening is the time from filing to admission or dismissal.
 	Screening time.Duration `json:"screening"`
 	// ScreeningReminder is how long before the screening deadline staff and
@@ -202,7 +203,7 @@ type EthicsPeriods struct {
 }
 
 // EthicsInput opens an ethics case.
-type EthicsInput struct {
+type Input struct {
 	CaseID string `json:"case_id"`
 	// Receipt is the random code the API gave the complainant to follow the
 	// case; only the complainant and staff see it.
@@ -219,15 +220,15 @@ type EthicsInput struct {
 	Committee []CommitteeMember `json:"committee"`
 	// StaffIDs are the staff members to notify (filings, screening
 	// reminders and escalations, quorum alerts).
-	StaffIDs []string      `json:"staff_ids"`
-	Periods  EthicsPeriods `json:"periods"`
-	FiledAt  time.Time     `json:"filed_at"`
+	StaffIDs []string  `json:"staff_ids"`
+	Periods  Periods   `json:"periods"`
+	FiledAt  time.Time `json:"filed_at"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application
 // error. The API calls it before starting the workflow, which checks again
 // so that no caller can open a case that cannot run.
-func (in EthicsInput) Validate() error {
+func (in Input) Validate() error {
 	var problems []string
 	required := func(field, v string) {
 		if strings.TrimSpace(v) == "" {
@@ -243,16 +244,16 @@ func (in EthicsInput) Validate() error {
 	if in.ComplainantID != "" && in.ComplainantID == in.RespondentID {
 		problems = append(problems, "respondent_id must differ from complainant_id")
 	}
-	if !slices.Contains(ethComplaintKinds, in.Kind) {
-		problems = append(problems, "kind must be one of "+strings.Join(ethComplaintKinds, ", "))
+	if !slices.Contains(complaintKinds, in.Kind) {
+		problems = append(problems, "kind must be one of "+strings.Join(complaintKinds, ", "))
 	}
 	if err := process.CheckText("summary", in.Summary, maxEthTextBytes); err != nil {
 		problems = append(problems, process.Message(err))
 	}
-	if err := ethCheckLinks(in.Links); err != nil {
+	if err := checkLinks(in.Links); err != nil {
 		problems = append(problems, process.Message(err))
 	}
-	if err := ethCheckCommittee(in.Committee); err != nil {
+	if err := checkCommittee(in.Committee); err != nil {
 		problems = append(problems, process.Message(err))
 	}
 	p := in.Periods
@@ -282,27 +283,27 @@ func (in EthicsInput) Validate() error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return temporal.NewNonRetryableApplicationError("invalid ethics case: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+	return temporal.NewNonRetryableApplicationError("invalid ethics case: "+strings.Join(problems, "; "), workflows.ErrInvalidInput, nil)
 }
 
 // withDefaults fills zero periods and thresholds.
-func (p EthicsPeriods) withDefaults() EthicsPeriods {
+func (p Periods) withDefaults() Periods {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
 	}
-	def(&p.Screening, ethDefaultScreening)
-	def(&p.ScreeningReminder, ethDefaultScreeningReminder)
-	def(&p.ScreeningEscalation, ethDefaultScreeningEscalation)
-	def(&p.Response, ethDefaultResponse)
-	def(&p.AppealWindow, ethDefaultAppealWindow)
-	def(&p.RemovalIneligibility, ethDefaultRemovalIneligibility)
+	def(&p.Screening, defaultScreening)
+	def(&p.ScreeningReminder, defaultScreeningReminder)
+	def(&p.ScreeningEscalation, defaultScreeningEscalation)
+	def(&p.Response, defaultResponse)
+	def(&p.AppealWindow, defaultAppealWindow)
+	def(&p.RemovalIneligibility, defaultRemovalIneligibility)
 	if p.Quorum <= 0 {
-		p.Quorum = ethDefaultQuorum
+		p.Quorum = defaultQuorum
 	}
 	if p.Majority <= 0 {
-		p.Majority = ethDefaultMajority
+		p.Majority = defaultMajority
 	}
 	return p
 }
@@ -312,7 +313,7 @@ func (p EthicsPeriods) withDefaults() EthicsPeriods {
 // for suspension and optional for removal; Position is for removal.
 // SanctionComplainant finds that the complaint itself was made in bad
 // faith: the sanction then applies to the complainant.
-type EthicsDecision struct {
+type Decision struct {
 	Kind                string     `json:"kind"`
 	Matters             []string   `json:"matters"`
 	Until               *time.Time `json:"until"`
@@ -325,7 +326,7 @@ type EthicsDecision struct {
 // complainant when the decision sanctions a bad-faith complaint.
 // IneligibleUntil is set for a removal: when the decision took effect plus
 // the policy's removal ineligibility.
-type EthicsDecisionEffect struct {
+type DecisionEffect struct {
 	CaseID          string     `json:"case_id"`
 	Kind            string     `json:"kind"`
 	SubjectID       string     `json:"subject_id"`
@@ -336,79 +337,79 @@ type EthicsDecisionEffect struct {
 }
 
 // EthicsAdmitInput admits the complaint.
-type EthicsAdmitInput struct {
-	Actor Actor  `json:"actor"`
-	Note  string `json:"note"`
+type AdmitInput struct {
+	Actor workflows.Actor `json:"actor"`
+	Note  string          `json:"note"`
 }
 
 // EthicsDismissInput dismisses the complaint as inadmissible.
-type EthicsDismissInput struct {
-	Actor  Actor  `json:"actor"`
-	Reason string `json:"reason"`
+type DismissInput struct {
+	Actor  workflows.Actor `json:"actor"`
+	Reason string          `json:"reason"`
 }
 
 // EthicsRecuseInput is a committee member recusing themself.
-type EthicsRecuseInput struct {
-	Actor  Actor  `json:"actor"`
-	Reason string `json:"reason"`
+type RecuseInput struct {
+	Actor  workflows.Actor `json:"actor"`
+	Reason string          `json:"reason"`
 }
 
 // EthicsRecomputeInput replaces the roster with the one the API computed
 // (with domain.EthicsRecusals) after the roster or a declaration changed.
 // Self-recusals recorded by the case are kept.
-type EthicsRecomputeInput struct {
-	Actor     Actor             `json:"actor"`
+type RecomputeInput struct {
+	Actor     workflows.Actor   `json:"actor"`
 	Committee []CommitteeMember `json:"committee"`
 }
 
 // EthicsRespondInput is the respondent's answer.
-type EthicsRespondInput struct {
-	Actor Actor  `json:"actor"`
-	Text  string `json:"text"`
+type RespondInput struct {
+	Actor workflows.Actor `json:"actor"`
+	Text  string          `json:"text"`
 }
 
 // EthicsEvidenceInput adds evidence, or a committee member's question.
-type EthicsEvidenceInput struct {
-	Actor Actor    `json:"actor"`
-	Text  string   `json:"text"`
-	Links []string `json:"links"`
+type EvidenceInput struct {
+	Actor workflows.Actor `json:"actor"`
+	Text  string          `json:"text"`
+	Links []string        `json:"links"`
 }
 
 // EthicsDeliberateInput moves an answered complaint to deliberation.
-type EthicsDeliberateInput struct {
-	Actor Actor `json:"actor"`
+type DeliberateInput struct {
+	Actor workflows.Actor `json:"actor"`
 }
 
 // EthicsVoteInput is a vote. The first vote of a round proposes Decision
 // and must be for it; later votes must name the same decision, and a member
 // may change their vote until the proposal passes.
-type EthicsVoteInput struct {
-	Actor    Actor          `json:"actor"`
-	Decision EthicsDecision `json:"decision"`
-	For      bool           `json:"for"`
+type VoteInput struct {
+	Actor    workflows.Actor `json:"actor"`
+	Decision Decision        `json:"decision"`
+	For      bool            `json:"for"`
 }
 
 // EthicsWithdrawInput withdraws the proposal before it passes.
-type EthicsWithdrawInput struct {
-	Actor Actor `json:"actor"`
+type WithdrawInput struct {
+	Actor workflows.Actor `json:"actor"`
 }
 
 // EthicsAppealInput appeals the decision.
-type EthicsAppealInput struct {
-	Actor  Actor  `json:"actor"`
-	Reason string `json:"reason"`
+type AppealInput struct {
+	Actor  workflows.Actor `json:"actor"`
+	Reason string          `json:"reason"`
 }
 
 // EthicsApplyModifiedInput is the decision as the arbitration ruling
 // modified it.
-type EthicsApplyModifiedInput struct {
-	Actor    Actor          `json:"actor"`
-	Decision EthicsDecision `json:"decision"`
+type ApplyModifiedInput struct {
+	Actor    workflows.Actor `json:"actor"`
+	Decision Decision        `json:"decision"`
 }
 
 // EthicsScreening is the committee's admission or dismissal. Text is the
 // note of an admission or the reason of a dismissal.
-type EthicsScreening struct {
+type Screening struct {
 	Result string    `json:"result"`
 	By     string    `json:"by"`
 	Text   string    `json:"text"`
@@ -416,7 +417,7 @@ type EthicsScreening struct {
 }
 
 // EthicsResponse is the respondent's answer.
-type EthicsResponse struct {
+type Response struct {
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
 }
@@ -424,7 +425,7 @@ type EthicsResponse struct {
 // EthicsEvidence is evidence from a party or a committee member's question.
 // In the respondent's view of an anonymous case, By is "complainant" for
 // the complainant's entries.
-type EthicsEvidence struct {
+type Evidence struct {
 	By    string    `json:"by"`
 	Role  string    `json:"role"`
 	Kind  string    `json:"kind"`
@@ -435,15 +436,15 @@ type EthicsEvidence struct {
 
 // EthicsProposal is the decision the committee is voting on. Round counts
 // the proposals of the case.
-type EthicsProposal struct {
-	Round    int            `json:"round"`
-	Decision EthicsDecision `json:"decision"`
-	By       string         `json:"by"`
-	At       time.Time      `json:"at"`
+type Proposal struct {
+	Round    int       `json:"round"`
+	Decision Decision  `json:"decision"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
 }
 
 // EthicsVote is a committee member's current vote on the proposal.
-type EthicsVote struct {
+type Vote struct {
 	MemberID string    `json:"member_id"`
 	For      bool      `json:"for"`
 	At       time.Time `json:"at"`
@@ -452,7 +453,7 @@ type EthicsVote struct {
 // EthicsTally counts the votes on the proposal over the non-recused
 // members. Quorate: Cast ≥ QuorumRequired; a proposal passes when it is
 // quorate and For ≥ MajorityRequired.
-type EthicsTally struct {
+type Tally struct {
 	Members          int  `json:"members"`
 	QuorumRequired   int  `json:"quorum_required"`
 	Cast             int  `json:"cast"`
@@ -467,7 +468,7 @@ type EthicsTally struct {
 // (AppealOf ethics/CaseID, the complainant and the respondent as parties)
 // from the state the appeal update returns. In the respondent's view of an
 // anonymous case, By is "complainant" for the complainant's appeal.
-type EthicsAppeal struct {
+type Appeal struct {
 	By     string    `json:"by"`
 	Role   string    `json:"role"`
 	Reason string    `json:"reason"`
@@ -475,7 +476,7 @@ type EthicsAppeal struct {
 }
 
 // EthicsRuling is the arbitration ruling on the appeal, as signalled.
-type EthicsRuling struct {
+type Ruling struct {
 	ArbitrationID string    `json:"arbitration_id"`
 	Outcome       string    `json:"outcome"`
 	Text          string    `json:"text"`
@@ -486,7 +487,7 @@ type EthicsRuling struct {
 // EthicsState is the case as the query and every update return it: the
 // full record, for staff and the committee. Parties get ViewFor's filtered
 // copy.
-type EthicsState struct {
+type State struct {
 	CaseID        string    `json:"case_id"`
 	Receipt       string    `json:"receipt"`
 	Status        string    `json:"status"`
@@ -502,35 +503,35 @@ type EthicsState struct {
 	Committee []CommitteeMember `json:"committee"`
 	// NoQuorum is true while too many members are recused for the quorum
 	// the full roster would need (staff were alerted).
-	NoQuorum             bool             `json:"no_quorum"`
-	Screening            *EthicsScreening `json:"screening"`
-	ScreeningDue         time.Time        `json:"screening_due"`
-	ScreeningReminded    bool             `json:"screening_reminded"`
-	ScreeningEscalations int              `json:"screening_escalations"`
-	ResponseDue          *time.Time       `json:"response_due"`
-	Response             *EthicsResponse  `json:"response"`
-	Evidence             []EthicsEvidence `json:"evidence"`
-	Proposal             *EthicsProposal  `json:"proposal"`
-	Votes                []EthicsVote     `json:"votes"`
-	Tally                *EthicsTally     `json:"tally"`
+	NoQuorum             bool       `json:"no_quorum"`
+	Screening            *Screening `json:"screening"`
+	ScreeningDue         time.Time  `json:"screening_due"`
+	ScreeningReminded    bool       `json:"screening_reminded"`
+	ScreeningEscalations int        `json:"screening_escalations"`
+	ResponseDue          *time.Time `json:"response_due"`
+	Response             *Response  `json:"response"`
+	Evidence             []Evidence `json:"evidence"`
+	Proposal             *Proposal  `json:"proposal"`
+	Votes                []Vote     `json:"votes"`
+	Tally                *Tally     `json:"tally"`
 	// Decision is the committee's decision; DecidedAt when it passed.
-	Decision   *EthicsDecision `json:"decision"`
-	DecidedAt  *time.Time      `json:"decided_at"`
-	AppealEnds *time.Time      `json:"appeal_ends"`
-	Appeal     *EthicsAppeal   `json:"appeal"`
-	Ruling     *EthicsRuling   `json:"ruling"`
+	Decision   *Decision  `json:"decision"`
+	DecidedAt  *time.Time `json:"decided_at"`
+	AppealEnds *time.Time `json:"appeal_ends"`
+	Appeal     *Appeal    `json:"appeal"`
+	Ruling     *Ruling    `json:"ruling"`
 	// Final is the decision that took effect: the committee's, dismissed
 	// (an appeal overturned it) or as modified on appeal; nil for an
 	// inadmissible complaint.
-	Final *EthicsDecision `json:"final"`
+	Final *Decision `json:"final"`
 	// Outcome is set on closing: a decision kind or "inadmissible".
 	Outcome  string     `json:"outcome"`
 	ClosedAt *time.Time `json:"closed_at"`
 	// Applied is what ApplyEthicsDecision applied; ApplyError says why it
 	// could not (staff are told through the audit log).
-	Applied    *EthicsDecisionEffect `json:"applied"`
-	ApplyError string                `json:"apply_error,omitempty"`
-	Deadlines  []Deadline            `json:"deadlines"`
+	Applied    *DecisionEffect      `json:"applied"`
+	ApplyError string               `json:"apply_error,omitempty"`
+	Deadlines  []workflows.Deadline `json:"deadlines"`
 }
 
 // CanRead says whether a person may read the case at all: staff and
@@ -538,7 +539,7 @@ type EthicsState struct {
 // (a complaint dismissed at screening never reaches them), and the
 // non-recused committee members. Everyone else, recused members included,
 // should get a 404, as if the case did not exist.
-func (s EthicsState) CanRead(viewerID string, roles []string) bool {
+func (s State) CanRead(viewerID string, roles []string) bool {
 	if viewerID != "" && (viewerID == s.ComplainantID || (viewerID == s.RespondentID && s.respondentInformed())) {
 		return true
 	}
@@ -554,9 +555,9 @@ func (s EthicsState) CanRead(viewerID string, roles []string) bool {
 // proposal under vote or the reasons of recusals, and the respondent never
 // sees an anonymous complainant's identity. Only the complainant and staff
 // see the receipt.
-func (s EthicsState) ViewFor(viewerID string, roles []string) EthicsState {
+func (s State) ViewFor(viewerID string, roles []string) State {
 	if !s.CanRead(viewerID, roles) {
-		return EthicsState{}
+		return State{}
 	}
 	v := s.clone()
 	isParty := viewerID == s.ComplainantID || viewerID == s.RespondentID
@@ -567,7 +568,7 @@ func (s EthicsState) ViewFor(viewerID string, roles []string) EthicsState {
 		return v
 	}
 	v.Proposal = nil
-	v.Votes = []EthicsVote{}
+	v.Votes = []Vote{}
 	v.Tally = nil
 	for i := range v.Committee {
 		v.Committee[i].Reasons = []string{}
@@ -582,21 +583,21 @@ func (s EthicsState) ViewFor(viewerID string, roles []string) EthicsState {
 	v.ComplainantID = ""
 	for i := range v.Evidence {
 		if v.Evidence[i].By == s.ComplainantID {
-			v.Evidence[i].By = EthicsRoleComplainant
+			v.Evidence[i].By = RoleComplainant
 		}
 	}
 	if v.Appeal != nil && v.Appeal.By == s.ComplainantID {
-		v.Appeal.By = EthicsRoleComplainant
+		v.Appeal.By = RoleComplainant
 	}
 	if v.Applied != nil && v.Applied.SubjectID == s.ComplainantID {
-		v.Applied.SubjectID = EthicsRoleComplainant
+		v.Applied.SubjectID = RoleComplainant
 	}
 	return v
 }
 
 // clone copies the state deeply enough that changing the copy's slices and
 // records never changes the original.
-func (s EthicsState) clone() EthicsState {
+func (s State) clone() State {
 	v := s
 	v.Links = slices.Clone(s.Links)
 	v.Committee = slices.Clone(s.Committee)
@@ -624,12 +625,12 @@ func (s EthicsState) clone() EthicsState {
 
 // respondentInformed: the respondent learns of a complaint when it is
 // admitted.
-func (s EthicsState) respondentInformed() bool {
-	return s.Screening != nil && s.Screening.Result == EthicsScreenAdmitted
+func (s State) respondentInformed() bool {
+	return s.Screening != nil && s.Screening.Result == ScreenAdmitted
 }
 
 // activeMember: a committee member who is not recused.
-func (s EthicsState) activeMember(id string) bool {
+func (s State) activeMember(id string) bool {
 	if id == "" {
 		return false
 	}
@@ -642,8 +643,8 @@ func (s EthicsState) activeMember(id string) bool {
 }
 
 var (
-	ethComplaintKinds = []string{EthicsKindUndeclaredConflict, EthicsKindDisqualifyingConflict, EthicsKindBadFaith, EthicsKindOther}
-	ethDecisionKinds  = []string{EthicsDecisionDismissed, EthicsDecisionRecusalOrdered, EthicsDecisionWarning, EthicsDecisionSuspension, EthicsDecisionRemoval}
+	complaintKinds = []string{KindUndeclaredConflict, KindDisqualifyingConflict, KindBadFaith, KindOther}
+	decisionKinds  = []string{DecisionDismissed, DecisionRecusalOrdered, DecisionWarning, DecisionSuspension, DecisionRemoval}
 )
 
 // Ethics runs one ethics case from filing to its final, applied and
@@ -660,13 +661,13 @@ var (
 // Changes to this logic must go behind workflow.GetVersion: cases run for
 // months, and TestEthicsReplay fails the build when a change breaks the
 // recorded history of a complete case.
-func Ethics(ctx workflow.Context, in EthicsInput) (EthicsState, error) {
+func Ethics(ctx workflow.Context, in Input) (State, error) {
 	if err := in.Validate(); err != nil {
-		return EthicsState{}, err
+		return State{}, err
 	}
 	e := newEthics(ctx, in)
 	if err := e.setup(ctx); err != nil {
-		return EthicsState{}, err
+		return State{}, err
 	}
 	return e.run(ctx)
 }
@@ -676,9 +677,9 @@ func Ethics(ctx workflow.Context, in EthicsInput) (EthicsState, error) {
 // entries, notifications, applying the decision), which the main loop runs
 // in order.
 type ethics struct {
-	in      EthicsInput
-	periods EthicsPeriods
-	st      EthicsState
+	in      Input
+	periods Periods
+	st      State
 	logger  log.Logger
 
 	staff       []string          // sorted
@@ -694,21 +695,21 @@ type ethics struct {
 	rounds         int // proposals made so far
 	strayRulings   int // rulings signalled when none was expected
 
-	effects []ethEffect
+	effects []effect
 	changed workflow.Channel
 	rulings workflow.ReceiveChannel
 	clock   process.Clock
-	saved   CaseIndex
+	saved   workflows.CaseIndex
 }
 
 // ethEffect is one side effect queued by a transition.
-type ethEffect struct {
-	audit  *AuditInput
-	notify *NotifyInput
-	apply  *EthicsDecisionEffect
+type effect struct {
+	audit  *workflows.AuditInput
+	notify *workflows.NotifyInput
+	apply  *DecisionEffect
 }
 
-func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
+func newEthics(ctx workflow.Context, in Input) *ethics {
 	filedAt := in.FiledAt
 	if filedAt.IsZero() {
 		filedAt = workflow.GetInfo(ctx).WorkflowStartTime
@@ -719,15 +720,15 @@ func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
 		periods:     in.Periods.withDefaults(),
 		logger:      log.With(workflow.GetLogger(ctx), "case_id", in.CaseID),
 		staff:       process.Set(in.StaffIDs),
-		roster:      ethCleanRoster(in.Committee),
+		roster:      cleanRoster(in.Committee),
 		selfRecused: map[string]string{},
 		changed:     workflow.NewBufferedChannel(ctx, 1),
-		rulings:     workflow.GetSignalChannel(ctx, SignalAppealRuling),
+		rulings:     workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling),
 	}
-	e.st = EthicsState{
+	e.st = State{
 		CaseID:        in.CaseID,
 		Receipt:       in.Receipt,
-		Status:        EthicsStatusScreening,
+		Status:        StatusScreening,
 		Kind:          in.Kind,
 		Summary:       strings.TrimSpace(in.Summary),
 		Links:         process.NonNil(slices.Clone(in.Links)),
@@ -736,9 +737,9 @@ func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
 		RespondentID:  in.RespondentID,
 		FiledAt:       filedAt,
 		ScreeningDue:  filedAt.Add(e.periods.Screening),
-		Evidence:      []EthicsEvidence{},
-		Votes:         []EthicsVote{},
-		Deadlines:     []Deadline{},
+		Evidence:      []Evidence{},
+		Votes:         []Vote{},
+		Deadlines:     []workflows.Deadline{},
 	}
 	e.st.Committee = e.effectiveCommittee()
 	return e
@@ -746,28 +747,28 @@ func newEthics(ctx workflow.Context, in EthicsInput) *ethics {
 
 // setup registers the query and the updates.
 func (e *ethics) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryEthics, func() (EthicsState, error) {
+	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.st.clone(), nil
 	}); err != nil {
 		return err
 	}
 	regs := []func() error{
-		func() error { return ethUpdate(ctx, e, UpdateEthicsAdmit, e.validateAdmit, e.admit) },
-		func() error { return ethUpdate(ctx, e, UpdateEthicsDismiss, e.validateDismiss, e.dismiss) },
-		func() error { return ethUpdate(ctx, e, UpdateEthicsRecuse, e.validateRecuse, e.recuse) },
+		func() error { return update(ctx, e, UpdateAdmit, e.validateAdmit, e.admit) },
+		func() error { return update(ctx, e, UpdateDismiss, e.validateDismiss, e.dismiss) },
+		func() error { return update(ctx, e, UpdateRecuse, e.validateRecuse, e.recuse) },
 		func() error {
-			return ethUpdate(ctx, e, UpdateEthicsRecomputeRecusals, e.validateRecompute, e.recompute)
+			return update(ctx, e, UpdateRecomputeRecusals, e.validateRecompute, e.recompute)
 		},
-		func() error { return ethUpdate(ctx, e, UpdateEthicsRespond, e.validateRespond, e.respond) },
-		func() error { return ethUpdate(ctx, e, UpdateEthicsEvidence, e.validateEvidence, e.evidence) },
-		func() error { return ethUpdate(ctx, e, UpdateEthicsDeliberate, e.validateDeliberate, e.deliberate) },
-		func() error { return ethUpdate(ctx, e, UpdateEthicsVote, e.validateVote, e.vote) },
+		func() error { return update(ctx, e, UpdateRespond, e.validateRespond, e.respond) },
+		func() error { return update(ctx, e, UpdateEvidence, e.validateEvidence, e.evidence) },
+		func() error { return update(ctx, e, UpdateDeliberate, e.validateDeliberate, e.deliberate) },
+		func() error { return update(ctx, e, UpdateVote, e.validateVote, e.vote) },
 		func() error {
-			return ethUpdate(ctx, e, UpdateEthicsWithdrawProposal, e.validateWithdraw, e.withdraw)
+			return update(ctx, e, UpdateWithdrawProposal, e.validateWithdraw, e.withdraw)
 		},
-		func() error { return ethUpdate(ctx, e, UpdateEthicsAppeal, e.validateAppeal, e.appeal) },
+		func() error { return update(ctx, e, UpdateAppeal, e.validateAppeal, e.appeal) },
 		func() error {
-			return ethUpdate(ctx, e, UpdateEthicsApplyModified, e.validateApplyModified, e.applyModified)
+			return update(ctx, e, UpdateApplyModified, e.validateApplyModified, e.applyModified)
 		},
 	}
 	for _, reg := range regs {
@@ -782,10 +783,10 @@ func (e *ethics) setup(ctx workflow.Context) error {
 // now (a deadline may have passed in the same workflow task, before the main
 // loop saw its timer), applies the transition, settles what follows from
 // it, and wakes the main loop to run the queued effects.
-func ethUpdate[T any](ctx workflow.Context, e *ethics, name string,
+func update[T any](ctx workflow.Context, e *ethics, name string,
 	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (EthicsState, error) {
+		func(ctx workflow.Context, in T) (State, error) {
 			now := workflow.Now(ctx)
 			e.tick(now)
 			apply(now, in)
@@ -804,7 +805,7 @@ func ethUpdate[T any](ctx workflow.Context, e *ethics, name string,
 // run files the case, then loops: bring the state up to now, run the
 // queued effects, and wait for the next deadline or change, until
 // the case is closed and its effects are done.
-func (e *ethics) run(ctx workflow.Context) (EthicsState, error) {
+func (e *ethics) run(ctx workflow.Context) (State, error) {
 	workflow.Go(ctx, e.receiveRulings)
 	e.file(workflow.Now(ctx))
 	for {
@@ -815,7 +816,7 @@ func (e *ethics) run(ctx workflow.Context) (EthicsState, error) {
 		if len(e.effects) > 0 {
 			continue // an update arrived while effects ran
 		}
-		if e.st.Status == EthicsStatusClosed {
+		if e.st.Status == StatusClosed {
 			break
 		}
 		ev, ok := e.next()
@@ -837,7 +838,7 @@ func (e *ethics) run(ctx workflow.Context) (EthicsState, error) {
 // would be. It ends with the workflow.
 func (e *ethics) receiveRulings(ctx workflow.Context) {
 	for {
-		var r AppealRuling
+		var r workflows.AppealRuling
 		if !e.rulings.Receive(ctx, &r) {
 			return
 		}
@@ -870,7 +871,7 @@ func (e *ethics) next() (process.Deadline, bool) { return process.Earliest(e.pen
 func (e *ethics) pending() []process.Deadline {
 	var evs []process.Deadline
 	switch e.st.Status {
-	case EthicsStatusScreening:
+	case StatusScreening:
 		due := e.st.ScreeningDue
 		if at := due.Add(-e.periods.ScreeningReminder); !e.st.ScreeningReminded && at.After(e.st.FiledAt) {
 			evs = append(evs, process.Deadline{At: at, Name: "screening reminder", Fire: e.remindScreening})
@@ -880,9 +881,9 @@ func (e *ethics) pending() []process.Deadline {
 			at = e.lastEscalation.Add(e.periods.ScreeningEscalation)
 		}
 		evs = append(evs, process.Deadline{At: at, Name: "screening escalation", Fire: e.escalateScreening})
-	case EthicsStatusInvestigation:
+	case StatusInvestigation:
 		evs = append(evs, process.Deadline{At: e.responseDue, Name: "response period ends", Fire: e.responseElapsed})
-	case EthicsStatusAppealWindow:
+	case StatusAppealWindow:
 		evs = append(evs, process.Deadline{At: e.appealEnds, Name: "appeal window closes", Fire: e.appealWindowEnds})
 	}
 	return evs
@@ -894,17 +895,17 @@ func (e *ethics) refresh(now time.Time) {
 	t := e.tally()
 	st.Tally = &t
 	st.NoQuorum = e.noQuorum
-	deadlines := []Deadline{}
+	deadlines := []workflows.Deadline{}
 	switch st.Status {
-	case EthicsStatusScreening:
-		deadlines = append(deadlines, Deadline{Name: "screening", At: st.ScreeningDue})
-	case EthicsStatusInvestigation:
+	case StatusScreening:
+		deadlines = append(deadlines, workflows.Deadline{Name: "screening", At: st.ScreeningDue})
+	case StatusInvestigation:
 		if now.Before(e.responseDue) {
-			deadlines = append(deadlines, Deadline{Name: "response", At: e.responseDue})
+			deadlines = append(deadlines, workflows.Deadline{Name: "response", At: e.responseDue})
 		}
-	case EthicsStatusAppealWindow:
+	case StatusAppealWindow:
 		if now.Before(e.appealEnds) {
-			deadlines = append(deadlines, Deadline{Name: "appeal_window", At: e.appealEnds})
+			deadlines = append(deadlines, workflows.Deadline{Name: "appeal_window", At: e.appealEnds})
 		}
 	}
 	st.Deadlines = deadlines
@@ -935,7 +936,7 @@ func (e *ethics) escalateScreening(now time.Time) {
 	e.st.ScreeningEscalations++
 	step := "screening_overdue/" + strconv.Itoa(e.st.ScreeningEscalations)
 	if e.st.ScreeningEscalations == 1 {
-		e.auditStaff(ethSystem, "ethics.screening_overdue", step, map[string]any{"due": e.st.ScreeningDue})
+		e.auditStaff(system, "ethics.screening_overdue", step, map[string]any{"due": e.st.ScreeningDue})
 	}
 	e.notify(step, "ethics.screening_overdue", e.recipients(false, true, true), map[string]any{
 		"due":         e.st.ScreeningDue,
@@ -946,13 +947,13 @@ func (e *ethics) escalateScreening(now time.Time) {
 // responseElapsed moves the case to deliberation when the response period
 // ends, answered or not.
 func (e *ethics) responseElapsed(time.Time) {
-	e.toDeliberation(ethSystem, "response_period_ended")
+	e.toDeliberation(system, "response_period_ended")
 }
 
 // appealWindowEnds makes the unappealed decision final.
 func (e *ethics) appealWindowEnds(now time.Time) {
 	d := *e.st.Decision
-	e.close(now, ethSystem, &d, d.Kind)
+	e.close(now, system, &d, d.Kind)
 }
 
 // statusAt is the status at now, counting deadlines that have passed but
@@ -960,10 +961,10 @@ func (e *ethics) appealWindowEnds(now time.Time) {
 // what its handler (which fires them first) would allow, or the reverse.
 func (e *ethics) statusAt(now time.Time) string {
 	switch s := e.st.Status; {
-	case s == EthicsStatusInvestigation && !now.Before(e.responseDue):
-		return EthicsStatusDeliberation
-	case s == EthicsStatusAppealWindow && !now.Before(e.appealEnds):
-		return EthicsStatusClosed
+	case s == StatusInvestigation && !now.Before(e.responseDue):
+		return StatusDeliberation
+	case s == StatusAppealWindow && !now.Before(e.appealEnds):
+		return StatusClosed
 	default:
 		return s
 	}
@@ -1026,8 +1027,8 @@ func ethRequired(fraction float64, n int) int {
 }
 
 // tally counts the current proposal's votes over the non-recused members.
-func (e *ethics) tally() EthicsTally {
-	t := EthicsTally{Members: len(e.activeIDs())}
+func (e *ethics) tally() Tally {
+	t := Tally{Members: len(e.activeIDs())}
 	t.QuorumRequired = ethRequired(e.periods.Quorum, t.Members)
 	for _, v := range e.st.Votes {
 		t.Cast++
@@ -1058,9 +1059,9 @@ func (e *ethics) short() bool {
 func (e *ethics) rosterChanged(now time.Time, actor string) {
 	e.rosterSeq++
 	e.st.Committee = e.effectiveCommittee()
-	e.st.Votes = slices.DeleteFunc(e.st.Votes, func(v EthicsVote) bool { return !e.active(v.MemberID) })
-	open := e.st.Status == EthicsStatusScreening || e.st.Status == EthicsStatusInvestigation ||
-		e.st.Status == EthicsStatusDeliberation
+	e.st.Votes = slices.DeleteFunc(e.st.Votes, func(v Vote) bool { return !e.active(v.MemberID) })
+	open := e.st.Status == StatusScreening || e.st.Status == StatusInvestigation ||
+		e.st.Status == StatusDeliberation
 	short := open && e.short()
 	if short && !e.noQuorum {
 		step := "no_quorum/" + strconv.Itoa(e.rosterSeq)
@@ -1069,7 +1070,7 @@ func (e *ethics) rosterChanged(now time.Time, actor string) {
 			"non_recused":     len(e.activeIDs()),
 			"quorum_required": ethRequired(e.periods.Quorum, len(e.st.Committee)),
 		}
-		e.auditStaff(ethSystem, "ethics.no_quorum", step, details)
+		e.auditStaff(system, "ethics.no_quorum", step, details)
 		e.notify(step, "ethics.no_quorum", e.recipients(false, true, false), details)
 	}
 	e.noQuorum = short
@@ -1091,20 +1092,20 @@ func (e *ethics) file(now time.Time) {
 	e.notify("filed", "ethics.filed", process.Set(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
 		"due": e.st.ScreeningDue,
 	})
-	e.rosterChanged(now, ethSystem)
+	e.rosterChanged(now, system)
 }
 
-func (e *ethics) validateScreen(now time.Time, act Actor, what string) error {
+func (e *ethics) validateScreen(now time.Time, act workflows.Actor, what string) error {
 	if !e.active(act.MemberID) {
 		return process.Forbidden("only a non-recused member of the ethics committee can " + what + " a complaint")
 	}
-	if e.statusAt(now) != EthicsStatusScreening {
+	if e.statusAt(now) != StatusScreening {
 		return process.InvalidState("the complaint has already been screened")
 	}
 	return nil
 }
 
-func (e *ethics) validateAdmit(now time.Time, in EthicsAdmitInput) error {
+func (e *ethics) validateAdmit(now time.Time, in AdmitInput) error {
 	if err := e.validateScreen(now, in.Actor, "admit"); err != nil {
 		return err
 	}
@@ -1116,13 +1117,13 @@ func (e *ethics) validateAdmit(now time.Time, in EthicsAdmitInput) error {
 
 // admit opens the investigation: the respondent is told and the response
 // clock starts.
-func (e *ethics) admit(now time.Time, in EthicsAdmitInput) {
+func (e *ethics) admit(now time.Time, in AdmitInput) {
 	note := strings.TrimSpace(in.Note)
-	e.st.Screening = &EthicsScreening{Result: EthicsScreenAdmitted, By: in.Actor.MemberID, Text: note, At: now}
+	e.st.Screening = &Screening{Result: ScreenAdmitted, By: in.Actor.MemberID, Text: note, At: now}
 	e.responseDue = now.Add(e.periods.Response)
 	due := e.responseDue
 	e.st.ResponseDue = &due
-	e.st.Status = EthicsStatusInvestigation
+	e.st.Status = StatusInvestigation
 	e.audit(in.Actor.MemberID, "ethics.admitted", "admitted", map[string]any{
 		"note":         note,
 		"response_due": due,
@@ -1131,7 +1132,7 @@ func (e *ethics) admit(now time.Time, in EthicsAdmitInput) {
 	e.notify("response_requested", "ethics.response_requested", []string{e.in.RespondentID}, map[string]any{"due": due})
 }
 
-func (e *ethics) validateDismiss(now time.Time, in EthicsDismissInput) error {
+func (e *ethics) validateDismiss(now time.Time, in DismissInput) error {
 	if err := e.validateScreen(now, in.Actor, "dismiss"); err != nil {
 		return err
 	}
@@ -1140,21 +1141,21 @@ func (e *ethics) validateDismiss(now time.Time, in EthicsDismissInput) error {
 
 // dismiss closes the case as inadmissible. The respondent was never told of
 // the complaint and is not told now.
-func (e *ethics) dismiss(now time.Time, in EthicsDismissInput) {
+func (e *ethics) dismiss(now time.Time, in DismissInput) {
 	reason := strings.TrimSpace(in.Reason)
-	e.st.Screening = &EthicsScreening{Result: EthicsScreenDismissed, By: in.Actor.MemberID, Text: reason, At: now}
+	e.st.Screening = &Screening{Result: ScreenDismissed, By: in.Actor.MemberID, Text: reason, At: now}
 	e.audit(in.Actor.MemberID, "ethics.dismissed", "dismissed", map[string]any{"reason": reason})
 	e.notify("dismissed", "ethics.dismissed", process.Set(append(e.recipients(false, true, true), e.in.ComplainantID)), map[string]any{
 		"reason": reason,
 	})
-	e.close(now, in.Actor.MemberID, nil, EthicsOutcomeInadmissible)
+	e.close(now, in.Actor.MemberID, nil, OutcomeInadmissible)
 }
 
-func (e *ethics) validateRecuse(now time.Time, in EthicsRecuseInput) error {
+func (e *ethics) validateRecuse(now time.Time, in RecuseInput) error {
 	if !e.onRoster(in.Actor.MemberID) {
 		return process.Forbidden("only a member of the ethics committee can recuse from the case")
 	}
-	if e.statusAt(now) == EthicsStatusClosed {
+	if e.statusAt(now) == StatusClosed {
 		return process.InvalidState("the case is closed")
 	}
 	if !e.active(in.Actor.MemberID) {
@@ -1165,7 +1166,7 @@ func (e *ethics) validateRecuse(now time.Time, in EthicsRecuseInput) error {
 
 // recuse records a self-recusal. Its reason may name the parties, so the
 // entry is for staff.
-func (e *ethics) recuse(now time.Time, in EthicsRecuseInput) {
+func (e *ethics) recuse(now time.Time, in RecuseInput) {
 	reason := strings.TrimSpace(in.Reason)
 	e.selfRecused[in.Actor.MemberID] = reason
 	e.auditStaff(in.Actor.MemberID, "ethics.recused", "recused/"+in.Actor.MemberID, map[string]any{
@@ -1175,34 +1176,34 @@ func (e *ethics) recuse(now time.Time, in EthicsRecuseInput) {
 	e.rosterChanged(now, in.Actor.MemberID)
 }
 
-func (e *ethics) validateRecompute(now time.Time, in EthicsRecomputeInput) error {
+func (e *ethics) validateRecompute(now time.Time, in RecomputeInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
 		return process.Forbidden("only staff can recompute the recusals")
 	}
-	if e.statusAt(now) == EthicsStatusClosed {
+	if e.statusAt(now) == StatusClosed {
 		return process.InvalidState("the case is closed")
 	}
-	return ethCheckCommittee(in.Committee)
+	return checkCommittee(in.Committee)
 }
 
 // recompute replaces the roster. The recusal reasons may name the parties,
 // so the entry is for staff.
-func (e *ethics) recompute(now time.Time, in EthicsRecomputeInput) {
-	e.roster = ethCleanRoster(in.Committee)
+func (e *ethics) recompute(now time.Time, in RecomputeInput) {
+	e.roster = cleanRoster(in.Committee)
 	e.auditStaff(in.Actor.MemberID, "ethics.recusals_recomputed", "recusals/"+strconv.Itoa(e.rosterSeq+1), map[string]any{
 		"committee": e.roster,
 	})
 	e.rosterChanged(now, in.Actor.MemberID)
 }
 
-func (e *ethics) validateRespond(now time.Time, in EthicsRespondInput) error {
+func (e *ethics) validateRespond(now time.Time, in RespondInput) error {
 	if !e.isRespondent(in.Actor.MemberID) {
 		return process.Forbidden("only the respondent can respond to the complaint")
 	}
 	switch e.statusAt(now) {
-	case EthicsStatusScreening:
+	case StatusScreening:
 		return process.InvalidState("the complaint has not been admitted")
-	case EthicsStatusInvestigation:
+	case StatusInvestigation:
 	default:
 		return process.InvalidState("the response period is over")
 	}
@@ -1212,20 +1213,20 @@ func (e *ethics) validateRespond(now time.Time, in EthicsRespondInput) error {
 	return process.CheckText("text", in.Text, maxEthTextBytes)
 }
 
-func (e *ethics) respond(now time.Time, in EthicsRespondInput) {
-	r := &EthicsResponse{Text: strings.TrimSpace(in.Text), At: now}
+func (e *ethics) respond(now time.Time, in RespondInput) {
+	r := &Response{Text: strings.TrimSpace(in.Text), At: now}
 	e.st.Response = r
 	e.audit(in.Actor.MemberID, "ethics.response", "response", map[string]any{"text": r.Text})
 }
 
-func (e *ethics) validateEvidence(now time.Time, in EthicsEvidenceInput) error {
+func (e *ethics) validateEvidence(now time.Time, in EvidenceInput) error {
 	id := in.Actor.MemberID
 	if !e.isParty(id) && !e.active(id) {
 		return process.Forbidden("only a party or a non-recused committee member can add evidence")
 	}
 	switch e.statusAt(now) {
-	case EthicsStatusInvestigation, EthicsStatusDeliberation:
-	case EthicsStatusScreening:
+	case StatusInvestigation, StatusDeliberation:
+	case StatusScreening:
 		return process.InvalidState("evidence is added once the complaint is admitted")
 	default:
 		return process.InvalidState("the committee has decided; evidence is closed")
@@ -1236,24 +1237,24 @@ func (e *ethics) validateEvidence(now time.Time, in EthicsEvidenceInput) error {
 	if err := process.CheckText("text", in.Text, maxEthTextBytes); err != nil {
 		return err
 	}
-	return ethCheckLinks(in.Links)
+	return checkLinks(in.Links)
 }
 
-func (e *ethics) evidence(now time.Time, in EthicsEvidenceInput) {
+func (e *ethics) evidence(now time.Time, in EvidenceInput) {
 	id := in.Actor.MemberID
-	ev := EthicsEvidence{
+	ev := Evidence{
 		By:    id,
-		Role:  EthicsRoleCommittee,
-		Kind:  EthicsQuestionKind,
+		Role:  RoleCommittee,
+		Kind:  QuestionKind,
 		Text:  strings.TrimSpace(in.Text),
 		Links: process.NonNil(slices.Clone(in.Links)),
 		At:    now,
 	}
 	switch {
 	case e.isComplainant(id):
-		ev.Role, ev.Kind = EthicsRoleComplainant, EthicsEvidenceKind
+		ev.Role, ev.Kind = RoleComplainant, EvidenceKind
 	case e.isRespondent(id):
-		ev.Role, ev.Kind = EthicsRoleRespondent, EthicsEvidenceKind
+		ev.Role, ev.Kind = RoleRespondent, EvidenceKind
 	}
 	e.st.Evidence = append(e.st.Evidence, ev)
 	e.audit(id, "ethics.evidence", "evidence/"+strconv.Itoa(len(e.st.Evidence)), map[string]any{
@@ -1264,11 +1265,11 @@ func (e *ethics) evidence(now time.Time, in EthicsEvidenceInput) {
 	})
 }
 
-func (e *ethics) validateDeliberate(now time.Time, in EthicsDeliberateInput) error {
+func (e *ethics) validateDeliberate(now time.Time, in DeliberateInput) error {
 	if !e.active(in.Actor.MemberID) {
 		return process.Forbidden("only a non-recused member of the ethics committee can open the deliberation")
 	}
-	if e.statusAt(now) != EthicsStatusInvestigation {
+	if e.statusAt(now) != StatusInvestigation {
 		return process.InvalidState("the case is not under investigation")
 	}
 	if e.st.Response == nil {
@@ -1277,28 +1278,28 @@ func (e *ethics) validateDeliberate(now time.Time, in EthicsDeliberateInput) err
 	return nil
 }
 
-func (e *ethics) deliberate(_ time.Time, in EthicsDeliberateInput) {
+func (e *ethics) deliberate(_ time.Time, in DeliberateInput) {
 	e.toDeliberation(in.Actor.MemberID, "committee")
 }
 
 // toDeliberation closes the investigation; why says what closed it.
 func (e *ethics) toDeliberation(actor, why string) {
-	e.st.Status = EthicsStatusDeliberation
+	e.st.Status = StatusDeliberation
 	e.audit(actor, "ethics.deliberation", "deliberation", map[string]any{
 		"reason":    why,
 		"responded": e.st.Response != nil,
 	})
 }
 
-func (e *ethics) validateVote(now time.Time, in EthicsVoteInput) error {
+func (e *ethics) validateVote(now time.Time, in VoteInput) error {
 	if !e.active(in.Actor.MemberID) {
 		return process.Forbidden("only a non-recused member of the ethics committee can vote")
 	}
-	if e.statusAt(now) != EthicsStatusDeliberation {
+	if e.statusAt(now) != StatusDeliberation {
 		return process.InvalidState("the case is not in deliberation")
 	}
-	d := ethNormalize(in.Decision)
-	if err := ethCheckDecision(now, d); err != nil {
+	d := normalize(in.Decision)
+	if err := checkDecision(now, d); err != nil {
 		return err
 	}
 	if e.st.Proposal == nil {
@@ -1307,7 +1308,7 @@ func (e *ethics) validateVote(now time.Time, in EthicsVoteInput) error {
 		}
 		return nil
 	}
-	if !ethSameDecision(d, e.st.Proposal.Decision) {
+	if !sameDecision(d, e.st.Proposal.Decision) {
 		return process.InvalidInput("a decision is already proposed; vote for or against it, or its proposer may withdraw it")
 	}
 	return nil
@@ -1315,18 +1316,18 @@ func (e *ethics) validateVote(now time.Time, in EthicsVoteInput) error {
 
 // vote proposes the decision or records a vote on it; the vote that makes
 // the proposal pass decides the case.
-func (e *ethics) vote(now time.Time, in EthicsVoteInput) {
+func (e *ethics) vote(now time.Time, in VoteInput) {
 	id := in.Actor.MemberID
 	details := map[string]any{"for": in.For}
 	if e.st.Proposal == nil {
 		e.rounds++
-		e.st.Proposal = &EthicsProposal{Round: e.rounds, Decision: ethNormalize(in.Decision), By: id, At: now}
+		e.st.Proposal = &Proposal{Round: e.rounds, Decision: normalize(in.Decision), By: id, At: now}
 		details["decision"] = e.st.Proposal.Decision
 		details["proposed"] = true
 	}
 	details["round"] = e.st.Proposal.Round
-	v := EthicsVote{MemberID: id, For: in.For, At: now}
-	if i := slices.IndexFunc(e.st.Votes, func(v EthicsVote) bool { return v.MemberID == id }); i >= 0 {
+	v := Vote{MemberID: id, For: in.For, At: now}
+	if i := slices.IndexFunc(e.st.Votes, func(v Vote) bool { return v.MemberID == id }); i >= 0 {
 		e.st.Votes[i] = v
 	} else {
 		e.st.Votes = append(e.st.Votes, v)
@@ -1336,11 +1337,11 @@ func (e *ethics) vote(now time.Time, in EthicsVoteInput) {
 	e.checkPass(now, id)
 }
 
-func (e *ethics) validateWithdraw(now time.Time, in EthicsWithdrawInput) error {
+func (e *ethics) validateWithdraw(now time.Time, in WithdrawInput) error {
 	if !e.active(in.Actor.MemberID) {
 		return process.Forbidden("only a non-recused member of the ethics committee can withdraw a proposal")
 	}
-	if e.statusAt(now) != EthicsStatusDeliberation {
+	if e.statusAt(now) != StatusDeliberation {
 		return process.InvalidState("the case is not in deliberation")
 	}
 	if e.st.Proposal == nil {
@@ -1353,10 +1354,10 @@ func (e *ethics) validateWithdraw(now time.Time, in EthicsWithdrawInput) error {
 }
 
 // withdraw drops the proposal and its votes; the next vote proposes anew.
-func (e *ethics) withdraw(_ time.Time, in EthicsWithdrawInput) {
+func (e *ethics) withdraw(_ time.Time, in WithdrawInput) {
 	round := e.st.Proposal.Round
 	e.st.Proposal = nil
-	e.st.Votes = []EthicsVote{}
+	e.st.Votes = []Vote{}
 	e.auditCommittee(in.Actor.MemberID, "ethics.proposal_withdrawn", "proposal/"+strconv.Itoa(round)+"/withdrawn", map[string]any{
 		"round": round,
 	})
@@ -1365,7 +1366,7 @@ func (e *ethics) withdraw(_ time.Time, in EthicsWithdrawInput) {
 // checkPass decides the case when the proposal has its quorum and
 // majority.
 func (e *ethics) checkPass(now time.Time, actor string) {
-	if e.st.Status != EthicsStatusDeliberation || e.st.Proposal == nil || !e.tally().Passes {
+	if e.st.Status != StatusDeliberation || e.st.Proposal == nil || !e.tally().Passes {
 		return
 	}
 	d := e.st.Proposal.Decision
@@ -1374,13 +1375,13 @@ func (e *ethics) checkPass(now time.Time, actor string) {
 	e.appealEnds = now.Add(e.periods.AppealWindow)
 	ends := e.appealEnds
 	e.st.AppealEnds = &ends
-	e.st.Status = EthicsStatusAppealWindow
+	e.st.Status = StatusAppealWindow
 	t := e.tally()
 	e.auditCommittee(actor, "ethics.decision_passed", "decision/tally", map[string]any{
 		"round": e.st.Proposal.Round, "cast": t.Cast, "for": t.For, "against": t.Against, "members": t.Members,
 	})
 	e.audit(actor, "ethics.decided", "decided", map[string]any{
-		"decision":    ethDecisionDetails(d),
+		"decision":    decisionDetails(d),
 		"appeal_ends": ends,
 	})
 	e.notify("decision", "ethics.decision", e.recipients(true, true, true), map[string]any{
@@ -1389,15 +1390,15 @@ func (e *ethics) checkPass(now time.Time, actor string) {
 	})
 }
 
-func (e *ethics) validateAppeal(now time.Time, in EthicsAppealInput) error {
+func (e *ethics) validateAppeal(now time.Time, in AppealInput) error {
 	if !e.isParty(in.Actor.MemberID) {
 		return process.Forbidden("only a party can appeal the decision")
 	}
 	switch e.statusAt(now) {
-	case EthicsStatusAppealWindow:
-	case EthicsStatusAppealed:
+	case StatusAppealWindow:
+	case StatusAppealed:
 		return process.InvalidState("the decision has already been appealed")
-	case EthicsStatusClosed:
+	case StatusClosed:
 		return process.InvalidState("the decision is final")
 	default:
 		return process.InvalidState("there is no decision to appeal")
@@ -1407,14 +1408,14 @@ func (e *ethics) validateAppeal(now time.Time, in EthicsAppealInput) error {
 
 // appeal suspends the decision until the arbitration ruling, which the
 // arbitration case the API opens will signal.
-func (e *ethics) appeal(now time.Time, in EthicsAppealInput) {
-	role := EthicsRoleRespondent
+func (e *ethics) appeal(now time.Time, in AppealInput) {
+	role := RoleRespondent
 	if e.isComplainant(in.Actor.MemberID) {
-		role = EthicsRoleComplainant
+		role = RoleComplainant
 	}
-	a := &EthicsAppeal{By: in.Actor.MemberID, Role: role, Reason: strings.TrimSpace(in.Reason), At: now}
+	a := &Appeal{By: in.Actor.MemberID, Role: role, Reason: strings.TrimSpace(in.Reason), At: now}
 	e.st.Appeal = a
-	e.st.Status = EthicsStatusAppealed
+	e.st.Status = StatusAppealed
 	e.audit(in.Actor.MemberID, "ethics.appealed", "appealed", map[string]any{
 		"role":   role,
 		"reason": a.Reason,
@@ -1426,61 +1427,61 @@ func (e *ethics) appeal(now time.Time, in EthicsAppealInput) {
 // (upheld, or the appeal dismissed), is overturned (the complaint is
 // dismissed) or waits for staff to record it as modified. A ruling the
 // case does not expect is recorded for staff and otherwise ignored.
-func (e *ethics) ruling(now time.Time, r AppealRuling) {
-	if e.st.Status != EthicsStatusAppealed || e.st.Ruling != nil {
+func (e *ethics) ruling(now time.Time, r workflows.AppealRuling) {
+	if e.st.Status != StatusAppealed || e.st.Ruling != nil {
 		e.logger.Warn("unexpected appeal ruling ignored", "status", e.st.Status, "arbitration_id", r.ArbitrationID)
 		e.strayRulings++
-		e.auditStaff(ethSystem, "ethics.appeal_ruling_ignored", "appeal_ruling_ignored/"+strconv.Itoa(e.strayRulings), map[string]any{
+		e.auditStaff(system, "ethics.appeal_ruling_ignored", "appeal_ruling_ignored/"+strconv.Itoa(e.strayRulings), map[string]any{
 			"arbitration_id": r.ArbitrationID,
 			"outcome":        r.Outcome,
 			"status":         e.st.Status,
 		})
 		return
 	}
-	e.st.Ruling = &EthicsRuling{
+	e.st.Ruling = &Ruling{
 		ArbitrationID: r.ArbitrationID,
 		Outcome:       r.Outcome,
 		Text:          r.Text,
 		Articles:      process.NonNil(slices.Clone(r.Articles)),
 		At:            now,
 	}
-	e.audit(ethSystem, "ethics.appeal_ruling", "appeal_ruling", map[string]any{
+	e.audit(system, "ethics.appeal_ruling", "appeal_ruling", map[string]any{
 		"arbitration_id": r.ArbitrationID,
 		"outcome":        r.Outcome,
 		"articles":       e.st.Ruling.Articles,
 		"text":           r.Text,
 	})
 	switch r.Outcome {
-	case RulingUphold, RulingDismissed:
+	case workflows.RulingUphold, workflows.RulingDismissed:
 		d := *e.st.Decision
-		e.close(now, ethSystem, &d, d.Kind)
-	case RulingOverturn:
-		e.close(now, ethSystem, &EthicsDecision{Kind: EthicsDecisionDismissed}, EthicsDecisionDismissed)
+		e.close(now, system, &d, d.Kind)
+	case workflows.RulingOverturn:
+		e.close(now, system, &Decision{Kind: DecisionDismissed}, DecisionDismissed)
 	}
 }
 
-func (e *ethics) validateApplyModified(now time.Time, in EthicsApplyModifiedInput) error {
+func (e *ethics) validateApplyModified(now time.Time, in ApplyModifiedInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
 		return process.Forbidden("only staff can record a decision modified on appeal")
 	}
 	if !e.awaitingModified() {
 		return process.InvalidState("no arbitration ruling waits for a modified decision")
 	}
-	return ethCheckDecision(now, ethNormalize(in.Decision))
+	return checkDecision(now, normalize(in.Decision))
 }
 
 // awaitingModified: the ruling neither upheld nor overturned the decision,
 // so staff must record the decision that follows from it.
 func (e *ethics) awaitingModified() bool {
 	r := e.st.Ruling
-	return e.st.Status == EthicsStatusAppealed && r != nil &&
-		r.Outcome != RulingUphold && r.Outcome != RulingDismissed && r.Outcome != RulingOverturn
+	return e.st.Status == StatusAppealed && r != nil &&
+		r.Outcome != workflows.RulingUphold && r.Outcome != workflows.RulingDismissed && r.Outcome != workflows.RulingOverturn
 }
 
-func (e *ethics) applyModified(now time.Time, in EthicsApplyModifiedInput) {
-	d := ethNormalize(in.Decision)
+func (e *ethics) applyModified(now time.Time, in ApplyModifiedInput) {
+	d := normalize(in.Decision)
 	e.audit(in.Actor.MemberID, "ethics.decision_modified", "modified", map[string]any{
-		"decision": ethDecisionDetails(d),
+		"decision": decisionDetails(d),
 	})
 	e.close(now, in.Actor.MemberID, &d, d.Kind)
 }
@@ -1488,19 +1489,19 @@ func (e *ethics) applyModified(now time.Time, in EthicsApplyModifiedInput) {
 // close makes the outcome final: the decision is applied (unless it
 // dismisses the complaint), and the outcome is published without names or
 // evidence.
-func (e *ethics) close(now time.Time, actor string, final *EthicsDecision, outcome string) {
+func (e *ethics) close(now time.Time, actor string, final *Decision, outcome string) {
 	st := &e.st
-	st.Status = EthicsStatusClosed
+	st.Status = StatusClosed
 	st.Outcome = outcome
 	st.Final = final
 	st.ClosedAt = &now
-	if final != nil && final.Kind != EthicsDecisionDismissed {
+	if final != nil && final.Kind != DecisionDismissed {
 		eff := e.effectOf(now, *final)
-		e.effects = append(e.effects, ethEffect{apply: &eff})
+		e.effects = append(e.effects, effect{apply: &eff})
 	}
 	details := map[string]any{"outcome": outcome}
 	if final != nil {
-		details["decision"] = ethDecisionDetails(*final)
+		details["decision"] = decisionDetails(*final)
 	}
 	e.audit(actor, "ethics.closed", "closed", details)
 
@@ -1514,8 +1515,8 @@ func (e *ethics) close(now time.Time, actor string, final *EthicsDecision, outco
 	if st.DecidedAt != nil {
 		public["decided_at"] = *st.DecidedAt
 	}
-	if final != nil && final.Kind != EthicsDecisionDismissed {
-		public["decision"] = ethDecisionDetails(*final)
+	if final != nil && final.Kind != DecisionDismissed {
+		public["decision"] = decisionDetails(*final)
 	}
 	if r := st.Ruling; r != nil {
 		public["appeal"] = map[string]any{
@@ -1524,8 +1525,8 @@ func (e *ethics) close(now time.Time, actor string, final *EthicsDecision, outco
 			"articles":       r.Articles,
 		}
 	}
-	e.effects = append(e.effects, ethEffect{audit: &AuditInput{
-		Actor:    ethSystem,
+	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
+		Actor:    system,
 		Process:  ethProcess,
 		ObjectID: e.in.CaseID,
 		Action:   "ethics.decision_published",
@@ -1536,12 +1537,12 @@ func (e *ethics) close(now time.Time, actor string, final *EthicsDecision, outco
 }
 
 // effectOf is what applying a final decision does, as of now.
-func (e *ethics) effectOf(now time.Time, d EthicsDecision) EthicsDecisionEffect {
+func (e *ethics) effectOf(now time.Time, d Decision) DecisionEffect {
 	subject := e.in.RespondentID
 	if d.SanctionComplainant {
 		subject = e.in.ComplainantID
 	}
-	eff := EthicsDecisionEffect{
+	eff := DecisionEffect{
 		CaseID:    e.in.CaseID,
 		Kind:      d.Kind,
 		SubjectID: subject,
@@ -1549,7 +1550,7 @@ func (e *ethics) effectOf(now time.Time, d EthicsDecision) EthicsDecisionEffect 
 		Until:     process.Clone(d.Until),
 		Position:  d.Position,
 	}
-	if d.Kind == EthicsDecisionRemoval {
+	if d.Kind == DecisionRemoval {
 		t := now.Add(e.periods.RemovalIneligibility)
 		eff.IneligibleUntil = &t
 	}
@@ -1565,10 +1566,10 @@ func (e *ethics) effectOf(now time.Time, d EthicsDecision) EthicsDecisionEffect 
 func (e *ethics) audit(actor, action, step string, details map[string]any) {
 	shown := actor
 	if e.in.Anonymous && e.isComplainant(actor) {
-		shown = EthicsRoleComplainant
+		shown = RoleComplainant
 		e.auditStaff(actor, action, step+"/staff", details)
 	}
-	e.effects = append(e.effects, ethEffect{audit: &AuditInput{
+	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
 		Actor:    shown,
 		Process:  ethProcess,
 		ObjectID: e.in.CaseID,
@@ -1583,7 +1584,7 @@ func (e *ethics) audit(actor, action, step string, details map[string]any) {
 // auditStaff queues an entry only staff may read: those that may name an
 // anonymous complainant or give the reasons of recusals.
 func (e *ethics) auditStaff(actor, action, step string, details map[string]any) {
-	e.effects = append(e.effects, ethEffect{audit: &AuditInput{
+	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
 		Actor:    actor,
 		Process:  ethProcess,
 		ObjectID: e.in.CaseID,
@@ -1597,7 +1598,7 @@ func (e *ethics) auditStaff(actor, action, step string, details map[string]any) 
 // auditCommittee queues an entry for the non-recused committee only: the
 // votes, which the parties do not see.
 func (e *ethics) auditCommittee(actor, action, step string, details map[string]any) {
-	e.effects = append(e.effects, ethEffect{audit: &AuditInput{
+	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
 		Actor:    actor,
 		Process:  ethProcess,
 		ObjectID: e.in.CaseID,
@@ -1620,7 +1621,7 @@ func (e *ethics) notify(step, event string, to []string, extra map[string]any) {
 	for k, v := range extra {
 		data[k] = v
 	}
-	e.effects = append(e.effects, ethEffect{notify: &NotifyInput{
+	e.effects = append(e.effects, effect{notify: &workflows.NotifyInput{
 		Process:   ethProcess,
 		ObjectID:  e.in.CaseID,
 		Step:      step,
@@ -1631,7 +1632,7 @@ func (e *ethics) notify(step, event string, to []string, extra map[string]any) {
 }
 
 func (e *ethics) idemKey(step string) string {
-	return EthicsWorkflowID(e.in.CaseID) + "/" + step
+	return WorkflowID(e.in.CaseID) + "/" + step
 }
 
 // recipients is the sorted set of the people concerned: the parties (the
@@ -1667,11 +1668,11 @@ func (e *ethics) flush(ctx workflow.Context) {
 		e.effects = e.effects[1:]
 		switch {
 		case x.audit != nil:
-			if _, err := RecordAudit(ctx, *x.audit); err != nil {
+			if _, err := workflows.RecordAudit(ctx, *x.audit); err != nil {
 				e.logger.Error("audit entry not written", "action", x.audit.Action, "error", err)
 			}
 		case x.notify != nil:
-			if err := StartNotify(ctx, *x.notify); err != nil {
+			if err := workflows.StartNotify(ctx, *x.notify); err != nil {
 				e.logger.Error("notification not started", "event", x.notify.Event, "error", err)
 			}
 		case x.apply != nil:
@@ -1682,7 +1683,7 @@ func (e *ethics) flush(ctx workflow.Context) {
 	if e.in.Anonymous {
 		createdBy = ""
 	}
-	idx := CaseIndex{
+	idx := workflows.CaseIndex{
 		ID:        e.in.CaseID,
 		Process:   ethProcess,
 		Status:    e.st.Status,
@@ -1693,7 +1694,7 @@ func (e *ethics) flush(ctx workflow.Context) {
 	if idx.Status == e.saved.Status && slices.Equal(idx.Members, e.saved.Members) {
 		return
 	}
-	if err := SaveCase(ctx, idx); err != nil {
+	if err := workflows.SaveCase(ctx, idx); err != nil {
 		e.logger.Error("cases index not updated", "status", idx.Status, "error", err)
 		return
 	}
@@ -1704,22 +1705,22 @@ func (e *ethics) flush(ctx workflow.Context) {
 // good; a failure is recorded for staff to apply the decision by hand,
 // since the case must still close. Its audit entry goes before the rest of
 // the closing entries, so that the log reads in the order things happened.
-func (e *ethics) apply(ctx workflow.Context, eff EthicsDecisionEffect) {
+func (e *ethics) apply(ctx workflow.Context, eff DecisionEffect) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-	err := workflow.ExecuteActivity(actx, ActivityApplyEthicsDecision, eff).Get(ctx, nil)
+	err := workflow.ExecuteActivity(actx, ActivityApplyDecision, eff).Get(ctx, nil)
 	details := map[string]any{
 		"kind":             eff.Kind,
-		"subject":          EthicsRoleRespondent,
+		"subject":          RoleRespondent,
 		"matters":          eff.Matters,
 		"until":            eff.Until,
 		"position":         eff.Position,
 		"ineligible_until": eff.IneligibleUntil,
 	}
 	if eff.SubjectID == e.in.ComplainantID {
-		details["subject"] = EthicsRoleComplainant
+		details["subject"] = RoleComplainant
 	}
 	staff := map[string]any{"subject_id": eff.SubjectID}
-	var first []ethEffect
+	var first []effect
 	if err != nil {
 		msg := err.Error()
 		var appErr *temporal.ApplicationError
@@ -1732,7 +1733,7 @@ func (e *ethics) apply(ctx workflow.Context, eff EthicsDecisionEffect) {
 		for k, v := range details {
 			staff[k] = v
 		}
-		first = append(first, e.staffEffect(ethSystem, "ethics.apply_failed", "apply_failed", staff))
+		first = append(first, e.staffEffect(system, "ethics.apply_failed", "apply_failed", staff))
 	} else {
 		v := eff
 		e.st.Applied = &v
@@ -1740,9 +1741,9 @@ func (e *ethics) apply(ctx workflow.Context, eff EthicsDecisionEffect) {
 			staff[k] = v
 		}
 		first = append(first,
-			e.staffEffect(ethSystem, "ethics.decision_applied", "applied/staff", staff),
-			ethEffect{audit: &AuditInput{
-				Actor:    ethSystem,
+			e.staffEffect(system, "ethics.decision_applied", "applied/staff", staff),
+			effect{audit: &workflows.AuditInput{
+				Actor:    system,
 				Process:  ethProcess,
 				ObjectID: e.in.CaseID,
 				Action:   "ethics.decision_applied",
@@ -1755,8 +1756,8 @@ func (e *ethics) apply(ctx workflow.Context, eff EthicsDecisionEffect) {
 	e.effects = append(first, e.effects...)
 }
 
-func (e *ethics) staffEffect(actor, action, step string, details map[string]any) ethEffect {
-	return ethEffect{audit: &AuditInput{
+func (e *ethics) staffEffect(actor, action, step string, details map[string]any) effect {
+	return effect{audit: &workflows.AuditInput{
 		Actor:    actor,
 		Process:  ethProcess,
 		ObjectID: e.in.CaseID,
@@ -1770,11 +1771,11 @@ func (e *ethics) staffEffect(actor, action, step string, details map[string]any)
 // Checks and small helpers.
 
 // ethCheckDecision checks a decision's fields against its kind.
-func ethCheckDecision(now time.Time, d EthicsDecision) error {
-	if !slices.Contains(ethDecisionKinds, d.Kind) {
-		return process.InvalidInput("decision.kind must be one of " + strings.Join(ethDecisionKinds, ", "))
+func checkDecision(now time.Time, d Decision) error {
+	if !slices.Contains(decisionKinds, d.Kind) {
+		return process.InvalidInput("decision.kind must be one of " + strings.Join(decisionKinds, ", "))
 	}
-	if d.Kind == EthicsDecisionRecusalOrdered {
+	if d.Kind == DecisionRecusalOrdered {
 		if len(d.Matters) == 0 || len(d.Matters) > maxEthMatters {
 			return process.InvalidInput(fmt.Sprintf("decision.matters must name 1 to %d matters", maxEthMatters))
 		}
@@ -1784,14 +1785,14 @@ func ethCheckDecision(now time.Time, d EthicsDecision) error {
 			}
 		}
 	} else if len(d.Matters) > 0 {
-		return process.InvalidInput("decision.matters are only for " + EthicsDecisionRecusalOrdered)
+		return process.InvalidInput("decision.matters are only for " + DecisionRecusalOrdered)
 	}
 	switch d.Kind {
-	case EthicsDecisionSuspension:
+	case DecisionSuspension:
 		if d.Until == nil {
 			return process.InvalidInput("decision.until is required for a suspension")
 		}
-	case EthicsDecisionRemoval:
+	case DecisionRemoval:
 	default:
 		if d.Until != nil {
 			return process.InvalidInput("decision.until is only for a suspension or a removal")
@@ -1800,14 +1801,14 @@ func ethCheckDecision(now time.Time, d EthicsDecision) error {
 	if d.Until != nil && !d.Until.After(now) {
 		return process.InvalidInput("decision.until must be in the future")
 	}
-	if d.Kind == EthicsDecisionRemoval {
+	if d.Kind == DecisionRemoval {
 		if err := process.CheckText("decision.position", d.Position, maxEthShortBytes); err != nil {
 			return err
 		}
 	} else if d.Position != "" {
 		return process.InvalidInput("decision.position is only for a removal")
 	}
-	if d.SanctionComplainant && d.Kind == EthicsDecisionDismissed {
+	if d.SanctionComplainant && d.Kind == DecisionDismissed {
 		return process.InvalidInput("sanction_complainant needs a sanction, not a dismissal")
 	}
 	return nil
@@ -1815,7 +1816,7 @@ func ethCheckDecision(now time.Time, d EthicsDecision) error {
 
 // ethNormalize trims a decision's texts and puts its time in UTC, so that
 // equal decisions compare equal however they were typed.
-func ethNormalize(d EthicsDecision) EthicsDecision {
+func normalize(d Decision) Decision {
 	var matters []string
 	for _, m := range d.Matters {
 		matters = append(matters, strings.TrimSpace(m))
@@ -1829,7 +1830,7 @@ func ethNormalize(d EthicsDecision) EthicsDecision {
 	return d
 }
 
-func ethSameDecision(a, b EthicsDecision) bool {
+func sameDecision(a, b Decision) bool {
 	sameUntil := (a.Until == nil) == (b.Until == nil) && (a.Until == nil || a.Until.Equal(*b.Until))
 	return a.Kind == b.Kind && slices.Equal(a.Matters, b.Matters) && a.Position == b.Position &&
 		a.SanctionComplainant == b.SanctionComplainant && sameUntil
@@ -1837,13 +1838,13 @@ func ethSameDecision(a, b EthicsDecision) bool {
 
 // ethDecisionDetails is a decision as audit entries and the public record
 // show it: whom it sanctions by role, never by name.
-func ethDecisionDetails(d EthicsDecision) map[string]any {
-	on := EthicsRoleRespondent
+func decisionDetails(d Decision) map[string]any {
+	on := RoleRespondent
 	if d.SanctionComplainant {
-		on = EthicsRoleComplainant
+		on = RoleComplainant
 	}
 	out := map[string]any{"kind": d.Kind}
-	if d.Kind != EthicsDecisionDismissed {
+	if d.Kind != DecisionDismissed {
 		out["sanction_on"] = on
 	}
 	if len(d.Matters) > 0 {
@@ -1860,7 +1861,7 @@ func ethDecisionDetails(d EthicsDecision) map[string]any {
 
 // ethCleanRoster sorts a roster by member ID and copies it, so that the
 // case's roster does not depend on the caller's order or slices.
-func ethCleanRoster(in []CommitteeMember) []CommitteeMember {
+func cleanRoster(in []CommitteeMember) []CommitteeMember {
 	out := make([]CommitteeMember, 0, len(in))
 	for _, m := range in {
 		m.MemberID = strings.TrimSpace(m.MemberID)
@@ -1871,7 +1872,7 @@ func ethCleanRoster(in []CommitteeMember) []CommitteeMember {
 	return out
 }
 
-func ethCheckCommittee(c []CommitteeMember) error {
+func checkCommittee(c []CommitteeMember) error {
 	if len(c) > maxEthCommittee {
 		return process.InvalidInput(fmt.Sprintf("committee has more than %d members", maxEthCommittee))
 	}
@@ -1896,7 +1897,7 @@ func ethCheckCommittee(c []CommitteeMember) error {
 	return nil
 }
 
-func ethCheckLinks(links []string) error {
+func checkLinks(links []string) error {
 	if len(links) > maxEthLinks {
 		return process.InvalidInput(fmt.Sprintf("at most %d links", maxEthLinks))
 	}

@@ -1,4 +1,4 @@
-package workflows_test
+package ethics_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 )
 
 const ethDay = 24 * time.Hour
@@ -59,27 +60,27 @@ var (
 // domain.EthicsRecusals reasons do.
 const ethC5Reason = "the committee member m-c5 and party m-ana are from the same ALS als-1"
 
-func ethRoster() []workflows.CommitteeMember {
-	return []workflows.CommitteeMember{
+func ethRoster() []ethics.CommitteeMember {
+	return []ethics.CommitteeMember{
 		{MemberID: ethC1ID}, {MemberID: ethC2ID}, {MemberID: ethC3ID}, {MemberID: ethC4ID},
 		{MemberID: ethC5ID, Recused: true, Reasons: []string{ethC5Reason}},
 	}
 }
 
 // ethInput is an anonymous complaint on the default LACRALO clock.
-func ethInput(caseID string) workflows.EthicsInput {
-	return workflows.EthicsInput{
+func ethInput(caseID string) ethics.Input {
+	return ethics.Input{
 		CaseID:        caseID,
 		Receipt:       ethReceipt,
 		ComplainantID: ethComplainantID,
 		RespondentID:  ethRespondentID,
-		Kind:          workflows.EthicsKindUndeclaredConflict,
+		Kind:          ethics.KindUndeclaredConflict,
 		Summary:       "The chair did not declare a consulting contract with a registrar.",
 		Links:         []string{"https://example.org/contract.pdf"},
 		Anonymous:     true,
 		Committee:     ethRoster(),
 		StaffIDs:      []string{ethStaffID},
-		Periods: workflows.EthicsPeriods{
+		Periods: ethics.Periods{
 			Screening:            14 * ethDay,
 			ScreeningReminder:    7 * ethDay,
 			ScreeningEscalation:  7 * ethDay,
@@ -104,7 +105,7 @@ type ethResult struct {
 	name  string
 	done  bool
 	err   error
-	state workflows.EthicsState
+	state ethics.State
 }
 
 // ethHarness runs the real Ethics workflow in the time-skipping test
@@ -118,7 +119,7 @@ type ethHarness struct {
 	notes    []ethNote
 	audits   []workflows.AuditInput
 	saves    []workflows.CaseIndex
-	applied  []workflows.EthicsDecisionEffect
+	applied  []ethics.DecisionEffect
 	applyErr error
 	results  []*ethResult
 }
@@ -131,7 +132,7 @@ func newEthHarness(t *testing.T) *ethHarness {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
 	env.SetStartTime(ethT0)
-	env.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
+	env.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 
 	// The workflow calls activities by name; register placeholders under
 	// those names so that they can be mocked by name.
@@ -141,9 +142,9 @@ func newEthHarness(t *testing.T) *ethHarness {
 	env.RegisterActivityWithOptions(func(context.Context, workflows.CaseIndex) error {
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivitySaveCase})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.EthicsDecisionEffect) error {
+	env.RegisterActivityWithOptions(func(context.Context, ethics.DecisionEffect) error {
 		return nil
-	}, activity.RegisterOptions{Name: workflows.ActivityApplyEthicsDecision})
+	}, activity.RegisterOptions{Name: ethics.ActivityApplyDecision})
 
 	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
@@ -159,8 +160,8 @@ func newEthHarness(t *testing.T) *ethHarness {
 			h.saves = append(h.saves, in)
 			return nil
 		})
-	env.OnActivity(workflows.ActivityApplyEthicsDecision, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.EthicsDecisionEffect) error {
+	env.OnActivity(ethics.ActivityApplyDecision, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in ethics.DecisionEffect) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			if h.applyErr != nil {
@@ -191,7 +192,7 @@ func (h *ethHarness) update(at time.Duration, name string, in any) *ethResult {
 			OnReject: func(err error) { r.done, r.err = true, err },
 			OnComplete: func(v any, err error) {
 				r.done, r.err = true, err
-				if st, ok := v.(workflows.EthicsState); ok {
+				if st, ok := v.(ethics.State); ok {
 					r.state = st
 				}
 			},
@@ -208,10 +209,10 @@ func (h *ethHarness) signal(at time.Duration, r workflows.AppealRuling) {
 }
 
 // query reads the state at T0+at.
-func (h *ethHarness) query(at time.Duration) *workflows.EthicsState {
-	st := &workflows.EthicsState{}
+func (h *ethHarness) query(at time.Duration) *ethics.State {
+	st := &ethics.State{}
 	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(workflows.QueryEthics)
+		v, err := h.env.QueryWorkflow(ethics.Query)
 		if err != nil {
 			h.t.Errorf("query at T0+%v: %v", at, err)
 			return
@@ -267,16 +268,16 @@ func (h *ethHarness) refused(r *ethResult, errType string) *ethResult {
 }
 
 // run executes the case and returns its final state; the case must close.
-func (h *ethHarness) run(in workflows.EthicsInput) workflows.EthicsState {
+func (h *ethHarness) run(in ethics.Input) ethics.State {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.EthicsWorkflowName, in)
+	h.env.ExecuteWorkflow(ethics.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow failed: %v", err)
 	}
-	var st workflows.EthicsState
+	var st ethics.State
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		h.t.Fatalf("result: %v", err)
 	}
@@ -284,9 +285,9 @@ func (h *ethHarness) run(in workflows.EthicsInput) workflows.EthicsState {
 }
 
 // runCancelled executes a case that the test ends with cancelAt.
-func (h *ethHarness) runCancelled(in workflows.EthicsInput) {
+func (h *ethHarness) runCancelled(in ethics.Input) {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.EthicsWorkflowName, in)
+	h.env.ExecuteWorkflow(ethics.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
@@ -322,16 +323,16 @@ func (h *ethHarness) auditOf(action string) []workflows.AuditInput {
 // toDeliberation admits the complaint at T0+1d; the respondent answers at
 // T0+2d and the committee opens the deliberation at T0+2d1h.
 func (h *ethHarness) toDeliberation() {
-	h.ok(h.update(ethDay, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1, Note: "Admissible: a registrar contract is alleged."}))
-	h.ok(h.update(2*ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "The contract ended before my election."}))
-	h.ok(h.update(2*ethDay+time.Hour, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC2}))
+	h.ok(h.update(ethDay, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1, Note: "Admissible: a registrar contract is alleged."}))
+	h.ok(h.update(2*ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "The contract ended before my election."}))
+	h.ok(h.update(2*ethDay+time.Hour, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC2}))
 }
 
 // decide has three of the four non-recused members vote for d, from T0+at
 // an hour apart: the decision passes at T0+at+2h.
-func (h *ethHarness) decide(at time.Duration, d workflows.EthicsDecision) {
+func (h *ethHarness) decide(at time.Duration, d ethics.Decision) {
 	for i, c := range []workflows.Actor{ethC1, ethC2, ethC3} {
-		h.ok(h.update(at+time.Duration(i)*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: c, Decision: d, For: true}))
+		h.ok(h.update(at+time.Duration(i)*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: c, Decision: d, For: true}))
 	}
 }
 
@@ -348,7 +349,7 @@ func ethTimePtr(d time.Duration) *time.Time {
 	return &t
 }
 
-func ethWantStatus(t *testing.T, label string, st *workflows.EthicsState, status string) {
+func ethWantStatus(t *testing.T, label string, st *ethics.State, status string) {
 	t.Helper()
 	if st.Status != status {
 		t.Errorf("%s: status %q, want %q", label, st.Status, status)
@@ -406,12 +407,12 @@ func TestEthicsScreeningReminders(t *testing.T) {
 	h := newEthHarness(t)
 	early := h.query(6 * ethDay)
 	late := h.query(29 * ethDay)
-	admitted := h.ok(h.update(30*ethDay, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC3}))
+	admitted := h.ok(h.update(30*ethDay, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC3}))
 	h.cancelAt(40 * ethDay)
 
 	h.runCancelled(ethInput("E-1"))
 
-	ethWantStatus(t, "T0+6d", early, workflows.EthicsStatusScreening)
+	ethWantStatus(t, "T0+6d", early, ethics.StatusScreening)
 	ethWantDeadlines(t, "T0+6d", early.Deadlines, workflows.Deadline{Name: "screening", At: ethAt(14 * ethDay)})
 	if early.ScreeningReminded || early.ScreeningEscalations != 0 {
 		t.Errorf("T0+6d: reminded %v, escalations %d", early.ScreeningReminded, early.ScreeningEscalations)
@@ -419,7 +420,7 @@ func TestEthicsScreeningReminders(t *testing.T) {
 	if !late.ScreeningReminded || late.ScreeningEscalations != 3 {
 		t.Errorf("T0+29d: reminded %v, escalations %d, want 3", late.ScreeningReminded, late.ScreeningEscalations)
 	}
-	if s := admitted.state; s.Status != workflows.EthicsStatusInvestigation || s.ResponseDue == nil || !s.ResponseDue.Equal(ethAt(51*ethDay)) {
+	if s := admitted.state; s.Status != ethics.StatusInvestigation || s.ResponseDue == nil || !s.ResponseDue.Equal(ethAt(51*ethDay)) {
 		t.Errorf("admit answered %q, response due %v", s.Status, s.ResponseDue)
 	}
 
@@ -470,23 +471,23 @@ func TestEthicsScreeningReminders(t *testing.T) {
 func TestEthicsDismissInadmissible(t *testing.T) {
 	h := newEthHarness(t)
 	reason := "The facts alleged do not concern a declared position."
-	h.refused(h.update(ethDay, workflows.UpdateEthicsDismiss, workflows.EthicsDismissInput{Actor: ethRespondent, Reason: reason}), workflows.ErrForbidden)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsDismiss, workflows.EthicsDismissInput{Actor: ethC5, Reason: reason}), workflows.ErrForbidden)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsDismiss, workflows.EthicsDismissInput{Actor: ethStaff, Reason: reason}), workflows.ErrForbidden)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsDismiss, workflows.EthicsDismissInput{Actor: ethC1, Reason: " "}), workflows.ErrInvalidInput)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "early"}), workflows.ErrInvalidState)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethComplainant, Text: "more"}), workflows.ErrInvalidState)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: workflows.EthicsDecision{Kind: "warning"}, For: true}), workflows.ErrInvalidState)
-	h.refused(h.update(ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethComplainant, Reason: "x"}), workflows.ErrInvalidState)
-	dismissed := h.ok(h.update(2*ethDay, workflows.UpdateEthicsDismiss, workflows.EthicsDismissInput{Actor: ethC1, Reason: reason}))
+	h.refused(h.update(ethDay, ethics.UpdateDismiss, ethics.DismissInput{Actor: ethRespondent, Reason: reason}), workflows.ErrForbidden)
+	h.refused(h.update(ethDay, ethics.UpdateDismiss, ethics.DismissInput{Actor: ethC5, Reason: reason}), workflows.ErrForbidden)
+	h.refused(h.update(ethDay, ethics.UpdateDismiss, ethics.DismissInput{Actor: ethStaff, Reason: reason}), workflows.ErrForbidden)
+	h.refused(h.update(ethDay, ethics.UpdateDismiss, ethics.DismissInput{Actor: ethC1, Reason: " "}), workflows.ErrInvalidInput)
+	h.refused(h.update(ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "early"}), workflows.ErrInvalidState)
+	h.refused(h.update(ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethComplainant, Text: "more"}), workflows.ErrInvalidState)
+	h.refused(h.update(ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: ethics.Decision{Kind: "warning"}, For: true}), workflows.ErrInvalidState)
+	h.refused(h.update(ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethComplainant, Reason: "x"}), workflows.ErrInvalidState)
+	dismissed := h.ok(h.update(2*ethDay, ethics.UpdateDismiss, ethics.DismissInput{Actor: ethC1, Reason: reason}))
 
 	final := h.run(ethInput("E-2"))
 
-	if s := dismissed.state; s.Status != workflows.EthicsStatusClosed || s.Outcome != workflows.EthicsOutcomeInadmissible {
+	if s := dismissed.state; s.Status != ethics.StatusClosed || s.Outcome != ethics.OutcomeInadmissible {
 		t.Errorf("dismiss answered %q/%q", s.Status, s.Outcome)
 	}
-	if final.Status != workflows.EthicsStatusClosed || final.Outcome != workflows.EthicsOutcomeInadmissible || final.Final != nil ||
-		final.Applied != nil || final.Screening == nil || final.Screening.Result != workflows.EthicsScreenDismissed || final.Screening.Text != reason {
+	if final.Status != ethics.StatusClosed || final.Outcome != ethics.OutcomeInadmissible || final.Final != nil ||
+		final.Applied != nil || final.Screening == nil || final.Screening.Result != ethics.ScreenDismissed || final.Screening.Text != reason {
 		t.Errorf("final state %+v", final)
 	}
 	if len(final.Deadlines) != 0 {
@@ -515,7 +516,7 @@ func TestEthicsDismissInadmissible(t *testing.T) {
 		t.Fatalf("published %+v", pub)
 	}
 	details := pub[0].Details.(map[string]any)
-	if details["outcome"] != workflows.EthicsOutcomeInadmissible || details["complaint_kind"] != workflows.EthicsKindUndeclaredConflict || details["case_id"] != "E-2" {
+	if details["outcome"] != ethics.OutcomeInadmissible || details["complaint_kind"] != ethics.KindUndeclaredConflict || details["case_id"] != "E-2" {
 		t.Errorf("published details %v", details)
 	}
 	if js := ethJSON(t, pub[0]); strings.Contains(js, ethComplainantID) || strings.Contains(js, ethRespondentID) || strings.Contains(js, "contract") {
@@ -538,34 +539,34 @@ func TestEthicsDismissInadmissible(t *testing.T) {
 // deliberation when the 21 days are over.
 func TestEthicsResponseSilence(t *testing.T) {
 	h := newEthHarness(t)
-	h.ok(h.update(ethDay, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1}))
-	h.refused(h.update(ethDay+time.Hour, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC2}), workflows.ErrInvalidState)
-	ev := h.ok(h.update(3*ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{
+	h.ok(h.update(ethDay, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1}))
+	h.refused(h.update(ethDay+time.Hour, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC2}), workflows.ErrInvalidState)
+	ev := h.ok(h.update(3*ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{
 		Actor: ethComplainant, Text: "Minutes of the meeting", Links: []string{"https://example.org/minutes"},
 	}))
-	q := h.ok(h.update(4*ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethC2, Text: "When did the contract end?"}))
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethC5, Text: "x"}), workflows.ErrForbidden)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethOutsider, Text: "x"}), workflows.ErrForbidden)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethComplainant, Text: "x", Links: []string{"javascript:alert(1)"}}), workflows.ErrInvalidInput)
-	h.refused(h.update(5*ethDay, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC1}), workflows.ErrInvalidState)
-	h.refused(h.update(5*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: workflows.EthicsDecision{Kind: "warning"}, For: true}), workflows.ErrInvalidState)
+	q := h.ok(h.update(4*ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethC2, Text: "When did the contract end?"}))
+	h.refused(h.update(4*ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethC5, Text: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(4*ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethOutsider, Text: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(4*ethDay, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethComplainant, Text: "x", Links: []string{"javascript:alert(1)"}}), workflows.ErrInvalidInput)
+	h.refused(h.update(5*ethDay, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC1}), workflows.ErrInvalidState)
+	h.refused(h.update(5*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: ethics.Decision{Kind: "warning"}, For: true}), workflows.ErrInvalidState)
 	before := h.query(22*ethDay - time.Hour)
 	after := h.query(22*ethDay + time.Hour)
-	h.refused(h.update(22*ethDay+2*time.Hour, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "late"}), workflows.ErrInvalidState)
-	h.ok(h.update(22*ethDay+3*time.Hour, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethRespondent, Text: "Evidence still accepted in deliberation"}))
+	h.refused(h.update(22*ethDay+2*time.Hour, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "late"}), workflows.ErrInvalidState)
+	h.ok(h.update(22*ethDay+3*time.Hour, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethRespondent, Text: "Evidence still accepted in deliberation"}))
 	h.cancelAt(23 * ethDay)
 
 	h.runCancelled(ethInput("E-3"))
 
-	if e := ev.state.Evidence; len(e) != 1 || e[0].Role != workflows.EthicsRoleComplainant || e[0].Kind != workflows.EthicsEvidenceKind || e[0].By != ethComplainantID {
+	if e := ev.state.Evidence; len(e) != 1 || e[0].Role != ethics.RoleComplainant || e[0].Kind != ethics.EvidenceKind || e[0].By != ethComplainantID {
 		t.Errorf("evidence answered %+v", e)
 	}
-	if e := q.state.Evidence; len(e) != 2 || e[1].Role != workflows.EthicsRoleCommittee || e[1].Kind != workflows.EthicsQuestionKind {
+	if e := q.state.Evidence; len(e) != 2 || e[1].Role != ethics.RoleCommittee || e[1].Kind != ethics.QuestionKind {
 		t.Errorf("question answered %+v", e)
 	}
-	ethWantStatus(t, "T0+22d-1h", before, workflows.EthicsStatusInvestigation)
+	ethWantStatus(t, "T0+22d-1h", before, ethics.StatusInvestigation)
 	ethWantDeadlines(t, "T0+22d-1h", before.Deadlines, workflows.Deadline{Name: "response", At: ethAt(22 * ethDay)})
-	ethWantStatus(t, "T0+22d1h", after, workflows.EthicsStatusDeliberation)
+	ethWantStatus(t, "T0+22d1h", after, ethics.StatusDeliberation)
 	ethWantDeadlines(t, "T0+22d1h", after.Deadlines)
 	if after.Response != nil {
 		t.Errorf("response %+v", after.Response)
@@ -581,7 +582,7 @@ func TestEthicsResponseSilence(t *testing.T) {
 	var members, staff int
 	for _, a := range evAudit {
 		switch {
-		case a.Audience == "members" && a.Actor == workflows.EthicsRoleComplainant:
+		case a.Audience == "members" && a.Actor == ethics.RoleComplainant:
 			members++
 		case a.Audience == "staff" && a.Actor == ethComplainantID:
 			staff++
@@ -596,15 +597,15 @@ func TestEthicsResponseSilence(t *testing.T) {
 // open the deliberation before the response period ends.
 func TestEthicsRespondThenDeliberate(t *testing.T) {
 	h := newEthHarness(t)
-	h.ok(h.update(ethDay, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1}))
-	h.refused(h.update(2*ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethComplainant, Text: "not mine"}), workflows.ErrForbidden)
-	h.refused(h.update(2*ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: " "}), workflows.ErrInvalidInput)
-	responded := h.ok(h.update(3*ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "The contract ended in 2024."}))
-	h.refused(h.update(3*ethDay+time.Hour, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "again"}), workflows.ErrInvalidState)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethRespondent}), workflows.ErrForbidden)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC5}), workflows.ErrForbidden)
-	opened := h.ok(h.update(4*ethDay+time.Hour, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC4}))
-	h.refused(h.update(4*ethDay+2*time.Hour, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC1}), workflows.ErrInvalidState)
+	h.ok(h.update(ethDay, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1}))
+	h.refused(h.update(2*ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethComplainant, Text: "not mine"}), workflows.ErrForbidden)
+	h.refused(h.update(2*ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: " "}), workflows.ErrInvalidInput)
+	responded := h.ok(h.update(3*ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "The contract ended in 2024."}))
+	h.refused(h.update(3*ethDay+time.Hour, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(4*ethDay, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethRespondent}), workflows.ErrForbidden)
+	h.refused(h.update(4*ethDay, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC5}), workflows.ErrForbidden)
+	opened := h.ok(h.update(4*ethDay+time.Hour, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC4}))
+	h.refused(h.update(4*ethDay+2*time.Hour, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC1}), workflows.ErrInvalidState)
 	later := h.query(30 * ethDay)
 	h.cancelAt(31 * ethDay)
 
@@ -613,10 +614,10 @@ func TestEthicsRespondThenDeliberate(t *testing.T) {
 	if r := responded.state.Response; r == nil || r.Text != "The contract ended in 2024." || !r.At.Equal(ethAt(3*ethDay)) {
 		t.Errorf("response answered %+v", r)
 	}
-	if opened.state.Status != workflows.EthicsStatusDeliberation || len(opened.state.Deadlines) != 0 {
+	if opened.state.Status != ethics.StatusDeliberation || len(opened.state.Deadlines) != 0 {
 		t.Errorf("deliberate answered %q %v", opened.state.Status, opened.state.Deadlines)
 	}
-	ethWantStatus(t, "T0+30d", later, workflows.EthicsStatusDeliberation)
+	ethWantStatus(t, "T0+30d", later, ethics.StatusDeliberation)
 	if d := h.auditOf("ethics.deliberation"); len(d) != 1 || d[0].Actor != ethC4ID || d[0].Details.(map[string]any)["responded"] != true {
 		t.Errorf("deliberation audited %+v", d)
 	}
@@ -628,29 +629,29 @@ func TestEthicsRespondThenDeliberate(t *testing.T) {
 func TestEthicsRecusals(t *testing.T) {
 	h := newEthHarness(t)
 	h.toDeliberation()
-	warning := workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning}
-	h.refused(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC5, Decision: warning, For: true}), workflows.ErrForbidden)
-	h.ok(h.update(3*ethDay+time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: warning, For: true}))
-	h.ok(h.update(3*ethDay+2*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: warning, For: true}))
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethOutsider, Reason: "x"}), workflows.ErrForbidden)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC5, Reason: "x"}), workflows.ErrInvalidState)
-	h.refused(h.update(4*ethDay, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC2, Reason: ""}), workflows.ErrInvalidInput)
-	recused := h.ok(h.update(4*ethDay+time.Hour, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC2, Reason: "I advised the respondent last year"}))
-	h.refused(h.update(4*ethDay+2*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: warning, For: true}), workflows.ErrForbidden)
-	h.refused(h.update(4*ethDay+2*time.Hour, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC2, Reason: "again"}), workflows.ErrInvalidState)
+	warning := ethics.Decision{Kind: ethics.DecisionWarning}
+	h.refused(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC5, Decision: warning, For: true}), workflows.ErrForbidden)
+	h.ok(h.update(3*ethDay+time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: warning, For: true}))
+	h.ok(h.update(3*ethDay+2*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: warning, For: true}))
+	h.refused(h.update(4*ethDay, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethOutsider, Reason: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(4*ethDay, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC5, Reason: "x"}), workflows.ErrInvalidState)
+	h.refused(h.update(4*ethDay, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC2, Reason: ""}), workflows.ErrInvalidInput)
+	recused := h.ok(h.update(4*ethDay+time.Hour, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC2, Reason: "I advised the respondent last year"}))
+	h.refused(h.update(4*ethDay+2*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: warning, For: true}), workflows.ErrForbidden)
+	h.refused(h.update(4*ethDay+2*time.Hour, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC2, Reason: "again"}), workflows.ErrInvalidState)
 	// Staff recompute after m-c5's declaration was superseded, with the
 	// respondent newly on the committee: m-c2 stays recused (self), m-c5
 	// comes back, the respondent is recused as a party.
-	h.refused(h.update(5*ethDay, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethC1, Committee: ethRoster()}), workflows.ErrForbidden)
-	h.refused(h.update(5*ethDay, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: []workflows.CommitteeMember{{MemberID: ethC1ID}, {MemberID: ethC1ID}}}), workflows.ErrInvalidInput)
-	recomputed := h.ok(h.update(5*ethDay+time.Hour, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{
+	h.refused(h.update(5*ethDay, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethC1, Committee: ethRoster()}), workflows.ErrForbidden)
+	h.refused(h.update(5*ethDay, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: []ethics.CommitteeMember{{MemberID: ethC1ID}, {MemberID: ethC1ID}}}), workflows.ErrInvalidInput)
+	recomputed := h.ok(h.update(5*ethDay+time.Hour, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{
 		Actor: ethStaff,
-		Committee: []workflows.CommitteeMember{
+		Committee: []ethics.CommitteeMember{
 			{MemberID: ethC5ID}, {MemberID: ethC4ID}, {MemberID: ethC3ID}, {MemberID: ethC2ID}, {MemberID: ethC1ID}, {MemberID: ethRespondentID},
 		},
 	}))
-	h.ok(h.update(6*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC5, Decision: warning, For: false}))
-	h.refused(h.update(6*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethRespondent, Decision: warning, For: false}), workflows.ErrForbidden)
+	h.ok(h.update(6*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC5, Decision: warning, For: false}))
+	h.refused(h.update(6*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethRespondent, Decision: warning, For: false}), workflows.ErrForbidden)
 	h.cancelAt(7 * ethDay)
 
 	h.runCancelled(ethInput("E-5"))
@@ -662,12 +663,12 @@ func TestEthicsRecusals(t *testing.T) {
 	if st.CanRead(ethC2ID, ethC2.Roles) || !st.CanRead(ethC1ID, ethC1.Roles) {
 		t.Error("a self-recused member can still read the case, or another cannot")
 	}
-	c2 := st.Committee[slices.IndexFunc(st.Committee, func(m workflows.CommitteeMember) bool { return m.MemberID == ethC2ID })]
+	c2 := st.Committee[slices.IndexFunc(st.Committee, func(m ethics.CommitteeMember) bool { return m.MemberID == ethC2ID })]
 	if !c2.Recused || !slices.Equal(c2.Reasons, []string{"recused themself: I advised the respondent last year"}) {
 		t.Errorf("self-recused member %+v", c2)
 	}
 
-	wantRoster := []workflows.CommitteeMember{
+	wantRoster := []ethics.CommitteeMember{
 		{MemberID: ethRespondentID, Recused: true, Reasons: []string{"the committee member m-bob is a party"}},
 		{MemberID: ethC1ID},
 		{MemberID: ethC2ID, Recused: true, Reasons: []string{"recused themself: I advised the respondent last year"}},
@@ -697,23 +698,23 @@ func TestEthicsRecusals(t *testing.T) {
 // are no quorum, three are; two "for" votes of four (exactly half) are no
 // majority, three are.
 func TestEthicsQuorumAndMajority(t *testing.T) {
-	suspension := workflows.EthicsDecision{Kind: workflows.EthicsDecisionSuspension, Until: ethTimePtr(200 * ethDay)}
+	suspension := ethics.Decision{Kind: ethics.DecisionSuspension, Until: ethTimePtr(200 * ethDay)}
 
 	t.Run("quorum", func(t *testing.T) {
 		h := newEthHarness(t)
 		h.toDeliberation()
-		h.ok(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: suspension, For: true}))
-		half := h.ok(h.update(3*ethDay+time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: suspension, For: true}))
-		passed := h.ok(h.update(3*ethDay+2*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC3, Decision: suspension, For: false}))
-		h.refused(h.update(3*ethDay+3*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC4, Decision: suspension, For: true}), workflows.ErrInvalidState)
+		h.ok(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: suspension, For: true}))
+		half := h.ok(h.update(3*ethDay+time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: suspension, For: true}))
+		passed := h.ok(h.update(3*ethDay+2*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC3, Decision: suspension, For: false}))
+		h.refused(h.update(3*ethDay+3*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC4, Decision: suspension, For: true}), workflows.ErrInvalidState)
 		h.cancelAt(4 * ethDay)
 		h.runCancelled(ethInput("E-6"))
 
-		if s := half.state; s.Status != workflows.EthicsStatusDeliberation || s.Tally.Quorate || s.Tally.Cast != 2 || s.Tally.QuorumRequired != 3 {
+		if s := half.state; s.Status != ethics.StatusDeliberation || s.Tally.Quorate || s.Tally.Cast != 2 || s.Tally.QuorumRequired != 3 {
 			t.Errorf("two votes of four: %q, tally %+v", s.Status, s.Tally)
 		}
 		s := passed.state
-		if s.Status != workflows.EthicsStatusAppealWindow || s.Decision == nil || s.Decision.Kind != workflows.EthicsDecisionSuspension ||
+		if s.Status != ethics.StatusAppealWindow || s.Decision == nil || s.Decision.Kind != ethics.DecisionSuspension ||
 			s.DecidedAt == nil || !s.DecidedAt.Equal(ethAt(3*ethDay+2*time.Hour)) {
 			t.Errorf("three votes, two for: %q decision %+v", s.Status, s.Decision)
 		}
@@ -723,24 +724,24 @@ func TestEthicsQuorumAndMajority(t *testing.T) {
 	t.Run("majority", func(t *testing.T) {
 		h := newEthHarness(t)
 		h.toDeliberation()
-		h.refused(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: suspension, For: false}), workflows.ErrInvalidInput)
-		h.refused(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: workflows.EthicsDecision{Kind: workflows.EthicsDecisionSuspension}, For: true}), workflows.ErrInvalidInput)
-		h.ok(h.update(3*ethDay+time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: suspension, For: true}))
-		h.refused(h.update(3*ethDay+2*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning}, For: true}), workflows.ErrInvalidInput)
-		h.ok(h.update(3*ethDay+3*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: suspension, For: false}))
-		oneOfThree := h.ok(h.update(3*ethDay+4*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC3, Decision: suspension, For: false}))
-		twoOfFour := h.ok(h.update(3*ethDay+5*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC4, Decision: suspension, For: true}))
-		changed := h.ok(h.update(3*ethDay+6*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: suspension, For: true}))
+		h.refused(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: suspension, For: false}), workflows.ErrInvalidInput)
+		h.refused(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: ethics.Decision{Kind: ethics.DecisionSuspension}, For: true}), workflows.ErrInvalidInput)
+		h.ok(h.update(3*ethDay+time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: suspension, For: true}))
+		h.refused(h.update(3*ethDay+2*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: ethics.Decision{Kind: ethics.DecisionWarning}, For: true}), workflows.ErrInvalidInput)
+		h.ok(h.update(3*ethDay+3*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: suspension, For: false}))
+		oneOfThree := h.ok(h.update(3*ethDay+4*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC3, Decision: suspension, For: false}))
+		twoOfFour := h.ok(h.update(3*ethDay+5*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC4, Decision: suspension, For: true}))
+		changed := h.ok(h.update(3*ethDay+6*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: suspension, For: true}))
 		h.cancelAt(4 * ethDay)
 		h.runCancelled(ethInput("E-7"))
 
-		if s := oneOfThree.state; s.Status != workflows.EthicsStatusDeliberation || !s.Tally.Quorate || s.Tally.For != 1 {
+		if s := oneOfThree.state; s.Status != ethics.StatusDeliberation || !s.Tally.Quorate || s.Tally.For != 1 {
 			t.Errorf("one for of three: %q, tally %+v", s.Status, s.Tally)
 		}
-		if s := twoOfFour.state; s.Status != workflows.EthicsStatusDeliberation || s.Tally.For != 2 || s.Tally.MajorityRequired != 3 || s.Tally.Passes {
+		if s := twoOfFour.state; s.Status != ethics.StatusDeliberation || s.Tally.For != 2 || s.Tally.MajorityRequired != 3 || s.Tally.Passes {
 			t.Errorf("two for of four: %q, tally %+v", s.Status, s.Tally)
 		}
-		if s := changed.state; s.Status != workflows.EthicsStatusAppealWindow || s.Tally.For != 3 || s.Tally.Cast != 4 || len(s.Votes) != 4 {
+		if s := changed.state; s.Status != ethics.StatusAppealWindow || s.Tally.For != 3 || s.Tally.Cast != 4 || len(s.Votes) != 4 {
 			t.Errorf("a changed vote makes three of four: %q, tally %+v, votes %+v", s.Status, s.Tally, s.Votes)
 		}
 		votes := h.auditOf("ethics.vote")
@@ -757,20 +758,20 @@ func TestEthicsQuorumAndMajority(t *testing.T) {
 	t.Run("withdrawn proposal", func(t *testing.T) {
 		h := newEthHarness(t)
 		h.toDeliberation()
-		warning := workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning}
-		h.ok(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: warning, For: true}))
-		h.ok(h.update(3*ethDay+time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: warning, For: true}))
-		h.refused(h.update(3*ethDay+2*time.Hour, workflows.UpdateEthicsWithdrawProposal, workflows.EthicsWithdrawInput{Actor: ethC2}), workflows.ErrForbidden)
-		withdrawn := h.ok(h.update(3*ethDay+3*time.Hour, workflows.UpdateEthicsWithdrawProposal, workflows.EthicsWithdrawInput{Actor: ethC1}))
-		h.refused(h.update(3*ethDay+4*time.Hour, workflows.UpdateEthicsWithdrawProposal, workflows.EthicsWithdrawInput{Actor: ethC1}), workflows.ErrInvalidState)
-		second := h.ok(h.update(3*ethDay+5*time.Hour, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC3, Decision: suspension, For: true}))
+		warning := ethics.Decision{Kind: ethics.DecisionWarning}
+		h.ok(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: warning, For: true}))
+		h.ok(h.update(3*ethDay+time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: warning, For: true}))
+		h.refused(h.update(3*ethDay+2*time.Hour, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: ethC2}), workflows.ErrForbidden)
+		withdrawn := h.ok(h.update(3*ethDay+3*time.Hour, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: ethC1}))
+		h.refused(h.update(3*ethDay+4*time.Hour, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: ethC1}), workflows.ErrInvalidState)
+		second := h.ok(h.update(3*ethDay+5*time.Hour, ethics.UpdateVote, ethics.VoteInput{Actor: ethC3, Decision: suspension, For: true}))
 		h.cancelAt(4 * ethDay)
 		h.runCancelled(ethInput("E-8"))
 
-		if s := withdrawn.state; s.Proposal != nil || len(s.Votes) != 0 || s.Status != workflows.EthicsStatusDeliberation {
+		if s := withdrawn.state; s.Proposal != nil || len(s.Votes) != 0 || s.Status != ethics.StatusDeliberation {
 			t.Errorf("withdraw answered proposal %+v votes %+v", s.Proposal, s.Votes)
 		}
-		if p := second.state.Proposal; p == nil || p.Round != 2 || p.By != ethC3ID || p.Decision.Kind != workflows.EthicsDecisionSuspension {
+		if p := second.state.Proposal; p == nil || p.Round != 2 || p.By != ethC3ID || p.Decision.Kind != ethics.DecisionSuspension {
 			t.Errorf("second proposal %+v", p)
 		}
 	})
@@ -780,10 +781,10 @@ func TestEthicsQuorumAndMajority(t *testing.T) {
 // change of the roster leaves too few non-recused members for the quorum
 // of the full committee (three of five).
 func TestEthicsNoQuorumAlert(t *testing.T) {
-	roster := func(recused ...string) []workflows.CommitteeMember {
-		var out []workflows.CommitteeMember
+	roster := func(recused ...string) []ethics.CommitteeMember {
+		var out []ethics.CommitteeMember
 		for _, id := range []string{ethC1ID, ethC2ID, ethC3ID, ethC4ID, ethC5ID} {
-			m := workflows.CommitteeMember{MemberID: id}
+			m := ethics.CommitteeMember{MemberID: id}
 			if slices.Contains(recused, id) {
 				m.Recused, m.Reasons = true, []string{"the committee member " + id + " declared an interest involving party m-bob"}
 			}
@@ -792,10 +793,10 @@ func TestEthicsNoQuorumAlert(t *testing.T) {
 		return out
 	}
 	h := newEthHarness(t)
-	short := h.ok(h.update(ethDay, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC1ID, ethC2ID)}))
-	h.ok(h.update(2*ethDay, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC1ID, ethC2ID)}))
-	restored := h.ok(h.update(3*ethDay, workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC2ID)}))
-	h.ok(h.update(4*ethDay, workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC3, Reason: "A family tie"}))
+	short := h.ok(h.update(ethDay, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC1ID, ethC2ID)}))
+	h.ok(h.update(2*ethDay, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC1ID, ethC2ID)}))
+	restored := h.ok(h.update(3*ethDay, ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: roster(ethC5ID, ethC2ID)}))
+	h.ok(h.update(4*ethDay, ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC3, Reason: "A family tie"}))
 	h.cancelAt(5 * ethDay)
 
 	h.runCancelled(ethInput("E-9"))
@@ -840,16 +841,16 @@ func TestEthicsNoQuorumAlert(t *testing.T) {
 func TestEthicsRemovalFinal(t *testing.T) {
 	h := newEthHarness(t)
 	h.toDeliberation()
-	removal := workflows.EthicsDecision{Kind: workflows.EthicsDecisionRemoval, Position: " alac_member "}
+	removal := ethics.Decision{Kind: ethics.DecisionRemoval, Position: " alac_member "}
 	h.decide(3*ethDay, removal) // passes at T0+3d2h; the window ends at T0+18d2h
 	during := h.query(18 * ethDay)
 	applied := h.appliedBy(18*ethDay + time.Hour)
-	h.refused(h.update(18*ethDay+2*time.Hour, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(18*ethDay+2*time.Hour, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: "late"}), workflows.ErrInvalidState)
 
 	final := h.run(ethInput("E-11"))
 
 	end := ethAt(18*ethDay + 2*time.Hour)
-	ethWantStatus(t, "T0+18d", during, workflows.EthicsStatusAppealWindow)
+	ethWantStatus(t, "T0+18d", during, ethics.StatusAppealWindow)
 	ethWantDeadlines(t, "T0+18d", during.Deadlines, workflows.Deadline{Name: "appeal_window", At: end})
 	if *applied != 0 {
 		t.Errorf("%d decisions applied inside the appeal window", *applied)
@@ -862,11 +863,11 @@ func TestEthicsRemovalFinal(t *testing.T) {
 		t.Fatalf("applied %+v, want once", h.applied)
 	}
 	eff := h.applied[0]
-	if eff.CaseID != "E-11" || eff.Kind != workflows.EthicsDecisionRemoval || eff.SubjectID != ethRespondentID || eff.Position != "alac_member" ||
+	if eff.CaseID != "E-11" || eff.Kind != ethics.DecisionRemoval || eff.SubjectID != ethRespondentID || eff.Position != "alac_member" ||
 		eff.IneligibleUntil == nil || !eff.IneligibleUntil.Equal(ineligible) || eff.Until != nil {
 		t.Errorf("effect %+v, want removal of %s from alac_member, ineligible until %v", eff, ethRespondentID, ineligible)
 	}
-	if final.Status != workflows.EthicsStatusClosed || final.Outcome != workflows.EthicsDecisionRemoval || final.Applied == nil ||
+	if final.Status != ethics.StatusClosed || final.Outcome != ethics.DecisionRemoval || final.Applied == nil ||
 		final.Final == nil || final.ClosedAt == nil || !final.ClosedAt.Equal(end) || final.ApplyError != "" {
 		t.Errorf("final state %+v", final)
 	}
@@ -887,7 +888,7 @@ func TestEthicsRemovalFinal(t *testing.T) {
 		t.Errorf("closing entries %v, want %v", tail, want)
 	}
 	decision := h.notesOf("ethics.decision")
-	if len(decision) != 1 || decision[0].In.Data["outcome"] != workflows.EthicsDecisionRemoval ||
+	if len(decision) != 1 || decision[0].In.Data["outcome"] != ethics.DecisionRemoval ||
 		!slices.Equal(decision[0].In.MemberIDs, ethSorted(append([]string{ethStaffID, ethComplainantID, ethRespondentID}, ethActive...)...)) {
 		t.Errorf("decision notification %+v", decision)
 	}
@@ -899,11 +900,11 @@ func TestEthicsApplyFails(t *testing.T) {
 	h := newEthHarness(t)
 	h.applyErr = temporal.NewNonRetryableApplicationError("member m-bob holds no position alac_member", "NotApplicable", nil)
 	h.toDeliberation()
-	h.decide(3*ethDay, workflows.EthicsDecision{Kind: workflows.EthicsDecisionRemoval, Position: "alac_member"})
+	h.decide(3*ethDay, ethics.Decision{Kind: ethics.DecisionRemoval, Position: "alac_member"})
 
 	final := h.run(ethInput("E-12"))
 
-	if final.Status != workflows.EthicsStatusClosed || final.Applied != nil || !strings.Contains(final.ApplyError, "no position") {
+	if final.Status != ethics.StatusClosed || final.Applied != nil || !strings.Contains(final.ApplyError, "no position") {
 		t.Errorf("final: %q applied %+v error %q", final.Status, final.Applied, final.ApplyError)
 	}
 	if a := h.auditOf("ethics.apply_failed"); len(a) != 1 || a[0].Audience != "staff" {
@@ -915,7 +916,7 @@ func TestEthicsApplyFails(t *testing.T) {
 // which upholds it (applied), overturns it (dismissed, nothing applied) or
 // modifies it (staff record the decision, which is applied).
 func TestEthicsAppeal(t *testing.T) {
-	suspension := workflows.EthicsDecision{Kind: workflows.EthicsDecisionSuspension, Until: ethTimePtr(300 * ethDay)}
+	suspension := ethics.Decision{Kind: ethics.DecisionSuspension, Until: ethTimePtr(300 * ethDay)}
 	ruling := func(outcome string) workflows.AppealRuling {
 		return workflows.AppealRuling{ArbitrationID: "A-42", Outcome: outcome, Text: "Ruled on " + outcome + ".", Articles: []string{"7.1"}}
 	}
@@ -925,33 +926,33 @@ func TestEthicsAppeal(t *testing.T) {
 		h.toDeliberation()
 		h.decide(3*ethDay, suspension)
 		h.signal(4*ethDay, ruling(workflows.RulingUphold)) // stray: nothing is appealed yet
-		h.refused(h.update(5*ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethC1, Reason: "x"}), workflows.ErrForbidden)
-		h.refused(h.update(5*ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: ""}), workflows.ErrInvalidInput)
-		appealed := h.ok(h.update(5*ethDay+time.Hour, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: "The contract had ended."}))
-		h.refused(h.update(5*ethDay+2*time.Hour, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethComplainant, Reason: "too lenient"}), workflows.ErrInvalidState)
-		h.refused(h.update(6*ethDay, workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethStaff, Decision: suspension}), workflows.ErrInvalidState)
+		h.refused(h.update(5*ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethC1, Reason: "x"}), workflows.ErrForbidden)
+		h.refused(h.update(5*ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: ""}), workflows.ErrInvalidInput)
+		appealed := h.ok(h.update(5*ethDay+time.Hour, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: "The contract had ended."}))
+		h.refused(h.update(5*ethDay+2*time.Hour, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethComplainant, Reason: "too lenient"}), workflows.ErrInvalidState)
+		h.refused(h.update(6*ethDay, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethStaff, Decision: suspension}), workflows.ErrInvalidState)
 		waiting := h.query(40 * ethDay)
 		applied := h.appliedBy(40 * ethDay)
 		h.signal(45*ethDay, ruling(workflows.RulingUphold))
 
 		final := h.run(ethInput("E-13"))
 
-		if s := appealed.state; s.Status != workflows.EthicsStatusAppealed || s.Appeal == nil || s.Appeal.By != ethRespondentID ||
-			s.Appeal.Role != workflows.EthicsRoleRespondent || len(s.Deadlines) != 0 {
+		if s := appealed.state; s.Status != ethics.StatusAppealed || s.Appeal == nil || s.Appeal.By != ethRespondentID ||
+			s.Appeal.Role != ethics.RoleRespondent || len(s.Deadlines) != 0 {
 			t.Errorf("appeal answered %q %+v %v", s.Status, s.Appeal, s.Deadlines)
 		}
-		ethWantStatus(t, "T0+40d", waiting, workflows.EthicsStatusAppealed)
+		ethWantStatus(t, "T0+40d", waiting, ethics.StatusAppealed)
 		if *applied != 0 {
 			t.Errorf("applied before the ruling: %d", *applied)
 		}
 		if !h.env.Now().Equal(ethAt(45 * ethDay)) {
 			t.Errorf("closed at %v, want at the ruling", h.env.Now())
 		}
-		if len(h.applied) != 1 || h.applied[0].Kind != workflows.EthicsDecisionSuspension || h.applied[0].SubjectID != ethRespondentID ||
+		if len(h.applied) != 1 || h.applied[0].Kind != ethics.DecisionSuspension || h.applied[0].SubjectID != ethRespondentID ||
 			h.applied[0].Until == nil || !h.applied[0].Until.Equal(ethAt(300*ethDay)) || h.applied[0].IneligibleUntil != nil {
 			t.Errorf("applied %+v", h.applied)
 		}
-		if final.Outcome != workflows.EthicsDecisionSuspension || final.Ruling == nil || final.Ruling.ArbitrationID != "A-42" || final.Ruling.Outcome != workflows.RulingUphold {
+		if final.Outcome != ethics.DecisionSuspension || final.Ruling == nil || final.Ruling.ArbitrationID != "A-42" || final.Ruling.Outcome != workflows.RulingUphold {
 			t.Errorf("final %q ruling %+v", final.Outcome, final.Ruling)
 		}
 		if a := h.auditOf("ethics.appeal_ruling_ignored"); len(a) != 1 || a[0].Audience != "staff" {
@@ -970,7 +971,7 @@ func TestEthicsAppeal(t *testing.T) {
 		h := newEthHarness(t)
 		h.toDeliberation()
 		h.decide(3*ethDay, suspension)
-		h.ok(h.update(5*ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: "Unfounded."}))
+		h.ok(h.update(5*ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: "Unfounded."}))
 		h.signal(30*ethDay, ruling(workflows.RulingOverturn))
 
 		final := h.run(ethInput("E-14"))
@@ -978,8 +979,8 @@ func TestEthicsAppeal(t *testing.T) {
 		if len(h.applied) != 0 {
 			t.Errorf("an overturned decision was applied: %+v", h.applied)
 		}
-		if final.Status != workflows.EthicsStatusClosed || final.Outcome != workflows.EthicsDecisionDismissed ||
-			final.Final == nil || final.Final.Kind != workflows.EthicsDecisionDismissed || final.Decision.Kind != workflows.EthicsDecisionSuspension {
+		if final.Status != ethics.StatusClosed || final.Outcome != ethics.DecisionDismissed ||
+			final.Final == nil || final.Final.Kind != ethics.DecisionDismissed || final.Decision.Kind != ethics.DecisionSuspension {
 			t.Errorf("final %q final %+v decision %+v", final.Outcome, final.Final, final.Decision)
 		}
 		if js := ethJSON(t, h.auditOf("ethics.decision_published")); strings.Contains(js, "suspension") {
@@ -990,30 +991,30 @@ func TestEthicsAppeal(t *testing.T) {
 	t.Run("modify", func(t *testing.T) {
 		h := newEthHarness(t)
 		h.toDeliberation()
-		h.decide(3*ethDay, workflows.EthicsDecision{Kind: workflows.EthicsDecisionRemoval, Position: "chair"})
-		h.ok(h.update(5*ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: "Disproportionate."}))
+		h.decide(3*ethDay, ethics.Decision{Kind: ethics.DecisionRemoval, Position: "chair"})
+		h.ok(h.update(5*ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: "Disproportionate."}))
 		h.signal(30*ethDay, ruling(workflows.RulingModify))
 		waiting := h.query(31 * ethDay)
-		modified := workflows.EthicsDecision{Kind: workflows.EthicsDecisionSuspension, Until: ethTimePtr(120 * ethDay)}
-		h.refused(h.update(32*ethDay, workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethC1, Decision: modified}), workflows.ErrForbidden)
-		h.refused(h.update(32*ethDay, workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethStaff, Decision: workflows.EthicsDecision{Kind: workflows.EthicsDecisionSuspension}}), workflows.ErrInvalidInput)
-		h.refused(h.update(32*ethDay, workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethStaff, Decision: workflows.EthicsDecision{Kind: "exile"}}), workflows.ErrInvalidInput)
-		done := h.ok(h.update(33*ethDay, workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethStaff, Decision: modified}))
+		modified := ethics.Decision{Kind: ethics.DecisionSuspension, Until: ethTimePtr(120 * ethDay)}
+		h.refused(h.update(32*ethDay, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethC1, Decision: modified}), workflows.ErrForbidden)
+		h.refused(h.update(32*ethDay, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethStaff, Decision: ethics.Decision{Kind: ethics.DecisionSuspension}}), workflows.ErrInvalidInput)
+		h.refused(h.update(32*ethDay, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethStaff, Decision: ethics.Decision{Kind: "exile"}}), workflows.ErrInvalidInput)
+		done := h.ok(h.update(33*ethDay, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethStaff, Decision: modified}))
 
 		final := h.run(ethInput("E-15"))
 
-		ethWantStatus(t, "T0+31d", waiting, workflows.EthicsStatusAppealed)
+		ethWantStatus(t, "T0+31d", waiting, ethics.StatusAppealed)
 		if waiting.Ruling == nil || waiting.Ruling.Outcome != workflows.RulingModify || waiting.Ruling.Text != "Ruled on modify." {
 			t.Errorf("ruling recorded %+v", waiting.Ruling)
 		}
-		if done.state.Status != workflows.EthicsStatusClosed || done.state.Outcome != workflows.EthicsDecisionSuspension {
+		if done.state.Status != ethics.StatusClosed || done.state.Outcome != ethics.DecisionSuspension {
 			t.Errorf("apply_modified answered %q/%q", done.state.Status, done.state.Outcome)
 		}
-		if len(h.applied) != 1 || h.applied[0].Kind != workflows.EthicsDecisionSuspension || !h.applied[0].Until.Equal(ethAt(120*ethDay)) ||
+		if len(h.applied) != 1 || h.applied[0].Kind != ethics.DecisionSuspension || !h.applied[0].Until.Equal(ethAt(120*ethDay)) ||
 			h.applied[0].Position != "" {
 			t.Errorf("applied %+v", h.applied)
 		}
-		if final.Final == nil || final.Final.Kind != workflows.EthicsDecisionSuspension || final.Decision.Kind != workflows.EthicsDecisionRemoval {
+		if final.Final == nil || final.Final.Kind != ethics.DecisionSuspension || final.Decision.Kind != ethics.DecisionRemoval {
 			t.Errorf("final %+v decision %+v", final.Final, final.Decision)
 		}
 		if a := h.auditOf("ethics.decision_modified"); len(a) != 1 || a[0].Actor != ethStaffID {
@@ -1027,19 +1028,19 @@ func TestEthicsAppeal(t *testing.T) {
 func TestEthicsBadFaith(t *testing.T) {
 	h := newEthHarness(t)
 	h.toDeliberation()
-	h.refused(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, For: true,
-		Decision: workflows.EthicsDecision{Kind: workflows.EthicsDecisionDismissed, SanctionComplainant: true}}), workflows.ErrInvalidInput)
-	h.decide(3*ethDay+time.Hour, workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning, SanctionComplainant: true})
+	h.refused(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, For: true,
+		Decision: ethics.Decision{Kind: ethics.DecisionDismissed, SanctionComplainant: true}}), workflows.ErrInvalidInput)
+	h.decide(3*ethDay+time.Hour, ethics.Decision{Kind: ethics.DecisionWarning, SanctionComplainant: true})
 
 	in := ethInput("E-16")
-	in.Kind = workflows.EthicsKindBadFaith
+	in.Kind = ethics.KindBadFaith
 	final := h.run(in)
 
-	if len(h.applied) != 1 || h.applied[0].SubjectID != ethComplainantID || h.applied[0].Kind != workflows.EthicsDecisionWarning {
+	if len(h.applied) != 1 || h.applied[0].SubjectID != ethComplainantID || h.applied[0].Kind != ethics.DecisionWarning {
 		t.Fatalf("applied %+v, want a warning to the complainant", h.applied)
 	}
 	view := final.ViewFor(ethRespondentID, ethRespondent.Roles)
-	if view.Applied == nil || view.Applied.SubjectID != workflows.EthicsRoleComplainant || view.ComplainantID != "" {
+	if view.Applied == nil || view.Applied.SubjectID != ethics.RoleComplainant || view.ComplainantID != "" {
 		t.Errorf("respondent's view of the sanction %+v", view.Applied)
 	}
 	for _, a := range h.audits {
@@ -1058,16 +1059,16 @@ func TestEthicsBadFaith(t *testing.T) {
 // recused members and outsiders cannot read the case.
 func TestEthicsConfidentiality(t *testing.T) {
 	h := newEthHarness(t)
-	h.ok(h.update(ethDay, workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1}))
-	h.ok(h.update(ethDay+time.Hour, workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethComplainant, Text: "Invoice", Links: []string{"https://example.org/i.pdf"}}))
-	h.ok(h.update(2*ethDay, workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "No."}))
-	h.ok(h.update(2*ethDay+time.Hour, workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC2}))
-	h.ok(h.update(3*ethDay, workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, For: true,
-		Decision: workflows.EthicsDecision{Kind: workflows.EthicsDecisionRecusalOrdered, Matters: []string{"registrar policy"}}}))
+	h.ok(h.update(ethDay, ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1}))
+	h.ok(h.update(ethDay+time.Hour, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethComplainant, Text: "Invoice", Links: []string{"https://example.org/i.pdf"}}))
+	h.ok(h.update(2*ethDay, ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "No."}))
+	h.ok(h.update(2*ethDay+time.Hour, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC2}))
+	h.ok(h.update(3*ethDay, ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, For: true,
+		Decision: ethics.Decision{Kind: ethics.DecisionRecusalOrdered, Matters: []string{"registrar policy"}}}))
 	mid := h.query(3*ethDay + time.Hour)
-	h.ok(h.update(4*ethDay, workflows.UpdateEthicsWithdrawProposal, workflows.EthicsWithdrawInput{Actor: ethC1}))
-	h.decide(5*ethDay, workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning})
-	h.ok(h.update(6*ethDay, workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethComplainant, Reason: "Too lenient."}))
+	h.ok(h.update(4*ethDay, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: ethC1}))
+	h.decide(5*ethDay, ethics.Decision{Kind: ethics.DecisionWarning})
+	h.ok(h.update(6*ethDay, ethics.UpdateAppeal, ethics.AppealInput{Actor: ethComplainant, Reason: "Too lenient."}))
 	h.signal(20*ethDay, workflows.AppealRuling{ArbitrationID: "A-1", Outcome: workflows.RulingUphold, Text: "Upheld."})
 
 	final := h.run(ethInput("E-17"))
@@ -1082,7 +1083,7 @@ func TestEthicsConfidentiality(t *testing.T) {
 		t.Errorf("respondent's view: complainant %q receipt %q votes %+v proposal %+v tally %+v",
 			resp.ComplainantID, resp.Receipt, resp.Votes, resp.Proposal, resp.Tally)
 	}
-	if len(resp.Evidence) != 1 || resp.Evidence[0].By != workflows.EthicsRoleComplainant {
+	if len(resp.Evidence) != 1 || resp.Evidence[0].By != ethics.RoleComplainant {
 		t.Errorf("respondent's view of the evidence %+v", resp.Evidence)
 	}
 	if js := ethJSON(t, resp); strings.Contains(js, ethComplainantID) || strings.Contains(js, ethReceipt) || strings.Contains(js, "same ALS") {
@@ -1096,7 +1097,7 @@ func TestEthicsConfidentiality(t *testing.T) {
 		t.Errorf("respondent with the staff role sees %q, %d votes", v.ComplainantID, len(v.Votes))
 	}
 	fv := final.ViewFor(ethRespondentID, ethRespondent.Roles)
-	if fv.Appeal == nil || fv.Appeal.By != workflows.EthicsRoleComplainant || strings.Contains(ethJSON(t, fv), ethComplainantID) {
+	if fv.Appeal == nil || fv.Appeal.By != ethics.RoleComplainant || strings.Contains(ethJSON(t, fv), ethComplainantID) {
 		t.Errorf("respondent's view of the appeal %+v", fv.Appeal)
 	}
 
@@ -1153,7 +1154,7 @@ func TestEthicsConfidentiality(t *testing.T) {
 	if !sawStaffTwin {
 		t.Error("no staff entry records the complainant's actions under their name")
 	}
-	if a := h.auditOf("ethics.filed"); len(a) != 2 || (a[0].Actor != workflows.EthicsRoleComplainant && a[1].Actor != workflows.EthicsRoleComplainant) {
+	if a := h.auditOf("ethics.filed"); len(a) != 2 || (a[0].Actor != ethics.RoleComplainant && a[1].Actor != ethics.RoleComplainant) {
 		t.Errorf("filing entries %+v", a)
 	}
 	for _, n := range h.notes {
@@ -1179,7 +1180,7 @@ func TestEthicsInvalidInput(t *testing.T) {
 	in.Summary = " "
 	in.Receipt = ""
 	in.Links = []string{"ftp://example.org/x"}
-	in.Committee = append(in.Committee, workflows.CommitteeMember{MemberID: ethC1ID})
+	in.Committee = append(in.Committee, ethics.CommitteeMember{MemberID: ethC1ID})
 	in.Periods.Response = -time.Hour
 	in.Periods.Quorum = 1.5
 	in.Periods.ScreeningReminder = 20 * ethDay
@@ -1199,7 +1200,7 @@ func TestEthicsInvalidInput(t *testing.T) {
 	}
 
 	h := newEthHarness(t)
-	h.env.ExecuteWorkflow(workflows.EthicsWorkflowName, in)
+	h.env.ExecuteWorkflow(ethics.WorkflowName, in)
 	if err := h.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
 		t.Errorf("workflow error %v", err)
 	}
@@ -1212,7 +1213,7 @@ func TestEthicsDefaultPeriods(t *testing.T) {
 	st := h.query(time.Hour)
 	h.cancelAt(8 * ethDay)
 	in := ethInput("E-20")
-	in.Periods = workflows.EthicsPeriods{}
+	in.Periods = ethics.Periods{}
 	in.FiledAt = time.Time{} // the workflow's start
 	h.runCancelled(in)
 	ethWantDeadlines(t, "T0+1h", st.Deadlines, workflows.Deadline{Name: "screening", At: ethAt(14 * ethDay)})
@@ -1226,7 +1227,7 @@ func TestEthicsDefaultPeriods(t *testing.T) {
 
 // TestEthicsWorkflowID checks the business key the arbitration signals.
 func TestEthicsWorkflowID(t *testing.T) {
-	if got := workflows.EthicsWorkflowID("E-1"); got != "ethics/E-1" {
+	if got := ethics.WorkflowID("E-1"); got != "ethics/E-1" {
 		t.Errorf("EthicsWorkflowID = %q", got)
 	}
 }
@@ -1238,7 +1239,7 @@ func TestEthicsReplay(t *testing.T) {
 	for _, name := range ethHistories {
 		t.Run(name, func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
+			r.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 			r.RegisterWorkflow(workflows.Notify)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/"+name); err != nil {
 				t.Fatalf("replay: %v", err)

@@ -1,4 +1,4 @@
-package workflows_test
+package ethics_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/ethics"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -67,12 +68,12 @@ func TestRecordEthicsHistory(t *testing.T) {
 	defer c.Close()
 
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
+	w.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(func(context.Context, workflows.EthicsDecisionEffect) error {
+	w.RegisterActivityWithOptions(func(context.Context, ethics.DecisionEffect) error {
 		return nil
-	}, activity.RegisterOptions{Name: workflows.ActivityApplyEthicsDecision})
+	}, activity.RegisterOptions{Name: ethics.ActivityApplyDecision})
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -86,7 +87,7 @@ func TestRecordEthicsHistory(t *testing.T) {
 func ethRecordComplete(t *testing.T, ctx context.Context, c client.Client) {
 	in := ethInput("rec-1")
 	in.FiledAt = time.Now().UTC()
-	in.Periods = workflows.EthicsPeriods{
+	in.Periods = ethics.Periods{
 		Screening:            4 * time.Second,
 		ScreeningReminder:    2 * time.Second,
 		ScreeningEscalation:  time.Second,
@@ -97,46 +98,46 @@ func ethRecordComplete(t *testing.T, ctx context.Context, c client.Client) {
 		Majority:             0.5,
 	}
 	r := ethStart(t, ctx, c, in)
-	r.waitFor(func(st workflows.EthicsState) bool { return st.ScreeningEscalations >= 2 })
-	r.update(workflows.UpdateEthicsRecuse, workflows.EthicsRecuseInput{Actor: ethC4, Reason: "Recorded self-recusal"})
+	r.waitFor(func(st ethics.State) bool { return st.ScreeningEscalations >= 2 })
+	r.update(ethics.UpdateRecuse, ethics.RecuseInput{Actor: ethC4, Reason: "Recorded self-recusal"})
 	short := ethRoster()
 	short[2].Recused, short[2].Reasons = true, []string{"the committee member m-c3 declared an interest involving party m-bob"}
-	r.update(workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: short})
-	r.update(workflows.UpdateEthicsRecomputeRecusals, workflows.EthicsRecomputeInput{Actor: ethStaff, Committee: []workflows.CommitteeMember{
+	r.update(ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: short})
+	r.update(ethics.UpdateRecomputeRecusals, ethics.RecomputeInput{Actor: ethStaff, Committee: []ethics.CommitteeMember{
 		{MemberID: ethC1ID}, {MemberID: ethC2ID}, {MemberID: ethC3ID}, {MemberID: ethC4ID}, {MemberID: ethC5ID},
 	}})
 	// Wait for the response timer before the early deliberation, and for
 	// the appeal window's before the appeal, so that the history holds
 	// cancelled timers as well as fired ones.
 	timers := r.timersStarted()
-	r.update(workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1, Note: "Recorded admission"})
+	r.update(ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1, Note: "Recorded admission"})
 	r.waitTimers(timers + 1)
-	r.update(workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethComplainant, Text: "Recorded evidence", Links: []string{"https://example.org/e"}})
-	r.update(workflows.UpdateEthicsEvidence, workflows.EthicsEvidenceInput{Actor: ethC2, Text: "Recorded question"})
-	r.update(workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "Recorded response"})
-	r.refuse(workflows.UpdateEthicsRespond, workflows.EthicsRespondInput{Actor: ethRespondent, Text: "again"}, workflows.ErrInvalidState)
-	r.update(workflows.UpdateEthicsDeliberate, workflows.EthicsDeliberateInput{Actor: ethC2})
-	warning := workflows.EthicsDecision{Kind: workflows.EthicsDecisionWarning}
-	r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: warning, For: true})
-	r.update(workflows.UpdateEthicsWithdrawProposal, workflows.EthicsWithdrawInput{Actor: ethC1})
-	removal := workflows.EthicsDecision{Kind: workflows.EthicsDecisionRemoval, Position: "alac_member"}
-	r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC1, Decision: removal, For: true})
-	r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: removal, For: false})
-	r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC2, Decision: removal, For: true})
+	r.update(ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethComplainant, Text: "Recorded evidence", Links: []string{"https://example.org/e"}})
+	r.update(ethics.UpdateEvidence, ethics.EvidenceInput{Actor: ethC2, Text: "Recorded question"})
+	r.update(ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "Recorded response"})
+	r.refuse(ethics.UpdateRespond, ethics.RespondInput{Actor: ethRespondent, Text: "again"}, workflows.ErrInvalidState)
+	r.update(ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: ethC2})
+	warning := ethics.Decision{Kind: ethics.DecisionWarning}
+	r.update(ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: warning, For: true})
+	r.update(ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: ethC1})
+	removal := ethics.Decision{Kind: ethics.DecisionRemoval, Position: "alac_member"}
+	r.update(ethics.UpdateVote, ethics.VoteInput{Actor: ethC1, Decision: removal, For: true})
+	r.update(ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: removal, For: false})
+	r.update(ethics.UpdateVote, ethics.VoteInput{Actor: ethC2, Decision: removal, For: true})
 	timers = r.timersStarted()
-	r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: ethC3, Decision: removal, For: true})
+	r.update(ethics.UpdateVote, ethics.VoteInput{Actor: ethC3, Decision: removal, For: true})
 	r.waitTimers(timers + 1)
 	r.signal(workflows.AppealRuling{ArbitrationID: "rec-stray", Outcome: workflows.RulingUphold, Text: "Stray"})
 	r.waitHandled()
-	r.update(workflows.UpdateEthicsAppeal, workflows.EthicsAppealInput{Actor: ethRespondent, Reason: "Recorded appeal"})
+	r.update(ethics.UpdateAppeal, ethics.AppealInput{Actor: ethRespondent, Reason: "Recorded appeal"})
 	r.signal(workflows.AppealRuling{ArbitrationID: "rec-arb", Outcome: workflows.RulingModify, Text: "Recorded ruling", Articles: []string{"7.1"}})
-	r.waitFor(func(st workflows.EthicsState) bool { return st.Ruling != nil })
+	r.waitFor(func(st ethics.State) bool { return st.Ruling != nil })
 	until := time.Now().UTC().Add(90 * ethDay)
-	r.update(workflows.UpdateEthicsApplyModified, workflows.EthicsApplyModifiedInput{Actor: ethStaff, Decision: workflows.EthicsDecision{
-		Kind: workflows.EthicsDecisionSuspension, Until: &until,
+	r.update(ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: ethStaff, Decision: ethics.Decision{
+		Kind: ethics.DecisionSuspension, Until: &until,
 	}})
 	final := r.finish(ethHistories[0])
-	if final.Status != workflows.EthicsStatusClosed || final.Outcome != workflows.EthicsDecisionSuspension || final.Applied == nil {
+	if final.Status != ethics.StatusClosed || final.Outcome != ethics.DecisionSuspension || final.Applied == nil {
 		t.Fatalf("final %q/%q applied %+v", final.Status, final.Outcome, final.Applied)
 	}
 }
@@ -146,7 +147,7 @@ func ethRecordComplete(t *testing.T, ctx context.Context, c client.Client) {
 func ethRecordUnappealed(t *testing.T, ctx context.Context, c client.Client) {
 	in := ethInput("rec-2")
 	in.FiledAt = time.Now().UTC()
-	in.Periods = workflows.EthicsPeriods{
+	in.Periods = ethics.Periods{
 		Screening:            time.Hour,
 		ScreeningReminder:    30 * time.Minute,
 		ScreeningEscalation:  time.Hour,
@@ -155,14 +156,14 @@ func ethRecordUnappealed(t *testing.T, ctx context.Context, c client.Client) {
 		RemovalIneligibility: 730 * ethDay,
 	}
 	r := ethStart(t, ctx, c, in)
-	r.update(workflows.UpdateEthicsAdmit, workflows.EthicsAdmitInput{Actor: ethC1})
-	r.waitFor(func(st workflows.EthicsState) bool { return st.Status == workflows.EthicsStatusDeliberation })
-	removal := workflows.EthicsDecision{Kind: workflows.EthicsDecisionRemoval, Position: "chair"}
+	r.update(ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1})
+	r.waitFor(func(st ethics.State) bool { return st.Status == ethics.StatusDeliberation })
+	removal := ethics.Decision{Kind: ethics.DecisionRemoval, Position: "chair"}
 	for _, a := range []workflows.Actor{ethC1, ethC2, ethC3} {
-		r.update(workflows.UpdateEthicsVote, workflows.EthicsVoteInput{Actor: a, Decision: removal, For: true})
+		r.update(ethics.UpdateVote, ethics.VoteInput{Actor: a, Decision: removal, For: true})
 	}
 	final := r.finish(ethHistories[1])
-	if final.Status != workflows.EthicsStatusClosed || final.Outcome != workflows.EthicsDecisionRemoval || final.Applied == nil {
+	if final.Status != ethics.StatusClosed || final.Outcome != ethics.DecisionRemoval || final.Applied == nil {
 		t.Fatalf("final %q/%q applied %+v", final.Status, final.Outcome, final.Applied)
 	}
 }
@@ -177,14 +178,14 @@ type ethRecorder struct {
 	run client.WorkflowRun
 }
 
-func ethStart(t *testing.T, ctx context.Context, c client.Client, in workflows.EthicsInput) *ethRecorder {
+func ethStart(t *testing.T, ctx context.Context, c client.Client, in ethics.Input) *ethRecorder {
 	t.Helper()
-	id := workflows.EthicsWorkflowID(in.CaseID)
+	id := ethics.WorkflowID(in.CaseID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.EthicsWorkflowName, in)
+	}, ethics.WorkflowName, in)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
@@ -201,7 +202,7 @@ func (r *ethRecorder) send(name string, arg any) error {
 	if err != nil {
 		return err
 	}
-	var st workflows.EthicsState
+	var st ethics.State
 	return h.Get(r.ctx, &st)
 }
 
@@ -229,12 +230,12 @@ func (r *ethRecorder) signal(ruling workflows.AppealRuling) {
 }
 
 // waitFor polls the state until ok, as a client of the API would.
-func (r *ethRecorder) waitFor(ok func(workflows.EthicsState) bool) {
+func (r *ethRecorder) waitFor(ok func(ethics.State) bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	var st workflows.EthicsState
+	var st ethics.State
 	for time.Now().Before(deadline) {
-		v, err := r.c.QueryWorkflow(r.ctx, r.id, "", workflows.QueryEthics)
+		v, err := r.c.QueryWorkflow(r.ctx, r.id, "", ethics.Query)
 		if err != nil {
 			r.t.Fatalf("query: %v", err)
 		}
@@ -310,9 +311,9 @@ func (r *ethRecorder) waitHandled() {
 
 // finish waits for the case to close, writes its history to testdata/name
 // and checks that it replays.
-func (r *ethRecorder) finish(name string) workflows.EthicsState {
+func (r *ethRecorder) finish(name string) ethics.State {
 	r.t.Helper()
-	var final workflows.EthicsState
+	var final ethics.State
 	if err := r.run.Get(r.ctx, &final); err != nil {
 		r.t.Fatalf("result: %v", err)
 	}
@@ -339,7 +340,7 @@ func (r *ethRecorder) finish(name string) workflows.EthicsState {
 	r.t.Logf("wrote %s: %d events", path, len(hist.Events))
 
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(workflows.Ethics, workflow.RegisterOptions{Name: workflows.EthicsWorkflowName})
+	replayer.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 	replayer.RegisterWorkflow(workflows.Notify)
 	if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
 		r.t.Fatalf("the recorded history does not replay: %v", err)
