@@ -18,6 +18,7 @@ import (
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 )
 
 const arbitrationProcess = "arbitration"
@@ -35,7 +36,7 @@ type ArbitrationRequest struct {
 // with the case ID under "id".
 type arbitrationDoc struct {
 	ID string `json:"id"`
-	workflows.ArbitrationState
+	arbitration.State
 }
 
 func workflowActor(p *Principal) workflows.Actor {
@@ -44,19 +45,19 @@ func workflowActor(p *Principal) workflows.Actor {
 
 // resolveParties turns party IDs into members or ALSes, and finds the
 // members who act for each ALS party (its representatives).
-func (s *Server) resolveParties(ctx context.Context, ids []string) ([]workflows.Party, []string, map[string]string, error) {
+func (s *Server) resolveParties(ctx context.Context, ids []string) ([]arbitration.Party, []string, map[string]string, error) {
 	fields := map[string]string{}
-	var parties []workflows.Party
+	var parties []arbitration.Party
 	var reps []string
 	for i, id := range ids {
 		if _, err := s.store.GetMember(ctx, id); err == nil {
-			parties = append(parties, workflows.Party{Kind: workflows.PartyMember, ID: id})
+			parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: id})
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, nil, nil, err
 		}
 		if _, err := s.store.GetALS(ctx, id); err == nil {
-			parties = append(parties, workflows.Party{Kind: workflows.PartyALS, ID: id})
+			parties = append(parties, arbitration.Party{Kind: arbitration.PartyALS, ID: id})
 			ms, err := s.store.ListMembers(ctx, store.MemberFilter{ALSID: id, Role: store.RoleALSRep, Limit: 1000})
 			if err != nil {
 				return nil, nil, nil, err
@@ -85,8 +86,8 @@ func (s *Server) staffIDs(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-func arbitrationPeriods(p policy.Arbitration) workflows.ArbitrationPeriods {
-	out := workflows.ArbitrationPeriods{
+func arbitrationPeriods(p policy.Arbitration) arbitration.Periods {
+	out := arbitration.Periods{
 		ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
 		MaxExtension: p.MaxExtension.D(), OverdueAlertEvery: p.OverdueAlertEvery.D(),
 	}
@@ -124,15 +125,15 @@ func (s *Server) fileArbitration(c echo.Context) error {
 		return invalid(fields)
 	}
 	// The filer is a party unless they act for an ALS party.
-	filerIsParty := slices.Contains(reps, p.ID) || slices.ContainsFunc(parties, func(x workflows.Party) bool { return x.ID == p.ID })
+	filerIsParty := slices.Contains(reps, p.ID) || slices.ContainsFunc(parties, func(x arbitration.Party) bool { return x.ID == p.ID })
 	if !filerIsParty {
-		parties = append(parties, workflows.Party{Kind: workflows.PartyMember, ID: p.ID})
+		parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: p.ID})
 	}
 	staff, err := s.staffIDs(ctx)
 	if err != nil {
 		return err
 	}
-	in := workflows.ArbitrationInput{
+	in := arbitration.Input{
 		CaseID: store.NewID("arb"), Question: strings.TrimSpace(req.Question), Articles: req.Articles,
 		Parties: parties, NotifyMemberIDs: reps, FiledBy: p.ID, AppealOf: req.AppealOf,
 		Periods: arbitrationPeriods(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(),
@@ -146,19 +147,19 @@ func (s *Server) fileArbitration(c echo.Context) error {
 	members := []string{p.ID}
 	members = append(members, reps...)
 	for _, x := range parties {
-		if x.Kind == workflows.PartyMember {
+		if x.Kind == arbitration.PartyMember {
 			members = append(members, x.ID)
 		}
 	}
-	if err := s.store.SaveCase(ctx, store.Case{ID: in.CaseID, Process: arbitrationProcess, Status: workflows.ArbitrationStatusFiled,
+	if err := s.store.SaveCase(ctx, store.Case{ID: in.CaseID, Process: arbitrationProcess, Status: arbitration.StatusFiled,
 		Title: in.Question, CreatedBy: p.ID, Members: store.StringList(members)}); err != nil {
 		return err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ArbitrationWorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
+		ID: arbitration.WorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ArbitrationWorkflowName, in); err != nil {
+	}, arbitration.WorkflowName, in); err != nil {
 		return err
 	}
 	if ref := in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindElection {
@@ -170,10 +171,10 @@ func (s *Server) fileArbitration(c echo.Context) error {
 			s.log.WarnContext(ctx, "recording the contest on the election", "election", ref.ID, "err", err)
 		}
 	}
-	return c.JSON(http.StatusCreated, arbitrationDoc{ID: in.CaseID, ArbitrationState: workflows.ArbitrationState{
-		CaseID: in.CaseID, Status: workflows.ArbitrationStatusFiled, Question: in.Question, Articles: in.Articles,
+	return c.JSON(http.StatusCreated, arbitrationDoc{ID: in.CaseID, State: arbitration.State{
+		CaseID: in.CaseID, Status: arbitration.StatusFiled, Question: in.Question, Articles: in.Articles,
 		Parties: in.Parties, FiledBy: in.FiledBy, FiledAt: in.FiledAt, AppealOf: in.AppealOf,
-		Challenges: []workflows.Challenge{}, Submissions: []workflows.Submission{}, Deadlines: []workflows.Deadline{},
+		Challenges: []arbitration.Challenge{}, Submissions: []arbitration.Submission{}, Deadlines: []workflows.Deadline{},
 	}})
 }
 
@@ -192,8 +193,8 @@ func (s *Server) arbitrationCase(c echo.Context) (store.Case, error) {
 	// The index follows the workflow a moment later; an arbitrator just
 	// assigned is recognised from the live state.
 	if p.Has(store.RoleArbitrator) {
-		var st workflows.ArbitrationState
-		if err := s.query(c, workflows.ArbitrationWorkflowID(cs.ID), workflows.QueryArbitration, &st); err != nil {
+		var st arbitration.State
+		if err := s.query(c, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
 			return store.Case{}, err
 		}
 		if st.ArbitratorID == p.ID {
@@ -222,11 +223,11 @@ func (s *Server) getArbitration(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var st workflows.ArbitrationState
-	if err := s.query(c, workflows.ArbitrationWorkflowID(cs.ID), workflows.QueryArbitration, &st); err != nil {
+	var st arbitration.State
+	if err := s.query(c, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, arbitrationDoc{ID: cs.ID, ArbitrationState: st})
+	return c.JSON(http.StatusOK, arbitrationDoc{ID: cs.ID, State: st})
 }
 
 // arbitrationTransition runs one transition: the case must be visible to
@@ -241,11 +242,11 @@ func (s *Server) arbitrationTransition(update string, build func(c echo.Context,
 		if err != nil {
 			return err
 		}
-		var st workflows.ArbitrationState
-		if err := s.update(c, workflows.ArbitrationWorkflowID(cs.ID), update, arg, &st); err != nil {
+		var st arbitration.State
+		if err := s.update(c, arbitration.WorkflowID(cs.ID), update, arg, &st); err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, arbitrationDoc{ID: cs.ID, ArbitrationState: st})
+		return c.JSON(http.StatusOK, arbitrationDoc{ID: cs.ID, State: st})
 	}
 }
 
@@ -268,14 +269,14 @@ func (s *Server) assignArbitrator(c echo.Context, cs store.Case, actor workflows
 	if err != nil {
 		return nil, err
 	}
-	var st workflows.ArbitrationState
-	if err := s.query(c, workflows.ArbitrationWorkflowID(cs.ID), workflows.QueryArbitration, &st); err != nil {
+	var st arbitration.State
+	if err := s.query(c, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
 		return nil, err
 	}
 	var parties []domain.Person
 	for _, x := range st.Parties {
 		person := domain.Person{ID: x.ID, Kind: x.Kind}
-		if x.Kind == workflows.PartyMember {
+		if x.Kind == arbitration.PartyMember {
 			m, err := s.store.GetMember(ctx, x.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return nil, err
@@ -303,7 +304,7 @@ func (s *Server) assignArbitrator(c echo.Context, cs store.Case, actor workflows
 		return nil, &Error{Status: http.StatusUnprocessableEntity, Detail: "the arbitrator has a conflict with the parties: " + strings.Join(conflicts, "; "),
 			Fields: map[string]string{"arbitrator_id": strings.Join(conflicts, "; ")}}
 	}
-	return workflows.AssignInput{Actor: actor, ArbitratorID: arb.ID}, nil
+	return arbitration.AssignInput{Actor: actor, ArbitratorID: arb.ID}, nil
 }
 
 // bindActor decodes a transition's body into its workflow input and sets
@@ -342,7 +343,7 @@ func (s *Server) scheduleHearing(c echo.Context, _ store.Case, actor workflows.A
 	if req.StartsAt.IsZero() {
 		return nil, invalid(map[string]string{"starts_at": "is required (RFC 3339)"})
 	}
-	return workflows.HearingInput{Actor: actor, StartsAt: req.StartsAt.UTC(), Duration: d, Location: req.Location}, nil
+	return arbitration.HearingInput{Actor: actor, StartsAt: req.StartsAt.UTC(), Duration: d, Location: req.Location}, nil
 }
 
 // parseDuration reads "90m", "1h30m", "1d" or a number of minutes.
@@ -403,15 +404,15 @@ func (s *Server) arbitrationRoutes() []route {
 			tag: tag, summary: "Cases the caller may see (staff: all)", response: "[]Case"},
 		{method: http.MethodGet, path: "/api/v1/arbitrations/:id", access: authenticated, handler: s.getArbitration,
 			tag: tag, summary: "One case, live (parties, the assigned arbitrator, staff)", response: "Arbitration"},
-		tr("assign", workflows.UpdateArbitrationAssign, "Assign an arbitrator from the roster (staff); refused with the reasons when in conflict", "AssignRequest", s.assignArbitrator),
-		tr("confirm", workflows.UpdateArbitrationConfirm, "The assigned arbitrator declares no conflict", "", bindActor[workflows.ConfirmInput, store.Case](func(in *workflows.ConfirmInput, a workflows.Actor) { in.Actor = a })),
-		tr("challenge", workflows.UpdateArbitrationChallenge, "A party challenges the arbitrator for conflict", "ReasonRequest", bindActor[workflows.ChallengeInput, store.Case](func(in *workflows.ChallengeInput, a workflows.Actor) { in.Actor = a })),
-		tr("challenge/decision", workflows.UpdateArbitrationDecideChallenge, "Staff sustain (reassign) or reject the challenge", "ChallengeDecision", bindActor[workflows.DecideChallengeInput, store.Case](func(in *workflows.DecideChallengeInput, a workflows.Actor) { in.Actor = a })),
-		tr("submissions", workflows.UpdateArbitrationSubmit, "A party's submission", "SubmissionRequest", bindActor[workflows.SubmitInput, store.Case](func(in *workflows.SubmitInput, a workflows.Actor) { in.Actor = a })),
-		tr("hearing", workflows.UpdateArbitrationHearing, "Schedule or reschedule the hearing (the arbitrator); parties get an iCalendar invitation", "HearingRequest", s.scheduleHearing),
-		tr("extend", workflows.UpdateArbitrationExtend, "Extend the ruling deadline once (the arbitrator)", "ExtendRequest", bindActor[workflows.ExtendInput, store.Case](func(in *workflows.ExtendInput, a workflows.Actor) { in.Actor = a })),
-		tr("ruling", workflows.UpdateArbitrationRuling, "Record the binding ruling (the arbitrator); immutable", "RulingRequest", bindActor[workflows.RulingInput, store.Case](func(in *workflows.RulingInput, a workflows.Actor) { in.Actor = a })),
-		tr("ombudsman", workflows.UpdateArbitrationOmbudsman, "Record a referral to the ICANN Ombudsman, or its outcome", "OmbudsmanRequest", bindActor[workflows.OmbudsmanInput, store.Case](func(in *workflows.OmbudsmanInput, a workflows.Actor) { in.Actor = a })),
+		tr("assign", arbitration.UpdateAssign, "Assign an arbitrator from the roster (staff); refused with the reasons when in conflict", "AssignRequest", s.assignArbitrator),
+		tr("confirm", arbitration.UpdateConfirm, "The assigned arbitrator declares no conflict", "", bindActor[arbitration.ConfirmInput, store.Case](func(in *arbitration.ConfirmInput, a workflows.Actor) { in.Actor = a })),
+		tr("challenge", arbitration.UpdateChallenge, "A party challenges the arbitrator for conflict", "ReasonRequest", bindActor[arbitration.ChallengeInput, store.Case](func(in *arbitration.ChallengeInput, a workflows.Actor) { in.Actor = a })),
+		tr("challenge/decision", arbitration.UpdateDecideChallenge, "Staff sustain (reassign) or reject the challenge", "ChallengeDecision", bindActor[arbitration.DecideChallengeInput, store.Case](func(in *arbitration.DecideChallengeInput, a workflows.Actor) { in.Actor = a })),
+		tr("submissions", arbitration.UpdateSubmit, "A party's submission", "SubmissionRequest", bindActor[arbitration.SubmitInput, store.Case](func(in *arbitration.SubmitInput, a workflows.Actor) { in.Actor = a })),
+		tr("hearing", arbitration.UpdateHearing, "Schedule or reschedule the hearing (the arbitrator); parties get an iCalendar invitation", "HearingRequest", s.scheduleHearing),
+		tr("extend", arbitration.UpdateExtend, "Extend the ruling deadline once (the arbitrator)", "ExtendRequest", bindActor[arbitration.ExtendInput, store.Case](func(in *arbitration.ExtendInput, a workflows.Actor) { in.Actor = a })),
+		tr("ruling", arbitration.UpdateRuling, "Record the binding ruling (the arbitrator); immutable", "RulingRequest", bindActor[arbitration.RulingInput, store.Case](func(in *arbitration.RulingInput, a workflows.Actor) { in.Actor = a })),
+		tr("ombudsman", arbitration.UpdateOmbudsman, "Record a referral to the ICANN Ombudsman, or its outcome", "OmbudsmanRequest", bindActor[arbitration.OmbudsmanInput, store.Case](func(in *arbitration.OmbudsmanInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/rulings", access: public, handler: s.publicRulings,
 			tag: "public", summary: "Every recorded ruling, with its hash in the audit chain", response: "[]PublicRuling"},
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 )
 
 var seedOnce sync.Once
@@ -157,11 +158,11 @@ func BenchmarkOpenCase(b *testing.B) {
 	})
 	b.Run("sdk", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			in := workflows.ArbitrationInput{CaseID: store.NewID("arb"), Question: "Bench question", Articles: []string{"1"},
-				Parties: []workflows.Party{{Kind: workflows.PartyMember, ID: party.ID}}, FiledBy: party.ID, FiledAt: store.Now()}
+			in := arbitration.Input{CaseID: store.NewID("arb"), Question: "Bench question", Articles: []string{"1"},
+				Parties: []arbitration.Party{{Kind: arbitration.PartyMember, ID: party.ID}}, FiledBy: party.ID, FiledAt: store.Now()}
 			if _, err := shared.app.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-				ID: workflows.ArbitrationWorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
-			}, workflows.ArbitrationWorkflowName, in); err != nil {
+				ID: arbitration.WorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
+			}, arbitration.WorkflowName, in); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -257,16 +258,16 @@ func (s *Server) openAppeal(c echo.Context, st ethics.State) error {
 	}
 	// An anonymous complainant stays anonymous on appeal: the arbitration
 	// lists the respondent only, and staff carry the complaint.
-	parties := []workflows.Party{{Kind: workflows.PartyMember, ID: st.RespondentID}}
+	parties := []arbitration.Party{{Kind: arbitration.PartyMember, ID: st.RespondentID}}
 	members := store.StringList{st.RespondentID}
 	filedBy := principal(c).ID
 	if !st.Anonymous {
-		parties = append(parties, workflows.Party{Kind: workflows.PartyMember, ID: st.ComplainantID})
+		parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: st.ComplainantID})
 		members = append(members, st.ComplainantID)
 	} else if filedBy == st.ComplainantID {
 		filedBy = "system"
 	}
-	in := workflows.ArbitrationInput{
+	in := arbitration.Input{
 		CaseID:   "arb_appeal_" + st.CaseID,
 		Question: "Appeal of ethics decision " + st.CaseID + ": " + reason,
 		Parties:  parties,
@@ -274,14 +275,14 @@ func (s *Server) openAppeal(c echo.Context, st ethics.State) error {
 		AppealOf: &workflows.AppealRef{Kind: workflows.AppealKindEthics, ID: st.CaseID},
 		Periods:  arbitrationPeriods(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(),
 	}
-	if err := s.store.SaveCase(ctx, store.Case{ID: in.CaseID, Process: arbitrationProcess, Status: workflows.ArbitrationStatusFiled,
+	if err := s.store.SaveCase(ctx, store.Case{ID: in.CaseID, Process: arbitrationProcess, Status: arbitration.StatusFiled,
 		Title: in.Question, CreatedBy: in.FiledBy, Members: members}); err != nil {
 		return err
 	}
 	_, err = s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ArbitrationWorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
+		ID: arbitration.WorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.ArbitrationWorkflowName, in)
+	}, arbitration.WorkflowName, in)
 	return err
 }
 

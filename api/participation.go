@@ -19,6 +19,7 @@ import (
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -534,8 +535,8 @@ func (s *Server) arbitrationDates(c echo.Context, p *Principal) ([]processDates,
 	}
 	var out []processDates
 	for _, cs := range cases {
-		var st workflows.ArbitrationState
-		if err := s.query(c, workflows.ArbitrationWorkflowID(cs.ID), workflows.QueryArbitration, &st); err != nil {
+		var st arbitration.State
+		if err := s.query(c, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "calendar: arbitration not queried", "case_id", cs.ID, "err", err)
 			continue
 		}

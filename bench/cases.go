@@ -14,6 +14,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 )
 
 // CasesConfig sizes the cases benchmark.
@@ -51,28 +52,28 @@ func arbitrationParty(ctx context.Context, e *Env) (store.Member, error) {
 
 // sdkArbitration is the input the API builds for a case filed by the
 // admin against party, built here to start the same workflow directly.
-func sdkArbitration(e *Env, filer, party string) workflows.ArbitrationInput {
+func sdkArbitration(e *Env, filer, party string) arbitration.Input {
 	p := e.Policy.Arbitration
-	periods := workflows.ArbitrationPeriods{ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
+	periods := arbitration.Periods{ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
 		MaxExtension: p.MaxExtension.D(), OverdueAlertEvery: p.OverdueAlertEvery.D()}
 	for _, r := range p.Reminders {
 		periods.Reminders = append(periods.Reminders, r.D())
 	}
-	return workflows.ArbitrationInput{
+	return arbitration.Input{
 		CaseID: store.NewID("arb"), Question: "Bench question", Articles: []string{"1"},
-		Parties: []workflows.Party{{Kind: workflows.PartyMember, ID: party}, {Kind: workflows.PartyMember, ID: filer}},
+		Parties: []arbitration.Party{{Kind: arbitration.PartyMember, ID: party}, {Kind: arbitration.PartyMember, ID: filer}},
 		FiledBy: filer, Periods: periods, FiledAt: store.Now(),
 	}
 }
 
 // startArbitration starts an Arbitration workflow as the API does, with
 // the same ID and conflict policies.
-func startArbitration(ctx context.Context, e *Env, in workflows.ArbitrationInput) error {
+func startArbitration(ctx context.Context, e *Env, in arbitration.Input) error {
 	_, err := e.App.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ArbitrationWorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
+		ID: arbitration.WorkflowID(in.CaseID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ArbitrationWorkflowName, in)
+	}, arbitration.WorkflowName, in)
 	return err
 }
 
@@ -86,7 +87,7 @@ func adminID(ctx context.Context, e *Env) (string, error) {
 func runningArbitrations(ctx context.Context, e *Env) (int64, error) {
 	resp, err := e.App.Client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
 		Namespace: e.server.Namespace(),
-		Query:     "WorkflowType = '" + workflows.ArbitrationWorkflowName + "' AND ExecutionStatus = 'Running'",
+		Query:     "WorkflowType = '" + arbitration.WorkflowName + "' AND ExecutionStatus = 'Running'",
 	})
 	if err != nil {
 		return 0, err
@@ -125,7 +126,7 @@ func Cases(ctx context.Context, e *Env, cfg CasesConfig, progress io.Writer) (Ca
 		if err := e.Call(ctx, "POST", "/api/v1/arbitrations", adminToken, body, &doc); err != nil {
 			return err
 		}
-		if doc.Status != workflows.ArbitrationStatusFiled || doc.ID == "" {
+		if doc.Status != arbitration.StatusFiled || doc.ID == "" {
 			return fmt.Errorf("answer %+v", doc)
 		}
 		apiIDs[i] = doc.ID
@@ -234,7 +235,7 @@ func Cases(ctx context.Context, e *Env, cfg CasesConfig, progress io.Writer) (Ca
 		}
 		if err := e.Call(ctx, "GET", "/api/v1/arbitrations/"+apiIDs[i], adminToken, nil, &doc); err != nil {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("GET %s: %v", apiIDs[i], err))
-		} else if doc.ID != apiIDs[i] || doc.Status != workflows.ArbitrationStatusFiled || doc.Question != "Bench question" {
+		} else if doc.ID != apiIDs[i] || doc.Status != arbitration.StatusFiled || doc.Question != "Bench question" {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("GET %s answered %+v", apiIDs[i], doc))
 		}
 		rep.Sampled++
@@ -243,7 +244,7 @@ func Cases(ctx context.Context, e *Env, cfg CasesConfig, progress io.Writer) (Ca
 		st, err := queryArbitration(ctx, e, sdkIDs[i])
 		if err != nil {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("query %s: %v", sdkIDs[i], err))
-		} else if st.CaseID != sdkIDs[i] || st.Status != workflows.ArbitrationStatusFiled || st.Question != "Bench question" {
+		} else if st.CaseID != sdkIDs[i] || st.Status != arbitration.StatusFiled || st.Question != "Bench question" {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("query %s answered %s/%s", sdkIDs[i], st.CaseID, st.Status))
 		}
 		rep.Sampled++
@@ -252,9 +253,9 @@ func Cases(ctx context.Context, e *Env, cfg CasesConfig, progress io.Writer) (Ca
 }
 
 // queryArbitration reads a case's live state with the SDK.
-func queryArbitration(ctx context.Context, e *Env, caseID string) (workflows.ArbitrationState, error) {
-	var st workflows.ArbitrationState
-	v, err := e.App.Client.QueryWorkflow(ctx, workflows.ArbitrationWorkflowID(caseID), "", workflows.QueryArbitration)
+func queryArbitration(ctx context.Context, e *Env, caseID string) (arbitration.State, error) {
+	var st arbitration.State
+	v, err := e.App.Client.QueryWorkflow(ctx, arbitration.WorkflowID(caseID), "", arbitration.Query)
 	if err != nil {
 		return st, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 )
 
 // ReadsConfig sizes the reads benchmark.
@@ -70,7 +71,7 @@ func SetupCases(ctx context.Context, e *Env, n, conc int) ([]string, Run, error)
 	ids := make([]string, n)
 	run := closedLoop(ctx, n, conc, func(ctx context.Context, i int) error {
 		in := sdkArbitration(e, admin, party.ID)
-		if err := e.Store().SaveCase(ctx, store.Case{ID: in.CaseID, Process: "arbitration", Status: workflows.ArbitrationStatusFiled,
+		if err := e.Store().SaveCase(ctx, store.Case{ID: in.CaseID, Process: "arbitration", Status: arbitration.StatusFiled,
 			Title: in.Question, CreatedBy: admin, Members: store.StringList{admin, party.ID}}); err != nil {
 			return err
 		}
@@ -200,7 +201,7 @@ func Reads(ctx context.Context, e *Env, cfg ReadsConfig, progress io.Writer) (Re
 		if err := e.Call(ctx, "GET", "/api/v1/arbitrations/"+id, adminToken, nil, &doc); err != nil {
 			return err
 		}
-		if doc.ID != id || doc.Status != workflows.ArbitrationStatusFiled {
+		if doc.ID != id || doc.Status != arbitration.StatusFiled {
 			return fmt.Errorf("asked for %s, got %s (%s)", id, doc.ID, doc.Status)
 		}
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lacralo/ralo/activities"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -27,7 +28,7 @@ func Register(r interface {
 	RegisterActivity(a interface{})
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: workflows.NotifyWorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
+	r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	r.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})

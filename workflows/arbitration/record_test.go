@@ -1,4 +1,4 @@
-package workflows_test
+package arbitration_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -54,7 +55,7 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	defer c.Close()
 
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
+	w.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	processtest.RegisterFakeActivities(w)
 	if err := w.Start(); err != nil {
@@ -65,7 +66,7 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	in := arbInput("rec-1")
 	in.FiledAt = time.Now().UTC()
 	in.AppealOf = &workflows.AppealRef{Kind: workflows.AppealKindEthics, ID: "rec-missing"}
-	in.Periods = workflows.ArbitrationPeriods{
+	in.Periods = arbitration.Periods{
 		ChallengeWindow:   3 * time.Second,
 		Submissions:       3 * time.Second,
 		RulingDue:         4 * time.Second,
@@ -73,52 +74,52 @@ func TestRecordArbitrationHistory(t *testing.T) {
 		OverdueAlertEvery: time.Second,
 		Reminders:         []time.Duration{3 * time.Second, time.Second},
 	}
-	id := workflows.ArbitrationWorkflowID(in.CaseID)
+	id := arbitration.WorkflowID(in.CaseID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.ArbitrationWorkflowName, in)
+	}, arbitration.WorkflowName, in)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 
 	r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
-	r.Update(workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID})
-	r.Update(workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "Recorded challenge"})
-	r.Update(workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeReject})
-	r.Update(workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb})
-	processtest.WaitFor(r, workflows.QueryArbitration, func(st workflows.ArbitrationState) bool { return st.Status == workflows.ArbitrationStatusSubmissions })
-	r.Update(workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbParty, Text: "Recorded submission", Links: []string{"https://example.org/s"}})
-	r.Update(workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: time.Now().UTC().Add(-time.Minute)})
-	r.Update(workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined"})
+	r.Update(arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID})
+	r.Update(arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbRep, Reason: "Recorded challenge"})
+	r.Update(arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbStaff, Decision: arbitration.ChallengeReject})
+	r.Update(arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb})
+	processtest.WaitFor(r, arbitration.Query, func(st arbitration.State) bool { return st.Status == arbitration.StatusSubmissions })
+	r.Update(arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbParty, Text: "Recorded submission", Links: []string{"https://example.org/s"}})
+	r.Update(arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbParty, ReferredAt: time.Now().UTC().Add(-time.Minute)})
+	r.Update(arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined"})
 	// Wait for the hearing's timer before moving the hearing, and for the
 	// new deadline's timer before the ruling, so that the history holds
 	// cancelled timers as well as fired ones.
 	timers := r.TimersStarted()
-	r.Update(workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	r.Update(arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: time.Now().Add(2 * time.Second), Duration: time.Hour, Location: "https://meet.example.org/rec",
 	})
 	r.WaitTimers(timers + 1)
-	r.Update(workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	r.Update(arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: time.Now().Add(3 * time.Second), Duration: time.Hour, Location: "Montevideo, Sala 2",
 	})
-	processtest.WaitFor(r, workflows.QueryArbitration, func(st workflows.ArbitrationState) bool {
-		return st.Status == workflows.ArbitrationStatusOverdue && st.OverdueAlerts >= 2 && len(st.RemindersSent) > 0
+	processtest.WaitFor(r, arbitration.Query, func(st arbitration.State) bool {
+		return st.Status == arbitration.StatusOverdue && st.OverdueAlerts >= 2 && len(st.RemindersSent) > 0
 	})
-	r.Refuse(workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}, workflows.ErrInvalidInput)
+	r.Refuse(arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}, workflows.ErrInvalidInput)
 	timers = r.TimersStarted()
-	r.Update(workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 1, Reason: "Recorded extension"})
+	r.Update(arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 1, Reason: "Recorded extension"})
 	r.WaitTimers(timers + 1)
-	r.Update(workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	r.Update(arbitration.UpdateRuling, arbitration.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingUphold, Text: "Recorded ruling.", Articles: []string{"12"},
 	})
 
-	var final workflows.ArbitrationState
+	var final arbitration.State
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != workflows.ArbitrationStatusRuled {
+	if final.Status != arbitration.StatusRuled {
 		t.Fatalf("final status %q", final.Status)
 	}
 
@@ -145,7 +146,7 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	t.Logf("wrote %s: %d events", path, len(hist.Events))
 
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
+	replayer.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	replayer.RegisterWorkflow(workflows.Notify)
 	if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, path); err != nil {
 		t.Fatalf("the recorded history does not replay: %v", err)

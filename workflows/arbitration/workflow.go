@@ -1,4 +1,4 @@
-package workflows
+package arbitration
 
 import (
 	"cmp"
@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/process"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -21,56 +22,56 @@ import (
 
 // ArbitrationWorkflowName is the name the Arbitration workflow is registered
 // and started under.
-const ArbitrationWorkflowName = "Arbitration"
+const WorkflowName = "Arbitration"
 
 // ArbitrationWorkflowID is the business key of an arbitration case: a
 // retried filing finds the running case instead of opening a second one.
-func ArbitrationWorkflowID(caseID string) string { return "arbitration/" + caseID }
+func WorkflowID(caseID string) string { return "arbitration/" + caseID }
 
 // Update, query and signal names of the arbitration process. Every action
 // whose caller needs an answer is an update, so that a refused transition
 // never enters the history and the API can answer 403, 409 or 422.
 const (
 	// UpdateArbitrationAssign assigns an arbitrator (staff), AssignInput.
-	UpdateArbitrationAssign = "assign"
+	UpdateAssign = "assign"
 	// UpdateArbitrationConfirm is the assigned arbitrator declaring no
 	// conflict with the parties, ConfirmInput.
-	UpdateArbitrationConfirm = "confirm"
+	UpdateConfirm = "confirm"
 	// UpdateArbitrationChallenge is a party challenging the assignment for
 	// conflict, ChallengeInput.
-	UpdateArbitrationChallenge = "challenge"
+	UpdateChallenge = "challenge"
 	// UpdateArbitrationDecideChallenge is staff sustaining or rejecting the
 	// pending challenge, DecideChallengeInput.
-	UpdateArbitrationDecideChallenge = "decide_challenge"
+	UpdateDecideChallenge = "decide_challenge"
 	// UpdateArbitrationSubmit is a party's submission, SubmitInput.
-	UpdateArbitrationSubmit = "submit"
+	UpdateSubmit = "submit"
 	// UpdateArbitrationHearing schedules or reschedules the hearing
 	// (arbitrator), HearingInput.
-	UpdateArbitrationHearing = "hearing"
+	UpdateHearing = "hearing"
 	// UpdateArbitrationExtend extends the ruling deadline once
 	// (arbitrator), ExtendInput.
-	UpdateArbitrationExtend = "extend"
+	UpdateExtend = "extend"
 	// UpdateArbitrationRuling records the binding ruling (arbitrator),
 	// RulingInput.
-	UpdateArbitrationRuling = "ruling"
+	UpdateRuling = "ruling"
 	// UpdateArbitrationOmbudsman records a referral to the ICANN Ombudsman
 	// and, later, its outcome, OmbudsmanInput.
-	UpdateArbitrationOmbudsman = "ombudsman"
+	UpdateOmbudsman = "ombudsman"
 
 	// QueryArbitration returns the case's ArbitrationState.
-	QueryArbitration = "state"
+	Query = "state"
 )
 
 // Statuses of an arbitration case, as ArbitrationState.Status reports them.
 const (
-	ArbitrationStatusFiled            = "filed"             // waiting for staff to assign an arbitrator
-	ArbitrationStatusAssigned         = "assigned"          // challenge window open or arbitrator yet to confirm
-	ArbitrationStatusChallenged       = "challenged"        // a challenge waits for staff
-	ArbitrationStatusSubmissions      = "submissions"       // parties submit; no hearing scheduled yet
-	ArbitrationStatusHearingScheduled = "hearing_scheduled" // a hearing is set and has not started
-	ArbitrationStatusRulingDue        = "ruling_due"        // the hearing was held; the ruling clock runs
-	ArbitrationStatusOverdue          = "overdue"           // the ruling is past due
-	ArbitrationStatusRuled            = "ruled"             // the ruling is recorded; the case is closed
+	StatusFiled            = "filed"             // waiting for staff to assign an arbitrator
+	StatusAssigned         = "assigned"          // challenge window open or arbitrator yet to confirm
+	StatusChallenged       = "challenged"        // a challenge waits for staff
+	StatusSubmissions      = "submissions"       // parties submit; no hearing scheduled yet
+	StatusHearingScheduled = "hearing_scheduled" // a hearing is set and has not started
+	StatusRulingDue        = "ruling_due"        // the hearing was held; the ruling clock runs
+	StatusOverdue          = "overdue"           // the ruling is past due
+	StatusRuled            = "ruled"             // the ruling is recorded; the case is closed
 )
 
 // Party kinds: a member in their own name or an At-Large Structure.
@@ -89,16 +90,16 @@ const (
 // left at zero so that a case never runs with a zero-length clock. They are
 // not exported: the policy is the one place callers take periods from.
 const (
-	arbDefaultChallengeWindow   = 5 * 24 * time.Hour
-	arbDefaultSubmissions       = 14 * 24 * time.Hour
-	arbDefaultRulingDue         = 30 * 24 * time.Hour
-	arbDefaultMaxExtension      = 15 * 24 * time.Hour
-	arbDefaultOverdueAlertEvery = 24 * time.Hour
+	defaultChallengeWindow   = 5 * 24 * time.Hour
+	defaultSubmissions       = 14 * 24 * time.Hour
+	defaultRulingDue         = 30 * 24 * time.Hour
+	defaultMaxExtension      = 15 * 24 * time.Hour
+	defaultOverdueAlertEvery = 24 * time.Hour
 )
 
 // arbDefaultReminders returns the default reminder lead times, a new slice
 // each time so that no caller can change them under a running case.
-func arbDefaultReminders() []time.Duration {
+func defaultReminders() []time.Duration {
 	return []time.Duration{7 * 24 * time.Hour, 3 * 24 * time.Hour, 24 * time.Hour}
 }
 
@@ -118,7 +119,7 @@ const (
 const arbProcess = "arbitration"
 
 // arbSystem is the audit actor of changes no person made: deadlines passing.
-const arbSystem = "system"
+const system = "system"
 
 // Party is a party to a case: a member or an ALS.
 type Party struct {
@@ -130,7 +131,7 @@ type Party struct {
 // it is filed, so that a later policy change never alters a running case.
 // A zero field takes the policy's default (5, 14, 30 and 15 days, daily
 // alerts, reminders 7, 3 and 1 day before the ruling is due).
-type ArbitrationPeriods struct {
+type Periods struct {
 	ChallengeWindow   time.Duration `json:"challenge_window"`
 	Submissions       time.Duration `json:"submissions"`
 	RulingDue         time.Duration `json:"ruling_due"`
@@ -142,7 +143,7 @@ type ArbitrationPeriods struct {
 }
 
 // ArbitrationInput opens an arbitration case.
-type ArbitrationInput struct {
+type Input struct {
 	CaseID   string   `json:"case_id"`
 	Question string   `json:"question"`
 	Articles []string `json:"articles"`
@@ -152,10 +153,10 @@ type ArbitrationInput struct {
 	// cannot read the registry. With the member parties, they are the party
 	// members: those notified, and those who may challenge, submit and
 	// refer to the Ombudsman.
-	NotifyMemberIDs []string           `json:"notify_member_ids"`
-	FiledBy         string             `json:"filed_by"`
-	AppealOf        *AppealRef         `json:"appeal_of"`
-	Periods         ArbitrationPeriods `json:"periods"`
+	NotifyMemberIDs []string             `json:"notify_member_ids"`
+	FiledBy         string               `json:"filed_by"`
+	AppealOf        *workflows.AppealRef `json:"appeal_of"`
+	Periods         Periods              `json:"periods"`
 	// StaffIDs are the staff members to notify (assignments, challenges,
 	// overdue alerts).
 	StaffIDs []string  `json:"staff_ids"`
@@ -165,7 +166,7 @@ type ArbitrationInput struct {
 // Validate reports the input's problems as an ErrInvalidInput application
 // error. The API calls it before starting the workflow, which checks again
 // so that no caller can open a case that cannot run.
-func (in ArbitrationInput) Validate() error {
+func (in Input) Validate() error {
 	var problems []string
 	if strings.TrimSpace(in.CaseID) == "" {
 		problems = append(problems, "case_id is required")
@@ -185,8 +186,8 @@ func (in ArbitrationInput) Validate() error {
 		}
 	}
 	if in.AppealOf != nil {
-		if in.AppealOf.Kind != AppealKindEthics && in.AppealOf.Kind != AppealKindElection {
-			problems = append(problems, fmt.Sprintf("appeal_of.kind must be %q or %q", AppealKindEthics, AppealKindElection))
+		if in.AppealOf.Kind != workflows.AppealKindEthics && in.AppealOf.Kind != workflows.AppealKindElection {
+			problems = append(problems, fmt.Sprintf("appeal_of.kind must be %q or %q", workflows.AppealKindEthics, workflows.AppealKindElection))
 		}
 		if strings.TrimSpace(in.AppealOf.ID) == "" {
 			problems = append(problems, "appeal_of.id is required")
@@ -211,24 +212,24 @@ func (in ArbitrationInput) Validate() error {
 		return nil
 	}
 	slices.Sort(problems) // the periods map is iterated in random order
-	return temporal.NewNonRetryableApplicationError("invalid arbitration case: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+	return temporal.NewNonRetryableApplicationError("invalid arbitration case: "+strings.Join(problems, "; "), workflows.ErrInvalidInput, nil)
 }
 
 // withDefaults fills zero periods and orders the reminders earliest first
 // (longest lead first), without duplicates.
-func (p ArbitrationPeriods) withDefaults() ArbitrationPeriods {
+func (p Periods) withDefaults() Periods {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
 	}
-	def(&p.ChallengeWindow, arbDefaultChallengeWindow)
-	def(&p.Submissions, arbDefaultSubmissions)
-	def(&p.RulingDue, arbDefaultRulingDue)
-	def(&p.MaxExtension, arbDefaultMaxExtension)
-	def(&p.OverdueAlertEvery, arbDefaultOverdueAlertEvery)
+	def(&p.ChallengeWindow, defaultChallengeWindow)
+	def(&p.Submissions, defaultSubmissions)
+	def(&p.RulingDue, defaultRulingDue)
+	def(&p.MaxExtension, defaultMaxExtension)
+	def(&p.OverdueAlertEvery, defaultOverdueAlertEvery)
 	if len(p.Reminders) == 0 {
-		p.Reminders = arbDefaultReminders()
+		p.Reminders = defaultReminders()
 	}
 	p.Reminders = slices.Clone(p.Reminders)
 	slices.SortFunc(p.Reminders, func(a, b time.Duration) int { return cmp.Compare(b, a) })
@@ -241,67 +242,67 @@ func (p ArbitrationPeriods) withDefaults() ArbitrationPeriods {
 // declarations, which the workflow cannot read; any conflict refuses the
 // assignment.
 type AssignInput struct {
-	Actor        Actor    `json:"actor"`
-	ArbitratorID string   `json:"arbitrator_id"`
-	Conflicts    []string `json:"conflicts"`
+	Actor        workflows.Actor `json:"actor"`
+	ArbitratorID string          `json:"arbitrator_id"`
+	Conflicts    []string        `json:"conflicts"`
 }
 
 // ConfirmInput is the assigned arbitrator's declaration of no conflict.
 type ConfirmInput struct {
-	Actor Actor `json:"actor"`
+	Actor workflows.Actor `json:"actor"`
 }
 
 // ChallengeInput challenges the assigned arbitrator for conflict.
 type ChallengeInput struct {
-	Actor  Actor  `json:"actor"`
-	Reason string `json:"reason"`
+	Actor  workflows.Actor `json:"actor"`
+	Reason string          `json:"reason"`
 }
 
 // DecideChallengeInput decides the pending challenge: ChallengeSustain or
 // ChallengeReject.
 type DecideChallengeInput struct {
-	Actor    Actor  `json:"actor"`
-	Decision string `json:"decision"`
-	Reason   string `json:"reason"`
+	Actor    workflows.Actor `json:"actor"`
+	Decision string          `json:"decision"`
+	Reason   string          `json:"reason"`
 }
 
 // SubmitInput is a party's submission.
 type SubmitInput struct {
-	Actor Actor    `json:"actor"`
-	Text  string   `json:"text"`
-	Links []string `json:"links"`
+	Actor workflows.Actor `json:"actor"`
+	Text  string          `json:"text"`
+	Links []string        `json:"links"`
 }
 
 // HearingInput schedules the hearing, or reschedules it before it starts.
 type HearingInput struct {
-	Actor    Actor         `json:"actor"`
-	StartsAt time.Time     `json:"starts_at"`
-	Duration time.Duration `json:"duration"`
+	Actor    workflows.Actor `json:"actor"`
+	StartsAt time.Time       `json:"starts_at"`
+	Duration time.Duration   `json:"duration"`
 	// Location is a place or a call link.
 	Location string `json:"location"`
 }
 
 // ExtendInput extends the ruling deadline by whole days, once.
 type ExtendInput struct {
-	Actor  Actor  `json:"actor"`
-	Days   int    `json:"days"`
-	Reason string `json:"reason"`
+	Actor  workflows.Actor `json:"actor"`
+	Days   int             `json:"days"`
+	Reason string          `json:"reason"`
 }
 
 // RulingInput records the ruling.
 type RulingInput struct {
-	Actor    Actor    `json:"actor"`
-	Outcome  string   `json:"outcome"`
-	Text     string   `json:"text"`
-	Articles []string `json:"articles"`
+	Actor    workflows.Actor `json:"actor"`
+	Outcome  string          `json:"outcome"`
+	Text     string          `json:"text"`
+	Articles []string        `json:"articles"`
 }
 
 // OmbudsmanInput records a party's referral to the ICANN Ombudsman; a later
 // call with Outcome records what the Ombudsman concluded.
 type OmbudsmanInput struct {
-	Actor      Actor     `json:"actor"`
-	ReferredAt time.Time `json:"referred_at"`
-	Outcome    string    `json:"outcome"`
+	Actor      workflows.Actor `json:"actor"`
+	ReferredAt time.Time       `json:"referred_at"`
+	Outcome    string          `json:"outcome"`
 }
 
 // Challenge is a party's challenge of an arbitrator and staff's decision.
@@ -363,27 +364,27 @@ type Ombudsman struct {
 }
 
 // ArbitrationState is the case as the query and every update return it.
-type ArbitrationState struct {
-	CaseID        string       `json:"case_id"`
-	Status        string       `json:"status"`
-	Question      string       `json:"question"`
-	Articles      []string     `json:"articles"`
-	Parties       []Party      `json:"parties"`
-	FiledBy       string       `json:"filed_by"`
-	FiledAt       time.Time    `json:"filed_at"`
-	AppealOf      *AppealRef   `json:"appeal_of"`
-	ArbitratorID  string       `json:"arbitrator_id"`
-	Confirmed     bool         `json:"confirmed"`
-	Challenges    []Challenge  `json:"challenges"`
-	Submissions   []Submission `json:"submissions"`
-	Hearing       *Hearing     `json:"hearing"`
-	DueAt         *time.Time   `json:"due_at"`
-	Extension     *Extension   `json:"extension"`
-	Ruling        *Ruling      `json:"ruling"`
-	Ombudsman     *Ombudsman   `json:"ombudsman"`
-	Deadlines     []Deadline   `json:"deadlines"`
-	RemindersSent []string     `json:"reminders_sent"`
-	OverdueAlerts int          `json:"overdue_alerts"`
+type State struct {
+	CaseID        string               `json:"case_id"`
+	Status        string               `json:"status"`
+	Question      string               `json:"question"`
+	Articles      []string             `json:"articles"`
+	Parties       []Party              `json:"parties"`
+	FiledBy       string               `json:"filed_by"`
+	FiledAt       time.Time            `json:"filed_at"`
+	AppealOf      *workflows.AppealRef `json:"appeal_of"`
+	ArbitratorID  string               `json:"arbitrator_id"`
+	Confirmed     bool                 `json:"confirmed"`
+	Challenges    []Challenge          `json:"challenges"`
+	Submissions   []Submission         `json:"submissions"`
+	Hearing       *Hearing             `json:"hearing"`
+	DueAt         *time.Time           `json:"due_at"`
+	Extension     *Extension           `json:"extension"`
+	Ruling        *Ruling              `json:"ruling"`
+	Ombudsman     *Ombudsman           `json:"ombudsman"`
+	Deadlines     []workflows.Deadline `json:"deadlines"`
+	RemindersSent []string             `json:"reminders_sent"`
+	OverdueAlerts int                  `json:"overdue_alerts"`
 }
 
 // RulingTextHash is the SHA-256 (hex) of a ruling's canonical text: line
@@ -413,13 +414,13 @@ func canonicalArbText(s string) string {
 // Changes to this logic must go behind workflow.GetVersion: cases run for
 // months, and TestArbitrationReplay fails the build when a change breaks
 // the recorded history of a complete case.
-func Arbitration(ctx workflow.Context, in ArbitrationInput) (ArbitrationState, error) {
+func Arbitration(ctx workflow.Context, in Input) (State, error) {
 	if err := in.Validate(); err != nil {
-		return ArbitrationState{}, err
+		return State{}, err
 	}
 	a := newArbitration(ctx, in)
 	if err := a.setup(ctx); err != nil {
-		return ArbitrationState{}, err
+		return State{}, err
 	}
 	return a.run(ctx)
 }
@@ -430,9 +431,9 @@ func Arbitration(ctx workflow.Context, in ArbitrationInput) (ArbitrationState, e
 // That keeps one writer of side effects and makes every update answer with
 // the state it produced.
 type arbitration struct {
-	in      ArbitrationInput
-	periods ArbitrationPeriods
-	st      ArbitrationState
+	in      Input
+	periods Periods
+	st      State
 	logger  log.Logger
 
 	parties []string // party members, sorted
@@ -451,20 +452,20 @@ type arbitration struct {
 	reminderDone      map[string]bool
 	lastOverdue       time.Time
 
-	effects []arbEffect
+	effects []effect
 	changed workflow.Channel
 	clock   process.Clock
-	saved   CaseIndex
+	saved   workflows.CaseIndex
 }
 
 // arbEffect is one side effect queued by a transition.
-type arbEffect struct {
-	audit  *AuditInput
-	notify *NotifyInput
-	appeal *AppealRuling
+type effect struct {
+	audit  *workflows.AuditInput
+	notify *workflows.NotifyInput
+	appeal *workflows.AppealRuling
 }
 
-func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
+func newArbitration(ctx workflow.Context, in Input) *arbitration {
 	filedAt := in.FiledAt
 	if filedAt.IsZero() {
 		filedAt = workflow.GetInfo(ctx).WorkflowStartTime
@@ -484,9 +485,9 @@ func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
 		reminderDone: map[string]bool{},
 		changed:      workflow.NewBufferedChannel(ctx, 1),
 	}
-	a.st = ArbitrationState{
+	a.st = State{
 		CaseID:        in.CaseID,
-		Status:        ArbitrationStatusFiled,
+		Status:        StatusFiled,
 		Question:      in.Question,
 		Articles:      process.NonNil(in.Articles),
 		Parties:       process.NonNil(in.Parties),
@@ -495,7 +496,7 @@ func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
 		AppealOf:      in.AppealOf,
 		Challenges:    []Challenge{},
 		Submissions:   []Submission{},
-		Deadlines:     []Deadline{},
+		Deadlines:     []workflows.Deadline{},
 		RemindersSent: []string{},
 	}
 	return a
@@ -503,38 +504,38 @@ func newArbitration(ctx workflow.Context, in ArbitrationInput) *arbitration {
 
 // setup registers the query and the updates.
 func (a *arbitration) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryArbitration, func() (ArbitrationState, error) {
+	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return a.snapshot(), nil
 	}); err != nil {
 		return err
 	}
 	regs := []func() error{
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationAssign, a.validateAssign, a.assign)
+			return update(ctx, a, UpdateAssign, a.validateAssign, a.assign)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationConfirm, a.validateConfirm, a.confirm)
+			return update(ctx, a, UpdateConfirm, a.validateConfirm, a.confirm)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationChallenge, a.validateChallenge, a.challenge)
+			return update(ctx, a, UpdateChallenge, a.validateChallenge, a.challenge)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationDecideChallenge, a.validateDecideChallenge, a.decideChallenge)
+			return update(ctx, a, UpdateDecideChallenge, a.validateDecideChallenge, a.decideChallenge)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationSubmit, a.validateSubmit, a.submit)
+			return update(ctx, a, UpdateSubmit, a.validateSubmit, a.submit)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationHearing, a.validateHearing, a.hearing)
+			return update(ctx, a, UpdateHearing, a.validateHearing, a.hearing)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationExtend, a.validateExtend, a.extend)
+			return update(ctx, a, UpdateExtend, a.validateExtend, a.extend)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationRuling, a.validateRuling, a.ruling)
+			return update(ctx, a, UpdateRuling, a.validateRuling, a.ruling)
 		},
 		func() error {
-			return arbUpdate(ctx, a, UpdateArbitrationOmbudsman, a.validateOmbudsman, a.ombudsman)
+			return update(ctx, a, UpdateOmbudsman, a.validateOmbudsman, a.ombudsman)
 		},
 	}
 	for _, reg := range regs {
@@ -549,10 +550,10 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 // now (a deadline may have passed in the same workflow task, before the main
 // loop saw its timer), applies the transition, settles what follows from it,
 // and wakes the main loop to run the queued effects.
-func arbUpdate[T any](ctx workflow.Context, a *arbitration, name string,
+func update[T any](ctx workflow.Context, a *arbitration, name string,
 	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (ArbitrationState, error) {
+		func(ctx workflow.Context, in T) (State, error) {
 			now := workflow.Now(ctx)
 			a.tick(now)
 			apply(now, in)
@@ -571,7 +572,7 @@ func arbUpdate[T any](ctx workflow.Context, a *arbitration, name string,
 // snapshot copies the state for a query or an update's answer, so that
 // the answer says what the state was then even where it is not serialized
 // at once (the test environment hands the value over as is).
-func (a *arbitration) snapshot() ArbitrationState {
+func (a *arbitration) snapshot() State {
 	st := a.st
 	st.Articles = slices.Clone(st.Articles)
 	st.Parties = slices.Clone(st.Parties)
@@ -591,7 +592,7 @@ func (a *arbitration) snapshot() ArbitrationState {
 // run files the case, then loops: bring the state up to now, run the
 // queued effects, and wait for the next deadline or the next update, until
 // the ruling's effects are done.
-func (a *arbitration) run(ctx workflow.Context) (ArbitrationState, error) {
+func (a *arbitration) run(ctx workflow.Context) (State, error) {
 	a.file()
 	for {
 		a.tick(workflow.Now(ctx))
@@ -677,7 +678,7 @@ func (a *arbitration) advance(now time.Time) {
 		return
 	}
 	a.submissionsEnd = now.Add(a.periods.Submissions)
-	a.audit(arbSystem, "arbitration.submissions_opened", "submissions/opened", map[string]any{
+	a.audit(system, "arbitration.submissions_opened", "submissions/opened", map[string]any{
 		"until": a.submissionsEnd,
 	})
 }
@@ -687,39 +688,39 @@ func (a *arbitration) refresh(now time.Time) {
 	st := &a.st
 	switch {
 	case st.Ruling != nil:
-		st.Status = ArbitrationStatusRuled
+		st.Status = StatusRuled
 	case st.ArbitratorID == "":
-		st.Status = ArbitrationStatusFiled
+		st.Status = StatusFiled
 	case a.challengePending():
-		st.Status = ArbitrationStatusChallenged
+		st.Status = StatusChallenged
 	case st.DueAt != nil && !now.Before(*st.DueAt):
-		st.Status = ArbitrationStatusOverdue
+		st.Status = StatusOverdue
 	case st.DueAt != nil:
-		st.Status = ArbitrationStatusRulingDue
+		st.Status = StatusRulingDue
 	case st.Hearing != nil:
-		st.Status = ArbitrationStatusHearingScheduled
+		st.Status = StatusHearingScheduled
 	case !a.submissionsEnd.IsZero():
-		st.Status = ArbitrationStatusSubmissions
+		st.Status = StatusSubmissions
 	default:
-		st.Status = ArbitrationStatusAssigned
+		st.Status = StatusAssigned
 	}
 
-	deadlines := []Deadline{}
+	deadlines := []workflows.Deadline{}
 	if st.Ruling == nil {
 		if st.ArbitratorID != "" && now.Before(a.challengeEnds) {
-			deadlines = append(deadlines, Deadline{Name: "challenge_window", At: a.challengeEnds})
+			deadlines = append(deadlines, workflows.Deadline{Name: "challenge_window", At: a.challengeEnds})
 		}
 		if !a.submissionsEnd.IsZero() && now.Before(a.submissionsEnd) {
-			deadlines = append(deadlines, Deadline{Name: "submissions", At: a.submissionsEnd})
+			deadlines = append(deadlines, workflows.Deadline{Name: "submissions", At: a.submissionsEnd})
 		}
 		if st.Hearing != nil && !a.held {
-			deadlines = append(deadlines, Deadline{Name: "hearing", At: st.Hearing.StartsAt})
+			deadlines = append(deadlines, workflows.Deadline{Name: "hearing", At: st.Hearing.StartsAt})
 		}
 		if st.DueAt != nil {
-			deadlines = append(deadlines, Deadline{Name: "ruling", At: *st.DueAt})
+			deadlines = append(deadlines, workflows.Deadline{Name: "ruling", At: *st.DueAt})
 		}
 	}
-	slices.SortStableFunc(deadlines, func(x, y Deadline) int { return x.At.Compare(y.At) })
+	slices.SortStableFunc(deadlines, func(x, y workflows.Deadline) int { return x.At.Compare(y.At) })
 	st.Deadlines = deadlines
 }
 
@@ -731,7 +732,7 @@ func (a *arbitration) closeChallengeWindow(time.Time) {
 
 func (a *arbitration) closeSubmissions(time.Time) {
 	a.submissionsClosed = true
-	a.audit(arbSystem, "arbitration.submissions_closed", "submissions/closed", map[string]any{
+	a.audit(system, "arbitration.submissions_closed", "submissions/closed", map[string]any{
 		"submissions": len(a.st.Submissions),
 	})
 }
@@ -741,7 +742,7 @@ func (a *arbitration) holdHearing(time.Time) {
 	due := a.st.Hearing.StartsAt.Add(a.periods.RulingDue)
 	a.st.DueAt = &due
 	a.remindersFrom = a.st.Hearing.StartsAt
-	a.audit(arbSystem, "arbitration.ruling_due", "ruling_due", map[string]any{
+	a.audit(system, "arbitration.ruling_due", "ruling_due", map[string]any{
 		"hearing_started_at": a.st.Hearing.StartsAt,
 		"due":                due,
 	})
@@ -783,7 +784,7 @@ func (a *arbitration) alertOverdue(now time.Time) {
 	a.st.OverdueAlerts++
 	step := "overdue/" + strconv.Itoa(a.st.OverdueAlerts)
 	if first {
-		a.audit(arbSystem, "arbitration.overdue", step, map[string]any{"due": due})
+		a.audit(system, "arbitration.overdue", step, map[string]any{"due": due})
 	}
 	a.notify(step, "arbitration.ruling_overdue", a.recipients(false, true, true), map[string]any{"due": due})
 }
@@ -1054,10 +1055,10 @@ func (a *arbitration) hearing(now time.Time, in HearingInput) {
 	a.notify(step, event, a.recipients(true, true, false), map[string]any{
 		"starts_at": h.StartsAt,
 		"location":  h.Location,
-	}, Attachment{
+	}, workflows.Attachment{
 		Filename:    "hearing.ics",
 		ContentType: "text/calendar; method=REQUEST",
-		Data:        arbHearingICS(a.in.CaseID, summary, *h, now),
+		Data:        hearingICS(a.in.CaseID, summary, *h, now),
 	})
 }
 
@@ -1114,9 +1115,9 @@ func (a *arbitration) validateRuling(now time.Time, in RulingInput) error {
 	if !a.hearingHeld(now) {
 		return process.InvalidState("the ruling can be recorded only after the hearing")
 	}
-	allowed := []string{RulingDecided, RulingDismissed}
+	allowed := []string{workflows.RulingDecided, workflows.RulingDismissed}
 	if a.in.AppealOf != nil {
-		allowed = []string{RulingUphold, RulingOverturn, RulingModify, RulingDismissed}
+		allowed = []string{workflows.RulingUphold, workflows.RulingOverturn, workflows.RulingModify, workflows.RulingDismissed}
 	}
 	if !slices.Contains(allowed, in.Outcome) {
 		return process.InvalidInput("outcome must be one of " + strings.Join(allowed, ", "))
@@ -1145,7 +1146,7 @@ func (a *arbitration) ruling(now time.Time, in RulingInput) {
 		At:       now,
 	}
 	a.st.Ruling = r
-	a.effects = append(a.effects, arbEffect{audit: &AuditInput{
+	a.effects = append(a.effects, effect{audit: &workflows.AuditInput{
 		Actor:    in.Actor.MemberID,
 		Process:  arbProcess,
 		ObjectID: a.in.CaseID,
@@ -1163,7 +1164,7 @@ func (a *arbitration) ruling(now time.Time, in RulingInput) {
 	}})
 	a.notify("ruling", "arbitration.ruling", a.recipients(true, true, true), map[string]any{"outcome": r.Outcome})
 	if a.in.AppealOf != nil {
-		a.effects = append(a.effects, arbEffect{appeal: &AppealRuling{
+		a.effects = append(a.effects, effect{appeal: &workflows.AppealRuling{
 			ArbitrationID: a.in.CaseID,
 			Outcome:       r.Outcome,
 			Text:          r.Text,
@@ -1245,7 +1246,7 @@ func (a *arbitration) file() {
 
 // audit queues an audit entry visible to the people of the case.
 func (a *arbitration) audit(actor, action, step string, details map[string]any) {
-	a.effects = append(a.effects, arbEffect{audit: &AuditInput{
+	a.effects = append(a.effects, effect{audit: &workflows.AuditInput{
 		Actor:    actor,
 		Process:  arbProcess,
 		ObjectID: a.in.CaseID,
@@ -1259,7 +1260,7 @@ func (a *arbitration) audit(actor, action, step string, details map[string]any) 
 
 // notify queues an email to members; every message carries the case ID
 // and title the templates name the case by.
-func (a *arbitration) notify(step, event string, to []string, extra map[string]any, att ...Attachment) {
+func (a *arbitration) notify(step, event string, to []string, extra map[string]any, att ...workflows.Attachment) {
 	if len(to) == 0 {
 		return
 	}
@@ -1267,7 +1268,7 @@ func (a *arbitration) notify(step, event string, to []string, extra map[string]a
 	for k, v := range extra {
 		data[k] = v
 	}
-	a.effects = append(a.effects, arbEffect{notify: &NotifyInput{
+	a.effects = append(a.effects, effect{notify: &workflows.NotifyInput{
 		Process:     arbProcess,
 		ObjectID:    a.in.CaseID,
 		Step:        step,
@@ -1279,7 +1280,7 @@ func (a *arbitration) notify(step, event string, to []string, extra map[string]a
 }
 
 func (a *arbitration) idemKey(step string) string {
-	return ArbitrationWorkflowID(a.in.CaseID) + "/" + step
+	return WorkflowID(a.in.CaseID) + "/" + step
 }
 
 // recipients is the sorted set of the people concerned.
@@ -1316,18 +1317,18 @@ func (a *arbitration) flush(ctx workflow.Context) {
 		a.effects = a.effects[1:]
 		switch {
 		case e.audit != nil:
-			if _, err := RecordAudit(ctx, *e.audit); err != nil {
+			if _, err := workflows.RecordAudit(ctx, *e.audit); err != nil {
 				a.logger.Error("audit entry not written", "action", e.audit.Action, "error", err)
 			}
 		case e.notify != nil:
-			if err := StartNotify(ctx, *e.notify); err != nil {
+			if err := workflows.StartNotify(ctx, *e.notify); err != nil {
 				a.logger.Error("notification not started", "event", e.notify.Event, "error", err)
 			}
 		case e.appeal != nil:
 			a.signalAppeal(ctx, *e.appeal)
 		}
 	}
-	idx := CaseIndex{
+	idx := workflows.CaseIndex{
 		ID:        a.in.CaseID,
 		Process:   arbProcess,
 		Status:    a.st.Status,
@@ -1338,7 +1339,7 @@ func (a *arbitration) flush(ctx workflow.Context) {
 	if idx.Status == a.saved.Status && slices.Equal(idx.Members, a.saved.Members) {
 		return
 	}
-	if err := SaveCase(ctx, idx); err != nil {
+	if err := workflows.SaveCase(ctx, idx); err != nil {
 		a.logger.Error("cases index not updated", "status", idx.Status, "error", err)
 		return
 	}
@@ -1348,16 +1349,16 @@ func (a *arbitration) flush(ctx workflow.Context) {
 // signalAppeal applies the ruling to the decision under appeal. The
 // arbitration closes whatever happens: a missing target (a closed or
 // unknown process) is written to the audit log for staff to act on.
-func (a *arbitration) signalAppeal(ctx workflow.Context, r AppealRuling) {
-	target := AppealTargetID(*a.in.AppealOf)
-	err := workflow.SignalExternalWorkflow(ctx, target, "", SignalAppealRuling, r).Get(ctx, nil)
+func (a *arbitration) signalAppeal(ctx workflow.Context, r workflows.AppealRuling) {
+	target := workflows.AppealTargetID(*a.in.AppealOf)
+	err := workflow.SignalExternalWorkflow(ctx, target, "", workflows.SignalAppealRuling, r).Get(ctx, nil)
 	details := map[string]any{"target": target, "delivered": err == nil}
 	if err != nil {
 		details["error"] = err.Error()
 		a.logger.Warn("ruling not delivered to the appealed process", "target", target, "error", err)
 	}
-	in := AuditInput{
-		Actor:    arbSystem,
+	in := workflows.AuditInput{
+		Actor:    system,
 		Process:  arbProcess,
 		ObjectID: a.in.CaseID,
 		Action:   "arbitration.appeal_signal",
@@ -1366,7 +1367,7 @@ func (a *arbitration) signalAppeal(ctx workflow.Context, r AppealRuling) {
 		Members:  a.auditMembers(),
 		IdemKey:  a.idemKey("appeal_signal"),
 	}
-	if _, err := RecordAudit(ctx, in); err != nil {
+	if _, err := workflows.RecordAudit(ctx, in); err != nil {
 		a.logger.Error("audit entry not written", "action", in.Action, "error", err)
 	}
 }
@@ -1375,7 +1376,7 @@ func (a *arbitration) signalAppeal(ctx workflow.Context, r AppealRuling) {
 // is the case's, so every version of the invitation updates one calendar
 // entry; stamp is the workflow time of the change, which keeps the file
 // deterministic.
-func arbHearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
+func hearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
 	const utc = "20060102T150405Z"
 	var b strings.Builder
 	line := func(s string) {
@@ -1401,13 +1402,13 @@ func arbHearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
 	line("CALSCALE:GREGORIAN")
 	line("METHOD:REQUEST")
 	line("BEGIN:VEVENT")
-	line("UID:" + arbICSText("arbitration-"+caseID+"@ralo"))
+	line("UID:" + iCSText("arbitration-"+caseID+"@ralo"))
 	line("SEQUENCE:" + strconv.Itoa(h.Sequence))
 	line("DTSTAMP:" + stamp.UTC().Format(utc))
 	line("DTSTART:" + h.StartsAt.UTC().Format(utc))
 	line("DTEND:" + h.StartsAt.Add(h.Duration).UTC().Format(utc))
-	line("SUMMARY:" + arbICSText(summary))
-	line("LOCATION:" + arbICSText(h.Location))
+	line("SUMMARY:" + iCSText(summary))
+	line("LOCATION:" + iCSText(h.Location))
 	line("STATUS:CONFIRMED")
 	line("END:VEVENT")
 	line("END:VCALENDAR")
@@ -1415,7 +1416,7 @@ func arbHearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
 }
 
 // arbICSText escapes a TEXT value (RFC 5545 3.3.11).
-func arbICSText(s string) string {
+func iCSText(s string) string {
 	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
 }
 

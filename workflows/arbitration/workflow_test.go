@@ -1,4 +1,4 @@
-package workflows_test
+package arbitration_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -47,18 +48,18 @@ var (
 	arbStranger = workflows.Actor{MemberID: arbOutsider, Roles: []string{"member"}}
 )
 
-func arbInput(caseID string) workflows.ArbitrationInput {
-	return workflows.ArbitrationInput{
+func arbInput(caseID string) arbitration.Input {
+	return arbitration.Input{
 		CaseID:   caseID,
 		Question: "Does article 12 allow an ALS to vote by proxy in a regional election?",
 		Articles: []string{"12", "14.2"},
-		Parties: []workflows.Party{
-			{Kind: workflows.PartyMember, ID: arbPartyID},
-			{Kind: workflows.PartyALS, ID: "als-7"},
+		Parties: []arbitration.Party{
+			{Kind: arbitration.PartyMember, ID: arbPartyID},
+			{Kind: arbitration.PartyALS, ID: "als-7"},
 		},
 		NotifyMemberIDs: []string{arbRepID},
 		FiledBy:         arbPartyID,
-		Periods: workflows.ArbitrationPeriods{
+		Periods: arbitration.Periods{
 			ChallengeWindow:   5 * processtest.Day,
 			Submissions:       14 * processtest.Day,
 			RulingDue:         30 * processtest.Day,
@@ -76,7 +77,7 @@ type arbResult struct {
 	name  string
 	done  bool
 	err   error
-	state workflows.ArbitrationState
+	state arbitration.State
 }
 
 // arbHarness runs the real Arbitration workflow in the time-skipping test
@@ -103,7 +104,7 @@ func newArbHarness(t *testing.T) *arbHarness {
 	// -race; 10s still catches a workflow that never yields.
 	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
 	env.SetStartTime(arbT0)
-	env.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
+	env.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 
 	// The workflow calls activities by name; register placeholders under
 	// those names so that they can be mocked by name.
@@ -154,7 +155,7 @@ func (h *arbHarness) send(r *arbResult, in any) {
 		OnReject: func(err error) { r.done, r.err = true, err },
 		OnComplete: func(v any, err error) {
 			r.done, r.err = true, err
-			if st, ok := v.(workflows.ArbitrationState); ok {
+			if st, ok := v.(arbitration.State); ok {
 				r.state = st
 			}
 		},
@@ -162,10 +163,10 @@ func (h *arbHarness) send(r *arbResult, in any) {
 }
 
 // query reads the state at T0+at.
-func (h *arbHarness) query(at time.Duration) *workflows.ArbitrationState {
-	st := &workflows.ArbitrationState{}
+func (h *arbHarness) query(at time.Duration) *arbitration.State {
+	st := &arbitration.State{}
 	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(workflows.QueryArbitration)
+		v, err := h.env.QueryWorkflow(arbitration.Query)
 		if err != nil {
 			h.t.Errorf("query at T0+%v: %v", at, err)
 			return
@@ -185,9 +186,9 @@ func (h *arbHarness) cancelAt(at time.Duration) {
 // toHearing assigns and confirms the arbitrator and schedules the hearing
 // for T0+startsAt once submissions are open.
 func (h *arbHarness) toHearing(startsAt time.Duration) {
-	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
-	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
-	h.ok(h.update(5*processtest.Day+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	h.ok(h.update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb}))
+	h.ok(h.update(5*processtest.Day+2*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbT0.Add(startsAt), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
 	}))
 }
@@ -220,16 +221,16 @@ func (h *arbHarness) refused(r *arbResult, errType string) *arbResult {
 
 // run executes the case and returns its final state; the case must end
 // with a ruling.
-func (h *arbHarness) run(in workflows.ArbitrationInput) workflows.ArbitrationState {
+func (h *arbHarness) run(in arbitration.Input) arbitration.State {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.ArbitrationWorkflowName, in)
+	h.env.ExecuteWorkflow(arbitration.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow failed: %v", err)
 	}
-	var st workflows.ArbitrationState
+	var st arbitration.State
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		h.t.Fatalf("result: %v", err)
 	}
@@ -237,9 +238,9 @@ func (h *arbHarness) run(in workflows.ArbitrationInput) workflows.ArbitrationSta
 }
 
 // runCancelled executes a case that the test ends with cancelAt.
-func (h *arbHarness) runCancelled(in workflows.ArbitrationInput) {
+func (h *arbHarness) runCancelled(in arbitration.Input) {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.ArbitrationWorkflowName, in)
+	h.env.ExecuteWorkflow(arbitration.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
@@ -305,7 +306,7 @@ func arbWantDeadlines(t *testing.T, label string, got []workflows.Deadline, want
 	}
 }
 
-func arbWantStatus(t *testing.T, label string, st *workflows.ArbitrationState, status string) {
+func arbWantStatus(t *testing.T, label string, st *arbitration.State, status string) {
 	t.Helper()
 	if st.Status != status {
 		t.Errorf("%s: status %q, want %q", label, st.Status, status)
@@ -328,44 +329,44 @@ func arbDataTime(t *testing.T, n processtest.Note, key string) time.Time {
 // out at exactly 7, 3 and 1 days before the ruling is due.
 func TestArbitrationFullClock(t *testing.T) {
 	h := newArbHarness(t)
-	assigned := h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
-	confirmed := h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
+	assigned := h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	confirmed := h.ok(h.update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb}))
 	atAssigned := h.query(3 * time.Hour)
 	atSubmissions := h.query(5*processtest.Day + 2*time.Hour)
-	h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{
+	h.ok(h.update(6*processtest.Day, arbitration.UpdateSubmit, arbitration.SubmitInput{
 		Actor: arbRep, Text: "Our ALS reads article 12 as allowing proxies.", Links: []string{"https://example.org/brief.pdf"},
 	}))
-	h.ok(h.update(7*processtest.Day, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(7*processtest.Day, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(20 * processtest.Day), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
 	}))
 	atHearing := h.query(7*processtest.Day + time.Hour)
 	atRulingDue := h.query(20*processtest.Day + time.Hour)
 	atReminders := h.query(48 * processtest.Day)
 	rulingText := "Article 12 allows a proxy.\r\nSo ruled.  \n"
-	ruled := h.ok(h.update(49*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	ruled := h.ok(h.update(49*processtest.Day+12*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: rulingText, Articles: []string{"12"},
 	}))
 
 	final := h.run(arbInput("A-1"))
 
-	if assigned.state.Status != workflows.ArbitrationStatusAssigned || assigned.state.ArbitratorID != arbArbID {
+	if assigned.state.Status != arbitration.StatusAssigned || assigned.state.ArbitratorID != arbArbID {
 		t.Errorf("assign answered %q/%q", assigned.state.Status, assigned.state.ArbitratorID)
 	}
 	if !confirmed.state.Confirmed {
 		t.Error("confirm answered an unconfirmed state")
 	}
-	arbWantStatus(t, "T0+3h", atAssigned, workflows.ArbitrationStatusAssigned)
+	arbWantStatus(t, "T0+3h", atAssigned, arbitration.StatusAssigned)
 	arbWantDeadlines(t, "T0+3h", atAssigned.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*processtest.Day + time.Hour)})
-	arbWantStatus(t, "T0+5d2h", atSubmissions, workflows.ArbitrationStatusSubmissions)
+	arbWantStatus(t, "T0+5d2h", atSubmissions, arbitration.StatusSubmissions)
 	arbWantDeadlines(t, "T0+5d2h", atSubmissions.Deadlines, workflows.Deadline{Name: "submissions", At: arbAt(19*processtest.Day + time.Hour)})
-	arbWantStatus(t, "T0+7d1h", atHearing, workflows.ArbitrationStatusHearingScheduled)
+	arbWantStatus(t, "T0+7d1h", atHearing, arbitration.StatusHearingScheduled)
 	arbWantDeadlines(t, "T0+7d1h", atHearing.Deadlines,
 		workflows.Deadline{Name: "submissions", At: arbAt(19*processtest.Day + time.Hour)},
 		workflows.Deadline{Name: "hearing", At: arbAt(20 * processtest.Day)})
 	if len(atHearing.Submissions) != 1 || atHearing.Submissions[0].By != arbRepID {
 		t.Errorf("submissions at T0+7d1h: %+v", atHearing.Submissions)
 	}
-	arbWantStatus(t, "T0+20d1h", atRulingDue, workflows.ArbitrationStatusRulingDue)
+	arbWantStatus(t, "T0+20d1h", atRulingDue, arbitration.StatusRulingDue)
 	if atRulingDue.DueAt == nil || !atRulingDue.DueAt.Equal(arbAt(50*processtest.Day)) {
 		t.Errorf("due at T0+20d1h: %v, want T0+50d", atRulingDue.DueAt)
 	}
@@ -400,13 +401,13 @@ func TestArbitrationFullClock(t *testing.T) {
 	canonical := "Article 12 allows a proxy.\nSo ruled."
 	sum := sha256.Sum256([]byte(canonical))
 	wantHash := hex.EncodeToString(sum[:])
-	if final.Status != workflows.ArbitrationStatusRuled || final.Ruling == nil {
+	if final.Status != arbitration.StatusRuled || final.Ruling == nil {
 		t.Fatalf("final state %q, ruling %v", final.Status, final.Ruling)
 	}
-	if final.Ruling.Text != canonical || final.Ruling.Hash != wantHash || workflows.RulingTextHash(rulingText) != wantHash {
+	if final.Ruling.Text != canonical || final.Ruling.Hash != wantHash || arbitration.RulingTextHash(rulingText) != wantHash {
 		t.Errorf("ruling %+v, want hash %s of %q", final.Ruling, wantHash, canonical)
 	}
-	if ruled.state.Ruling == nil || ruled.state.Status != workflows.ArbitrationStatusRuled {
+	if ruled.state.Ruling == nil || ruled.state.Status != arbitration.StatusRuled {
 		t.Errorf("ruling update answered %+v", ruled.state)
 	}
 	if !h.env.Now().Before(arbAt(50 * processtest.Day)) {
@@ -486,18 +487,18 @@ func TestArbitrationOverdue(t *testing.T) {
 	beforeDue := h.query(35*processtest.Day + 12*time.Hour)
 	firstDay := h.query(36*processtest.Day + time.Hour)
 	afterFour := h.query(40*processtest.Day + 6*time.Hour)
-	h.ok(h.update(40*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	h.ok(h.update(40*processtest.Day+12*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDismissed, Text: "Dismissed: the question is moot.",
 	}))
 
 	final := h.run(arbInput("A-2"))
 
-	arbWantStatus(t, "T0+35d12h", beforeDue, workflows.ArbitrationStatusRulingDue)
-	arbWantStatus(t, "T0+36d1h", firstDay, workflows.ArbitrationStatusOverdue)
+	arbWantStatus(t, "T0+35d12h", beforeDue, arbitration.StatusRulingDue)
+	arbWantStatus(t, "T0+36d1h", firstDay, arbitration.StatusOverdue)
 	if firstDay.OverdueAlerts != 1 {
 		t.Errorf("alerts on the first processtest.Day: %d", firstDay.OverdueAlerts)
 	}
-	arbWantStatus(t, "T0+40d6h", afterFour, workflows.ArbitrationStatusOverdue)
+	arbWantStatus(t, "T0+40d6h", afterFour, arbitration.StatusOverdue)
 	if afterFour.OverdueAlerts != 5 {
 		t.Errorf("alerts after 4 days overdue: %d, want 5", afterFour.OverdueAlerts)
 	}
@@ -519,7 +520,7 @@ func TestArbitrationOverdue(t *testing.T) {
 	if a := h.auditOf("arbitration.overdue"); len(a) != 1 || a[0].Actor != "system" {
 		t.Errorf("overdue audited %+v, want once", a)
 	}
-	if final.OverdueAlerts != 5 || final.Status != workflows.ArbitrationStatusRuled {
+	if final.OverdueAlerts != 5 || final.Status != arbitration.StatusRuled {
 		t.Errorf("final: %d alerts, status %q", final.OverdueAlerts, final.Status)
 	}
 	if got := len(h.notesOf("arbitration.ruling_reminder")); got != 3 {
@@ -531,18 +532,18 @@ func TestArbitrationOverdue(t *testing.T) {
 // deadline and reminders rescheduled against it.
 func TestArbitrationExtension(t *testing.T) {
 	h := newArbHarness(t)
-	h.refused(h.update(3*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 3, Reason: "early"}), workflows.ErrInvalidState)
+	h.refused(h.update(3*processtest.Day, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 3, Reason: "early"}), workflows.ErrInvalidState)
 	h.toHearing(6 * processtest.Day) // due T0+36d; first reminder T0+29d
-	h.refused(h.update(30*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbParty, Days: 3, Reason: "help"}), workflows.ErrForbidden)
-	h.refused(h.update(30*processtest.Day+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 0, Reason: "none"}), workflows.ErrInvalidInput)
-	h.refused(h.update(30*processtest.Day+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 5, Reason: " "}), workflows.ErrInvalidInput)
-	h.refused(h.update(31*processtest.Day, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}), workflows.ErrInvalidInput)
-	extended := h.ok(h.update(31*processtest.Day+time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{
+	h.refused(h.update(30*processtest.Day, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbParty, Days: 3, Reason: "help"}), workflows.ErrForbidden)
+	h.refused(h.update(30*processtest.Day+time.Hour, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 0, Reason: "none"}), workflows.ErrInvalidInput)
+	h.refused(h.update(30*processtest.Day+2*time.Hour, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 5, Reason: " "}), workflows.ErrInvalidInput)
+	h.refused(h.update(31*processtest.Day, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 16, Reason: "too long"}), workflows.ErrInvalidInput)
+	extended := h.ok(h.update(31*processtest.Day+time.Hour, arbitration.UpdateExtend, arbitration.ExtendInput{
 		Actor: arbArb, Days: 10, Reason: "Waiting for the Portuguese translation of a submission",
 	}))
-	h.refused(h.update(31*processtest.Day+2*time.Hour, workflows.UpdateArbitrationExtend, workflows.ExtendInput{Actor: arbArb, Days: 1, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(31*processtest.Day+2*time.Hour, arbitration.UpdateExtend, arbitration.ExtendInput{Actor: arbArb, Days: 1, Reason: "again"}), workflows.ErrInvalidState)
 	atOldDue := h.query(36*processtest.Day + time.Hour)
-	h.ok(h.update(45*processtest.Day+12*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	h.ok(h.update(45*processtest.Day+12*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.", Articles: []string{"12"},
 	}))
 
@@ -550,10 +551,10 @@ func TestArbitrationExtension(t *testing.T) {
 
 	st := extended.state
 	if st.DueAt == nil || !st.DueAt.Equal(arbAt(46*processtest.Day)) || st.Extension == nil || st.Extension.Days != 10 ||
-		!st.Extension.PreviousDue.Equal(arbAt(36*processtest.Day)) || st.Status != workflows.ArbitrationStatusRulingDue {
+		!st.Extension.PreviousDue.Equal(arbAt(36*processtest.Day)) || st.Status != arbitration.StatusRulingDue {
 		t.Errorf("extension answered due %v, extension %+v, status %q", st.DueAt, st.Extension, st.Status)
 	}
-	arbWantStatus(t, "old due date", atOldDue, workflows.ArbitrationStatusRulingDue)
+	arbWantStatus(t, "old due date", atOldDue, arbitration.StatusRulingDue)
 	arbWantDeadlines(t, "old due date", atOldDue.Deadlines, workflows.Deadline{Name: "ruling", At: arbAt(46 * processtest.Day)})
 
 	reminders := h.notesOf("arbitration.ruling_reminder")
@@ -595,23 +596,23 @@ func TestArbitrationExtension(t *testing.T) {
 func TestArbitrationRulingRefusals(t *testing.T) {
 	h := newArbHarness(t)
 	h.toHearing(6 * processtest.Day)
-	good := workflows.RulingInput{Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.", Articles: []string{"12"}}
-	h.refused(h.update(5*processtest.Day+3*time.Hour, workflows.UpdateArbitrationRuling, good), workflows.ErrInvalidState)
+	good := arbitration.RulingInput{Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.", Articles: []string{"12"}}
+	h.refused(h.update(5*processtest.Day+3*time.Hour, arbitration.UpdateRuling, good), workflows.ErrInvalidState)
 	byParty := good
 	byParty.Actor = arbParty
-	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, byParty), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, arbitration.UpdateRuling, byParty), workflows.ErrForbidden)
 	byOther := good
 	byOther.Actor = arbArb2 // an arbitrator, but not this case's
-	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, byOther), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, arbitration.UpdateRuling, byOther), workflows.ErrForbidden)
 	noText := good
 	noText.Text = " \n "
-	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, noText), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, arbitration.UpdateRuling, noText), workflows.ErrInvalidInput)
 	appealOutcome := good
 	appealOutcome.Outcome = workflows.RulingUphold // not an appeal
-	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, appealOutcome), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, arbitration.UpdateRuling, appealOutcome), workflows.ErrInvalidInput)
 
-	first := h.ok(&arbResult{name: workflows.UpdateArbitrationRuling})
-	second := h.refused(&arbResult{name: workflows.UpdateArbitrationRuling}, workflows.ErrInvalidState)
+	first := h.ok(&arbResult{name: arbitration.UpdateRuling})
+	second := h.refused(&arbResult{name: arbitration.UpdateRuling}, workflows.ErrInvalidState)
 	h.env.RegisterDelayedCallback(func() {
 		h.send(first, good)
 		other := good
@@ -632,53 +633,53 @@ func TestArbitrationRulingRefusals(t *testing.T) {
 // arbitrator and the case is assigned again; a rejected one keeps them.
 func TestArbitrationChallenge(t *testing.T) {
 	h := newArbHarness(t)
-	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
-	h.refused(h.update(2*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbStranger, Reason: "x"}), workflows.ErrForbidden)
-	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeSustain}), workflows.ErrInvalidState)
-	h.refused(h.update(4*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: ""}), workflows.ErrInvalidInput)
-	challenged := h.ok(h.update(processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "The arbitrator advised the other party"}))
-	h.refused(h.update(processtest.Day+2*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbParty, Decision: workflows.ChallengeSustain}), workflows.ErrForbidden)
-	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "again"}), workflows.ErrInvalidState)
-	h.refused(h.update(processtest.Day+4*time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: "maybe"}), workflows.ErrInvalidInput)
-	sustained := h.ok(h.update(2*processtest.Day, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeSustain, Reason: "Confirmed by the record"}))
-	h.refused(h.update(2*processtest.Day+time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}), workflows.ErrInvalidInput)
-	conflicted := h.refused(h.update(2*processtest.Day+2*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{
+	h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	h.refused(h.update(2*time.Hour, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbStranger, Reason: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(3*time.Hour, arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbStaff, Decision: arbitration.ChallengeSustain}), workflows.ErrInvalidState)
+	h.refused(h.update(4*time.Hour, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbParty, Reason: ""}), workflows.ErrInvalidInput)
+	challenged := h.ok(h.update(processtest.Day, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbParty, Reason: "The arbitrator advised the other party"}))
+	h.refused(h.update(processtest.Day+2*time.Hour, arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbParty, Decision: arbitration.ChallengeSustain}), workflows.ErrForbidden)
+	h.refused(h.update(processtest.Day+3*time.Hour, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbRep, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(processtest.Day+4*time.Hour, arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbStaff, Decision: "maybe"}), workflows.ErrInvalidInput)
+	sustained := h.ok(h.update(2*processtest.Day, arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbStaff, Decision: arbitration.ChallengeSustain, Reason: "Confirmed by the record"}))
+	h.refused(h.update(2*processtest.Day+time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}), workflows.ErrInvalidInput)
+	conflicted := h.refused(h.update(2*processtest.Day+2*time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{
 		Actor: arbStaff, ArbitratorID: arbArb2ID, Conflicts: []string{"the arbitrator m-arb2 and party m-ana are from the same ALS als-1"},
 	}), workflows.ErrInvalidInput)
-	h.refused(h.update(2*processtest.Day+3*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbParty, ArbitratorID: arbArb2ID}), workflows.ErrForbidden)
-	h.refused(h.update(2*processtest.Day+4*time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbRepID}), workflows.ErrInvalidInput)
-	reassigned := h.ok(h.update(3*processtest.Day, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArb2ID}))
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}), workflows.ErrForbidden)
-	h.ok(h.update(3*processtest.Day+2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb2}))
-	h.ok(h.update(4*processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbRep, Reason: "Same country"}))
-	rejected := h.ok(h.update(4*processtest.Day+time.Hour, workflows.UpdateArbitrationDecideChallenge, workflows.DecideChallengeInput{Actor: arbStaff, Decision: workflows.ChallengeReject}))
+	h.refused(h.update(2*processtest.Day+3*time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbParty, ArbitratorID: arbArb2ID}), workflows.ErrForbidden)
+	h.refused(h.update(2*processtest.Day+4*time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbRepID}), workflows.ErrInvalidInput)
+	reassigned := h.ok(h.update(3*processtest.Day, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArb2ID}))
+	h.refused(h.update(3*processtest.Day+time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb2}))
+	h.ok(h.update(4*processtest.Day, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbRep, Reason: "Same country"}))
+	rejected := h.ok(h.update(4*processtest.Day+time.Hour, arbitration.UpdateDecideChallenge, arbitration.DecideChallengeInput{Actor: arbStaff, Decision: arbitration.ChallengeReject}))
 	windowOpen := h.query(7 * processtest.Day)
 	afterWindow := h.query(8*processtest.Day + time.Hour)
-	h.refused(h.update(9*processtest.Day, workflows.UpdateArbitrationChallenge, workflows.ChallengeInput{Actor: arbParty, Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(9*processtest.Day, arbitration.UpdateChallenge, arbitration.ChallengeInput{Actor: arbParty, Reason: "late"}), workflows.ErrInvalidState)
 	h.cancelAt(10 * processtest.Day)
 
 	h.runCancelled(arbInput("A-5"))
 
-	if challenged.state.Status != workflows.ArbitrationStatusChallenged {
+	if challenged.state.Status != arbitration.StatusChallenged {
 		t.Errorf("challenge answered %q", challenged.state.Status)
 	}
-	if s := sustained.state; s.Status != workflows.ArbitrationStatusFiled || s.ArbitratorID != "" || s.Confirmed {
+	if s := sustained.state; s.Status != arbitration.StatusFiled || s.ArbitratorID != "" || s.Confirmed {
 		t.Errorf("sustained challenge answered status %q arbitrator %q", s.Status, s.ArbitratorID)
 	}
 	if !strings.Contains(conflicted.err.Error(), "same ALS") {
 		t.Errorf("conflict refusal does not give the reason: %v", conflicted.err)
 	}
-	if s := reassigned.state; s.Status != workflows.ArbitrationStatusAssigned || s.ArbitratorID != arbArb2ID {
+	if s := reassigned.state; s.Status != arbitration.StatusAssigned || s.ArbitratorID != arbArb2ID {
 		t.Errorf("reassignment answered %q/%q", s.Status, s.ArbitratorID)
 	}
-	if rejected.state.Status != workflows.ArbitrationStatusAssigned {
+	if rejected.state.Status != arbitration.StatusAssigned {
 		t.Errorf("rejected challenge answered %q", rejected.state.Status)
 	}
-	arbWantStatus(t, "T0+7d", windowOpen, workflows.ArbitrationStatusAssigned)
+	arbWantStatus(t, "T0+7d", windowOpen, arbitration.StatusAssigned)
 	arbWantDeadlines(t, "T0+7d", windowOpen.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(8 * processtest.Day)})
-	arbWantStatus(t, "T0+8d1h", afterWindow, workflows.ArbitrationStatusSubmissions)
-	if c := afterWindow.Challenges; len(c) != 2 || c[0].Decision != workflows.ChallengeSustain || c[0].ArbitratorID != arbArbID ||
-		c[1].Decision != workflows.ChallengeReject || c[1].ArbitratorID != arbArb2ID || c[1].DecidedBy != arbStaffID {
+	arbWantStatus(t, "T0+8d1h", afterWindow, arbitration.StatusSubmissions)
+	if c := afterWindow.Challenges; len(c) != 2 || c[0].Decision != arbitration.ChallengeSustain || c[0].ArbitratorID != arbArbID ||
+		c[1].Decision != arbitration.ChallengeReject || c[1].ArbitratorID != arbArb2ID || c[1].DecidedBy != arbStaffID {
 		t.Errorf("challenges %+v", c)
 	}
 
@@ -701,17 +702,17 @@ func TestArbitrationChallenge(t *testing.T) {
 // refusals.
 func TestArbitrationSubmissions(t *testing.T) {
 	h := newArbHarness(t)
-	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
-	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
-	text := workflows.SubmitInput{Actor: arbParty, Text: "Article 12 is clear.", Links: []string{"https://example.org/a.pdf"}}
-	h.refused(h.update(3*processtest.Day, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState) // not open yet
-	sub := h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationSubmit, text))
-	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbStranger, Text: "me too"}), workflows.ErrForbidden)
-	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbArb, Text: "the arbitrator is no party"}), workflows.ErrForbidden)
-	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "x", Links: []string{"ftp://example.org/a"}}), workflows.ErrInvalidInput)
-	h.refused(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: ""}), workflows.ErrInvalidInput)
-	h.ok(h.update(19*processtest.Day, workflows.UpdateArbitrationSubmit, workflows.SubmitInput{Actor: arbRep, Text: "Our reading differs."}))
-	h.refused(h.update(19*processtest.Day+time.Hour+time.Minute, workflows.UpdateArbitrationSubmit, text), workflows.ErrInvalidState)
+	h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	h.ok(h.update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb}))
+	text := arbitration.SubmitInput{Actor: arbParty, Text: "Article 12 is clear.", Links: []string{"https://example.org/a.pdf"}}
+	h.refused(h.update(3*processtest.Day, arbitration.UpdateSubmit, text), workflows.ErrInvalidState) // not open yet
+	sub := h.ok(h.update(6*processtest.Day, arbitration.UpdateSubmit, text))
+	h.refused(h.update(6*processtest.Day+time.Hour, arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbStranger, Text: "me too"}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+time.Hour, arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbArb, Text: "the arbitrator is no party"}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbRep, Text: "x", Links: []string{"ftp://example.org/a"}}), workflows.ErrInvalidInput)
+	h.refused(h.update(6*processtest.Day+2*time.Hour, arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbRep, Text: ""}), workflows.ErrInvalidInput)
+	h.ok(h.update(19*processtest.Day, arbitration.UpdateSubmit, arbitration.SubmitInput{Actor: arbRep, Text: "Our reading differs."}))
+	h.refused(h.update(19*processtest.Day+time.Hour+time.Minute, arbitration.UpdateSubmit, text), workflows.ErrInvalidState)
 	after := h.query(20 * processtest.Day)
 	h.cancelAt(21 * processtest.Day)
 
@@ -720,7 +721,7 @@ func TestArbitrationSubmissions(t *testing.T) {
 	if s := sub.state.Submissions; len(s) != 1 || s[0].By != arbPartyID || !s[0].At.Equal(arbAt(6*processtest.Day)) || len(s[0].Links) != 1 {
 		t.Errorf("submission answered %+v", s)
 	}
-	arbWantStatus(t, "T0+20d", after, workflows.ArbitrationStatusSubmissions)
+	arbWantStatus(t, "T0+20d", after, arbitration.StatusSubmissions)
 	arbWantDeadlines(t, "T0+20d", after.Deadlines)
 	if len(after.Submissions) != 2 {
 		t.Errorf("submissions %+v", after.Submissions)
@@ -750,17 +751,17 @@ func TestArbitrationAppeal(t *testing.T) {
 			}
 			h.env.OnSignalExternalWorkflow(mock.Anything, "ethics/E-9", "", workflows.SignalAppealRuling, want).Return(tc.signalErr).Once()
 			h.toHearing(6 * processtest.Day)
-			h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+			h.refused(h.update(6*processtest.Day+time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 				Actor: arbArb, Outcome: workflows.RulingDecided, Text: "x",
 			}), workflows.ErrInvalidInput)
-			h.ok(h.update(6*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+			h.ok(h.update(6*processtest.Day+2*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 				Actor: arbArb, Outcome: want.Outcome, Text: want.Text, Articles: want.Articles,
 			}))
 
 			final := h.run(in)
 			h.env.AssertExpectations(t)
 
-			if final.Status != workflows.ArbitrationStatusRuled {
+			if final.Status != arbitration.StatusRuled {
 				t.Errorf("final status %q", final.Status)
 			}
 			sig := h.auditOf("arbitration.appeal_signal")
@@ -783,30 +784,30 @@ func TestArbitrationAppeal(t *testing.T) {
 // clock starts from the new time.
 func TestArbitrationReschedule(t *testing.T) {
 	h := newArbHarness(t)
-	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
-	h.refused(h.update(90*time.Minute, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	h.refused(h.update(90*time.Minute, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrInvalidState) // not confirmed yet
-	h.ok(h.update(2*time.Hour, workflows.UpdateArbitrationConfirm, workflows.ConfirmInput{Actor: arbArb}))
-	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbArb}))
+	h.refused(h.update(3*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(4 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrInvalidInput) // inside the challenge window
-	h.refused(h.update(3*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.refused(h.update(3*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbParty, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}), workflows.ErrForbidden)
-	h.ok(h.update(5*processtest.Day+2*time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.ok(h.update(5*processtest.Day+2*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
 	}))
 	location := "Sala 2, Palacio Legislativo; Montevideo — or https://meet.example.org/a-very-long-call-link-that-needs-folding"
-	moved := h.ok(h.update(6*processtest.Day, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	moved := h.ok(h.update(6*processtest.Day, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(12*processtest.Day + 30*time.Minute), Duration: 2 * time.Hour, Location: location,
 	}))
 	before := h.query(11 * processtest.Day)
-	h.refused(h.update(12*processtest.Day+time.Hour, workflows.UpdateArbitrationHearing, workflows.HearingInput{
+	h.refused(h.update(12*processtest.Day+time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
 		Actor: arbArb, StartsAt: arbAt(13 * processtest.Day), Duration: time.Hour, Location: "x",
 	}), workflows.ErrInvalidState) // already started
 	after := h.query(12*processtest.Day + time.Hour)
-	h.ok(h.update(12*processtest.Day+2*time.Hour, workflows.UpdateArbitrationRuling, workflows.RulingInput{
+	h.ok(h.update(12*processtest.Day+2*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
 		Actor: arbArb, Outcome: workflows.RulingDecided, Text: "Decided.",
 	}))
 
@@ -815,8 +816,8 @@ func TestArbitrationReschedule(t *testing.T) {
 	if hr := moved.state.Hearing; hr == nil || hr.Sequence != 1 || !hr.StartsAt.Equal(arbAt(12*processtest.Day+30*time.Minute)) {
 		t.Errorf("reschedule answered %+v", moved.state.Hearing)
 	}
-	arbWantStatus(t, "T0+11d", before, workflows.ArbitrationStatusHearingScheduled)
-	arbWantStatus(t, "T0+12d1h", after, workflows.ArbitrationStatusRulingDue)
+	arbWantStatus(t, "T0+11d", before, arbitration.StatusHearingScheduled)
+	arbWantStatus(t, "T0+12d1h", after, arbitration.StatusRulingDue)
 	if after.DueAt == nil || !after.DueAt.Equal(arbAt(42*processtest.Day+30*time.Minute)) {
 		t.Errorf("due %v, want 30 days after the rescheduled hearing", after.DueAt)
 	}
@@ -893,19 +894,19 @@ func arbICS(t *testing.T, n processtest.Note) map[string]string {
 // TestArbitrationOmbudsman checks the referral and its outcome.
 func TestArbitrationOmbudsman(t *testing.T) {
 	h := newArbHarness(t)
-	h.refused(h.update(processtest.Day, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, ReferredAt: arbAt(processtest.Day)}), workflows.ErrForbidden)
-	h.refused(h.update(processtest.Day+30*time.Minute, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(5 * processtest.Day)}), workflows.ErrInvalidInput)
-	referred := h.ok(h.update(processtest.Day+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(processtest.Day)}))
-	h.refused(h.update(processtest.Day+2*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbRep, ReferredAt: arbAt(processtest.Day)}), workflows.ErrInvalidState)
-	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStranger, Outcome: "resolved"}), workflows.ErrForbidden)
-	outcome := h.ok(h.update(2*processtest.Day, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined: the matter is before the arbitrator"}))
-	h.refused(h.update(2*processtest.Day+time.Hour, workflows.UpdateArbitrationOmbudsman, workflows.OmbudsmanInput{Actor: arbParty, Outcome: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(processtest.Day, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbStranger, ReferredAt: arbAt(processtest.Day)}), workflows.ErrForbidden)
+	h.refused(h.update(processtest.Day+30*time.Minute, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(5 * processtest.Day)}), workflows.ErrInvalidInput)
+	referred := h.ok(h.update(processtest.Day+time.Hour, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbParty, ReferredAt: arbAt(processtest.Day)}))
+	h.refused(h.update(processtest.Day+2*time.Hour, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbRep, ReferredAt: arbAt(processtest.Day)}), workflows.ErrInvalidState)
+	h.refused(h.update(processtest.Day+3*time.Hour, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbStranger, Outcome: "resolved"}), workflows.ErrForbidden)
+	outcome := h.ok(h.update(2*processtest.Day, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbStaff, Outcome: "Declined: the matter is before the arbitrator"}))
+	h.refused(h.update(2*processtest.Day+time.Hour, arbitration.UpdateOmbudsman, arbitration.OmbudsmanInput{Actor: arbParty, Outcome: "again"}), workflows.ErrInvalidState)
 	h.cancelAt(3 * processtest.Day)
 
 	h.runCancelled(arbInput("A-9"))
 
 	if o := referred.state.Ombudsman; o == nil || o.ReferredBy != arbPartyID || !o.ReferredAt.Equal(arbAt(processtest.Day)) || o.Outcome != "" ||
-		referred.state.Status != workflows.ArbitrationStatusFiled {
+		referred.state.Status != arbitration.StatusFiled {
 		t.Errorf("referral answered %+v (status %q)", referred.state.Ombudsman, referred.state.Status)
 	}
 	if o := outcome.state.Ombudsman; o == nil || o.OutcomeBy != arbStaffID || o.OutcomeAt == nil || !strings.HasPrefix(o.Outcome, "Declined") {
@@ -923,7 +924,7 @@ func TestArbitrationInvalidInput(t *testing.T) {
 	in := arbInput("A-10")
 	in.Question = " "
 	in.AppealOf = &workflows.AppealRef{Kind: "statement", ID: "S-1"}
-	in.Parties = append(in.Parties, workflows.Party{Kind: "nobody", ID: "x"})
+	in.Parties = append(in.Parties, arbitration.Party{Kind: "nobody", ID: "x"})
 	in.Periods.RulingDue = -time.Hour
 	err := in.Validate()
 	var appErr *temporal.ApplicationError
@@ -940,7 +941,7 @@ func TestArbitrationInvalidInput(t *testing.T) {
 	}
 
 	h := newArbHarness(t)
-	h.env.ExecuteWorkflow(workflows.ArbitrationWorkflowName, in)
+	h.env.ExecuteWorkflow(arbitration.WorkflowName, in)
 	if err := h.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
 		t.Errorf("workflow error %v", err)
 	}
@@ -950,18 +951,18 @@ func TestArbitrationInvalidInput(t *testing.T) {
 // policy's defaults rather than running a zero-length clock.
 func TestArbitrationDefaultPeriods(t *testing.T) {
 	h := newArbHarness(t)
-	h.ok(h.update(time.Hour, workflows.UpdateArbitrationAssign, workflows.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
+	h.ok(h.update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: arbStaff, ArbitratorID: arbArbID}))
 	st := h.query(2 * time.Hour)
 	h.cancelAt(3 * time.Hour)
 	in := arbInput("A-12")
-	in.Periods = workflows.ArbitrationPeriods{}
+	in.Periods = arbitration.Periods{}
 	h.runCancelled(in)
 	arbWantDeadlines(t, "T0+2h", st.Deadlines, workflows.Deadline{Name: "challenge_window", At: arbAt(5*processtest.Day + time.Hour)})
 }
 
 // TestArbitrationWorkflowID checks the business key.
 func TestArbitrationWorkflowID(t *testing.T) {
-	if got := workflows.ArbitrationWorkflowID("A-1"); got != "arbitration/A-1" {
+	if got := arbitration.WorkflowID("A-1"); got != "arbitration/A-1" {
 		t.Errorf("ArbitrationWorkflowID = %q", got)
 	}
 }
@@ -971,7 +972,7 @@ func TestArbitrationWorkflowID(t *testing.T) {
 // running cases fails here.
 func TestArbitrationReplay(t *testing.T) {
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(workflows.Arbitration, workflow.RegisterOptions{Name: workflows.ArbitrationWorkflowName})
+	r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	r.RegisterWorkflow(workflows.Notify)
 	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/arbitration_complete.json"); err != nil {
 		t.Fatalf("replay: %v", err)
