@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/lacralo/ralo/eligibility"
+	"github.com/lacralo/ralo/workflows/election"
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/store"
@@ -62,7 +63,7 @@ func (a *Activities) FreezeElectionRoll(ctx context.Context, in workflows.Freeze
 // RecheckElectionEligibility recomputes the eligibility of every
 // nomination of a seat still open, from the registry as it stands, and
 // returns the changes. It only reads.
-func (a *Activities) RecheckElectionEligibility(ctx context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+func (a *Activities) RecheckElectionEligibility(ctx context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
 	if a.Policy == nil {
 		return nil, temporal.NewNonRetryableApplicationError("the worker has no policy", "NoPolicy", nil)
 	}
@@ -83,7 +84,7 @@ func (a *Activities) RecordBallotParticipation(ctx context.Context, in workflows
 
 // AssignElected gives the elected of each seat its position from the term
 // start; the policy's count of the position decides whose term ends.
-func (a *Activities) AssignElected(ctx context.Context, in workflows.AssignElectedInput) error {
+func (a *Activities) AssignElected(ctx context.Context, in election.AssignElectedInput) error {
 	for _, s := range in.Seats {
 		capacity := 0
 		if a.Policy != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
+	"github.com/lacralo/ralo/workflows/election"
 )
 
 const arbitrationProcess = "arbitration"
@@ -165,9 +166,9 @@ func (s *Server) fileArbitration(c echo.Context) error {
 	if ref := in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindElection {
 		// Recorded on the election; were this lost, the ruling's signal
 		// records the contest when it arrives.
-		var out workflows.ElectionState
-		if err := s.update(c, workflows.ElectionWorkflowID(ref.ID), workflows.UpdateElectionContest,
-			workflows.ContestInput{Actor: systemActor, ArbitrationID: in.CaseID}, &out); err != nil {
+		var out election.State
+		if err := s.update(c, election.WorkflowID(ref.ID), election.UpdateContest,
+			election.ContestInput{Actor: systemActor, ArbitrationID: in.CaseID}, &out); err != nil {
 			s.log.WarnContext(ctx, "recording the contest on the election", "election", ref.ID, "err", err)
 		}
 	}
@@ -430,8 +431,8 @@ func (s *Server) checkContest(c echo.Context, ref *workflows.AppealRef) error {
 		}
 		return err
 	}
-	var st workflows.ElectionState
-	if err := s.query(c, workflows.ElectionWorkflowID(ref.ID), workflows.QueryElection, &st); err != nil {
+	var st election.State
+	if err := s.query(c, election.WorkflowID(ref.ID), election.Query, &st); err != nil {
 		return err
 	}
 	switch {

@@ -17,6 +17,7 @@ import (
 	"github.com/lacralo/ralo/eligibility"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 )
 
 const electionProcess = "election"
@@ -28,9 +29,9 @@ const electionProcess = "election"
 // defaults to acceptance_close plus the policy's objection window, and
 // voting_open to objections_close.
 type ElectionRequest struct {
-	Title    string                   `json:"title"`
-	Seats    []workflows.ElectionSeat `json:"seats"`
-	Calendar CalendarRequest          `json:"calendar"`
+	Title    string                  `json:"title"`
+	Seats    []election.ElectionSeat `json:"seats"`
+	Calendar CalendarRequest         `json:"calendar"`
 }
 
 // CalendarRequest holds the dates of a cycle; nil takes the default.
@@ -54,7 +55,7 @@ type ExtendRequest struct {
 // the election ID under "id".
 type electionDoc struct {
 	ID string `json:"id"`
-	workflows.ElectionState
+	election.State
 }
 
 // NominationRequest nominates a member for a seat.
@@ -88,7 +89,7 @@ func (s *Server) createElection(c echo.Context) error {
 		}
 		return t.UTC()
 	}
-	cal := workflows.ElectionCalendar{
+	cal := election.Calendar{
 		NominationsClose: at(req.Calendar.NominationsClose), AcceptanceClose: at(req.Calendar.AcceptanceClose),
 		ObjectionsClose: at(req.Calendar.ObjectionsClose), VotingOpen: at(req.Calendar.VotingOpen), VotingClose: at(req.Calendar.VotingClose),
 	}
@@ -121,7 +122,7 @@ func (s *Server) createElection(c echo.Context) error {
 	if cal.TermStart != nil && cal.TermStart.Before(cal.VotingClose) {
 		fields["calendar.term_start"] = "must not be before voting_close"
 	}
-	seats := make([]workflows.ElectionSeat, len(req.Seats))
+	seats := make([]election.ElectionSeat, len(req.Seats))
 	for i, seat := range req.Seats {
 		def, known := pol.Seats[seat.Seat]
 		if known {
@@ -137,8 +138,8 @@ func (s *Server) createElection(c echo.Context) error {
 		if seat.Count == 0 {
 			seat.Count = 1
 		}
-		seat.Method = cmpOr(seat.Method, workflows.MethodPlurality)
-		seat.Ballot = cmpOr(seat.Ballot, workflows.BallotOpen)
+		seat.Method = cmpOr(seat.Method, election.MethodPlurality)
+		seat.Ballot = cmpOr(seat.Ballot, election.BallotOpen)
 		seat.Rotation = cmpOr(seat.Rotation, domain.RotationNone)
 		if seat.Rotation == domain.RotationSubregion && seat.RequiredSubregion == "" {
 			sub, err := s.nextSubregion(ctx, seat)
@@ -159,9 +160,9 @@ func (s *Server) createElection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := workflows.ElectionInput{
+	in := election.Input{
 		ElectionID: store.NewID("elc"), Title: strings.TrimSpace(req.Title), Seats: seats, Calendar: cal,
-		Rules: workflows.ElectionRules{
+		Rules: election.Rules{
 			ReopenPeriod: pol.ReopenPeriod.D(), ObjectionWindow: pol.ObjectionWindow.D(), Quorum: pol.Quorum,
 			Extension: pol.Extension, Weighting: string(pol.Weighting), ContestWindow: pol.ContestWindow.D(),
 		},
@@ -170,22 +171,22 @@ func (s *Server) createElection(c echo.Context) error {
 	if err := in.Validate(); err != nil {
 		return workflowError(err)
 	}
-	if err := s.store.SaveCase(ctx, store.Case{ID: in.ElectionID, Process: electionProcess, Status: workflows.ElectionStatusNominations,
+	if err := s.store.SaveCase(ctx, store.Case{ID: in.ElectionID, Process: electionProcess, Status: election.StatusNominations,
 		Title: in.Title, CreatedBy: p.ID}); err != nil {
 		return err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ElectionWorkflowID(in.ElectionID), TaskQueue: workflows.TaskQueue,
+		ID: election.WorkflowID(in.ElectionID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ElectionWorkflowName, in); err != nil {
+	}, election.WorkflowName, in); err != nil {
 		return err
 	}
-	var st workflows.ElectionState
-	if err := s.queryNew(c, workflows.ElectionWorkflowID(in.ElectionID), workflows.QueryElection, &st); err != nil {
+	var st election.State
+	if err := s.queryNew(c, election.WorkflowID(in.ElectionID), election.Query, &st); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, electionDoc{ID: in.ElectionID, ElectionState: st})
+	return c.JSON(http.StatusCreated, electionDoc{ID: in.ElectionID, State: st})
 }
 
 func cmpOr(v, def string) string {
@@ -197,7 +198,7 @@ func cmpOr(v, def string) string {
 
 // nextSubregion is the rotation table's sub-region after the current
 // holder's of the seat's position.
-func (s *Server) nextSubregion(ctx context.Context, seat workflows.ElectionSeat) (string, error) {
+func (s *Server) nextSubregion(ctx context.Context, seat election.ElectionSeat) (string, error) {
 	positions, err := s.store.ListPositions(ctx, store.Now())
 	if err != nil {
 		return "", err
@@ -212,13 +213,13 @@ func (s *Server) nextSubregion(ctx context.Context, seat workflows.ElectionSeat)
 }
 
 // election loads a cycle; every member may see every election.
-func (s *Server) election(c echo.Context) (store.Case, workflows.ElectionState, error) {
+func (s *Server) election(c echo.Context) (store.Case, election.State, error) {
 	cs, err := s.store.GetCase(c.Request().Context(), electionProcess, c.Param("id"))
 	if err != nil {
-		return store.Case{}, workflows.ElectionState{}, err
+		return store.Case{}, election.State{}, err
 	}
-	var st workflows.ElectionState
-	err = s.query(c, workflows.ElectionWorkflowID(cs.ID), workflows.QueryElection, &st)
+	var st election.State
+	err = s.query(c, election.WorkflowID(cs.ID), election.Query, &st)
 	return cs, st, err
 }
 
@@ -279,14 +280,14 @@ func (s *Server) getElection(c echo.Context) error {
 		return out
 	}
 	return c.JSON(http.StatusOK, electionView{
-		electionDoc: electionDoc{ID: cs.ID, ElectionState: st},
+		electionDoc: electionDoc{ID: cs.ID, State: st},
 		Diversity:   diversityDoc{Slate: domain.Diversity(people(slate)), Elected: domain.Diversity(people(elected))},
 	})
 }
 
 // eligibility computes a nominee's eligibility from the registry as it
 // stands now.
-func (s *Server) eligibility(ctx context.Context, st workflows.ElectionState, seatName, nomineeID string, accepted, statement bool) (workflows.Eligibility, error) {
+func (s *Server) eligibility(ctx context.Context, st election.State, seatName, nomineeID string, accepted, statement bool) (election.Eligibility, error) {
 	return eligibility.Checker{Store: s.store, Policy: s.policy}.Nominee(ctx, st, seatName, nomineeID, accepted, statement, store.Now())
 }
 
@@ -298,8 +299,8 @@ func creating(r route) route {
 }
 
 // electionBind binds a transition body that needs no registry check.
-func electionBind[T any](set func(*T, workflows.Actor)) func(echo.Context, workflows.ElectionState, workflows.Actor) (any, error) {
-	return func(c echo.Context, _ workflows.ElectionState, actor workflows.Actor) (any, error) {
+func electionBind[T any](set func(*T, workflows.Actor)) func(echo.Context, election.State, workflows.Actor) (any, error) {
+	return func(c echo.Context, _ election.State, actor workflows.Actor) (any, error) {
 		var in T
 		if c.Request().ContentLength != 0 {
 			if err := bind(c, &in, "actor"); err != nil {
@@ -314,7 +315,7 @@ func electionBind[T any](set func(*T, workflows.Actor)) func(echo.Context, workf
 // electionTransition runs one transition on a cycle: build the update's
 // argument (the registry checks happen there), then the workflow's
 // validator decides (403, 409, 422).
-func (s *Server) electionTransition(update string, build func(c echo.Context, st workflows.ElectionState, actor workflows.Actor) (any, error)) echo.HandlerFunc {
+func (s *Server) electionTransition(update string, build func(c echo.Context, st election.State, actor workflows.Actor) (any, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		cs, st, err := s.election(c)
 		if err != nil {
@@ -324,20 +325,20 @@ func (s *Server) electionTransition(update string, build func(c echo.Context, st
 		if err != nil {
 			return err
 		}
-		var out workflows.ElectionState
-		if err := s.update(c, workflows.ElectionWorkflowID(cs.ID), update, arg, &out); err != nil {
+		var out election.State
+		if err := s.update(c, election.WorkflowID(cs.ID), update, arg, &out); err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, electionDoc{ID: cs.ID, ElectionState: out})
+		return c.JSON(http.StatusOK, electionDoc{ID: cs.ID, State: out})
 	}
 }
 
-func (s *Server) buildNomination(c echo.Context, st workflows.ElectionState, actor workflows.Actor) (any, error) {
+func (s *Server) buildNomination(c echo.Context, st election.State, actor workflows.Actor) (any, error) {
 	var req NominationRequest
 	if err := bind(c, &req); err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(st.Seats, func(x workflows.SeatState) bool { return x.Seat == req.Seat }) {
+	if !slices.ContainsFunc(st.Seats, func(x election.SeatState) bool { return x.Seat == req.Seat }) {
 		return nil, invalid(map[string]string{"seat": "no such seat in this election"})
 	}
 	el, err := s.eligibility(c.Request().Context(), st, req.Seat, req.NomineeID, false, false)
@@ -347,17 +348,17 @@ func (s *Server) buildNomination(c echo.Context, st workflows.ElectionState, act
 	if err != nil {
 		return nil, err
 	}
-	return workflows.NominateInput{Actor: actor, Seat: req.Seat, NomineeID: req.NomineeID, Statement: req.Statement, Eligibility: el}, nil
+	return election.NominateInput{Actor: actor, Seat: req.Seat, NomineeID: req.NomineeID, Statement: req.Statement, Eligibility: el}, nil
 }
 
-func (s *Server) buildAcceptance(c echo.Context, st workflows.ElectionState, actor workflows.Actor) (any, error) {
+func (s *Server) buildAcceptance(c echo.Context, st election.State, actor workflows.Actor) (any, error) {
 	var req struct {
 		StatementOfInterest string `json:"statement_of_interest"`
 	}
 	if err := bind(c, &req); err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(st.Nominations, func(n workflows.Nomination) bool { return n.ID == c.Param("nid") })
+	i := slices.IndexFunc(st.Nominations, func(n election.Nomination) bool { return n.ID == c.Param("nid") })
 	if i < 0 {
 		return nil, errNotFound
 	}
@@ -369,11 +370,11 @@ func (s *Server) buildAcceptance(c echo.Context, st workflows.ElectionState, act
 	if err != nil {
 		return nil, err
 	}
-	return workflows.AcceptInput{Actor: actor, NominationID: n.ID, StatementOfInterest: req.StatementOfInterest, Eligibility: el}, nil
+	return election.AcceptInput{Actor: actor, NominationID: n.ID, StatementOfInterest: req.StatementOfInterest, Eligibility: el}, nil
 }
 
-func (s *Server) buildProxy(c echo.Context, _ workflows.ElectionState, actor workflows.Actor) (any, error) {
-	var in workflows.RegisterProxyInput
+func (s *Server) buildProxy(c echo.Context, _ election.State, actor workflows.Actor) (any, error) {
+	var in election.RegisterProxyInput
 	if err := bind(c, &in, "actor"); err != nil {
 		return nil, err
 	}
@@ -418,10 +419,10 @@ func (s *Server) castBallot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := workflows.BallotInput{Actor: workflowActor(p), Seat: req.Seat, ALSID: req.ALSID, CastByALSID: own,
+	in := election.BallotInput{Actor: workflowActor(p), Seat: req.Seat, ALSID: req.ALSID, CastByALSID: own,
 		Choice: req.Choice, Abstain: req.Abstain, Ranking: req.Ranking}
 	var r workflows.BallotReceipt
-	if err := s.update(c, workflows.ElectionWorkflowID(cs.ID), workflows.UpdateElectionBallot, in, &r); err != nil {
+	if err := s.update(c, election.WorkflowID(cs.ID), election.UpdateBallot, in, &r); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, r)
@@ -457,8 +458,8 @@ func (s *Server) recheckEligibility(c echo.Context) error {
 	actor := workflowActor(principal(c))
 	out := st
 	for _, n := range st.Nominations {
-		i := slices.IndexFunc(st.Seats, func(x workflows.SeatState) bool { return x.Seat == n.Seat })
-		if i < 0 || st.Seats[i].Status != workflows.SeatStatusOpen {
+		i := slices.IndexFunc(st.Seats, func(x election.SeatState) bool { return x.Seat == n.Seat })
+		if i < 0 || st.Seats[i].Status != election.SeatStatusOpen {
 			continue
 		}
 		el, err := s.eligibility(ctx, st, n.Seat, n.NomineeID, n.Accepted, strings.TrimSpace(n.StatementOfInterest) != "")
@@ -468,27 +469,27 @@ func (s *Server) recheckEligibility(c echo.Context) error {
 		if el.Eligible == n.Eligible && slices.Equal(el.Reasons, n.Reasons) {
 			continue
 		}
-		in := workflows.SetEligibilityInput{Actor: actor, NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons}
-		if err := s.update(c, workflows.ElectionWorkflowID(cs.ID), workflows.UpdateElectionSetEligibility, in, &out); err != nil {
+		in := election.SetEligibilityInput{Actor: actor, NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons}
+		if err := s.update(c, election.WorkflowID(cs.ID), election.UpdateSetEligibility, in, &out); err != nil {
 			return err
 		}
 	}
-	return c.JSON(http.StatusOK, electionDoc{ID: cs.ID, ElectionState: out})
+	return c.JSON(http.StatusOK, electionDoc{ID: cs.ID, State: out})
 }
 
 // results reads the results document of a cycle whose voting has closed;
 // before, it answers 409 (the workflow's results query refuses too, but a
 // refused query reaches the client as a generic failure).
-func (s *Server) results(c echo.Context) (workflows.ElectionResults, error) {
+func (s *Server) results(c echo.Context) (election.Results, error) {
 	cs, st, err := s.election(c)
 	if err != nil {
-		return workflows.ElectionResults{}, err
+		return election.Results{}, err
 	}
-	if st.Status != workflows.ElectionStatusClosed && st.Status != workflows.ElectionStatusCertified {
-		return workflows.ElectionResults{}, conflict("the results are published when voting has closed")
+	if st.Status != election.StatusClosed && st.Status != election.StatusCertified {
+		return election.Results{}, conflict("the results are published when voting has closed")
 	}
-	var res workflows.ElectionResults
-	err = s.query(c, workflows.ElectionWorkflowID(cs.ID), workflows.QueryElectionResults, &res)
+	var res election.Results
+	err = s.query(c, election.WorkflowID(cs.ID), election.QueryResults, &res)
 	return res, err
 }
 
@@ -505,7 +506,7 @@ func (s *Server) electionResults(c echo.Context) error {
 func (s *Server) publicElectionResults(c echo.Context) error {
 	res, err := s.results(c)
 	var apiErr *Error
-	if errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict || err == nil && res.Status != workflows.ElectionStatusCertified {
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict || err == nil && res.Status != election.StatusCertified {
 		return errNotFound
 	}
 	if err != nil {
@@ -517,7 +518,7 @@ func (s *Server) publicElectionResults(c echo.Context) error {
 func (s *Server) electionRoutes() []route {
 	const tag = "elections"
 	const base = "/api/v1/elections"
-	tr := func(path, update, summary, request string, acc access, build func(echo.Context, workflows.ElectionState, workflows.Actor) (any, error)) route {
+	tr := func(path, update, summary, request string, acc access, build func(echo.Context, election.State, workflows.Actor) (any, error)) route {
 		return route{method: http.MethodPost, path: base + "/:id/" + path, access: acc, handler: s.electionTransition(update, build),
 			tag: tag, summary: summary, request: request, response: "Election"}
 	}
@@ -528,21 +529,21 @@ func (s *Server) electionRoutes() []route {
 			tag: tag, summary: "Election cycles", response: "[]Case"},
 		{method: http.MethodGet, path: base + "/:id", access: authenticated, handler: s.getElection,
 			tag: tag, summary: "One cycle, live: seats, nominations with eligibility and its reasons, who has voted", response: "Election"},
-		creating(tr("nominations", workflows.UpdateElectionNominate, "Nominate a member for a seat (any member; self-nomination allowed)", "NominationRequest", authenticated, s.buildNomination)),
-		tr("nominations/:nid/accept", workflows.UpdateElectionAccept, "Accept a nomination with a statement of interest (the nominee)", "AcceptRequest", authenticated, s.buildAcceptance),
+		creating(tr("nominations", election.UpdateNominate, "Nominate a member for a seat (any member; self-nomination allowed)", "NominationRequest", authenticated, s.buildNomination)),
+		tr("nominations/:nid/accept", election.UpdateAccept, "Accept a nomination with a statement of interest (the nominee)", "AcceptRequest", authenticated, s.buildAcceptance),
 		{method: http.MethodPost, path: base + "/:id/eligibility", access: staffOnly, handler: s.recheckEligibility,
 			tag: tag, summary: "Recheck the eligibility of every open nomination against the registry (staff)", response: "Election"},
-		tr("objections", workflows.UpdateElectionObject, "Object to an acclamation, with a reason, before objections close", "ObjectionRequest", authenticated,
-			electionBind(func(in *workflows.ObjectInput, a workflows.Actor) { in.Actor = a })),
-		tr("proxies", workflows.UpdateElectionRegisterProxy, "Record a proxy before voting opens (staff)", "ProxyRequest", staffOnly, s.buildProxy),
+		tr("objections", election.UpdateObject, "Object to an acclamation, with a reason, before objections close", "ObjectionRequest", authenticated,
+			electionBind(func(in *election.ObjectInput, a workflows.Actor) { in.Actor = a })),
+		tr("proxies", election.UpdateRegisterProxy, "Record a proxy before voting opens (staff)", "ProxyRequest", staffOnly, s.buildProxy),
 		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: s.castBallot,
 			tag: tag, summary: "Cast or replace an ALS's ballot (its als_rep, or the proxy holder's); the last counts", request: "BallotRequest", response: "BallotReceipt", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/results", access: authenticated, handler: s.electionResults,
 			tag: tag, summary: "The results document (409 before voting closes)", response: "ElectionResults"},
-		tr("extend", workflows.UpdateElectionExtend, "Extend a phase (nominations, acceptance, objections, voting) with a reason; later dates move by as much; never shortens (staff)", "ExtendRequest", staffOnly,
-			electionBind(func(in *workflows.ExtendPhaseInput, a workflows.Actor) { in.Actor = a })),
-		tr("certify", workflows.UpdateElectionCertify, "Certify the results (staff)", "", staffOnly,
-			electionBind(func(in *workflows.CertifyInput, a workflows.Actor) { in.Actor = a })),
+		tr("extend", election.UpdateExtend, "Extend a phase (nominations, acceptance, objections, voting) with a reason; later dates move by as much; never shortens (staff)", "ExtendRequest", staffOnly,
+			electionBind(func(in *election.ExtendPhaseInput, a workflows.Actor) { in.Actor = a })),
+		tr("certify", election.UpdateCertify, "Certify the results (staff)", "", staffOnly,
+			electionBind(func(in *election.CertifyInput, a workflows.Actor) { in.Actor = a })),
 		{method: http.MethodGet, path: "/api/v1/public/elections/:id/results", access: public, handler: s.publicElectionResults,
 			tag: "public", summary: "Certified election results", response: "ElectionResults"},
 	}
@@ -582,7 +583,7 @@ func electionSchemas() obj {
 			"diversity": object(obj{"slate": obj{"type": "object", "description": "countries, subregions, genders, alses: counts (GET one election only)"},
 				"elected": obj{"type": "object"}})}, "id", "status", "deadlines"),
 		"NominationRequest": object(obj{"seat": str(""), "nominee_id": str("a member ID"), "statement": str("")}, "seat", "nominee_id"),
-		"ExtendRequest": object(obj{"phase": strEnum("", workflows.PhaseNominations, workflows.PhaseAcceptance, workflows.PhaseObjections, workflows.PhaseVoting),
+		"ExtendRequest": object(obj{"phase": strEnum("", election.PhaseNominations, election.PhaseAcceptance, election.PhaseObjections, election.PhaseVoting),
 			"until": dateTime("the phase's new end, later than the current one"), "reason": str("recorded and emailed to every member")}, "phase", "until", "reason"),
 		"AcceptRequest":    object(obj{"statement_of_interest": str("")}, "statement_of_interest"),
 		"ObjectionRequest": object(obj{"seat": str(""), "reason": str("")}, "seat", "reason"),
@@ -617,11 +618,11 @@ func (s *Server) recheckOpenElections(c echo.Context) {
 		return
 	}
 	for _, cs := range cases {
-		if cs.Status != workflows.ElectionStatusNominations && cs.Status != workflows.ElectionStatusObjections {
+		if cs.Status != election.StatusNominations && cs.Status != election.StatusObjections {
 			continue
 		}
-		var out workflows.ElectionState
-		err := s.update(c, workflows.ElectionWorkflowID(cs.ID), workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: systemActor}, &out)
+		var out election.State
+		err := s.update(c, election.WorkflowID(cs.ID), election.UpdateRecheck, election.RecheckInput{Actor: systemActor}, &out)
 		var pe *Error
 		if err != nil && !(errors.As(err, &pe) && pe.Status == http.StatusConflict) {
 			s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)

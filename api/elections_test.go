@@ -10,6 +10,7 @@ import (
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 )
 
 // TestElectionEndToEnd runs a cycle over real HTTP with a calendar of
@@ -74,7 +75,7 @@ func TestElectionEndToEnd(t *testing.T) {
 		} `json:"voted"`
 	}
 	expect(t, do(t, e, "POST", "/api/v1/elections", staffTok, body), http.StatusCreated).json(t, &el)
-	if el.Status != workflows.ElectionStatusNominations {
+	if el.Status != election.StatusNominations {
 		t.Fatalf("new election %+v", el)
 	}
 	path := "/api/v1/elections/" + el.ID
@@ -116,8 +117,8 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, extend(staffTok, 45*time.Second, "shorter"), http.StatusUnprocessableEntity)
 	expect(t, extend(staffTok, 55*time.Second, ""), http.StatusUnprocessableEntity)
 	var extended struct {
-		Calendar   workflows.ElectionCalendar    `json:"calendar"`
-		Exceptions []workflows.ElectionException `json:"exceptions"`
+		Calendar   election.Calendar    `json:"calendar"`
+		Exceptions []election.Exception `json:"exceptions"`
 	}
 	expect(t, extend(staffTok, 55*time.Second, "a public holiday"), http.StatusOK).json(t, &extended)
 	if !extended.Calendar.VotingClose.Equal(now.Add(55*time.Second)) || !extended.Calendar.TermStart.Equal(now.Add(55*time.Second)) ||
@@ -128,7 +129,7 @@ func TestElectionEndToEnd(t *testing.T) {
 	// Voting.
 	eventually(t, 120*time.Second, "voting", func() bool {
 		expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &el)
-		return el.Status == workflows.ElectionStatusVoting
+		return el.Status == election.StatusVoting
 	})
 	vote := func(tok, als, choice string) response {
 		return do(t, e, "POST", path+"/ballots", tok, map[string]any{"seat": "secretariat", "als_id": als, "choice": choice})
@@ -156,7 +157,7 @@ func TestElectionEndToEnd(t *testing.T) {
 
 	// Results (the shared database holds other tests' ALSes, so the vote
 	// may be extended once for want of quorum).
-	var res workflows.ElectionResults
+	var res election.Results
 	eventually(t, 120*time.Second, "results", func() bool {
 		r := do(t, e, "GET", path+"/results", memberTok, nil)
 		if r.status != http.StatusOK {
@@ -179,7 +180,7 @@ func TestElectionEndToEnd(t *testing.T) {
 			t.Errorf("weight of %s = %v, want %v", r.ALSID, r.Weight, want)
 		}
 	}
-	var chairRes, secRes workflows.SeatResult
+	var chairRes, secRes election.SeatResult
 	for _, s := range res.Seats {
 		switch s.Seat {
 		case "chair":
@@ -194,7 +195,7 @@ func TestElectionEndToEnd(t *testing.T) {
 	if len(secRes.Elected) != 1 || secRes.Elected[0] != sec1.ID || len(secRes.Rounds) != 1 {
 		t.Fatalf("secretariat = %+v", secRes)
 	}
-	totals := map[string]workflows.ResultTotal{}
+	totals := map[string]election.ResultTotal{}
 	for _, x := range secRes.Rounds[0].Totals {
 		totals[x.MemberID] = x
 	}
@@ -227,9 +228,9 @@ func TestElectionEndToEnd(t *testing.T) {
 	eventually(t, 10*time.Second, "public results", func() bool {
 		return do(t, e, "GET", "/api/v1/public/elections/"+el.ID+"/results", "", nil).status == http.StatusOK
 	})
-	var pub workflows.ElectionResults
+	var pub election.Results
 	expect(t, do(t, e, "GET", "/api/v1/public/elections/"+el.ID+"/results", "", nil), http.StatusOK).json(t, &pub)
-	if pub.Status != workflows.ElectionStatusCertified || len(pub.Seats) != 2 {
+	if pub.Status != election.StatusCertified || len(pub.Seats) != 2 {
 		t.Errorf("public results %+v", pub)
 	}
 	var view struct {
@@ -252,8 +253,8 @@ func TestElectionEndToEnd(t *testing.T) {
 	}
 	expect(t, do(t, e, "POST", "/api/v1/arbitrations", sec2Tok, contest), http.StatusCreated).json(t, &arb)
 	var contested struct {
-		ContestUntil *time.Time                  `json:"contest_until"`
-		Contests     []workflows.ElectionContest `json:"contests"`
+		ContestUntil *time.Time         `json:"contest_until"`
+		Contests     []election.Contest `json:"contests"`
 	}
 	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &contested)
 	if contested.ContestUntil == nil || len(contested.Contests) != 1 || contested.Contests[0].ArbitrationID != arb.ID {

@@ -20,6 +20,7 @@ import (
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
+	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -560,11 +561,11 @@ func (s *Server) electionDates(c echo.Context, _ *Principal) ([]processDates, er
 	}
 	var out []processDates
 	for _, cs := range cases {
-		if cs.Status == workflows.ElectionStatusClosed || cs.Status == workflows.ElectionStatusCertified {
+		if cs.Status == election.StatusClosed || cs.Status == election.StatusCertified {
 			continue
 		}
-		var st workflows.ElectionState
-		if err := s.query(c, workflows.ElectionWorkflowID(cs.ID), workflows.QueryElection, &st); err != nil {
+		var st election.State
+		if err := s.query(c, election.WorkflowID(cs.ID), election.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "calendar: election not queried", "election_id", cs.ID, "err", err)
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 )
 
 // lacraloCountries are sixteen countries of the region, as many as have
@@ -149,7 +150,7 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 	}
 	if err := poll(ctx, 200*time.Millisecond, "voting", func() (bool, error) {
 		err := e.Call(ctx, "GET", path, r.staffToken, nil, &el)
-		return el.Status == workflows.ElectionStatusVoting, err
+		return el.Status == election.StatusVoting, err
 	}); err != nil {
 		return BallotsReport{}, err
 	}
@@ -198,7 +199,7 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 		rep.Mismatches = append(rep.Mismatches, "the ballots took longer than the voting window: raise -window")
 	}
 
-	var res workflows.ElectionResults
+	var res election.Results
 	if err := poll(ctx, time.Second, "results", func() (bool, error) {
 		err := e.Call(ctx, "GET", path+"/results", r.staffToken, nil, &res)
 		if IsStatus(err, 409) {
@@ -220,7 +221,7 @@ func Ballots(ctx context.Context, e *Env, cfg BallotsConfig, progress io.Writer)
 // checkCount compares the published results with the acknowledged
 // ballots (ALS -> [receipt, choice]) and recomputes the weighted totals
 // from the published roll with exact rationals.
-func checkCount(res workflows.ElectionResults, acked map[string][2]string, unacked map[string][]string) (bad []string, uncertain int) {
+func checkCount(res election.Results, acked map[string][2]string, unacked map[string][]string) (bad []string, uncertain int) {
 	if len(res.Seats) != 1 {
 		return []string{fmt.Sprintf("%d seats in the results, want 1", len(res.Seats))}, 0
 	}

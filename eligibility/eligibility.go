@@ -14,7 +14,7 @@ import (
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 )
 
 // NomComPosition is the position whose holders may not stand for an ALAC
@@ -31,8 +31,8 @@ type Checker struct {
 // st at now: declarations, ethics ineligibility, NomCom service, the seat's
 // rotation and the holders of the other seats of its group. It returns
 // store.ErrNotFound for an unknown member.
-func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatName, nomineeID string, accepted, statement bool, now time.Time) (workflows.Eligibility, error) {
-	var seat workflows.SeatState
+func (c Checker) Nominee(ctx context.Context, st election.State, seatName, nomineeID string, accepted, statement bool, now time.Time) (election.Eligibility, error) {
+	var seat election.SeatState
 	for _, x := range st.Seats {
 		if x.Seat == seatName {
 			seat = x
@@ -40,7 +40,7 @@ func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatNa
 	}
 	m, err := c.Store.GetMember(ctx, nomineeID)
 	if err != nil {
-		return workflows.Eligibility{}, err
+		return election.Eligibility{}, err
 	}
 	cand := domain.Candidate{MemberID: m.ID, Country: m.Country, Accepted: accepted, StatementOfInterest: statement}
 	cand.Subregion, _ = c.Policy.SubregionOf(m.Country)
@@ -49,7 +49,7 @@ func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatNa
 	}
 	decls, err := c.Store.ListDeclarations(ctx, m.ID)
 	if err != nil {
-		return workflows.Eligibility{}, err
+		return election.Eligibility{}, err
 	}
 	for _, d := range decls {
 		if d.SupersededAt == nil {
@@ -59,11 +59,11 @@ func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatNa
 		}
 	}
 	if cand.IneligibleUntil, err = c.Store.IneligibleUntil(ctx, m.ID, now); err != nil {
-		return workflows.Eligibility{}, err
+		return election.Eligibility{}, err
 	}
 	positions, err := c.Store.ListPositions(ctx, now)
 	if err != nil {
-		return workflows.Eligibility{}, err
+		return election.Eligibility{}, err
 	}
 	group := c.Policy.Election.Seats[seat.Seat].Group
 	rule := domain.SeatRule{Seat: seat.Seat, Rotation: seat.Rotation, RequiredSubregion: seat.RequiredSubregion,
@@ -94,17 +94,17 @@ func (c Checker) Nominee(ctx context.Context, st workflows.ElectionState, seatNa
 	if reasons == nil {
 		reasons = []string{}
 	}
-	return workflows.Eligibility{Eligible: ok, Reasons: reasons}, nil
+	return election.Eligibility{Eligible: ok, Reasons: reasons}, nil
 }
 
 // Recheck recomputes every nomination of a seat still open and returns the
 // ones whose eligibility changed.
-func (c Checker) Recheck(ctx context.Context, st workflows.ElectionState, now time.Time) ([]workflows.EligibilityChange, error) {
-	out := []workflows.EligibilityChange{}
+func (c Checker) Recheck(ctx context.Context, st election.State, now time.Time) ([]election.EligibilityChange, error) {
+	out := []election.EligibilityChange{}
 	for _, n := range st.Nominations {
 		open := false
 		for _, s := range st.Seats {
-			if s.Seat == n.Seat && s.Status == workflows.SeatStatusOpen {
+			if s.Seat == n.Seat && s.Status == election.SeatStatusOpen {
 				open = true
 			}
 		}
@@ -118,7 +118,7 @@ func (c Checker) Recheck(ctx context.Context, st workflows.ElectionState, now ti
 		if el.Eligible == n.Eligible && slices.Equal(el.Reasons, n.Reasons) {
 			continue
 		}
-		out = append(out, workflows.EligibilityChange{NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons})
+		out = append(out, election.EligibilityChange{NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons})
 	}
 	return out, nil
 }
@@ -126,7 +126,7 @@ func (c Checker) Recheck(ctx context.Context, st workflows.ElectionState, now ti
 // inGroup says whether a holder of position sits in the seat's group and
 // stays while the seat is filled: a holder of the seat's own position stays
 // only when the cycle fills fewer places than the position has.
-func (c Checker) inGroup(group string, seat workflows.SeatState, position string) bool {
+func (c Checker) inGroup(group string, seat election.SeatState, position string) bool {
 	for name, def := range c.Policy.Election.Seats {
 		if def.Group != group || def.Position != position {
 			continue

@@ -10,6 +10,7 @@ import (
 	"github.com/lacralo/ralo/activities"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
+	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -30,7 +31,7 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: workflows.NotifyWorkflowName})
 	r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	r.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
-	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	r.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})

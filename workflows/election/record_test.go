@@ -1,4 +1,4 @@
-package workflows_test
+package election_test
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -61,7 +62,7 @@ func TestRecordElectionHistory(t *testing.T) {
 	defer c.Close()
 
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	w.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
@@ -77,13 +78,13 @@ func TestRecordElectionHistory(t *testing.T) {
 		}
 		return res, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
-	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
-		return []workflows.EligibilityChange{}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityRecheckElectionEligibility})
+	w.RegisterActivityWithOptions(func(_ context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
+		return []election.EligibilityChange{}, nil
+	}, activity.RegisterOptions{Name: election.ActivityRecheckEligibility})
 	w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.AssignElectedInput) error { return nil },
-		activity.RegisterOptions{Name: workflows.ActivityAssignElected})
+	w.RegisterActivityWithOptions(func(context.Context, election.AssignElectedInput) error { return nil },
+		activity.RegisterOptions{Name: election.ActivityAssignElected})
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -92,36 +93,36 @@ func TestRecordElectionHistory(t *testing.T) {
 	now := time.Now().UTC()
 	in := elInput("rec-1")
 	in.CreatedAt = now
-	in.Calendar = workflows.ElectionCalendar{
+	in.Calendar = election.Calendar{
 		NominationsClose: now.Add(3 * time.Second), AcceptanceClose: now.Add(3 * time.Second),
 		ObjectionsClose: now.Add(4 * time.Second), VotingOpen: now.Add(4 * time.Second), VotingClose: now.Add(7 * time.Second),
 	}
 	termStart := now.Add(11 * time.Second)
 	in.Calendar.TermStart = &termStart
 	in.Rules.ContestWindow = 3 * time.Second
-	id := workflows.ElectionWorkflowID(in.ElectionID)
+	id := election.WorkflowID(in.ElectionID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.ElectionWorkflowName, in)
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, election.WorkflowName, in)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
-	eligible := workflows.Eligibility{Eligible: true}
-	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "chair", NomineeID: elBeto.MemberID, Statement: "s"})
-	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "soi", Eligibility: eligible})
-	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elCarla.MemberID, Statement: "s"})
-	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elCarla, NominationID: "n2", StatementOfInterest: "soi", Eligibility: eligible})
-	r.Update(workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elAna.MemberID, Statement: "s"})
-	r.Update(workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
-	r.Update(workflows.UpdateElectionSetEligibility, workflows.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
-	r.Update(workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
-	r.Update(workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna})
-	r.Update(workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: workflows.PhaseVoting,
+	eligible := election.Eligibility{Eligible: true}
+	r.Update(election.UpdateNominate, election.NominateInput{Actor: elAna, Seat: "chair", NomineeID: elBeto.MemberID, Statement: "s"})
+	r.Update(election.UpdateAccept, election.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(election.UpdateNominate, election.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elCarla.MemberID, Statement: "s"})
+	r.Update(election.UpdateAccept, election.AcceptInput{Actor: elCarla, NominationID: "n2", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(election.UpdateNominate, election.NominateInput{Actor: elAna, Seat: "secretariat", NomineeID: elAna.MemberID, Statement: "s"})
+	r.Update(election.UpdateAccept, election.AcceptInput{Actor: elAna, NominationID: "n3", StatementOfInterest: "soi", Eligibility: eligible})
+	r.Update(election.UpdateSetEligibility, election.SetEligibilityInput{Actor: elStaff, NominationID: "n3", Eligible: true, Reasons: []string{}})
+	r.Update(election.UpdateRegisterProxy, election.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-a1"})
+	r.Update(election.UpdateRecheck, election.RecheckInput{Actor: elAna})
+	r.Update(election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: election.PhaseVoting,
 		Until: in.Calendar.VotingClose.Add(time.Second), Reason: "a holiday"})
 	send := func(als, by, choice string) {
 		r.T.Helper()
-		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateElectionBallot,
-			Args:         []any{workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: als, CastByALSID: by, Choice: choice}},
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: election.UpdateBallot,
+			Args:         []any{election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: als, CastByALSID: by, Choice: choice}},
 			WaitForStage: client.WorkflowUpdateStageCompleted})
 		if err == nil {
 			err = h.Get(ctx, nil)
@@ -130,24 +131,24 @@ func TestRecordElectionHistory(t *testing.T) {
 			t.Fatalf("ballot %s: %v", als, err)
 		}
 	}
-	waitElection(t, ctx, c, id, workflows.ElectionStatusVoting)
+	waitElection(t, ctx, c, id, election.StatusVoting)
 	send("als-a1", "als-a1", elAna.MemberID)
 	send("als-a2", "als-a1", elCarla.MemberID)
 	send("als-b1", "als-b1", elCarla.MemberID)
 	send("als-a1", "als-a1", elCarla.MemberID)
-	r.Refuse(workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
-	waitElection(t, ctx, c, id, workflows.ElectionStatusClosed)
-	r.Update(workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff})
-	r.Update(workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-rec"})
+	r.Refuse(election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-b1", Choice: elAna.MemberID}, workflows.ErrForbidden)
+	waitElection(t, ctx, c, id, election.StatusClosed)
+	r.Update(election.UpdateCertify, election.CertifyInput{Actor: elStaff})
+	r.Update(election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-rec"})
 	if err := c.SignalWorkflow(ctx, id, "", workflows.SignalAppealRuling, workflows.AppealRuling{
 		ArbitrationID: "arb-rec", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}}); err != nil {
 		t.Fatalf("signal ruling: %v", err)
 	}
-	var final workflows.ElectionState
+	var final election.State
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != workflows.ElectionStatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID || final.PositionsAssignedAt == nil ||
+	if final.Status != election.StatusCertified || final.Seats[1].Elected[0] != elCarla.MemberID || final.PositionsAssignedAt == nil ||
 		len(final.Contests) != 1 || final.Contests[0].RuledAt == nil {
 		t.Fatalf("final %q %+v", final.Status, final.Seats)
 	}
@@ -178,9 +179,9 @@ func TestRecordElectionHistory(t *testing.T) {
 func waitElection(t *testing.T, ctx context.Context, c client.Client, id, status string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	var st workflows.ElectionState
+	var st election.State
 	for time.Now().Before(deadline) {
-		v, err := c.QueryWorkflow(ctx, id, "", workflows.QueryElection)
+		v, err := c.QueryWorkflow(ctx, id, "", election.Query)
 		if err != nil {
 			t.Fatalf("query: %v", err)
 		}
@@ -199,7 +200,7 @@ func waitElection(t *testing.T, ctx context.Context, c client.Client, id, status
 // that a change that would break running elections fails the build.
 func TestElectionReplay(t *testing.T) {
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	r.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
 	r.RegisterWorkflow(workflows.Notify)
 	for _, f := range electionHistories {
 		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {

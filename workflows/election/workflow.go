@@ -1,4 +1,4 @@
-package workflows
+package election
 
 import (
 	"fmt"
@@ -12,60 +12,61 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/process"
 )
 
 // ElectionWorkflowName is the name the Election workflow is registered and
 // started under.
-const ElectionWorkflowName = "Election"
+const WorkflowName = "Election"
 
 // ElectionWorkflowID is the business key of an election cycle: a retried
 // creation finds the running cycle instead of opening a second one.
-func ElectionWorkflowID(electionID string) string { return "election/" + electionID }
+func WorkflowID(electionID string) string { return "election/" + electionID }
 
 // Update and query names of the election process, and the activity that
 // freezes the electoral roll from the registry when voting opens.
 const (
 	// UpdateElectionNominate nominates a member for a seat (any member),
 	// NominateInput.
-	UpdateElectionNominate = "nominate"
+	UpdateNominate = "nominate"
 	// UpdateElectionAccept is the nominee accepting, AcceptInput.
-	UpdateElectionAccept = "accept"
+	UpdateAccept = "accept"
 	// UpdateElectionSetEligibility records eligibility recomputed by the API
 	// from the registry (staff), SetEligibilityInput.
-	UpdateElectionSetEligibility = "set_eligibility"
+	UpdateSetEligibility = "set_eligibility"
 	// UpdateElectionObject is a member objecting to an acclamation,
 	// ObjectInput.
-	UpdateElectionObject = "object"
+	UpdateObject = "object"
 	// UpdateElectionRegisterProxy records a proxy before voting opens
 	// (staff), RegisterProxyInput.
-	UpdateElectionRegisterProxy = "register_proxy"
+	UpdateRegisterProxy = "register_proxy"
 	// UpdateElectionBallot casts or replaces an ALS's ballot, BallotInput;
 	// it answers with a BallotReceipt.
-	UpdateElectionBallot = "ballot"
+	UpdateBallot = "ballot"
 	// UpdateElectionCertify certifies the results (staff), CertifyInput.
-	UpdateElectionCertify = "certify"
+	UpdateCertify = "certify"
 	// UpdateElectionExtend moves a phase's end later (staff), with a
 	// reason, ExtendPhaseInput; a phase is never shortened.
-	UpdateElectionExtend = "extend"
+	UpdateExtend = "extend"
 	// UpdateElectionRecheck asks the workflow to recompute every open
 	// nomination's eligibility from the registry (any member: the API sends
 	// it when a nominee's declaration or position changes), RecheckInput.
-	UpdateElectionRecheck = "recheck"
+	UpdateRecheck = "recheck"
 	// UpdateElectionContest records an arbitration contesting the
 	// certified result, within the contest window (staff; the API sends it
 	// when such an arbitration is filed), ContestInput.
-	UpdateElectionContest = "contest"
+	UpdateContest = "contest"
 
 	// QueryElection returns the cycle's ElectionState.
-	QueryElection = "state"
+	Query = "state"
 	// QueryElectionResults returns the ElectionResults once the cycle is
 	// closed, and an ErrInvalidState error before.
-	QueryElectionResults = "results"
+	QueryResults = "results"
 
 	// ActivityRecheckElectionEligibility recomputes the eligibility of the
 	// open seats' nominations, RecheckEligibilityInput -> []EligibilityChange.
-	ActivityRecheckElectionEligibility = "RecheckElectionEligibility"
+	ActivityRecheckEligibility = "RecheckElectionEligibility"
 	// ActivityAssignElected gives the elected their positions at the term
 	// start, AssignElectedInput.
 	ActivityAssignElected = "AssignElected"
@@ -81,11 +82,11 @@ const (
 
 // Statuses of an election cycle, as ElectionState.Status reports them.
 const (
-	ElectionStatusNominations = "nominations"
-	ElectionStatusObjections  = "objections"
-	ElectionStatusVoting      = "voting"
-	ElectionStatusClosed      = "closed"
-	ElectionStatusCertified   = "certified"
+	StatusNominations = "nominations"
+	StatusObjections  = "objections"
+	StatusVoting      = "voting"
+	StatusClosed      = "closed"
+	StatusCertified   = "certified"
 )
 
 // Statuses of one seat, as SeatState.Status reports them.
@@ -107,7 +108,7 @@ const (
 
 const (
 	elProcess = "election"
-	elSystem  = "system"
+	system    = "system"
 
 	maxElTextBytes = 20_000
 	maxElShort     = 2_000
@@ -128,7 +129,7 @@ type ElectionSeat struct {
 }
 
 // ElectionCalendar holds the cycle's dates, in order.
-type ElectionCalendar struct {
+type Calendar struct {
 	NominationsClose time.Time `json:"nominations_close"`
 	AcceptanceClose  time.Time `json:"acceptance_close"`
 	ObjectionsClose  time.Time `json:"objections_close"`
@@ -141,7 +142,7 @@ type ElectionCalendar struct {
 
 // ElectionRules are the policy's periods and thresholds, copied when the
 // cycle starts so that a later policy change never alters it.
-type ElectionRules struct {
+type Rules struct {
 	ReopenPeriod    time.Duration `json:"reopen_period"`
 	ObjectionWindow time.Duration `json:"objection_window"`
 	Quorum          float64       `json:"quorum"`
@@ -153,20 +154,20 @@ type ElectionRules struct {
 }
 
 // ElectionInput starts an election cycle.
-type ElectionInput struct {
-	ElectionID string           `json:"election_id"`
-	Title      string           `json:"title"`
-	Seats      []ElectionSeat   `json:"seats"`
-	Calendar   ElectionCalendar `json:"calendar"`
-	Rules      ElectionRules    `json:"rules"`
-	StaffIDs   []string         `json:"staff_ids"`
-	CreatedBy  string           `json:"created_by"`
-	CreatedAt  time.Time        `json:"created_at"`
+type Input struct {
+	ElectionID string         `json:"election_id"`
+	Title      string         `json:"title"`
+	Seats      []ElectionSeat `json:"seats"`
+	Calendar   Calendar       `json:"calendar"`
+	Rules      Rules          `json:"rules"`
+	StaffIDs   []string       `json:"staff_ids"`
+	CreatedBy  string         `json:"created_by"`
+	CreatedAt  time.Time      `json:"created_at"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application
 // error. The API calls it before starting the workflow, which checks again.
-func (in ElectionInput) Validate() error {
+func (in Input) Validate() error {
 	var problems []string
 	if strings.TrimSpace(in.ElectionID) == "" {
 		problems = append(problems, "election_id is required")
@@ -216,7 +217,7 @@ func (in ElectionInput) Validate() error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return temporal.NewNonRetryableApplicationError("invalid election: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+	return temporal.NewNonRetryableApplicationError("invalid election: "+strings.Join(problems, "; "), workflows.ErrInvalidInput, nil)
 }
 
 // Eligibility is a nominee's eligibility as domain.Eligibility computed it
@@ -228,41 +229,41 @@ type Eligibility struct {
 
 // NominateInput nominates a member for a seat; self-nomination is allowed.
 type NominateInput struct {
-	Actor       Actor       `json:"actor"`
-	Seat        string      `json:"seat"`
-	NomineeID   string      `json:"nominee_id"`
-	Statement   string      `json:"statement"`
-	Eligibility Eligibility `json:"eligibility"`
+	Actor       workflows.Actor `json:"actor"`
+	Seat        string          `json:"seat"`
+	NomineeID   string          `json:"nominee_id"`
+	Statement   string          `json:"statement"`
+	Eligibility Eligibility     `json:"eligibility"`
 }
 
 // AcceptInput is the nominee accepting, with their statement of interest.
 type AcceptInput struct {
-	Actor               Actor       `json:"actor"`
-	NominationID        string      `json:"nomination_id"`
-	StatementOfInterest string      `json:"statement_of_interest"`
-	Eligibility         Eligibility `json:"eligibility"`
+	Actor               workflows.Actor `json:"actor"`
+	NominationID        string          `json:"nomination_id"`
+	StatementOfInterest string          `json:"statement_of_interest"`
+	Eligibility         Eligibility     `json:"eligibility"`
 }
 
 // SetEligibilityInput records eligibility rechecked from the registry.
 type SetEligibilityInput struct {
-	Actor        Actor    `json:"actor"`
-	NominationID string   `json:"nomination_id"`
-	Eligible     bool     `json:"eligible"`
-	Reasons      []string `json:"reasons"`
+	Actor        workflows.Actor `json:"actor"`
+	NominationID string          `json:"nomination_id"`
+	Eligible     bool            `json:"eligible"`
+	Reasons      []string        `json:"reasons"`
 }
 
 // ObjectInput objects, with a reason, to a seat being filled by acclamation.
 type ObjectInput struct {
-	Actor  Actor  `json:"actor"`
-	Seat   string `json:"seat"`
-	Reason string `json:"reason"`
+	Actor  workflows.Actor `json:"actor"`
+	Seat   string          `json:"seat"`
+	Reason string          `json:"reason"`
 }
 
 // RegisterProxyInput records that FromALSID votes through ToALSID.
 type RegisterProxyInput struct {
-	Actor     Actor  `json:"actor"`
-	FromALSID string `json:"from_als_id"`
-	ToALSID   string `json:"to_als_id"`
+	Actor     workflows.Actor `json:"actor"`
+	FromALSID string          `json:"from_als_id"`
+	ToALSID   string          `json:"to_als_id"`
 }
 
 // BallotInput is an ALS's ballot for a seat: a choice, an abstention or a
@@ -270,34 +271,34 @@ type RegisterProxyInput struct {
 // casts it, which the API established: the ALS itself, or the holder of its
 // proxy.
 type BallotInput struct {
-	Actor       Actor    `json:"actor"`
-	Seat        string   `json:"seat"`
-	ALSID       string   `json:"als_id"`
-	CastByALSID string   `json:"cast_by_als_id"`
-	Choice      string   `json:"choice"`
-	Abstain     bool     `json:"abstain"`
-	Ranking     []string `json:"ranking"`
+	Actor       workflows.Actor `json:"actor"`
+	Seat        string          `json:"seat"`
+	ALSID       string          `json:"als_id"`
+	CastByALSID string          `json:"cast_by_als_id"`
+	Choice      string          `json:"choice"`
+	Abstain     bool            `json:"abstain"`
+	Ranking     []string        `json:"ranking"`
 }
 
 // ExtendPhaseInput moves the end of a phase to Until, later than it is;
 // the later dates of the calendar move by as much, so that no phase is
 // shortened.
 type ExtendPhaseInput struct {
-	Actor  Actor     `json:"actor"`
-	Phase  string    `json:"phase"`
-	Until  time.Time `json:"until"`
-	Reason string    `json:"reason"`
+	Actor  workflows.Actor `json:"actor"`
+	Phase  string          `json:"phase"`
+	Until  time.Time       `json:"until"`
+	Reason string          `json:"reason"`
 }
 
 // ContestInput records the arbitration that contests the result.
 type ContestInput struct {
-	Actor         Actor  `json:"actor"`
-	ArbitrationID string `json:"arbitration_id"`
+	Actor         workflows.Actor `json:"actor"`
+	ArbitrationID string          `json:"arbitration_id"`
 }
 
 // ElectionContest is an appeal of the certified result to arbitration and,
 // once ruled, its outcome (uphold, overturn, modify, dismissed).
-type ElectionContest struct {
+type Contest struct {
 	ArbitrationID string     `json:"arbitration_id"`
 	FiledAt       time.Time  `json:"filed_at"`
 	Outcome       string     `json:"outcome,omitempty"`
@@ -307,13 +308,13 @@ type ElectionContest struct {
 
 // RecheckInput asks for eligibility to be recomputed.
 type RecheckInput struct {
-	Actor Actor `json:"actor"`
+	Actor workflows.Actor `json:"actor"`
 }
 
 // RecheckEligibilityInput is the cycle whose open nominations the activity
 // rechecks.
 type RecheckEligibilityInput struct {
-	State ElectionState `json:"state"`
+	State State `json:"state"`
 }
 
 // EligibilityChange is a nomination whose eligibility a recheck changed.
@@ -340,7 +341,7 @@ type ElectedSeat struct {
 
 // CertifyInput certifies the results.
 type CertifyInput struct {
-	Actor Actor `json:"actor"`
+	Actor workflows.Actor `json:"actor"`
 }
 
 // Nomination is one nomination and its nominee's answer.
@@ -369,7 +370,7 @@ type Objection struct {
 // ElectionException records a departure from the ordinary calendar: a seat
 // reopened to all countries, a vote extended for want of quorum, a second
 // ballot, a draw, a proxy the registry no longer allowed.
-type ElectionException struct {
+type Exception struct {
 	Seat   string    `json:"seat,omitempty"`
 	Kind   string    `json:"kind"`
 	Detail string    `json:"detail"`
@@ -394,50 +395,50 @@ type SeatState struct {
 
 // ElectionState is the cycle as the query and every update return it.
 // Choices and interim totals are not in it: only who has voted.
-type ElectionState struct {
-	ElectionID  string              `json:"election_id"`
-	Title       string              `json:"title"`
-	Status      string              `json:"status"`
-	Calendar    ElectionCalendar    `json:"calendar"`
-	Rules       ElectionRules       `json:"rules"`
-	Seats       []SeatState         `json:"seats"`
-	Nominations []Nomination        `json:"nominations"`
-	Objections  []Objection         `json:"objections"`
-	Proxies     []ElectionProxy     `json:"proxies"`
-	Roll        []ElectionRollEntry `json:"roll"`
-	RollFrozen  bool                `json:"roll_frozen"`
-	Voted       []Voted             `json:"voted"`
-	Exceptions  []ElectionException `json:"exceptions"`
-	Deadlines   []Deadline          `json:"deadlines"`
-	CreatedBy   string              `json:"created_by"`
-	CreatedAt   time.Time           `json:"created_at"`
-	CertifiedBy string              `json:"certified_by,omitempty"`
-	CertifiedAt *time.Time          `json:"certified_at"`
+type State struct {
+	ElectionID  string                        `json:"election_id"`
+	Title       string                        `json:"title"`
+	Status      string                        `json:"status"`
+	Calendar    Calendar                      `json:"calendar"`
+	Rules       Rules                         `json:"rules"`
+	Seats       []SeatState                   `json:"seats"`
+	Nominations []Nomination                  `json:"nominations"`
+	Objections  []Objection                   `json:"objections"`
+	Proxies     []workflows.ElectionProxy     `json:"proxies"`
+	Roll        []workflows.ElectionRollEntry `json:"roll"`
+	RollFrozen  bool                          `json:"roll_frozen"`
+	Voted       []workflows.Voted             `json:"voted"`
+	Exceptions  []Exception                   `json:"exceptions"`
+	Deadlines   []workflows.Deadline          `json:"deadlines"`
+	CreatedBy   string                        `json:"created_by"`
+	CreatedAt   time.Time                     `json:"created_at"`
+	CertifiedBy string                        `json:"certified_by,omitempty"`
+	CertifiedAt *time.Time                    `json:"certified_at"`
 	// PositionsAssignedAt is when the elected took their positions.
 	PositionsAssignedAt *time.Time `json:"positions_assigned_at,omitempty"`
 	// ContestUntil is the end of the window to contest the certified
 	// result; Contests are the arbitrations filed in it.
-	ContestUntil *time.Time        `json:"contest_until,omitempty"`
-	Contests     []ElectionContest `json:"contests,omitempty"`
+	ContestUntil *time.Time `json:"contest_until,omitempty"`
+	Contests     []Contest  `json:"contests,omitempty"`
 }
 
 // ElectionResults is the results document of SPEC "Election results".
-type ElectionResults struct {
-	ElectionID string              `json:"election_id"`
-	Status     string              `json:"status"`
-	Roll       []ElectionRollEntry `json:"roll"`
-	Seats      []SeatResult        `json:"seats"`
+type Results struct {
+	ElectionID string                        `json:"election_id"`
+	Status     string                        `json:"status"`
+	Roll       []workflows.ElectionRollEntry `json:"roll"`
+	Seats      []SeatResult                  `json:"seats"`
 }
 
 // SeatResult is one seat's count. Quorum is null for a seat filled by
 // acclamation or left unfilled, where nobody voted.
 type SeatResult struct {
-	Seat    string         `json:"seat"`
-	Rounds  []ResultRound  `json:"rounds"`
-	Elected []string       `json:"elected"`
-	Quorum  *ResultQuorum  `json:"quorum"`
-	Draw    *ResultDraw    `json:"draw"`
-	Ballots []ResultBallot `json:"ballots"`
+	Seat    string                  `json:"seat"`
+	Rounds  []ResultRound           `json:"rounds"`
+	Elected []string                `json:"elected"`
+	Quorum  *workflows.ResultQuorum `json:"quorum"`
+	Draw    *ResultDraw             `json:"draw"`
+	Ballots []ResultBallot          `json:"ballots"`
 }
 
 // ResultRound is one round of a count. Ranked counts also report the
@@ -484,13 +485,13 @@ type ResultBallot struct {
 // Changes to this logic must go behind workflow.GetVersion:
 // TestElectionReplay fails the build when a change breaks the recorded
 // history of a complete cycle.
-func Election(ctx workflow.Context, in ElectionInput) (ElectionState, error) {
+func Election(ctx workflow.Context, in Input) (State, error) {
 	if err := in.Validate(); err != nil {
-		return ElectionState{}, err
+		return State{}, err
 	}
 	e := newElection(ctx, in)
 	if err := e.setup(ctx); err != nil {
-		return ElectionState{}, err
+		return State{}, err
 	}
 	return e.run(ctx)
 }
@@ -499,8 +500,8 @@ func Election(ctx workflow.Context, in ElectionInput) (ElectionState, error) {
 // handlers never block: they change the state and queue effects that the
 // main loop runs in order.
 type election struct {
-	in     ElectionInput
-	st     ElectionState
+	in     Input
+	st     State
 	logger log.Logger
 
 	nominationsClosed  bool
@@ -523,13 +524,13 @@ type election struct {
 	contestClosed bool
 	rulings       workflow.ReceiveChannel
 	extensions    int
-	notes         []NotifyInput
-	participation []BallotReceipt
+	notes         []workflows.NotifyInput
+	participation []workflows.BallotReceipt
 
-	effects []AuditInput
+	effects []workflows.AuditInput
 	changed workflow.Channel
 	clock   process.Clock
-	saved   CaseIndex
+	saved   workflows.CaseIndex
 }
 
 // castBallot is a ballot as recorded; choices stay out of the state.
@@ -539,7 +540,7 @@ type castBallot struct {
 	b     domain.Ballot
 }
 
-func newElection(ctx workflow.Context, in ElectionInput) *election {
+func newElection(ctx workflow.Context, in Input) *election {
 	createdAt := in.CreatedAt
 	if createdAt.IsZero() {
 		createdAt = workflow.GetInfo(ctx).WorkflowStartTime
@@ -557,55 +558,55 @@ func newElection(ctx workflow.Context, in ElectionInput) *election {
 		seats[i] = SeatState{ElectionSeat: s, Status: SeatStatusOpen, NominationsUntil: in.Calendar.NominationsClose.UTC(),
 			Candidates: []string{}, Elected: []string{}}
 	}
-	e.st = ElectionState{
-		ElectionID: in.ElectionID, Title: in.Title, Status: ElectionStatusNominations, Calendar: in.Calendar,
+	e.st = State{
+		ElectionID: in.ElectionID, Title: in.Title, Status: StatusNominations, Calendar: in.Calendar,
 		Rules: in.Rules, Seats: seats, Nominations: []Nomination{}, Objections: []Objection{},
-		Proxies: []ElectionProxy{}, Roll: []ElectionRollEntry{}, Voted: []Voted{},
-		Exceptions: []ElectionException{}, Deadlines: []Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
+		Proxies: []workflows.ElectionProxy{}, Roll: []workflows.ElectionRollEntry{}, Voted: []workflows.Voted{},
+		Exceptions: []Exception{}, Deadlines: []workflows.Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
 	}
 	return e
 }
 
 // setup registers the queries and the updates.
 func (e *election) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryElection, func() (ElectionState, error) {
+	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.snapshot(), nil
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryElectionResults, func() (ElectionResults, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryResults, func() (Results, error) {
 		if e.closedAt.IsZero() {
-			return ElectionResults{}, process.InvalidState("the results are published when voting has closed")
+			return Results{}, process.InvalidState("the results are published when voting has closed")
 		}
 		return e.resultsDoc(), nil
 	}); err != nil {
 		return err
 	}
 	regs := []func() error{
-		func() error { return elUpdate(ctx, e, UpdateElectionNominate, e.validateNominate, e.nominate) },
-		func() error { return elUpdate(ctx, e, UpdateElectionAccept, e.validateAccept, e.accept) },
+		func() error { return update(ctx, e, UpdateNominate, e.validateNominate, e.nominate) },
+		func() error { return update(ctx, e, UpdateAccept, e.validateAccept, e.accept) },
 		func() error {
-			return elUpdate(ctx, e, UpdateElectionSetEligibility, e.validateSetEligibility, e.setEligibility)
+			return update(ctx, e, UpdateSetEligibility, e.validateSetEligibility, e.setEligibility)
 		},
-		func() error { return elUpdate(ctx, e, UpdateElectionObject, e.validateObject, e.object) },
+		func() error { return update(ctx, e, UpdateObject, e.validateObject, e.object) },
 		func() error {
-			return elUpdate(ctx, e, UpdateElectionRegisterProxy, e.validateRegisterProxy, e.registerProxy)
+			return update(ctx, e, UpdateRegisterProxy, e.validateRegisterProxy, e.registerProxy)
 		},
-		func() error { return elUpdate(ctx, e, UpdateElectionCertify, e.validateCertify, e.certify) },
-		func() error { return elUpdate(ctx, e, UpdateElectionExtend, e.validateExtend, e.extend) },
-		func() error { return elUpdate(ctx, e, UpdateElectionRecheck, e.validateRecheck, e.requestRecheck) },
-		func() error { return elUpdate(ctx, e, UpdateElectionContest, e.validateContest, e.contest) },
+		func() error { return update(ctx, e, UpdateCertify, e.validateCertify, e.certify) },
+		func() error { return update(ctx, e, UpdateExtend, e.validateExtend, e.extend) },
+		func() error { return update(ctx, e, UpdateRecheck, e.validateRecheck, e.requestRecheck) },
+		func() error { return update(ctx, e, UpdateContest, e.validateContest, e.contest) },
 		func() error {
-			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateElectionBallot,
-				func(ctx workflow.Context, in BallotInput) (BallotReceipt, error) {
+			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateBallot,
+				func(ctx workflow.Context, in BallotInput) (workflows.BallotReceipt, error) {
 					now := workflow.Now(ctx)
 					e.tick(now)
 					// The validator ran at the same workflow time, but a
 					// deadline may have fired in between.
 					if err := e.validateBallot(now, in); err != nil {
-						return BallotReceipt{}, err
+						return workflows.BallotReceipt{}, err
 					}
-					r := e.ballot(now, in, NewReceipt(ctx))
+					r := e.ballot(now, in, workflows.NewReceipt(ctx))
 					e.tick(now)
 					e.changed.SendAsync(struct{}{})
 					return r, nil
@@ -624,14 +625,14 @@ func (e *election) setup(ctx workflow.Context) error {
 }
 
 // elUpdate registers one update that answers with the state it produced.
-func elUpdate[T any](ctx workflow.Context, e *election, name string,
+func update[T any](ctx workflow.Context, e *election, name string,
 	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (ElectionState, error) {
+		func(ctx workflow.Context, in T) (State, error) {
 			now := workflow.Now(ctx)
 			e.tick(now)
 			if err := validate(now, in); err != nil {
-				return ElectionState{}, err
+				return State{}, err
 			}
 			apply(now, in)
 			e.tick(now)
@@ -645,7 +646,7 @@ func elUpdate[T any](ctx workflow.Context, e *election, name string,
 }
 
 // snapshot copies the state for a query or an update's answer.
-func (e *election) snapshot() ElectionState {
+func (e *election) snapshot() State {
 	st := e.st
 	st.Seats = make([]SeatState, len(e.st.Seats))
 	for i, s := range e.st.Seats {
@@ -667,10 +668,10 @@ func (e *election) snapshot() ElectionState {
 // run opens the cycle, then loops: bring the state up to now, freeze the
 // roll when voting opens, run the queued effects, and wait for the next
 // deadline or update, until the results are certified.
-func (e *election) run(ctx workflow.Context) (ElectionState, error) {
+func (e *election) run(ctx workflow.Context) (State, error) {
 	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
 	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
-	e.rulings = workflow.GetSignalChannel(ctx, SignalAppealRuling)
+	e.rulings = workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling)
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 	})
@@ -725,8 +726,8 @@ func (e *election) needsRoll(now time.Time) bool {
 // allows are dropped and recorded as exceptions.
 func (e *election) freezeRoll(ctx workflow.Context) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-	var res FreezeRollResult
-	err := workflow.ExecuteActivity(actx, ActivityFreezeElectionRoll, FreezeRollInput{
+	var res workflows.FreezeRollResult
+	err := workflow.ExecuteActivity(actx, workflows.ActivityFreezeElectionRoll, workflows.FreezeRollInput{
 		ElectionID: e.in.ElectionID, Proxies: e.st.Proxies,
 	}).Get(ctx, &res)
 	now := workflow.Now(ctx)
@@ -748,12 +749,12 @@ func (e *election) freezeRoll(ctx workflow.Context) {
 		e.exception("", "roll_failed", werr.Error(), now)
 	}
 	e.roll = weighted
-	e.st.Roll = RollDoc(weighted)
+	e.st.Roll = workflows.RollDoc(weighted)
 	e.st.RollFrozen = true
 	for _, d := range res.Dropped {
 		e.exception("", "proxy_dropped", d, now)
 	}
-	e.audit(elSystem, "election.roll_frozen", "roll", map[string]any{"roll": e.st.Roll, "dropped_proxies": res.Dropped})
+	e.audit(system, "election.roll_frozen", "roll", map[string]any{"roll": e.st.Roll, "dropped_proxies": res.Dropped})
 	closes := e.in.Calendar.VotingClose
 	for _, s := range e.st.Seats {
 		if s.Status == SeatStatusVoting && s.VotingCloses != nil && s.VotingCloses.Before(closes) {
@@ -771,7 +772,7 @@ func (e *election) wait(ctx workflow.Context) {
 	if e.v2 {
 		rulings = append(rulings, func(sel workflow.Selector) {
 			sel.AddReceive(e.rulings, func(c workflow.ReceiveChannel, _ bool) {
-				var r AppealRuling
+				var r workflows.AppealRuling
 				c.Receive(ctx, &r)
 				e.ruled(workflow.Now(ctx), r)
 			})
@@ -872,23 +873,23 @@ func (e *election) refresh(now time.Time) {
 	}
 	if allDone && e.closedAt.IsZero() {
 		e.closedAt = now
-		e.audit(elSystem, "election.closed", "closed", map[string]any{"results": e.resultsDoc()})
+		e.audit(system, "election.closed", "closed", map[string]any{"results": e.resultsDoc()})
 	}
 	switch {
 	case st.CertifiedAt != nil:
-		st.Status = ElectionStatusCertified
+		st.Status = StatusCertified
 	case allDone:
-		st.Status = ElectionStatusClosed
+		st.Status = StatusClosed
 	case voting:
-		st.Status = ElectionStatusVoting
+		st.Status = StatusVoting
 	case now.Before(e.in.Calendar.NominationsClose) || reopened:
-		st.Status = ElectionStatusNominations
+		st.Status = StatusNominations
 	default:
-		st.Status = ElectionStatusObjections
+		st.Status = StatusObjections
 	}
-	deadlines := []Deadline{}
+	deadlines := []workflows.Deadline{}
 	cal := e.in.Calendar
-	for _, d := range []Deadline{
+	for _, d := range []workflows.Deadline{
 		{Name: "nominations_close", At: cal.NominationsClose}, {Name: "acceptance_close", At: cal.AcceptanceClose},
 		{Name: "objections_close", At: cal.ObjectionsClose}, {Name: "voting_open", At: cal.VotingOpen},
 		{Name: "voting_close", At: cal.VotingClose},
@@ -899,13 +900,13 @@ func (e *election) refresh(now time.Time) {
 	}
 	for _, s := range st.Seats {
 		if s.Reopened && now.Before(s.NominationsUntil) {
-			deadlines = append(deadlines, Deadline{Name: "nominations_close:" + s.Seat, At: s.NominationsUntil})
+			deadlines = append(deadlines, workflows.Deadline{Name: "nominations_close:" + s.Seat, At: s.NominationsUntil})
 		}
 		if s.Status == SeatStatusVoting && s.VotingCloses != nil && !s.VotingCloses.Equal(cal.VotingClose) {
-			deadlines = append(deadlines, Deadline{Name: "voting_close:" + s.Seat, At: *s.VotingCloses})
+			deadlines = append(deadlines, workflows.Deadline{Name: "voting_close:" + s.Seat, At: *s.VotingCloses})
 		}
 	}
-	slices.SortStableFunc(deadlines, func(x, y Deadline) int { return x.At.Compare(y.At) })
+	slices.SortStableFunc(deadlines, func(x, y workflows.Deadline) int { return x.At.Compare(y.At) })
 	st.Deadlines = deadlines
 }
 
@@ -925,11 +926,11 @@ func (e *election) closeNominations(now time.Time) {
 		s.NominationsUntil = e.in.Calendar.NominationsClose.Add(e.in.Rules.ReopenPeriod)
 		e.exception(s.Seat, "reopened", "no eligible candidate at nominations close: nominations reopen to all countries until "+
 			s.NominationsUntil.Format(time.RFC3339), now)
-		e.audit(elSystem, "election.nominations_reopened", "reopened/"+s.Seat, map[string]any{
+		e.audit(system, "election.nominations_reopened", "reopened/"+s.Seat, map[string]any{
 			"seat": s.Seat, "until": s.NominationsUntil,
 		})
 	}
-	e.audit(elSystem, "election.nominations_closed", "nominations_closed", map[string]any{"nominations": len(e.st.Nominations)})
+	e.audit(system, "election.nominations_closed", "nominations_closed", map[string]any{"nominations": len(e.st.Nominations)})
 }
 
 // decide fills a seat by acclamation, sends it to the vote, or leaves it
@@ -954,12 +955,12 @@ func (e *election) decide(seat string, now time.Time) {
 		s.Status = SeatStatusUnfilled
 		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: []string{}, Ballots: []ResultBallot{}}
 		e.exception(seat, "unfilled", "no eligible candidate", now)
-		e.audit(elSystem, "election.seat_unfilled", "unfilled/"+seat, map[string]any{"seat": seat})
+		e.audit(system, "election.seat_unfilled", "unfilled/"+seat, map[string]any{"seat": seat})
 	case acclaimed:
 		s.Status = SeatStatusAcclaimed
 		s.Elected = slices.Clone(eligible)
 		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: slices.Clone(eligible), Ballots: []ResultBallot{}}
-		e.audit(elSystem, "election.acclaimed", "acclaimed/"+seat, map[string]any{"seat": seat, "elected": eligible})
+		e.audit(system, "election.acclaimed", "acclaimed/"+seat, map[string]any{"seat": seat, "elected": eligible})
 	default:
 		s.Status = SeatStatusVoting
 		s.Round = 1
@@ -974,7 +975,7 @@ func (e *election) decide(seat string, now time.Time) {
 		}
 		s.VotingOpens, s.VotingCloses = &opens, &closes
 		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: []string{}, Ballots: []ResultBallot{}}
-		e.audit(elSystem, "election.vote_called", "vote/"+seat, map[string]any{
+		e.audit(system, "election.vote_called", "vote/"+seat, map[string]any{
 			"seat": seat, "candidates": eligible, "objections": objections, "opens": opens, "closes": closes,
 		})
 	}
@@ -989,7 +990,7 @@ func (e *election) closeVote(seat string, now time.Time) {
 	length := e.in.Calendar.VotingClose.Sub(e.in.Calendar.VotingOpen)
 	if s.Round == 1 {
 		q := domain.Quorum(len(e.roll.Entries), len(domain.LatestBallots(ballots)), e.in.Rules.Quorum)
-		res.Quorum = &ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: s.Extended}
+		res.Quorum = &workflows.ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: s.Extended}
 		if !q.Met && !s.Extended && e.in.Rules.Extension {
 			s.Extended = true
 			closes := s.VotingCloses.Add(length)
@@ -997,7 +998,7 @@ func (e *election) closeVote(seat string, now time.Time) {
 			res.Quorum.Extended = true
 			e.exception(seat, "extended", fmt.Sprintf("not quorate (%d of %d required): voting extended until %s",
 				q.Cast, q.Required, closes.Format(time.RFC3339)), now)
-			e.audit(elSystem, "election.vote_extended", "extended/"+seat, map[string]any{
+			e.audit(system, "election.vote_extended", "extended/"+seat, map[string]any{
 				"seat": seat, "required": q.Required, "cast": q.Cast, "until": closes,
 			})
 			e.notifyExtended("extended/"+seat, seat, "quorum", closes)
@@ -1006,7 +1007,7 @@ func (e *election) closeVote(seat string, now time.Time) {
 	}
 	if e.v2 {
 		for _, b := range domain.LatestBallots(ballots) {
-			e.participation = append(e.participation, BallotReceipt{Receipt: b.Receipt, Seat: seat, Round: s.Round, ALSID: b.ALSID, At: now})
+			e.participation = append(e.participation, workflows.BallotReceipt{Receipt: b.Receipt, Seat: seat, Round: s.Round, ALSID: b.ALSID, At: now})
 		}
 	}
 	if s.Method == MethodRanked {
@@ -1037,7 +1038,7 @@ func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domai
 		e.exception(s.Seat, "second_ballot", "tie between "+strings.Join(s.Candidates, ", ")+": second ballot until "+
 			closes.Format(time.RFC3339), now)
 		e.notifyAll("second_ballot/"+s.Seat, "election.voting_open", closes)
-		e.audit(elSystem, "election.second_ballot", "second_ballot/"+s.Seat, map[string]any{
+		e.audit(system, "election.second_ballot", "second_ballot/"+s.Seat, map[string]any{
 			"seat": s.Seat, "candidates": s.Candidates, "closes": closes,
 		})
 	default:
@@ -1103,13 +1104,13 @@ func (e *election) failCount(s *SeatState, err error, now time.Time) {
 	e.logger.Error("count refused", "seat", s.Seat, "error", err)
 	s.Status = SeatStatusUnfilled
 	e.exception(s.Seat, "count_failed", err.Error(), now)
-	e.audit(elSystem, "election.count_failed", "count_failed/"+s.Seat, map[string]any{"seat": s.Seat, "error": err.Error()})
+	e.audit(system, "election.count_failed", "count_failed/"+s.Seat, map[string]any{"seat": s.Seat, "error": err.Error()})
 }
 
 func (e *election) elect(s *SeatState, res *SeatResult, _ time.Time) {
 	s.Status = SeatStatusElected
 	res.Elected = slices.Clone(s.Elected)
-	e.audit(elSystem, "election.counted", "counted/"+s.Seat, map[string]any{"seat": s.Seat, "elected": s.Elected})
+	e.audit(system, "election.counted", "counted/"+s.Seat, map[string]any{"seat": s.Seat, "elected": s.Elected})
 }
 
 func resultRound(n int, r domain.Round) ResultRound {
@@ -1148,12 +1149,12 @@ func (e *election) roundBallots(seat string, round int) []domain.Ballot {
 }
 
 // resultsDoc builds the results document in the order of the seats.
-func (e *election) resultsDoc() ElectionResults {
-	status := ElectionStatusClosed
+func (e *election) resultsDoc() Results {
+	status := StatusClosed
 	if e.st.CertifiedAt != nil {
-		status = ElectionStatusCertified
+		status = StatusCertified
 	}
-	doc := ElectionResults{ElectionID: e.in.ElectionID, Status: status, Roll: slices.Clone(e.st.Roll), Seats: []SeatResult{}}
+	doc := Results{ElectionID: e.in.ElectionID, Status: status, Roll: slices.Clone(e.st.Roll), Seats: []SeatResult{}}
 	for _, s := range e.st.Seats {
 		r, ok := e.results[s.Seat]
 		if !ok {
@@ -1198,18 +1199,18 @@ func (e *election) nomination(id string) *Nomination {
 	return nil
 }
 
-func (e *election) rollEntry(als string) (ElectionRollEntry, bool) {
+func (e *election) rollEntry(als string) (workflows.ElectionRollEntry, bool) {
 	for _, r := range e.st.Roll {
 		if r.ALSID == als {
 			return r, true
 		}
 	}
-	return ElectionRollEntry{}, false
+	return workflows.ElectionRollEntry{}, false
 }
 
 // Validators and handlers, in the order of the process.
 
-func (e *election) checkMember(a Actor) error {
+func (e *election) checkMember(a workflows.Actor) error {
 	if strings.TrimSpace(a.MemberID) == "" {
 		return process.Forbidden("only members may take part")
 	}
@@ -1250,7 +1251,7 @@ func (e *election) nominate(now time.Time, in NominateInput) {
 		"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID,
 	})
 	if e.v2 {
-		e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: "nominated/" + n.ID,
+		e.notes = append(e.notes, workflows.NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: "nominated/" + n.ID,
 			Event: "election.nominated", MemberIDs: []string{n.NomineeID}, Data: map[string]any{
 				"election_id": e.in.ElectionID, "title": e.in.Title, "seat": n.Seat, "due": e.acceptanceUntil(e.seat(n.Seat)),
 			}})
@@ -1269,7 +1270,7 @@ func (e *election) acceptanceUntil(s *SeatState) time.Time {
 func (e *election) validateAccept(now time.Time, in AcceptInput) error {
 	n := e.nomination(in.NominationID)
 	if n == nil {
-		return temporal.NewApplicationError("no such nomination", ErrNotFound)
+		return temporal.NewApplicationError("no such nomination", workflows.ErrNotFound)
 	}
 	if in.Actor.MemberID != n.NomineeID {
 		return process.Forbidden("only the nominee can accept a nomination")
@@ -1299,7 +1300,7 @@ func (e *election) validateSetEligibility(_ time.Time, in SetEligibilityInput) e
 	}
 	n := e.nomination(in.NominationID)
 	if n == nil {
-		return temporal.NewApplicationError("no such nomination", ErrNotFound)
+		return temporal.NewApplicationError("no such nomination", workflows.ErrNotFound)
 	}
 	if e.decided[n.Seat] {
 		return process.InvalidState("the seat's candidates are settled")
@@ -1374,7 +1375,7 @@ func (e *election) validateRegisterProxy(now time.Time, in RegisterProxyInput) e
 }
 
 func (e *election) registerProxy(now time.Time, in RegisterProxyInput) {
-	p := ElectionProxy{FromALSID: in.FromALSID, ToALSID: in.ToALSID, By: in.Actor.MemberID, At: now}
+	p := workflows.ElectionProxy{FromALSID: in.FromALSID, ToALSID: in.ToALSID, By: in.Actor.MemberID, At: now}
 	e.st.Proxies = append(e.st.Proxies, p)
 	e.audit(in.Actor.MemberID, "election.proxy", "proxy/"+p.FromALSID, map[string]any{"from_als_id": p.FromALSID, "to_als_id": p.ToALSID})
 }
@@ -1432,21 +1433,21 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 	return nil
 }
 
-func (e *election) ballot(now time.Time, in BallotInput, receipt string) BallotReceipt {
+func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflows.BallotReceipt {
 	s := e.seat(in.Seat)
 	e.ballots = append(e.ballots, castBallot{seat: in.Seat, round: s.Round, b: domain.Ballot{
 		Receipt: receipt, ALSID: in.ALSID, Choice: in.Choice, Abstain: in.Abstain, Ranking: slices.Clone(in.Ranking), At: now,
 	}})
-	i := slices.IndexFunc(e.st.Voted, func(v Voted) bool { return v.Seat == in.Seat && v.Round == s.Round && v.ALSID == in.ALSID })
+	i := slices.IndexFunc(e.st.Voted, func(v workflows.Voted) bool { return v.Seat == in.Seat && v.Round == s.Round && v.ALSID == in.ALSID })
 	if i >= 0 {
 		e.st.Voted[i].At = now
 	} else {
-		e.st.Voted = append(e.st.Voted, Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now})
+		e.st.Voted = append(e.st.Voted, workflows.Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now})
 	}
 	e.audit(in.Actor.MemberID, "election.ballot", "ballot/"+receipt, map[string]any{
 		"seat": in.Seat, "round": s.Round, "als_id": in.ALSID, "receipt": receipt,
 	})
-	return BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now}
+	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now}
 }
 
 func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
@@ -1464,13 +1465,13 @@ func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
 
 func (e *election) certify(now time.Time, in CertifyInput) {
 	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
-	e.st.Status = ElectionStatusCertified
+	e.st.Status = StatusCertified
 	if e.v2 && e.in.Rules.ContestWindow > 0 {
 		until := now.Add(e.in.Rules.ContestWindow)
 		e.st.ContestUntil = &until
 	}
 	e.notifyAll("results", "election.results", time.Time{})
-	e.effects = append(e.effects, AuditInput{
+	e.effects = append(e.effects, workflows.AuditInput{
 		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.certified",
 		Details: e.resultsDoc(), Audience: "public", IdemKey: e.idemKey("certified"),
 	})
@@ -1479,19 +1480,19 @@ func (e *election) certify(now time.Time, in CertifyInput) {
 // Effects.
 
 func (e *election) exception(seat, kind, detail string, now time.Time) {
-	e.st.Exceptions = append(e.st.Exceptions, ElectionException{Seat: seat, Kind: kind, Detail: detail, At: now})
+	e.st.Exceptions = append(e.st.Exceptions, Exception{Seat: seat, Kind: kind, Detail: detail, At: now})
 }
 
 // audit queues an audit entry; elections are open to every member.
 func (e *election) audit(actor, action, step string, details map[string]any) {
-	e.effects = append(e.effects, AuditInput{
+	e.effects = append(e.effects, workflows.AuditInput{
 		Actor: actor, Process: elProcess, ObjectID: e.in.ElectionID, Action: action, Details: details,
 		Audience: "members", IdemKey: e.idemKey(step),
 	})
 }
 
 func (e *election) idemKey(step string) string {
-	return ElectionWorkflowID(e.in.ElectionID) + "/" + step
+	return WorkflowID(e.in.ElectionID) + "/" + step
 }
 
 // flush writes the queued audit entries, then the cases index. Failures
@@ -1500,38 +1501,38 @@ func (e *election) flush(ctx workflow.Context) {
 	if e.batchAudit && len(e.effects) > 0 {
 		batch := e.effects
 		e.effects = nil
-		if err := RecordAudits(ctx, batch); err != nil {
+		if err := workflows.RecordAudits(ctx, batch); err != nil {
 			e.logger.Error("audit entries not written", "entries", len(batch), "error", err)
 		}
 	}
 	for len(e.effects) > 0 {
 		a := e.effects[0]
 		e.effects = e.effects[1:]
-		if _, err := RecordAudit(ctx, a); err != nil {
+		if _, err := workflows.RecordAudit(ctx, a); err != nil {
 			e.logger.Error("audit entry not written", "action", a.Action, "error", err)
 		}
 	}
 	for len(e.notes) > 0 {
 		n := e.notes[0]
 		e.notes = e.notes[1:]
-		if err := StartNotify(ctx, n); err != nil {
+		if err := workflows.StartNotify(ctx, n); err != nil {
 			e.logger.Error("notification not started", "step", n.Step, "error", err)
 		}
 	}
 	if len(e.participation) > 0 {
-		in := BallotParticipationInput{ElectionID: e.in.ElectionID, Ballots: e.participation}
+		in := workflows.BallotParticipationInput{ElectionID: e.in.ElectionID, Ballots: e.participation}
 		e.participation = nil
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-		if err := workflow.ExecuteActivity(actx, ActivityRecordBallotParticipation, in).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(actx, workflows.ActivityRecordBallotParticipation, in).Get(ctx, nil); err != nil {
 			e.logger.Error("ballot participation not recorded", "error", err)
 		}
 	}
-	idx := CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: process.Title(e.in.Title),
+	idx := workflows.CaseIndex{ID: e.in.ElectionID, Process: elProcess, Status: e.st.Status, Title: process.Title(e.in.Title),
 		CreatedBy: e.in.CreatedBy, Members: []string{}}
 	if idx.Status == e.saved.Status {
 		return
 	}
-	if err := SaveCase(ctx, idx); err != nil {
+	if err := workflows.SaveCase(ctx, idx); err != nil {
 		e.logger.Error("cases index not updated", "status", idx.Status, "error", err)
 		return
 	}
@@ -1569,7 +1570,7 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 	e.recheckWanted = false
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
 	var changes []EligibilityChange
-	err := workflow.ExecuteActivity(actx, ActivityRecheckElectionEligibility, RecheckEligibilityInput{State: e.snapshot()}).Get(ctx, &changes)
+	err := workflow.ExecuteActivity(actx, ActivityRecheckEligibility, RecheckEligibilityInput{State: e.snapshot()}).Get(ctx, &changes)
 	now := workflow.Now(ctx)
 	if err != nil {
 		e.logger.Error("eligibility not rechecked", "error", err)
@@ -1583,7 +1584,7 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 		}
 		n.Eligible, n.Reasons = c.Eligible, process.NonNil(c.Reasons)
 		e.eligibilityChanges++
-		e.audit(elSystem, "election.eligibility_changed", "eligibility/"+n.ID+"/"+strconv.Itoa(e.eligibilityChanges), map[string]any{
+		e.audit(system, "election.eligibility_changed", "eligibility/"+n.ID+"/"+strconv.Itoa(e.eligibilityChanges), map[string]any{
 			"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID, "eligible": n.Eligible, "reasons": n.Reasons,
 		})
 	}
@@ -1598,8 +1599,8 @@ func (e *election) notifyAll(step, event string, due time.Time) {
 	if !due.IsZero() {
 		data["due"] = due
 	}
-	e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: event,
-		MemberIDs: []string{}, Audience: AudienceAllMembers, Data: data})
+	e.notes = append(e.notes, workflows.NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: event,
+		MemberIDs: []string{}, Audience: workflows.AudienceAllMembers, Data: data})
 }
 
 // notifyExtended emails every member that a phase or a vote runs longer.
@@ -1607,14 +1608,14 @@ func (e *election) notifyExtended(step, phase, reason string, until time.Time) {
 	if !e.v2 {
 		return
 	}
-	e.notes = append(e.notes, NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: "election.extended",
-		MemberIDs: []string{}, Audience: AudienceAllMembers, Data: map[string]any{
+	e.notes = append(e.notes, workflows.NotifyInput{Process: elProcess, ObjectID: e.in.ElectionID, Step: step, Event: "election.extended",
+		MemberIDs: []string{}, Audience: workflows.AudienceAllMembers, Data: map[string]any{
 			"election_id": e.in.ElectionID, "title": e.in.Title, "phase": phase, "reason": reason, "due": until,
 		}})
 }
 
 // phaseEnd points at the calendar date that ends a phase.
-func phaseEnd(c *ElectionCalendar, phase string) *time.Time {
+func phaseEnd(c *Calendar, phase string) *time.Time {
 	switch phase {
 	case PhaseNominations:
 		return &c.NominationsClose
@@ -1738,8 +1739,8 @@ func (e *election) assignElected(ctx workflow.Context) {
 	}
 	now := workflow.Now(ctx)
 	e.st.PositionsAssignedAt = &now
-	e.effects = append(e.effects, AuditInput{
-		Actor: elSystem, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.positions_assigned",
+	e.effects = append(e.effects, workflows.AuditInput{
+		Actor: system, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.positions_assigned",
 		Details: in, Audience: "public", IdemKey: e.idemKey("positions"),
 	})
 }
@@ -1750,7 +1751,7 @@ func (e *election) contestsSettled() bool {
 	if e.st.ContestUntil != nil && !e.contestClosed {
 		return false
 	}
-	return !slices.ContainsFunc(e.st.Contests, func(c ElectionContest) bool { return c.RuledAt == nil })
+	return !slices.ContainsFunc(e.st.Contests, func(c Contest) bool { return c.RuledAt == nil })
 }
 
 func (e *election) validateContest(now time.Time, in ContestInput) error {
@@ -1764,15 +1765,15 @@ func (e *election) validateContest(now time.Time, in ContestInput) error {
 		return process.InvalidState("only a certified result can be contested")
 	case e.st.ContestUntil == nil || !now.Before(*e.st.ContestUntil):
 		return process.InvalidState("the window to contest this result has closed")
-	case slices.ContainsFunc(e.st.Contests, func(c ElectionContest) bool { return c.ArbitrationID == in.ArbitrationID }):
+	case slices.ContainsFunc(e.st.Contests, func(c Contest) bool { return c.ArbitrationID == in.ArbitrationID }):
 		return process.InvalidState("this arbitration is already recorded")
 	}
 	return nil
 }
 
 func (e *election) contest(now time.Time, in ContestInput) {
-	e.st.Contests = append(e.st.Contests, ElectionContest{ArbitrationID: in.ArbitrationID, FiledAt: now})
-	e.effects = append(e.effects, AuditInput{
+	e.st.Contests = append(e.st.Contests, Contest{ArbitrationID: in.ArbitrationID, FiledAt: now})
+	e.effects = append(e.effects, workflows.AuditInput{
 		Actor: in.Actor.MemberID, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.contested",
 		Details: map[string]any{"arbitration_id": in.ArbitrationID}, Audience: "public",
 		IdemKey: e.idemKey("contested/" + in.ArbitrationID),
@@ -1782,10 +1783,10 @@ func (e *election) contest(now time.Time, in ContestInput) {
 // ruled records an arbitration's ruling on the contested result. Applying
 // an overturned result (a new vote, vacating a position) is for staff and
 // the arbitrator's text: it is recorded as an exception for them.
-func (e *election) ruled(now time.Time, r AppealRuling) {
-	i := slices.IndexFunc(e.st.Contests, func(c ElectionContest) bool { return c.ArbitrationID == r.ArbitrationID })
+func (e *election) ruled(now time.Time, r workflows.AppealRuling) {
+	i := slices.IndexFunc(e.st.Contests, func(c Contest) bool { return c.ArbitrationID == r.ArbitrationID })
 	if i < 0 {
-		e.st.Contests = append(e.st.Contests, ElectionContest{ArbitrationID: r.ArbitrationID, FiledAt: now})
+		e.st.Contests = append(e.st.Contests, Contest{ArbitrationID: r.ArbitrationID, FiledAt: now})
 		i = len(e.st.Contests) - 1
 	}
 	c := &e.st.Contests[i]
@@ -1793,11 +1794,11 @@ func (e *election) ruled(now time.Time, r AppealRuling) {
 		return
 	}
 	c.Outcome, c.Articles, c.RuledAt = r.Outcome, process.NonNil(slices.Clone(r.Articles)), &now
-	if r.Outcome == RulingOverturn || r.Outcome == RulingModify {
+	if r.Outcome == workflows.RulingOverturn || r.Outcome == workflows.RulingModify {
 		e.exception("", "contest_"+r.Outcome, "arbitration "+r.ArbitrationID+" ruled "+r.Outcome+": staff apply the ruling", now)
 	}
-	e.effects = append(e.effects, AuditInput{
-		Actor: elSystem, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.contest_ruled",
+	e.effects = append(e.effects, workflows.AuditInput{
+		Actor: system, Process: elProcess, ObjectID: e.in.ElectionID, Action: "election.contest_ruled",
 		Details:  map[string]any{"arbitration_id": r.ArbitrationID, "outcome": r.Outcome, "articles": c.Articles},
 		Audience: "public", IdemKey: e.idemKey("contest_ruled/" + r.ArbitrationID),
 	})

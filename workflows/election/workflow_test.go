@@ -1,4 +1,4 @@
-package workflows_test
+package election_test
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -33,19 +34,19 @@ var (
 	elRep   = workflows.Actor{MemberID: "m-rep", Roles: []string{"member", "als_rep"}}
 )
 
-func elInput(id string) workflows.ElectionInput {
-	return workflows.ElectionInput{
+func elInput(id string) election.Input {
+	return election.Input{
 		ElectionID: id,
 		Title:      "LACRALO leadership 2026",
-		Seats: []workflows.ElectionSeat{
-			{Seat: "chair", Position: "chair", Count: 1, Method: workflows.MethodPlurality, Ballot: workflows.BallotOpen, Rotation: "none"},
-			{Seat: "secretariat", Position: "secretariat", Count: 1, Method: workflows.MethodPlurality, Ballot: workflows.BallotOpen, Rotation: "none"},
+		Seats: []election.ElectionSeat{
+			{Seat: "chair", Position: "chair", Count: 1, Method: election.MethodPlurality, Ballot: election.BallotOpen, Rotation: "none"},
+			{Seat: "secretariat", Position: "secretariat", Count: 1, Method: election.MethodPlurality, Ballot: election.BallotOpen, Rotation: "none"},
 		},
-		Calendar: workflows.ElectionCalendar{
+		Calendar: election.Calendar{
 			NominationsClose: elT0.Add(processtest.Day), AcceptanceClose: elT0.Add(2 * processtest.Day),
 			ObjectionsClose: elT0.Add(3 * processtest.Day), VotingOpen: elT0.Add(3 * processtest.Day), VotingClose: elT0.Add(5 * processtest.Day),
 		},
-		Rules: workflows.ElectionRules{
+		Rules: election.Rules{
 			ReopenPeriod: 7 * processtest.Day, ObjectionWindow: 48 * time.Hour, Quorum: 0.5, Extension: true,
 			Weighting: domain.WeightingNational,
 		},
@@ -60,7 +61,7 @@ type elResult struct {
 	name    string
 	done    bool
 	err     error
-	state   workflows.ElectionState
+	state   election.State
 	receipt workflows.BallotReceipt
 }
 
@@ -74,10 +75,10 @@ type elHarness struct {
 	results []*elResult
 	notes   []workflows.NotifyInput
 	// eligibility answers the recheck activity; nil: nothing changed.
-	eligibility func(workflows.ElectionState) []workflows.EligibilityChange
+	eligibility func(election.State) []election.EligibilityChange
 	rechecks    []time.Time
 	ballots     []workflows.BallotReceipt
-	assigned    []workflows.AssignElectedInput
+	assigned    []election.AssignElectedInput
 }
 
 func newElHarness(t *testing.T) *elHarness {
@@ -88,7 +89,7 @@ func newElHarness(t *testing.T) *elHarness {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
 	env.SetStartTime(elT0)
-	env.RegisterWorkflowWithOptions(workflows.Election, workflow.RegisterOptions{Name: workflows.ElectionWorkflowName})
+	env.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
 		return workflows.AuditResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
@@ -100,13 +101,13 @@ func newElHarness(t *testing.T) *elHarness {
 	env.RegisterActivityWithOptions(func(context.Context, []workflows.AuditInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordAudits})
 	env.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: "Notify"})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+	env.RegisterActivityWithOptions(func(context.Context, election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
 		return nil, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityRecheckElectionEligibility})
+	}, activity.RegisterOptions{Name: election.ActivityRecheckEligibility})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.AssignElectedInput) error { return nil },
-		activity.RegisterOptions{Name: workflows.ActivityAssignElected})
+	env.RegisterActivityWithOptions(func(context.Context, election.AssignElectedInput) error { return nil },
+		activity.RegisterOptions{Name: election.ActivityAssignElected})
 	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
 			h.mu.Lock()
@@ -129,8 +130,8 @@ func newElHarness(t *testing.T) *elHarness {
 			h.notes = append(h.notes, in)
 			return nil
 		})
-	env.OnActivity(workflows.ActivityRecheckElectionEligibility, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in workflows.RecheckEligibilityInput) ([]workflows.EligibilityChange, error) {
+	env.OnActivity(election.ActivityRecheckEligibility, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.rechecks = append(h.rechecks, h.env.Now())
@@ -146,8 +147,8 @@ func newElHarness(t *testing.T) *elHarness {
 			h.ballots = append(h.ballots, in.Ballots...)
 			return nil
 		})
-	env.OnActivity(workflows.ActivityAssignElected, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.AssignElectedInput) error {
+	env.OnActivity(election.ActivityAssignElected, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in election.AssignElectedInput) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.assigned = append(h.assigned, in)
@@ -181,7 +182,7 @@ func (h *elHarness) update(at time.Duration, name string, in any) *elResult {
 			OnComplete: func(v any, err error) {
 				r.done, r.err = true, err
 				switch x := v.(type) {
-				case workflows.ElectionState:
+				case election.State:
 					r.state = x
 				case workflows.BallotReceipt:
 					r.receipt = x
@@ -213,10 +214,10 @@ func (h *elHarness) refused(r *elResult, errType string) {
 }
 
 // query reads the state at T0+at.
-func (h *elHarness) query(at time.Duration) *workflows.ElectionState {
-	st := &workflows.ElectionState{}
+func (h *elHarness) query(at time.Duration) *election.State {
+	st := &election.State{}
 	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(workflows.QueryElection)
+		v, err := h.env.QueryWorkflow(election.Query)
 		if err == nil {
 			err = v.Get(st)
 		}
@@ -228,10 +229,10 @@ func (h *elHarness) query(at time.Duration) *workflows.ElectionState {
 }
 
 // results reads the results at T0+at (and the error before close).
-func (h *elHarness) resultsAt(at time.Duration) (*workflows.ElectionResults, *error) {
-	res, errp := &workflows.ElectionResults{}, new(error)
+func (h *elHarness) resultsAt(at time.Duration) (*election.Results, *error) {
+	res, errp := &election.Results{}, new(error)
 	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(workflows.QueryElectionResults)
+		v, err := h.env.QueryWorkflow(election.QueryResults)
 		if err == nil {
 			err = v.Get(res)
 		}
@@ -243,33 +244,33 @@ func (h *elHarness) resultsAt(at time.Duration) (*workflows.ElectionResults, *er
 // nominate nominates and accepts a member, eligible, for a seat; it returns
 // the nomination's expected ID.
 func (h *elHarness) candidate(at time.Duration, seat string, who workflows.Actor, nid string) {
-	h.ok(h.update(at, workflows.UpdateElectionNominate, workflows.NominateInput{
+	h.ok(h.update(at, election.UpdateNominate, election.NominateInput{
 		Actor: elAna, Seat: seat, NomineeID: who.MemberID, Statement: "a fine candidate",
-		Eligibility: workflows.Eligibility{Reasons: []string{"not_accepted: the nominee has not accepted the nomination"}},
+		Eligibility: election.Eligibility{Reasons: []string{"not_accepted: the nominee has not accepted the nomination"}},
 	}))
-	h.ok(h.update(at+time.Minute, workflows.UpdateElectionAccept, workflows.AcceptInput{
-		Actor: who, NominationID: nid, StatementOfInterest: "I serve", Eligibility: workflows.Eligibility{Eligible: true},
+	h.ok(h.update(at+time.Minute, election.UpdateAccept, election.AcceptInput{
+		Actor: who, NominationID: nid, StatementOfInterest: "I serve", Eligibility: election.Eligibility{Eligible: true},
 	}))
 }
 
 func (h *elHarness) vote(at time.Duration, seat, als, choice string) *elResult {
-	in := workflows.BallotInput{Actor: elRep, Seat: seat, ALSID: als, CastByALSID: als, Choice: choice}
+	in := election.BallotInput{Actor: elRep, Seat: seat, ALSID: als, CastByALSID: als, Choice: choice}
 	if choice == "" {
 		in.Abstain = true
 	}
-	return h.ok(h.update(at, workflows.UpdateElectionBallot, in))
+	return h.ok(h.update(at, election.UpdateBallot, in))
 }
 
-func (h *elHarness) run(in workflows.ElectionInput) workflows.ElectionState {
+func (h *elHarness) run(in election.Input) election.State {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.ElectionWorkflowName, in)
+	h.env.ExecuteWorkflow(election.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow failed: %v", err)
 	}
-	var st workflows.ElectionState
+	var st election.State
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		h.t.Fatalf("result: %v", err)
 	}
@@ -278,7 +279,7 @@ func (h *elHarness) run(in workflows.ElectionInput) workflows.ElectionState {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
-func seatResult(t *testing.T, res *workflows.ElectionResults, seat string) workflows.SeatResult {
+func seatResult(t *testing.T, res *election.Results, seat string) election.SeatResult {
 	t.Helper()
 	for _, s := range res.Seats {
 		if s.Seat == seat {
@@ -286,7 +287,7 @@ func seatResult(t *testing.T, res *workflows.ElectionResults, seat string) workf
 		}
 	}
 	t.Fatalf("no result for seat %s in %+v", seat, res)
-	return workflows.SeatResult{}
+	return election.SeatResult{}
 }
 
 // TestElectionAcclamationAndWeightedVote fills the chair by acclamation and
@@ -306,16 +307,16 @@ func TestElectionAcclamationAndWeightedVote(t *testing.T) {
 	h.vote(3*processtest.Day+4*time.Hour, "secretariat", "als-c1", elCarla.MemberID)
 	during := h.query(3*processtest.Day + 5*time.Hour)
 	res, errAfter := h.resultsAt(5*processtest.Day + time.Hour)
-	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	st := h.run(elInput("e1"))
 
-	if before.Status != workflows.ElectionStatusObjections {
+	if before.Status != election.StatusObjections {
 		t.Errorf("status before voting = %q", before.Status)
 	}
 	if *errBefore == nil {
 		t.Error("results before close: want an error")
 	}
-	if during.Status != workflows.ElectionStatusVoting || len(during.Voted) != 4 {
+	if during.Status != election.StatusVoting || len(during.Voted) != 4 {
 		t.Errorf("during the vote: status %q, voted %+v", during.Status, during.Voted)
 	}
 	if *errAfter != nil {
@@ -342,7 +343,7 @@ func TestElectionAcclamationAndWeightedVote(t *testing.T) {
 	if len(res.Roll) != 4 || !near(res.Roll[0].Weight, 50.0/3) || !near(res.Roll[2].Weight, 100.0/3) {
 		t.Errorf("roll = %+v", res.Roll)
 	}
-	if st.Status != workflows.ElectionStatusCertified || st.CertifiedBy != elStaff.MemberID {
+	if st.Status != election.StatusCertified || st.CertifiedBy != elStaff.MemberID {
 		t.Errorf("final state %q by %q", st.Status, st.CertifiedBy)
 	}
 }
@@ -368,10 +369,10 @@ func TestElectionTieSecondBallotDraw(t *testing.T) {
 		h.vote(5*processtest.Day+2*time.Hour, "secretariat", "als-a2", elCarla.MemberID),
 		h.vote(5*processtest.Day+2*time.Hour, "secretariat", "als-b1", elAna.MemberID))
 	res, _ := h.resultsAt(7*processtest.Day + time.Hour)
-	h.ok(h.update(8*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(8*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
-	if mid.Status != workflows.ElectionStatusVoting || mid.Seats[0].Round != 2 || len(mid.Seats[0].Candidates) != 2 {
+	if mid.Status != election.StatusVoting || mid.Seats[0].Round != 2 || len(mid.Seats[0].Candidates) != 2 {
 		t.Errorf("after the first round: %+v", mid.Seats[0])
 	}
 	sec := seatResult(t, res, "secretariat")
@@ -404,10 +405,10 @@ func TestElectionNotQuorateExtends(t *testing.T) {
 	h.vote(6*processtest.Day+time.Hour, "secretariat", "als-c1", elAna.MemberID)
 	h.vote(6*processtest.Day+2*time.Hour, "secretariat", "als-a1", elCarla.MemberID)
 	res, _ := h.resultsAt(7*processtest.Day + time.Hour)
-	h.ok(h.update(8*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(8*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
-	if mid.Status != workflows.ElectionStatusVoting || !mid.Seats[0].Extended || !mid.Seats[0].VotingCloses.Equal(elT0.Add(7*processtest.Day)) {
+	if mid.Status != election.StatusVoting || !mid.Seats[0].Extended || !mid.Seats[0].VotingCloses.Equal(elT0.Add(7*processtest.Day)) {
 		t.Errorf("after the first close: %+v", mid.Seats[0])
 	}
 	sec := seatResult(t, res, "secretariat")
@@ -427,13 +428,13 @@ func TestElectionNotQuorateExtends(t *testing.T) {
 func TestElectionRanked(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e4")
-	in.Seats = []workflows.ElectionSeat{{Seat: "alac_member", Position: "alac_member", Count: 1,
-		Method: workflows.MethodRanked, Ballot: workflows.BallotSecret, Rotation: "none"}}
+	in.Seats = []election.ElectionSeat{{Seat: "alac_member", Position: "alac_member", Count: 1,
+		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none"}}
 	h.candidate(time.Hour, "alac_member", elAna, "n1")
 	h.candidate(2*time.Hour, "alac_member", elBeto, "n2")
 	h.candidate(3*time.Hour, "alac_member", elCarla, "n3")
 	rank := func(at time.Duration, als string, r ...string) {
-		h.ok(h.update(at, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "alac_member", ALSID: als, CastByALSID: als, Ranking: r}))
+		h.ok(h.update(at, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "alac_member", ALSID: als, CastByALSID: als, Ranking: r}))
 	}
 	// First preferences: Ana 50/3 (a1), Beto 50/3+100/3 (a2, b1), Carla
 	// 100/3 (c1). Ana is eliminated; a1's next preference, Carla, makes
@@ -443,7 +444,7 @@ func TestElectionRanked(t *testing.T) {
 	rank(3*processtest.Day+time.Hour, "als-b1", elBeto.MemberID, elCarla.MemberID)
 	rank(3*processtest.Day+time.Hour, "als-c1", elCarla.MemberID)
 	res, _ := h.resultsAt(5*processtest.Day + time.Hour)
-	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	h.run(in)
 
 	s := seatResult(t, res, "alac_member")
@@ -464,27 +465,27 @@ func TestElectionRefusals(t *testing.T) {
 	in.Seats = in.Seats[1:]
 	h.candidate(time.Hour, "secretariat", elCarla, "n1")
 	h.candidate(2*time.Hour, "secretariat", elAna, "n2")
-	h.refused(h.update(3*time.Hour, workflows.UpdateElectionAccept, workflows.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "x"}), workflows.ErrForbidden)
-	h.refused(h.update(3*time.Hour, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elAna.MemberID}), workflows.ErrInvalidState)
-	h.refused(h.update(3*time.Hour, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "nope", NomineeID: elAna.MemberID}), workflows.ErrInvalidInput)
-	h.refused(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elBeto, FromALSID: "als-a1", ToALSID: "als-b1"}), workflows.ErrForbidden)
-	h.ok(h.update(3*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a1", ToALSID: "als-b1"}))
-	h.refused(h.update(4*time.Hour, workflows.UpdateElectionRegisterProxy, workflows.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-b1"}), workflows.ErrInvalidState)
-	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionNominate, workflows.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elBeto.MemberID}), workflows.ErrInvalidState)
-	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
-	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	h.refused(h.update(3*time.Hour, election.UpdateAccept, election.AcceptInput{Actor: elBeto, NominationID: "n1", StatementOfInterest: "x"}), workflows.ErrForbidden)
+	h.refused(h.update(3*time.Hour, election.UpdateNominate, election.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elAna.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(3*time.Hour, election.UpdateNominate, election.NominateInput{Actor: elBeto, Seat: "nope", NomineeID: elAna.MemberID}), workflows.ErrInvalidInput)
+	h.refused(h.update(3*time.Hour, election.UpdateRegisterProxy, election.RegisterProxyInput{Actor: elBeto, FromALSID: "als-a1", ToALSID: "als-b1"}), workflows.ErrForbidden)
+	h.ok(h.update(3*time.Hour, election.UpdateRegisterProxy, election.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a1", ToALSID: "als-b1"}))
+	h.refused(h.update(4*time.Hour, election.UpdateRegisterProxy, election.RegisterProxyInput{Actor: elStaff, FromALSID: "als-a2", ToALSID: "als-b1"}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, election.UpdateNominate, election.NominateInput{Actor: elBeto, Seat: "secretariat", NomineeID: elBeto.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
 	// During the vote: another ALS's ballot, a proxy giver voting itself,
 	// a choice that is no candidate; the proxy holder votes for the giver.
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-a2", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-a1", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elBeto.MemberID}), workflows.ErrInvalidInput)
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-zz", CastByALSID: "als-zz", Choice: elAna.MemberID}), workflows.ErrForbidden)
-	h.ok(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-b1", Choice: elAna.MemberID}))
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-a2", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-a1", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elBeto.MemberID}), workflows.ErrInvalidInput)
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-zz", CastByALSID: "als-zz", Choice: elAna.MemberID}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+time.Hour, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-a1", CastByALSID: "als-b1", Choice: elAna.MemberID}))
 	h.vote(3*processtest.Day+2*time.Hour, "secretariat", "als-c1", elAna.MemberID)
-	h.refused(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elBeto}), workflows.ErrForbidden)
-	h.refused(h.update(6*processtest.Day, workflows.UpdateElectionBallot, workflows.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
-	h.ok(h.update(6*processtest.Day+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
-	h.refused(h.update(6*processtest.Day+time.Hour, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
+	h.refused(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elBeto}), workflows.ErrForbidden)
+	h.refused(h.update(6*processtest.Day, election.UpdateBallot, election.BallotInput{Actor: elRep, Seat: "secretariat", ALSID: "als-c1", CastByALSID: "als-c1", Choice: elAna.MemberID}), workflows.ErrInvalidState)
+	h.ok(h.update(6*processtest.Day+time.Hour, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(6*processtest.Day+time.Hour, election.UpdateCertify, election.CertifyInput{Actor: elStaff}), workflows.ErrInvalidState)
 	st := h.run(in)
 	if st.Seats[0].Elected[0] != elAna.MemberID {
 		t.Errorf("elected %v", st.Seats[0].Elected)
@@ -499,12 +500,12 @@ func TestElectionReopensWithoutCandidate(t *testing.T) {
 	in.Seats = in.Seats[:1]
 	mid := h.query(processtest.Day + time.Hour)
 	h.candidate(2*processtest.Day, "chair", elBeto, "n1")
-	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(9*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
-	if mid.Status != workflows.ElectionStatusNominations || !mid.Seats[0].Reopened || len(mid.Exceptions) != 1 {
+	if mid.Status != election.StatusNominations || !mid.Seats[0].Reopened || len(mid.Exceptions) != 1 {
 		t.Errorf("after nominations close: %+v", mid)
 	}
-	if st.Seats[0].Status != workflows.SeatStatusAcclaimed || st.Seats[0].Elected[0] != elBeto.MemberID {
+	if st.Seats[0].Status != election.SeatStatusAcclaimed || st.Seats[0].Elected[0] != elBeto.MemberID {
 		t.Errorf("final seat %+v", st.Seats[0])
 	}
 }
@@ -535,7 +536,7 @@ func TestElectionEmailsParticipationAndPositions(t *testing.T) {
 	h.vote(3*processtest.Day+time.Hour, "secretariat", "als-a1", elCarla.MemberID)
 	h.vote(3*processtest.Day+2*time.Hour, "secretariat", "als-b1", elCarla.MemberID)
 	h.vote(3*processtest.Day+3*time.Hour, "secretariat", "als-b1", elAna.MemberID) // revote: one participation
-	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	beforeTerm := h.query(29 * processtest.Day)
 	st := h.run(in)
 
@@ -558,7 +559,7 @@ func TestElectionEmailsParticipationAndPositions(t *testing.T) {
 	if len(h.ballots) != 2 {
 		t.Errorf("participation recorded for %+v, want one per ALS that voted", h.ballots)
 	}
-	if beforeTerm.PositionsAssignedAt != nil || beforeTerm.Status != workflows.ElectionStatusCertified {
+	if beforeTerm.PositionsAssignedAt != nil || beforeTerm.Status != election.StatusCertified {
 		t.Errorf("before the term start: %+v", beforeTerm)
 	}
 	if len(h.assigned) != 1 || !h.assigned[0].TermStart.Equal(termStart) || len(h.assigned[0].Seats) != 2 {
@@ -576,11 +577,11 @@ func TestElectionRechecksEligibility(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e8")
 	in.Seats = in.Seats[:1]
-	h.eligibility = func(st workflows.ElectionState) []workflows.EligibilityChange {
-		var out []workflows.EligibilityChange
+	h.eligibility = func(st election.State) []election.EligibilityChange {
+		var out []election.EligibilityChange
 		for _, n := range st.Nominations {
 			if n.NomineeID == elBeto.MemberID && n.Eligible {
-				out = append(out, workflows.EligibilityChange{NominationID: n.ID, Eligible: false,
+				out = append(out, election.EligibilityChange{NominationID: n.ID, Eligible: false,
 					Reasons: []string{"ethics_ineligible: removed by an ethics decision"}})
 			}
 		}
@@ -588,9 +589,9 @@ func TestElectionRechecksEligibility(t *testing.T) {
 	}
 	h.candidate(time.Hour, "chair", elBeto, "n1")
 	mid := h.query(processtest.Day + time.Hour)
-	h.ok(h.update(2*processtest.Day, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}))
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionRecheck, workflows.RecheckInput{Actor: elAna}), workflows.ErrInvalidState)
-	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(2*processtest.Day, election.UpdateRecheck, election.RecheckInput{Actor: elAna}))
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateRecheck, election.RecheckInput{Actor: elAna}), workflows.ErrInvalidState)
+	h.ok(h.update(9*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
 	if len(h.rechecks) < 1 || !h.rechecks[0].Equal(elT0.Add(processtest.Day)) {
@@ -603,7 +604,7 @@ func TestElectionRechecksEligibility(t *testing.T) {
 	if len(h.rechecks) != 3 {
 		t.Errorf("rechecks at %v, want three", h.rechecks)
 	}
-	if st.Seats[0].Status != workflows.SeatStatusUnfilled {
+	if st.Seats[0].Status != election.SeatStatusUnfilled {
 		t.Errorf("seat %+v, want unfilled", st.Seats[0])
 	}
 }
@@ -616,14 +617,14 @@ func TestElectionExtendsPhase(t *testing.T) {
 	in := elInput("e9")
 	in.Seats = in.Seats[:1]
 	until := elT0.Add(3 * processtest.Day)
-	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elAna, Phase: "nominations", Until: until, Reason: "few candidates"}), workflows.ErrForbidden)
-	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(processtest.Day / 2), Reason: "shorter"}), workflows.ErrInvalidInput)
-	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until}), workflows.ErrInvalidInput)
-	h.refused(h.update(time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "count", Until: until, Reason: "x"}), workflows.ErrInvalidInput)
-	ext := h.ok(h.update(2*time.Hour, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until, Reason: "few candidates"}))
+	h.refused(h.update(time.Hour, election.UpdateExtend, election.ExtendPhaseInput{Actor: elAna, Phase: "nominations", Until: until, Reason: "few candidates"}), workflows.ErrForbidden)
+	h.refused(h.update(time.Hour, election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(processtest.Day / 2), Reason: "shorter"}), workflows.ErrInvalidInput)
+	h.refused(h.update(time.Hour, election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until}), workflows.ErrInvalidInput)
+	h.refused(h.update(time.Hour, election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: "count", Until: until, Reason: "x"}), workflows.ErrInvalidInput)
+	ext := h.ok(h.update(2*time.Hour, election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: until, Reason: "few candidates"}))
 	h.candidate(2*processtest.Day, "chair", elBeto, "n1")
-	h.refused(h.update(4*processtest.Day, workflows.UpdateElectionExtend, workflows.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(5 * processtest.Day), Reason: "again"}), workflows.ErrInvalidState)
-	h.ok(h.update(9*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(4*processtest.Day, election.UpdateExtend, election.ExtendPhaseInput{Actor: elStaff, Phase: "nominations", Until: elT0.Add(5 * processtest.Day), Reason: "again"}), workflows.ErrInvalidState)
+	h.ok(h.update(9*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
 	cal := ext.state.Calendar
@@ -631,7 +632,7 @@ func TestElectionExtendsPhase(t *testing.T) {
 		!cal.ObjectionsClose.Equal(elT0.Add(5*processtest.Day)) || !cal.VotingClose.Equal(elT0.Add(7*processtest.Day)) {
 		t.Errorf("calendar after extension %+v", cal)
 	}
-	if st.Seats[0].Reopened || st.Seats[0].Status != workflows.SeatStatusAcclaimed {
+	if st.Seats[0].Reopened || st.Seats[0].Status != election.SeatStatusAcclaimed {
 		t.Errorf("seat %+v, want acclaimed within the extended nominations", st.Seats[0])
 	}
 	if len(st.Exceptions) != 1 || st.Exceptions[0].Kind != "phase_extended" {
@@ -651,12 +652,12 @@ func TestElectionContest(t *testing.T) {
 	in.Seats = in.Seats[:1]
 	in.Rules.ContestWindow = 10 * processtest.Day
 	h.candidate(time.Hour, "chair", elBeto, "n1")
-	h.refused(h.update(4*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
-	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
-	h.refused(h.update(7*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elAna, ArbitrationID: "arb-1"}), workflows.ErrForbidden)
-	h.ok(h.update(7*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}))
-	h.refused(h.update(7*processtest.Day+time.Hour, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}), workflows.ErrInvalidState)
-	h.refused(h.update(17*processtest.Day, workflows.UpdateElectionContest, workflows.ContestInput{Actor: elStaff, ArbitrationID: "arb-2"}), workflows.ErrInvalidState)
+	h.refused(h.update(4*processtest.Day, election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
+	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
+	h.refused(h.update(7*processtest.Day, election.UpdateContest, election.ContestInput{Actor: elAna, ArbitrationID: "arb-1"}), workflows.ErrForbidden)
+	h.ok(h.update(7*processtest.Day, election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}))
+	h.refused(h.update(7*processtest.Day+time.Hour, election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-1"}), workflows.ErrInvalidState)
+	h.refused(h.update(17*processtest.Day, election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-2"}), workflows.ErrInvalidState)
 	open := h.query(17*processtest.Day + time.Hour)
 	h.env.RegisterDelayedCallback(func() {
 		h.env.SignalWorkflow(workflows.SignalAppealRuling, workflows.AppealRuling{ArbitrationID: "arb-1", Outcome: workflows.RulingUphold, Articles: []string{"art. 12"}})
@@ -684,18 +685,18 @@ func TestElectionObjectionCallsAVote(t *testing.T) {
 	in := elInput("e11")
 	in.Seats = in.Seats[:1]
 	h.candidate(time.Hour, "chair", elBeto, "n1")
-	h.refused(h.update(2*processtest.Day, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair"}), workflows.ErrInvalidInput)
-	h.ok(h.update(2*processtest.Day+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elAna, Seat: "chair", Reason: "no contest is no choice"}))
-	h.refused(h.update(3*processtest.Day+time.Hour, workflows.UpdateElectionObject, workflows.ObjectInput{Actor: elCarla, Seat: "chair", Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(2*processtest.Day, election.UpdateObject, election.ObjectInput{Actor: elAna, Seat: "chair"}), workflows.ErrInvalidInput)
+	h.ok(h.update(2*processtest.Day+time.Hour, election.UpdateObject, election.ObjectInput{Actor: elAna, Seat: "chair", Reason: "no contest is no choice"}))
+	h.refused(h.update(3*processtest.Day+time.Hour, election.UpdateObject, election.ObjectInput{Actor: elCarla, Seat: "chair", Reason: "late"}), workflows.ErrInvalidState)
 	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-a1", elBeto.MemberID)
 	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-b1", "")
 	h.vote(3*processtest.Day+2*time.Hour, "chair", "als-c1", elBeto.MemberID)
 	voting := h.query(3*processtest.Day + 3*time.Hour)
 	res, _ := h.resultsAt(5*processtest.Day + time.Hour)
-	h.ok(h.update(6*processtest.Day, workflows.UpdateElectionCertify, workflows.CertifyInput{Actor: elStaff}))
+	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
 	st := h.run(in)
 
-	if voting.Seats[0].Status != workflows.SeatStatusVoting || len(voting.Objections) != 1 {
+	if voting.Seats[0].Status != election.SeatStatusVoting || len(voting.Objections) != 1 {
 		t.Errorf("after the objection: seat %+v, objections %+v", voting.Seats[0], voting.Objections)
 	}
 	chair := seatResult(t, res, "chair")
@@ -706,7 +707,7 @@ func TestElectionObjectionCallsAVote(t *testing.T) {
 	if tot := chair.Rounds[0].Totals; len(tot) != 1 || !near(tot[0].WeightedVotes, 50) || tot[0].Ballots != 2 {
 		t.Errorf("totals %+v", tot)
 	}
-	if st.Seats[0].Status != workflows.SeatStatusElected {
+	if st.Seats[0].Status != election.SeatStatusElected {
 		t.Errorf("final seat %+v", st.Seats[0])
 	}
 }
