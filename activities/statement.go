@@ -5,7 +5,7 @@ import (
 	"errors"
 
 	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 // RecordStatementParticipation counts a comment or a draft for the ALS the
@@ -13,7 +13,7 @@ import (
 // through RecordBallotParticipation, as election ballots do. A member
 // of no ALS, or no longer in the registry, counts for none. The act's
 // reference makes a retry a no-op.
-func (a *Activities) RecordStatementParticipation(ctx context.Context, in workflows.ParticipationInput) error {
+func (a *Activities) RecordStatementParticipation(ctx context.Context, in statement.ParticipationInput) error {
 	m, err := a.Store.GetMember(ctx, in.MemberID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/ethics"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 // MeetingRequest schedules a meeting, or a series when recurrence is set.
@@ -589,11 +590,11 @@ func (s *Server) statementDates(c echo.Context, _ *Principal) ([]processDates, e
 	}
 	var out []processDates
 	for _, cs := range cases {
-		if cs.Status == workflows.StatementStatusSubmitted || cs.Status == workflows.StatementStatusDeclined {
+		if cs.Status == statement.StatusSubmitted || cs.Status == statement.StatusDeclined {
 			continue
 		}
-		var st workflows.StatementState
-		if err := s.query(c, workflows.StatementWorkflowID(cs.ID), workflows.QueryStatement, &st); err != nil {
+		var st statement.State
+		if err := s.query(c, statement.WorkflowID(cs.ID), statement.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "calendar: statement not queried", "statement_id", cs.ID, "err", err)
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 const statementProcess = "statement"
@@ -51,7 +52,7 @@ type PenholdersRequest struct {
 type DraftRequest struct {
 	Language      string                    `json:"language"`
 	Text          string                    `json:"text"`
-	TranslationOf *workflows.TranslationRef `json:"translation_of"`
+	TranslationOf *statement.TranslationRef `json:"translation_of"`
 	OpenComments  bool                      `json:"open_comments"`
 }
 
@@ -115,7 +116,7 @@ type penholderDoc struct {
 // with its ID under "id" and the penholders' skills.
 type statementDoc struct {
 	ID string `json:"id"`
-	workflows.StatementState
+	statement.State
 	Penholders []penholderDoc `json:"penholders"`
 }
 
@@ -168,7 +169,7 @@ func (s *Server) createStatement(c echo.Context) error {
 	} else {
 		closes = req.Proceeding.ClosesAt.UTC()
 	}
-	kind := cmpOr(req.Kind, workflows.StatementKindStatement)
+	kind := cmpOr(req.Kind, statement.KindStatement)
 	langs := req.Languages
 	if len(langs) == 0 {
 		langs = slices.Clone(pol.Languages)
@@ -193,12 +194,12 @@ func (s *Server) createStatement(c echo.Context) error {
 		reminders = append(reminders, r.D())
 	}
 	p := principal(c)
-	in := workflows.StatementInput{
+	in := statement.Input{
 		StatementID: store.NewID("stm"),
-		Proceeding: workflows.Proceeding{Title: strings.TrimSpace(req.Proceeding.Title), URL: strings.TrimSpace(req.Proceeding.URL),
+		Proceeding: statement.Proceeding{Title: strings.TrimSpace(req.Proceeding.Title), URL: strings.TrimSpace(req.Proceeding.URL),
 			ClosesAt: closes},
 		Kind: kind, Languages: langs, Topic: strings.TrimSpace(req.Topic),
-		Rules: workflows.StatementRules{
+		Rules: statement.Rules{
 			CommentPeriod: pol.CommentPeriod.D(), ObjectionWindow: pol.ObjectionWindow.D(), VotePeriod: pol.VotePeriod.D(),
 			RemindersBeforeClose: reminders, Quorum: s.policy.Election.Quorum, Extension: s.policy.Election.Extension,
 			Weighting: string(s.policy.Election.Weighting),
@@ -208,19 +209,19 @@ func (s *Server) createStatement(c echo.Context) error {
 	if err := in.Validate(); err != nil {
 		return workflowError(err)
 	}
-	if err := s.store.SaveCase(ctx, store.Case{ID: in.StatementID, Process: statementProcess, Status: workflows.StatementStatusDrafting,
+	if err := s.store.SaveCase(ctx, store.Case{ID: in.StatementID, Process: statementProcess, Status: statement.StatusDrafting,
 		Title: in.Proceeding.Title, CreatedBy: p.ID}); err != nil {
 		return err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.StatementWorkflowID(in.StatementID), TaskQueue: workflows.TaskQueue,
+		ID: statement.WorkflowID(in.StatementID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.StatementWorkflowName, in); err != nil {
+	}, statement.WorkflowName, in); err != nil {
 		return err
 	}
-	var st workflows.StatementState
-	if err := s.queryNew(c, workflows.StatementWorkflowID(in.StatementID), workflows.QueryStatement, &st); err != nil {
+	var st statement.State
+	if err := s.queryNew(c, statement.WorkflowID(in.StatementID), statement.Query, &st); err != nil {
 		return err
 	}
 	doc, err := s.statementDoc(c, in.StatementID, st)
@@ -231,13 +232,13 @@ func (s *Server) createStatement(c echo.Context) error {
 }
 
 // statement loads a statement; every member may see every statement.
-func (s *Server) statement(c echo.Context) (string, workflows.StatementState, error) {
+func (s *Server) statement(c echo.Context) (string, statement.State, error) {
 	cs, err := s.store.GetCase(c.Request().Context(), statementProcess, c.Param("id"))
 	if err != nil {
-		return "", workflows.StatementState{}, err
+		return "", statement.State{}, err
 	}
-	var st workflows.StatementState
-	err = s.query(c, workflows.StatementWorkflowID(cs.ID), workflows.QueryStatement, &st)
+	var st statement.State
+	err = s.query(c, statement.WorkflowID(cs.ID), statement.Query, &st)
 	return cs.ID, st, err
 }
 
@@ -250,7 +251,7 @@ func (s *Server) statementID(c echo.Context) (string, error) {
 }
 
 // statementDoc adds the penholders' skills from the directory.
-func (s *Server) statementDoc(c echo.Context, id string, st workflows.StatementState) (statementDoc, error) {
+func (s *Server) statementDoc(c echo.Context, id string, st statement.State) (statementDoc, error) {
 	var ids []string
 	for _, g := range st.Groups {
 		ids = append(ids, g.Penholders...)
@@ -260,7 +261,7 @@ func (s *Server) statementDoc(c echo.Context, id string, st workflows.StatementS
 		return statementDoc{}, err
 	}
 	p := principal(c)
-	doc := statementDoc{ID: id, StatementState: st, Penholders: []penholderDoc{}}
+	doc := statementDoc{ID: id, State: st, Penholders: []penholderDoc{}}
 	for _, g := range st.Groups {
 		for _, mid := range g.Penholders {
 			m := members[mid]
@@ -297,8 +298,8 @@ func (s *Server) getStatement(c echo.Context) error {
 
 // statementUpdate sends an update and answers with the statement document.
 func (s *Server) statementUpdate(c echo.Context, id, update string, in any) error {
-	var out workflows.StatementState
-	if err := s.update(c, workflows.StatementWorkflowID(id), update, in, &out); err != nil {
+	var out statement.State
+	if err := s.update(c, statement.WorkflowID(id), update, in, &out); err != nil {
 		return err
 	}
 	doc, err := s.statementDoc(c, id, out)
@@ -330,8 +331,8 @@ func (s *Server) addPenholders(c echo.Context) error {
 			return invalid(map[string]string{"member_ids": "no member with ID " + mid})
 		}
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementPenholders,
-		workflows.PenholdersInput{Actor: workflowActor(p), Language: req.Language, MemberIDs: req.MemberIDs})
+	return s.statementUpdate(c, id, statement.UpdatePenholders,
+		statement.PenholdersInput{Actor: workflowActor(p), Language: req.Language, MemberIDs: req.MemberIDs})
 }
 
 func (s *Server) addDraft(c echo.Context) error {
@@ -343,10 +344,10 @@ func (s *Server) addDraft(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	in := workflows.DraftInput{Actor: workflowActor(principal(c)), Language: req.Language, Text: req.Text,
+	in := statement.DraftInput{Actor: workflowActor(principal(c)), Language: req.Language, Text: req.Text,
 		TranslationOf: req.TranslationOf, OpenComments: req.OpenComments}
-	var v workflows.DraftVersion
-	if err := s.update(c, workflows.StatementWorkflowID(id), workflows.UpdateStatementDraft, in, &v); err != nil {
+	var v statement.DraftVersion
+	if err := s.update(c, statement.WorkflowID(id), statement.UpdateDraft, in, &v); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, v)
@@ -354,17 +355,17 @@ func (s *Server) addDraft(c echo.Context) error {
 
 // versionText reads one version of a language group's draft; an unknown
 // group or version is a 404.
-func (s *Server) versionText(c echo.Context, id string, st workflows.StatementState, lang string, n int) (workflows.DraftVersionText, error) {
-	i := slices.IndexFunc(st.Groups, func(g workflows.LanguageGroup) bool { return g.Language == lang })
+func (s *Server) versionText(c echo.Context, id string, st statement.State, lang string, n int) (statement.DraftVersionText, error) {
+	i := slices.IndexFunc(st.Groups, func(g statement.LanguageGroup) bool { return g.Language == lang })
 	if i < 0 || n < 1 || n > len(st.Groups[i].Versions) {
-		return workflows.DraftVersionText{}, errNotFound
+		return statement.DraftVersionText{}, errNotFound
 	}
-	v, err := s.temporal.QueryWorkflow(c.Request().Context(), workflows.StatementWorkflowID(id), "", workflows.QueryStatementVersion,
-		workflows.VersionRef{Language: lang, Version: n})
+	v, err := s.temporal.QueryWorkflow(c.Request().Context(), statement.WorkflowID(id), "", statement.QueryVersion,
+		statement.VersionRef{Language: lang, Version: n})
 	if err != nil {
-		return workflows.DraftVersionText{}, workflowError(err)
+		return statement.DraftVersionText{}, workflowError(err)
 	}
-	var out workflows.DraftVersionText
+	var out statement.DraftVersionText
 	return out, v.Get(&out)
 }
 
@@ -424,9 +425,9 @@ func (s *Server) addComment(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	in := workflows.CommentInput{Actor: workflowActor(principal(c)), Language: req.Language, Version: req.Version, Text: req.Text, ReplyTo: req.ReplyTo}
-	var out workflows.StatementComment
-	if err := s.update(c, workflows.StatementWorkflowID(id), workflows.UpdateStatementComment, in, &out); err != nil {
+	in := statement.CommentInput{Actor: workflowActor(principal(c)), Language: req.Language, Version: req.Version, Text: req.Text, ReplyTo: req.ReplyTo}
+	var out statement.Comment
+	if err := s.update(c, statement.WorkflowID(id), statement.UpdateComment, in, &out); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, out)
@@ -437,14 +438,14 @@ func (s *Server) resolveComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(st.Comments, func(x workflows.StatementComment) bool { return x.ID == c.Param("cid") }) {
+	if !slices.ContainsFunc(st.Comments, func(x statement.Comment) bool { return x.ID == c.Param("cid") }) {
 		return errNotFound
 	}
 	var req ResolutionRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{
+	return s.statementUpdate(c, id, statement.UpdateResolveComment, statement.ResolveCommentInput{
 		Actor: workflowActor(principal(c)), CommentID: c.Param("cid"), Status: req.Status, Reply: req.Reply})
 }
 
@@ -457,7 +458,7 @@ func (s *Server) consolidateStatement(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{
+	return s.statementUpdate(c, id, statement.UpdateConsolidate, statement.ConsolidateInput{
 		Actor: workflowActor(principal(c)), Texts: req.Texts, DivergentViews: req.DivergentViews})
 }
 
@@ -470,7 +471,7 @@ func (s *Server) objectStatement(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementObject, workflows.StatementObjectInput{
+	return s.statementUpdate(c, id, statement.UpdateObject, statement.ObjectInput{
 		Actor: workflowActor(principal(c)), Reason: req.Reason})
 }
 
@@ -495,9 +496,9 @@ func (s *Server) castStatementBallot(c echo.Context) error {
 	if own != req.ALSID {
 		return errStatus(http.StatusForbidden, "only a representative of the ALS casts its ballot")
 	}
-	in := workflows.StatementBallotInput{Actor: workflowActor(p), ALSID: req.ALSID, CastByALSID: own, Vote: req.Vote}
+	in := statement.BallotInput{Actor: workflowActor(p), ALSID: req.ALSID, CastByALSID: own, Vote: req.Vote}
 	var r workflows.BallotReceipt
-	if err := s.update(c, workflows.StatementWorkflowID(cs.ID), workflows.UpdateStatementBallot, in, &r); err != nil {
+	if err := s.update(c, statement.WorkflowID(cs.ID), statement.UpdateBallot, in, &r); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, r)
@@ -516,7 +517,7 @@ func (s *Server) submitStatement(c echo.Context) error {
 	if req.SubmittedAt != nil {
 		at = req.SubmittedAt.UTC()
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{
+	return s.statementUpdate(c, id, statement.UpdateSubmit, statement.SubmitInput{
 		Actor: workflowActor(principal(c)), URL: req.URL, SubmittedAt: at, Texts: req.Texts, AsDraft: req.AsDraft})
 }
 
@@ -532,7 +533,7 @@ func (s *Server) moveStatementCloseDate(c echo.Context) error {
 	if req.ClosesAt == nil {
 		return invalid(map[string]string{"closes_at": "is required"})
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{
+	return s.statementUpdate(c, id, statement.UpdateCloseDate, statement.CloseDateInput{
 		Actor: workflowActor(principal(c)), ClosesAt: req.ClosesAt.UTC(), Reason: req.Reason})
 }
 
@@ -549,7 +550,7 @@ func (s *Server) declineStatement(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.statementUpdate(c, id, workflows.UpdateStatementDecline, workflows.DeclineInput{
+	return s.statementUpdate(c, id, statement.UpdateDecline, statement.DeclineInput{
 		Actor: workflowActor(principal(c)), Reason: req.Reason, Leadership: lead})
 }
 
@@ -560,11 +561,11 @@ func (s *Server) publicStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if cs.Status != workflows.StatementStatusSubmitted {
+	if cs.Status != statement.StatusSubmitted {
 		return errNotFound
 	}
-	var pub workflows.StatementPublic
-	if err := s.query(c, workflows.StatementWorkflowID(cs.ID), workflows.QueryStatementPublic, &pub); err != nil {
+	var pub statement.Public
+	if err := s.query(c, statement.WorkflowID(cs.ID), statement.QueryPublic, &pub); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, pub)
@@ -612,15 +613,15 @@ func (s *Server) agenda(c echo.Context) error {
 		doc.SurveyID = &sv.ID
 	}
 	for _, cs := range cases {
-		if cs.Status == workflows.StatementStatusSubmitted || cs.Status == workflows.StatementStatusDeclined {
+		if cs.Status == statement.StatusSubmitted || cs.Status == statement.StatusDeclined {
 			continue
 		}
-		var st workflows.StatementState
-		if err := s.query(c, workflows.StatementWorkflowID(cs.ID), workflows.QueryStatement, &st); err != nil {
+		var st statement.State
+		if err := s.query(c, statement.WorkflowID(cs.ID), statement.Query, &st); err != nil {
 			s.log.WarnContext(ctx, "agenda: statement not readable", "id", cs.ID, "err", err)
 			continue
 		}
-		if st.Status == workflows.StatementStatusSubmitted || st.Status == workflows.StatementStatusDeclined {
+		if st.Status == statement.StatusSubmitted || st.Status == statement.StatusDeclined {
 			continue
 		}
 		item := agendaItem{ID: cs.ID, Title: st.Title, Status: st.Status, Topic: st.Topic, ClosesAt: st.Proceeding.ClosesAt}

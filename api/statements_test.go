@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 // statementView is the part of a statement document the tests read.
@@ -30,7 +31,7 @@ type statementView struct {
 		ID     string `json:"id"`
 		Status string `json:"status"`
 	} `json:"comments"`
-	Ratifications []workflows.Ratification `json:"ratifications"`
+	Ratifications []statement.Ratification `json:"ratifications"`
 }
 
 // TestStatementEndToEnd runs a statement over real HTTP with clocks of
@@ -68,7 +69,7 @@ func TestStatementEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", "/api/v1/statements", staffTok, map[string]any{"proceeding": map[string]any{"title": "x"}}), http.StatusUnprocessableEntity)
 	var st statementView
 	expect(t, do(t, e, "POST", "/api/v1/statements", staffTok, body), http.StatusCreated).json(t, &st)
-	if st.Status != workflows.StatementStatusDrafting || len(st.Groups) != 2 || st.Groups[0].Language != "es" || st.Groups[1].Language != "en" {
+	if st.Status != statement.StatusDrafting || len(st.Groups) != 2 || st.Groups[0].Language != "es" || st.Groups[1].Language != "en" {
 		t.Fatalf("new statement %+v: want es and en groups from the policy", st)
 	}
 	path := "/api/v1/statements/" + st.ID
@@ -118,7 +119,7 @@ func TestStatementEndToEnd(t *testing.T) {
 	draft(penEnTok, map[string]any{"language": "en", "text": "LACRALO supports the proposal.\nPoint one.\nPoint two.\n",
 		"translation_of": map[string]any{"language": "es", "version": 2}, "open_comments": true})
 	expect(t, do(t, e, "GET", path, betoTok, nil), http.StatusOK).json(t, &st)
-	if st.Status != workflows.StatementStatusComments || st.OutOfStep {
+	if st.Status != statement.StatusComments || st.OutOfStep {
 		t.Fatalf("es v2 and en v1 are translations, in the comment period: %+v", st)
 	}
 	if v := draft(penEsTok, map[string]any{"language": "es", "text": "LACRALO apoya la propuesta, con reservas.\nPunto uno.\nPunto dos.\n"}); v != 3 {
@@ -134,7 +135,7 @@ func TestStatementEndToEnd(t *testing.T) {
 		Author string `json:"author"`
 	}
 	expect(t, do(t, e, "GET", path+"/drafts/es/versions/3", betoTok, nil), http.StatusOK).json(t, &ver)
-	if !strings.HasPrefix(ver.Text, "LACRALO apoya la propuesta, con reservas.") || ver.SHA256 != workflows.TextHash(ver.Text) || ver.Author != penEs.ID {
+	if !strings.HasPrefix(ver.Text, "LACRALO apoya la propuesta, con reservas.") || ver.SHA256 != statement.TextHash(ver.Text) || ver.Author != penEs.ID {
 		t.Errorf("version 3 %+v", ver)
 	}
 	expect(t, do(t, e, "GET", path+"/drafts/es/versions/9", betoTok, nil), http.StatusNotFound)
@@ -179,14 +180,14 @@ func TestStatementEndToEnd(t *testing.T) {
 
 	eventually(t, 30*time.Second, "the end of the comment period", func() bool {
 		expect(t, do(t, e, "GET", path, betoTok, nil), http.StatusOK).json(t, &st)
-		return st.Status == workflows.StatementStatusConsolidation
+		return st.Status == statement.StatusConsolidation
 	})
 	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, final), http.StatusConflict) // cReply unanswered
 	expect(t, resolve(penEnTok, cReply, "answered", "Noted."), http.StatusOK)
 	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, map[string]any{"texts": final["texts"]}), http.StatusUnprocessableEntity)
 	expect(t, do(t, e, "POST", path+"/consolidate", betoTok, final), http.StatusForbidden)
 	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, final), http.StatusOK).json(t, &st)
-	if st.Status != workflows.StatementStatusConsensus {
+	if st.Status != statement.StatusConsensus {
 		t.Fatalf("after consolidation: %q", st.Status)
 	}
 
@@ -195,7 +196,7 @@ func TestStatementEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/objections", betoTok, map[string]any{"reason": "again"}), http.StatusConflict)
 	eventually(t, 60*time.Second, "the ratification vote", func() bool {
 		expect(t, do(t, e, "GET", path, betoTok, nil), http.StatusOK).json(t, &st)
-		return st.Status == workflows.StatementStatusVoting && st.Ratifications[0].RollFrozen
+		return st.Status == statement.StatusVoting && st.Ratifications[0].RollFrozen
 	})
 	vote := func(tok, als, v string) response {
 		return do(t, e, "POST", path+"/ballots", tok, map[string]any{"als_id": als, "vote": v})
@@ -219,14 +220,14 @@ func TestStatementEndToEnd(t *testing.T) {
 	// extended once for want of quorum.
 	eventually(t, 60*time.Second, "ratification", func() bool {
 		expect(t, do(t, e, "GET", path, betoTok, nil), http.StatusOK).json(t, &st)
-		return st.Status == workflows.StatementStatusRatified
+		return st.Status == statement.StatusRatified
 	})
 	res := st.Ratifications[0].Result
 	votes := map[string]string{}
 	for _, b := range res.Ballots {
 		votes[b.ALSID] = b.Vote
 	}
-	if res.Outcome != workflows.RatificationRatified || res.ByConsensus || votes[a1] != "yes" || votes[b1] != "abstain" || votes[c1] != "yes" {
+	if res.Outcome != statement.RatificationRatified || res.ByConsensus || votes[a1] != "yes" || votes[b1] != "abstain" || votes[c1] != "yes" {
 		t.Fatalf("result %+v", res)
 	}
 	weight := map[string]float64{}
@@ -242,10 +243,10 @@ func TestStatementEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/submit", betoTok, sub), http.StatusForbidden)
 	expect(t, do(t, e, "POST", path+"/submit", staffTok, map[string]any{"url": "ftp://x"}), http.StatusUnprocessableEntity)
 	expect(t, do(t, e, "POST", path+"/submit", staffTok, sub), http.StatusOK).json(t, &st)
-	if st.Status != workflows.StatementStatusSubmitted {
+	if st.Status != statement.StatusSubmitted {
 		t.Fatalf("after submission %q", st.Status)
 	}
-	var pub workflows.StatementPublic
+	var pub statement.Public
 	eventually(t, 10*time.Second, "the public record", func() bool {
 		r := do(t, e, "GET", "/api/v1/public/statements/"+st.ID, "", nil)
 		if r.status != http.StatusOK {
@@ -254,7 +255,7 @@ func TestStatementEndToEnd(t *testing.T) {
 		r.json(t, &pub)
 		return true
 	})
-	if pub.Submission.URL != sub["url"] || pub.Ratification == nil || pub.Ratification.Outcome != workflows.RatificationRatified ||
+	if pub.Submission.URL != sub["url"] || pub.Ratification == nil || pub.Ratification.Outcome != statement.RatificationRatified ||
 		pub.DivergentViews != "Some members would oppose the proposal." {
 		t.Errorf("public record %+v", pub)
 	}
@@ -377,7 +378,7 @@ func TestStatementSurveyAgendaAndDecline(t *testing.T) {
 	expect(t, do(t, e, "POST", "/api/v1/statements/"+dnsID+"/decline", m1Tok, map[string]any{"reason": "no"}), http.StatusForbidden)
 	var st statementView
 	expect(t, do(t, e, "POST", "/api/v1/statements/"+dnsID+"/decline", chairTok, map[string]any{"reason": "Outside our remit."}), http.StatusOK).json(t, &st)
-	if st.Status != workflows.StatementStatusDeclined {
+	if st.Status != statement.StatusDeclined {
 		t.Fatalf("declined statement %q", st.Status)
 	}
 	expect(t, do(t, e, "POST", "/api/v1/statements/"+dnsID+"/decline", staffTok, map[string]any{"reason": "again"}), http.StatusConflict)
@@ -405,7 +406,7 @@ func TestStatementSurveyAgendaAndDecline(t *testing.T) {
 		Proceeding struct {
 			ClosesAt time.Time `json:"closes_at"`
 		} `json:"proceeding"`
-		CloseDateChanges []workflows.CloseDateChange `json:"close_date_changes"`
+		CloseDateChanges []statement.CloseDateChange `json:"close_date_changes"`
 		Deadlines        []workflows.Deadline        `json:"deadlines"`
 	}
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": moveTo, "reason": "ICANN extended the proceeding."}), http.StatusOK).json(t, &moved)

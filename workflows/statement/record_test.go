@@ -1,4 +1,4 @@
-package workflows_test
+package statement_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/processtest"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 const statementHistory = "testdata/statement_complete.json"
@@ -54,13 +55,13 @@ func TestRecordStatementHistory(t *testing.T) {
 	defer c.Close()
 
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
+	w.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	processtest.RegisterFakeActivities(w)
 	w.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 		return workflows.FreezeRollResult{Entries: processtest.Roll}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.ParticipationInput) error { return nil },
+	w.RegisterActivityWithOptions(func(context.Context, statement.ParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
 	w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
@@ -75,33 +76,33 @@ func TestRecordStatementHistory(t *testing.T) {
 	in.Proceeding.ClosesAt = now.Add(time.Hour)
 	in.Rules.CommentPeriod, in.Rules.ObjectionWindow, in.Rules.VotePeriod = 3*time.Second, 2*time.Second, 3*time.Second
 	in.Rules.RemindersBeforeClose = []time.Duration{30 * time.Minute}
-	id := workflows.StatementWorkflowID(in.StatementID)
+	id := statement.WorkflowID(in.StatementID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, workflows.StatementWorkflowName, in)
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, statement.WorkflowName, in)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}
 	r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
-	r.Update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}})
-	r.Update(workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}})
-	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true})
-	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
-		TranslationOf: &workflows.TranslationRef{Language: "es", Version: 1}, OpenComments: true})
-	r.Update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta un punto."})
-	r.Update(workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "es", Version: 1, Text: "No estoy de acuerdo.", ReplyTo: "c1"})
-	r.Refuse(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs, Texts: map[string]string{"es": "a", "en": "b"}}, workflows.ErrInvalidState)
-	r.Update(workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2.\n"})
-	r.Update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido."})
-	r.Update(workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "Se mantiene."})
-	waitStatement(t, ctx, c, id, workflows.StatementStatusConsolidation)
-	r.Update(workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	r.Update(statement.UpdatePenholders, statement.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}})
+	r.Update(statement.UpdatePenholders, statement.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}})
+	r.Update(statement.UpdateDraft, statement.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true})
+	r.Update(statement.UpdateDraft, statement.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
+		TranslationOf: &statement.TranslationRef{Language: "es", Version: 1}, OpenComments: true})
+	r.Update(statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta un punto."})
+	r.Update(statement.UpdateComment, statement.CommentInput{Actor: stBeto, Language: "es", Version: 1, Text: "No estoy de acuerdo.", ReplyTo: "c1"})
+	r.Refuse(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs, Texts: map[string]string{"es": "a", "en": "b"}}, workflows.ErrInvalidState)
+	r.Update(statement.UpdateDraft, statement.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2.\n"})
+	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: statement.CommentIncorporated, Reply: "Añadido."})
+	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: statement.CommentNotAdopted, Reply: "Se mantiene."})
+	waitStatement(t, ctx, c, id, statement.StatusConsolidation)
+	r.Update(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "Beto disagreed."})
-	r.Update(workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "I disagree."})
-	waitStatement(t, ctx, c, id, workflows.StatementStatusVoting)
+	r.Update(statement.UpdateObject, statement.ObjectInput{Actor: stBeto, Reason: "I disagree."})
+	waitStatement(t, ctx, c, id, statement.StatusVoting)
 	ballot := func(als, vote string) {
 		t.Helper()
-		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateStatementBallot,
-			Args:         []any{workflows.StatementBallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: vote}},
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: statement.UpdateBallot,
+			Args:         []any{statement.BallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: vote}},
 			WaitForStage: client.WorkflowUpdateStageCompleted})
 		if err == nil {
 			err = h.Get(ctx, nil)
@@ -114,13 +115,13 @@ func TestRecordStatementHistory(t *testing.T) {
 	ballot("als-b1", "yes")
 	ballot("als-c1", "yes")
 	ballot("als-a1", "abstain")
-	waitStatement(t, ctx, c, id, workflows.StatementStatusRatified)
-	r.Update(workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff, URL: "https://www.icann.org/s/rec", SubmittedAt: time.Now().UTC()})
-	var final workflows.StatementState
+	waitStatement(t, ctx, c, id, statement.StatusRatified)
+	r.Update(statement.UpdateSubmit, statement.SubmitInput{Actor: stStaff, URL: "https://www.icann.org/s/rec", SubmittedAt: time.Now().UTC()})
+	var final statement.State
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != workflows.StatementStatusSubmitted || final.Ratifications[0].Result.Outcome != workflows.RatificationRatified {
+	if final.Status != statement.StatusSubmitted || final.Ratifications[0].Result.Outcome != statement.RatificationRatified {
 		t.Fatalf("final %q %+v", final.Status, final.Ratifications)
 	}
 
@@ -150,9 +151,9 @@ func TestRecordStatementHistory(t *testing.T) {
 func waitStatement(t *testing.T, ctx context.Context, c client.Client, id, status string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	var st workflows.StatementState
+	var st statement.State
 	for time.Now().Before(deadline) {
-		v, err := c.QueryWorkflow(ctx, id, "", workflows.QueryStatement)
+		v, err := c.QueryWorkflow(ctx, id, "", statement.Query)
 		if err != nil {
 			t.Fatalf("query: %v", err)
 		}
@@ -172,7 +173,7 @@ func waitStatement(t *testing.T, ctx context.Context, c client.Client, id, statu
 // the build.
 func TestStatementReplay(t *testing.T) {
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
+	r.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
 	r.RegisterWorkflow(workflows.Notify)
 	if err := r.ReplayWorkflowHistoryFromJSONFile(nil, statementHistory); err != nil {
 		t.Fatalf("replay: %v", err)

@@ -1,4 +1,4 @@
-package workflows
+package statement
 
 import (
 	"crypto/sha256"
@@ -15,76 +15,77 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/process"
 )
 
 // StatementWorkflowName is the name the Statement workflow is registered
 // and started under.
-const StatementWorkflowName = "Statement"
+const WorkflowName = "Statement"
 
 // StatementWorkflowID is the business key of a policy statement.
-func StatementWorkflowID(statementID string) string { return "statement/" + statementID }
+func WorkflowID(statementID string) string { return "statement/" + statementID }
 
 // Update and query names of the policy statement process.
 const (
 	// UpdateStatementPenholders adds penholders to a language group: staff
 	// assign anyone, a member volunteers themself. PenholdersInput.
-	UpdateStatementPenholders = "penholders"
+	UpdatePenholders = "penholders"
 	// UpdateStatementDraft appends a version to a language group's draft
 	// (its penholders), DraftInput -> DraftVersion.
-	UpdateStatementDraft = "draft"
+	UpdateDraft = "draft"
 	// UpdateStatementComment is a member's comment on a published version,
 	// CommentInput -> StatementComment.
-	UpdateStatementComment = "comment"
+	UpdateComment = "comment"
 	// UpdateStatementResolveComment is a penholder's answer to a comment,
 	// ResolveCommentInput.
-	UpdateStatementResolveComment = "resolve_comment"
+	UpdateResolveComment = "resolve_comment"
 	// UpdateStatementConsolidate publishes the final texts and opens the
 	// consensus call, ConsolidateInput.
-	UpdateStatementConsolidate = "consolidate"
+	UpdateConsolidate = "consolidate"
 	// UpdateStatementObject objects to the consensus, StatementObjectInput.
-	UpdateStatementObject = "object"
+	UpdateObject = "object"
 	// UpdateStatementBallot casts or replaces an ALS's ratification ballot,
 	// StatementBallotInput -> BallotReceipt.
-	UpdateStatementBallot = "ballot"
+	UpdateBallot = "ballot"
 	// UpdateStatementSubmit records the submission to ICANN (staff),
 	// SubmitStatementInput.
-	UpdateStatementSubmit = "submit"
+	UpdateSubmit = "submit"
 	// UpdateStatementDecline records a decision not to comment, DeclineInput.
-	UpdateStatementDecline = "decline"
+	UpdateDecline = "decline"
 	// UpdateStatementCloseDate records a new ICANN close date (staff), as
 	// when ICANN grants the extension the deadline alert asked for,
 	// CloseDateInput.
-	UpdateStatementCloseDate = "close_date"
+	UpdateCloseDate = "close_date"
 
 	// QueryStatement returns the StatementState: drafts as version
 	// metadata, without their texts.
-	QueryStatement = "state"
+	Query = "state"
 	// QueryStatementVersion returns one version with its text,
 	// VersionRef -> DraftVersionText.
-	QueryStatementVersion = "version"
+	QueryVersion = "version"
 	// QueryStatementPublic returns the public record once submitted, and
 	// an ErrNotFound error before.
-	QueryStatementPublic = "public"
+	QueryPublic = "public"
 )
 
 // Statuses of a statement, as StatementState.Status reports them.
 const (
-	StatementStatusDrafting      = "drafting"
-	StatementStatusComments      = "comments"
-	StatementStatusConsolidation = "consolidation"
-	StatementStatusConsensus     = "consensus"
-	StatementStatusVoting        = "voting"
-	StatementStatusRatified      = "ratified"
-	StatementStatusSubmitted     = "submitted"
-	StatementStatusDeclined      = "declined"
+	StatusDrafting      = "drafting"
+	StatusComments      = "comments"
+	StatusConsolidation = "consolidation"
+	StatusConsensus     = "consensus"
+	StatusVoting        = "voting"
+	StatusRatified      = "ratified"
+	StatusSubmitted     = "submitted"
+	StatusDeclined      = "declined"
 )
 
 // Output kinds of a statement (SPEC §4).
 const (
-	StatementKindStatement   = "statement"
-	StatementKindAdvice      = "advice"
-	StatementKindInteraction = "interaction"
+	KindStatement   = "statement"
+	KindAdvice      = "advice"
+	KindInteraction = "interaction"
 )
 
 // Resolutions of a member comment.
@@ -102,7 +103,7 @@ const (
 
 const (
 	stProcess = "statement"
-	stSystem  = "system"
+	system    = "system"
 
 	// MaxDraftBytes caps one draft version and one final text: the texts
 	// live in the workflow's state and history.
@@ -127,7 +128,7 @@ type Proceeding struct {
 
 // StatementRules are the policy's periods, and the election's vote rules
 // the ratification reuses, copied when the statement opens.
-type StatementRules struct {
+type Rules struct {
 	CommentPeriod        time.Duration   `json:"comment_period"`
 	ObjectionWindow      time.Duration   `json:"objection_window"`
 	VotePeriod           time.Duration   `json:"vote_period"`
@@ -138,20 +139,20 @@ type StatementRules struct {
 }
 
 // StatementInput opens a statement.
-type StatementInput struct {
-	StatementID string         `json:"statement_id"`
-	Proceeding  Proceeding     `json:"proceeding"`
-	Kind        string         `json:"kind"`
-	Languages   []string       `json:"languages"`
-	Topic       string         `json:"topic,omitempty"`
-	Rules       StatementRules `json:"rules"`
-	StaffIDs    []string       `json:"staff_ids"`
-	CreatedBy   string         `json:"created_by"`
-	CreatedAt   time.Time      `json:"created_at"`
+type Input struct {
+	StatementID string     `json:"statement_id"`
+	Proceeding  Proceeding `json:"proceeding"`
+	Kind        string     `json:"kind"`
+	Languages   []string   `json:"languages"`
+	Topic       string     `json:"topic,omitempty"`
+	Rules       Rules      `json:"rules"`
+	StaffIDs    []string   `json:"staff_ids"`
+	CreatedBy   string     `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput error.
-func (in StatementInput) Validate() error {
+func (in Input) Validate() error {
 	var problems []string
 	if strings.TrimSpace(in.StatementID) == "" {
 		problems = append(problems, "statement_id is required")
@@ -166,7 +167,7 @@ func (in StatementInput) Validate() error {
 		problems = append(problems, "proceeding.closes_at is required")
 	}
 	switch in.Kind {
-	case StatementKindStatement, StatementKindAdvice, StatementKindInteraction:
+	case KindStatement, KindAdvice, KindInteraction:
 	default:
 		problems = append(problems, "kind must be statement, advice or interaction")
 	}
@@ -186,7 +187,7 @@ func (in StatementInput) Validate() error {
 	if len(problems) == 0 {
 		return nil
 	}
-	return temporal.NewNonRetryableApplicationError("invalid statement: "+strings.Join(problems, "; "), ErrInvalidInput, nil)
+	return temporal.NewNonRetryableApplicationError("invalid statement: "+strings.Join(problems, "; "), workflows.ErrInvalidInput, nil)
 }
 
 func validURL(s string) bool {
@@ -208,15 +209,15 @@ type VersionRef struct {
 
 // PenholdersInput adds penholders to a language group.
 type PenholdersInput struct {
-	Actor     Actor    `json:"actor"`
-	Language  string   `json:"language"`
-	MemberIDs []string `json:"member_ids"`
+	Actor     workflows.Actor `json:"actor"`
+	Language  string          `json:"language"`
+	MemberIDs []string        `json:"member_ids"`
 }
 
 // DraftInput appends a version to a language group's draft; OpenComments
 // publishes it for the member comment period.
 type DraftInput struct {
-	Actor         Actor           `json:"actor"`
+	Actor         workflows.Actor `json:"actor"`
 	Language      string          `json:"language"`
 	Text          string          `json:"text"`
 	TranslationOf *TranslationRef `json:"translation_of,omitempty"`
@@ -226,48 +227,48 @@ type DraftInput struct {
 // CommentInput is a member's comment on a published version, or a reply
 // to another comment.
 type CommentInput struct {
-	Actor    Actor  `json:"actor"`
-	Language string `json:"language"`
-	Version  int    `json:"version"`
-	Text     string `json:"text"`
-	ReplyTo  string `json:"reply_to,omitempty"`
+	Actor    workflows.Actor `json:"actor"`
+	Language string          `json:"language"`
+	Version  int             `json:"version"`
+	Text     string          `json:"text"`
+	ReplyTo  string          `json:"reply_to,omitempty"`
 }
 
 // ResolveCommentInput is a penholder's resolution of a comment.
 type ResolveCommentInput struct {
-	Actor     Actor  `json:"actor"`
-	CommentID string `json:"comment_id"`
-	Status    string `json:"status"`
-	Reply     string `json:"reply"`
+	Actor     workflows.Actor `json:"actor"`
+	CommentID string          `json:"comment_id"`
+	Status    string          `json:"status"`
+	Reply     string          `json:"reply"`
 }
 
 // ConsolidateInput is the final text of each language group and the
 // divergent views, the positions that were not adopted.
 type ConsolidateInput struct {
-	Actor          Actor             `json:"actor"`
+	Actor          workflows.Actor   `json:"actor"`
 	Texts          map[string]string `json:"texts"`
 	DivergentViews string            `json:"divergent_views"`
 }
 
 // StatementObjectInput objects to the consensus on the final text.
-type StatementObjectInput struct {
-	Actor  Actor  `json:"actor"`
-	Reason string `json:"reason"`
+type ObjectInput struct {
+	Actor  workflows.Actor `json:"actor"`
+	Reason string          `json:"reason"`
 }
 
 // StatementBallotInput is an ALS's ratification ballot; CastByALSID is the
 // ALS of the representative who casts it, as the API established.
-type StatementBallotInput struct {
-	Actor       Actor  `json:"actor"`
-	ALSID       string `json:"als_id"`
-	CastByALSID string `json:"cast_by_als_id"`
-	Vote        string `json:"vote"`
+type BallotInput struct {
+	Actor       workflows.Actor `json:"actor"`
+	ALSID       string          `json:"als_id"`
+	CastByALSID string          `json:"cast_by_als_id"`
+	Vote        string          `json:"vote"`
 }
 
 // SubmitStatementInput records the submission to ICANN. Texts default to
 // the consolidated final texts; AsDraft submits a text not (yet) ratified.
-type SubmitStatementInput struct {
-	Actor       Actor             `json:"actor"`
+type SubmitInput struct {
+	Actor       workflows.Actor   `json:"actor"`
 	URL         string            `json:"url"`
 	SubmittedAt time.Time         `json:"submitted_at"`
 	Texts       map[string]string `json:"texts,omitempty"`
@@ -277,9 +278,9 @@ type SubmitStatementInput struct {
 // DeclineInput records a decision not to comment. Leadership is set by the
 // API when the actor holds the chair or secretariat position.
 type DeclineInput struct {
-	Actor      Actor  `json:"actor"`
-	Reason     string `json:"reason"`
-	Leadership bool   `json:"leadership"`
+	Actor      workflows.Actor `json:"actor"`
+	Reason     string          `json:"reason"`
+	Leadership bool            `json:"leadership"`
 }
 
 // DraftVersion is a version's metadata: the default query shows these, not
@@ -328,7 +329,7 @@ type CommentPeriod struct {
 }
 
 // StatementComment is a member's comment and its resolution.
-type StatementComment struct {
+type Comment struct {
 	ID         string     `json:"id"`
 	Language   string     `json:"language"`
 	Version    int        `json:"version"`
@@ -353,7 +354,7 @@ type Consolidation struct {
 }
 
 // StatementObjection is a member's objection to the consensus.
-type StatementObjection struct {
+type Objection struct {
 	By     string    `json:"by"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
@@ -369,36 +370,36 @@ type RatificationBallot struct {
 
 // RatificationResult is how a round ended.
 type RatificationResult struct {
-	Outcome     string               `json:"outcome"`
-	ByConsensus bool                 `json:"by_consensus"`
-	Yes         float64              `json:"yes"`
-	No          float64              `json:"no"`
-	YesBallots  int                  `json:"yes_ballots"`
-	NoBallots   int                  `json:"no_ballots"`
-	Abstentions int                  `json:"abstentions"`
-	Quorum      *ResultQuorum        `json:"quorum"`
-	Ballots     []RatificationBallot `json:"ballots"`
-	Error       string               `json:"error,omitempty"`
-	At          time.Time            `json:"at"`
+	Outcome     string                  `json:"outcome"`
+	ByConsensus bool                    `json:"by_consensus"`
+	Yes         float64                 `json:"yes"`
+	No          float64                 `json:"no"`
+	YesBallots  int                     `json:"yes_ballots"`
+	NoBallots   int                     `json:"no_ballots"`
+	Abstentions int                     `json:"abstentions"`
+	Quorum      *workflows.ResultQuorum `json:"quorum"`
+	Ballots     []RatificationBallot    `json:"ballots"`
+	Error       string                  `json:"error,omitempty"`
+	At          time.Time               `json:"at"`
 }
 
 // Ratification is one round: the consensus call on a consolidated text,
 // and the vote when someone objected.
 type Ratification struct {
-	Round         int                  `json:"round"`
-	ObjectionEnds time.Time            `json:"objection_ends"`
-	Objections    []StatementObjection `json:"objections"`
-	VoteOpens     *time.Time           `json:"vote_opens"`
-	VoteCloses    *time.Time           `json:"vote_closes"`
-	Extended      bool                 `json:"extended"`
-	Roll          []ElectionRollEntry  `json:"roll"`
-	RollFrozen    bool                 `json:"roll_frozen"`
-	Voted         []Voted              `json:"voted"`
-	Result        *RatificationResult  `json:"result"`
+	Round         int                           `json:"round"`
+	ObjectionEnds time.Time                     `json:"objection_ends"`
+	Objections    []Objection                   `json:"objections"`
+	VoteOpens     *time.Time                    `json:"vote_opens"`
+	VoteCloses    *time.Time                    `json:"vote_closes"`
+	Extended      bool                          `json:"extended"`
+	Roll          []workflows.ElectionRollEntry `json:"roll"`
+	RollFrozen    bool                          `json:"roll_frozen"`
+	Voted         []workflows.Voted             `json:"voted"`
+	Result        *RatificationResult           `json:"result"`
 }
 
 // StatementSubmission records what was submitted to ICANN.
-type StatementSubmission struct {
+type Submission struct {
 	URL         string            `json:"url"`
 	SubmittedAt time.Time         `json:"submitted_at"`
 	Texts       map[string]string `json:"texts"`
@@ -409,9 +410,9 @@ type StatementSubmission struct {
 
 // CloseDateInput moves ICANN's close date of an open statement.
 type CloseDateInput struct {
-	Actor    Actor     `json:"actor"`
-	ClosesAt time.Time `json:"closes_at"`
-	Reason   string    `json:"reason"`
+	Actor    workflows.Actor `json:"actor"`
+	ClosesAt time.Time       `json:"closes_at"`
+	Reason   string          `json:"reason"`
 }
 
 // CloseDateChange records one move of ICANN's close date.
@@ -424,7 +425,7 @@ type CloseDateChange struct {
 }
 
 // StatementDecline records a decision not to comment.
-type StatementDecline struct {
+type Decline struct {
 	By     string    `json:"by"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
@@ -432,7 +433,7 @@ type StatementDecline struct {
 
 // StatementState is a statement as the default query and every update
 // return it.
-type StatementState struct {
+type State struct {
 	StatementID  string              `json:"statement_id"`
 	Title        string              `json:"title"`
 	Proceeding   Proceeding          `json:"proceeding"`
@@ -440,33 +441,33 @@ type StatementState struct {
 	Languages    []string            `json:"languages"`
 	Topic        string              `json:"topic,omitempty"`
 	Status       string              `json:"status"`
-	Rules        StatementRules      `json:"rules"`
+	Rules        Rules               `json:"rules"`
 	Groups       []LanguageGroup     `json:"groups"`
 	Translations []TranslationStatus `json:"translations"`
 	// OutOfStep is true when two groups' latest versions are not
 	// translations of one another.
-	OutOfStep      bool                 `json:"out_of_step"`
-	CommentPeriods []CommentPeriod      `json:"comment_periods"`
-	Comments       []StatementComment   `json:"comments"`
-	Consolidation  *Consolidation       `json:"consolidation"`
-	Ratifications  []Ratification       `json:"ratifications"`
-	Submission     *StatementSubmission `json:"submission"`
-	Declined       *StatementDecline    `json:"declined"`
-	RemindersSent  []string             `json:"reminders_sent"`
+	OutOfStep      bool            `json:"out_of_step"`
+	CommentPeriods []CommentPeriod `json:"comment_periods"`
+	Comments       []Comment       `json:"comments"`
+	Consolidation  *Consolidation  `json:"consolidation"`
+	Ratifications  []Ratification  `json:"ratifications"`
+	Submission     *Submission     `json:"submission"`
+	Declined       *Decline        `json:"declined"`
+	RemindersSent  []string        `json:"reminders_sent"`
 	// DeadlineAlertAt is when staff will be (or were) alerted that
 	// ratification cannot end before ICANN's close date.
 	DeadlineAlertAt *time.Time `json:"deadline_alert_at"`
 	DeadlineAlerted *time.Time `json:"deadline_alerted"`
 	// CloseDateChanges are the moves of ICANN's close date, oldest first;
 	// each re-arms the reminders and the deadline alert.
-	CloseDateChanges []CloseDateChange `json:"close_date_changes"`
-	Deadlines        []Deadline        `json:"deadlines"`
-	CreatedBy        string            `json:"created_by"`
-	CreatedAt        time.Time         `json:"created_at"`
+	CloseDateChanges []CloseDateChange    `json:"close_date_changes"`
+	Deadlines        []workflows.Deadline `json:"deadlines"`
+	CreatedBy        string               `json:"created_by"`
+	CreatedAt        time.Time            `json:"created_at"`
 }
 
 // StatementPublic is the public record of a submitted statement.
-type StatementPublic struct {
+type Public struct {
 	StatementID    string              `json:"statement_id"`
 	Title          string              `json:"title"`
 	Proceeding     Proceeding          `json:"proceeding"`
@@ -475,7 +476,7 @@ type StatementPublic struct {
 	Texts          map[string]string   `json:"texts"`
 	DivergentViews string              `json:"divergent_views"`
 	Ratification   *RatificationResult `json:"ratification"`
-	Submission     StatementSubmission `json:"submission"`
+	Submission     Submission          `json:"submission"`
 	Status         string              `json:"status"`
 }
 
@@ -522,13 +523,13 @@ func TextHash(text string) string {
 // Changes to this logic must go behind workflow.GetVersion:
 // TestStatementReplay fails the build when a change breaks the recorded
 // history of a complete statement.
-func Statement(ctx workflow.Context, in StatementInput) (StatementState, error) {
+func Statement(ctx workflow.Context, in Input) (State, error) {
 	if err := in.Validate(); err != nil {
-		return StatementState{}, err
+		return State{}, err
 	}
 	s := newStatement(ctx, in)
 	if err := s.setup(ctx); err != nil {
-		return StatementState{}, err
+		return State{}, err
 	}
 	return s.run(ctx)
 }
@@ -536,8 +537,8 @@ func Statement(ctx workflow.Context, in StatementInput) (StatementState, error) 
 // statement is the state of one running statement. Handlers never block:
 // they change the state and queue effects the main loop runs in order.
 type statement struct {
-	in     StatementInput
-	st     StatementState
+	in     Input
+	st     State
 	logger log.Logger
 
 	texts        map[string][]string // language -> texts of versions 1..n
@@ -549,20 +550,20 @@ type statement struct {
 	// periodsClosed counts the comment periods whose end has fired.
 	periodsClosed int
 
-	effects []stEffect
+	effects []effect
 	changed workflow.Channel
 	timer   process.Clock
-	saved   CaseIndex
+	saved   workflows.CaseIndex
 }
 
-type stEffect struct {
-	audit         *AuditInput
-	notify        *NotifyInput
+type effect struct {
+	audit         *workflows.AuditInput
+	notify        *workflows.NotifyInput
 	participation *ParticipationInput
-	ballots       *BallotParticipationInput
+	ballots       *workflows.BallotParticipationInput
 }
 
-func newStatement(ctx workflow.Context, in StatementInput) *statement {
+func newStatement(ctx workflow.Context, in Input) *statement {
 	createdAt := in.CreatedAt
 	if createdAt.IsZero() {
 		createdAt = workflow.GetInfo(ctx).WorkflowStartTime
@@ -576,12 +577,12 @@ func newStatement(ctx workflow.Context, in StatementInput) *statement {
 	for i, l := range in.Languages {
 		groups[i] = LanguageGroup{Language: l, Penholders: []string{}, Versions: []DraftVersion{}}
 	}
-	s.st = StatementState{
+	s.st = State{
 		StatementID: in.StatementID, Title: process.Title(in.Proceeding.Title), Proceeding: in.Proceeding, Kind: in.Kind,
-		Languages: slices.Clone(in.Languages), Topic: in.Topic, Status: StatementStatusDrafting, Rules: in.Rules,
+		Languages: slices.Clone(in.Languages), Topic: in.Topic, Status: StatusDrafting, Rules: in.Rules,
 		Groups: groups, Translations: []TranslationStatus{}, CommentPeriods: []CommentPeriod{},
-		Comments: []StatementComment{}, Ratifications: []Ratification{}, RemindersSent: []string{},
-		CloseDateChanges: []CloseDateChange{}, Deadlines: []Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
+		Comments: []Comment{}, Ratifications: []Ratification{}, RemindersSent: []string{},
+		CloseDateChanges: []CloseDateChange{}, Deadlines: []workflows.Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
 	}
 	s.refresh(createdAt)
 	return s
@@ -589,23 +590,23 @@ func newStatement(ctx workflow.Context, in StatementInput) *statement {
 
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandler(ctx, QueryStatement, func() (StatementState, error) {
+	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return s.snapshot(), nil
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryStatementVersion, func(ref VersionRef) (DraftVersionText, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryVersion, func(ref VersionRef) (DraftVersionText, error) {
 		g := s.group(ref.Language)
 		if g == nil || ref.Version < 1 || ref.Version > len(g.Versions) {
-			return DraftVersionText{}, temporal.NewApplicationError("no such version", ErrNotFound)
+			return DraftVersionText{}, temporal.NewApplicationError("no such version", workflows.ErrNotFound)
 		}
 		return DraftVersionText{DraftVersion: g.Versions[ref.Version-1], Text: s.texts[ref.Language][ref.Version-1]}, nil
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryStatementPublic, func() (StatementPublic, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryPublic, func() (Public, error) {
 		if s.st.Submission == nil {
-			return StatementPublic{}, temporal.NewApplicationError("the statement is not submitted", ErrNotFound)
+			return Public{}, temporal.NewApplicationError("the statement is not submitted", workflows.ErrNotFound)
 		}
 		return s.public(), nil
 	}); err != nil {
@@ -613,28 +614,28 @@ func (s *statement) setup(ctx workflow.Context) error {
 	}
 	regs := []func() error{
 		func() error {
-			return stUpdate(ctx, s, UpdateStatementPenholders, s.validatePenholders, s.addPenholders)
+			return update(ctx, s, UpdatePenholders, s.validatePenholders, s.addPenholders)
 		},
-		func() error { return stUpdate(ctx, s, UpdateStatementResolveComment, s.validateResolve, s.resolve) },
+		func() error { return update(ctx, s, UpdateResolveComment, s.validateResolve, s.resolve) },
 		func() error {
-			return stUpdate(ctx, s, UpdateStatementConsolidate, s.validateConsolidate, s.consolidate)
+			return update(ctx, s, UpdateConsolidate, s.validateConsolidate, s.consolidate)
 		},
-		func() error { return stUpdate(ctx, s, UpdateStatementObject, s.validateObject, s.object) },
-		func() error { return stUpdate(ctx, s, UpdateStatementSubmit, s.validateSubmit, s.submit) },
-		func() error { return stUpdate(ctx, s, UpdateStatementDecline, s.validateDecline, s.decline) },
-		func() error { return stUpdate(ctx, s, UpdateStatementCloseDate, s.validateCloseDate, s.moveCloseDate) },
+		func() error { return update(ctx, s, UpdateObject, s.validateObject, s.object) },
+		func() error { return update(ctx, s, UpdateSubmit, s.validateSubmit, s.submit) },
+		func() error { return update(ctx, s, UpdateDecline, s.validateDecline, s.decline) },
+		func() error { return update(ctx, s, UpdateCloseDate, s.validateCloseDate, s.moveCloseDate) },
 		func() error {
-			return stUpdateResult(ctx, s, UpdateStatementDraft, s.validateDraft,
+			return updateResult(ctx, s, UpdateDraft, s.validateDraft,
 				func(_ workflow.Context, now time.Time, in DraftInput) DraftVersion { return s.draft(now, in) })
 		},
 		func() error {
-			return stUpdateResult(ctx, s, UpdateStatementComment, s.validateComment,
-				func(_ workflow.Context, now time.Time, in CommentInput) StatementComment { return s.comment(now, in) })
+			return updateResult(ctx, s, UpdateComment, s.validateComment,
+				func(_ workflow.Context, now time.Time, in CommentInput) Comment { return s.comment(now, in) })
 		},
 		func() error {
-			return stUpdateResult(ctx, s, UpdateStatementBallot, s.validateBallot,
-				func(ctx workflow.Context, now time.Time, in StatementBallotInput) BallotReceipt {
-					return s.ballot(now, in, NewReceipt(ctx))
+			return updateResult(ctx, s, UpdateBallot, s.validateBallot,
+				func(ctx workflow.Context, now time.Time, in BallotInput) workflows.BallotReceipt {
+					return s.ballot(now, in, workflows.NewReceipt(ctx))
 				})
 		},
 	}
@@ -647,12 +648,12 @@ func (s *statement) setup(ctx workflow.Context) error {
 }
 
 // stUpdate registers an update that answers with the state it produced.
-func stUpdate[T any](ctx workflow.Context, s *statement, name string,
+func update[T any](ctx workflow.Context, s *statement, name string,
 	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (StatementState, error) {
+		func(ctx workflow.Context, in T) (State, error) {
 			if err := applyUpdate(ctx, s, in, validate, func(now time.Time) { apply(now, in) }); err != nil {
-				return StatementState{}, err
+				return State{}, err
 			}
 			return s.snapshot(), nil
 		},
@@ -664,7 +665,7 @@ func stUpdate[T any](ctx workflow.Context, s *statement, name string,
 
 // stUpdateResult registers an update that answers with what apply returns
 // (a version, a comment, a receipt).
-func stUpdateResult[T, R any](ctx workflow.Context, s *statement, name string,
+func updateResult[T, R any](ctx workflow.Context, s *statement, name string,
 	validate func(now time.Time, in T) error, apply func(ctx workflow.Context, now time.Time, in T) R) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, in T) (R, error) {
@@ -694,7 +695,7 @@ func applyUpdate[T any](ctx workflow.Context, s *statement, in T, validate func(
 }
 
 // snapshot copies the state for a query or an update's answer.
-func (s *statement) snapshot() StatementState {
+func (s *statement) snapshot() State {
 	st := s.st
 	st.Languages = slices.Clone(st.Languages)
 	st.Groups = make([]LanguageGroup, len(s.st.Groups))
@@ -747,9 +748,9 @@ func cloneRatification(r Ratification) Ratification {
 
 // public is the public record: what was submitted, the divergent views and
 // the vote that ratified it; no comment or draft.
-func (s *statement) public() StatementPublic {
+func (s *statement) public() Public {
 	st := s.snapshot()
-	p := StatementPublic{
+	p := Public{
 		StatementID: st.StatementID, Title: st.Title, Proceeding: st.Proceeding, Kind: st.Kind, Languages: st.Languages,
 		Texts: st.Submission.Texts, Submission: *st.Submission, Status: st.Status,
 	}
@@ -767,11 +768,11 @@ func (s *statement) public() StatementPublic {
 // freeze the roll when a vote opens, run the queued effects, and wait for
 // the next deadline or update, until the statement is submitted or
 // declined.
-func (s *statement) run(ctx workflow.Context) (StatementState, error) {
+func (s *statement) run(ctx workflow.Context) (State, error) {
 	s.audit(s.in.CreatedBy, "statement.opened", "opened", map[string]any{
 		"proceeding": s.in.Proceeding, "kind": s.in.Kind, "languages": s.in.Languages, "topic": s.in.Topic,
 	})
-	s.notify("opened", "statement.opened", s.in.StaffIDs, AudienceAllMembers, map[string]any{"due": s.in.Proceeding.ClosesAt})
+	s.notify("opened", "statement.opened", s.in.StaffIDs, workflows.AudienceAllMembers, map[string]any{"due": s.in.Proceeding.ClosesAt})
 	for {
 		now := workflow.Now(ctx)
 		s.tick(now)
@@ -806,9 +807,9 @@ func (s *statement) closed() bool { return s.st.Submission != nil || s.st.Declin
 // proxies: a ratification vote takes none) and weighs them.
 func (s *statement) freezeRoll(ctx workflow.Context) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-	var res FreezeRollResult
-	err := workflow.ExecuteActivity(actx, ActivityFreezeElectionRoll, FreezeRollInput{
-		ElectionID: StatementWorkflowID(s.in.StatementID),
+	var res workflows.FreezeRollResult
+	err := workflow.ExecuteActivity(actx, workflows.ActivityFreezeElectionRoll, workflows.FreezeRollInput{
+		ElectionID: WorkflowID(s.in.StatementID),
 	}).Get(ctx, &res)
 	if err != nil {
 		s.logger.Error("roll not frozen", "error", err)
@@ -823,9 +824,9 @@ func (s *statement) freezeRoll(ctx workflow.Context) {
 	}
 	r := s.current()
 	s.roll = weighted
-	r.Roll = RollDoc(weighted)
+	r.Roll = workflows.RollDoc(weighted)
 	r.RollFrozen = true
-	s.audit(stSystem, "statement.roll_frozen", "roll/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "roll": r.Roll})
+	s.audit(system, "statement.roll_frozen", "roll/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "roll": r.Roll})
 }
 
 // wait blocks until the next deadline or an update.
@@ -893,16 +894,16 @@ func (s *statement) clock() domain.StatementClock {
 	c := domain.StatementClock{ClosesAt: s.in.Proceeding.ClosesAt, CommentPeriod: r.CommentPeriod,
 		ObjectionWindow: r.ObjectionWindow, VotePeriod: r.VotePeriod, Extension: r.Extension, Stage: domain.StageDone}
 	switch s.st.Status {
-	case StatementStatusDrafting:
+	case StatusDrafting:
 		c.Stage = domain.StageDrafting
-	case StatementStatusComments:
+	case StatusComments:
 		c.Stage, c.CommentEnds = domain.StageComments, s.period().Closes
-	case StatementStatusConsolidation:
+	case StatusConsolidation:
 		c.Stage = domain.StageConsolidation
-	case StatementStatusConsensus:
+	case StatusConsensus:
 		rt := s.current()
 		c.Stage, c.ObjectionEnds = domain.StageConsensus, rt.ObjectionEnds
-	case StatementStatusVoting:
+	case StatusVoting:
 		rt := s.current()
 		c.Stage, c.VoteEnds, c.Extension = domain.StageVoting, *rt.VoteCloses, r.Extension && !rt.Extended
 	}
@@ -917,21 +918,21 @@ func (s *statement) refresh(now time.Time) {
 	p := s.period()
 	switch {
 	case st.Declined != nil:
-		st.Status = StatementStatusDeclined
+		st.Status = StatusDeclined
 	case st.Submission != nil:
-		st.Status = StatementStatusSubmitted
+		st.Status = StatusSubmitted
 	case s.ratified():
-		st.Status = StatementStatusRatified
+		st.Status = StatusRatified
 	case r != nil && r.Result == nil && r.VoteOpens != nil:
-		st.Status = StatementStatusVoting
+		st.Status = StatusVoting
 	case r != nil && r.Result == nil:
-		st.Status = StatementStatusConsensus
+		st.Status = StatusConsensus
 	case p != nil && now.Before(p.Closes):
-		st.Status = StatementStatusComments
+		st.Status = StatusComments
 	case p != nil && st.Consolidation == nil:
-		st.Status = StatementStatusConsolidation
+		st.Status = StatusConsolidation
 	default:
-		st.Status = StatementStatusDrafting
+		st.Status = StatusDrafting
 	}
 	s.translations()
 	st.DeadlineAlertAt = nil
@@ -940,23 +941,23 @@ func (s *statement) refresh(now time.Time) {
 	} else if at, ok := s.clock().DeadlineAlertAt(now); ok {
 		st.DeadlineAlertAt = &at
 	}
-	deadlines := []Deadline{}
+	deadlines := []workflows.Deadline{}
 	if !s.closed() {
 		if p != nil && now.Before(p.Closes) {
-			deadlines = append(deadlines, Deadline{Name: "comment_period", At: p.Closes})
+			deadlines = append(deadlines, workflows.Deadline{Name: "comment_period", At: p.Closes})
 		}
 		if r != nil && r.Result == nil {
 			if r.VoteCloses != nil {
-				deadlines = append(deadlines, Deadline{Name: "ratification_vote", At: *r.VoteCloses})
+				deadlines = append(deadlines, workflows.Deadline{Name: "ratification_vote", At: *r.VoteCloses})
 			} else {
-				deadlines = append(deadlines, Deadline{Name: "objection_window", At: r.ObjectionEnds})
+				deadlines = append(deadlines, workflows.Deadline{Name: "objection_window", At: r.ObjectionEnds})
 			}
 		}
 		if now.Before(s.in.Proceeding.ClosesAt) {
-			deadlines = append(deadlines, Deadline{Name: "icann_close", At: s.in.Proceeding.ClosesAt})
+			deadlines = append(deadlines, workflows.Deadline{Name: "icann_close", At: s.in.Proceeding.ClosesAt})
 		}
 	}
-	slices.SortStableFunc(deadlines, func(x, y Deadline) int { return x.At.Compare(y.At) })
+	slices.SortStableFunc(deadlines, func(x, y workflows.Deadline) int { return x.At.Compare(y.At) })
 	st.Deadlines = deadlines
 }
 
@@ -991,16 +992,16 @@ func (s *statement) closeConsensus(now time.Time) {
 	r := s.current()
 	if len(r.Objections) == 0 {
 		r.Result = &RatificationResult{Outcome: RatificationRatified, ByConsensus: true, Ballots: []RatificationBallot{}, At: now}
-		s.audit(stSystem, "statement.ratified", "ratified/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "by_consensus": true})
+		s.audit(system, "statement.ratified", "ratified/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "by_consensus": true})
 		return
 	}
 	closes := now.Add(s.in.Rules.VotePeriod)
 	r.VoteOpens, r.VoteCloses = &now, &closes
 	s.ballots = nil
-	s.audit(stSystem, "statement.vote_called", "vote/"+strconv.Itoa(r.Round), map[string]any{
+	s.audit(system, "statement.vote_called", "vote/"+strconv.Itoa(r.Round), map[string]any{
 		"round": r.Round, "objections": len(r.Objections), "opens": now, "closes": closes,
 	})
-	s.notify("vote/"+strconv.Itoa(r.Round), "statement.vote_open", s.in.StaffIDs, AudienceAllMembers, map[string]any{"due": closes})
+	s.notify("vote/"+strconv.Itoa(r.Round), "statement.vote_open", s.in.StaffIDs, workflows.AudienceAllMembers, map[string]any{"due": closes})
 }
 
 // closeVote extends a vote that is not quorate once, then counts it with
@@ -1013,12 +1014,12 @@ func (s *statement) closeVote(now time.Time) {
 		r.Extended = true
 		closes := r.VoteCloses.Add(s.in.Rules.VotePeriod)
 		r.VoteCloses = &closes
-		s.audit(stSystem, "statement.vote_extended", "extended/"+strconv.Itoa(r.Round), map[string]any{
+		s.audit(system, "statement.vote_extended", "extended/"+strconv.Itoa(r.Round), map[string]any{
 			"round": r.Round, "required": q.Required, "cast": q.Cast, "until": closes,
 		})
 		return
 	}
-	res := &RatificationResult{Quorum: &ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: r.Extended},
+	res := &RatificationResult{Quorum: &workflows.ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: r.Extended},
 		Ballots: []RatificationBallot{}, At: now}
 	t, err := domain.TallyRatification(s.roll, s.ballots)
 	if err != nil {
@@ -1030,21 +1031,21 @@ func (s *statement) closeVote(now time.Time) {
 		if t.Adopted {
 			res.Outcome = RatificationRatified
 		}
-		counted := &BallotParticipationInput{ElectionID: StatementWorkflowID(s.in.StatementID), Ballots: []BallotReceipt{}}
+		counted := &workflows.BallotParticipationInput{ElectionID: WorkflowID(s.in.StatementID), Ballots: []workflows.BallotReceipt{}}
 		for _, b := range t.CountedBallots {
 			vote := b.Choice
 			if b.Abstain {
 				vote = domain.VoteAbstain
 			}
 			res.Ballots = append(res.Ballots, RatificationBallot{Receipt: b.Receipt, ALSID: b.ALSID, Vote: vote})
-			counted.Ballots = append(counted.Ballots, BallotReceipt{Receipt: b.Receipt, Seat: "ratification", Round: r.Round, ALSID: b.ALSID, At: b.At})
+			counted.Ballots = append(counted.Ballots, workflows.BallotReceipt{Receipt: b.Receipt, Seat: "ratification", Round: r.Round, ALSID: b.ALSID, At: b.At})
 		}
 		// The counted ballot of each ALS counts for its participation, as
 		// in elections (a revote is one act, not two).
-		s.effects = append(s.effects, stEffect{ballots: counted})
+		s.effects = append(s.effects, effect{ballots: counted})
 	}
 	r.Result = res
-	s.audit(stSystem, "statement."+res.Outcome, res.Outcome+"/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "result": res})
+	s.audit(system, "statement."+res.Outcome, res.Outcome+"/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "result": res})
 	if res.Outcome == RatificationRejected {
 		// The text goes back to its penholders: they revise it (and may
 		// hold a new comment period) and consolidate again, for a new
@@ -1078,10 +1079,10 @@ func (s *statement) alertDeadline(now time.Time) {
 	s.st.DeadlineAlerted = &now
 	end, _ := s.clock().RatificationEnd(now)
 	step := "deadline_alert" + s.closeDateSuffix()
-	s.audit(stSystem, "statement.deadline_alert", step, map[string]any{
+	s.audit(system, "statement.deadline_alert", step, map[string]any{
 		"closes_at": s.in.Proceeding.ClosesAt, "ratification_end": end, "stage": s.st.Status,
 	})
-	s.notify(step, "statement.deadline_alert", s.in.StaffIDs, AudienceStaff, map[string]any{"due": s.in.Proceeding.ClosesAt})
+	s.notify(step, "statement.deadline_alert", s.in.StaffIDs, workflows.AudienceStaff, map[string]any{"due": s.in.Proceeding.ClosesAt})
 }
 
 // closeDateSuffix tells apart the reminders and alerts of each close date
@@ -1133,7 +1134,7 @@ func (s *statement) current() *Ratification {
 	return nil
 }
 
-func (s *statement) findComment(id string) *StatementComment {
+func (s *statement) findComment(id string) *Comment {
 	for i := range s.st.Comments {
 		if s.st.Comments[i].ID == id {
 			return &s.st.Comments[i]
@@ -1245,8 +1246,8 @@ func (s *statement) draft(now time.Time, in DraftInput) DraftVersion {
 		"language": v.Language, "version": v.Version, "sha256": v.SHA256, "size": v.Size, "translation_of": v.TranslationOf,
 		"open_comments": in.OpenComments,
 	})
-	s.effects = append(s.effects, stEffect{participation: &ParticipationInput{
-		MemberID: in.Actor.MemberID, Kind: domain.ActivityDraft, At: now, Ref: StatementWorkflowID(s.in.StatementID) + "/draft/" + ref,
+	s.effects = append(s.effects, effect{participation: &ParticipationInput{
+		MemberID: in.Actor.MemberID, Kind: domain.ActivityDraft, At: now, Ref: WorkflowID(s.in.StatementID) + "/draft/" + ref,
 	}})
 	if in.OpenComments {
 		s.publish(now, in.Actor.MemberID, VersionRef{Language: v.Language, Version: v.Version})
@@ -1269,7 +1270,7 @@ func (s *statement) publish(now time.Time, by string, ref VersionRef) {
 	s.audit(by, "statement.comment_period", "comments/"+n, map[string]any{
 		"language": ref.Language, "version": ref.Version, "opens": p.Opens, "closes": p.Closes,
 	})
-	s.notify("comments/"+n, "statement.comment_period", s.penholders(), AudienceAllMembers, map[string]any{"due": p.Closes})
+	s.notify("comments/"+n, "statement.comment_period", s.penholders(), workflows.AudienceAllMembers, map[string]any{"due": p.Closes})
 }
 
 // published says a version is open to comments in the running period.
@@ -1302,16 +1303,16 @@ func (s *statement) validateComment(now time.Time, in CommentInput) error {
 	return process.CheckText("text", in.Text, maxStComment)
 }
 
-func (s *statement) comment(now time.Time, in CommentInput) StatementComment {
+func (s *statement) comment(now time.Time, in CommentInput) Comment {
 	s.nextComment++
-	c := StatementComment{ID: "c" + strconv.Itoa(s.nextComment), Language: in.Language, Version: in.Version, ReplyTo: in.ReplyTo,
+	c := Comment{ID: "c" + strconv.Itoa(s.nextComment), Language: in.Language, Version: in.Version, ReplyTo: in.ReplyTo,
 		By: in.Actor.MemberID, Text: in.Text, At: now, Status: "open"}
 	s.st.Comments = append(s.st.Comments, c)
 	s.audit(in.Actor.MemberID, "statement.comment", "comment/"+c.ID, map[string]any{
 		"comment_id": c.ID, "language": c.Language, "version": c.Version, "reply_to": c.ReplyTo,
 	})
-	s.effects = append(s.effects, stEffect{participation: &ParticipationInput{
-		MemberID: in.Actor.MemberID, Kind: domain.ActivityComment, At: now, Ref: StatementWorkflowID(s.in.StatementID) + "/comment/" + c.ID,
+	s.effects = append(s.effects, effect{participation: &ParticipationInput{
+		MemberID: in.Actor.MemberID, Kind: domain.ActivityComment, At: now, Ref: WorkflowID(s.in.StatementID) + "/comment/" + c.ID,
 	}})
 	return c
 }
@@ -1319,7 +1320,7 @@ func (s *statement) comment(now time.Time, in CommentInput) StatementComment {
 func (s *statement) validateResolve(_ time.Time, in ResolveCommentInput) error {
 	c := s.findComment(in.CommentID)
 	if c == nil {
-		return temporal.NewApplicationError("no such comment", ErrNotFound)
+		return temporal.NewApplicationError("no such comment", workflows.ErrNotFound)
 	}
 	if !s.isPenholder(c.Language, in.Actor.MemberID) {
 		return process.Forbidden("only the penholders of the " + c.Language + " group answer its comments")
@@ -1410,7 +1411,7 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 	s.st.Consolidation = c
 	round := len(s.st.Ratifications) + 1
 	s.st.Ratifications = append(s.st.Ratifications, Ratification{Round: round, ObjectionEnds: now.Add(s.in.Rules.ObjectionWindow),
-		Objections: []StatementObjection{}, Roll: []ElectionRollEntry{}, Voted: []Voted{}})
+		Objections: []Objection{}, Roll: []workflows.ElectionRollEntry{}, Voted: []workflows.Voted{}})
 	hashes := map[string]string{}
 	for l, t := range c.Texts {
 		hashes[l] = TextHash(t)
@@ -1420,7 +1421,7 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 	})
 }
 
-func (s *statement) validateObject(now time.Time, in StatementObjectInput) error {
+func (s *statement) validateObject(now time.Time, in ObjectInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
 		return process.Forbidden("only members object")
 	}
@@ -1431,20 +1432,20 @@ func (s *statement) validateObject(now time.Time, in StatementObjectInput) error
 	if r == nil || r.Result != nil || r.VoteOpens != nil || !now.Before(r.ObjectionEnds) {
 		return process.InvalidState("no consensus call is open")
 	}
-	if slices.ContainsFunc(r.Objections, func(o StatementObjection) bool { return o.By == in.Actor.MemberID }) {
+	if slices.ContainsFunc(r.Objections, func(o Objection) bool { return o.By == in.Actor.MemberID }) {
 		return process.InvalidState("you have already objected")
 	}
 	return process.CheckText("reason", in.Reason, maxStShort)
 }
 
-func (s *statement) object(now time.Time, in StatementObjectInput) {
+func (s *statement) object(now time.Time, in ObjectInput) {
 	r := s.current()
-	r.Objections = append(r.Objections, StatementObjection{By: in.Actor.MemberID, Reason: in.Reason, At: now})
+	r.Objections = append(r.Objections, Objection{By: in.Actor.MemberID, Reason: in.Reason, At: now})
 	s.audit(in.Actor.MemberID, "statement.objection", "objection/"+strconv.Itoa(r.Round)+"/"+in.Actor.MemberID,
 		map[string]any{"round": r.Round, "reason": in.Reason})
 }
 
-func (s *statement) validateBallot(now time.Time, in StatementBallotInput) error {
+func (s *statement) validateBallot(now time.Time, in BallotInput) error {
 	if strings.TrimSpace(in.Actor.MemberID) == "" {
 		return process.Forbidden("only members vote")
 	}
@@ -1458,7 +1459,7 @@ func (s *statement) validateBallot(now time.Time, in StatementBallotInput) error
 	if in.CastByALSID != in.ALSID {
 		return process.Forbidden("an ALS representative votes only for their own ALS")
 	}
-	if !slices.ContainsFunc(r.Roll, func(e ElectionRollEntry) bool { return e.ALSID == in.ALSID }) {
+	if !slices.ContainsFunc(r.Roll, func(e workflows.ElectionRollEntry) bool { return e.ALSID == in.ALSID }) {
 		return process.Forbidden("ALS " + in.ALSID + " is not on the roll")
 	}
 	switch in.Vote {
@@ -1469,7 +1470,7 @@ func (s *statement) validateBallot(now time.Time, in StatementBallotInput) error
 	return nil
 }
 
-func (s *statement) ballot(now time.Time, in StatementBallotInput, receipt string) BallotReceipt {
+func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workflows.BallotReceipt {
 	r := s.current()
 	b := domain.Ballot{Receipt: receipt, ALSID: in.ALSID, At: now}
 	if in.Vote == domain.VoteAbstain {
@@ -1478,16 +1479,16 @@ func (s *statement) ballot(now time.Time, in StatementBallotInput, receipt strin
 		b.Choice = in.Vote
 	}
 	s.ballots = append(s.ballots, b)
-	if i := slices.IndexFunc(r.Voted, func(v Voted) bool { return v.ALSID == in.ALSID }); i >= 0 {
+	if i := slices.IndexFunc(r.Voted, func(v workflows.Voted) bool { return v.ALSID == in.ALSID }); i >= 0 {
 		r.Voted[i].At = now
 	} else {
-		r.Voted = append(r.Voted, Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now})
+		r.Voted = append(r.Voted, workflows.Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now})
 	}
 	s.audit(in.Actor.MemberID, "statement.ballot", "ballot/"+receipt, map[string]any{"round": r.Round, "als_id": in.ALSID, "receipt": receipt})
-	return BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now}
+	return workflows.BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now}
 }
 
-func (s *statement) validateSubmit(_ time.Time, in SubmitStatementInput) error {
+func (s *statement) validateSubmit(_ time.Time, in SubmitInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
 		return process.Forbidden("only staff record the submission")
 	}
@@ -1517,19 +1518,19 @@ func (s *statement) validateSubmit(_ time.Time, in SubmitStatementInput) error {
 	return nil
 }
 
-func (s *statement) submit(now time.Time, in SubmitStatementInput) {
+func (s *statement) submit(now time.Time, in SubmitInput) {
 	texts := process.CloneMap(in.Texts)
 	if len(texts) == 0 {
 		texts = process.CloneMap(s.st.Consolidation.Texts)
 	}
-	s.st.Submission = &StatementSubmission{URL: strings.TrimSpace(in.URL), SubmittedAt: in.SubmittedAt.UTC(), Texts: texts,
+	s.st.Submission = &Submission{URL: strings.TrimSpace(in.URL), SubmittedAt: in.SubmittedAt.UTC(), Texts: texts,
 		AsDraft: in.AsDraft, By: in.Actor.MemberID, At: now}
 	s.refresh(now)
-	s.effects = append(s.effects, stEffect{audit: &AuditInput{
+	s.effects = append(s.effects, effect{audit: &workflows.AuditInput{
 		Actor: in.Actor.MemberID, Process: stProcess, ObjectID: s.in.StatementID, Action: "statement.submitted",
 		Details: s.public(), Audience: "public", IdemKey: s.idemKey("submitted"),
 	}})
-	s.notify("submitted", "statement.submitted", s.penholders(), AudienceAllMembers, nil)
+	s.notify("submitted", "statement.submitted", s.penholders(), workflows.AudienceAllMembers, nil)
 }
 
 func (s *statement) validateDecline(_ time.Time, in DeclineInput) error {
@@ -1543,8 +1544,8 @@ func (s *statement) validateDecline(_ time.Time, in DeclineInput) error {
 }
 
 func (s *statement) decline(now time.Time, in DeclineInput) {
-	s.st.Declined = &StatementDecline{By: in.Actor.MemberID, Reason: in.Reason, At: now}
-	s.effects = append(s.effects, stEffect{audit: &AuditInput{
+	s.st.Declined = &Decline{By: in.Actor.MemberID, Reason: in.Reason, At: now}
+	s.effects = append(s.effects, effect{audit: &workflows.AuditInput{
 		Actor: in.Actor.MemberID, Process: stProcess, ObjectID: s.in.StatementID, Action: "statement.declined",
 		Details: map[string]any{"proceeding": s.in.Proceeding, "reason": in.Reason}, Audience: "public", IdemKey: s.idemKey("declined"),
 	}})
@@ -1592,7 +1593,7 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 
 // audit queues an audit entry; statements are open to every member.
 func (s *statement) audit(actor, action, step string, details map[string]any) {
-	s.effects = append(s.effects, stEffect{audit: &AuditInput{
+	s.effects = append(s.effects, effect{audit: &workflows.AuditInput{
 		Actor: actor, Process: stProcess, ObjectID: s.in.StatementID, Action: action, Details: details,
 		Audience: "members", IdemKey: s.idemKey(step),
 	}})
@@ -1604,14 +1605,14 @@ func (s *statement) notify(step, event string, to []string, audience string, ext
 	for k, v := range extra {
 		data[k] = v
 	}
-	s.effects = append(s.effects, stEffect{notify: &NotifyInput{
+	s.effects = append(s.effects, effect{notify: &workflows.NotifyInput{
 		Process: stProcess, ObjectID: s.in.StatementID, Step: step, Event: event,
 		MemberIDs: process.Set(to), Audience: audience, Data: data,
 	}})
 }
 
 func (s *statement) idemKey(step string) string {
-	return StatementWorkflowID(s.in.StatementID) + "/" + step
+	return WorkflowID(s.in.StatementID) + "/" + step
 }
 
 // flush runs the queued effects in order, then brings the cases index up
@@ -1622,31 +1623,31 @@ func (s *statement) flush(ctx workflow.Context) {
 		s.effects = s.effects[1:]
 		switch {
 		case e.audit != nil:
-			if _, err := RecordAudit(ctx, *e.audit); err != nil {
+			if _, err := workflows.RecordAudit(ctx, *e.audit); err != nil {
 				s.logger.Error("audit entry not written", "action", e.audit.Action, "error", err)
 			}
 		case e.notify != nil:
-			if err := StartNotify(ctx, *e.notify); err != nil {
+			if err := workflows.StartNotify(ctx, *e.notify); err != nil {
 				s.logger.Error("notification not started", "event", e.notify.Event, "error", err)
 			}
 		case e.participation != nil:
 			actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
-			if err := workflow.ExecuteActivity(actx, ActivityRecordStatementParticipation, *e.participation).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteActivity(actx, workflows.ActivityRecordStatementParticipation, *e.participation).Get(ctx, nil); err != nil {
 				s.logger.Error("participation not recorded", "ref", e.participation.Ref, "error", err)
 			}
 		case e.ballots != nil:
 			actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-			if err := workflow.ExecuteActivity(actx, ActivityRecordBallotParticipation, *e.ballots).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteActivity(actx, workflows.ActivityRecordBallotParticipation, *e.ballots).Get(ctx, nil); err != nil {
 				s.logger.Error("ballot participation not recorded", "error", err)
 			}
 		}
 	}
-	idx := CaseIndex{ID: s.in.StatementID, Process: stProcess, Status: s.st.Status, Title: s.st.Title,
+	idx := workflows.CaseIndex{ID: s.in.StatementID, Process: stProcess, Status: s.st.Status, Title: s.st.Title,
 		CreatedBy: s.in.CreatedBy, Members: []string{}}
 	if idx.Status == s.saved.Status {
 		return
 	}
-	if err := SaveCase(ctx, idx); err != nil {
+	if err := workflows.SaveCase(ctx, idx); err != nil {
 		s.logger.Error("cases index not updated", "status", idx.Status, "error", err)
 		return
 	}

@@ -1,4 +1,4 @@
-package workflows_test
+package statement_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/processtest"
+	"github.com/lacralo/ralo/workflows/statement"
 )
 
 // stT0 is when every test statement opens.
@@ -39,14 +40,14 @@ var (
 // stInput opens a statement in es and en whose ICANN close date is 40 days
 // away: 7 days of comments, a 2-day objection window and a 7-day vote
 // (14 with its extension) fit comfortably.
-func stInput(id string) workflows.StatementInput {
-	return workflows.StatementInput{
+func stInput(id string) statement.Input {
+	return statement.Input{
 		StatementID: id,
-		Proceeding:  workflows.Proceeding{Title: "Proposed RDAP policy", URL: "https://www.icann.org/public-comments/rdap", ClosesAt: stT0.Add(40 * processtest.Day)},
-		Kind:        workflows.StatementKindStatement,
+		Proceeding:  statement.Proceeding{Title: "Proposed RDAP policy", URL: "https://www.icann.org/public-comments/rdap", ClosesAt: stT0.Add(40 * processtest.Day)},
+		Kind:        statement.KindStatement,
 		Languages:   []string{"es", "en"},
 		Topic:       "rdap",
-		Rules: workflows.StatementRules{
+		Rules: statement.Rules{
 			CommentPeriod: 7 * processtest.Day, ObjectionWindow: 2 * processtest.Day, VotePeriod: 7 * processtest.Day,
 			RemindersBeforeClose: []time.Duration{7 * processtest.Day, 2 * processtest.Day},
 			Quorum:               0.5, Extension: true, Weighting: domain.WeightingNational,
@@ -67,9 +68,9 @@ type stResult struct {
 	name    string
 	done    bool
 	err     error
-	state   workflows.StatementState
-	version workflows.DraftVersion
-	comment workflows.StatementComment
+	state   statement.State
+	version statement.DraftVersion
+	comment statement.Comment
 	receipt workflows.BallotReceipt
 }
 
@@ -81,7 +82,7 @@ type stHarness struct {
 	mu      sync.Mutex
 	audits  []workflows.AuditInput
 	notes   []stNote
-	acts    []workflows.ParticipationInput
+	acts    []statement.ParticipationInput
 	counted []workflows.BallotParticipationInput
 	saves   []workflows.CaseIndex
 	results []*stResult
@@ -95,7 +96,7 @@ func newStHarness(t *testing.T) *stHarness {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
 	env.SetStartTime(stT0)
-	env.RegisterWorkflowWithOptions(workflows.Statement, workflow.RegisterOptions{Name: workflows.StatementWorkflowName})
+	env.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
 		return workflows.AuditResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
@@ -104,7 +105,7 @@ func newStHarness(t *testing.T) *stHarness {
 	env.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 		return workflows.FreezeRollResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.ParticipationInput) error { return nil },
+	env.RegisterActivityWithOptions(func(context.Context, statement.ParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
 		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
@@ -130,7 +131,7 @@ func newStHarness(t *testing.T) *stHarness {
 			return nil
 		})
 	env.OnActivity(workflows.ActivityRecordStatementParticipation, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.ParticipationInput) error {
+		func(_ context.Context, in statement.ParticipationInput) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.acts = append(h.acts, in)
@@ -167,11 +168,11 @@ func (h *stHarness) update(at time.Duration, name string, in any) *stResult {
 			OnComplete: func(v any, err error) {
 				r.done, r.err = true, err
 				switch x := v.(type) {
-				case workflows.StatementState:
+				case statement.State:
 					r.state = x
-				case workflows.DraftVersion:
+				case statement.DraftVersion:
 					r.version = x
-				case workflows.StatementComment:
+				case statement.Comment:
 					r.comment = x
 				case workflows.BallotReceipt:
 					r.receipt = x
@@ -202,10 +203,10 @@ func (h *stHarness) refused(r *stResult, errType string) {
 	})
 }
 
-func (h *stHarness) query(at time.Duration) *workflows.StatementState {
-	st := &workflows.StatementState{}
+func (h *stHarness) query(at time.Duration) *statement.State {
+	st := &statement.State{}
 	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(workflows.QueryStatement)
+		v, err := h.env.QueryWorkflow(statement.Query)
 		if err == nil {
 			err = v.Get(st)
 		}
@@ -216,16 +217,16 @@ func (h *stHarness) query(at time.Duration) *workflows.StatementState {
 	return st
 }
 
-func (h *stHarness) run(in workflows.StatementInput) workflows.StatementState {
+func (h *stHarness) run(in statement.Input) statement.State {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.StatementWorkflowName, in)
+	h.env.ExecuteWorkflow(statement.WorkflowName, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("the statement did not complete")
 	}
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow error: %v", err)
 	}
-	var st workflows.StatementState
+	var st statement.State
 	if err := h.env.GetWorkflowResult(&st); err != nil {
 		h.t.Fatal(err)
 	}
@@ -258,13 +259,13 @@ func (h *stHarness) audit(action string) *workflows.AuditInput {
 // drafting sets up both groups' penholders, an es version published for
 // comments at T0+1h and its en translation.
 func (h *stHarness) drafting() {
-	h.ok(h.update(time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}}))
-	h.refused(h.update(2*time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stAna, Language: "en", MemberIDs: []string{stBeto.MemberID}}), workflows.ErrForbidden)
-	h.ok(h.update(3*time.Minute, workflows.UpdateStatementPenholders, workflows.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}}))
-	h.refused(h.update(4*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "es", Text: "borrador"}), workflows.ErrForbidden)
-	h.ok(h.update(time.Hour, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true}))
-	h.ok(h.update(2*time.Hour, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
-		TranslationOf: &workflows.TranslationRef{Language: "es", Version: 1}, OpenComments: true}))
+	h.ok(h.update(time.Minute, statement.UpdatePenholders, statement.PenholdersInput{Actor: stPenEs, Language: "es", MemberIDs: []string{stPenEs.MemberID}}))
+	h.refused(h.update(2*time.Minute, statement.UpdatePenholders, statement.PenholdersInput{Actor: stAna, Language: "en", MemberIDs: []string{stBeto.MemberID}}), workflows.ErrForbidden)
+	h.ok(h.update(3*time.Minute, statement.UpdatePenholders, statement.PenholdersInput{Actor: stStaff, Language: "en", MemberIDs: []string{stPenEn.MemberID}}))
+	h.refused(h.update(4*time.Minute, statement.UpdateDraft, statement.DraftInput{Actor: stPenEn, Language: "es", Text: "borrador"}), workflows.ErrForbidden)
+	h.ok(h.update(time.Hour, statement.UpdateDraft, statement.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 1.\n", OpenComments: true}))
+	h.ok(h.update(2*time.Hour, statement.UpdateDraft, statement.DraftInput{Actor: stPenEn, Language: "en", Text: "Draft 1.\n",
+		TranslationOf: &statement.TranslationRef{Language: "es", Version: 1}, OpenComments: true}))
 }
 
 // TestStatementConsensus runs the ordinary path: drafts in two groups,
@@ -273,37 +274,37 @@ func (h *stHarness) drafting() {
 func TestStatementConsensus(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	c1 := h.ok(h.update(processtest.Day, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta el punto 3."}))
-	c2 := h.ok(h.update(processtest.Day+time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stBeto, Language: "en", Version: 1, Text: "Oppose the whole thing."}))
-	h.ok(h.update(processtest.Day+2*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "en", Version: 1, Text: "I disagree with Beto.", ReplyTo: "c2"}))
-	h.refused(h.update(processtest.Day+3*time.Hour, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidInput)
+	c1 := h.ok(h.update(processtest.Day, statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "Falta el punto 3."}))
+	c2 := h.ok(h.update(processtest.Day+time.Hour, statement.UpdateComment, statement.CommentInput{Actor: stBeto, Language: "en", Version: 1, Text: "Oppose the whole thing."}))
+	h.ok(h.update(processtest.Day+2*time.Hour, statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "en", Version: 1, Text: "I disagree with Beto.", ReplyTo: "c2"}))
+	h.refused(h.update(processtest.Day+3*time.Hour, statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidInput)
 	// es v2 is not published: no comments on it.
-	h.ok(h.update(2*processtest.Day, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2, con el punto 3.\n"}))
-	h.refused(h.update(2*processtest.Day+time.Minute, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidState)
+	h.ok(h.update(2*processtest.Day, statement.UpdateDraft, statement.DraftInput{Actor: stPenEs, Language: "es", Text: "Borrador 2, con el punto 3.\n"}))
+	h.refused(h.update(2*processtest.Day+time.Minute, statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "es", Version: 2, Text: "x"}), workflows.ErrInvalidState)
 	mid := h.query(2*processtest.Day + 2*time.Minute)
-	h.refused(h.update(3*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.refused(h.update(3*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState) // the period runs
-	h.refused(h.update(3*processtest.Day+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: workflows.CommentAnswered, Reply: "x"}), workflows.ErrForbidden)
-	h.ok(h.update(3*processtest.Day+2*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentIncorporated, Reply: "Añadido en v2."}))
-	h.ok(h.update(3*processtest.Day+3*time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c2", Status: workflows.CommentNotAdopted, Reply: "The region supports it."}))
+	h.refused(h.update(3*processtest.Day+time.Minute, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEs, CommentID: "c2", Status: statement.CommentAnswered, Reply: "x"}), workflows.ErrForbidden)
+	h.ok(h.update(3*processtest.Day+2*time.Minute, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: statement.CommentIncorporated, Reply: "Añadido en v2."}))
+	h.ok(h.update(3*processtest.Day+3*time.Minute, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEn, CommentID: "c2", Status: statement.CommentNotAdopted, Reply: "The region supports it."}))
 	// After the period (T0+7d+1h): c3 is still unanswered.
-	h.refused(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.refused(h.update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState)
-	h.ok(h.update(8*processtest.Day+time.Minute, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEn, CommentID: "c3", Status: workflows.CommentAnswered, Reply: "Noted."}))
-	h.refused(h.update(8*processtest.Day+2*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	h.ok(h.update(8*processtest.Day+time.Minute, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEn, CommentID: "c3", Status: statement.CommentAnswered, Reply: "Noted."}))
+	h.refused(h.update(8*processtest.Day+2*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}}), workflows.ErrInvalidInput) // divergent views missing
-	h.refused(h.update(8*processtest.Day+3*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stAna,
+	h.refused(h.update(8*processtest.Day+3*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stAna,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "x"}), workflows.ErrForbidden)
-	cons := h.ok(h.update(8*processtest.Day+4*time.Minute, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEs,
+	cons := h.ok(h.update(8*processtest.Day+4*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEs,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "One member opposed the proposal as a whole."}))
-	h.refused(h.update(8*processtest.Day+5*time.Minute, workflows.UpdateStatementDraft, workflows.DraftInput{Actor: stPenEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
-	h.refused(h.update(8*processtest.Day+6*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+	h.refused(h.update(8*processtest.Day+5*time.Minute, statement.UpdateDraft, statement.DraftInput{Actor: stPenEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*processtest.Day+6*time.Minute, statement.UpdateSubmit, statement.SubmitInput{Actor: stStaff,
 		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(8 * processtest.Day)}), workflows.ErrInvalidState) // not ratified yet
 	ratified := h.query(10*processtest.Day + 5*time.Minute)
-	h.refused(h.update(10*processtest.Day+6*time.Minute, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stBeto, Reason: "late"}), workflows.ErrInvalidState)
-	h.refused(h.update(10*processtest.Day+7*time.Minute, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stPenEs,
+	h.refused(h.update(10*processtest.Day+6*time.Minute, statement.UpdateObject, statement.ObjectInput{Actor: stBeto, Reason: "late"}), workflows.ErrInvalidState)
+	h.refused(h.update(10*processtest.Day+7*time.Minute, statement.UpdateSubmit, statement.SubmitInput{Actor: stPenEs,
 		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(10 * processtest.Day)}), workflows.ErrForbidden)
-	h.ok(h.update(11*processtest.Day, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+	h.ok(h.update(11*processtest.Day, statement.UpdateSubmit, statement.SubmitInput{Actor: stStaff,
 		URL: "https://www.icann.org/s/1", SubmittedAt: stT0.Add(11 * processtest.Day)}))
 
 	final := h.run(stInput("st-1"))
@@ -311,30 +312,30 @@ func TestStatementConsensus(t *testing.T) {
 	if c1.comment.ID != "c1" || c2.comment.ID != "c2" {
 		t.Errorf("comment IDs %q %q", c1.comment.ID, c2.comment.ID)
 	}
-	if mid.Status != workflows.StatementStatusComments || len(mid.Groups) != 2 || mid.Groups[0].Latest != 2 || mid.Groups[1].Latest != 1 {
+	if mid.Status != statement.StatusComments || len(mid.Groups) != 2 || mid.Groups[0].Latest != 2 || mid.Groups[1].Latest != 1 {
 		t.Fatalf("mid-period state %+v", mid)
 	}
 	if !mid.OutOfStep || mid.Translations[0].InStep {
 		t.Errorf("es v2 has no en translation yet: the groups are out of step: %+v", mid.Translations)
 	}
 	v := mid.Groups[0].Versions[1]
-	if v.Author != stPenEs.MemberID || v.Size != len("Borrador 2, con el punto 3.\n") || v.SHA256 != workflows.TextHash("Borrador 2, con el punto 3.\n") || v.OpenedComments {
+	if v.Author != stPenEs.MemberID || v.Size != len("Borrador 2, con el punto 3.\n") || v.SHA256 != statement.TextHash("Borrador 2, con el punto 3.\n") || v.OpenedComments {
 		t.Errorf("version metadata %+v", v)
 	}
 	if p := mid.CommentPeriods; len(p) != 1 || !p[0].Closes.Equal(stT0.Add(time.Hour+7*processtest.Day)) || len(p[0].Versions) != 2 {
 		t.Errorf("one comment period from the es version, the en version added to it: %+v", p)
 	}
-	if cons.state.Status != workflows.StatementStatusConsensus {
+	if cons.state.Status != statement.StatusConsensus {
 		t.Errorf("after consolidation: %q", cons.state.Status)
 	}
-	if ratified.Status != workflows.StatementStatusRatified {
+	if ratified.Status != statement.StatusRatified {
 		t.Fatalf("after the objection window: %q", ratified.Status)
 	}
 	r := ratified.Ratifications[0]
-	if r.Result == nil || !r.Result.ByConsensus || r.Result.Outcome != workflows.RatificationRatified || r.VoteOpens != nil {
+	if r.Result == nil || !r.Result.ByConsensus || r.Result.Outcome != statement.RatificationRatified || r.VoteOpens != nil {
 		t.Errorf("ratification %+v", r)
 	}
-	if final.Status != workflows.StatementStatusSubmitted || final.Submission == nil {
+	if final.Status != statement.StatusSubmitted || final.Submission == nil {
 		t.Fatalf("final %+v", final)
 	}
 	es := final.Submission.Texts["es"]
@@ -376,16 +377,16 @@ func TestStatementConsensus(t *testing.T) {
 func TestStatementVote(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	h.ok(h.update(processtest.Day, workflows.UpdateStatementComment, workflows.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "No."}))
-	h.ok(h.update(2*processtest.Day, workflows.UpdateStatementResolveComment, workflows.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: workflows.CommentNotAdopted, Reply: "Kept."}))
-	h.ok(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+	h.ok(h.update(processtest.Day, statement.UpdateComment, statement.CommentInput{Actor: stAna, Language: "es", Version: 1, Text: "No."}))
+	h.ok(h.update(2*processtest.Day, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: stPenEs, CommentID: "c1", Status: statement.CommentNotAdopted, Reply: "Kept."}))
+	h.ok(h.update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEn,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}, DivergentViews: "Ana opposed."}))
-	h.ok(h.update(8*processtest.Day+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "I still oppose it."}))
-	h.refused(h.update(8*processtest.Day+2*time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "again"}), workflows.ErrInvalidState)
-	h.refused(h.update(8*processtest.Day+3*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-a1", CastByALSID: "als-a1", Vote: "yes"}), workflows.ErrInvalidState)
+	h.ok(h.update(8*processtest.Day+time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: stAna, Reason: "I still oppose it."}))
+	h.refused(h.update(8*processtest.Day+2*time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: stAna, Reason: "again"}), workflows.ErrInvalidState)
+	h.refused(h.update(8*processtest.Day+3*time.Hour, statement.UpdateBallot, statement.BallotInput{Actor: stRep, ALSID: "als-a1", CastByALSID: "als-a1", Vote: "yes"}), workflows.ErrInvalidState)
 	// The vote opens at T0+10d; roll: a1, a2 (AR, 50/3 each), b1, c1 (100/3).
 	vote := func(at time.Duration, als, v string) *stResult {
-		return h.update(10*processtest.Day+at, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: v})
+		return h.update(10*processtest.Day+at, statement.UpdateBallot, statement.BallotInput{Actor: stRep, ALSID: als, CastByALSID: als, Vote: v})
 	}
 	first := h.ok(vote(time.Hour, "als-b1", "no"))
 	h.ok(vote(2*time.Hour, "als-a1", "no"))
@@ -393,11 +394,11 @@ func TestStatementVote(t *testing.T) {
 	h.ok(vote(4*time.Hour, "als-a2", "abstain"))
 	h.ok(vote(5*time.Hour, "als-b1", "yes")) // the revote counts
 	h.refused(vote(6*time.Hour, "als-zz", "yes"), workflows.ErrForbidden)
-	h.refused(h.update(10*processtest.Day+7*time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-b1", Vote: "no"}), workflows.ErrForbidden)
+	h.refused(h.update(10*processtest.Day+7*time.Hour, statement.UpdateBallot, statement.BallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-b1", Vote: "no"}), workflows.ErrForbidden)
 	h.refused(vote(8*time.Hour, "als-c1", "maybe"), workflows.ErrInvalidInput)
 	voting := h.query(10*processtest.Day + 9*time.Hour)
 	h.refused(vote(7*processtest.Day+time.Minute, "als-c1", "no"), workflows.ErrInvalidState) // closed
-	h.ok(h.update(17*processtest.Day+time.Hour, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+	h.ok(h.update(17*processtest.Day+time.Hour, statement.UpdateSubmit, statement.SubmitInput{Actor: stStaff,
 		URL: "https://www.icann.org/s/2", SubmittedAt: stT0.Add(17 * processtest.Day)}))
 
 	final := h.run(stInput("st-2"))
@@ -405,12 +406,12 @@ func TestStatementVote(t *testing.T) {
 	if first.receipt.Receipt == "" || first.receipt.ALSID != "als-b1" {
 		t.Errorf("receipt %+v", first.receipt)
 	}
-	if voting.Status != workflows.StatementStatusVoting || len(voting.Ratifications[0].Roll) != 4 || len(voting.Ratifications[0].Voted) != 4 {
+	if voting.Status != statement.StatusVoting || len(voting.Ratifications[0].Roll) != 4 || len(voting.Ratifications[0].Voted) != 4 {
 		t.Fatalf("during the vote %+v", voting.Ratifications)
 	}
 	r := final.Ratifications[0]
 	res := r.Result
-	if res == nil || res.Outcome != workflows.RatificationRatified || res.ByConsensus {
+	if res == nil || res.Outcome != statement.RatificationRatified || res.ByConsensus {
 		t.Fatalf("result %+v", res)
 	}
 	// yes: b1 + c1 = 200/3; no: a1 = 50/3; a2 abstains.
@@ -420,7 +421,7 @@ func TestStatementVote(t *testing.T) {
 	if res.Quorum == nil || !res.Quorum.Met || res.Quorum.Cast != 4 || res.Quorum.Required != 2 || r.Extended {
 		t.Errorf("quorum %+v extended %v", res.Quorum, r.Extended)
 	}
-	if len(res.Ballots) != 4 || !slices.ContainsFunc(res.Ballots, func(b workflows.RatificationBallot) bool { return b.ALSID == "als-b1" && b.Vote == "yes" }) {
+	if len(res.Ballots) != 4 || !slices.ContainsFunc(res.Ballots, func(b statement.RatificationBallot) bool { return b.ALSID == "als-b1" && b.Vote == "yes" }) {
 		t.Errorf("ballots %+v", res.Ballots)
 	}
 	if len(h.counted) != 1 || len(h.counted[0].Ballots) != 4 || h.counted[0].ElectionID != "statement/st-2" {
@@ -429,7 +430,7 @@ func TestStatementVote(t *testing.T) {
 	if n := h.notesOf("statement.vote_open"); len(n) != 1 || !n[0].At.Equal(stT0.Add(10*processtest.Day)) {
 		t.Errorf("vote announced %+v", n)
 	}
-	if final.Status != workflows.StatementStatusSubmitted || final.Submission.AsDraft {
+	if final.Status != statement.StatusSubmitted || final.Submission.AsDraft {
 		t.Errorf("final %q %+v", final.Status, final.Submission)
 	}
 }
@@ -440,27 +441,27 @@ func TestStatementVote(t *testing.T) {
 func TestStatementVoteRejectedAndExtended(t *testing.T) {
 	h := newStHarness(t)
 	h.drafting()
-	h.ok(h.update(8*processtest.Day, workflows.UpdateStatementConsolidate, workflows.ConsolidateInput{Actor: stPenEn,
+	h.ok(h.update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: stPenEn,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}}))
-	h.ok(h.update(8*processtest.Day+time.Hour, workflows.UpdateStatementObject, workflows.StatementObjectInput{Actor: stAna, Reason: "No."}))
-	h.ok(h.update(10*processtest.Day+time.Hour, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
+	h.ok(h.update(8*processtest.Day+time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: stAna, Reason: "No."}))
+	h.ok(h.update(10*processtest.Day+time.Hour, statement.UpdateBallot, statement.BallotInput{Actor: stRep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
 	extended := h.query(17*processtest.Day + time.Hour)
-	h.ok(h.update(18*processtest.Day, workflows.UpdateStatementBallot, workflows.StatementBallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-c1", Vote: "no"}))
+	h.ok(h.update(18*processtest.Day, statement.UpdateBallot, statement.BallotInput{Actor: stRep, ALSID: "als-c1", CastByALSID: "als-c1", Vote: "no"}))
 	back := h.query(24*processtest.Day + time.Hour)
-	h.ok(h.update(25*processtest.Day, workflows.UpdateStatementSubmit, workflows.SubmitStatementInput{Actor: stStaff,
+	h.ok(h.update(25*processtest.Day, statement.UpdateSubmit, statement.SubmitInput{Actor: stStaff,
 		URL: "https://www.icann.org/s/3", SubmittedAt: stT0.Add(25 * processtest.Day), AsDraft: true, Texts: map[string]string{"en": "Draft text."}}))
 
 	final := h.run(stInput("st-3"))
 
-	if extended.Status != workflows.StatementStatusVoting || !extended.Ratifications[0].Extended ||
+	if extended.Status != statement.StatusVoting || !extended.Ratifications[0].Extended ||
 		!extended.Ratifications[0].VoteCloses.Equal(stT0.Add(24*processtest.Day)) {
 		t.Fatalf("one of four ALSes is not quorate: the vote is extended by its length: %+v", extended.Ratifications)
 	}
 	res := back.Ratifications[0].Result
-	if res == nil || res.Outcome != workflows.RatificationRejected || !res.Quorum.Met || !res.Quorum.Extended || res.Quorum.Cast != 2 {
+	if res == nil || res.Outcome != statement.RatificationRejected || !res.Quorum.Met || !res.Quorum.Extended || res.Quorum.Cast != 2 {
 		t.Fatalf("a 100/3 to 100/3 tie is not adopted: %+v", res)
 	}
-	if back.Status != workflows.StatementStatusConsolidation || back.Consolidation != nil {
+	if back.Status != statement.StatusConsolidation || back.Consolidation != nil {
 		t.Errorf("a rejected text goes back to its penholders for a new consolidation: %q", back.Status)
 	}
 	if !final.Submission.AsDraft || final.Submission.Texts["en"] != "Draft text." {
@@ -484,7 +485,7 @@ func TestStatementDeadlineAlert(t *testing.T) {
 	comments := h.query(3 * processtest.Day)
 	before := h.query(14*processtest.Day - time.Second)
 	after := h.query(14*processtest.Day + time.Second)
-	h.ok(h.update(29*processtest.Day, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No time left."}))
+	h.ok(h.update(29*processtest.Day, statement.UpdateDecline, statement.DeclineInput{Actor: stStaff, Reason: "No time left."}))
 
 	final := h.run(in)
 
@@ -510,7 +511,7 @@ func TestStatementDeadlineAlert(t *testing.T) {
 	} else if to := reminders[0].In.MemberIDs; !slices.Equal(to, []string{stPenEn.MemberID, stPenEs.MemberID, stStaff.MemberID}) {
 		t.Errorf("reminders go to penholders and staff: %v", to)
 	}
-	if final.Status != workflows.StatementStatusDeclined {
+	if final.Status != statement.StatusDeclined {
 		t.Errorf("final %q", final.Status)
 	}
 }
@@ -519,20 +520,20 @@ func TestStatementDeadlineAlert(t *testing.T) {
 // decision is recorded publicly and the statement closes.
 func TestStatementDecline(t *testing.T) {
 	h := newStHarness(t)
-	h.refused(h.update(time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stAna, Reason: "no"}), workflows.ErrForbidden)
-	h.refused(h.update(2*time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff}), workflows.ErrInvalidInput)
-	h.ok(h.update(3*time.Hour, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stAna, Leadership: true, Reason: "Outside the region's remit."}))
+	h.refused(h.update(time.Hour, statement.UpdateDecline, statement.DeclineInput{Actor: stAna, Reason: "no"}), workflows.ErrForbidden)
+	h.refused(h.update(2*time.Hour, statement.UpdateDecline, statement.DeclineInput{Actor: stStaff}), workflows.ErrInvalidInput)
+	h.ok(h.update(3*time.Hour, statement.UpdateDecline, statement.DeclineInput{Actor: stAna, Leadership: true, Reason: "Outside the region's remit."}))
 
 	final := h.run(stInput("st-5"))
 
-	if final.Status != workflows.StatementStatusDeclined || final.Declined == nil || final.Declined.Reason != "Outside the region's remit." ||
+	if final.Status != statement.StatusDeclined || final.Declined == nil || final.Declined.Reason != "Outside the region's remit." ||
 		final.Declined.By != stAna.MemberID {
 		t.Fatalf("final %+v", final)
 	}
 	if a := h.audit("statement.declined"); a == nil || a.Audience != "public" {
 		t.Errorf("decline audit %+v", a)
 	}
-	if s := h.saves; len(s) == 0 || s[len(s)-1].Status != workflows.StatementStatusDeclined || s[len(s)-1].Process != "statement" {
+	if s := h.saves; len(s) == 0 || s[len(s)-1].Status != statement.StatusDeclined || s[len(s)-1].Process != "statement" {
 		t.Errorf("cases index %+v", s)
 	}
 }
@@ -546,14 +547,14 @@ func TestStatementCloseDateMoved(t *testing.T) {
 	in.Proceeding.ClosesAt = stT0.Add(30 * processtest.Day) // the alert fires at T0+14d (TestStatementDeadlineAlert)
 	h.drafting()
 	newClose := stT0.Add(60 * processtest.Day)
-	move := workflows.CloseDateInput{Actor: stStaff, ClosesAt: newClose, Reason: "ICANN extended the proceeding."}
-	h.refused(h.update(15*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
-	h.refused(h.update(16*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(processtest.Day)}), workflows.ErrInvalidInput)
-	h.refused(h.update(17*processtest.Day, workflows.UpdateStatementCloseDate, workflows.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
+	move := statement.CloseDateInput{Actor: stStaff, ClosesAt: newClose, Reason: "ICANN extended the proceeding."}
+	h.refused(h.update(15*processtest.Day, statement.UpdateCloseDate, statement.CloseDateInput{Actor: stPenEs, ClosesAt: newClose}), workflows.ErrForbidden)
+	h.refused(h.update(16*processtest.Day, statement.UpdateCloseDate, statement.CloseDateInput{Actor: stStaff, ClosesAt: stT0.Add(processtest.Day)}), workflows.ErrInvalidInput)
+	h.refused(h.update(17*processtest.Day, statement.UpdateCloseDate, statement.CloseDateInput{Actor: stStaff, ClosesAt: in.Proceeding.ClosesAt}), workflows.ErrInvalidInput)
 	// After the first reminder (7 days before the old date, T0+23d).
-	moved := h.ok(h.update(25*processtest.Day, workflows.UpdateStatementCloseDate, move))
+	moved := h.ok(h.update(25*processtest.Day, statement.UpdateCloseDate, move))
 	after := h.query(26 * processtest.Day)
-	h.ok(h.update(59*processtest.Day, workflows.UpdateStatementDecline, workflows.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
+	h.ok(h.update(59*processtest.Day, statement.UpdateDecline, statement.DeclineInput{Actor: stStaff, Reason: "No consensus in time."}))
 
 	final := h.run(in)
 
@@ -597,7 +598,7 @@ func TestStatementCloseDateMoved(t *testing.T) {
 	} else if d, _ := a.Details.(map[string]any); d == nil || d["to"] != newClose.Format(time.RFC3339) {
 		t.Errorf("audit details %+v: want the new date", a.Details)
 	}
-	if !final.Proceeding.ClosesAt.Equal(newClose) || final.Status != workflows.StatementStatusDeclined {
+	if !final.Proceeding.ClosesAt.Equal(newClose) || final.Status != statement.StatusDeclined {
 		t.Errorf("final: closes %v, status %q", final.Proceeding.ClosesAt, final.Status)
 	}
 }
