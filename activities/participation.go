@@ -12,13 +12,14 @@ import (
 	"github.com/lacralo/ralo/notify"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/meeting"
 )
 
 // CreateMeeting creates a series' occurrence (or finds a one-off meeting
 // or an occurrence already created) and returns its invitees with the
 // iCalendar invitation, whose UID is the meeting's so that every copy of it
 // updates one calendar entry.
-func (a *Activities) CreateMeeting(ctx context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+func (a *Activities) CreateMeeting(ctx context.Context, in meeting.Occurrence) (meeting.Created, error) {
 	var m store.Meeting
 	var err error
 	if in.MeetingID != "" {
@@ -27,24 +28,24 @@ func (a *Activities) CreateMeeting(ctx context.Context, in workflows.MeetingOccu
 		var cancelled bool
 		m, cancelled, err = a.Store.EnsureSeriesMeeting(ctx, in.SeriesID, in.StartsAt)
 		if err == nil && cancelled {
-			return workflows.MeetingCreated{Cancelled: true}, nil
+			return meeting.Created{Cancelled: true}, nil
 		}
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return workflows.MeetingCreated{}, temporal.NewNonRetryableApplicationError("meeting or series not found", workflows.ErrNotFound, err)
+		return meeting.Created{}, temporal.NewNonRetryableApplicationError("meeting or series not found", workflows.ErrNotFound, err)
 	}
 	if err != nil {
-		return workflows.MeetingCreated{}, err
+		return meeting.Created{}, err
 	}
 	if m.CancelledAt != nil {
-		return workflows.MeetingCreated{MeetingID: m.ID, StartsAt: m.StartsAt, Cancelled: true}, nil
+		return meeting.Created{MeetingID: m.ID, StartsAt: m.StartsAt, Cancelled: true}, nil
 	}
 	invitees, err := a.Store.MeetingInvitees(ctx, m.Kind, m.StartsAt)
 	if err != nil {
-		return workflows.MeetingCreated{}, err
+		return meeting.Created{}, err
 	}
 	ics := notify.ICS(a.meetingEvent(m, in.Stamp))
-	return workflows.MeetingCreated{
+	return meeting.Created{
 		MeetingID: m.ID, Title: m.Title, StartsAt: m.StartsAt, Location: m.Location, Invitees: invitees,
 		Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar; method=REQUEST", Data: ics},
 	}, nil
@@ -65,15 +66,15 @@ func (a *Activities) meetingEvent(m store.Meeting, stamp time.Time) notify.Event
 // written for, and everyone it would invite now (an invitation may still
 // have been on its way when the meeting was cancelled). A meeting not
 // cancelled comes back with Cancelled false and nobody to tell.
-func (a *Activities) CancelledMeeting(ctx context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+func (a *Activities) CancelledMeeting(ctx context.Context, in meeting.Occurrence) (meeting.Created, error) {
 	m, err := a.Store.GetMeeting(ctx, in.MeetingID)
 	if errors.Is(err, store.ErrNotFound) {
-		return workflows.MeetingCreated{}, temporal.NewNonRetryableApplicationError("meeting not found", workflows.ErrNotFound, err)
+		return meeting.Created{}, temporal.NewNonRetryableApplicationError("meeting not found", workflows.ErrNotFound, err)
 	}
 	if err != nil {
-		return workflows.MeetingCreated{}, err
+		return meeting.Created{}, err
 	}
-	out := workflows.MeetingCreated{MeetingID: m.ID, Title: m.Title, StartsAt: m.StartsAt, Location: m.Location}
+	out := meeting.Created{MeetingID: m.ID, Title: m.Title, StartsAt: m.StartsAt, Location: m.Location}
 	if m.CancelledAt == nil {
 		return out, nil
 	}
@@ -94,16 +95,16 @@ func (a *Activities) CancelledMeeting(ctx context.Context, in workflows.MeetingO
 
 // ListParticipationALS lists the ALSes the inactivity rule applies to and
 // the staff told of every change.
-func (a *Activities) ListParticipationALS(ctx context.Context, _ workflows.ListParticipationALSInput) (workflows.ParticipationALSList, error) {
+func (a *Activities) ListParticipationALS(ctx context.Context, _ meeting.ListParticipationALSInput) (meeting.ParticipationALSList, error) {
 	ids, err := a.Store.ParticipationALS(ctx)
 	if err != nil {
-		return workflows.ParticipationALSList{}, err
+		return meeting.ParticipationALSList{}, err
 	}
 	staff, err := a.Store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
 	if err != nil {
-		return workflows.ParticipationALSList{}, err
+		return meeting.ParticipationALSList{}, err
 	}
-	out := workflows.ParticipationALSList{ALSIDs: ids}
+	out := meeting.ParticipationALSList{ALSIDs: ids}
 	for _, m := range staff {
 		out.StaffIDs = append(out.StaffIDs, m.ID)
 	}
@@ -112,23 +113,23 @@ func (a *Activities) ListParticipationALS(ctx context.Context, _ workflows.ListP
 
 // EvaluateParticipation applies the inactivity rule to one ALS and stores
 // its new standing; a retry at the same time returns the same transitions.
-func (a *Activities) EvaluateParticipation(ctx context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
+func (a *Activities) EvaluateParticipation(ctx context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
 	als, err := a.Store.GetALS(ctx, in.ALSID)
 	if errors.Is(err, store.ErrNotFound) {
-		return workflows.ParticipationEvaluation{}, temporal.NewNonRetryableApplicationError("no ALS "+in.ALSID, workflows.ErrNotFound, err)
+		return meeting.ParticipationEvaluation{}, temporal.NewNonRetryableApplicationError("no ALS "+in.ALSID, workflows.ErrNotFound, err)
 	}
 	if err != nil {
-		return workflows.ParticipationEvaluation{}, err
+		return meeting.ParticipationEvaluation{}, err
 	}
 	p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period,
 		WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
 	st, trs, err := a.Store.EvaluateParticipation(ctx, in.ALSID, in.At, p)
 	if err != nil {
-		return workflows.ParticipationEvaluation{}, err
+		return meeting.ParticipationEvaluation{}, err
 	}
-	out := workflows.ParticipationEvaluation{ALSID: als.ID, ALSName: als.Name, Status: string(st.Status)}
+	out := meeting.ParticipationEvaluation{ALSID: als.ID, ALSName: als.Name, Status: string(st.Status)}
 	for _, t := range trs {
-		out.Transitions = append(out.Transitions, workflows.ParticipationTransition{From: t.From, To: t.To, At: t.At, Reason: t.Reason})
+		out.Transitions = append(out.Transitions, meeting.ParticipationTransition{From: t.From, To: t.To, At: t.At, Reason: t.Reason})
 	}
 	if len(out.Transitions) == 0 {
 		return out, nil

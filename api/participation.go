@@ -22,6 +22,7 @@ import (
 	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/ethics"
+	"github.com/lacralo/ralo/workflows/meeting"
 	"github.com/lacralo/ralo/workflows/statement"
 )
 
@@ -63,8 +64,8 @@ type attendanceRequest struct {
 	MemberIDs []string `json:"member_ids"`
 }
 
-func parseRecurrence(s string) (workflows.Recurrence, error) {
-	return workflows.ParseRecurrence(s, func(v string) (time.Duration, error) {
+func parseRecurrence(s string) (meeting.Recurrence, error) {
+	return meeting.ParseRecurrence(s, func(v string) (time.Duration, error) {
 		d, err := policy.ParseDuration(v)
 		return d.D(), err
 	})
@@ -87,7 +88,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.startMeeting(c, m.ID, workflows.MeetingInput{MeetingID: m.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
+		if err := s.startMeeting(c, m.ID, meeting.Input{MeetingID: m.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusCreated, meetingCreated{Meeting: m})
@@ -100,15 +101,15 @@ func (s *Server) createMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startMeeting(c, sr.ID, workflows.MeetingInput{MeetingID: m.ID, SeriesID: sr.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
+	if err := s.startMeeting(c, sr.ID, meeting.Input{MeetingID: m.ID, SeriesID: sr.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
 		return err
 	}
-	action := workflows.MeetingInput{SeriesID: sr.ID, Recurrence: rec, Until: sr.UntilAt, CreatedBy: sr.CreatedBy, Reminder: reminder}
+	action := meeting.Input{SeriesID: sr.ID, Recurrence: rec, Until: sr.UntilAt, CreatedBy: sr.CreatedBy, Reminder: reminder}
 	_, err = s.temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:   workflows.MeetingSeriesScheduleID(sr.ID),
+		ID:   meeting.SeriesScheduleID(sr.ID),
 		Spec: seriesSpec(sr.StartsAt, rec, sr.UntilAt),
 		Action: &client.ScheduleWorkflowAction{
-			ID: workflows.MeetingSeriesWorkflowID(sr.ID), Workflow: workflows.MeetingWorkflowName,
+			ID: meeting.SeriesWorkflowID(sr.ID), Workflow: meeting.WorkflowName,
 			Args: []any{action}, TaskQueue: workflows.TaskQueue,
 		},
 		// A Meeting workflow waits for its reminder; the next occurrence
@@ -130,7 +131,7 @@ func (s *Server) createMeeting(c echo.Context) error {
 // creating and inviting to the next occurrence, so that invitations go
 // out one period ahead. Months recur on the same day and time (UTC); the
 // series' end is the last firing that still creates an occurrence.
-func seriesSpec(start time.Time, rec workflows.Recurrence, until *time.Time) client.ScheduleSpec {
+func seriesSpec(start time.Time, rec meeting.Recurrence, until *time.Time) client.ScheduleSpec {
 	spec := client.ScheduleSpec{StartAt: start, TimeZoneName: "UTC"}
 	if until != nil {
 		if rec.Months > 0 {
@@ -160,13 +161,13 @@ func seriesSpec(start time.Time, rec workflows.Recurrence, until *time.Time) cli
 
 // startMeeting starts the Meeting workflow that invites to an existing
 // meeting; its business ID makes a retried request a no-op.
-func (s *Server) startMeeting(c echo.Context, key string, in workflows.MeetingInput) error {
+func (s *Server) startMeeting(c echo.Context, key string, in meeting.Input) error {
 	_, err := s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
-		ID:                       workflows.MeetingWorkflowID(key, in.StartsAt),
+		ID:                       meeting.WorkflowID(key, in.StartsAt),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.MeetingWorkflowName, in)
+	}, meeting.WorkflowName, in)
 	return err
 }
 
@@ -222,7 +223,7 @@ func (s *Server) patchSeries(c echo.Context) error {
 	if sr.CancelledAt != nil {
 		return conflict("the series is cancelled")
 	}
-	h := s.temporal.ScheduleClient().GetHandle(ctx, workflows.MeetingSeriesScheduleID(sr.ID))
+	h := s.temporal.ScheduleClient().GetHandle(ctx, meeting.SeriesScheduleID(sr.ID))
 	note := "by " + actor(c).String()
 	if *req.Paused {
 		err = h.Pause(ctx, client.SchedulePauseOptions{Note: "paused " + note})
@@ -245,7 +246,7 @@ func (s *Server) cancelSeries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.temporal.ScheduleClient().GetHandle(ctx, workflows.MeetingSeriesScheduleID(sr.ID)).Delete(ctx)
+	err = s.temporal.ScheduleClient().GetHandle(ctx, meeting.SeriesScheduleID(sr.ID)).Delete(ctx)
 	var nf *serviceerror.NotFound
 	if err != nil && !errors.As(err, &nf) {
 		return err
@@ -283,16 +284,16 @@ func (s *Server) announceCancellation(c echo.Context, key string, meetings []sto
 	if len(meetings) == 0 {
 		return nil
 	}
-	in := workflows.MeetingCancellationInput{Key: key}
+	in := meeting.CancellationInput{Key: key}
 	for _, m := range meetings {
 		in.MeetingIDs = append(in.MeetingIDs, m.ID)
 	}
 	_, err := s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
-		ID:                       workflows.MeetingCancellationWorkflowID(key),
+		ID:                       meeting.CancellationWorkflowID(key),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.MeetingCancellationWorkflowName, in)
+	}, meeting.CancellationWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

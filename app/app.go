@@ -23,6 +23,7 @@ import (
 	"github.com/lacralo/ralo/store"
 	ralworker "github.com/lacralo/ralo/worker"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/meeting"
 )
 
 // Options says which pieces to run and how to reach their dependencies.
@@ -195,11 +196,11 @@ func MaskURL(raw string) string {
 // it running. The rule's values are those of the policy at that start.
 func startParticipationReview(ctx context.Context, c client.Client, p policy.Participation) error {
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.ParticipationReviewWorkflowID,
+		ID:                       meeting.ParticipationReviewWorkflowID,
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{Params: workflows.ParticipationParams{
+	}, meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{Params: meeting.ParticipationParams{
 		MissedCalls: p.MissedCalls, Period: p.Period.D(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
 	}})
 	return err

@@ -1,4 +1,4 @@
-package workflows_test
+package meeting_test
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/meeting"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -39,24 +40,24 @@ func newParticHarness(t *testing.T, start time.Time) *particHarness {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetWorkerOptions(worker.Options{DeadlockDetectionTimeout: 10 * time.Second})
 	env.SetStartTime(start)
-	env.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
-	env.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
-	env.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
-		return workflows.MeetingCreated{}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityCancelledMeeting})
+	env.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
+	env.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
+	env.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
+	env.RegisterActivityWithOptions(func(context.Context, meeting.Occurrence) (meeting.Created, error) {
+		return meeting.Created{}, nil
+	}, activity.RegisterOptions{Name: meeting.ActivityCancelled})
 	env.RegisterActivityWithOptions(func(context.Context, workflows.AuditInput) (workflows.AuditResult, error) {
 		return workflows.AuditResult{}, nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudit})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
-		return workflows.MeetingCreated{}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityCreateMeeting})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.ListParticipationALSInput) (workflows.ParticipationALSList, error) {
-		return workflows.ParticipationALSList{}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityListParticipationALS})
-	env.RegisterActivityWithOptions(func(context.Context, workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
-		return workflows.ParticipationEvaluation{}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityEvaluateParticipation})
+	env.RegisterActivityWithOptions(func(context.Context, meeting.Occurrence) (meeting.Created, error) {
+		return meeting.Created{}, nil
+	}, activity.RegisterOptions{Name: meeting.ActivityCreate})
+	env.RegisterActivityWithOptions(func(context.Context, meeting.ListParticipationALSInput) (meeting.ParticipationALSList, error) {
+		return meeting.ParticipationALSList{}, nil
+	}, activity.RegisterOptions{Name: meeting.ActivityListParticipationALS})
+	env.RegisterActivityWithOptions(func(context.Context, meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
+		return meeting.ParticipationEvaluation{}, nil
+	}, activity.RegisterOptions{Name: meeting.ActivityEvaluateParticipation})
 	env.OnActivity(workflows.ActivityRecordAudit, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in workflows.AuditInput) (workflows.AuditResult, error) {
 			h.mu.Lock()
@@ -77,9 +78,9 @@ func newParticHarness(t *testing.T, start time.Time) *particHarness {
 }
 
 // mockMeeting answers CreateMeeting with three invitees.
-func (h *particHarness) mockMeeting(got *[]workflows.MeetingOccurrence) {
-	h.env.OnActivity(workflows.ActivityCreateMeeting, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+func (h *particHarness) mockMeeting(got *[]meeting.Occurrence) {
+	h.env.OnActivity(meeting.ActivityCreate, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
 			h.mu.Lock()
 			*got = append(*got, in)
 			h.mu.Unlock()
@@ -87,7 +88,7 @@ func (h *particHarness) mockMeeting(got *[]workflows.MeetingOccurrence) {
 			if id == "" {
 				id = "mtg-" + in.StartsAt.Format("20060102")
 			}
-			return workflows.MeetingCreated{MeetingID: id, Title: "Monthly call", StartsAt: in.StartsAt,
+			return meeting.Created{MeetingID: id, Title: "Monthly call", StartsAt: in.StartsAt,
 				Invitees:   []string{"m-1", "m-2", "m-3"},
 				Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar; method=REQUEST", Data: []byte("BEGIN:VCALENDAR")}}, nil
 		})
@@ -96,15 +97,15 @@ func (h *particHarness) mockMeeting(got *[]workflows.MeetingOccurrence) {
 func TestParticipationMeetingInvitesThenReminds(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
-	var got []workflows.MeetingOccurrence
+	var got []meeting.Occurrence
 	h.mockMeeting(&got)
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
 		MeetingID: "mtg-1", StartsAt: t0.Add(72 * time.Hour), Reminder: 24 * time.Hour, CreatedBy: "m-staff",
 	})
 	if !h.env.IsWorkflowCompleted() || h.env.GetWorkflowError() != nil {
 		t.Fatalf("workflow: completed %v, error %v", h.env.IsWorkflowCompleted(), h.env.GetWorkflowError())
 	}
-	var res workflows.MeetingResult
+	var res meeting.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -130,11 +131,11 @@ func TestParticipationScheduledMeetingIsTheNextOccurrence(t *testing.T) {
 		temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(fired))); err != nil {
 		t.Fatal(err)
 	}
-	var got []workflows.MeetingOccurrence
+	var got []meeting.Occurrence
 	h.mockMeeting(&got)
 	until := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
-		SeriesID: "ser-1", Recurrence: workflows.Recurrence{Months: 1}, Until: &until, Reminder: 24 * time.Hour,
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
+		SeriesID: "ser-1", Recurrence: meeting.Recurrence{Months: 1}, Until: &until, Reminder: 24 * time.Hour,
 	})
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -153,12 +154,12 @@ func TestParticipationScheduledMeetingIsTheNextOccurrence(t *testing.T) {
 func TestParticipationPastMeetingIsNotInvited(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
-	var got []workflows.MeetingOccurrence
+	var got []meeting.Occurrence
 	h.mockMeeting(&got)
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
 		MeetingID: "mtg-past", StartsAt: t0.Add(-time.Hour), Reminder: time.Hour,
 	})
-	var res workflows.MeetingResult
+	var res meeting.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -170,13 +171,13 @@ func TestParticipationPastMeetingIsNotInvited(t *testing.T) {
 func TestParticipationMeetingAfterUntilIsSkipped(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
-	var got []workflows.MeetingOccurrence
+	var got []meeting.Occurrence
 	h.mockMeeting(&got)
 	until := t0.Add(time.Hour)
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
-		SeriesID: "ser-1", Recurrence: workflows.Recurrence{Interval: 2 * time.Hour}, Until: &until,
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
+		SeriesID: "ser-1", Recurrence: meeting.Recurrence{Interval: 2 * time.Hour}, Until: &until,
 	})
-	var res workflows.MeetingResult
+	var res meeting.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -207,14 +208,14 @@ func TestParticipationReviewOverAYear(t *testing.T) {
 			w.acts = append(w.acts, domain.Activity{ALSID: "als-1", Kind: domain.ActivityMonthlyCall, At: m, MeetingID: id})
 		}
 	}
-	params := workflows.ParticipationParams{MissedCalls: 3, Period: 365 * 24 * time.Hour, WarningBefore: 30 * 24 * time.Hour, RestoreWithin: 365 * 24 * time.Hour}
+	params := meeting.ParticipationParams{MissedCalls: 3, Period: 365 * 24 * time.Hour, WarningBefore: 30 * 24 * time.Hour, RestoreWithin: 365 * 24 * time.Hour}
 
 	h := newParticHarness(t, start)
 	var evaluations int
-	h.env.OnActivity(workflows.ActivityListParticipationALS, mock.Anything, mock.Anything).Return(
-		workflows.ParticipationALSList{ALSIDs: []string{"als-1"}, StaffIDs: []string{"m-staff"}}, nil)
-	h.env.OnActivity(workflows.ActivityEvaluateParticipation, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
+	h.env.OnActivity(meeting.ActivityListParticipationALS, mock.Anything, mock.Anything).Return(
+		meeting.ParticipationALSList{ALSIDs: []string{"als-1"}, StaffIDs: []string{"m-staff"}}, nil)
+	h.env.OnActivity(meeting.ActivityEvaluateParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			evaluations++
@@ -222,13 +223,13 @@ func TestParticipationReviewOverAYear(t *testing.T) {
 			next, trs := domain.Evaluate(in.At, p, w.standing, w.calls, w.acts)
 			w.standing = next
 			w.statuses[in.At.Format("2006-01-02")] = string(next.Status)
-			ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS Uno", Status: string(next.Status), RepIDs: []string{"m-rep"}}
+			ev := meeting.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS Uno", Status: string(next.Status), RepIDs: []string{"m-rep"}}
 			for _, tr := range trs {
-				ev.Transitions = append(ev.Transitions, workflows.ParticipationTransition{From: string(tr.From), To: string(tr.To), At: tr.At, Reason: tr.Reason})
+				ev.Transitions = append(ev.Transitions, meeting.ParticipationTransition{From: string(tr.From), To: string(tr.To), At: tr.At, Reason: tr.Reason})
 			}
 			return ev, nil
 		})
-	h.env.ExecuteWorkflow(workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{Params: params})
+	h.env.ExecuteWorkflow(meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{Params: params})
 
 	// After twelve monthly reviews the run continues as new.
 	if err := h.env.GetWorkflowError(); !workflow.IsContinueAsNewError(err) {
@@ -277,7 +278,7 @@ func TestParticipationReviewOverAYear(t *testing.T) {
 
 func TestParticipationReviewRejectsZeroParams(t *testing.T) {
 	h := newParticHarness(t, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
-	h.env.ExecuteWorkflow(workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{})
+	h.env.ExecuteWorkflow(meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{})
 	if err := h.env.GetWorkflowError(); err == nil {
 		t.Fatal("a review without parameters started")
 	}
@@ -286,18 +287,18 @@ func TestParticipationReviewRejectsZeroParams(t *testing.T) {
 func TestParticipationParseRecurrence(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want workflows.Recurrence
+		want meeting.Recurrence
 		ok   bool
 	}{
-		{"1mo", workflows.Recurrence{Months: 1}, true},
-		{"2mo", workflows.Recurrence{Months: 2}, true},
-		{"5mo", workflows.Recurrence{}, false},
-		{"0mo", workflows.Recurrence{}, false},
-		{"2s", workflows.Recurrence{Interval: 2 * time.Second}, true},
-		{"10ms", workflows.Recurrence{}, false},
-		{"soon", workflows.Recurrence{}, false},
+		{"1mo", meeting.Recurrence{Months: 1}, true},
+		{"2mo", meeting.Recurrence{Months: 2}, true},
+		{"5mo", meeting.Recurrence{}, false},
+		{"0mo", meeting.Recurrence{}, false},
+		{"2s", meeting.Recurrence{Interval: 2 * time.Second}, true},
+		{"10ms", meeting.Recurrence{}, false},
+		{"soon", meeting.Recurrence{}, false},
 	} {
-		got, err := workflows.ParseRecurrence(tc.in, time.ParseDuration)
+		got, err := meeting.ParseRecurrence(tc.in, time.ParseDuration)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("%q: %+v, %v", tc.in, got, err)
 		}
@@ -308,17 +309,17 @@ func TestParticipationMeetingCancelledGetsNoReminder(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
 	calls := 0
-	h.env.OnActivity(workflows.ActivityCreateMeeting, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+	h.env.OnActivity(meeting.ActivityCreate, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
 			calls++
 			// Invited at once; cancelled by the time the reminder is due.
-			return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(72 * time.Hour),
+			return meeting.Created{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(72 * time.Hour),
 				Invitees: []string{"m-1"}, Cancelled: calls > 1}, nil
 		})
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
 		MeetingID: "mtg-1", StartsAt: t0.Add(72 * time.Hour), Reminder: 24 * time.Hour,
 	})
-	var res workflows.MeetingResult
+	var res meeting.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -333,12 +334,12 @@ func TestParticipationMeetingCancelledGetsNoReminder(t *testing.T) {
 func TestParticipationMeetingCancelledBeforeItsInvitation(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
-	h.env.OnActivity(workflows.ActivityCreateMeeting, mock.Anything, mock.Anything).Return(
-		workflows.MeetingCreated{MeetingID: "mtg-1", Cancelled: true}, nil)
-	h.env.ExecuteWorkflow(workflows.MeetingWorkflowName, workflows.MeetingInput{
+	h.env.OnActivity(meeting.ActivityCreate, mock.Anything, mock.Anything).Return(
+		meeting.Created{MeetingID: "mtg-1", Cancelled: true}, nil)
+	h.env.ExecuteWorkflow(meeting.WorkflowName, meeting.Input{
 		MeetingID: "mtg-1", StartsAt: t0.Add(72 * time.Hour), Reminder: 24 * time.Hour,
 	})
-	var res workflows.MeetingResult
+	var res meeting.Result
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -351,23 +352,23 @@ func TestMeetingCancellationEmailsEachMeetingOnce(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	h := newParticHarness(t, t0)
 	cancel := []byte("BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\n")
-	h.env.OnActivity(workflows.ActivityCancelledMeeting, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
+	h.env.OnActivity(meeting.ActivityCancelled, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
 			if !in.Stamp.Equal(t0) {
-				return workflows.MeetingCreated{}, errors.New("stamp is not the workflow time")
+				return meeting.Created{}, errors.New("stamp is not the workflow time")
 			}
 			switch in.MeetingID {
 			case "mtg-gone": // not cancelled after all: nobody to tell
-				return workflows.MeetingCreated{MeetingID: in.MeetingID}, nil
+				return meeting.Created{MeetingID: in.MeetingID}, nil
 			default:
-				return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(time.Hour), Cancelled: true,
+				return meeting.Created{MeetingID: in.MeetingID, Title: "Call", StartsAt: t0.Add(time.Hour), Cancelled: true,
 					Invitees:   []string{"m-1", "m-2"},
 					Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: cancel}}, nil
 			}
 		})
-	h.env.ExecuteWorkflow(workflows.MeetingCancellationWorkflowName, workflows.MeetingCancellationInput{
+	h.env.ExecuteWorkflow(meeting.CancellationWorkflowName, meeting.CancellationInput{
 		Key: "ser-1", MeetingIDs: []string{"mtg-a", "mtg-gone", "mtg-b"}})
-	var res workflows.MeetingCancellationResult
+	var res meeting.CancellationResult
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -393,24 +394,24 @@ func TestParticipationReviewAsksStaffToReview(t *testing.T) {
 		w.calls = append(w.calls, domain.MonthlyCall{MeetingID: "call-" + m.Format("2006-01"), At: m})
 	}
 	// Silent throughout; short periods so that review comes within a year.
-	params := workflows.ParticipationParams{MissedCalls: 3, Period: 90 * 24 * time.Hour, WarningBefore: 30 * 24 * time.Hour, RestoreWithin: 60 * 24 * time.Hour}
+	params := meeting.ParticipationParams{MissedCalls: 3, Period: 90 * 24 * time.Hour, WarningBefore: 30 * 24 * time.Hour, RestoreWithin: 60 * 24 * time.Hour}
 	h := newParticHarness(t, start)
-	h.env.OnActivity(workflows.ActivityListParticipationALS, mock.Anything, mock.Anything).Return(
-		workflows.ParticipationALSList{ALSIDs: []string{"als-1"}, StaffIDs: []string{"m-staff", "m-staff2"}}, nil)
-	h.env.OnActivity(workflows.ActivityEvaluateParticipation, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
+	h.env.OnActivity(meeting.ActivityListParticipationALS, mock.Anything, mock.Anything).Return(
+		meeting.ParticipationALSList{ALSIDs: []string{"als-1"}, StaffIDs: []string{"m-staff", "m-staff2"}}, nil)
+	h.env.OnActivity(meeting.ActivityEvaluateParticipation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period, WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
 			next, trs := domain.Evaluate(in.At, p, w.standing, w.calls, w.acts)
 			w.standing = next
-			ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS Uno", Status: string(next.Status), RepIDs: []string{"m-rep"}}
+			ev := meeting.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS Uno", Status: string(next.Status), RepIDs: []string{"m-rep"}}
 			for _, tr := range trs {
-				ev.Transitions = append(ev.Transitions, workflows.ParticipationTransition{From: string(tr.From), To: string(tr.To), At: tr.At, Reason: tr.Reason})
+				ev.Transitions = append(ev.Transitions, meeting.ParticipationTransition{From: string(tr.From), To: string(tr.To), At: tr.At, Reason: tr.Reason})
 			}
 			return ev, nil
 		})
-	h.env.ExecuteWorkflow(workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{Params: params})
+	h.env.ExecuteWorkflow(meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{Params: params})
 	if err := h.env.GetWorkflowError(); !workflow.IsContinueAsNewError(err) {
 		t.Fatalf("want continue-as-new after a year, got %v", err)
 	}

@@ -1,4 +1,4 @@
-package workflows
+package meeting
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lacralo/ralo/workflows"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -15,10 +16,10 @@ import (
 // Workflow names of process 5 (participation and meetings).
 const (
 	// MeetingWorkflowName invites to one meeting and reminds the invitees.
-	MeetingWorkflowName = "Meeting"
+	WorkflowName = "Meeting"
 	// MeetingCancellationWorkflowName tells the invitees of cancelled
 	// meetings, with an iCalendar CANCEL.
-	MeetingCancellationWorkflowName = "MeetingCancellation"
+	CancellationWorkflowName = "MeetingCancellation"
 	// ParticipationReviewWorkflowName applies the inactivity rule monthly.
 	ParticipationReviewWorkflowName = "ParticipationReview"
 	// ParticipationReviewWorkflowID is the single review's business key.
@@ -29,10 +30,10 @@ const (
 const (
 	// ActivityCreateMeeting creates a meeting occurrence (idempotently) and
 	// returns its invitees and invitation, MeetingOccurrence -> MeetingCreated.
-	ActivityCreateMeeting = "CreateMeeting"
+	ActivityCreate = "CreateMeeting"
 	// ActivityCancelledMeeting returns a cancelled meeting's invitees and
 	// its iCalendar CANCEL, MeetingOccurrence -> MeetingCreated.
-	ActivityCancelledMeeting = "CancelledMeeting"
+	ActivityCancelled = "CancelledMeeting"
 	// ActivityListParticipationALS lists the ALSes under review and the
 	// staff to notify, ListParticipationALSInput -> ParticipationALSList.
 	ActivityListParticipationALS = "ListParticipationALS"
@@ -44,21 +45,21 @@ const (
 const participationProcess = "participation"
 
 // MeetingSeriesScheduleID is the ID of the Temporal Schedule of a series.
-func MeetingSeriesScheduleID(seriesID string) string { return "meeting-series/" + seriesID }
+func SeriesScheduleID(seriesID string) string { return "meeting-series/" + seriesID }
 
 // MeetingSeriesWorkflowID is the workflow ID a series' schedule starts its
 // Meeting workflows under; the schedule appends "-" and the scheduled time.
-func MeetingSeriesWorkflowID(seriesID string) string { return "meeting/" + seriesID }
+func SeriesWorkflowID(seriesID string) string { return "meeting/" + seriesID }
 
 // MeetingWorkflowID is the business key of the Meeting workflow of a
 // one-off meeting or of a series' first occurrence.
-func MeetingWorkflowID(key string, startsAt time.Time) string {
+func WorkflowID(key string, startsAt time.Time) string {
 	return "meeting/" + key + "/" + startsAt.UTC().Format("20060102T150405Z")
 }
 
 // MeetingCancellationWorkflowID is the business key of the cancellation of
 // a meeting or a series (key is its ID).
-func MeetingCancellationWorkflowID(key string) string { return "meeting-cancel/" + key }
+func CancellationWorkflowID(key string) string { return "meeting-cancel/" + key }
 
 // Recurrence is how often a series meets: every Months calendar months
 // (same day and time), or every Interval when Months is zero.
@@ -103,7 +104,7 @@ func ParseRecurrence(s string, parseDuration func(string) (time.Duration, error)
 // first occurrence exist already (MeetingID and StartsAt are set); a
 // scheduled occurrence leaves them empty and is the occurrence after the
 // schedule's time, so that invitations go out one period ahead.
-type MeetingInput struct {
+type Input struct {
 	MeetingID  string        `json:"meeting_id"`
 	SeriesID   string        `json:"series_id"`
 	StartsAt   time.Time     `json:"starts_at"`
@@ -114,7 +115,7 @@ type MeetingInput struct {
 }
 
 // MeetingOccurrence asks the activity to create (or find) one occurrence.
-type MeetingOccurrence struct {
+type Occurrence struct {
 	MeetingID string    `json:"meeting_id"`
 	SeriesID  string    `json:"series_id"`
 	StartsAt  time.Time `json:"starts_at"`
@@ -126,18 +127,18 @@ type MeetingOccurrence struct {
 // Cancelled means the series or the meeting was cancelled: nothing was
 // created, and nobody is to be invited; from ActivityCancelledMeeting it
 // means the opposite: Invitation is the CANCEL to send.
-type MeetingCreated struct {
-	MeetingID  string     `json:"meeting_id"`
-	Title      string     `json:"title"`
-	StartsAt   time.Time  `json:"starts_at"`
-	Location   string     `json:"location"`
-	Invitees   []string   `json:"invitees"`
-	Invitation Attachment `json:"invitation"`
-	Cancelled  bool       `json:"cancelled"`
+type Created struct {
+	MeetingID  string               `json:"meeting_id"`
+	Title      string               `json:"title"`
+	StartsAt   time.Time            `json:"starts_at"`
+	Location   string               `json:"location"`
+	Invitees   []string             `json:"invitees"`
+	Invitation workflows.Attachment `json:"invitation"`
+	Cancelled  bool                 `json:"cancelled"`
 }
 
 // MeetingResult is what a Meeting workflow did.
-type MeetingResult struct {
+type Result struct {
 	MeetingID string    `json:"meeting_id"`
 	StartsAt  time.Time `json:"starts_at"`
 	Invited   int       `json:"invited"`
@@ -152,12 +153,12 @@ var scheduledStartKey = temporal.NewSearchAttributeKeyTime("TemporalScheduledSta
 // Meeting invites to one meeting and reminds the invitees before it
 // starts. Started by a series' schedule, it creates the next occurrence;
 // started by the API, the occurrence already exists.
-func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
+func Meeting(ctx workflow.Context, in Input) (Result, error) {
 	logger := log.With(workflow.GetLogger(ctx), "series_id", in.SeriesID, "meeting_id", in.MeetingID)
 	start := in.StartsAt
 	if start.IsZero() {
 		if !in.Recurrence.Valid() || in.SeriesID == "" {
-			return MeetingResult{}, temporal.NewNonRetryableApplicationError("a scheduled meeting needs a series and a recurrence", ErrInvalidInput, nil)
+			return Result{}, temporal.NewNonRetryableApplicationError("a scheduled meeting needs a series and a recurrence", workflows.ErrInvalidInput, nil)
 		}
 		at, ok := workflow.GetTypedSearchAttributes(ctx).GetTime(scheduledStartKey)
 		if !ok {
@@ -165,14 +166,14 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 		}
 		start = in.Recurrence.Next(at.UTC().Truncate(time.Second))
 	}
-	res := MeetingResult{MeetingID: in.MeetingID, StartsAt: start}
+	res := Result{MeetingID: in.MeetingID, StartsAt: start}
 	if in.Until != nil && start.After(*in.Until) {
 		res.Skipped = "after the end of the series"
 		return res, nil
 	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
-	var m MeetingCreated
-	if err := workflow.ExecuteActivity(actx, ActivityCreateMeeting, MeetingOccurrence{
+	var m Created
+	if err := workflow.ExecuteActivity(actx, ActivityCreate, Occurrence{
 		MeetingID: in.MeetingID, SeriesID: in.SeriesID, StartsAt: start, Stamp: workflow.Now(ctx),
 	}).Get(ctx, &m); err != nil {
 		return res, err
@@ -189,8 +190,8 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 		return res, nil
 	}
 	data := map[string]any{"title": m.Title, "starts_at": m.StartsAt, "location": m.Location, "meeting_id": m.MeetingID}
-	if err := StartNotify(ctx, NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "invitation",
-		Event: "meeting.invitation", MemberIDs: m.Invitees, Data: data, Attachments: []Attachment{m.Invitation}}); err != nil {
+	if err := workflows.StartNotify(ctx, workflows.NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "invitation",
+		Event: "meeting.invitation", MemberIDs: m.Invitees, Data: data, Attachments: []workflows.Attachment{m.Invitation}}); err != nil {
 		logger.Error("invitations not started", "error", err)
 	}
 	res.Invited = len(m.Invitees)
@@ -203,8 +204,8 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 	}
 	// A meeting cancelled since its invitation gets no reminder.
 	if workflow.GetVersion(ctx, "reminder-checks-cancellation", workflow.DefaultVersion, 1) == 1 {
-		var now MeetingCreated
-		if err := workflow.ExecuteActivity(actx, ActivityCreateMeeting, MeetingOccurrence{
+		var now Created
+		if err := workflow.ExecuteActivity(actx, ActivityCreate, Occurrence{
 			MeetingID: m.MeetingID, StartsAt: m.StartsAt, Stamp: workflow.Now(ctx),
 		}).Get(ctx, &now); err != nil {
 			return res, err
@@ -214,7 +215,7 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 			return res, nil
 		}
 	}
-	if err := StartNotify(ctx, NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "reminder",
+	if err := workflows.StartNotify(ctx, workflows.NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "reminder",
 		Event: "meeting.reminder", MemberIDs: m.Invitees, Data: data}); err != nil {
 		logger.Error("reminders not started", "error", err)
 	}
@@ -224,13 +225,13 @@ func Meeting(ctx workflow.Context, in MeetingInput) (MeetingResult, error) {
 
 // MeetingCancellationInput names the meetings just cancelled, by the
 // cancellation of one meeting or of a series (Key, the object cancelled).
-type MeetingCancellationInput struct {
+type CancellationInput struct {
 	Key        string   `json:"key"`
 	MeetingIDs []string `json:"meeting_ids"`
 }
 
 // MeetingCancellationResult counts the members told of each cancellation.
-type MeetingCancellationResult struct {
+type CancellationResult struct {
 	Told map[string]int `json:"told"`
 }
 
@@ -239,21 +240,21 @@ type MeetingCancellationResult struct {
 // their calendars remove it. Each meeting's emails are keyed by the
 // meeting, so a meeting cancelled twice (once alone, once with its series)
 // is announced once.
-func MeetingCancellation(ctx workflow.Context, in MeetingCancellationInput) (MeetingCancellationResult, error) {
+func MeetingCancellation(ctx workflow.Context, in CancellationInput) (CancellationResult, error) {
 	logger := log.With(workflow.GetLogger(ctx), "cancelled", in.Key)
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
-	res := MeetingCancellationResult{Told: map[string]int{}}
+	res := CancellationResult{Told: map[string]int{}}
 	for _, id := range in.MeetingIDs {
-		var m MeetingCreated
-		if err := workflow.ExecuteActivity(actx, ActivityCancelledMeeting, MeetingOccurrence{MeetingID: id, Stamp: workflow.Now(ctx)}).Get(ctx, &m); err != nil {
+		var m Created
+		if err := workflow.ExecuteActivity(actx, ActivityCancelled, Occurrence{MeetingID: id, Stamp: workflow.Now(ctx)}).Get(ctx, &m); err != nil {
 			return res, err
 		}
 		if !m.Cancelled || len(m.Invitees) == 0 {
 			continue
 		}
 		data := map[string]any{"title": m.Title, "starts_at": m.StartsAt, "location": m.Location, "meeting_id": m.MeetingID}
-		if err := StartNotify(ctx, NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "cancellation",
-			Event: "meeting.cancelled", MemberIDs: m.Invitees, Data: data, Attachments: []Attachment{m.Invitation}}); err != nil {
+		if err := workflows.StartNotify(ctx, workflows.NotifyInput{Process: "meetings", ObjectID: m.MeetingID, Step: "cancellation",
+			Event: "meeting.cancelled", MemberIDs: m.Invitees, Data: data, Attachments: []workflows.Attachment{m.Invitation}}); err != nil {
 			logger.Error("cancellation not started", "meeting_id", m.MeetingID, "error", err)
 			continue
 		}
@@ -332,7 +333,7 @@ const (
 // continuing as new every few reviews to keep its history short.
 func ParticipationReview(ctx workflow.Context, in ParticipationReviewInput) error {
 	if in.Params.MissedCalls <= 0 || in.Params.Period <= 0 || in.Params.WarningBefore <= 0 || in.Params.RestoreWithin <= 0 {
-		return temporal.NewNonRetryableApplicationError("participation parameters must be positive", ErrInvalidInput, nil)
+		return temporal.NewNonRetryableApplicationError("participation parameters must be positive", workflows.ErrInvalidInput, nil)
 	}
 	reviews := in.Reviews
 	if reviews <= 0 {
@@ -398,7 +399,7 @@ func reviewParticipation(ctx workflow.Context, logger log.Logger, p Participatio
 func participationEffects(ctx workflow.Context, logger log.Logger, ev ParticipationEvaluation, staff []string,
 	now time.Time, i int, t ParticipationTransition, p ParticipationParams) {
 	step := "review-" + now.UTC().Format("20060102T150405Z") + "-" + strconv.Itoa(i)
-	if _, err := RecordAudit(ctx, AuditInput{
+	if _, err := workflows.RecordAudit(ctx, workflows.AuditInput{
 		Actor: "system", Process: participationProcess, ObjectID: ev.ALSID, Action: "participation." + t.To,
 		Details:  map[string]any{"from": t.From, "to": t.To, "at": t.At, "reason": t.Reason},
 		Audience: "public", IdemKey: ParticipationReviewWorkflowID + "/" + ev.ALSID + "/" + step,
@@ -425,7 +426,7 @@ func participationEffects(ctx workflow.Context, logger log.Logger, ev Participat
 		if len(staff) == 0 {
 			return
 		}
-		if err := StartNotify(ctx, NotifyInput{Process: participationProcess, ObjectID: ev.ALSID, Step: step,
+		if err := workflows.StartNotify(ctx, workflows.NotifyInput{Process: participationProcess, ObjectID: ev.ALSID, Step: step,
 			Event: "participation.review", MemberIDs: staff, Data: data}); err != nil {
 			logger.Error("notification not started", "als_id", ev.ALSID, "event", "participation.review", "error", err)
 		}
@@ -437,7 +438,7 @@ func participationEffects(ctx workflow.Context, logger log.Logger, ev Participat
 	if event == "" || len(to) == 0 {
 		return
 	}
-	if err := StartNotify(ctx, NotifyInput{Process: participationProcess, ObjectID: ev.ALSID, Step: step,
+	if err := workflows.StartNotify(ctx, workflows.NotifyInput{Process: participationProcess, ObjectID: ev.ALSID, Step: step,
 		Event: event, MemberIDs: to, Data: data}); err != nil {
 		logger.Error("notification not started", "als_id", ev.ALSID, "event", event, "error", err)
 	}

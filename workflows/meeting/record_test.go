@@ -1,4 +1,4 @@
-package workflows_test
+package meeting_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/meeting"
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
@@ -56,41 +57,41 @@ func TestRecordParticipationHistories(t *testing.T) {
 	defer c.Close()
 
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
-	w.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
-	w.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
+	w.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
+	w.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
 	w.RegisterWorkflow(workflows.Notify)
 	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
-		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
+	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
+		return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
 			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: []byte("BEGIN:VCALENDAR")}}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityCancelledMeeting})
-	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.MeetingOccurrence) (workflows.MeetingCreated, error) {
-		return workflows.MeetingCreated{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
+	}, activity.RegisterOptions{Name: meeting.ActivityCancelled})
+	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
+		return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
 			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityCreateMeeting})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.ListParticipationALSInput) (workflows.ParticipationALSList, error) {
-		return workflows.ParticipationALSList{ALSIDs: []string{"als-1", "als-2"}, StaffIDs: []string{"m-staff"}}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityListParticipationALS})
+	}, activity.RegisterOptions{Name: meeting.ActivityCreate})
+	w.RegisterActivityWithOptions(func(context.Context, meeting.ListParticipationALSInput) (meeting.ParticipationALSList, error) {
+		return meeting.ParticipationALSList{ALSIDs: []string{"als-1", "als-2"}, StaffIDs: []string{"m-staff"}}, nil
+	}, activity.RegisterOptions{Name: meeting.ActivityListParticipationALS})
 	var evals atomic.Int32
-	w.RegisterActivityWithOptions(func(_ context.Context, in workflows.EvaluateParticipationInput) (workflows.ParticipationEvaluation, error) {
-		ev := workflows.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
+	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
+		ev := meeting.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
 		if in.ALSID != "als-1" {
 			if evals.Load() == 1 {
 				ev.Status = "review"
-				ev.Transitions = []workflows.ParticipationTransition{{From: "inactive", To: "review", At: in.At, Reason: "recorded review request"}}
+				ev.Transitions = []meeting.ParticipationTransition{{From: "inactive", To: "review", At: in.At, Reason: "recorded review request"}}
 			}
 			return ev, nil
 		}
 		switch evals.Add(1) {
 		case 1:
 			ev.Status = "warned"
-			ev.Transitions = []workflows.ParticipationTransition{{From: "active", To: "warned", At: in.At, Reason: "recorded warning"}}
+			ev.Transitions = []meeting.ParticipationTransition{{From: "active", To: "warned", At: in.At, Reason: "recorded warning"}}
 		case 2:
-			ev.Transitions = []workflows.ParticipationTransition{{From: "warned", To: "active", At: in.At, Reason: "recorded restoration"}}
+			ev.Transitions = []meeting.ParticipationTransition{{From: "warned", To: "active", At: in.At, Reason: "recorded restoration"}}
 		}
 		return ev, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityEvaluateParticipation})
+	}, activity.RegisterOptions{Name: meeting.ActivityEvaluateParticipation})
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -103,14 +104,14 @@ func TestRecordParticipationHistories(t *testing.T) {
 		}
 		return run
 	}
-	meeting := start("meeting/rec-1", workflows.MeetingWorkflowName, workflows.MeetingInput{
+	mtg := start("meeting/rec-1", meeting.WorkflowName, meeting.Input{
 		MeetingID: "mtg-rec-1", StartsAt: time.Now().Add(3 * time.Second).UTC(), Reminder: time.Second})
-	var res workflows.MeetingResult
-	if err := meeting.Get(ctx, &res); err != nil || !res.Reminded {
+	var res meeting.Result
+	if err := mtg.Get(ctx, &res); err != nil || !res.Reminded {
 		t.Fatalf("meeting: %+v, %v", res, err)
 	}
-	review := start(workflows.ParticipationReviewWorkflowID, workflows.ParticipationReviewWorkflowName, workflows.ParticipationReviewInput{
-		Params:  workflows.ParticipationParams{MissedCalls: 3, Period: 365 * processtest.Day, WarningBefore: 30 * processtest.Day, RestoreWithin: 365 * processtest.Day},
+	review := start(meeting.ParticipationReviewWorkflowID, meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{
+		Params:  meeting.ParticipationParams{MissedCalls: 3, Period: 365 * processtest.Day, WarningBefore: 30 * processtest.Day, RestoreWithin: 365 * processtest.Day},
 		Every:   time.Second,
 		Reviews: 3,
 	})
@@ -118,17 +119,17 @@ func TestRecordParticipationHistories(t *testing.T) {
 	if !workflow.IsContinueAsNewError(err) {
 		t.Fatalf("review: want continue-as-new, got %v", err)
 	}
-	if err := c.TerminateWorkflow(ctx, workflows.ParticipationReviewWorkflowID, "", "recorded"); err != nil {
+	if err := c.TerminateWorkflow(ctx, meeting.ParticipationReviewWorkflowID, "", "recorded"); err != nil {
 		t.Fatalf("terminate: %v", err)
 	}
-	cancellation := start(workflows.MeetingCancellationWorkflowID("ser-rec"), workflows.MeetingCancellationWorkflowName,
-		workflows.MeetingCancellationInput{Key: "ser-rec", MeetingIDs: []string{"mtg-rec-2", "mtg-rec-3"}})
-	var told workflows.MeetingCancellationResult
+	cancellation := start(meeting.CancellationWorkflowID("ser-rec"), meeting.CancellationWorkflowName,
+		meeting.CancellationInput{Key: "ser-rec", MeetingIDs: []string{"mtg-rec-2", "mtg-rec-3"}})
+	var told meeting.CancellationResult
 	if err := cancellation.Get(ctx, &told); err != nil || len(told.Told) != 2 {
 		t.Fatalf("cancellation: %+v, %v", told, err)
 	}
 
-	for i, run := range []client.WorkflowRun{meeting, review, cancellation} {
+	for i, run := range []client.WorkflowRun{mtg, review, cancellation} {
 		hist := &historypb.History{}
 		iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for iter.HasNext() {
@@ -157,9 +158,9 @@ func TestRecordParticipationHistories(t *testing.T) {
 func TestParticipationReplay(t *testing.T) {
 	for _, name := range participationHistories {
 		r := worker.NewWorkflowReplayer()
-		r.RegisterWorkflowWithOptions(workflows.Meeting, workflow.RegisterOptions{Name: workflows.MeetingWorkflowName})
-		r.RegisterWorkflowWithOptions(workflows.ParticipationReview, workflow.RegisterOptions{Name: workflows.ParticipationReviewWorkflowName})
-		r.RegisterWorkflowWithOptions(workflows.MeetingCancellation, workflow.RegisterOptions{Name: workflows.MeetingCancellationWorkflowName})
+		r.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
+		r.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
+		r.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
 		r.RegisterWorkflow(workflows.Notify)
 		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", name)); err != nil {
 			t.Fatalf("replay %s: %v", name, err)
