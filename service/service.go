@@ -1,0 +1,99 @@
+// Package service holds the operations ralo's transports call: one method
+// per user action (file a complaint, cast a ballot, open a statement …).
+// Each takes the actor and a request struct, authorizes the actor for the
+// object, validates the request, reads the store, builds the process's
+// input, keeps the cases index, starts, updates or queries the process,
+// and returns the result or a typed *Error with field messages.
+//
+// The JSON API (package api) and the web interface (package web) are thin
+// layers over it: bind → call the service → respond. It depends on the
+// store, the policy, the Temporal client and the process contracts under
+// workflows; it knows nothing of HTTP.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+)
+
+// Service is the operations over one store, Temporal client and policy.
+type Service struct {
+	store    *store.Store
+	temporal client.Client
+	policy   *policy.Policy
+	log      *slog.Logger
+}
+
+// Config holds the service's dependencies.
+type Config struct {
+	Store    *store.Store
+	Temporal client.Client
+	Policy   *policy.Policy
+	Logger   *slog.Logger
+}
+
+// New returns the service.
+func New(cfg Config) *Service {
+	s := &Service{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Store is the registry and read model the service works on (read-only
+// uses by transports: listings, the audit log).
+func (s *Service) Store() *store.Store { return s.store }
+
+// Policy is the policy in force.
+func (s *Service) Policy() *policy.Policy { return s.policy }
+
+// Actor is who calls an operation: the authenticated member, with roles.
+type Actor struct {
+	store.Member
+}
+
+// Has reports whether the actor holds any of the roles.
+func (a *Actor) Has(roles ...string) bool {
+	if a == nil {
+		return false
+	}
+	for _, r := range roles {
+		if a.Roles.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff is true for staff and admins, who see every object.
+func (a *Actor) IsStaff() bool { return a.Has(store.RoleStaff, store.RoleAdmin) }
+
+// Workflow is the actor as a process's validators see it.
+func (a *Actor) Workflow() workflows.Actor {
+	return workflows.Actor{MemberID: a.ID, Roles: slices.Clone([]string(a.Roles))}
+}
+
+// System is the service acting on its own, with staff rights, when the
+// registry changes under running processes.
+var System = workflows.Actor{MemberID: "system", Roles: []string{store.RoleStaff}}
+
+// staffIDs lists the members with the staff role, whom processes notify.
+func (s *Service) staffIDs(ctx context.Context) ([]string, error) {
+	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return ids, nil
+}
