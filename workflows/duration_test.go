@@ -13,7 +13,7 @@ func TestDurationJSON(t *testing.T) {
 	}{
 		{7 * 24 * time.Hour, `"7d"`},
 		{36 * time.Hour, `"36h"`},
-		{90 * time.Minute, `"90m"`},
+		{90 * time.Minute, `"1h30m"`},
 		{time.Hour, `"1h"`},
 		{0, `"0s"`},
 	} {
