@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/lacralo/ralo/api/problem"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -67,6 +68,7 @@ func problemType(status int) string {
 func toProblem(err error) Problem {
 	var (
 		apiErr   *Error
+		svcErr   *service.Error
 		fields   store.FieldErrors
 		httpErr  *echo.HTTPError
 		notFound *serviceerror.NotFound
@@ -75,6 +77,11 @@ func toProblem(err error) Problem {
 	switch {
 	case errors.As(err, &apiErr):
 		p.Status, p.Detail, p.Errors = apiErr.Status, apiErr.Error(), apiErr.Fields
+	case errors.As(err, &svcErr):
+		p.Status, p.Detail, p.Errors = svcErr.Kind.Status(), svcErr.Detail, svcErr.Fields
+		if svcErr.Kind == service.KindInternal {
+			p.Detail = "internal error"
+		}
 	case errors.As(err, &fields):
 		p.Status, p.Detail, p.Errors = http.StatusUnprocessableEntity, "some fields are invalid", fields
 	case errors.Is(err, store.ErrNotFound), errors.As(err, &notFound):

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
+	svc      *service.Service
 	store    *store.Store
 	temporal client.Client
 	policy   *policy.Policy
@@ -48,6 +50,7 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.svc = service.New(service.Config{Store: cfg.Store, Temporal: cfg.Temporal, Policy: cfg.Policy, Logger: s.log})
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -126,6 +129,15 @@ func (p *Principal) IsStaff() bool { return p.Has(store.RoleStaff, store.RoleAdm
 func principal(c echo.Context) *Principal {
 	p, _ := c.Get(principalKey).(*Principal)
 	return p
+}
+
+// caller is the caller as the service layer takes it.
+func caller(c echo.Context) *service.Actor {
+	p := principal(c)
+	if p == nil {
+		return nil
+	}
+	return &service.Actor{Member: p.Member}
 }
 
 // access says who may call a route: public routes need no token; others
