@@ -1,10 +1,18 @@
-// Package workflows holds ralo's durable processes as Temporal workflows and
-// their contract: the task queue, workflow IDs, update and query names, and
-// the input and result types shared with the API and the activities.
+// Package workflows is what ralo's processes share: the task queue, the
+// actor of a transition, the links between processes (appeals and their
+// rulings), deadlines and durations as documents show them, the Notify
+// workflow and the inputs of the audit, outbox and cases-index activities,
+// and the vote's roll and receipts (voting.go).
+//
+// Each process lives in its own package below (ethics, arbitration,
+// election, statement, meeting) on the engine in workflows/process. This
+// package imports no process package and does no I/O.
 package workflows
 
 import (
 	"time"
+
+	"github.com/lacralo/ralo/workflows/process"
 )
 
 // TaskQueue is the single task queue every ralo worker polls.
@@ -124,12 +132,13 @@ type CaseIndex struct {
 	Members   []string `json:"members"`
 }
 
-// Error types of refused updates, which the API maps to HTTP statuses.
+// Error types of refused updates, as process.Forbidden and the others
+// write them; the service layer maps them in its one error table.
 const (
-	ErrForbidden    = "Forbidden"    // the caller may not do this (403)
-	ErrInvalidState = "InvalidState" // not allowed in the current state (409)
-	ErrInvalidInput = "InvalidInput" // invalid fields (422)
-	ErrNotFound     = "NotFound"     // the caller may not know the object (404)
+	ErrForbidden    = process.ErrForbidden    // the caller may not do this (403)
+	ErrInvalidState = process.ErrInvalidState // not allowed in the current state (409)
+	ErrInvalidInput = process.ErrInvalidInput // invalid fields (422)
+	ErrNotFound     = process.ErrNotFound     // the caller may not know the object (404)
 )
 
 // Actor is who asks for a transition, as the API authenticated them; the
