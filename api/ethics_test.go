@@ -164,6 +164,28 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 	path := "/api/v1/ethics/complaints/" + filed.ID
 	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, k1, nil).status == http.StatusOK })
 	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "ok"}), http.StatusOK)
+	// Evidence is created inside the case: 201, the entry under its name,
+	// and where to read it again.
+	ev := expect(t, do(t, e, "POST", path+"/evidence", cTok, map[string]any{"text": "The minutes.", "links": []string{"https://example.org/m"}}), http.StatusCreated)
+	var added struct {
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Evidence struct {
+			N    int    `json:"n"`
+			Text string `json:"text"`
+			Role string `json:"role"`
+		} `json:"evidence"`
+	}
+	ev.json(t, &added)
+	loc := ev.header.Get("Location")
+	if added.ID != filed.ID || added.Status == "" || added.Evidence.N != 1 || added.Evidence.Text != "The minutes." ||
+		added.Evidence.Role != "complainant" || loc != path+"/evidence/1" {
+		t.Fatalf("evidence answered %s (Location %q)", ev.body, loc)
+	}
+	if got := expect(t, do(t, e, "GET", loc, k1, nil), http.StatusOK).field(t, "text"); got != "The minutes." {
+		t.Fatalf("GET %s: text %v", loc, got)
+	}
+	expect(t, do(t, e, "GET", path+"/evidence/2", k1, nil), http.StatusNotFound)
 	// The respondent stays silent: after the response period the case moves on.
 	eventually(t, 20*time.Second, "deliberation", func() bool {
 		var c complaint
@@ -182,9 +204,29 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 		t.Fatalf("status %q after the appeal", c.Status)
 	}
 
-	// The linked arbitration runs its course.
+	// The ethics case opens the linked arbitration itself (the handler
+	// only recorded the appeal): it names both parties of this open
+	// complaint, the appellant as its filer, and the decision under appeal.
 	ap := "/api/v1/arbitrations/arb_appeal_" + filed.ID
 	eventually(t, 10*time.Second, "arbitration opened", func() bool { return do(t, e, "GET", ap, rTok, nil).status == http.StatusOK })
+	var arbCase struct {
+		FiledBy  string `json:"filed_by"`
+		AppealOf *struct {
+			Kind string `json:"kind"`
+			ID   string `json:"id"`
+		} `json:"appeal_of"`
+		Parties []struct {
+			ID string `json:"id"`
+		} `json:"parties"`
+	}
+	expect(t, do(t, e, "GET", ap, staffTok, nil), http.StatusOK).json(t, &arbCase)
+	if arbCase.FiledBy != respondent.ID || arbCase.AppealOf == nil || arbCase.AppealOf.Kind != "ethics" ||
+		arbCase.AppealOf.ID != filed.ID || len(arbCase.Parties) != 2 {
+		t.Fatalf("the appeal's arbitration: %+v", arbCase)
+	}
+	if _, err := e.app.Store.GetCase(context.Background(), "arbitration", "arb_appeal_"+filed.ID); err != nil {
+		t.Fatalf("the appeal's arbitration is not in the cases index: %v", err)
+	}
 	expect(t, do(t, e, "POST", ap+"/assign", staffTok, map[string]any{"arbitrator_id": arb.ID}), http.StatusOK)
 	expect(t, do(t, e, "POST", ap+"/confirm", arbTok, nil), http.StatusOK)
 	eventually(t, 15*time.Second, "challenge window closed", func() bool { return get(t, e, ap, staffTok) == "submissions" })

@@ -88,12 +88,12 @@ func ethRecordComplete(t *testing.T, ctx context.Context, c client.Client) {
 	in := ethInput("rec-1")
 	in.FiledAt = time.Now().UTC()
 	in.Periods = ethics.Periods{
-		Screening:            4 * time.Second,
-		ScreeningReminder:    2 * time.Second,
-		ScreeningEscalation:  time.Second,
-		Response:             time.Hour,
-		AppealWindow:         time.Hour,
-		RemovalIneligibility: 730 * ethDay,
+		Screening:            workflows.Duration(4 * time.Second),
+		ScreeningReminder:    workflows.Duration(2 * time.Second),
+		ScreeningEscalation:  workflows.Duration(time.Second),
+		Response:             workflows.Duration(time.Hour),
+		AppealWindow:         workflows.Duration(time.Hour),
+		RemovalIneligibility: workflows.Duration(730 * ethDay),
 		Quorum:               0.5,
 		Majority:             0.5,
 	}
@@ -148,12 +148,12 @@ func ethRecordUnappealed(t *testing.T, ctx context.Context, c client.Client) {
 	in := ethInput("rec-2")
 	in.FiledAt = time.Now().UTC()
 	in.Periods = ethics.Periods{
-		Screening:            time.Hour,
-		ScreeningReminder:    30 * time.Minute,
-		ScreeningEscalation:  time.Hour,
-		Response:             2 * time.Second,
-		AppealWindow:         2 * time.Second,
-		RemovalIneligibility: 730 * ethDay,
+		Screening:            workflows.Duration(time.Hour),
+		ScreeningReminder:    workflows.Duration(30 * time.Minute),
+		ScreeningEscalation:  workflows.Duration(time.Hour),
+		Response:             workflows.Duration(2 * time.Second),
+		AppealWindow:         workflows.Duration(2 * time.Second),
+		RemovalIneligibility: workflows.Duration(730 * ethDay),
 	}
 	r := ethStart(t, ctx, c, in)
 	r.update(ethics.UpdateAdmit, ethics.AdmitInput{Actor: ethC1})

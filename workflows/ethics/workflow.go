@@ -179,21 +179,21 @@ type CommitteeMember struct {
 // and 730 days; quorum and majority 0.5).
 type Periods struct {
 	// Screening is the time from filing to admission or dismissal.
-	Screening time.Duration `json:"screening"`
+	Screening workflows.Duration `json:"screening"`
 	// ScreeningReminder is how long before the screening deadline staff and
 	// the committee are reminded of a complaint still pending.
-	ScreeningReminder time.Duration `json:"screening_reminder"`
+	ScreeningReminder workflows.Duration `json:"screening_reminder"`
 	// ScreeningEscalation is the interval of the escalations to staff once
 	// the screening deadline has passed.
-	ScreeningEscalation time.Duration `json:"screening_escalation"`
+	ScreeningEscalation workflows.Duration `json:"screening_escalation"`
 	// Response is the respondent's time to answer once the complaint is
 	// admitted.
-	Response time.Duration `json:"response"`
+	Response workflows.Duration `json:"response"`
 	// AppealWindow is the parties' time to appeal a decision.
-	AppealWindow time.Duration `json:"appeal_window"`
+	AppealWindow workflows.Duration `json:"appeal_window"`
 	// RemovalIneligibility is how long a person removed from a position may
 	// not hold one, from when the removal takes effect.
-	RemovalIneligibility time.Duration `json:"removal_ineligibility"`
+	RemovalIneligibility workflows.Duration `json:"removal_ineligibility"`
 	// Quorum: a decision needs votes from strictly more than Quorum × the
 	// non-recused committee members (all of them when Quorum is 1).
 	Quorum float64 `json:"quorum"`
@@ -259,7 +259,7 @@ func (in Input) Validate() error {
 	p := in.Periods
 	for _, d := range []struct {
 		name string
-		d    time.Duration
+		d    workflows.Duration
 	}{
 		{"screening", p.Screening}, {"screening_reminder", p.ScreeningReminder},
 		{"screening_escalation", p.ScreeningEscalation}, {"response", p.Response},
@@ -288,9 +288,9 @@ func (in Input) Validate() error {
 
 // withDefaults fills zero periods and thresholds.
 func (p Periods) withDefaults() Periods {
-	def := func(d *time.Duration, v time.Duration) {
+	def := func(d *workflows.Duration, v time.Duration) {
 		if *d <= 0 {
-			*d = v
+			*d = workflows.Duration(v)
 		}
 	}
 	def(&p.Screening, defaultScreening)
@@ -464,10 +464,10 @@ type Tally struct {
 	Passes           bool `json:"passes"`
 }
 
-// EthicsAppeal is a party's appeal. The API opens the arbitration case
-// (AppealOf ethics/CaseID, the complainant and the respondent as parties)
-// from the state the appeal update returns. In the respondent's view of an
-// anonymous case, By is "complainant" for the complainant's appeal.
+// Appeal is a party's appeal. The case opens the arbitration that hears
+// it (workflows.ActivityOpenAppeal) and waits for its ruling. In the
+// respondent's view of an anonymous case, By is "complainant" for the
+// complainant's appeal.
 type Appeal struct {
 	By     string    `json:"by"`
 	Role   string    `json:"role"`
@@ -707,6 +707,7 @@ type effect struct {
 	audit  *workflows.AuditInput
 	notify *workflows.NotifyInput
 	apply  *DecisionEffect
+	appeal *workflows.OpenAppealInput
 }
 
 func newEthics(ctx workflow.Context, in Input) *ethics {
@@ -736,7 +737,7 @@ func newEthics(ctx workflow.Context, in Input) *ethics {
 		ComplainantID: in.ComplainantID,
 		RespondentID:  in.RespondentID,
 		FiledAt:       filedAt,
-		ScreeningDue:  filedAt.Add(e.periods.Screening),
+		ScreeningDue:  filedAt.Add(e.periods.Screening.D()),
 		Evidence:      []Evidence{},
 		Votes:         []Vote{},
 		Deadlines:     []workflows.Deadline{},
@@ -873,12 +874,12 @@ func (e *ethics) pending() []process.Deadline {
 	switch e.st.Status {
 	case StatusScreening:
 		due := e.st.ScreeningDue
-		if at := due.Add(-e.periods.ScreeningReminder); !e.st.ScreeningReminded && at.After(e.st.FiledAt) {
+		if at := due.Add(-e.periods.ScreeningReminder.D()); !e.st.ScreeningReminded && at.After(e.st.FiledAt) {
 			evs = append(evs, process.Deadline{At: at, Name: "screening reminder", Fire: e.remindScreening})
 		}
 		at := due
 		if !e.lastEscalation.IsZero() {
-			at = e.lastEscalation.Add(e.periods.ScreeningEscalation)
+			at = e.lastEscalation.Add(e.periods.ScreeningEscalation.D())
 		}
 		evs = append(evs, process.Deadline{At: at, Name: "screening escalation", Fire: e.escalateScreening})
 	case StatusInvestigation:
@@ -1120,7 +1121,7 @@ func (e *ethics) validateAdmit(now time.Time, in AdmitInput) error {
 func (e *ethics) admit(now time.Time, in AdmitInput) {
 	note := strings.TrimSpace(in.Note)
 	e.st.Screening = &Screening{Result: ScreenAdmitted, By: in.Actor.MemberID, Text: note, At: now}
-	e.responseDue = now.Add(e.periods.Response)
+	e.responseDue = now.Add(e.periods.Response.D())
 	due := e.responseDue
 	e.st.ResponseDue = &due
 	e.st.Status = StatusInvestigation
@@ -1372,7 +1373,7 @@ func (e *ethics) checkPass(now time.Time, actor string) {
 	d := e.st.Proposal.Decision
 	e.st.Decision = &d
 	e.st.DecidedAt = &now
-	e.appealEnds = now.Add(e.periods.AppealWindow)
+	e.appealEnds = now.Add(e.periods.AppealWindow.D())
 	ends := e.appealEnds
 	e.st.AppealEnds = &ends
 	e.st.Status = StatusAppealWindow
@@ -1407,7 +1408,7 @@ func (e *ethics) validateAppeal(now time.Time, in AppealInput) error {
 }
 
 // appeal suspends the decision until the arbitration ruling, which the
-// arbitration case the API opens will signal.
+// arbitration case it opens (OpenAppeal, run by the main loop) will signal.
 func (e *ethics) appeal(now time.Time, in AppealInput) {
 	role := RoleRespondent
 	if e.isComplainant(in.Actor.MemberID) {
@@ -1421,6 +1422,14 @@ func (e *ethics) appeal(now time.Time, in AppealInput) {
 		"reason": a.Reason,
 	})
 	e.notify("appealed", "ethics.appealed", e.recipients(true, true, true), nil)
+	e.effects = append(e.effects, effect{appeal: &workflows.OpenAppealInput{
+		EthicsCaseID:  e.in.CaseID,
+		Reason:        a.Reason,
+		RespondentID:  e.in.RespondentID,
+		ComplainantID: e.in.ComplainantID,
+		Anonymous:     e.in.Anonymous,
+		FiledBy:       a.By,
+	}})
 }
 
 // ruling applies the arbitration ruling on the appeal: the decision stands
@@ -1551,7 +1560,7 @@ func (e *ethics) effectOf(now time.Time, d Decision) DecisionEffect {
 		Position:  d.Position,
 	}
 	if d.Kind == DecisionRemoval {
-		t := now.Add(e.periods.RemovalIneligibility)
+		t := now.Add(e.periods.RemovalIneligibility.D())
 		eff.IneligibleUntil = &t
 	}
 	return eff
@@ -1677,6 +1686,8 @@ func (e *ethics) flush(ctx workflow.Context) {
 			}
 		case x.apply != nil:
 			e.apply(ctx, *x.apply)
+		case x.appeal != nil:
+			e.openAppeal(ctx, *x.appeal)
 		}
 	}
 	createdBy := e.in.ComplainantID
@@ -1754,6 +1765,28 @@ func (e *ethics) apply(ctx workflow.Context, eff DecisionEffect) {
 			}})
 	}
 	e.effects = append(first, e.effects...)
+}
+
+// openAppeal opens the arbitration case that hears the appeal, retried
+// until it succeeds: the case waits for that arbitration's ruling, so it
+// must exist. Cases appealed before this version had it opened by the
+// API.
+func (e *ethics) openAppeal(ctx workflow.Context, in workflows.OpenAppealInput) {
+	if workflow.GetVersion(ctx, "ethics-appeal-opens-arbitration", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Minute,
+			// No MaximumAttempts: retried until it succeeds.
+		},
+	})
+	if err := workflow.ExecuteActivity(actx, workflows.ActivityOpenAppeal, in).Get(ctx, nil); err != nil {
+		e.logger.Error("appeal arbitration not opened", "error", err)
+	}
 }
 
 func (e *ethics) staffEffect(actor, action, step string, details map[string]any) effect {

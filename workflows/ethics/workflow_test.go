@@ -81,12 +81,12 @@ func ethInput(caseID string) ethics.Input {
 		Committee:     ethRoster(),
 		StaffIDs:      []string{ethStaffID},
 		Periods: ethics.Periods{
-			Screening:            14 * ethDay,
-			ScreeningReminder:    7 * ethDay,
-			ScreeningEscalation:  7 * ethDay,
-			Response:             21 * ethDay,
-			AppealWindow:         15 * ethDay,
-			RemovalIneligibility: 730 * ethDay,
+			Screening:            workflows.Duration(14 * ethDay),
+			ScreeningReminder:    workflows.Duration(7 * ethDay),
+			ScreeningEscalation:  workflows.Duration(7 * ethDay),
+			Response:             workflows.Duration(21 * ethDay),
+			AppealWindow:         workflows.Duration(15 * ethDay),
+			RemovalIneligibility: workflows.Duration(730 * ethDay),
 			Quorum:               0.5,
 			Majority:             0.5,
 		},
@@ -1181,9 +1181,9 @@ func TestEthicsInvalidInput(t *testing.T) {
 	in.Receipt = ""
 	in.Links = []string{"ftp://example.org/x"}
 	in.Committee = append(in.Committee, ethics.CommitteeMember{MemberID: ethC1ID})
-	in.Periods.Response = -time.Hour
+	in.Periods.Response = workflows.Duration(-time.Hour)
 	in.Periods.Quorum = 1.5
-	in.Periods.ScreeningReminder = 20 * ethDay
+	in.Periods.ScreeningReminder = workflows.Duration(20 * ethDay)
 	err := in.Validate()
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
@@ -1199,6 +1199,9 @@ func TestEthicsInvalidInput(t *testing.T) {
 		t.Errorf("valid input refused: %v", err)
 	}
 
+	// A negative period never reaches the workflow (workflows.Duration's
+	// JSON refuses it); the workflow refuses the rest.
+	in.Periods.Response = 0
 	h := newEthHarness(t)
 	h.env.ExecuteWorkflow(ethics.WorkflowName, in)
 	if err := h.env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
