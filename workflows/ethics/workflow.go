@@ -696,9 +696,8 @@ type ethics struct {
 	strayRulings   int // rulings signalled when none was expected
 
 	effects []effect
-	changed workflow.Channel
+	eng     *process.Engine
 	rulings workflow.ReceiveChannel
-	clock   process.Clock
 	saved   workflows.CaseIndex
 }
 
@@ -723,7 +722,7 @@ func newEthics(ctx workflow.Context, in Input) *ethics {
 		staff:       process.Set(in.StaffIDs),
 		roster:      cleanRoster(in.Committee),
 		selfRecused: map[string]string{},
-		changed:     workflow.NewBufferedChannel(ctx, 1),
+		eng:         process.New(ctx),
 		rulings:     workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling),
 	}
 	e.st = State{
@@ -789,11 +788,11 @@ func update[T any](ctx workflow.Context, e *ethics, name string,
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, in T) (State, error) {
 			now := workflow.Now(ctx)
-			e.tick(now)
+			e.Tick(now)
 			apply(now, in)
-			e.tick(now)
-			e.changed.SendAsync(struct{}{})
-			return e.st.clone(), nil
+			e.Tick(now)
+			e.Wake()
+			return e.Snapshot(), nil
 		},
 		workflow.UpdateHandlerOptions{
 			Validator: func(ctx workflow.Context, in T) error {
@@ -803,35 +802,42 @@ func update[T any](ctx workflow.Context, e *ethics, name string,
 	)
 }
 
-// run files the case, then loops: bring the state up to now, run the
-// queued effects, and wait for the next deadline or change, until
-// the case is closed and its effects are done.
+// run files the case, then runs the engine's loop until the case is
+// closed and its effects are done.
 func (e *ethics) run(ctx workflow.Context) (State, error) {
 	workflow.Go(ctx, e.receiveRulings)
 	e.file(workflow.Now(ctx))
-	for {
-		e.tick(workflow.Now(ctx))
-		e.flush(ctx)
-		for e.changed.ReceiveAsync(nil) {
-		}
-		if len(e.effects) > 0 {
-			continue // an update arrived while effects ran
-		}
-		if e.st.Status == StatusClosed {
-			break
-		}
-		ev, ok := e.next()
-		e.clock.Wait(ctx, ev, ok, e.changed)
-		if err := ctx.Err(); err != nil {
-			return e.st, err
-		}
-	}
-	e.clock.Stop()
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := e.eng.Run(ctx, e); err != nil {
 		return e.st, err
 	}
 	return e.st, nil
 }
+
+// The process.Loop and process.Process hooks.
+
+// Prepare has nothing to do before the effects.
+func (e *ethics) Prepare(workflow.Context, time.Time) bool { return false }
+
+// Flush runs the queued effects.
+func (e *ethics) Flush(ctx workflow.Context) { e.flush(ctx) }
+
+// Busy: an update queued effects while Flush ran.
+func (e *ethics) Busy() bool { return len(e.effects) > 0 }
+
+// Done: the case is closed.
+func (e *ethics) Done() bool { return e.st.Status == StatusClosed }
+
+// Wait blocks until the next deadline or change.
+func (e *ethics) Wait(ctx workflow.Context) {
+	ev, ok := e.next()
+	e.eng.Wait(ctx, ev, ok)
+}
+
+// Wake tells the main loop that the state changed.
+func (e *ethics) Wake() { e.eng.Wake() }
+
+// Snapshot is a copy of the state, as updates answer it.
+func (e *ethics) Snapshot() State { return e.st.clone() }
 
 // receiveRulings applies each arbitration ruling as it arrives, whatever
 // the main loop is doing (it may be running effects for a while), so that a
@@ -844,24 +850,18 @@ func (e *ethics) receiveRulings(ctx workflow.Context) {
 			return
 		}
 		now := workflow.Now(ctx)
-		e.tick(now)
+		e.Tick(now)
 		e.ruling(now, r)
-		e.tick(now)
-		e.changed.SendAsync(struct{}{})
+		e.Tick(now)
+		e.Wake()
 	}
 }
 
-// tick fires every deadline that has passed, oldest first, then refreshes
+// Tick fires every deadline that has passed, oldest first, then refreshes
 // the derived parts of the state. It never blocks, so update handlers call
 // it too.
-func (e *ethics) tick(now time.Time) {
-	for {
-		ev, ok := e.next()
-		if !ok || ev.At.After(now) {
-			break
-		}
-		ev.Fire(now)
-	}
+func (e *ethics) Tick(now time.Time) {
+	process.FireDue(now, e.next, nil)
 	e.refresh(now)
 }
 
