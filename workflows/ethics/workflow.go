@@ -745,60 +745,31 @@ func newEthics(ctx workflow.Context, in Input) *ethics {
 	return e
 }
 
+// revalidateSince is the version from which an update validates again
+// after bringing the state up to now; cases started before it applied
+// without the second check, and their histories replay as they ran.
+const revalidateSince = "process-update-revalidate"
+
 // setup registers the query and the updates.
 func (e *ethics) setup(ctx workflow.Context) error {
+	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
-		return e.st.clone(), nil
+		return e.Snapshot(), nil
 	}); err != nil {
 		return err
 	}
-	regs := []func() error{
-		func() error { return update(ctx, e, UpdateAdmit, e.validateAdmit, e.admit) },
-		func() error { return update(ctx, e, UpdateDismiss, e.validateDismiss, e.dismiss) },
-		func() error { return update(ctx, e, UpdateRecuse, e.validateRecuse, e.recuse) },
-		func() error {
-			return update(ctx, e, UpdateRecomputeRecusals, e.validateRecompute, e.recompute)
-		},
-		func() error { return update(ctx, e, UpdateRespond, e.validateRespond, e.respond) },
-		func() error { return update(ctx, e, UpdateEvidence, e.validateEvidence, e.evidence) },
-		func() error { return update(ctx, e, UpdateDeliberate, e.validateDeliberate, e.deliberate) },
-		func() error { return update(ctx, e, UpdateVote, e.validateVote, e.vote) },
-		func() error {
-			return update(ctx, e, UpdateWithdrawProposal, e.validateWithdraw, e.withdraw)
-		},
-		func() error { return update(ctx, e, UpdateAppeal, e.validateAppeal, e.appeal) },
-		func() error {
-			return update(ctx, e, UpdateApplyModified, e.validateApplyModified, e.applyModified)
-		},
-	}
-	for _, reg := range regs {
-		if err := reg(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ethUpdate registers one update. The handler first brings the state up to
-// now (a deadline may have passed in the same workflow task, before the main
-// loop saw its timer), applies the transition, settles what follows from
-// it, and wakes the main loop to run the queued effects.
-func update[T any](ctx workflow.Context, e *ethics, name string,
-	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
-	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (State, error) {
-			now := workflow.Now(ctx)
-			e.Tick(now)
-			apply(now, in)
-			e.Tick(now)
-			e.Wake()
-			return e.Snapshot(), nil
-		},
-		workflow.UpdateHandlerOptions{
-			Validator: func(ctx workflow.Context, in T) error {
-				return validate(workflow.Now(ctx), in)
-			},
-		},
+	return errors.Join(
+		process.Update(ctx, e, UpdateAdmit, e.validateAdmit, e.admit, revalidate),
+		process.Update(ctx, e, UpdateDismiss, e.validateDismiss, e.dismiss, revalidate),
+		process.Update(ctx, e, UpdateRecuse, e.validateRecuse, e.recuse, revalidate),
+		process.Update(ctx, e, UpdateRecomputeRecusals, e.validateRecompute, e.recompute, revalidate),
+		process.Update(ctx, e, UpdateRespond, e.validateRespond, e.respond, revalidate),
+		process.Update(ctx, e, UpdateEvidence, e.validateEvidence, e.evidence, revalidate),
+		process.Update(ctx, e, UpdateDeliberate, e.validateDeliberate, e.deliberate, revalidate),
+		process.Update(ctx, e, UpdateVote, e.validateVote, e.vote, revalidate),
+		process.Update(ctx, e, UpdateWithdrawProposal, e.validateWithdraw, e.withdraw, revalidate),
+		process.Update(ctx, e, UpdateAppeal, e.validateAppeal, e.appeal, revalidate),
+		process.Update(ctx, e, UpdateApplyModified, e.validateApplyModified, e.applyModified, revalidate),
 	)
 }
 
