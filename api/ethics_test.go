@@ -245,6 +245,48 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 	}
 }
 
+// TestEthicsAnonymousAppeal: when the anonymous complainant appeals, the
+// arbitration the case opens lists the respondent only and shows the
+// filer as "system", so the respondent never learns who complained.
+func TestEthicsAnonymousAppeal(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	resetCommittee(t, e)
+	complainant, cTok := newMember(t, e, "AR", "")
+	respondent, rTok := newMember(t, e, "AR", "")
+	_, k1 := newMember(t, e, "AR", "", "ethics_committee")
+	_, k2 := newMember(t, e, "AR", "", "ethics_committee")
+
+	var filed complaint
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": respondent.ID,
+		"kind": "other", "summary": "Anonymous appeal " + unique(), "anonymous": true}), http.StatusCreated).json(t, &filed)
+	path := "/api/v1/ethics/complaints/" + filed.ID
+	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, k1, nil).status == http.StatusOK })
+	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "ok"}), http.StatusOK)
+	eventually(t, 20*time.Second, "deliberation", func() bool { return get(t, e, path, k1) == "deliberation" })
+	for _, k := range []string{k1, k2} {
+		expect(t, do(t, e, "POST", path+"/vote", k, map[string]any{"decision": map[string]any{"kind": "dismissed"}, "for": true}), http.StatusOK)
+	}
+	expect(t, do(t, e, "POST", path+"/appeal", cTok, map[string]any{"reason": "The committee ignored the evidence."}), http.StatusOK)
+
+	ap := "/api/v1/arbitrations/arb_appeal_" + filed.ID
+	eventually(t, 10*time.Second, "arbitration opened", func() bool { return do(t, e, "GET", ap, rTok, nil).status == http.StatusOK })
+	r := expect(t, do(t, e, "GET", ap, rTok, nil), http.StatusOK)
+	var arbCase struct {
+		FiledBy string `json:"filed_by"`
+		Parties []struct {
+			ID string `json:"id"`
+		} `json:"parties"`
+	}
+	r.json(t, &arbCase)
+	if arbCase.FiledBy != "system" || len(arbCase.Parties) != 1 || arbCase.Parties[0].ID != respondent.ID {
+		t.Fatalf("the anonymous appeal's arbitration: %s", r.body)
+	}
+	if strings.Contains(string(r.body), complainant.ID) {
+		t.Fatalf("the arbitration names the anonymous complainant to the respondent: %s", r.body)
+	}
+}
+
 func get(t *testing.T, e *env, path, token string) string {
 	var d map[string]any
 	expect(t, do(t, e, "GET", path, token, nil), http.StatusOK).json(t, &d)

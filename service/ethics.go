@@ -58,18 +58,18 @@ type ComplaintStatus struct {
 	Deadlines []workflows.Deadline `json:"deadlines"`
 }
 
-// NoteRequest admits a complaint.
-type NoteRequest struct {
+// ComplaintNote admits a complaint.
+type ComplaintNote struct {
 	Note string `json:"note"`
 }
 
-// ReasonRequest dismisses, recuses from or appeals a complaint.
-type ReasonRequest struct {
+// ComplaintReason dismisses, recuses from or appeals a complaint.
+type ComplaintReason struct {
 	Reason string `json:"reason"`
 }
 
-// TextRequest is the respondent's answer.
-type TextRequest struct {
+// ComplaintText is the respondent's answer.
+type ComplaintText struct {
 	Text string `json:"text"`
 }
 
@@ -79,12 +79,9 @@ type EvidenceRequest struct {
 	Links []string `json:"links"`
 }
 
-// EmptyRequest is the body of a transition that takes no fields.
-type EmptyRequest struct{}
-
-// DecisionRequest is a decision as a request writes it; until is an
+// EthicsDecisionRequest is a decision as a request writes it; until is an
 // RFC 3339 time or a date (2027-05-01, midnight UTC).
-type DecisionRequest struct {
+type EthicsDecisionRequest struct {
 	Kind                string   `json:"kind"`
 	Matters             []string `json:"matters"`
 	Until               string   `json:"until"`
@@ -92,15 +89,15 @@ type DecisionRequest struct {
 	SanctionComplainant bool     `json:"sanction_complainant"`
 }
 
-// VoteRequest proposes a decision or votes on the proposal.
-type VoteRequest struct {
-	Decision DecisionRequest `json:"decision"`
-	For      bool            `json:"for"`
+// EthicsVoteRequest proposes a decision or votes on the proposal.
+type EthicsVoteRequest struct {
+	Decision EthicsDecisionRequest `json:"decision"`
+	For      bool                  `json:"for"`
 }
 
-// ModifiedRequest is the decision as an arbitration ruling modified it.
-type ModifiedRequest struct {
-	Decision DecisionRequest `json:"decision"`
+// ModifiedDecisionRequest is the decision as an arbitration ruling modified it.
+type ModifiedDecisionRequest struct {
+	Decision EthicsDecisionRequest `json:"decision"`
 }
 
 // EvidenceEntry is one entry of a case's evidence, numbered from 1 in the
@@ -140,7 +137,7 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	if len(fields) > 0 {
 		return ComplaintFiled{}, Invalid(fields)
 	}
-	committee, err := s.committee(ctx, a.ID, req.RespondentID)
+	committee, err := s.ethicsCommittee(ctx, a.ID, req.RespondentID)
 	if err != nil {
 		return ComplaintFiled{}, err
 	}
@@ -230,8 +227,8 @@ func (s *Service) complaint(ctx context.Context, a *Actor, id string) (ethics.St
 	return st, nil
 }
 
-// view is the complaint as the actor may see it.
-func view(a *Actor, st ethics.State) Complaint {
+// complaintView is the complaint as the actor may see it.
+func complaintView(a *Actor, st ethics.State) Complaint {
 	return Complaint{ID: st.CaseID, State: st.ViewFor(a.ID, a.Roles)}
 }
 
@@ -241,7 +238,7 @@ func (s *Service) GetComplaint(ctx context.Context, a *Actor, id string) (Compla
 	if err != nil {
 		return Complaint{}, err
 	}
-	return view(a, st), nil
+	return complaintView(a, st), nil
 }
 
 // GetEvidence is one evidence entry (n from 1) of a complaint the actor
@@ -273,9 +270,9 @@ func (s *Service) ComplaintByReceipt(ctx context.Context, code string) (Complain
 		Outcome: st.Outcome, Deadlines: st.Deadlines}, nil
 }
 
-// transition sends one transition to a complaint the actor may read; the
+// complaintTransition sends one transition to a complaint the actor may read; the
 // workflow's validator decides whether the actor may make it now.
-func (s *Service) transition(ctx context.Context, a *Actor, id, name string, in any) (ethics.State, error) {
+func (s *Service) complaintTransition(ctx context.Context, a *Actor, id, name string, in any) (ethics.State, error) {
 	st, err := s.complaint(ctx, a, id)
 	if err != nil {
 		return ethics.State{}, err
@@ -287,30 +284,30 @@ func (s *Service) transition(ctx context.Context, a *Actor, id, name string, in 
 	return out, nil
 }
 
-// viewAfter is a transition's answer: the complaint as the actor may see
+// updateComplaint is a transition's answer: the complaint as the actor may see
 // it once the transition is recorded.
-func (s *Service) viewAfter(ctx context.Context, a *Actor, id, name string, in any) (Complaint, error) {
-	out, err := s.transition(ctx, a, id, name, in)
+func (s *Service) updateComplaint(ctx context.Context, a *Actor, id, name string, in any) (Complaint, error) {
+	out, err := s.complaintTransition(ctx, a, id, name, in)
 	if err != nil {
 		return Complaint{}, err
 	}
-	return view(a, out), nil
+	return complaintView(a, out), nil
 }
 
 // AdmitComplaint admits the complaint (a non-recused committee member).
-func (s *Service) AdmitComplaint(ctx context.Context, a *Actor, id string, req NoteRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateAdmit, ethics.AdmitInput{Actor: a.Workflow(), Note: req.Note})
+func (s *Service) AdmitComplaint(ctx context.Context, a *Actor, id string, req ComplaintNote) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateAdmit, ethics.AdmitInput{Actor: a.Workflow(), Note: req.Note})
 }
 
 // DismissComplaint dismisses the complaint as inadmissible (a non-recused
 // committee member).
-func (s *Service) DismissComplaint(ctx context.Context, a *Actor, id string, req ReasonRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateDismiss, ethics.DismissInput{Actor: a.Workflow(), Reason: req.Reason})
+func (s *Service) DismissComplaint(ctx context.Context, a *Actor, id string, req ComplaintReason) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateDismiss, ethics.DismissInput{Actor: a.Workflow(), Reason: req.Reason})
 }
 
 // RecuseFromComplaint is a committee member recusing themself.
-func (s *Service) RecuseFromComplaint(ctx context.Context, a *Actor, id string, req ReasonRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateRecuse, ethics.RecuseInput{Actor: a.Workflow(), Reason: req.Reason})
+func (s *Service) RecuseFromComplaint(ctx context.Context, a *Actor, id string, req ComplaintReason) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateRecuse, ethics.RecuseInput{Actor: a.Workflow(), Reason: req.Reason})
 }
 
 // RecomputeRecusals recomputes the committee's recusals on a complaint
@@ -323,7 +320,7 @@ func (s *Service) RecomputeRecusals(ctx context.Context, a *Actor, id string) (C
 	if !a.IsStaff() {
 		return Complaint{}, Forbidden("only staff recompute recusals")
 	}
-	committee, err := s.committee(ctx, st.ComplainantID, st.RespondentID)
+	committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
 	if err != nil {
 		return Complaint{}, err
 	}
@@ -332,22 +329,22 @@ func (s *Service) RecomputeRecusals(ctx context.Context, a *Actor, id string) (C
 		ethics.RecomputeInput{Actor: a.Workflow(), Committee: committee}, &out); err != nil {
 		return Complaint{}, err
 	}
-	return view(a, out), nil
+	return complaintView(a, out), nil
 }
 
 // RespondToComplaint is the respondent's answer.
-func (s *Service) RespondToComplaint(ctx context.Context, a *Actor, id string, req TextRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateRespond, ethics.RespondInput{Actor: a.Workflow(), Text: req.Text})
+func (s *Service) RespondToComplaint(ctx context.Context, a *Actor, id string, req ComplaintText) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateRespond, ethics.RespondInput{Actor: a.Workflow(), Text: req.Text})
 }
 
 // AddEvidence adds a party's evidence or a committee member's question,
 // and answers with the complaint and the entry added.
 func (s *Service) AddEvidence(ctx context.Context, a *Actor, id string, req EvidenceRequest) (EvidenceAdded, error) {
-	out, err := s.transition(ctx, a, id, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: a.Workflow(), Text: req.Text, Links: req.Links})
+	out, err := s.complaintTransition(ctx, a, id, ethics.UpdateEvidence, ethics.EvidenceInput{Actor: a.Workflow(), Text: req.Text, Links: req.Links})
 	if err != nil {
 		return EvidenceAdded{}, err
 	}
-	doc := view(a, out)
+	doc := complaintView(a, out)
 	// The update answers with the state right after the entry was added:
 	// it is the last one.
 	n := len(doc.Evidence)
@@ -359,44 +356,44 @@ func (s *Service) AddEvidence(ctx context.Context, a *Actor, id string, req Evid
 
 // OpenDeliberation moves an answered complaint to deliberation before the
 // response period ends (a non-recused committee member).
-func (s *Service) OpenDeliberation(ctx context.Context, a *Actor, id string, _ EmptyRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: a.Workflow()})
+func (s *Service) OpenDeliberation(ctx context.Context, a *Actor, id string) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateDeliberate, ethics.DeliberateInput{Actor: a.Workflow()})
 }
 
 // VoteOnComplaint proposes a decision or votes on the proposal (a
 // non-recused committee member).
-func (s *Service) VoteOnComplaint(ctx context.Context, a *Actor, id string, req VoteRequest) (Complaint, error) {
+func (s *Service) VoteOnComplaint(ctx context.Context, a *Actor, id string, req EthicsVoteRequest) (Complaint, error) {
 	d, err := req.Decision.decision()
 	if err != nil {
 		return Complaint{}, err
 	}
-	return s.viewAfter(ctx, a, id, ethics.UpdateVote, ethics.VoteInput{Actor: a.Workflow(), Decision: d, For: req.For})
+	return s.updateComplaint(ctx, a, id, ethics.UpdateVote, ethics.VoteInput{Actor: a.Workflow(), Decision: d, For: req.For})
 }
 
 // WithdrawProposal withdraws the proposal and its votes (its proposer).
-func (s *Service) WithdrawProposal(ctx context.Context, a *Actor, id string, _ EmptyRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: a.Workflow()})
+func (s *Service) WithdrawProposal(ctx context.Context, a *Actor, id string) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: a.Workflow()})
 }
 
 // AppealDecision appeals the committee's decision (a party). The case
 // opens the linked arbitration itself and waits for its ruling.
-func (s *Service) AppealDecision(ctx context.Context, a *Actor, id string, req ReasonRequest) (Complaint, error) {
-	return s.viewAfter(ctx, a, id, ethics.UpdateAppeal, ethics.AppealInput{Actor: a.Workflow(), Reason: req.Reason})
+func (s *Service) AppealDecision(ctx context.Context, a *Actor, id string, req ComplaintReason) (Complaint, error) {
+	return s.updateComplaint(ctx, a, id, ethics.UpdateAppeal, ethics.AppealInput{Actor: a.Workflow(), Reason: req.Reason})
 }
 
 // ApplyModifiedDecision records the decision as the arbitration ruling
 // modified it (staff).
-func (s *Service) ApplyModifiedDecision(ctx context.Context, a *Actor, id string, req ModifiedRequest) (Complaint, error) {
+func (s *Service) ApplyModifiedDecision(ctx context.Context, a *Actor, id string, req ModifiedDecisionRequest) (Complaint, error) {
 	d, err := req.Decision.decision()
 	if err != nil {
 		return Complaint{}, err
 	}
-	return s.viewAfter(ctx, a, id, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: a.Workflow(), Decision: d})
+	return s.updateComplaint(ctx, a, id, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: a.Workflow(), Decision: d})
 }
 
 // decision reads a requested decision; the workflow checks its fields
 // against its kind.
-func (r DecisionRequest) decision() (ethics.Decision, error) {
+func (r EthicsDecisionRequest) decision() (ethics.Decision, error) {
 	d := ethics.Decision{Kind: r.Kind, Matters: r.Matters, Position: r.Position, SanctionComplainant: r.SanctionComplainant}
 	if u := strings.TrimSpace(r.Until); u != "" {
 		t, err := time.Parse(time.RFC3339, u)
@@ -431,7 +428,7 @@ func (s *Service) RecomputeOpenComplaints(ctx context.Context) {
 			s.log.WarnContext(ctx, "reading a complaint to recompute recusals", "case", cs.ID, "err", err)
 			continue
 		}
-		committee, err := s.committee(ctx, st.ComplainantID, st.RespondentID)
+		committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
 		if err != nil {
 			s.log.WarnContext(ctx, "computing recusals", "case", cs.ID, "err", err)
 			continue
@@ -459,8 +456,8 @@ func (s *Service) PublishedEthicsDecisions(ctx context.Context) ([]PublishedDeci
 	return out, nil
 }
 
-// person reads a member as domain.Person for the independence rules.
-func (s *Service) person(ctx context.Context, id string) (domain.Person, error) {
+// ethicsParty reads a member as domain.Person for the independence rules.
+func (s *Service) ethicsParty(ctx context.Context, id string) (domain.Person, error) {
 	m, err := s.store.GetMember(ctx, id)
 	if err != nil {
 		return domain.Person{}, err
@@ -472,17 +469,17 @@ func (s *Service) person(ctx context.Context, id string) (domain.Person, error) 
 	return p, nil
 }
 
-// committee computes the ethics committee's recusals for a case from the
+// ethicsCommittee computes the ethics committee's recusals for a case from the
 // registry and the current declarations: recusal is computed, not
 // remembered.
-func (s *Service) committee(ctx context.Context, partyIDs ...string) ([]ethics.CommitteeMember, error) {
+func (s *Service) ethicsCommittee(ctx context.Context, partyIDs ...string) ([]ethics.CommitteeMember, error) {
 	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleEthicsCommittee, Limit: 1000})
 	if err != nil {
 		return nil, err
 	}
 	var parties []domain.Person
 	for _, id := range partyIDs {
-		p, err := s.person(ctx, id)
+		p, err := s.ethicsParty(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -575,15 +575,7 @@ func (e *complaint) close(now time.Time, actor string, final *Decision, outcome 
 			"articles":       r.Articles,
 		}
 	}
-	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
-		Actor:    system,
-		Process:  processName,
-		ObjectID: e.in.CaseID,
-		Action:   "ethics.decision_published",
-		Details:  public,
-		Audience: "public",
-		IdemKey:  e.idemKey("published"),
-	}})
+	e.effects = append(e.effects, effect{audit: e.entry(system, "ethics.decision_published", "published", "public", nil, public)})
 }
 
 // effectOf is what applying a final decision does, as of now.

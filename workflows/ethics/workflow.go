@@ -207,45 +207,34 @@ func (e *complaint) audit(actor, action, step string, details map[string]any) {
 		shown = RoleComplainant
 		e.auditStaff(actor, action, step+"/staff", details)
 	}
-	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
-		Actor:    shown,
+	e.effects = append(e.effects, effect{audit: e.entry(shown, action, step, "members", e.auditMembers(), details)})
+}
+
+// entry is an audit entry of the case for an audience (and, for
+// "members", the members who may read it).
+func (e *complaint) entry(actor, action, step, audience string, members []string, details any) *workflows.AuditInput {
+	return &workflows.AuditInput{
+		Actor:    actor,
 		Process:  processName,
 		ObjectID: e.in.CaseID,
 		Action:   action,
 		Details:  details,
-		Audience: "members",
-		Members:  e.auditMembers(),
+		Audience: audience,
+		Members:  members,
 		IdemKey:  e.idemKey(step),
-	}})
+	}
 }
 
 // auditStaff queues an entry only staff may read: those that may name an
 // anonymous complainant or give the reasons of recusals.
 func (e *complaint) auditStaff(actor, action, step string, details map[string]any) {
-	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
-		Actor:    actor,
-		Process:  processName,
-		ObjectID: e.in.CaseID,
-		Action:   action,
-		Details:  details,
-		Audience: "staff",
-		IdemKey:  e.idemKey(step),
-	}})
+	e.effects = append(e.effects, effect{audit: e.entry(actor, action, step, "staff", nil, details)})
 }
 
 // auditCommittee queues an entry for the non-recused committee only: the
 // votes, which the parties do not see.
 func (e *complaint) auditCommittee(actor, action, step string, details map[string]any) {
-	e.effects = append(e.effects, effect{audit: &workflows.AuditInput{
-		Actor:    actor,
-		Process:  processName,
-		ObjectID: e.in.CaseID,
-		Action:   action,
-		Details:  details,
-		Audience: "members",
-		Members:  e.activeIDs(),
-		IdemKey:  e.idemKey(step),
-	}})
+	e.effects = append(e.effects, effect{audit: e.entry(actor, action, step, "members", e.activeIDs(), details)})
 }
 
 // notify queues an email to members; every message carries the case ID
@@ -382,16 +371,7 @@ func (e *complaint) apply(ctx workflow.Context, eff DecisionEffect) {
 		}
 		first = append(first,
 			e.staffEffect(system, "ethics.decision_applied", "applied/staff", staff),
-			effect{audit: &workflows.AuditInput{
-				Actor:    system,
-				Process:  processName,
-				ObjectID: e.in.CaseID,
-				Action:   "ethics.decision_applied",
-				Details:  details,
-				Audience: "members",
-				Members:  e.auditMembers(),
-				IdemKey:  e.idemKey("applied"),
-			}})
+			effect{audit: e.entry(system, "ethics.decision_applied", "applied", "members", e.auditMembers(), details)})
 	}
 	e.effects = append(first, e.effects...)
 }
@@ -419,13 +399,5 @@ func (e *complaint) openAppeal(ctx workflow.Context, in workflows.OpenAppealInpu
 }
 
 func (e *complaint) staffEffect(actor, action, step string, details map[string]any) effect {
-	return effect{audit: &workflows.AuditInput{
-		Actor:    actor,
-		Process:  processName,
-		ObjectID: e.in.CaseID,
-		Action:   action,
-		Details:  details,
-		Audience: "staff",
-		IdemKey:  e.idemKey(step),
-	}}
+	return effect{audit: e.entry(actor, action, step, "staff", nil, details)}
 }
