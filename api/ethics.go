@@ -8,8 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lacralo/ralo/service"
-	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
 )
 
 // ethicsProcess is the ethics complaints' name in the cases index.
@@ -20,7 +18,7 @@ type ComplaintRequest = service.ComplaintRequest
 
 // systemActor is the API acting on its own, with staff rights, when the
 // registry changes under running cases.
-var systemActor = workflows.Actor{MemberID: "system", Roles: []string{store.RoleStaff}}
+var systemActor = service.System
 
 const complaintsPath = "/api/v1/ethics/complaints"
 
