@@ -85,6 +85,16 @@ func TestEthicsEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/respond", rTok, map[string]any{"text": "I declared it in 2025."}), http.StatusOK)
 	expect(t, do(t, e, "POST", path+"/deliberate", k1, nil), http.StatusOK)
 
+	// A date the service cannot read is refused naming the field and the
+	// forms it takes, never with a Go parser message.
+	bad := expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": map[string]any{"kind": "suspension", "until": "next week"}, "for": true}), http.StatusUnprocessableEntity)
+	var problem struct {
+		Errors map[string]string `json:"errors"`
+	}
+	bad.json(t, &problem)
+	if msg := problem.Errors["decision.until"]; !strings.Contains(msg, "2027-05-01") || strings.Contains(string(bad.body), "parsing time") {
+		t.Fatalf("bad until answered %s", bad.body)
+	}
 	removal := map[string]any{"kind": "removal", "position": "chair"}
 	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": removal, "for": true}), http.StatusOK)
 	expect(t, do(t, e, "POST", path+"/vote", kSameALS, map[string]any{"decision": removal, "for": true}), http.StatusNotFound)
