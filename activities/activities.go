@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/lacralo/ralo/notify"
@@ -30,6 +31,9 @@ type Activities struct {
 	BaseURL string
 	// Policy holds the rules the elections' eligibility rechecks apply.
 	Policy *policy.Policy
+	// Temporal starts the processes one process opens in another (the
+	// arbitration of an ethics appeal).
+	Temporal client.Client
 }
 
 // EnqueueNotifications renders the event for each member in their language

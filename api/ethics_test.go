@@ -85,6 +85,16 @@ func TestEthicsEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/respond", rTok, map[string]any{"text": "I declared it in 2025."}), http.StatusOK)
 	expect(t, do(t, e, "POST", path+"/deliberate", k1, nil), http.StatusOK)
 
+	// A date the service cannot read is refused naming the field and the
+	// forms it takes, never with a Go parser message.
+	bad := expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": map[string]any{"kind": "suspension", "until": "next week"}, "for": true}), http.StatusUnprocessableEntity)
+	var problem struct {
+		Errors map[string]string `json:"errors"`
+	}
+	bad.json(t, &problem)
+	if msg := problem.Errors["decision.until"]; !strings.Contains(msg, "2027-05-01") || strings.Contains(string(bad.body), "parsing time") {
+		t.Fatalf("bad until answered %s", bad.body)
+	}
 	removal := map[string]any{"kind": "removal", "position": "chair"}
 	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": removal, "for": true}), http.StatusOK)
 	expect(t, do(t, e, "POST", path+"/vote", kSameALS, map[string]any{"decision": removal, "for": true}), http.StatusNotFound)
@@ -164,6 +174,28 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 	path := "/api/v1/ethics/complaints/" + filed.ID
 	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, k1, nil).status == http.StatusOK })
 	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "ok"}), http.StatusOK)
+	// Evidence is created inside the case: 201, the entry under its name,
+	// and where to read it again.
+	ev := expect(t, do(t, e, "POST", path+"/evidence", cTok, map[string]any{"text": "The minutes.", "links": []string{"https://example.org/m"}}), http.StatusCreated)
+	var added struct {
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Evidence struct {
+			N    int    `json:"n"`
+			Text string `json:"text"`
+			Role string `json:"role"`
+		} `json:"evidence"`
+	}
+	ev.json(t, &added)
+	loc := ev.header.Get("Location")
+	if added.ID != filed.ID || added.Status == "" || added.Evidence.N != 1 || added.Evidence.Text != "The minutes." ||
+		added.Evidence.Role != "complainant" || loc != path+"/evidence/1" {
+		t.Fatalf("evidence answered %s (Location %q)", ev.body, loc)
+	}
+	if got := expect(t, do(t, e, "GET", loc, k1, nil), http.StatusOK).field(t, "text"); got != "The minutes." {
+		t.Fatalf("GET %s: text %v", loc, got)
+	}
+	expect(t, do(t, e, "GET", path+"/evidence/2", k1, nil), http.StatusNotFound)
 	// The respondent stays silent: after the response period the case moves on.
 	eventually(t, 20*time.Second, "deliberation", func() bool {
 		var c complaint
@@ -182,9 +214,29 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 		t.Fatalf("status %q after the appeal", c.Status)
 	}
 
-	// The linked arbitration runs its course.
+	// The ethics case opens the linked arbitration itself (the handler
+	// only recorded the appeal): it names both parties of this open
+	// complaint, the appellant as its filer, and the decision under appeal.
 	ap := "/api/v1/arbitrations/arb_appeal_" + filed.ID
 	eventually(t, 10*time.Second, "arbitration opened", func() bool { return do(t, e, "GET", ap, rTok, nil).status == http.StatusOK })
+	var arbCase struct {
+		FiledBy  string `json:"filed_by"`
+		AppealOf *struct {
+			Kind string `json:"kind"`
+			ID   string `json:"id"`
+		} `json:"appeal_of"`
+		Parties []struct {
+			ID string `json:"id"`
+		} `json:"parties"`
+	}
+	expect(t, do(t, e, "GET", ap, staffTok, nil), http.StatusOK).json(t, &arbCase)
+	if arbCase.FiledBy != respondent.ID || arbCase.AppealOf == nil || arbCase.AppealOf.Kind != "ethics" ||
+		arbCase.AppealOf.ID != filed.ID || len(arbCase.Parties) != 2 {
+		t.Fatalf("the appeal's arbitration: %+v", arbCase)
+	}
+	if _, err := e.app.Store.GetCase(context.Background(), "arbitration", "arb_appeal_"+filed.ID); err != nil {
+		t.Fatalf("the appeal's arbitration is not in the cases index: %v", err)
+	}
 	expect(t, do(t, e, "POST", ap+"/assign", staffTok, map[string]any{"arbitrator_id": arb.ID}), http.StatusOK)
 	expect(t, do(t, e, "POST", ap+"/confirm", arbTok, nil), http.StatusOK)
 	eventually(t, 15*time.Second, "challenge window closed", func() bool { return get(t, e, ap, staffTok) == "submissions" })
@@ -200,6 +252,48 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 	sanctions, err := e.app.Store.ListSanctions(context.Background(), respondent.ID)
 	if err != nil || len(sanctions) != 0 {
 		t.Fatalf("an overturned decision was applied: %v %v", sanctions, err)
+	}
+}
+
+// TestEthicsAnonymousAppeal: when the anonymous complainant appeals, the
+// arbitration the case opens lists the respondent only and shows the
+// filer as "system", so the respondent never learns who complained.
+func TestEthicsAnonymousAppeal(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	resetCommittee(t, e)
+	complainant, cTok := newMember(t, e, "AR", "")
+	respondent, rTok := newMember(t, e, "AR", "")
+	_, k1 := newMember(t, e, "AR", "", "ethics_committee")
+	_, k2 := newMember(t, e, "AR", "", "ethics_committee")
+
+	var filed complaint
+	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", cTok, map[string]any{"respondent_id": respondent.ID,
+		"kind": "other", "summary": "Anonymous appeal " + unique(), "anonymous": true}), http.StatusCreated).json(t, &filed)
+	path := "/api/v1/ethics/complaints/" + filed.ID
+	eventually(t, 10*time.Second, "case started", func() bool { return do(t, e, "GET", path, k1, nil).status == http.StatusOK })
+	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "ok"}), http.StatusOK)
+	eventually(t, 20*time.Second, "deliberation", func() bool { return get(t, e, path, k1) == "deliberation" })
+	for _, k := range []string{k1, k2} {
+		expect(t, do(t, e, "POST", path+"/vote", k, map[string]any{"decision": map[string]any{"kind": "dismissed"}, "for": true}), http.StatusOK)
+	}
+	expect(t, do(t, e, "POST", path+"/appeal", cTok, map[string]any{"reason": "The committee ignored the evidence."}), http.StatusOK)
+
+	ap := "/api/v1/arbitrations/arb_appeal_" + filed.ID
+	eventually(t, 10*time.Second, "arbitration opened", func() bool { return do(t, e, "GET", ap, rTok, nil).status == http.StatusOK })
+	r := expect(t, do(t, e, "GET", ap, rTok, nil), http.StatusOK)
+	var arbCase struct {
+		FiledBy string `json:"filed_by"`
+		Parties []struct {
+			ID string `json:"id"`
+		} `json:"parties"`
+	}
+	r.json(t, &arbCase)
+	if arbCase.FiledBy != "system" || len(arbCase.Parties) != 1 || arbCase.Parties[0].ID != respondent.ID {
+		t.Fatalf("the anonymous appeal's arbitration: %s", r.body)
+	}
+	if strings.Contains(string(r.body), complainant.ID) {
+		t.Fatalf("the arbitration names the anonymous complainant to the respondent: %s", r.body)
 	}
 }
 

@@ -155,7 +155,7 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	// rows run once its audit entry and the respondent's first email (the
 	// admission's) are written, so they check what is there to leak.
 	expect(t, do(t, e, "POST", "/api/v1/ethics/complaints/"+f.anonComplaint+"/evidence", f.tokens[actComplainant],
-		map[string]any{"text": "Minutes of the meeting.", "links": []string{"https://example.org/minutes"}}), http.StatusOK)
+		map[string]any{"text": "Minutes of the meeting.", "links": []string{"https://example.org/minutes"}}), http.StatusCreated)
 	eventually(t, 30*time.Second, "evidence audited and mailed", func() bool {
 		var entries []struct {
 			Action string `json:"action"`
@@ -468,6 +468,12 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "POST /api/v1/ethics/complaints/{id}/respond", path: anon + "/respond", actor: actCommittee, body: map[string]any{"text": "t"}, want: e403},
 		{route: "POST /api/v1/ethics/complaints/{id}/evidence", path: anon + "/evidence", actor: actRecused, body: map[string]any{"text": "t"}, want: e404},
 		{route: "POST /api/v1/ethics/complaints/{id}/evidence", path: anon + "/evidence", actor: actPlain, body: map[string]any{"text": "t"}, want: e404},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: anon + "/evidence/1", actor: actComplainant, want: ok, check: has("Minutes of the meeting.")},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: anon + "/evidence/1", actor: actRespondent, want: ok, check: both(has("Minutes of the meeting."), noComplainant)},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: anon + "/evidence/1", actor: actRecused, want: e404},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: anon + "/evidence/1", actor: actPlain, want: e404},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: anon + "/evidence/2", actor: actComplainant, want: e404},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: open + "/evidence/1", actor: actRespondent, want: e404},
 		{route: "POST /api/v1/ethics/complaints/{id}/deliberate", path: anon + "/deliberate", actor: actComplainant, want: e403},
 		{route: "POST /api/v1/ethics/complaints/{id}/deliberate", path: anon + "/deliberate", actor: actRespondent, want: e403},
 		{route: "POST /api/v1/ethics/complaints/{id}/vote", path: anon + "/vote", actor: actRespondent, body: vote, want: e403},

@@ -109,7 +109,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			}
 			sender = s
 		}
-		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy}
+		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy, Temporal: c}
 		SetWorkflowCache(o.WorkflowCache)
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {

@@ -88,15 +88,15 @@ func fileEthics(ctx context.Context, e *Env, f ethicsFixture, due time.Time) (st
 	in := ethics.Input{
 		CaseID: caseID, ComplainantID: f.complainant, RespondentID: f.respondent, Kind: ethics.KindOther,
 		Summary: "Benchmark complaint", Links: []string{}, Committee: f.committee,
-		Periods: ethics.Periods{Screening: pe.Screening.D(), ScreeningReminder: pe.ScreeningReminder.D(),
-			ScreeningEscalation: pe.ScreeningEscalation.D(), Response: pe.Response.D(), AppealWindow: pe.AppealWindow.D(),
-			RemovalIneligibility: pe.RemovalIneligibility.D(), Quorum: pe.Quorum, Majority: pe.Majority},
+		Periods: ethics.Periods{Screening: workflows.Duration(pe.Screening), ScreeningReminder: workflows.Duration(pe.ScreeningReminder),
+			ScreeningEscalation: workflows.Duration(pe.ScreeningEscalation), Response: workflows.Duration(pe.Response), AppealWindow: workflows.Duration(pe.AppealWindow),
+			RemovalIneligibility: workflows.Duration(pe.RemovalIneligibility), Quorum: pe.Quorum, Majority: pe.Majority},
 		FiledAt: store.Now(),
 	}
 	if !due.IsZero() {
 		// A deadline minutes away: no reminder (the policy's comes days
 		// before), only the escalation when screening is overdue.
-		in.Periods.Screening = max(due.Sub(in.FiledAt), time.Millisecond)
+		in.Periods.Screening = workflows.Duration(max(due.Sub(in.FiledAt), time.Millisecond))
 		in.Periods.ScreeningReminder = 0
 	}
 	receipt, err := e.Store().NewReceipt(ctx, "ethics", caseID)
@@ -113,7 +113,7 @@ func fileEthics(ctx context.Context, e *Env, f ethicsFixture, due time.Time) (st
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, ethics.WorkflowName, in)
-	return caseID, in.FiledAt.Add(in.Periods.Screening), err
+	return caseID, in.FiledAt.Add(in.Periods.Screening.D()), err
 }
 
 // screeningOverdue is the audit action of a screening deadline passing.

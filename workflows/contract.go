@@ -31,7 +31,29 @@ const (
 	// a policy statement for the ALS of the member who made it,
 	// ParticipationInput.
 	ActivityRecordStatementParticipation = "RecordStatementParticipation"
+	// ActivityOpenAppeal opens the arbitration case that hears an appeal
+	// of an ethics decision, OpenAppealInput. It is idempotent (the
+	// arbitration's ID derives from the ethics case's), so the ethics
+	// case retries it until it succeeds.
+	ActivityOpenAppeal = "OpenAppeal"
 )
+
+// OpenAppealInput is what the arbitration hearing an appeal of an ethics
+// decision needs from the ethics case. FiledBy is the party who appealed.
+// The activity keeps an anonymous complainant anonymous: not listed as a
+// party, and shown as "system" when they are the one who appealed.
+type OpenAppealInput struct {
+	EthicsCaseID  string `json:"ethics_case_id"`
+	Reason        string `json:"reason"`
+	RespondentID  string `json:"respondent_id"`
+	ComplainantID string `json:"complainant_id"`
+	Anonymous     bool   `json:"anonymous"`
+	FiledBy       string `json:"filed_by"`
+}
+
+// AppealArbitrationID is the ID of the arbitration case that hears an
+// appeal of the ethics case ethicsCaseID.
+func AppealArbitrationID(ethicsCaseID string) string { return "arb_appeal_" + ethicsCaseID }
 
 // Attachment is a file attached to a notification (an iCalendar invitation).
 type Attachment struct {

@@ -1,0 +1,95 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
+)
+
+// arbitrationProcess is the arbitration's name in the cases index.
+const arbitrationProcess = "arbitration"
+
+// OpenAppeal opens the arbitration case that hears an appeal of an ethics
+// decision, linked to the ethics case, which waits for its ruling. It is
+// idempotent: the arbitration's ID derives from the ethics case's, its
+// index row is written only when missing, and a running arbitration is
+// found rather than started twice, so the ethics case may retry it until
+// it succeeds.
+//
+// An anonymous complainant stays anonymous on appeal: the arbitration
+// lists the respondent only, and when the complainant is the one who
+// appealed, the filer shown is "system".
+func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInput) error {
+	if a.Temporal == nil {
+		return errors.New("no Temporal client to open the appeal's arbitration with")
+	}
+	staff, err := a.Store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	staffIDs := make([]string, len(staff))
+	for i, m := range staff {
+		staffIDs[i] = m.ID
+	}
+	parties := []arbitration.Party{{Kind: arbitration.PartyMember, ID: in.RespondentID}}
+	members := store.StringList{in.RespondentID}
+	filedBy := in.FiledBy
+	if !in.Anonymous {
+		parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: in.ComplainantID})
+		members = append(members, in.ComplainantID)
+	} else if filedBy == in.ComplainantID {
+		filedBy = "system"
+	}
+	var periods arbitration.Periods
+	if a.Policy != nil {
+		periods = ArbitrationPeriods(a.Policy.Arbitration)
+	}
+	arb := arbitration.Input{
+		CaseID:   workflows.AppealArbitrationID(in.EthicsCaseID),
+		Question: "Appeal of ethics decision " + in.EthicsCaseID + ": " + in.Reason,
+		Parties:  parties,
+		FiledBy:  filedBy,
+		AppealOf: &workflows.AppealRef{Kind: workflows.AppealKindEthics, ID: in.EthicsCaseID},
+		Periods:  periods,
+		StaffIDs: staffIDs,
+		FiledAt:  store.Now(),
+	}
+	// The running arbitration keeps its own row; a retry must not take
+	// its status back to filed.
+	if _, err := a.Store.GetCase(ctx, arbitrationProcess, arb.CaseID); errors.Is(err, store.ErrNotFound) {
+		if err := a.Store.SaveCase(ctx, store.Case{ID: arb.CaseID, Process: arbitrationProcess, Status: arbitration.StatusFiled,
+			Title: arb.Question, CreatedBy: arb.FiledBy, Members: members}); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	if _, err := a.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       arbitration.WorkflowID(arb.CaseID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, arbitration.WorkflowName, arb); err != nil {
+		return fmt.Errorf("start the appeal's arbitration %s: %w", arb.CaseID, err)
+	}
+	return nil
+}
+
+// ArbitrationPeriods are an arbitration's clocks as the policy sets them.
+func ArbitrationPeriods(p policy.Arbitration) arbitration.Periods {
+	out := arbitration.Periods{
+		ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
+		MaxExtension: p.MaxExtension.D(), OverdueAlertEvery: p.OverdueAlertEvery.D(),
+	}
+	for _, r := range p.Reminders {
+		out.Reminders = append(out.Reminders, r.D())
+	}
+	return out
+}
