@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/activity"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -99,11 +98,6 @@ func NewHarness[S any](t *testing.T, fn any, name, query string, t0 time.Time) *
 		})
 	h.Env = env
 	return h
-}
-
-// Activity registers a process activity under its name, to be mocked.
-func (h *Harness[S]) Activity(name string, fn any) {
-	h.Env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 }
 
 // At is T0 plus d.
