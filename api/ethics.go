@@ -160,7 +160,7 @@ func (s *Server) ethicsRoutes() []route {
 		tr("recompute", "Recompute recusals from the registry (staff)", "", s.recomputeRecusals),
 		tr("respond", "The respondent's answer", "TextRequest", complaintOp(svc.RespondToComplaint)),
 		{method: http.MethodPost, path: base + "/:id/evidence", access: authenticated, creates: true, emails: true, handler: s.addEvidence,
-			tag: tag, summary: "Evidence from a party, or a question from the committee; answers the complaint with the entry under evidence, and its Location", request: "SubmissionRequest", response: "EvidenceAdded", status: http.StatusCreated},
+			tag: tag, summary: "Evidence from a party, or a question from the committee; answers the complaint with the entry under evidence_entry, and its Location", request: "SubmissionRequest", response: "EvidenceAdded", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/evidence/:n", access: authenticated, handler: s.getEvidence,
 			tag: tag, summary: "One evidence entry (numbered from 1) as the caller may see it (404 to those who may not read the complaint)", response: "EvidenceEntry"},
 		tr("deliberate", "Move to deliberation before the response period ends (committee)", "", complaintOp(noBody(svc.OpenDeliberation))),

@@ -184,11 +184,15 @@ func TestEthicsAppealToArbitration(t *testing.T) {
 			N    int    `json:"n"`
 			Text string `json:"text"`
 			Role string `json:"role"`
+		} `json:"evidence_entry"`
+		List []struct {
+			Text string `json:"text"`
 		} `json:"evidence"`
 	}
 	ev.json(t, &added)
 	loc := ev.header.Get("Location")
 	if added.ID != filed.ID || added.Status == "" || added.Evidence.N != 1 || added.Evidence.Text != "The minutes." ||
+		len(added.List) != 1 || added.List[0].Text != "The minutes." ||
 		added.Evidence.Role != "complainant" || loc != path+"/evidence/1" {
 		t.Fatalf("evidence answered %s (Location %q)", ev.body, loc)
 	}

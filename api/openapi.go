@@ -127,7 +127,7 @@ func coreSchemas() obj {
 			"deadlines": arrayOf(object(obj{"name": str(""), "at": dateTime("")}))}, "id", "status", "deadlines"),
 		"EvidenceEntry": object(obj{"n": obj{"type": "integer", "description": "the entry's number, from 1"}, "by": str("\"complainant\" in the respondent's view of an anonymous case"),
 			"role": strEnum("", "complainant", "respondent", "committee"), "kind": strEnum("", "evidence", "question"), "text": str(""), "links": arrayOf(str("")), "at": dateTime("")}, "n", "role", "kind", "text", "at"),
-		"EvidenceAdded": obj{"allOf": []obj{ref("Complaint"), object(obj{"evidence": ref("EvidenceEntry")}, "evidence")},
+		"EvidenceAdded": obj{"allOf": []obj{ref("Complaint"), object(obj{"evidence_entry": ref("EvidenceEntry")}, "evidence_entry")},
 			"description": "the complaint, with the entry just added under evidence (in place of the list, which GET returns)"},
 		"NoteRequest":           object(obj{"note": str("")}),
 		"TextRequest":           object(obj{"text": str("")}, "text"),

@@ -107,10 +107,11 @@ type EvidenceEntry struct {
 	ethics.Evidence
 }
 
-// EvidenceAdded is the complaint with the entry just added under its name.
+// EvidenceAdded is the complaint (with its whole evidence list) and the
+// entry just added, under evidence_entry.
 type EvidenceAdded struct {
 	Complaint
-	Evidence EvidenceEntry `json:"evidence"`
+	Evidence EvidenceEntry `json:"evidence_entry"`
 }
 
 // PublishedDecision is an ethics decision as the public record shows it.
