@@ -453,8 +453,7 @@ type arbitration struct {
 	lastOverdue       time.Time
 
 	effects []effect
-	changed workflow.Channel
-	clock   process.Clock
+	eng     *process.Engine
 	saved   workflows.CaseIndex
 }
 
@@ -483,7 +482,7 @@ func newArbitration(ctx workflow.Context, in Input) *arbitration {
 		parties:      process.Set(parties),
 		staff:        process.Set(in.StaffIDs),
 		reminderDone: map[string]bool{},
-		changed:      workflow.NewBufferedChannel(ctx, 1),
+		eng:          process.New(ctx),
 	}
 	a.st = State{
 		CaseID:        in.CaseID,
@@ -505,7 +504,7 @@ func newArbitration(ctx workflow.Context, in Input) *arbitration {
 // setup registers the query and the updates.
 func (a *arbitration) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
-		return a.snapshot(), nil
+		return a.Snapshot(), nil
 	}); err != nil {
 		return err
 	}
@@ -555,11 +554,11 @@ func update[T any](ctx workflow.Context, a *arbitration, name string,
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, in T) (State, error) {
 			now := workflow.Now(ctx)
-			a.tick(now)
+			a.Tick(now)
 			apply(now, in)
-			a.tick(now)
-			a.changed.SendAsync(struct{}{})
-			return a.snapshot(), nil
+			a.Tick(now)
+			a.Wake()
+			return a.Snapshot(), nil
 		},
 		workflow.UpdateHandlerOptions{
 			Validator: func(ctx workflow.Context, in T) error {
@@ -569,10 +568,10 @@ func update[T any](ctx workflow.Context, a *arbitration, name string,
 	)
 }
 
-// snapshot copies the state for a query or an update's answer, so that
+// Snapshot copies the state for a query or an update's answer, so that
 // the answer says what the state was then even where it is not serialized
 // at once (the test environment hands the value over as is).
-func (a *arbitration) snapshot() State {
+func (a *arbitration) Snapshot() State {
 	st := a.st
 	st.Articles = slices.Clone(st.Articles)
 	st.Parties = slices.Clone(st.Parties)
@@ -589,46 +588,40 @@ func (a *arbitration) snapshot() State {
 	return st
 }
 
-// run files the case, then loops: bring the state up to now, run the
-// queued effects, and wait for the next deadline or the next update, until
-// the ruling's effects are done.
+// run files the case, then runs the engine's loop until the ruling's
+// effects are done.
 func (a *arbitration) run(ctx workflow.Context) (State, error) {
 	a.file()
-	for {
-		a.tick(workflow.Now(ctx))
-		a.flush(ctx)
-		for a.changed.ReceiveAsync(nil) {
-		}
-		if len(a.effects) > 0 {
-			continue // an update arrived while effects ran
-		}
-		if a.st.Ruling != nil {
-			break
-		}
-		ev, ok := a.next()
-		a.clock.Wait(ctx, ev, ok, a.changed)
-		if err := ctx.Err(); err != nil {
-			return a.st, err
-		}
-	}
-	a.clock.Stop()
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return a.st, err
-	}
-	return a.st, nil
+	err := a.eng.Run(ctx, a)
+	return a.st, err
 }
 
-// tick fires every deadline that has passed, oldest first, then settles the
+// Wake tells the main loop that an update changed the state.
+func (a *arbitration) Wake() { a.eng.Wake() }
+
+// Prepare has nothing to do before the effects.
+func (a *arbitration) Prepare(workflow.Context, time.Time) bool { return false }
+
+// Flush runs the queued effects.
+func (a *arbitration) Flush(ctx workflow.Context) { a.flush(ctx) }
+
+// Busy reports effects queued while Flush ran.
+func (a *arbitration) Busy() bool { return len(a.effects) > 0 }
+
+// Done reports that the ruling is recorded and its effects are out.
+func (a *arbitration) Done() bool { return a.st.Ruling != nil }
+
+// Wait blocks until the next deadline or the next update.
+func (a *arbitration) Wait(ctx workflow.Context) {
+	ev, ok := a.next()
+	a.eng.Wait(ctx, ev, ok)
+}
+
+// Tick fires every deadline that has passed, oldest first, then settles the
 // consequences and the status. It never blocks, so update handlers call it
 // too.
-func (a *arbitration) tick(now time.Time) {
-	for {
-		ev, ok := a.next()
-		if !ok || ev.At.After(now) {
-			break
-		}
-		ev.Fire(now)
-	}
+func (a *arbitration) Tick(now time.Time) {
+	process.FireDue(now, a.next, nil)
 	a.advance(now)
 	a.refresh(now)
 }
