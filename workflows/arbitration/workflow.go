@@ -62,6 +62,10 @@ const (
 	Query = "state"
 )
 
+// revalidateChange is the workflow.GetVersion change ID from which an
+// update validates again after the tick (the same ID as ethics').
+const revalidateChange = "process-update-revalidate"
+
 // Statuses of an arbitration case, as ArbitrationState.Status reports them.
 const (
 	StatusFiled            = "filed"             // waiting for staff to assign an arbitrator
@@ -508,33 +512,37 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
+	// Updates used to apply without validating a second time after the
+	// tick; executions from the version revalidate, older ones replay as
+	// they ran.
+	revalidate := process.RevalidateSince(revalidateChange)
 	regs := []func() error{
 		func() error {
-			return update(ctx, a, UpdateAssign, a.validateAssign, a.assign)
+			return process.Update(ctx, a, UpdateAssign, a.validateAssign, a.assign, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateConfirm, a.validateConfirm, a.confirm)
+			return process.Update(ctx, a, UpdateConfirm, a.validateConfirm, a.confirm, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateChallenge, a.validateChallenge, a.challenge)
+			return process.Update(ctx, a, UpdateChallenge, a.validateChallenge, a.challenge, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateDecideChallenge, a.validateDecideChallenge, a.decideChallenge)
+			return process.Update(ctx, a, UpdateDecideChallenge, a.validateDecideChallenge, a.decideChallenge, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateSubmit, a.validateSubmit, a.submit)
+			return process.Update(ctx, a, UpdateSubmit, a.validateSubmit, a.submit, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateHearing, a.validateHearing, a.hearing)
+			return process.Update(ctx, a, UpdateHearing, a.validateHearing, a.hearing, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateExtend, a.validateExtend, a.extend)
+			return process.Update(ctx, a, UpdateExtend, a.validateExtend, a.extend, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateRuling, a.validateRuling, a.ruling)
+			return process.Update(ctx, a, UpdateRuling, a.validateRuling, a.ruling, revalidate)
 		},
 		func() error {
-			return update(ctx, a, UpdateOmbudsman, a.validateOmbudsman, a.ombudsman)
+			return process.Update(ctx, a, UpdateOmbudsman, a.validateOmbudsman, a.ombudsman, revalidate)
 		},
 	}
 	for _, reg := range regs {
@@ -543,29 +551,6 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 		}
 	}
 	return nil
-}
-
-// arbUpdate registers one update. The handler first brings the state up to
-// now (a deadline may have passed in the same workflow task, before the main
-// loop saw its timer), applies the transition, settles what follows from it,
-// and wakes the main loop to run the queued effects.
-func update[T any](ctx workflow.Context, a *arbitration, name string,
-	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
-	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (State, error) {
-			now := workflow.Now(ctx)
-			a.Tick(now)
-			apply(now, in)
-			a.Tick(now)
-			a.Wake()
-			return a.Snapshot(), nil
-		},
-		workflow.UpdateHandlerOptions{
-			Validator: func(ctx workflow.Context, in T) error {
-				return validate(workflow.Now(ctx), in)
-			},
-		},
-	)
 }
 
 // Snapshot copies the state for a query or an update's answer, so that
