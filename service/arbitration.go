@@ -118,12 +118,13 @@ type (
 // copied into its input at filing (by FileArbitration and by an ethics
 // appeal alike).
 func ArbitrationPeriods(p policy.Arbitration) arbitration.Periods {
+	d := func(v policy.Duration) workflows.Duration { return workflows.Duration(v.D()) }
 	out := arbitration.Periods{
-		ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
-		MaxExtension: p.MaxExtension.D(), OverdueAlertEvery: p.OverdueAlertEvery.D(),
+		ChallengeWindow: d(p.ChallengeWindow), Submissions: d(p.Submissions), RulingDue: d(p.RulingDue),
+		MaxExtension: d(p.MaxExtension), OverdueAlertEvery: d(p.OverdueAlertEvery),
 	}
 	for _, r := range p.Reminders {
-		out.Reminders = append(out.Reminders, r.D())
+		out.Reminders = append(out.Reminders, d(r))
 	}
 	return out
 }
@@ -471,7 +472,7 @@ func (s *Service) ScheduleHearing(ctx context.Context, a *Actor, id string, req 
 		if len(fields) > 0 {
 			return nil, Invalid(fields)
 		}
-		return arbitration.HearingInput{Actor: a.Workflow(), StartsAt: starts.UTC(), Duration: d, Location: req.Location}, nil
+		return arbitration.HearingInput{Actor: a.Workflow(), StartsAt: starts.UTC(), Duration: workflows.Duration(d), Location: req.Location}, nil
 	})
 }
 

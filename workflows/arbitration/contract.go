@@ -97,17 +97,19 @@ const (
 // left at zero so that a case never runs with a zero-length clock. They are
 // not exported: the policy is the one place callers take periods from.
 const (
-	defaultChallengeWindow   = 5 * 24 * time.Hour
-	defaultSubmissions       = 14 * 24 * time.Hour
-	defaultRulingDue         = 30 * 24 * time.Hour
-	defaultMaxExtension      = 15 * 24 * time.Hour
-	defaultOverdueAlertEvery = 24 * time.Hour
+	day                                                  = workflows.Duration(24 * time.Hour)
+	defaultChallengeWindow                               = 5 * day
+	defaultSubmissions                                   = 14 * day
+	defaultRulingDue                                     = 30 * day
+	defaultMaxExtension                                  = 15 * day
+	defaultOverdueAlertEvery                             = day
+	defaultReminder7, defaultReminder3, defaultReminder1 = 7 * day, 3 * day, day
 )
 
 // defaultReminders returns the default reminder lead times, a new slice
 // each time so that no caller can change them under a running case.
-func defaultReminders() []time.Duration {
-	return []time.Duration{7 * 24 * time.Hour, 3 * 24 * time.Hour, 24 * time.Hour}
+func defaultReminders() []workflows.Duration {
+	return []workflows.Duration{defaultReminder7, defaultReminder3, defaultReminder1}
 }
 
 // Size limits. The whole case lives in the workflow's state and history, and
@@ -141,14 +143,14 @@ type Party struct {
 // A zero field takes the policy's default (5, 14, 30 and 15 days, daily
 // alerts, reminders 7, 3 and 1 day before the ruling is due).
 type Periods struct {
-	ChallengeWindow   time.Duration `json:"challenge_window"`
-	Submissions       time.Duration `json:"submissions"`
-	RulingDue         time.Duration `json:"ruling_due"`
-	MaxExtension      time.Duration `json:"max_extension"`
-	OverdueAlertEvery time.Duration `json:"overdue_alert_every"`
+	ChallengeWindow   workflows.Duration `json:"challenge_window"`
+	Submissions       workflows.Duration `json:"submissions"`
+	RulingDue         workflows.Duration `json:"ruling_due"`
+	MaxExtension      workflows.Duration `json:"max_extension"`
+	OverdueAlertEvery workflows.Duration `json:"overdue_alert_every"`
 	// Reminders are sent to the arbitrator this long before the ruling is
 	// due.
-	Reminders []time.Duration `json:"reminders"`
+	Reminders []workflows.Duration `json:"reminders"`
 }
 
 // Input opens an arbitration case.
@@ -203,7 +205,7 @@ func (in Input) Validate() error {
 		}
 	}
 	p := in.Periods
-	for name, d := range map[string]time.Duration{
+	for name, d := range map[string]workflows.Duration{
 		"challenge_window": p.ChallengeWindow, "submissions": p.Submissions, "ruling_due": p.RulingDue,
 		"max_extension": p.MaxExtension, "overdue_alert_every": p.OverdueAlertEvery,
 	} {
@@ -227,7 +229,7 @@ func (in Input) Validate() error {
 // withDefaults fills zero periods and orders the reminders earliest first
 // (longest lead first), without duplicates.
 func (p Periods) withDefaults() Periods {
-	def := func(d *time.Duration, v time.Duration) {
+	def := func(d *workflows.Duration, v workflows.Duration) {
 		if *d <= 0 {
 			*d = v
 		}
@@ -241,7 +243,7 @@ func (p Periods) withDefaults() Periods {
 		p.Reminders = defaultReminders()
 	}
 	p.Reminders = slices.Clone(p.Reminders)
-	slices.SortFunc(p.Reminders, func(a, b time.Duration) int { return cmp.Compare(b, a) })
+	slices.SortFunc(p.Reminders, func(a, b workflows.Duration) int { return cmp.Compare(b, a) })
 	p.Reminders = slices.Compact(p.Reminders)
 	return p
 }
@@ -284,9 +286,9 @@ type SubmitInput struct {
 
 // HearingInput schedules the hearing, or reschedules it before it starts.
 type HearingInput struct {
-	Actor    workflows.Actor `json:"actor"`
-	StartsAt time.Time       `json:"starts_at"`
-	Duration time.Duration   `json:"duration"`
+	Actor    workflows.Actor    `json:"actor"`
+	StartsAt time.Time          `json:"starts_at"`
+	Duration workflows.Duration `json:"duration"`
 	// Location is a place or a call link.
 	Location string `json:"location"`
 }
@@ -338,10 +340,10 @@ type Submission struct {
 // the invitation: it grows with every reschedule so that calendars replace
 // the entry instead of adding one.
 type Hearing struct {
-	StartsAt time.Time     `json:"starts_at"`
-	Duration time.Duration `json:"duration"`
-	Location string        `json:"location"`
-	Sequence int           `json:"sequence"`
+	StartsAt time.Time          `json:"starts_at"`
+	Duration workflows.Duration `json:"duration"`
+	Location string             `json:"location"`
+	Sequence int                `json:"sequence"`
 }
 
 // Extension is the one extension of the ruling deadline.

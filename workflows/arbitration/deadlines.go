@@ -40,15 +40,15 @@ func (a *arbitration) pending() []process.Deadline {
 	if a.st.DueAt != nil {
 		due := *a.st.DueAt
 		for _, r := range a.periods.Reminders {
-			at := due.Add(-r)
+			at := due.Add(-r.D())
 			if a.reminderDone[a.reminderStep(r)] || at.Before(a.remindersFrom) {
 				continue
 			}
-			evs = append(evs, process.Deadline{At: at, Name: "ruling reminder " + process.Label(r), Fire: a.remind})
+			evs = append(evs, process.Deadline{At: at, Name: "ruling reminder " + process.Label(r.D()), Fire: a.remind})
 		}
 		at := due
 		if !a.lastOverdue.IsZero() && !a.lastOverdue.Before(due) {
-			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery)
+			at = a.lastOverdue.Add(a.periods.OverdueAlertEvery.D())
 		}
 		evs = append(evs, process.Deadline{At: at, Name: "ruling overdue alert", Fire: a.alertOverdue})
 	}
@@ -63,7 +63,7 @@ func (a *arbitration) advance(now time.Time) {
 		!a.st.Confirmed || !a.windowClosed || a.challengePending() {
 		return
 	}
-	a.submissionsEnd = now.Add(a.periods.Submissions)
+	a.submissionsEnd = now.Add(a.periods.Submissions.D())
 	a.audit(system, "arbitration.submissions_opened", "submissions/opened", map[string]any{
 		"until": a.submissionsEnd,
 	})
@@ -125,7 +125,7 @@ func (a *arbitration) closeSubmissions(time.Time) {
 
 func (a *arbitration) holdHearing(time.Time) {
 	a.held = true
-	due := a.st.Hearing.StartsAt.Add(a.periods.RulingDue)
+	due := a.st.Hearing.StartsAt.Add(a.periods.RulingDue.D())
 	a.st.DueAt = &due
 	a.remindersFrom = a.st.Hearing.StartsAt
 	a.audit(system, "arbitration.ruling_due", "ruling_due", map[string]any{
@@ -143,7 +143,7 @@ func (a *arbitration) remind(now time.Time) {
 	step := ""
 	for _, r := range a.periods.Reminders {
 		s := a.reminderStep(r)
-		at := due.Add(-r)
+		at := due.Add(-r.D())
 		if a.reminderDone[s] || at.Before(a.remindersFrom) || at.After(now) {
 			continue
 		}
@@ -175,9 +175,9 @@ func (a *arbitration) alertOverdue(now time.Time) {
 	a.notify(step, "arbitration.ruling_overdue", a.recipients(false, true, true), map[string]any{"due": due})
 }
 
-func (a *arbitration) reminderStep(r time.Duration) string {
+func (a *arbitration) reminderStep(r workflows.Duration) string {
 	if a.extended {
-		return "reminder/extended/" + process.Label(r)
+		return "reminder/extended/" + process.Label(r.D())
 	}
-	return "reminder/" + process.Label(r)
+	return "reminder/" + process.Label(r.D())
 }

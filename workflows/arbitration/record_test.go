@@ -62,12 +62,12 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	in.FiledAt = time.Now().UTC()
 	in.AppealOf = &workflows.AppealRef{Kind: workflows.AppealKindEthics, ID: "rec-missing"}
 	in.Periods = arbitration.Periods{
-		ChallengeWindow:   3 * time.Second,
-		Submissions:       3 * time.Second,
-		RulingDue:         4 * time.Second,
-		MaxExtension:      15 * processtest.Day, // extensions count in days
-		OverdueAlertEvery: time.Second,
-		Reminders:         []time.Duration{3 * time.Second, time.Second},
+		ChallengeWindow:   workflows.Duration(3 * time.Second),
+		Submissions:       workflows.Duration(3 * time.Second),
+		RulingDue:         workflows.Duration(4 * time.Second),
+		MaxExtension:      workflows.Duration(15 * processtest.Day), // extensions count in days
+		OverdueAlertEvery: workflows.Duration(time.Second),
+		Reminders:         []workflows.Duration{workflows.Duration(3 * time.Second), workflows.Duration(time.Second)},
 	}
 	id := arbitration.WorkflowID(in.CaseID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -93,11 +93,11 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	// cancelled timers as well as fired ones.
 	timers := r.TimersStarted()
 	r.Update(arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: time.Now().Add(2 * time.Second), Duration: time.Hour, Location: "https://meet.example.org/rec",
+		Actor: arbitrator, StartsAt: time.Now().Add(2 * time.Second), Duration: workflows.Duration(time.Hour), Location: "https://meet.example.org/rec",
 	})
 	r.WaitTimers(timers + 1)
 	r.Update(arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: time.Now().Add(3 * time.Second), Duration: time.Hour, Location: "Montevideo, Sala 2",
+		Actor: arbitrator, StartsAt: time.Now().Add(3 * time.Second), Duration: workflows.Duration(time.Hour), Location: "Montevideo, Sala 2",
 	})
 	processtest.WaitFor(r, arbitration.Query, func(st arbitration.State) bool {
 		return st.Status == arbitration.StatusOverdue && st.OverdueAlerts >= 2 && len(st.RemindersSent) > 0

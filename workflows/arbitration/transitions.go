@@ -69,7 +69,7 @@ func (a *arbitration) assign(now time.Time, in AssignInput) {
 	a.assignments++
 	a.st.ArbitratorID = strings.TrimSpace(in.ArbitratorID)
 	a.st.Confirmed = false
-	a.challengeEnds = now.Add(a.periods.ChallengeWindow)
+	a.challengeEnds = now.Add(a.periods.ChallengeWindow.D())
 	a.windowClosed = false
 	step := "assigned/" + strconv.Itoa(a.assignments)
 	a.audit(in.Actor.MemberID, "arbitration.assigned", step, map[string]any{
@@ -238,7 +238,7 @@ func (a *arbitration) validateHearing(now time.Time, in HearingInput) error {
 		return process.InvalidInput("starts_at must be in the future")
 	case in.StartsAt.Before(a.challengeEnds):
 		return process.InvalidInput("the hearing must start after the challenge window closes at " + a.challengeEnds.Format(time.RFC3339))
-	case in.Duration <= 0 || in.Duration > maxHearingLength:
+	case in.Duration <= 0 || in.Duration.D() > maxHearingLength:
 		return process.InvalidInput("duration must be positive and at most 24 hours")
 	}
 	return process.CheckText("location", in.Location, maxShortBytes)
@@ -263,7 +263,7 @@ func (a *arbitration) hearing(now time.Time, in HearingInput) {
 	step := "hearing/" + strconv.Itoa(h.Sequence)
 	a.audit(in.Actor.MemberID, action, step, map[string]any{
 		"starts_at": h.StartsAt,
-		"duration":  h.Duration.String(),
+		"duration":  h.Duration.D().String(),
 		"location":  h.Location,
 		"sequence":  h.Sequence,
 	})
@@ -291,7 +291,7 @@ func (a *arbitration) validateExtend(now time.Time, in ExtendInput) error {
 	case a.st.Extension != nil:
 		return process.InvalidState("the ruling deadline has already been extended once")
 	}
-	maxDays := int(a.periods.MaxExtension / (24 * time.Hour))
+	maxDays := int(a.periods.MaxExtension.D() / (24 * time.Hour))
 	if in.Days < 1 || in.Days > maxDays {
 		return process.InvalidInput(fmt.Sprintf("days must be between 1 and %d", maxDays))
 	}

@@ -124,37 +124,18 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 	// tick; executions from the version revalidate, older ones replay as
 	// they ran.
 	revalidate := process.RevalidateSince(revalidateChange)
-	regs := []func() error{
-		func() error {
-			return process.Update(ctx, a, UpdateAssign, a.validateAssign, a.assign, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateConfirm, a.validateConfirm, a.confirm, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateChallenge, a.validateChallenge, a.challenge, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateDecideChallenge, a.validateDecideChallenge, a.decideChallenge, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateSubmit, a.validateSubmit, a.submit, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateHearing, a.validateHearing, a.hearing, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateExtend, a.validateExtend, a.extend, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateRuling, a.validateRuling, a.ruling, revalidate)
-		},
-		func() error {
-			return process.Update(ctx, a, UpdateOmbudsman, a.validateOmbudsman, a.ombudsman, revalidate)
-		},
-	}
-	for _, reg := range regs {
-		if err := reg(); err != nil {
+	for _, err := range []error{
+		process.Update(ctx, a, UpdateAssign, a.validateAssign, a.assign, revalidate),
+		process.Update(ctx, a, UpdateConfirm, a.validateConfirm, a.confirm, revalidate),
+		process.Update(ctx, a, UpdateChallenge, a.validateChallenge, a.challenge, revalidate),
+		process.Update(ctx, a, UpdateDecideChallenge, a.validateDecideChallenge, a.decideChallenge, revalidate),
+		process.Update(ctx, a, UpdateSubmit, a.validateSubmit, a.submit, revalidate),
+		process.Update(ctx, a, UpdateHearing, a.validateHearing, a.hearing, revalidate),
+		process.Update(ctx, a, UpdateExtend, a.validateExtend, a.extend, revalidate),
+		process.Update(ctx, a, UpdateRuling, a.validateRuling, a.ruling, revalidate),
+		process.Update(ctx, a, UpdateOmbudsman, a.validateOmbudsman, a.ombudsman, revalidate),
+	} {
+		if err != nil {
 			return err
 		}
 	}
@@ -369,7 +350,7 @@ func hearingICS(caseID, summary string, h Hearing, stamp time.Time) []byte {
 	line("SEQUENCE:" + strconv.Itoa(h.Sequence))
 	line("DTSTAMP:" + stamp.UTC().Format(utc))
 	line("DTSTART:" + h.StartsAt.UTC().Format(utc))
-	line("DTEND:" + h.StartsAt.Add(h.Duration).UTC().Format(utc))
+	line("DTEND:" + h.StartsAt.Add(h.Duration.D()).UTC().Format(utc))
 	line("SUMMARY:" + iCSText(summary))
 	line("LOCATION:" + iCSText(h.Location))
 	line("STATUS:CONFIRMED")

@@ -3,6 +3,7 @@ package arbitration_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -55,12 +56,12 @@ func input(caseID string) arbitration.Input {
 		NotifyMemberIDs: []string{repID},
 		FiledBy:         partyID,
 		Periods: arbitration.Periods{
-			ChallengeWindow:   5 * processtest.Day,
-			Submissions:       14 * processtest.Day,
-			RulingDue:         30 * processtest.Day,
-			MaxExtension:      15 * processtest.Day,
-			OverdueAlertEvery: processtest.Day,
-			Reminders:         []time.Duration{7 * processtest.Day, 3 * processtest.Day, processtest.Day},
+			ChallengeWindow:   workflows.Duration(5 * processtest.Day),
+			Submissions:       workflows.Duration(14 * processtest.Day),
+			RulingDue:         workflows.Duration(30 * processtest.Day),
+			MaxExtension:      workflows.Duration(15 * processtest.Day),
+			OverdueAlertEvery: workflows.Duration(processtest.Day),
+			Reminders:         []workflows.Duration{workflows.Duration(7 * processtest.Day), workflows.Duration(3 * processtest.Day), workflows.Duration(processtest.Day)},
 		},
 		StaffIDs: []string{staffID},
 		FiledAt:  t0,
@@ -95,7 +96,7 @@ func toHearing(h *harness, startsAt time.Duration) {
 	h.OK(h.Update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: staff, ArbitratorID: arbitratorID}))
 	h.OK(h.Update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbitrator}))
 	h.OK(h.Update(5*processtest.Day+2*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: t0.Add(startsAt), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
+		Actor: arbitrator, StartsAt: t0.Add(startsAt), Duration: workflows.Duration(2 * time.Hour), Location: "https://meet.example.org/arb",
 	}))
 }
 
@@ -121,7 +122,7 @@ func TestArbitrationFullClock(t *testing.T) {
 		Actor: rep, Text: "Our ALS reads article 12 as allowing proxies.", Links: []string{"https://example.org/brief.pdf"},
 	}))
 	h.OK(h.Update(7*processtest.Day, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(20 * processtest.Day), Duration: 2 * time.Hour, Location: "https://meet.example.org/arb",
+		Actor: arbitrator, StartsAt: at(20 * processtest.Day), Duration: workflows.Duration(2 * time.Hour), Location: "https://meet.example.org/arb",
 	}))
 	atHearing := h.Query(7*processtest.Day + time.Hour)
 	atRulingDue := h.Query(20*processtest.Day + time.Hour)
@@ -578,25 +579,25 @@ func TestArbitrationReschedule(t *testing.T) {
 	h := newHarness(t)
 	h.OK(h.Update(time.Hour, arbitration.UpdateAssign, arbitration.AssignInput{Actor: staff, ArbitratorID: arbitratorID}))
 	h.Refused(h.Update(90*time.Minute, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbitrator, StartsAt: at(10 * processtest.Day), Duration: workflows.Duration(time.Hour), Location: "Montevideo",
 	}), workflows.ErrInvalidState) // not confirmed yet
 	h.OK(h.Update(2*time.Hour, arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbitrator}))
 	h.Refused(h.Update(3*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(4 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbitrator, StartsAt: at(4 * processtest.Day), Duration: workflows.Duration(time.Hour), Location: "Montevideo",
 	}), workflows.ErrInvalidInput) // inside the challenge window
 	h.Refused(h.Update(3*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: party, StartsAt: at(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
+		Actor: party, StartsAt: at(10 * processtest.Day), Duration: workflows.Duration(time.Hour), Location: "Montevideo",
 	}), workflows.ErrForbidden)
 	h.OK(h.Update(5*processtest.Day+2*time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(10 * processtest.Day), Duration: time.Hour, Location: "Montevideo",
+		Actor: arbitrator, StartsAt: at(10 * processtest.Day), Duration: workflows.Duration(time.Hour), Location: "Montevideo",
 	}))
 	location := "Sala 2, Palacio Legislativo; Montevideo — or https://meet.example.org/a-very-long-call-link-that-needs-folding"
 	moved := h.OK(h.Update(6*processtest.Day, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(12*processtest.Day + 30*time.Minute), Duration: 2 * time.Hour, Location: location,
+		Actor: arbitrator, StartsAt: at(12*processtest.Day + 30*time.Minute), Duration: workflows.Duration(2 * time.Hour), Location: location,
 	}))
 	before := h.Query(11 * processtest.Day)
 	h.Refused(h.Update(12*processtest.Day+time.Hour, arbitration.UpdateHearing, arbitration.HearingInput{
-		Actor: arbitrator, StartsAt: at(13 * processtest.Day), Duration: time.Hour, Location: "x",
+		Actor: arbitrator, StartsAt: at(13 * processtest.Day), Duration: workflows.Duration(time.Hour), Location: "x",
 	}), workflows.ErrInvalidState) // already started
 	after := h.Query(12*processtest.Day + time.Hour)
 	h.OK(h.Update(12*processtest.Day+2*time.Hour, arbitration.UpdateRuling, arbitration.RulingInput{
@@ -717,7 +718,7 @@ func TestArbitrationInvalidInput(t *testing.T) {
 	in.Question = " "
 	in.AppealOf = &workflows.AppealRef{Kind: "statement", ID: "S-1"}
 	in.Parties = append(in.Parties, arbitration.Party{Kind: "nobody", ID: "x"})
-	in.Periods.RulingDue = -time.Hour
+	in.Periods.RulingDue = workflows.Duration(-time.Hour)
 	err := in.Validate()
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
@@ -732,6 +733,9 @@ func TestArbitrationInvalidInput(t *testing.T) {
 		t.Errorf("valid input refused: %v", err)
 	}
 
+	// A negative period cannot reach the workflow: workflows.Duration
+	// writes it in a form nothing reads back. The other problems do.
+	in.Periods.RulingDue = 0
 	h := newHarness(t)
 	h.Env.ExecuteWorkflow(arbitration.WorkflowName, in)
 	if err := h.Env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrInvalidInput {
@@ -766,4 +770,26 @@ func TestArbitrationReplay(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	}, "testdata/arbitration_complete.json")
+}
+
+// TestArbitrationDurationsJSON checks that periods and the hearing's
+// length are written in the policy's notation, and that the nanosecond
+// numbers of older histories still read.
+func TestArbitrationDurationsJSON(t *testing.T) {
+	in := input("A-13")
+	b, err := json.Marshal(in.Periods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"challenge_window":"5d","submissions":"14d","ruling_due":"30d","max_extension":"15d","overdue_alert_every":"1d","reminders":["7d","3d","1d"]}`; string(b) != want {
+		t.Errorf("periods %s, want %s", b, want)
+	}
+	h := arbitration.Hearing{StartsAt: t0, Duration: workflows.Duration(90 * time.Minute), Location: "x"}
+	if b, _ := json.Marshal(h); !strings.Contains(string(b), `"duration":"1h30m"`) {
+		t.Errorf("hearing %s", b)
+	}
+	var old arbitration.HearingInput
+	if err := json.Unmarshal([]byte(`{"starts_at":"2026-03-10T09:00:00Z","duration":7200000000000,"location":"x"}`), &old); err != nil || old.Duration.D() != 2*time.Hour {
+		t.Errorf("old hearing input: %v %v", old.Duration, err)
+	}
 }
