@@ -21,7 +21,9 @@ import (
 
 // TestRecordArbitrationHistory runs a complete arbitration case on a real
 // embedded Temporal server, with periods of seconds, and writes its history
-// to testdata/arbitration_complete.json. The case goes through every kind
+// to testdata/arbitration_revalidate.json (testdata/arbitration_complete.json
+// is the same case recorded before updates revalidated after the tick: it
+// stays, for cases started then). The case goes through every kind
 // of event: a rejected challenge, confirmation, submissions, an Ombudsman
 // referral and outcome, a rescheduled hearing, reminders, overdue alerts,
 // an extension, and a ruling on an appeal whose target does not exist.
@@ -118,7 +120,7 @@ func TestRecordArbitrationHistory(t *testing.T) {
 		t.Fatalf("final status %q", final.Status)
 	}
 
-	path := filepath.Join("testdata", "arbitration_complete.json")
+	path := filepath.Join("testdata", "arbitration_revalidate.json")
 	processtest.WriteHistory(t, ctx, c, id, path)
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})

@@ -769,7 +769,7 @@ func TestArbitrationWorkflowID(t *testing.T) {
 func TestArbitrationReplay(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
-	}, "testdata/arbitration_complete.json")
+	}, "testdata/arbitration_complete.json", "testdata/arbitration_revalidate.json")
 }
 
 // TestArbitrationDurationsJSON checks that periods and the hearing's
