@@ -99,13 +99,51 @@ func TestArbitrationEndToEnd(t *testing.T) {
 
 	// The challenge window (2s) closes; submissions open.
 	eventually(t, 15*time.Second, "submissions", func() bool { return get(staffTok).Status == "submissions" })
-	expect(t, do(t, e, "POST", path+"/submissions", respTok, map[string]any{"text": "The vote followed article 12.", "links": []string{"https://example.org/minutes"}}), http.StatusOK)
+	sub := expect(t, do(t, e, "POST", path+"/submissions", respTok, map[string]any{"text": "The vote followed article 12.", "links": []string{"https://example.org/minutes"}}), http.StatusCreated)
+	var submitted struct {
+		arbDoc
+		Submissions []map[string]any `json:"submissions"`
+		Submission  struct {
+			Number int      `json:"number"`
+			By     string   `json:"by"`
+			Text   string   `json:"text"`
+			Links  []string `json:"links"`
+		} `json:"submission"`
+	}
+	sub.json(t, &submitted)
+	if submitted.ID != c.ID || submitted.Status != "submissions" || len(submitted.Submissions) != 1 || submitted.Submission.Number != 1 ||
+		submitted.Submission.By != respondent.ID || submitted.Submission.Text != "The vote followed article 12." || len(submitted.Submission.Links) != 1 {
+		t.Fatalf("submission answer %s", sub.body)
+	}
+	loc := sub.header.Get("Location")
+	if loc != path+"/submissions/1" {
+		t.Fatalf("Location %q, want %s/submissions/1", loc, path)
+	}
+	if got := expect(t, do(t, e, "GET", loc, filerTok, nil), http.StatusOK).field(t, "text"); got != "The vote followed article 12." {
+		t.Fatalf("submission read back: text %v", got)
+	}
+	expect(t, do(t, e, "GET", loc, outsiderTok, nil), http.StatusNotFound)
+	expect(t, do(t, e, "GET", path+"/submissions/2", filerTok, nil), http.StatusNotFound)
 	expect(t, do(t, e, "POST", path+"/submissions", outsiderTok, map[string]any{"text": "me too"}), http.StatusNotFound)
 
 	// Hearing: an invitation with an iCalendar attachment for the parties.
 	starts := time.Now().Add(2 * time.Second).UTC().Truncate(time.Second)
 	expect(t, do(t, e, "POST", path+"/hearing", filerTok, map[string]any{"starts_at": starts, "duration": "1h", "location": "https://meet.example.org/x"}), http.StatusForbidden)
-	expect(t, do(t, e, "POST", path+"/hearing", arbTok, map[string]any{"starts_at": starts, "duration": "1h", "location": "https://meet.example.org/x"}), http.StatusOK)
+	// A bad duration or start is refused naming the field, in words, not
+	// with a parser's message.
+	for field, body := range map[string]map[string]any{
+		"duration":  {"starts_at": starts, "duration": "soon", "location": "x"},
+		"starts_at": {"starts_at": "tomorrow", "duration": "1h", "location": "x"},
+	} {
+		var p struct {
+			Errors map[string]string `json:"errors"`
+		}
+		expect(t, do(t, e, "POST", path+"/hearing", arbTok, body), http.StatusUnprocessableEntity).json(t, &p)
+		if msg := p.Errors[field]; msg == "" || strings.Contains(msg, "parsing") || strings.Contains(msg, "invalid") {
+			t.Errorf("bad %s: errors %v", field, p.Errors)
+		}
+	}
+	expect(t, do(t, e, "POST", path+"/hearing", arbTok, map[string]any{"starts_at": starts, "duration": "90m", "location": "https://meet.example.org/x"}), http.StatusOK)
 	var invite store.OutboxMessage
 	eventually(t, 15*time.Second, "hearing invitation", func() bool {
 		msgs, err := e.app.Store.ListOutbox(context.Background(), store.OutboxFilter{MemberID: respondent.ID, Process: "arbitration"})
@@ -123,6 +161,9 @@ func TestArbitrationEndToEnd(t *testing.T) {
 	att, err := invite.OutboxAttachments()
 	if err != nil || len(att) != 1 || !strings.Contains(string(att[0].Data), "BEGIN:VCALENDAR") || !strings.Contains(string(att[0].Data), "DTSTART:"+starts.Format("20060102T150405Z")) {
 		t.Fatalf("invitation attachment %v %v", att, err)
+	}
+	if end := "DTEND:" + starts.Add(90*time.Minute).Format("20060102T150405Z"); !strings.Contains(string(att[0].Data), end) {
+		t.Fatalf("invitation without %s:\n%s", end, att[0].Data)
 	}
 
 	// After the hearing the ruling clock runs (6s), with reminders.

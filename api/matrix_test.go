@@ -423,6 +423,8 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "POST /api/v1/arbitrations/{id}/challenge/decision", path: arb + "/challenge/decision", actor: actArbitrator, body: map[string]any{"decision": "reject"}, want: e403},
 		{route: "POST /api/v1/arbitrations/{id}/submissions", path: arb + "/submissions", actor: actNonParty, body: map[string]any{"text": "t"}, want: e404},
 		{route: "POST /api/v1/arbitrations/{id}/submissions", path: arb + "/submissions", actor: actParty, body: map[string]any{"text": "t", "actor": map[string]any{"member_id": f.selfID}}, want: e422},
+		{route: "GET /api/v1/arbitrations/{id}/submissions/{n}", path: arb + "/submissions/1", actor: actNonParty, want: e404},
+		{route: "GET /api/v1/arbitrations/{id}/submissions/{n}", path: arb + "/submissions/1", actor: actParty, want: e404}, // none yet
 		{route: "POST /api/v1/arbitrations/{id}/hearing", path: arb + "/hearing", actor: actParty, body: hearing, want: e403},
 		{route: "POST /api/v1/arbitrations/{id}/hearing", path: arb + "/hearing", actor: actNonParty, body: hearing, want: e404},
 		{route: "POST /api/v1/arbitrations/{id}/extend", path: arb + "/extend", actor: actParty, body: map[string]any{"days": 3, "reason": "r"}, want: e403},

@@ -546,7 +546,7 @@ func (s *Server) arbitrationDates(c echo.Context, p *Principal) ([]processDates,
 		d := processDates{uidPrefix: "arbitration-" + cs.ID, title: "Arbitration " + cs.ID, deadlines: st.Deadlines}
 		if h := st.Hearing; h != nil {
 			d.hearing = &notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
-				Summary: "Hearing: " + d.title, Location: h.Location, Start: h.StartsAt, Duration: h.Duration}
+				Summary: "Hearing: " + d.title, Location: h.Location, Start: h.StartsAt, Duration: h.Duration.D()}
 		}
 		out = append(out, d)
 	}
