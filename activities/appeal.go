@@ -8,7 +8,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
@@ -50,7 +49,7 @@ func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInpu
 	}
 	var periods arbitration.Periods
 	if a.Policy != nil {
-		periods = ArbitrationPeriods(a.Policy.Arbitration)
+		periods = arbitration.PeriodsFrom(a.Policy.Arbitration)
 	}
 	arb := arbitration.Input{
 		CaseID:   workflows.AppealArbitrationID(in.EthicsCaseID),
@@ -80,16 +79,4 @@ func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInpu
 		return fmt.Errorf("start the appeal's arbitration %s: %w", arb.CaseID, err)
 	}
 	return nil
-}
-
-// ArbitrationPeriods are an arbitration's clocks as the policy sets them.
-func ArbitrationPeriods(p policy.Arbitration) arbitration.Periods {
-	out := arbitration.Periods{
-		ChallengeWindow: p.ChallengeWindow.D(), Submissions: p.Submissions.D(), RulingDue: p.RulingDue.D(),
-		MaxExtension: p.MaxExtension.D(), OverdueAlertEvery: p.OverdueAlertEvery.D(),
-	}
-	for _, r := range p.Reminders {
-		out.Reminders = append(out.Reminders, r.D())
-	}
-	return out
 }

@@ -184,7 +184,7 @@ func (s *Server) arbitrationRoutes() []route {
 // arbitrationPeriods are the policy's arbitration clocks (see
 // service.ArbitrationPeriods).
 func arbitrationPeriods(p policy.Arbitration) arbitration.Periods {
-	return service.ArbitrationPeriods(p)
+	return arbitration.PeriodsFrom(p)
 }
 
 func workflowActor(p *Principal) workflows.Actor {

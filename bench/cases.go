@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
@@ -54,7 +53,7 @@ func arbitrationParty(ctx context.Context, e *Env) (store.Member, error) {
 // sdkArbitration is the input the API builds for a case filed by the
 // admin against party, built here to start the same workflow directly.
 func sdkArbitration(e *Env, filer, party string) arbitration.Input {
-	periods := service.ArbitrationPeriods(e.Policy.Arbitration)
+	periods := arbitration.PeriodsFrom(e.Policy.Arbitration)
 	return arbitration.Input{
 		CaseID: store.NewID("arb"), Question: "Bench question", Articles: []string{"1"},
 		Parties: []arbitration.Party{{Kind: arbitration.PartyMember, ID: party}, {Kind: arbitration.PartyMember, ID: filer}},

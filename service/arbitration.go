@@ -114,21 +114,6 @@ type (
 	}
 )
 
-// ArbitrationPeriods are the clocks of a case as the policy sets them,
-// copied into its input at filing (by FileArbitration and by an ethics
-// appeal alike).
-func ArbitrationPeriods(p policy.Arbitration) arbitration.Periods {
-	d := func(v policy.Duration) workflows.Duration { return workflows.Duration(v.D()) }
-	out := arbitration.Periods{
-		ChallengeWindow: d(p.ChallengeWindow), Submissions: d(p.Submissions), RulingDue: d(p.RulingDue),
-		MaxExtension: d(p.MaxExtension), OverdueAlertEvery: d(p.OverdueAlertEvery),
-	}
-	for _, r := range p.Reminders {
-		out.Reminders = append(out.Reminders, d(r))
-	}
-	return out
-}
-
 // FileArbitration opens a case: the parties are resolved to members or
 // ALSes (an ALS acts through its representatives), the filer becomes a
 // party unless they act for one, and a contested election must be
@@ -174,7 +159,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	in := arbitration.Input{
 		CaseID: store.NewID("arb"), Question: strings.TrimSpace(req.Question), Articles: req.Articles,
 		Parties: parties, NotifyMemberIDs: reps, FiledBy: a.ID, AppealOf: req.AppealOf,
-		Periods: ArbitrationPeriods(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(),
+		Periods: arbitration.PeriodsFrom(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(),
 	}
 	if err := in.Validate(); err != nil {
 		return Arbitration{}, AsError(err)
