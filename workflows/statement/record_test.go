@@ -74,8 +74,8 @@ func TestRecordStatementHistory(t *testing.T) {
 	in := stInput("rec-1")
 	in.CreatedAt = now
 	in.Proceeding.ClosesAt = now.Add(time.Hour)
-	in.Rules.CommentPeriod, in.Rules.ObjectionWindow, in.Rules.VotePeriod = 3*time.Second, 2*time.Second, 3*time.Second
-	in.Rules.RemindersBeforeClose = []time.Duration{30 * time.Minute}
+	in.Rules.CommentPeriod, in.Rules.ObjectionWindow, in.Rules.VotePeriod = workflows.Duration(3*time.Second), workflows.Duration(2*time.Second), workflows.Duration(3*time.Second)
+	in.Rules.RemindersBeforeClose = []workflows.Duration{workflows.Duration(30 * time.Minute)}
 	id := statement.WorkflowID(in.StatementID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, statement.WorkflowName, in)

@@ -129,13 +129,13 @@ type Proceeding struct {
 // StatementRules are the policy's periods, and the election's vote rules
 // the ratification reuses, copied when the statement opens.
 type Rules struct {
-	CommentPeriod        time.Duration   `json:"comment_period"`
-	ObjectionWindow      time.Duration   `json:"objection_window"`
-	VotePeriod           time.Duration   `json:"vote_period"`
-	RemindersBeforeClose []time.Duration `json:"reminders_before_close"`
-	Quorum               float64         `json:"quorum"`
-	Extension            bool            `json:"extension"`
-	Weighting            string          `json:"weighting"`
+	CommentPeriod        workflows.Duration   `json:"comment_period"`
+	ObjectionWindow      workflows.Duration   `json:"objection_window"`
+	VotePeriod           workflows.Duration   `json:"vote_period"`
+	RemindersBeforeClose []workflows.Duration `json:"reminders_before_close"`
+	Quorum               float64              `json:"quorum"`
+	Extension            bool                 `json:"extension"`
+	Weighting            string               `json:"weighting"`
 }
 
 // StatementInput opens a statement.
@@ -874,11 +874,11 @@ func (s *statement) pending(now time.Time) []process.Deadline {
 	}
 	closes := s.in.Proceeding.ClosesAt
 	for _, d := range s.in.Rules.RemindersBeforeClose {
-		at := closes.Add(-d)
-		if s.reminderDone[process.Label(d)] || at.Before(s.st.CreatedAt) || !at.Before(closes) {
+		at := closes.Add(-d.D())
+		if s.reminderDone[process.Label(d.D())] || at.Before(s.st.CreatedAt) || !at.Before(closes) {
 			continue
 		}
-		evs = append(evs, process.Deadline{At: at, Name: "reminder " + process.Label(d) + " before ICANN closes", Fire: s.remind})
+		evs = append(evs, process.Deadline{At: at, Name: "reminder " + process.Label(d.D()) + " before ICANN closes", Fire: s.remind})
 	}
 	if s.st.DeadlineAlerted == nil {
 		if at, ok := s.clock().DeadlineAlertAt(now); ok {
@@ -891,8 +891,8 @@ func (s *statement) pending(now time.Time) []process.Deadline {
 // clock is the deadline watch's view of the current stage.
 func (s *statement) clock() domain.StatementClock {
 	r := s.in.Rules
-	c := domain.StatementClock{ClosesAt: s.in.Proceeding.ClosesAt, CommentPeriod: r.CommentPeriod,
-		ObjectionWindow: r.ObjectionWindow, VotePeriod: r.VotePeriod, Extension: r.Extension, Stage: domain.StageDone}
+	c := domain.StatementClock{ClosesAt: s.in.Proceeding.ClosesAt, CommentPeriod: r.CommentPeriod.D(),
+		ObjectionWindow: r.ObjectionWindow.D(), VotePeriod: r.VotePeriod.D(), Extension: r.Extension, Stage: domain.StageDone}
 	switch s.st.Status {
 	case StatusDrafting:
 		c.Stage = domain.StageDrafting
@@ -995,7 +995,7 @@ func (s *statement) closeConsensus(now time.Time) {
 		s.audit(system, "statement.ratified", "ratified/"+strconv.Itoa(r.Round), map[string]any{"round": r.Round, "by_consensus": true})
 		return
 	}
-	closes := now.Add(s.in.Rules.VotePeriod)
+	closes := now.Add(s.in.Rules.VotePeriod.D())
 	r.VoteOpens, r.VoteCloses = &now, &closes
 	s.ballots = nil
 	s.audit(system, "statement.vote_called", "vote/"+strconv.Itoa(r.Round), map[string]any{
@@ -1012,7 +1012,7 @@ func (s *statement) closeVote(now time.Time) {
 	q := domain.Quorum(len(s.roll.Entries), len(counted), s.in.Rules.Quorum)
 	if !q.Met && !r.Extended && s.in.Rules.Extension {
 		r.Extended = true
-		closes := r.VoteCloses.Add(s.in.Rules.VotePeriod)
+		closes := r.VoteCloses.Add(s.in.Rules.VotePeriod.D())
 		r.VoteCloses = &closes
 		s.audit(system, "statement.vote_extended", "extended/"+strconv.Itoa(r.Round), map[string]any{
 			"round": r.Round, "required": q.Required, "cast": q.Cast, "until": closes,
@@ -1060,9 +1060,9 @@ func (s *statement) remind(now time.Time) {
 	closes := s.in.Proceeding.ClosesAt
 	step := ""
 	for _, d := range s.in.Rules.RemindersBeforeClose {
-		if at := closes.Add(-d); !s.reminderDone[process.Label(d)] && !at.After(now) {
-			s.reminderDone[process.Label(d)] = true
-			step = "reminder/" + process.Label(d)
+		if at := closes.Add(-d.D()); !s.reminderDone[process.Label(d.D())] && !at.After(now) {
+			s.reminderDone[process.Label(d.D())] = true
+			step = "reminder/" + process.Label(d.D())
 		}
 	}
 	if step == "" || !now.Before(closes) {
@@ -1264,7 +1264,7 @@ func (s *statement) publish(now time.Time, by string, ref VersionRef) {
 			map[string]any{"language": ref.Language, "version": ref.Version, "closes": p.Closes})
 		return
 	}
-	p := CommentPeriod{Opens: now, Closes: now.Add(s.in.Rules.CommentPeriod), OpenedBy: by, Versions: []VersionRef{ref}}
+	p := CommentPeriod{Opens: now, Closes: now.Add(s.in.Rules.CommentPeriod.D()), OpenedBy: by, Versions: []VersionRef{ref}}
 	s.st.CommentPeriods = append(s.st.CommentPeriods, p)
 	n := strconv.Itoa(len(s.st.CommentPeriods))
 	s.audit(by, "statement.comment_period", "comments/"+n, map[string]any{
@@ -1410,14 +1410,14 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 	}
 	s.st.Consolidation = c
 	round := len(s.st.Ratifications) + 1
-	s.st.Ratifications = append(s.st.Ratifications, Ratification{Round: round, ObjectionEnds: now.Add(s.in.Rules.ObjectionWindow),
+	s.st.Ratifications = append(s.st.Ratifications, Ratification{Round: round, ObjectionEnds: now.Add(s.in.Rules.ObjectionWindow.D()),
 		Objections: []Objection{}, Roll: []workflows.ElectionRollEntry{}, Voted: []workflows.Voted{}})
 	hashes := map[string]string{}
 	for l, t := range c.Texts {
 		hashes[l] = TextHash(t)
 	}
 	s.audit(in.Actor.MemberID, "statement.consolidated", "consolidated/"+strconv.Itoa(round), map[string]any{
-		"round": round, "sha256": hashes, "not_adopted": c.NotAdopted, "objection_window_ends": now.Add(s.in.Rules.ObjectionWindow),
+		"round": round, "sha256": hashes, "not_adopted": c.NotAdopted, "objection_window_ends": now.Add(s.in.Rules.ObjectionWindow.D()),
 	})
 }
 
@@ -1576,8 +1576,8 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 	s.in.Proceeding.ClosesAt = change.To
 	s.st.Proceeding.ClosesAt = change.To
 	for _, d := range s.in.Rules.RemindersBeforeClose {
-		if change.To.Add(-d).After(now) {
-			delete(s.reminderDone, process.Label(d))
+		if change.To.Add(-d.D()).After(now) {
+			delete(s.reminderDone, process.Label(d.D()))
 		}
 	}
 	s.st.DeadlineAlerted = nil

@@ -48,8 +48,8 @@ func stInput(id string) statement.Input {
 		Languages:   []string{"es", "en"},
 		Topic:       "rdap",
 		Rules: statement.Rules{
-			CommentPeriod: 7 * processtest.Day, ObjectionWindow: 2 * processtest.Day, VotePeriod: 7 * processtest.Day,
-			RemindersBeforeClose: []time.Duration{7 * processtest.Day, 2 * processtest.Day},
+			CommentPeriod: workflows.Duration(7 * processtest.Day), ObjectionWindow: workflows.Duration(2 * processtest.Day), VotePeriod: workflows.Duration(7 * processtest.Day),
+			RemindersBeforeClose: []workflows.Duration{workflows.Duration(7 * processtest.Day), workflows.Duration(2 * processtest.Day)},
 			Quorum:               0.5, Extension: true, Weighting: domain.WeightingNational,
 		},
 		StaffIDs:  []string{stStaff.MemberID},
