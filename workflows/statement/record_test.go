@@ -19,11 +19,18 @@ import (
 	"github.com/lacralo/ralo/workflows/statement"
 )
 
-const statementHistory = "testdata/statement_complete.json"
+// Recorded histories of a complete statement: the first from before the
+// engine was shared and periods were written in the policy's notation
+// (its input holds nanoseconds), the second, which TestRecordHistory
+// writes, from the current code.
+const (
+	firstHistory     = "testdata/statement_complete.json"
+	statementHistory = "testdata/statement_complete_v2.json"
+)
 
 // TestRecordHistory runs a complete statement on a real embedded
 // Temporal server, with periods of seconds, and writes its history to
-// testdata/statement_complete.json: two language groups, a translation,
+// testdata/statement_complete_v2.json: two language groups, a translation,
 // the comment period with a thread and its resolutions, consolidation,
 // an objection, a ratification vote with a revote, the submission.
 //
@@ -120,11 +127,11 @@ func waitStatement(r *processtest.Recorder, status string) {
 	processtest.WaitFor(r, statement.Query, func(st statement.State) bool { return st.Status == status })
 }
 
-// TestReplay replays the recorded history of a complete
+// TestReplay replays the recorded histories of a complete
 // statement, so that a change that would break running statements fails
 // the build.
 func TestReplay(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
-	}, statementHistory)
+	}, firstHistory, statementHistory)
 }
