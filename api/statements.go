@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/lacralo/ralo/api/problem"
 	"github.com/lacralo/ralo/service"
 )
 
@@ -24,7 +25,7 @@ type statementOp[Req, Res any] func(*service.Service, context.Context, *service.
 func statementAction[Req, Res any](s *Server, op statementOp[Req, Res], status int, location func(Res) string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var req Req
-		if err := bind(c, &req); err != nil {
+		if err := problem.BindForm(c, &req); err != nil {
 			return err
 		}
 		res, err := op(s.svc, c.Request().Context(), caller(c), c.Param("id"), req)
@@ -55,25 +56,36 @@ func statementRead[Res any](s *Server, read func(*service.Service, context.Conte
 
 const statementsBase = "/api/v1/statements"
 
+// withoutID adapts an operation that no path ID names (opening a
+// statement or a survey, a listing) to the path's.
+func withoutID[Req, Res any](op func(*service.Service, context.Context, *service.Actor, Req) (Res, error)) statementOp[Req, Res] {
+	return func(svc *service.Service, ctx context.Context, a *service.Actor, _ string, req Req) (Res, error) {
+		return op(svc, ctx, a, req)
+	}
+}
+
+// readAll adapts a read of no one object to statementRead.
+func readAll[Res any](read func(*service.Service, context.Context, *service.Actor) (Res, error)) func(*service.Service, context.Context, *service.Actor, string) (Res, error) {
+	return func(svc *service.Service, ctx context.Context, a *service.Actor, _ string) (Res, error) {
+		return read(svc, ctx, a)
+	}
+}
+
+// publicStatement reads a submitted statement without a token.
+func publicStatement(svc *service.Service, ctx context.Context, _ *service.Actor, id string) (service.StatementPublic, error) {
+	return svc.PublicStatement(ctx, id)
+}
+
+func statementLocation(d service.StatementDoc) string { return statementsBase + "/" + d.ID }
+
+func surveyLocation(d service.SurveyDoc) string { return statementsBase + "/surveys/" + d.ID }
+
 func draftLocation(d service.DraftCreated) string {
 	return statementsBase + "/" + d.ID + "/drafts/" + d.Draft.Language + "/versions/" + strconv.Itoa(d.Draft.Version)
 }
 
 func commentLocation(c service.CommentCreated) string {
 	return statementsBase + "/" + c.ID + "/comments/" + c.Comment.ID
-}
-
-func (s *Server) createStatement(c echo.Context) error {
-	var req service.StatementRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	doc, err := s.svc.OpenStatement(c.Request().Context(), caller(c), req)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, statementsBase+"/"+doc.ID)
-	return c.JSON(http.StatusCreated, doc)
 }
 
 func (s *Server) listStatements(c echo.Context) error {
@@ -120,7 +132,7 @@ func (s *Server) getComment(c echo.Context) error {
 
 func (s *Server) resolveComment(c echo.Context) error {
 	var req service.ResolutionRequest
-	if err := bind(c, &req); err != nil {
+	if err := problem.BindForm(c, &req); err != nil {
 		return err
 	}
 	doc, err := s.svc.ResolveComment(c.Request().Context(), caller(c), c.Param("id"), c.Param("cid"), req)
@@ -128,44 +140,6 @@ func (s *Server) resolveComment(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, doc)
-}
-
-// publicStatement publishes a submitted statement without a token.
-func (s *Server) publicStatement(c echo.Context) error {
-	pub, err := s.svc.PublicStatement(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, pub)
-}
-
-func (s *Server) agenda(c echo.Context) error {
-	doc, err := s.svc.StatementAgenda(c.Request().Context(), caller(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, doc)
-}
-
-func (s *Server) createSurvey(c echo.Context) error {
-	var req service.SurveyRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	doc, err := s.svc.CreateSurvey(c.Request().Context(), caller(c), req)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, statementsBase+"/surveys/"+doc.ID)
-	return c.JSON(http.StatusCreated, doc)
-}
-
-func (s *Server) listSurveys(c echo.Context) error {
-	list, err := s.svc.ListSurveys(c.Request().Context(), caller(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, list)
 }
 
 func (s *Server) statementRoutes() []route {
@@ -179,13 +153,13 @@ func (s *Server) statementRoutes() []route {
 		return route{method: http.MethodGet, path: base + path, access: authenticated, handler: h, tag: tag, summary: summary, response: response}
 	}
 	return []route{
-		{method: http.MethodPost, path: base, access: authenticated, creates: true, emails: true, handler: s.createStatement,
+		{method: http.MethodPost, path: base, access: authenticated, creates: true, emails: true, handler: statementAction(s, withoutID((*service.Service).OpenStatement), 0, statementLocation),
 			tag: tag, summary: "Open a statement from an ICANN proceeding (staff, chair or secretariat)", request: "StatementRequest", response: "Statement", status: http.StatusCreated},
 		get("", "Policy statements", "[]Case", s.listStatements),
-		get("/agenda", "Open statements, ordered by the latest priorities survey, then ICANN's close date", "StatementAgenda", s.agenda),
-		{method: http.MethodPost, path: base + "/surveys", access: staffOnly, creates: true, handler: s.createSurvey,
+		get("/agenda", "Open statements, ordered by the latest priorities survey, then ICANN's close date", "StatementAgenda", statementRead(s, readAll((*service.Service).StatementAgenda))),
+		{method: http.MethodPost, path: base + "/surveys", access: staffOnly, creates: true, handler: statementAction(s, withoutID((*service.Service).CreateSurvey), 0, surveyLocation),
 			tag: tag, summary: "Open a priorities survey of policy topics (staff)", request: "SurveyRequest", response: "Survey", status: http.StatusCreated},
-		get("/surveys", "Priorities surveys, the latest to close first", "[]Survey", s.listSurveys),
+		get("/surveys", "Priorities surveys, the latest to close first", "[]Survey", statementRead(s, readAll((*service.Service).ListSurveys))),
 		get("/surveys/:id", "One survey; results once it has closed", "Survey", statementRead(s, (*service.Service).GetSurvey)),
 		{method: http.MethodPost, path: base + "/surveys/:id/rankings", access: authenticated, handler: statementAction(s, (*service.Service).RankSurvey, http.StatusCreated, nil),
 			tag: tag, summary: "Rank the survey's topics, most important first (any member; the last ranking counts)", request: "RankingRequest", response: "SurveyRanking", status: http.StatusCreated},
@@ -215,7 +189,7 @@ func (s *Server) statementRoutes() []route {
 			request: "CloseDateRequest", response: "Statement"},
 		post("decline", "Record a decision not to comment, with its reason (staff, chair or secretariat)", "ReasonRequest", "Statement",
 			statementAction(s, (*service.Service).DeclineStatement, 0, nil)),
-		{method: http.MethodGet, path: "/api/v1/public/statements/:id", access: public, handler: s.publicStatement,
+		{method: http.MethodGet, path: "/api/v1/public/statements/:id", access: public, handler: statementRead(s, publicStatement),
 			tag: "public", summary: "A submitted statement: texts, divergent views, vote result", response: "StatementPublic"},
 	}
 }

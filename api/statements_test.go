@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -452,6 +453,13 @@ func TestStatementSurveyAgendaAndDecline(t *testing.T) {
 	}
 	expect(t, closeDate(rdapID, m1Tok, map[string]any{"closes_at": moveTo}), http.StatusForbidden)
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"reason": "no date"}), http.StatusUnprocessableEntity)
+	// A date in another form is named with the form expected, never with
+	// a Go parser's message.
+	bad := expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": "next week"}), http.StatusUnprocessableEntity)
+	if errs, _ := bad.field(t, "errors").(map[string]any); !strings.Contains(fmt.Sprint(errs["closes_at"]), "2027-05-01T12:00:00Z") ||
+		strings.Contains(string(bad.body), "parsing time") {
+		t.Errorf("a date in another form: %s", bad.body)
+	}
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": time.Now().UTC().Add(-time.Hour)}), http.StatusUnprocessableEntity)
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": moveTo, "status": "submitted"}), http.StatusUnprocessableEntity)
 	expect(t, closeDate(dnsID, staffTok, map[string]any{"closes_at": moveTo}), http.StatusConflict) // declined

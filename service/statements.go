@@ -556,9 +556,12 @@ func (s *Service) DeclineStatement(ctx context.Context, a *Actor, id string, req
 		Actor: a.Workflow(), Reason: req.Reason, Leadership: lead})
 }
 
+// StatementPublic is the public record of a submitted statement.
+type StatementPublic = statement.Public
+
 // PublicStatement is the public record of a submitted statement, read
 // without signing in; any other statement is unknown to the public.
-func (s *Service) PublicStatement(ctx context.Context, id string) (statement.Public, error) {
+func (s *Service) PublicStatement(ctx context.Context, id string) (StatementPublic, error) {
 	cs, err := s.store.GetCase(ctx, statementProcess, id)
 	if err != nil {
 		return statement.Public{}, err
