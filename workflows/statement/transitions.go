@@ -81,13 +81,19 @@ func (s *statement) checkOpen() error {
 	return nil
 }
 
+// checkMemberOpen refuses an actor who is not a member (with refusal),
+// then a transition on a closed statement.
+func (s *statement) checkMemberOpen(a workflows.Actor, refusal string) error {
+	if strings.TrimSpace(a.MemberID) == "" {
+		return process.Forbidden(refusal)
+	}
+	return s.checkOpen()
+}
+
 // Validators and handlers, in the order of the process.
 
 func (s *statement) validatePenholders(_ time.Time, in PenholdersInput) error {
-	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return process.Forbidden("only members may hold the pen")
-	}
-	if err := s.checkOpen(); err != nil {
+	if err := s.checkMemberOpen(in.Actor, "only members may hold the pen"); err != nil {
 		return err
 	}
 	if s.group(in.Language) == nil {
@@ -198,10 +204,7 @@ func (s *statement) published(now time.Time, lang string, version int) bool {
 }
 
 func (s *statement) validateComment(now time.Time, in CommentInput) error {
-	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return process.Forbidden("only members comment")
-	}
-	if err := s.checkOpen(); err != nil {
+	if err := s.checkMemberOpen(in.Actor, "only members comment"); err != nil {
 		return err
 	}
 	g := s.group(in.Language)
@@ -340,10 +343,7 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 }
 
 func (s *statement) validateObject(now time.Time, in ObjectInput) error {
-	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return process.Forbidden("only members object")
-	}
-	if err := s.checkOpen(); err != nil {
+	if err := s.checkMemberOpen(in.Actor, "only members object"); err != nil {
 		return err
 	}
 	r := s.current()
@@ -364,10 +364,7 @@ func (s *statement) object(now time.Time, in ObjectInput) {
 }
 
 func (s *statement) validateBallot(now time.Time, in BallotInput) error {
-	if strings.TrimSpace(in.Actor.MemberID) == "" {
-		return process.Forbidden("only members vote")
-	}
-	if err := s.checkOpen(); err != nil {
+	if err := s.checkMemberOpen(in.Actor, "only members vote"); err != nil {
 		return err
 	}
 	r := s.current()
