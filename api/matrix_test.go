@@ -228,10 +228,12 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	expect(t, do(t, e, "POST", cpath+"/penholders", f.tokens[actPenholder], map[string]any{"language": "es", "member_ids": []string{pen.ID}}), http.StatusOK)
 	expect(t, do(t, e, "POST", cpath+"/drafts", f.tokens[actPenholder], map[string]any{"language": "es", "text": "Uno.\n", "open_comments": true}), http.StatusCreated)
 	var cm struct {
-		ID string `json:"id"`
+		Comment struct {
+			ID string `json:"id"`
+		} `json:"comment"`
 	}
 	expect(t, do(t, e, "POST", cpath+"/comments", f.tokens[actNonPenholder], map[string]any{"language": "es", "version": 1, "text": "Más."}), http.StatusCreated).json(t, &cm)
-	f.comment = cm.ID
+	f.comment = cm.Comment.ID
 
 	// Meeting: held an hour ago, with a chair.
 	ch := as(actChair, "")
@@ -528,6 +530,8 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "GET /api/v1/statements/{id}/drafts/{lang}/versions/{n}", path: st + "/drafts/es/versions/9", actor: actNonPenholder, want: e404},
 		{route: "GET /api/v1/statements/{id}/drafts/{lang}/diff", path: st + "/drafts/es/diff?from=1&to=2", actor: actNonPenholder, want: ok, check: has("+Dos.")},
 		{route: "POST /api/v1/statements/{id}/comments", path: st + "/comments", actor: actNonPenholder, body: map[string]any{"language": "es", "version": 2, "text": "t"}, want: e409},
+		{route: "GET /api/v1/statements/{id}/comments/{cid}", path: "/api/v1/statements/" + f.commented + "/comments/" + f.comment, actor: actNonPenholder, want: ok, check: has("Más.")},
+		{route: "GET /api/v1/statements/{id}/comments/{cid}", path: st + "/comments/" + f.comment, actor: actPlain, want: e404},
 		{route: "POST /api/v1/statements/{id}/comments/{cid}/resolution", path: "/api/v1/statements/" + f.commented + "/comments/" + f.comment + "/resolution", actor: actNonPenholder, body: map[string]any{"status": "answered", "reply": "r"}, want: e403},
 		{route: "POST /api/v1/statements/{id}/comments/{cid}/resolution", path: "/api/v1/statements/" + f.commented + "/comments/" + f.comment + "/resolution", actor: actRepOwn, body: map[string]any{"status": "answered", "reply": "r"}, want: e403},
 		{route: "POST /api/v1/statements/{id}/comments/{cid}/resolution", path: st + "/comments/" + f.comment + "/resolution", actor: actPenholder, body: map[string]any{"status": "answered", "reply": "r"}, want: e404},

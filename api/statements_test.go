@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -101,12 +103,26 @@ func TestStatementEndToEnd(t *testing.T) {
 	}
 
 	// Drafts: three es versions, an en translation.
+	// A new version answers 201 with the statement, the version's number
+	// and the version under "draft", and names it in Location.
 	draft := func(tok string, body map[string]any) int {
 		t.Helper()
 		var v struct {
-			Version int `json:"version"`
+			ID      string `json:"id"`
+			Status  string `json:"status"`
+			Version int    `json:"version"`
+			Draft   struct {
+				Language string `json:"language"`
+				Version  int    `json:"version"`
+			} `json:"draft"`
 		}
-		expect(t, do(t, e, "POST", path+"/drafts", tok, body), http.StatusCreated).json(t, &v)
+		r := expect(t, do(t, e, "POST", path+"/drafts", tok, body), http.StatusCreated)
+		r.json(t, &v)
+		loc := path + "/drafts/" + v.Draft.Language + "/versions/" + strconv.Itoa(v.Draft.Version)
+		if v.ID != st.ID || v.Status == "" || v.Draft.Version != v.Version || v.Draft.Language != body["language"] || r.header.Get("Location") != loc {
+			t.Fatalf("draft answer %+v, Location %q: want the statement, the version and Location %s", v, r.header.Get("Location"), loc)
+		}
+		expect(t, do(t, e, "GET", loc, betoTok, nil), http.StatusOK)
 		return v.Version
 	}
 	expect(t, do(t, e, "POST", path+"/drafts", penEnTok, map[string]any{"language": "es", "text": "x"}), http.StatusForbidden)
@@ -152,13 +168,40 @@ func TestStatementEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "GET", path+"/drafts/es/diff?from=1", betoTok, nil), http.StatusUnprocessableEntity)
 
 	// Comments, threaded, during the period.
+	// A new comment answers 201 with the statement and the comment under
+	// "comment", and names it in Location.
 	comment := func(tok string, body map[string]any) string {
 		t.Helper()
 		var c struct {
-			ID string `json:"id"`
+			ID       string `json:"id"`
+			Comments []struct {
+				ID string `json:"id"`
+			} `json:"comments"`
+			Comment struct {
+				ID   string `json:"id"`
+				Text string `json:"text"`
+			} `json:"comment"`
 		}
-		expect(t, do(t, e, "POST", path+"/comments", tok, body), http.StatusCreated).json(t, &c)
-		return c.ID
+		r := expect(t, do(t, e, "POST", path+"/comments", tok, body), http.StatusCreated)
+		r.json(t, &c)
+		loc := path + "/comments/" + c.Comment.ID
+		if c.ID != st.ID || c.Comment.ID == "" || c.Comment.Text != body["text"] || r.header.Get("Location") != loc ||
+			!slices.ContainsFunc(c.Comments, func(x struct {
+				ID string `json:"id"`
+			}) bool {
+				return x.ID == c.Comment.ID
+			}) {
+			t.Fatalf("comment answer %+v, Location %q: want the statement holding the comment, and Location %s", c, r.header.Get("Location"), loc)
+		}
+		var got struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		}
+		expect(t, do(t, e, "GET", loc, betoTok, nil), http.StatusOK).json(t, &got)
+		if got.ID != c.Comment.ID || got.Text != c.Comment.Text {
+			t.Errorf("GET %s: %+v", loc, got)
+		}
+		return c.Comment.ID
 	}
 	expect(t, do(t, e, "POST", path+"/comments", anaTok, map[string]any{"language": "es", "version": 1, "text": "x"}), http.StatusConflict)
 	cEs := comment(anaTok, map[string]any{"language": "es", "version": 2, "text": "Añadan reservas."})
@@ -174,6 +217,7 @@ func TestStatementEndToEnd(t *testing.T) {
 	}
 	expect(t, resolve(penEsTok, cEn, "answered", "x"), http.StatusForbidden)
 	expect(t, resolve(penEsTok, "c999", "answered", "x"), http.StatusNotFound)
+	expect(t, do(t, e, "GET", path+"/comments/c999", betoTok, nil), http.StatusNotFound)
 	expect(t, resolve(penEsTok, cEs, "maybe", "x"), http.StatusUnprocessableEntity)
 	expect(t, resolve(penEsTok, cEs, "incorporated", "Added in v3."), http.StatusOK)
 	expect(t, resolve(penEnTok, cEn, "not_adopted", "Most members support it."), http.StatusOK)
@@ -283,16 +327,26 @@ func TestStatementEndToEnd(t *testing.T) {
 		t.Errorf("participation (drafts, comments, ballots): a1 %v, b1 %v, c1 %v", got[a1], got[b1], got[c1])
 	}
 
-	// The announcements reached members in their language.
-	var notes []struct {
-		Event string `json:"event"`
-	}
-	expect(t, do(t, e, "GET", "/api/v1/notifications", betoTok, nil), http.StatusOK).json(t, &notes)
+	// The announcements reached members in their language. The Notify
+	// child of the submission writes the outbox after the update has
+	// answered, so the outbox is read until it holds every event.
+	wantEvents := []string{"statement.opened", "statement.comment_period", "statement.vote_open", "statement.submitted"}
 	events := map[string]bool{}
-	for _, n := range notes {
-		events[n.Event] = true
+	told := func() bool {
+		var notes []struct {
+			Event string `json:"event"`
+		}
+		expect(t, do(t, e, "GET", "/api/v1/notifications", betoTok, nil), http.StatusOK).json(t, &notes)
+		events = map[string]bool{}
+		for _, n := range notes {
+			events[n.Event] = true
+		}
+		return !slices.ContainsFunc(wantEvents, func(ev string) bool { return !events[ev] })
 	}
-	for _, ev := range []string{"statement.opened", "statement.comment_period", "statement.vote_open", "statement.submitted"} {
+	for deadline := time.Now().Add(30 * time.Second); !told() && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, ev := range wantEvents {
 		if !events[ev] {
 			t.Errorf("member not told of %s: %v", ev, events)
 		}
@@ -399,6 +453,13 @@ func TestStatementSurveyAgendaAndDecline(t *testing.T) {
 	}
 	expect(t, closeDate(rdapID, m1Tok, map[string]any{"closes_at": moveTo}), http.StatusForbidden)
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"reason": "no date"}), http.StatusUnprocessableEntity)
+	// A date in another form is named with the form expected, never with
+	// a Go parser's message.
+	bad := expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": "next week"}), http.StatusUnprocessableEntity)
+	if errs, _ := bad.field(t, "errors").(map[string]any); !strings.Contains(fmt.Sprint(errs["closes_at"]), "2027-05-01T12:00:00Z") ||
+		strings.Contains(string(bad.body), "parsing time") {
+		t.Errorf("a date in another form: %s", bad.body)
+	}
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": time.Now().UTC().Add(-time.Hour)}), http.StatusUnprocessableEntity)
 	expect(t, closeDate(rdapID, staffTok, map[string]any{"closes_at": moveTo, "status": "submitted"}), http.StatusUnprocessableEntity)
 	expect(t, closeDate(dnsID, staffTok, map[string]any{"closes_at": moveTo}), http.StatusConflict) // declined
