@@ -305,7 +305,17 @@ func TestRoadmap(t *testing.T) {
 			expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, body), http.StatusUnprocessableEntity)
 		})
 	}
-	r := expect(t, do(t, e, "GET", "/api/v1/roadmap/gantt.svg", memberTok, nil), http.StatusOK)
+	// Start and due are the days a person means: a date is enough.
+	var day map[string]any
+	expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "Statement on the work plan",
+		"start": "2027-02-01", "due": "2027-03-01T12:00:00Z"}), http.StatusCreated).json(t, &day)
+	if day["start"] != "2027-02-01T00:00:00Z" || day["due"] != "2027-03-01T12:00:00Z" {
+		t.Fatalf("dates %v, %v", day["start"], day["due"])
+	}
+	r := expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "y", "start": "1 February", "due": "2027-03-01"}),
+		http.StatusUnprocessableEntity)
+	wantField(t, r, "start", "must be a date such as 2027-05-01 or a date-time such as 2027-05-01T14:00:00Z")
+	r = expect(t, do(t, e, "GET", "/api/v1/roadmap/gantt.svg", memberTok, nil), http.StatusOK)
 	if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
 		t.Fatalf("content type %q", ct)
 	}
