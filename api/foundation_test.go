@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lacralo/ralo/policy"
 )
 
 // ensureCountry creates a country unless it exists.
@@ -237,8 +239,22 @@ func TestPolicyEndpoint(t *testing.T) {
 		Arbitration struct {
 			RulingDue string `json:"ruling_due"`
 		} `json:"arbitration"`
+		// Periods are written in the policy's notation, never as numbers.
+		Participation struct {
+			Period        string `json:"period"`
+			WarningBefore string `json:"warning_before"`
+			RestoreWithin string `json:"restore_within"`
+		} `json:"participation"`
+		Meetings struct {
+			ReminderBefore string `json:"reminder_before"`
+		} `json:"meetings"`
 	}
 	r.json(t, &p)
+	for _, d := range []string{p.Participation.Period, p.Participation.WarningBefore, p.Participation.RestoreWithin, p.Meetings.ReminderBefore} {
+		if _, err := policy.ParseDuration(d); err != nil {
+			t.Errorf("policy period %q: %v", d, err)
+		}
+	}
 	// Defaults, and the test policy's override of the ruling clock.
 	if p.Election.ReopenPeriod != "7d" || p.Arbitration.RulingDue != "6s" {
 		t.Fatalf("policy %s", r.body)
