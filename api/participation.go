@@ -27,7 +27,16 @@ func (s *Server) createMeeting(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.CreateMeeting(c.Request().Context(), caller(c), req)
-	return jsonOr(c, http.StatusCreated, out, err)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/meetings/"+out.Meeting.ID)
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) getMeeting(c echo.Context) error {
+	out, err := s.svc.GetMeeting(c.Request().Context(), c.Param("id"))
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 // timeRange reads ?from= and ?to= (RFC 3339); either may be absent.
@@ -210,6 +219,8 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Meetings by start (?from=&to= RFC 3339)", response: "[]Meeting"},
 		{method: http.MethodPost, path: "/api/v1/meetings", access: staffOnly, creates: true, emails: true, handler: s.createMeeting,
 			tag: "participation", summary: "Schedule a meeting, or a series with recurrence (a Temporal Schedule); invitations carry an .ics", request: "MeetingRequest", response: "MeetingCreated", status: http.StatusCreated},
+		{method: http.MethodGet, path: "/api/v1/meetings/:id", access: authenticated, handler: s.getMeeting,
+			tag: "participation", summary: "One meeting", response: "Meeting"},
 		{method: http.MethodPatch, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: s.patchSeries,
 			tag: "participation", summary: "Pause or resume a series", request: "SeriesPatch", response: "MeetingSeries"},
 		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, emails: true, handler: s.cancelSeries,

@@ -37,7 +37,11 @@ func (s *Server) createALS(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.CreateALS(c.Request().Context(), caller(c), in)
-	return jsonOr(c, http.StatusCreated, out, err)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/als/"+out.ID)
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) getALS(c echo.Context) error {
@@ -70,7 +74,11 @@ func (s *Server) createMember(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.CreateMember(c.Request().Context(), caller(c), in)
-	return jsonOr(c, http.StatusCreated, out, err)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/members/"+out.ID)
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) getMember(c echo.Context) error {

@@ -219,6 +219,11 @@ func (s *Service) ListMeetings(ctx context.Context, from, to time.Time) ([]store
 	return s.store.ListMeetings(ctx, from, to)
 }
 
+// GetMeeting is one meeting.
+func (s *Service) GetMeeting(ctx context.Context, id string) (store.Meeting, error) {
+	return s.store.GetMeeting(ctx, id)
+}
+
 // PatchSeries pauses or resumes a series and its schedule (staff).
 func (s *Service) PatchSeries(ctx context.Context, a *Actor, id string, req SeriesPatch) (store.MeetingSeries, error) {
 	if err := requireStaff(a); err != nil {
