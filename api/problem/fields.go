@@ -142,8 +142,13 @@ func form(t reflect.Type, err error) string {
 	)
 	goText := errors.As(err, &typeErr) || errors.As(err, &syntaxErr) || errors.As(err, &parseErr) || errors.As(err, &numErr)
 	custom := reflect.PointerTo(t).Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)
-	if custom && !goText && err.Error() != "" {
-		return err.Error()
+	if custom {
+		// A type's own words say its form; when it let Go's parser speak,
+		// its underlying kind (a duration's int64) would mislead.
+		if !goText && err.Error() != "" {
+			return err.Error()
+		}
+		return formOther
 	}
 	switch t.Kind() {
 	case reflect.Bool:

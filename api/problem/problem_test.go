@@ -114,7 +114,7 @@ func TestBind(t *testing.T) {
 		{"map value", `{"texts":{"es":1}}`, 422, "texts.es", "must be a string"},
 		{"element of a list of objects", `{"rounds":[{},{"voting_open":"x"}]}`, 422, "rounds[1].voting_open", "must be a date-time such as 2027-05-01T14:00:00Z"},
 		{"duration", `{"every":"fortnight"}`, 422, "every", "must be a duration such as 14d, 36h or 90m"},
-		{"own reader letting Go speak", `{"leaky":"x"}`, 422, "leaky", "must be a whole number"},
+		{"own reader letting Go speak", `{"leaky":"x"}`, 422, "leaky", "is not in the expected form"},
 		{"two fields at once", `{"count":"x","open":1}`, 422, "open", "must be true or false"},
 		{"not an object", `[1,2]`, 400, "", ""},
 		{"malformed", `{"reason":`, 400, "", ""},
