@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lacralo/ralo/policy"
 )
 
 // ensureCountry creates a country unless it exists.
@@ -237,8 +239,22 @@ func TestPolicyEndpoint(t *testing.T) {
 		Arbitration struct {
 			RulingDue string `json:"ruling_due"`
 		} `json:"arbitration"`
+		// Periods are written in the policy's notation, never as numbers.
+		Participation struct {
+			Period        string `json:"period"`
+			WarningBefore string `json:"warning_before"`
+			RestoreWithin string `json:"restore_within"`
+		} `json:"participation"`
+		Meetings struct {
+			ReminderBefore string `json:"reminder_before"`
+		} `json:"meetings"`
 	}
 	r.json(t, &p)
+	for _, d := range []string{p.Participation.Period, p.Participation.WarningBefore, p.Participation.RestoreWithin, p.Meetings.ReminderBefore} {
+		if _, err := policy.ParseDuration(d); err != nil {
+			t.Errorf("policy period %q: %v", d, err)
+		}
+	}
 	// Defaults, and the test policy's override of the ruling clock.
 	if p.Election.ReopenPeriod != "7d" || p.Arbitration.RulingDue != "6s" {
 		t.Fatalf("policy %s", r.body)
@@ -305,7 +321,17 @@ func TestRoadmap(t *testing.T) {
 			expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, body), http.StatusUnprocessableEntity)
 		})
 	}
-	r := expect(t, do(t, e, "GET", "/api/v1/roadmap/gantt.svg", memberTok, nil), http.StatusOK)
+	// Start and due are the days a person means: a date is enough.
+	var day map[string]any
+	expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "Statement on the work plan",
+		"start": "2027-02-01", "due": "2027-03-01T12:00:00Z"}), http.StatusCreated).json(t, &day)
+	if day["start"] != "2027-02-01T00:00:00Z" || day["due"] != "2027-03-01T12:00:00Z" {
+		t.Fatalf("dates %v, %v", day["start"], day["due"])
+	}
+	r := expect(t, do(t, e, "POST", "/api/v1/roadmap/items", adminToken, map[string]any{"title": "y", "start": "1 February", "due": "2027-03-01"}),
+		http.StatusUnprocessableEntity)
+	wantField(t, r, "start", "must be a date such as 2027-05-01 or a date-time such as 2027-05-01T14:00:00Z")
+	r = expect(t, do(t, e, "GET", "/api/v1/roadmap/gantt.svg", memberTok, nil), http.StatusOK)
 	if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
 		t.Fatalf("content type %q", ct)
 	}

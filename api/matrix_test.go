@@ -550,6 +550,9 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		// Participation: staff or the meeting's chair record attendance.
 		{route: "GET /api/v1/meetings", path: "/api/v1/meetings", actor: actPlain, want: ok},
 		{route: "POST /api/v1/meetings", path: "/api/v1/meetings", actor: actChair, body: map[string]any{"kind": "working_group", "title": "x", "starts_at": time.Now(), "duration": "1h"}, want: e403},
+		{route: "GET /api/v1/meetings/{id}", path: "/api/v1/meetings/" + f.meeting, actor: actPlain, want: ok, check: has(f.meeting)},
+		{route: "GET /api/v1/meetings/{id}", path: "/api/v1/meetings/mtg_unknown", actor: actPlain, want: e404},
+		{route: "GET /api/v1/meetings/{id}", path: "/api/v1/meetings/" + f.meeting, actor: actAnonymous, want: e401},
 		{route: "PATCH /api/v1/meetings/series/{id}", path: "/api/v1/meetings/series/ser_unknown", actor: actChair, body: map[string]any{"paused": true}, want: e403},
 		{route: "DELETE /api/v1/meetings/series/{id}", path: "/api/v1/meetings/series/ser_unknown", actor: actChair, want: e403},
 		{route: "DELETE /api/v1/meetings/{id}", path: "/api/v1/meetings/" + f.meeting, actor: actChair, want: e403},

@@ -118,9 +118,16 @@ func TestMeetingCancellationSendsICalendarCancel(t *testing.T) {
 	var created struct {
 		Meeting meetingDoc `json:"meeting"`
 	}
-	expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, map[string]any{"kind": "assembly", "title": title,
-		"starts_at": startsAt, "duration": "1h"}), http.StatusCreated).json(t, &created)
+	r := expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, map[string]any{"kind": "assembly", "title": title,
+		"starts_at": startsAt, "duration": "1h"}), http.StatusCreated)
+	r.json(t, &created)
 	id := created.Meeting.ID
+	// The meeting is at its Location, its duration in the policy's notation.
+	var got meetingDoc
+	expect(t, do(t, e, "GET", r.header.Get("Location"), repTok, nil), http.StatusOK).json(t, &got)
+	if r.header.Get("Location") != "/api/v1/meetings/"+id || got.ID != id || got.Duration != "1h" || created.Meeting.Duration != "1h" {
+		t.Fatalf("Location %q: %+v", r.header.Get("Location"), got)
+	}
 	_, invite := outboxFor(t, e, rep.ID, id, "invitation")
 	if got := icsValue(invite.Events()[0], ics.ComponentPropertySummary); got != title {
 		t.Fatalf("invitation SUMMARY %q, want %q", got, title)

@@ -22,6 +22,11 @@ func dateTime(desc string) obj {
 	return obj{"type": "string", "format": "date-time", "description": desc}
 }
 
+// dayOrTime is a date a person means: a date or an RFC 3339 date-time.
+func dayOrTime() obj {
+	return obj{"type": "string", "description": "a date (2027-05-01, midnight UTC) or an RFC 3339 date-time", "example": "2027-05-01"}
+}
+
 func nullable(o obj) obj {
 	o["nullable"] = true
 	return o
@@ -117,7 +122,7 @@ func coreSchemas() obj {
 		"RulingRequest":        object(obj{"outcome": strEnum("", "uphold", "overturn", "modify", "dismissed", "decided"), "text": str(""), "articles": arrayOf(str(""))}, "outcome", "text"),
 		"OmbudsmanRequest":     object(obj{"referred_at": dateTime(""), "outcome": str("the Ombudsman's outcome, once known")}),
 		"PublicRuling":         object(obj{"case_id": str(""), "at": dateTime(""), "audit_seq": obj{"type": "integer"}, "audit_hash": str(""), "ruling": obj{"type": "object"}}),
-		"RoadmapInput": object(obj{"title": str(""), "owner": str(""), "start": dateTime(""), "due": dateTime(""),
+		"RoadmapInput": object(obj{"title": str(""), "owner": str(""), "start": dayOrTime(), "due": dayOrTime(),
 			"depends_on": arrayOf(str("item IDs")), "status": strEnum("default planned", "planned", "in_progress", "done", "blocked")}, "title", "start", "due"),
 		"RoadmapItem": object(obj{"id": str(""), "title": str(""), "owner": str(""), "start": dateTime(""), "due": dateTime(""),
 			"depends_on": arrayOf(str("")), "status": str(""), "created_at": dateTime(""), "updated_at": dateTime("")}),

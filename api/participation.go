@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -11,164 +10,33 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
-	"github.com/lacralo/ralo/notify"
-	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
-	"github.com/lacralo/ralo/workflows/arbitration"
-	"github.com/lacralo/ralo/workflows/election"
-	"github.com/lacralo/ralo/workflows/ethics"
-	"github.com/lacralo/ralo/workflows/meeting"
-	"github.com/lacralo/ralo/workflows/statement"
 )
 
 // MeetingRequest schedules a meeting, or a series when recurrence is set.
-// duration is a duration string ("90m") or a number of minutes.
-type MeetingRequest struct {
-	Kind       string             `json:"kind"`
-	Title      string             `json:"title"`
-	StartsAt   time.Time          `json:"starts_at"`
-	Duration   json.RawMessage    `json:"duration"`
-	Location   string             `json:"location"`
-	Recurrence *RecurrenceRequest `json:"recurrence"`
-	// ChairID names the member chairing it (every occurrence of a
-	// series), who may record its attendance.
-	ChairID string `json:"chair_id"`
-}
+type MeetingRequest = service.MeetingRequest
 
-// RecurrenceRequest repeats a meeting every "1mo", "2mo" or a duration,
-// until an optional time.
-type RecurrenceRequest struct {
-	Every string     `json:"every"`
-	Until *time.Time `json:"until"`
-}
-
-// meetingCreated is the answer to a new meeting: the meeting, and the
-// series when it recurs.
-type meetingCreated struct {
-	Meeting store.Meeting        `json:"meeting"`
-	Series  *store.MeetingSeries `json:"series"`
-}
-
-// seriesPatch pauses or resumes a series.
-type seriesPatch struct {
-	Paused *bool `json:"paused"`
-}
-
-// attendanceRequest lists the members who attended.
-type attendanceRequest struct {
-	MemberIDs []string `json:"member_ids"`
-}
-
-func parseRecurrence(s string) (meeting.Recurrence, error) {
-	return meeting.ParseRecurrence(s, func(v string) (time.Duration, error) {
-		d, err := policy.ParseDuration(v)
-		return d.D(), err
-	})
-}
+// RecurrenceRequest repeats a meeting.
+type RecurrenceRequest = service.RecurrenceRequest
 
 func (s *Server) createMeeting(c echo.Context) error {
 	var req MeetingRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	d, err := parseDuration(req.Duration)
-	if err != nil {
-		return invalid(map[string]string{"duration": err.Error()})
-	}
-	in := store.MeetingInput{Kind: req.Kind, Title: req.Title, StartsAt: req.StartsAt, Duration: d, Location: req.Location, ChairID: req.ChairID}
-	reminder := s.policy.Meetings.ReminderBefore.D()
-	if req.Recurrence == nil {
-		m, err := s.store.CreateMeeting(ctx, actor(c), in)
-		if err != nil {
-			return err
-		}
-		if err := s.startMeeting(c, m.ID, meeting.Input{MeetingID: m.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, meetingCreated{Meeting: m})
-	}
-	rec, err := parseRecurrence(req.Recurrence.Every)
-	if err != nil {
-		return invalid(map[string]string{"recurrence.every": err.Error()})
-	}
-	sr, m, err := s.store.CreateMeetingSeries(ctx, actor(c), store.SeriesInput{MeetingInput: in, Every: req.Recurrence.Every, Until: req.Recurrence.Until})
+	out, err := s.svc.CreateMeeting(c.Request().Context(), caller(c), req)
 	if err != nil {
 		return err
 	}
-	if err := s.startMeeting(c, sr.ID, meeting.Input{MeetingID: m.ID, SeriesID: sr.ID, StartsAt: m.StartsAt, CreatedBy: m.CreatedBy, Reminder: reminder}); err != nil {
-		return err
-	}
-	action := meeting.Input{SeriesID: sr.ID, Recurrence: rec, Until: sr.UntilAt, CreatedBy: sr.CreatedBy, Reminder: reminder}
-	_, err = s.temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:   meeting.SeriesScheduleID(sr.ID),
-		Spec: seriesSpec(sr.StartsAt, rec, sr.UntilAt),
-		Action: &client.ScheduleWorkflowAction{
-			ID: meeting.SeriesWorkflowID(sr.ID), Workflow: meeting.WorkflowName,
-			Args: []any{action}, TaskQueue: workflows.TaskQueue,
-		},
-		// A Meeting workflow waits for its reminder; the next occurrence
-		// must not be skipped because the previous one is still waiting.
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL,
-	})
-	if err != nil {
-		// Without its schedule the series would never meet again: cancel
-		// it so that staff see it and create it anew.
-		if _, cerr := s.store.CancelSeries(ctx, actor(c), sr.ID); cerr != nil {
-			s.log.ErrorContext(ctx, "series without schedule not cancelled", "series_id", sr.ID, "err", cerr)
-		}
-		return err
-	}
-	return c.JSON(http.StatusCreated, meetingCreated{Meeting: m, Series: &sr})
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/meetings/"+out.Meeting.ID)
+	return c.JSON(http.StatusCreated, out)
 }
 
-// seriesSpec fires at every occurrence from the first, each firing
-// creating and inviting to the next occurrence, so that invitations go
-// out one period ahead. Months recur on the same day and time (UTC); the
-// series' end is the last firing that still creates an occurrence.
-func seriesSpec(start time.Time, rec meeting.Recurrence, until *time.Time) client.ScheduleSpec {
-	spec := client.ScheduleSpec{StartAt: start, TimeZoneName: "UTC"}
-	if until != nil {
-		if rec.Months > 0 {
-			spec.EndAt = until.AddDate(0, -rec.Months, 0)
-		} else {
-			spec.EndAt = until.Add(-rec.Interval)
-		}
-	}
-	if rec.Months == 0 {
-		offset := time.Duration(start.UnixNano() % int64(rec.Interval))
-		spec.Intervals = []client.ScheduleIntervalSpec{{Every: rec.Interval, Offset: offset}}
-		return spec
-	}
-	var months []client.ScheduleRange
-	for m := 0; m < 12; m += rec.Months {
-		months = append(months, client.ScheduleRange{Start: (int(start.Month())-1+m)%12 + 1})
-	}
-	spec.Calendars = []client.ScheduleCalendarSpec{{
-		Second:     []client.ScheduleRange{{Start: start.Second()}},
-		Minute:     []client.ScheduleRange{{Start: start.Minute()}},
-		Hour:       []client.ScheduleRange{{Start: start.Hour()}},
-		DayOfMonth: []client.ScheduleRange{{Start: start.Day()}},
-		Month:      months,
-	}}
-	return spec
-}
-
-// startMeeting starts the Meeting workflow that invites to an existing
-// meeting; its business ID makes a retried request a no-op.
-func (s *Server) startMeeting(c echo.Context, key string, in meeting.Input) error {
-	_, err := s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
-		ID:                       meeting.WorkflowID(key, in.StartsAt),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, meeting.WorkflowName, in)
-	return err
+func (s *Server) getMeeting(c echo.Context) error {
+	out, err := s.svc.GetMeeting(c.Request().Context(), c.Param("id"))
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 // timeRange reads ?from= and ?to= (RFC 3339); either may be absent.
@@ -181,7 +49,7 @@ func timeRange(c echo.Context) (from, to time.Time, err error) {
 		}
 		t, perr := time.Parse(time.RFC3339, v)
 		if perr != nil {
-			fields[name] = "must be an RFC 3339 time"
+			fields[name] = "must be a date-time such as 2027-05-01T14:00:00Z"
 			continue
 		}
 		*dst = t.UTC()
@@ -200,62 +68,21 @@ func (s *Server) listMeetings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.store.ListMeetings(c.Request().Context(), from, to)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.ListMeetings(c.Request().Context(), from, to)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 func (s *Server) patchSeries(c echo.Context) error {
-	var req seriesPatch
+	var req service.SeriesPatch
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	sr, err := s.store.GetMeetingSeries(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	if req.Paused == nil {
-		return c.JSON(http.StatusOK, sr)
-	}
-	if sr.CancelledAt != nil {
-		return conflict("the series is cancelled")
-	}
-	h := s.temporal.ScheduleClient().GetHandle(ctx, meeting.SeriesScheduleID(sr.ID))
-	note := "by " + actor(c).String()
-	if *req.Paused {
-		err = h.Pause(ctx, client.SchedulePauseOptions{Note: "paused " + note})
-	} else {
-		err = h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: "resumed " + note})
-	}
-	if err != nil {
-		return err
-	}
-	out, err := s.store.SetSeriesPaused(ctx, actor(c), sr.ID, *req.Paused)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.PatchSeries(c.Request().Context(), caller(c), c.Param("id"), req)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 func (s *Server) cancelSeries(c echo.Context) error {
-	ctx := c.Request().Context()
-	sr, err := s.store.GetMeetingSeries(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	err = s.temporal.ScheduleClient().GetHandle(ctx, meeting.SeriesScheduleID(sr.ID)).Delete(ctx)
-	var nf *serviceerror.NotFound
-	if err != nil && !errors.As(err, &nf) {
-		return err
-	}
-	cancelled, err := s.store.CancelSeries(ctx, actor(c), sr.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.announceCancellation(c, sr.ID, cancelled); err != nil {
+	if err := s.svc.CancelSeries(c.Request().Context(), caller(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -264,66 +91,21 @@ func (s *Server) cancelSeries(c echo.Context) error {
 // cancelMeeting cancels one meeting that has not started; its invitees
 // get an iCalendar CANCEL.
 func (s *Server) cancelMeeting(c echo.Context) error {
-	m, err := s.store.CancelMeeting(c.Request().Context(), actor(c), c.Param("id"))
-	if errors.Is(err, store.ErrConflict) {
-		return conflict("the meeting has started")
-	}
-	if err != nil {
-		return err
-	}
-	if err := s.announceCancellation(c, m.ID, []store.Meeting{m}); err != nil {
+	if err := s.svc.CancelMeeting(c.Request().Context(), caller(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-// announceCancellation starts the workflow that emails the cancellation
-// of meetings already cancelled in the store; its business key makes a
-// retried request a no-op.
-func (s *Server) announceCancellation(c echo.Context, key string, meetings []store.Meeting) error {
-	if len(meetings) == 0 {
-		return nil
-	}
-	in := meeting.CancellationInput{Key: key}
-	for _, m := range meetings {
-		in.MeetingIDs = append(in.MeetingIDs, m.ID)
-	}
-	_, err := s.temporal.ExecuteWorkflow(c.Request().Context(), client.StartWorkflowOptions{
-		ID:                       meeting.CancellationWorkflowID(key),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, meeting.CancellationWorkflowName, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
-	return err
-}
-
 // recordAttendance records who attended: staff, or the meeting's chair
 // (another member gets 403).
 func (s *Server) recordAttendance(c echo.Context) error {
-	var req attendanceRequest
+	var req service.AttendanceRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	m, err := s.store.GetMeeting(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	if p := principal(c); !p.IsStaff() && (m.ChairID == nil || *m.ChairID != p.ID) {
-		return errStatus(http.StatusForbidden, "only staff or the meeting's chair record its attendance")
-	}
-	out, err := s.store.RecordAttendance(ctx, actor(c), m.ID, req.MemberIDs)
-	if errors.Is(err, store.ErrConflict) {
-		return conflict("the meeting was cancelled")
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.RecordAttendance(c.Request().Context(), caller(c), c.Param("id"), req)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 // participation reports every ALS's indicators over [from, to) (by
@@ -334,24 +116,18 @@ func (s *Server) participation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if to.IsZero() {
-		to = store.Now()
+	format := c.QueryParam("format")
+	if format != "" && format != "json" && format != "csv" {
+		return invalid(map[string]string{"format": "must be json or csv"})
 	}
-	if from.IsZero() {
-		from = to.Add(-s.policy.Participation.Period.D())
-	}
-	rows, err := s.store.ParticipationReport(c.Request().Context(), from, to)
+	rows, err := s.svc.Participation(c.Request().Context(), from, to)
 	if err != nil {
 		return err
 	}
-	switch c.QueryParam("format") {
-	case "", "json":
-		return c.JSON(http.StatusOK, rows)
-	case "csv":
+	if format == "csv" {
 		return participationCSV(c, rows)
-	default:
-		return invalid(map[string]string{"format": "must be json or csv"})
 	}
+	return c.JSON(http.StatusOK, rows)
 }
 
 // concludeReview ends the accreditation review of an ALS the inactivity
@@ -362,14 +138,8 @@ func (s *Server) concludeReview(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	out, err := s.store.ConcludeReview(c.Request().Context(), actor(c), c.Param("als_id"), req)
-	if errors.Is(err, store.ErrConflict) {
-		return conflict("the ALS is not under review")
-	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.ConcludeReview(c.Request().Context(), caller(c), c.Param("als_id"), req)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
@@ -404,238 +174,43 @@ func csvSafe(s string) string {
 	return s
 }
 
-// feedTokenIssued is a new calendar feed token, shown once, with the feed
-// address that uses it.
-type feedTokenIssued struct {
-	store.FeedToken
-	Token string `json:"token"`
-	URL   string `json:"url"`
-}
-
 func (s *Server) issueFeedToken(c echo.Context) error {
-	if err := ownOrAdmin(c); err != nil {
-		return err
-	}
-	t, secret, err := s.store.IssueFeedToken(c.Request().Context(), actor(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, feedTokenIssued{FeedToken: t, Token: secret, URL: "/api/v1/calendar.ics?token=" + secret})
+	out, err := s.svc.IssueFeedToken(c.Request().Context(), caller(c), c.Param("id"))
+	return jsonOr(c, http.StatusCreated, out, err)
 }
 
 func (s *Server) revokeFeedToken(c echo.Context) error {
-	if err := ownOrAdmin(c); err != nil {
-		return err
-	}
-	if _, err := s.store.GetMember(c.Request().Context(), c.Param("id")); err != nil {
-		return err
-	}
-	if err := s.store.RevokeFeedTokens(c.Request().Context(), actor(c), c.Param("id")); err != nil {
+	if err := s.svc.RevokeFeedToken(c.Request().Context(), caller(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-// calendarPast is how far back the feed lists meetings.
-const calendarPast = 180 * 24 * time.Hour
-
-// calendarCases is how many cases of each process the feed reads.
-const calendarCases = 200
-
-// calendar is the caller's iCalendar feed: every meeting from six months
-// ago (cancelled ones marked so), and the deadlines and hearings of the
-// processes the caller may see: every open election (elections are
-// public to members), the arbitration cases they take part in and the
-// ethics complaints they may read (the check of GET
-// /api/v1/ethics/complaints/{id}). Calendar applications cannot send a
-// bearer header, so a feed token in ?token= opens it too (and nothing
-// else).
+// calendar is the caller's iCalendar feed of meetings, deadlines and
+// hearings. Calendar applications cannot send a bearer header, so a feed
+// token in ?token= opens it too (and nothing else).
 func (s *Server) calendar(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := principal(c)
-	if p == nil {
+	a := caller(c)
+	if a == nil {
 		token := c.QueryParam("token")
 		if token == "" {
 			return errUnauthorized
 		}
-		m, err := s.store.AuthenticateFeed(ctx, token)
+		var err error
+		a, err = s.svc.FeedActor(ctx, token)
 		if errors.Is(err, store.ErrBadToken) {
 			return errUnauthorized
 		}
 		if err != nil {
 			return err
 		}
-		p = &Principal{Member: m}
 	}
-	now := store.Now()
-	meetings, err := s.store.ListMeetings(ctx, now.Add(-calendarPast), time.Time{})
+	ics, err := s.svc.Calendar(ctx, a)
 	if err != nil {
 		return err
 	}
-	var events []notify.Event
-	for _, m := range meetings {
-		events = append(events, m.CalendarEvent("", now))
-	}
-	open, err := s.openDeadlines(c, p)
-	if err != nil {
-		return err
-	}
-	for _, o := range open {
-		if o.hearing != nil {
-			h := *o.hearing
-			h.Stamp = now
-			events = append(events, h)
-		}
-		for _, d := range o.deadlines {
-			events = append(events, notify.Event{UID: o.uidPrefix + "-" + d.Name + "@ralo",
-				Summary: o.title + ": " + strings.ReplaceAll(d.Name, "_", " "), Start: d.At, Stamp: now})
-		}
-	}
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", notify.Calendar(events))
-}
-
-// processDates are the upcoming dates of one process the caller may see.
-type processDates struct {
-	// uidPrefix names the process ("election-<id>"); each deadline's
-	// calendar UID adds its name, and stays the same while it moves.
-	uidPrefix string
-	title     string
-	deadlines []workflows.Deadline
-	// hearing is an arbitration's hearing, under the UID of its emailed
-	// invitation so that the feed and the invitation are one entry.
-	hearing *notify.Event
-}
-
-// openDeadlines lists the processes whose dates the caller may see: the
-// arbitration cases they take part in (all for staff), every open
-// election and policy statement (both open to every member) and the open
-// ethics complaints they may read.
-func (s *Server) openDeadlines(c echo.Context, p *Principal) ([]processDates, error) {
-	var out []processDates
-	for _, source := range []func(echo.Context, *Principal) ([]processDates, error){
-		s.arbitrationDates, s.electionDates, s.statementDates, s.ethicsDates,
-	} {
-		more, err := source(c, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, more...)
-	}
-	return out, nil
-}
-
-// arbitrationDates are the hearings and deadlines of the arbitration
-// cases the caller takes part in (every case for staff).
-func (s *Server) arbitrationDates(c echo.Context, p *Principal) ([]processDates, error) {
-	ctx := c.Request().Context()
-	memberID := p.ID
-	if p.IsStaff() {
-		memberID = ""
-	}
-	cases, err := s.store.ListCases(ctx, arbitrationProcess, memberID, calendarCases)
-	if err != nil {
-		return nil, err
-	}
-	var out []processDates
-	for _, cs := range cases {
-		var st arbitration.State
-		if err := s.query(c, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
-			s.log.WarnContext(ctx, "calendar: arbitration not queried", "case_id", cs.ID, "err", err)
-			continue
-		}
-		d := processDates{uidPrefix: "arbitration-" + cs.ID, title: "Arbitration " + cs.ID, deadlines: st.Deadlines}
-		if h := st.Hearing; h != nil {
-			d.hearing = &notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
-				Summary: "Hearing: " + d.title, Location: h.Location, Start: h.StartsAt, Duration: h.Duration.D()}
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-// electionDates are the deadlines of every open election: every member
-// may see every election.
-func (s *Server) electionDates(c echo.Context, _ *Principal) ([]processDates, error) {
-	ctx := c.Request().Context()
-	cases, err := s.store.ListCases(ctx, electionProcess, "", calendarCases)
-	if err != nil {
-		return nil, err
-	}
-	var out []processDates
-	for _, cs := range cases {
-		if cs.Status == election.StatusClosed || cs.Status == election.StatusCertified {
-			continue
-		}
-		var st election.State
-		if err := s.query(c, election.WorkflowID(cs.ID), election.Query, &st); err != nil {
-			s.log.WarnContext(ctx, "calendar: election not queried", "election_id", cs.ID, "err", err)
-			continue
-		}
-		title := "Election"
-		if st.Title != "" {
-			title += " " + st.Title
-		}
-		out = append(out, processDates{uidPrefix: "election-" + cs.ID, title: title, deadlines: st.Deadlines})
-	}
-	return out, nil
-}
-
-// statementDates are the deadlines of every policy statement in progress
-// (comment period, consensus call, vote, ICANN's close date): statements
-// are drafted in the open, so every member sees them.
-func (s *Server) statementDates(c echo.Context, _ *Principal) ([]processDates, error) {
-	ctx := c.Request().Context()
-	cases, err := s.store.ListCases(ctx, statementProcess, "", calendarCases)
-	if err != nil {
-		return nil, err
-	}
-	var out []processDates
-	for _, cs := range cases {
-		if cs.Status == statement.StatusSubmitted || cs.Status == statement.StatusDeclined {
-			continue
-		}
-		var st statement.State
-		if err := s.query(c, statement.WorkflowID(cs.ID), statement.Query, &st); err != nil {
-			s.log.WarnContext(ctx, "calendar: statement not queried", "statement_id", cs.ID, "err", err)
-			continue
-		}
-		out = append(out, processDates{uidPrefix: "statement-" + cs.ID, title: "Statement " + st.Title, deadlines: st.Deadlines})
-	}
-	return out, nil
-}
-
-// ethicsDates are the deadlines of the open ethics complaints the caller
-// may read, by the check GET /api/v1/ethics/complaints/{id} applies
-// (EthicsState.CanRead): a recused committee member or an unrelated
-// member sees none of a case's dates. The entries name the case only.
-func (s *Server) ethicsDates(c echo.Context, p *Principal) ([]processDates, error) {
-	ctx := c.Request().Context()
-	// The index names the parties; committee members read cases they are
-	// not party to, so they, like staff, start from every case.
-	memberID := p.ID
-	if p.IsStaff() || p.Has(store.RoleEthicsCommittee) {
-		memberID = ""
-	}
-	cases, err := s.store.ListCases(ctx, ethicsProcess, memberID, calendarCases)
-	if err != nil {
-		return nil, err
-	}
-	var out []processDates
-	for _, cs := range cases {
-		if cs.Status == ethics.StatusClosed {
-			continue
-		}
-		var st ethics.State
-		if err := s.query(c, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
-			s.log.WarnContext(ctx, "calendar: ethics case not queried", "case_id", cs.ID, "err", err)
-			continue
-		}
-		if !st.CanRead(p.ID, p.Roles) {
-			continue
-		}
-		out = append(out, processDates{uidPrefix: "ethics-" + cs.ID, title: "Ethics case " + cs.ID, deadlines: st.Deadlines})
-	}
-	return out, nil
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", ics)
 }
 
 func (s *Server) participationRoutes() []route {
@@ -644,6 +219,8 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Meetings by start (?from=&to= RFC 3339)", response: "[]Meeting"},
 		{method: http.MethodPost, path: "/api/v1/meetings", access: staffOnly, creates: true, emails: true, handler: s.createMeeting,
 			tag: "participation", summary: "Schedule a meeting, or a series with recurrence (a Temporal Schedule); invitations carry an .ics", request: "MeetingRequest", response: "MeetingCreated", status: http.StatusCreated},
+		{method: http.MethodGet, path: "/api/v1/meetings/:id", access: authenticated, handler: s.getMeeting,
+			tag: "participation", summary: "One meeting", response: "Meeting"},
 		{method: http.MethodPatch, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: s.patchSeries,
 			tag: "participation", summary: "Pause or resume a series", request: "SeriesPatch", response: "MeetingSeries"},
 		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, emails: true, handler: s.cancelSeries,
@@ -670,17 +247,17 @@ func (s *Server) participationRoutes() []route {
 // participationSchemas documents the bodies of the participation routes.
 func participationSchemas() obj {
 	meeting := obj{"id": str(""), "kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime(""),
-		"duration": str("e.g. 1h30m0s"), "location": str("a place or a call link"), "series_id": nullable(str("")),
+		"duration": obj{"type": "string", "description": "in the policy's notation", "example": "1h30m"}, "location": str("a place or a call link"), "series_id": nullable(str("")),
 		"chair_id": nullable(str("the member chairing it, who may record attendance")), "cancelled_at": nullable(dateTime("")),
 		"created_by": str(""), "created_at": dateTime("")}
 	series := obj{"id": str(""), "kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime("first occurrence"),
-		"duration": str(""), "location": str(""), "every": str("1mo, 2mo or a duration"), "until": nullable(dateTime("")),
+		"duration": obj{"type": "string", "description": "in the policy's notation", "example": "1h"}, "location": str(""), "every": str("1mo, 2mo or a duration"), "until": nullable(dateTime("")),
 		"paused": obj{"type": "boolean"}, "cancelled_at": nullable(dateTime("")), "chair_id": nullable(str("")), "created_by": str(""),
 		"created_at": dateTime(""), "updated_at": dateTime("")}
 	count := obj{"type": "integer"}
 	return obj{
 		"MeetingRequest": object(obj{"kind": strEnum("", store.MeetingKinds...), "title": str(""), "starts_at": dateTime(""),
-			"duration": str("\"90m\" or a number of minutes"), "location": str(""), "chair_id": str("optional: the member chairing it"),
+			"duration": obj{"type": "string", "description": "\"90m\", \"1h\" or a number of minutes (default 1h)", "example": "90m"}, "location": str(""), "chair_id": str("optional: the member chairing it"),
 			"recurrence": nullable(object(obj{"every": str("\"1mo\", \"2mo\" (months dividing a year) or a duration such as \"14d\""),
 				"until": nullable(dateTime("no occurrence after this"))}, "every"))}, "kind", "title", "starts_at", "duration"),
 		"Meeting":           object(meeting, "id", "kind", "title", "starts_at", "duration"),

@@ -68,16 +68,30 @@ func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
 	rep, repTok := newMember(t, e, "AR", als.ID, "als_rep")
 	_, staffTok := newMember(t, e, "AR", "", "staff")
 
-	// Invalid meetings are refused and write nothing.
-	for name, body := range map[string]map[string]any{
-		"unknown kind":     {"kind": "party", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60},
-		"no title":         {"kind": "assembly", "title": " ", "starts_at": time.Now().Add(time.Hour), "duration": 60},
-		"bad recurrence":   {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60, "recurrence": map[string]any{"every": "5mo"}},
-		"until before":     {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": 60, "recurrence": map[string]any{"every": "1mo", "until": time.Now()}},
-		"negative minutes": {"kind": "assembly", "title": "x", "starts_at": time.Now().Add(time.Hour), "duration": -5},
+	// Invalid meetings are refused and write nothing; a field of the
+	// wrong form is named with the form expected.
+	soon := time.Now().Add(time.Hour)
+	for name, tc := range map[string]struct {
+		body       map[string]any
+		field, msg string
+	}{
+		"unknown kind":     {body: map[string]any{"kind": "party", "title": "x", "starts_at": soon, "duration": 60}},
+		"no title":         {body: map[string]any{"kind": "assembly", "title": " ", "starts_at": soon, "duration": 60}},
+		"bad recurrence":   {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": soon, "duration": 60, "recurrence": map[string]any{"every": "5mo"}}, field: "recurrence.every"},
+		"until before":     {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": soon, "duration": 60, "recurrence": map[string]any{"every": "1mo", "until": time.Now()}}},
+		"negative minutes": {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": soon, "duration": -5}, field: "duration", msg: "must be positive"},
+		"bad duration": {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": soon, "duration": "an hour"},
+			field: "duration", msg: "must be a duration such as 90m or 1h, or a number of minutes"},
+		"date for a date-time": {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": "2027-05-01", "duration": "1h"},
+			field: "starts_at", msg: "must be a date-time such as 2027-05-01T14:00:00Z"},
+		"bad until": {body: map[string]any{"kind": "assembly", "title": "x", "starts_at": soon, "recurrence": map[string]any{"every": "1mo", "until": 5}},
+			field: "recurrence.until", msg: "must be a date-time such as 2027-05-01T14:00:00Z"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, body), http.StatusUnprocessableEntity)
+			r := expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, tc.body), http.StatusUnprocessableEntity)
+			if tc.field != "" {
+				wantField(t, r, tc.field, tc.msg)
+			}
 		})
 	}
 	expect(t, do(t, e, "POST", "/api/v1/meetings", repTok, map[string]any{"kind": "assembly", "title": "x",
@@ -98,7 +112,7 @@ func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
 		"starts_at": first, "duration": "30m", "location": "https://meet.example.org/call",
 		"recurrence": map[string]any{"every": "2s"}}), http.StatusCreated).json(t, &created)
 	seriesID := created.Series.ID
-	if seriesID == "" || created.Meeting.SeriesID == nil || *created.Meeting.SeriesID != seriesID || !created.Meeting.StartsAt.Equal(first) || created.Meeting.Duration != "30m0s" {
+	if seriesID == "" || created.Meeting.SeriesID == nil || *created.Meeting.SeriesID != seriesID || !created.Meeting.StartsAt.Equal(first) || created.Meeting.Duration != "30m" {
 		t.Fatalf("created %+v", created)
 	}
 
@@ -283,4 +297,24 @@ func icsValue(ev *ics.VEvent, p ics.ComponentProperty) string {
 		return v.Value
 	}
 	return ""
+}
+
+// wantField checks that a problem names the field, with msg when given,
+// and shows no Go parser message.
+func wantField(t *testing.T, r response, field, msg string) {
+	t.Helper()
+	var p struct {
+		Detail string            `json:"detail"`
+		Errors map[string]string `json:"errors"`
+	}
+	r.json(t, &p)
+	got, ok := p.Errors[field]
+	if !ok || (msg != "" && got != msg) {
+		t.Fatalf("errors %v: want %s %q", p.Errors, field, msg)
+	}
+	for _, s := range append([]string{p.Detail}, got) {
+		if strings.Contains(s, "json:") || strings.Contains(s, "parsing time") || strings.Contains(s, "cannot") {
+			t.Fatalf("Go's text in %q", s)
+		}
+	}
 }

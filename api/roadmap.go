@@ -2,84 +2,43 @@ package api
 
 import (
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/lacralo/ralo/gantt"
-	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/service"
 )
 
+// RoadmapRequest adds a step; start and due are dates ("2027-05-01") or
+// RFC 3339 date-times.
+type RoadmapRequest = service.RoadmapRequest
+
 func (s *Server) listRoadmap(c echo.Context) error {
-	out, err := s.store.ListRoadmap(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.ListRoadmap(c.Request().Context())
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 func (s *Server) createRoadmapItem(c echo.Context) error {
-	var in store.RoadmapInput
+	var in RoadmapRequest
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := s.store.CreateRoadmapItem(c.Request().Context(), actor(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	out, err := s.svc.CreateRoadmapItem(c.Request().Context(), caller(c), in)
+	return jsonOr(c, http.StatusCreated, out, err)
 }
 
 // roadmapGantt draws the roadmap; with ?overlay=deadlines it adds the
 // next deadline of every open process the caller may see, as the
 // calendar feed would show it to them.
 func (s *Server) roadmapGantt(c echo.Context) error {
-	var markers []gantt.Marker
-	switch c.QueryParam("overlay") {
-	case "":
-	case "deadlines":
-		var err error
-		if markers, err = s.deadlineMarkers(c); err != nil {
-			return err
-		}
-	default:
+	overlay := c.QueryParam("overlay")
+	if overlay != "" && overlay != "deadlines" {
 		return invalid(map[string]string{"overlay": "must be deadlines"})
 	}
-	rows, err := s.store.ListRoadmap(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	items := make([]gantt.Item, len(rows))
-	for i, r := range rows {
-		items[i] = r.GanttItem()
-	}
-	svg, err := gantt.SVG(items, store.Now(), markers...)
+	svg, err := s.svc.RoadmapGantt(c.Request().Context(), caller(c), overlay == "deadlines")
 	if err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, "image/svg+xml", svg)
-}
-
-// deadlineMarkers is the next deadline of each open process the caller
-// may see.
-func (s *Server) deadlineMarkers(c echo.Context) ([]gantt.Marker, error) {
-	open, err := s.openDeadlines(c, principal(c))
-	if err != nil {
-		return nil, err
-	}
-	var out []gantt.Marker
-	for _, o := range open {
-		if len(o.deadlines) == 0 {
-			continue
-		}
-		next := slices.MinFunc(o.deadlines, func(a, b workflows.Deadline) int { return a.At.Compare(b.At) })
-		out = append(out, gantt.Marker{Label: o.title + ": " + strings.ReplaceAll(next.Name, "_", " "), At: next.At,
-			Detail: strconv.Itoa(len(o.deadlines)) + " upcoming deadline(s)"})
-	}
-	return out, nil
 }
 
 func (s *Server) roadmapRoutes() []route {

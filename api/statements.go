@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/lacralo/ralo/api/problem"
 	"github.com/lacralo/ralo/service"
 )
 
@@ -25,7 +24,7 @@ type statementOp[Req, Res any] func(*service.Service, context.Context, *service.
 func statementAction[Req, Res any](s *Server, op statementOp[Req, Res], status int, location func(Res) string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var req Req
-		if err := problem.BindForm(c, &req); err != nil {
+		if err := bind(c, &req); err != nil {
 			return err
 		}
 		res, err := op(s.svc, c.Request().Context(), caller(c), c.Param("id"), req)
@@ -132,7 +131,7 @@ func (s *Server) getComment(c echo.Context) error {
 
 func (s *Server) resolveComment(c echo.Context) error {
 	var req service.ResolutionRequest
-	if err := problem.BindForm(c, &req); err != nil {
+	if err := bind(c, &req); err != nil {
 		return err
 	}
 	doc, err := s.svc.ResolveComment(c.Request().Context(), caller(c), c.Param("id"), c.Param("cid"), req)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/notify"
+	"github.com/lacralo/ralo/policy"
 )
 
 // Meeting kinds (SPEC process 5).
@@ -47,13 +48,14 @@ type Meeting struct {
 	CreatedAt   time.Time  `json:"created_at"`
 }
 
-// MarshalJSON writes the duration as text ("1h30m0s"), as requests give it.
+// MarshalJSON writes the duration in the policy's notation ("1h30m",
+// "1h"), as requests give it.
 func (m Meeting) MarshalJSON() ([]byte, error) {
 	type plain Meeting
 	return json.Marshal(struct {
 		plain
 		Duration string `json:"duration"`
-	}{plain(m), m.Duration.String()})
+	}{plain(m), policy.Duration(m.Duration).String()})
 }
 
 // CalendarEvent is the meeting as a calendar entry, shared by invitations
@@ -102,7 +104,7 @@ func (m MeetingSeries) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		Duration string `json:"duration"`
-	}{plain(m), m.Duration.String()})
+	}{plain(m), policy.Duration(m.Duration).String()})
 }
 
 // Attendance is one member's presence at a meeting, counted for the ALS

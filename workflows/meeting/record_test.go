@@ -24,24 +24,22 @@ import (
 	"github.com/lacralo/ralo/workflows/processtest"
 )
 
-// participationHistories are the recorded histories of process 5, replayed
-// by TestParticipationReplay: those TestRecordParticipationHistories
+// histories are the recorded histories of process 5, replayed
+// by TestReplay: those TestRecordHistories
 // writes, then those of earlier versions that running workflows may
 // still have (a Meeting without the check for cancellation before its
 // reminder, a review without the staff's review email).
-var participationHistories = []string{"meeting_v2_complete.json", "participation_review_v2.json", "meeting_cancellation.json",
+var histories = []string{"meeting_v2_complete.json", "participation_review_v2.json", "meeting_cancellation.json",
 	"meeting_complete.json", "participation_review.json"}
 
-// TestRecordParticipationHistories runs a Meeting (invitation, reminder
+// TestRecordHistories runs a Meeting (invitation, reminder
 // timer, check that it was not cancelled, reminder), one run of
 // ParticipationReview (three reviews a second apart: a warning, a
 // restoration and a review request to staff, then continue-as-new) and a
 // MeetingCancellation of two meetings on a real embedded Temporal server
 // and writes their histories to testdata.
-func TestRecordParticipationHistories(t *testing.T) {
-	if os.Getenv(processtest.RecordEnv) != "1" {
-		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
-	}
+func TestRecordHistories(t *testing.T) {
+	processtest.SkipUnlessRecording(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
@@ -143,27 +141,26 @@ func TestRecordParticipationHistories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", participationHistories[i])
+		path := filepath.Join("testdata", histories[i])
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s: %d events", path, len(hist.Events))
 	}
-	TestParticipationReplay(t)
+	TestReplay(t)
 }
 
-// TestParticipationReplay replays the recorded histories of process 5, so
-// that a change that would break running meetings or the running review
-// fails the build.
-func TestParticipationReplay(t *testing.T) {
-	for _, name := range participationHistories {
-		r := worker.NewWorkflowReplayer()
+// TestReplay replays the recorded histories of process 5, so that a
+// change that would break running meetings or the running review fails
+// the build.
+func TestReplay(t *testing.T) {
+	files := make([]string, len(histories))
+	for i, name := range histories {
+		files[i] = filepath.Join("testdata", name)
+	}
+	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
 		r.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
 		r.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
-		r.RegisterWorkflow(workflows.Notify)
-		if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", name)); err != nil {
-			t.Fatalf("replay %s: %v", name, err)
-		}
-	}
+	}, files...)
 }

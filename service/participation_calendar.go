@@ -1,0 +1,235 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lacralo/ralo/gantt"
+	"github.com/lacralo/ralo/notify"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/arbitration"
+	"github.com/lacralo/ralo/workflows/election"
+	"github.com/lacralo/ralo/workflows/ethics"
+	"github.com/lacralo/ralo/workflows/statement"
+)
+
+// The calendar: every meeting, and the deadlines and hearings of the
+// processes an actor may see, as an iCalendar feed and as markers on the
+// roadmap's Gantt chart.
+
+// calendarPast is how far back the feed lists meetings.
+const calendarPast = 180 * 24 * time.Hour
+
+// calendarCases is how many cases of each process the feed reads.
+const calendarCases = 200
+
+// FeedActor is the member a calendar feed token opens the feed for:
+// calendar applications cannot send a bearer header. An unknown or
+// revoked token is ErrBadFeedToken.
+func (s *Service) FeedActor(ctx context.Context, token string) (*Actor, error) {
+	m, err := s.store.AuthenticateFeed(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return &Actor{Member: m}, nil
+}
+
+// Calendar is a's iCalendar feed: every meeting from six months ago
+// (cancelled ones marked so), and the deadlines and hearings of the
+// processes a may see: every open election and statement (open to
+// members), the arbitration cases a takes part in and the ethics
+// complaints a may read.
+func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
+	now := store.Now()
+	meetings, err := s.store.ListMeetings(ctx, now.Add(-calendarPast), time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	var events []notify.Event
+	for _, m := range meetings {
+		events = append(events, m.CalendarEvent("", now))
+	}
+	open, err := s.OpenDeadlines(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range open {
+		if o.Hearing != nil {
+			h := *o.Hearing
+			h.Stamp = now
+			events = append(events, h)
+		}
+		for _, d := range o.Deadlines {
+			events = append(events, notify.Event{UID: o.UIDPrefix + "-" + d.Name + "@ralo",
+				Summary: o.Title + ": " + strings.ReplaceAll(d.Name, "_", " "), Start: d.At, Stamp: now})
+		}
+	}
+	return notify.Calendar(events), nil
+}
+
+// DeadlineMarkers is the next deadline of each open process a may see, as
+// the calendar feed would show it to them.
+func (s *Service) DeadlineMarkers(ctx context.Context, a *Actor) ([]gantt.Marker, error) {
+	open, err := s.OpenDeadlines(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	var out []gantt.Marker
+	for _, o := range open {
+		if len(o.Deadlines) == 0 {
+			continue
+		}
+		next := slices.MinFunc(o.Deadlines, func(a, b workflows.Deadline) int { return a.At.Compare(b.At) })
+		out = append(out, gantt.Marker{Label: o.Title + ": " + strings.ReplaceAll(next.Name, "_", " "), At: next.At,
+			Detail: strconv.Itoa(len(o.Deadlines)) + " upcoming deadline(s)"})
+	}
+	return out, nil
+}
+
+// ProcessDates are the upcoming dates of one process an actor may see.
+type ProcessDates struct {
+	// UIDPrefix names the process ("election-<id>"); each deadline's
+	// calendar UID adds its name, and stays the same while it moves.
+	UIDPrefix string
+	Title     string
+	Deadlines []workflows.Deadline
+	// Hearing is an arbitration's hearing, under the UID of its emailed
+	// invitation so that the feed and the invitation are one entry.
+	Hearing *notify.Event
+}
+
+// OpenDeadlines lists the processes whose dates a may see: the
+// arbitration cases they take part in (all for staff), every open
+// election and policy statement (both open to every member) and the open
+// ethics complaints they may read.
+func (s *Service) OpenDeadlines(ctx context.Context, a *Actor) ([]ProcessDates, error) {
+	if a == nil {
+		return nil, errors.New("open deadlines without an actor")
+	}
+	var out []ProcessDates
+	for _, source := range []func(context.Context, *Actor) ([]ProcessDates, error){
+		s.arbitrationDates, s.electionDates, s.statementDates, s.ethicsDates,
+	} {
+		more, err := source(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+// arbitrationDates are the hearings and deadlines of the arbitration
+// cases a takes part in (every case for staff).
+func (s *Service) arbitrationDates(ctx context.Context, a *Actor) ([]ProcessDates, error) {
+	memberID := a.ID
+	if a.IsStaff() {
+		memberID = ""
+	}
+	cases, err := s.store.ListCases(ctx, "arbitration", memberID, calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProcessDates
+	for _, cs := range cases {
+		var st arbitration.State
+		if err := s.query(ctx, arbitration.WorkflowID(cs.ID), arbitration.Query, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: arbitration not queried", "case_id", cs.ID, "err", err)
+			continue
+		}
+		d := ProcessDates{UIDPrefix: "arbitration-" + cs.ID, Title: "Arbitration " + cs.ID, Deadlines: st.Deadlines}
+		if h := st.Hearing; h != nil {
+			d.Hearing = &notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
+				Summary: "Hearing: " + d.Title, Location: h.Location, Start: h.StartsAt, Duration: time.Duration(h.Duration)}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// electionDates are the deadlines of every open election: every member
+// may see every election.
+func (s *Service) electionDates(ctx context.Context, _ *Actor) ([]ProcessDates, error) {
+	cases, err := s.store.ListCases(ctx, "election", "", calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProcessDates
+	for _, cs := range cases {
+		if cs.Status == election.StatusClosed || cs.Status == election.StatusCertified {
+			continue
+		}
+		var st election.State
+		if err := s.query(ctx, election.WorkflowID(cs.ID), election.Query, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: election not queried", "election_id", cs.ID, "err", err)
+			continue
+		}
+		title := "Election"
+		if st.Title != "" {
+			title += " " + st.Title
+		}
+		out = append(out, ProcessDates{UIDPrefix: "election-" + cs.ID, Title: title, Deadlines: st.Deadlines})
+	}
+	return out, nil
+}
+
+// statementDates are the deadlines of every policy statement in progress
+// (comment period, consensus call, vote, ICANN's close date): statements
+// are drafted in the open, so every member sees them.
+func (s *Service) statementDates(ctx context.Context, _ *Actor) ([]ProcessDates, error) {
+	cases, err := s.store.ListCases(ctx, "statement", "", calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProcessDates
+	for _, cs := range cases {
+		if cs.Status == statement.StatusSubmitted || cs.Status == statement.StatusDeclined {
+			continue
+		}
+		var st statement.State
+		if err := s.query(ctx, statement.WorkflowID(cs.ID), statement.Query, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: statement not queried", "statement_id", cs.ID, "err", err)
+			continue
+		}
+		out = append(out, ProcessDates{UIDPrefix: "statement-" + cs.ID, Title: "Statement " + st.Title, Deadlines: st.Deadlines})
+	}
+	return out, nil
+}
+
+// ethicsDates are the deadlines of the open ethics complaints a may read,
+// by the check reading a complaint applies (State.CanRead): a recused
+// committee member or an unrelated member sees none of a case's dates.
+// The entries name the case only.
+func (s *Service) ethicsDates(ctx context.Context, a *Actor) ([]ProcessDates, error) {
+	// The index names the parties; committee members read cases they are
+	// not party to, so they, like staff, start from every case.
+	memberID := a.ID
+	if a.IsStaff() || a.Has(store.RoleEthicsCommittee) {
+		memberID = ""
+	}
+	cases, err := s.store.ListCases(ctx, "ethics", memberID, calendarCases)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProcessDates
+	for _, cs := range cases {
+		if cs.Status == ethics.StatusClosed {
+			continue
+		}
+		var st ethics.State
+		if err := s.query(ctx, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
+			s.log.WarnContext(ctx, "calendar: ethics case not queried", "case_id", cs.ID, "err", err)
+			continue
+		}
+		if !st.CanRead(a.ID, a.Roles) {
+			continue
+		}
+		out = append(out, ProcessDates{UIDPrefix: "ethics-" + cs.ID, Title: "Ethics case " + cs.ID, Deadlines: st.Deadlines})
+	}
+	return out, nil
+}
