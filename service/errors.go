@@ -16,13 +16,13 @@ type Kind int
 
 // Kinds of error an operation returns.
 const (
-	KindInternal  Kind = iota // not the caller's fault; logged, never shown
-	KindMalformed             // the request cannot be read (400)
-	KindForbidden             // the actor may not do this (403)
-	KindNotFound              // unknown, or not the actor's to know (404)
-	KindConflict              // not allowed in the current state (409)
-	KindInvalid               // invalid fields (422)
-	KindRateLimited           // too many requests (429)
+	KindInternal    Kind = iota // not the caller's fault; logged, never shown
+	KindMalformed               // the request cannot be read (400)
+	KindForbidden               // the actor may not do this (403)
+	KindNotFound                // unknown, or not the actor's to know (404)
+	KindConflict                // not allowed in the current state (409)
+	KindInvalid                 // invalid fields (422)
+	KindRateLimited             // too many requests (429)
 )
 
 // Error is an operation's refusal: its kind, a sentence for the person,

@@ -99,7 +99,7 @@ func TestRecordElectionHistory(t *testing.T) {
 	}
 	termStart := now.Add(11 * time.Second)
 	in.Calendar.TermStart = &termStart
-	in.Rules.ContestWindow = 3 * time.Second
+	in.Rules.ContestWindow = workflows.Duration(3 * time.Second)
 	id := election.WorkflowID(in.ElectionID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, election.WorkflowName, in)

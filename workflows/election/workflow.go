@@ -143,14 +143,14 @@ type Calendar struct {
 // ElectionRules are the policy's periods and thresholds, copied when the
 // cycle starts so that a later policy change never alters it.
 type Rules struct {
-	ReopenPeriod    time.Duration `json:"reopen_period"`
-	ObjectionWindow time.Duration `json:"objection_window"`
-	Quorum          float64       `json:"quorum"`
-	Extension       bool          `json:"extension"`
-	Weighting       string        `json:"weighting"`
+	ReopenPeriod    workflows.Duration `json:"reopen_period"`
+	ObjectionWindow workflows.Duration `json:"objection_window"`
+	Quorum          float64            `json:"quorum"`
+	Extension       bool               `json:"extension"`
+	Weighting       string             `json:"weighting"`
 	// ContestWindow is how long after certification the result may be
 	// contested before the arbitrator; zero: no contest.
-	ContestWindow time.Duration `json:"contest_window,omitempty"`
+	ContestWindow workflows.Duration `json:"contest_window,omitempty"`
 }
 
 // ElectionInput starts an election cycle.
@@ -923,7 +923,7 @@ func (e *election) closeNominations(now time.Time) {
 			continue
 		}
 		s.Reopened = true
-		s.NominationsUntil = e.in.Calendar.NominationsClose.Add(e.in.Rules.ReopenPeriod)
+		s.NominationsUntil = e.in.Calendar.NominationsClose.Add(e.in.Rules.ReopenPeriod.D())
 		e.exception(s.Seat, "reopened", "no eligible candidate at nominations close: nominations reopen to all countries until "+
 			s.NominationsUntil.Format(time.RFC3339), now)
 		e.audit(system, "election.nominations_reopened", "reopened/"+s.Seat, map[string]any{
@@ -1467,7 +1467,7 @@ func (e *election) certify(now time.Time, in CertifyInput) {
 	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
 	e.st.Status = StatusCertified
 	if e.v2 && e.in.Rules.ContestWindow > 0 {
-		until := now.Add(e.in.Rules.ContestWindow)
+		until := now.Add(e.in.Rules.ContestWindow.D())
 		e.st.ContestUntil = &until
 	}
 	e.notifyAll("results", "election.results", time.Time{})

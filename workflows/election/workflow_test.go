@@ -47,7 +47,7 @@ func elInput(id string) election.Input {
 			ObjectionsClose: elT0.Add(3 * processtest.Day), VotingOpen: elT0.Add(3 * processtest.Day), VotingClose: elT0.Add(5 * processtest.Day),
 		},
 		Rules: election.Rules{
-			ReopenPeriod: 7 * processtest.Day, ObjectionWindow: 48 * time.Hour, Quorum: 0.5, Extension: true,
+			ReopenPeriod: workflows.Duration(7 * processtest.Day), ObjectionWindow: workflows.Duration(48 * time.Hour), Quorum: 0.5, Extension: true,
 			Weighting: domain.WeightingNational,
 		},
 		StaffIDs:  []string{elStaff.MemberID},
@@ -650,7 +650,7 @@ func TestElectionContest(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e10")
 	in.Seats = in.Seats[:1]
-	in.Rules.ContestWindow = 10 * processtest.Day
+	in.Rules.ContestWindow = workflows.Duration(10 * processtest.Day)
 	h.candidate(time.Hour, "chair", elBeto, "n1")
 	h.refused(h.update(4*processtest.Day, election.UpdateContest, election.ContestInput{Actor: elStaff, ArbitrationID: "arb-0"}), workflows.ErrInvalidState)
 	h.ok(h.update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: elStaff}))
