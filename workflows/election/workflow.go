@@ -528,8 +528,7 @@ type election struct {
 	participation []workflows.BallotReceipt
 
 	effects []workflows.AuditInput
-	changed workflow.Channel
-	clock   process.Clock
+	eng     *process.Engine
 	saved   workflows.CaseIndex
 }
 
@@ -551,7 +550,7 @@ func newElection(ctx workflow.Context, in Input) *election {
 		decided: map[string]bool{},
 		checked: map[string]bool{},
 		results: map[string]*SeatResult{},
-		changed: workflow.NewBufferedChannel(ctx, 1),
+		eng:     process.New(ctx),
 	}
 	seats := make([]SeatState, len(in.Seats))
 	for i, s := range in.Seats {
@@ -570,7 +569,7 @@ func newElection(ctx workflow.Context, in Input) *election {
 // setup registers the queries and the updates.
 func (e *election) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
-		return e.snapshot(), nil
+		return e.Snapshot(), nil
 	}); err != nil {
 		return err
 	}
@@ -583,37 +582,24 @@ func (e *election) setup(ctx workflow.Context) error {
 		return err
 	}
 	regs := []func() error{
-		func() error { return update(ctx, e, UpdateNominate, e.validateNominate, e.nominate) },
-		func() error { return update(ctx, e, UpdateAccept, e.validateAccept, e.accept) },
+		func() error { return process.Update(ctx, e, UpdateNominate, e.validateNominate, e.nominate) },
+		func() error { return process.Update(ctx, e, UpdateAccept, e.validateAccept, e.accept) },
 		func() error {
-			return update(ctx, e, UpdateSetEligibility, e.validateSetEligibility, e.setEligibility)
+			return process.Update(ctx, e, UpdateSetEligibility, e.validateSetEligibility, e.setEligibility)
 		},
-		func() error { return update(ctx, e, UpdateObject, e.validateObject, e.object) },
+		func() error { return process.Update(ctx, e, UpdateObject, e.validateObject, e.object) },
 		func() error {
-			return update(ctx, e, UpdateRegisterProxy, e.validateRegisterProxy, e.registerProxy)
+			return process.Update(ctx, e, UpdateRegisterProxy, e.validateRegisterProxy, e.registerProxy)
 		},
-		func() error { return update(ctx, e, UpdateCertify, e.validateCertify, e.certify) },
-		func() error { return update(ctx, e, UpdateExtend, e.validateExtend, e.extend) },
-		func() error { return update(ctx, e, UpdateRecheck, e.validateRecheck, e.requestRecheck) },
-		func() error { return update(ctx, e, UpdateContest, e.validateContest, e.contest) },
+		func() error { return process.Update(ctx, e, UpdateCertify, e.validateCertify, e.certify) },
+		func() error { return process.Update(ctx, e, UpdateExtend, e.validateExtend, e.extend) },
+		func() error { return process.Update(ctx, e, UpdateRecheck, e.validateRecheck, e.requestRecheck) },
+		func() error { return process.Update(ctx, e, UpdateContest, e.validateContest, e.contest) },
 		func() error {
-			return workflow.SetUpdateHandlerWithOptions(ctx, UpdateBallot,
-				func(ctx workflow.Context, in BallotInput) (workflows.BallotReceipt, error) {
-					now := workflow.Now(ctx)
-					e.tick(now)
-					// The validator ran at the same workflow time, but a
-					// deadline may have fired in between.
-					if err := e.validateBallot(now, in); err != nil {
-						return workflows.BallotReceipt{}, err
-					}
-					r := e.ballot(now, in, workflows.NewReceipt(ctx))
-					e.tick(now)
-					e.changed.SendAsync(struct{}{})
-					return r, nil
-				},
-				workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in BallotInput) error {
-					return e.validateBallot(workflow.Now(ctx), in)
-				}})
+			return process.UpdateResult(ctx, e, UpdateBallot, e.validateBallot,
+				func(ctx workflow.Context, now time.Time, in BallotInput) workflows.BallotReceipt {
+					return e.ballot(now, in, workflows.NewReceipt(ctx))
+				})
 		},
 	}
 	for _, reg := range regs {
@@ -624,29 +610,8 @@ func (e *election) setup(ctx workflow.Context) error {
 	return nil
 }
 
-// elUpdate registers one update that answers with the state it produced.
-func update[T any](ctx workflow.Context, e *election, name string,
-	validate func(now time.Time, in T) error, apply func(now time.Time, in T)) error {
-	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in T) (State, error) {
-			now := workflow.Now(ctx)
-			e.tick(now)
-			if err := validate(now, in); err != nil {
-				return State{}, err
-			}
-			apply(now, in)
-			e.tick(now)
-			e.changed.SendAsync(struct{}{})
-			return e.snapshot(), nil
-		},
-		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, in T) error {
-			return validate(workflow.Now(ctx), in)
-		}},
-	)
-}
-
-// snapshot copies the state for a query or an update's answer.
-func (e *election) snapshot() State {
+// Snapshot copies the state for a query or an update's answer.
+func (e *election) Snapshot() State {
 	st := e.st
 	st.Seats = make([]SeatState, len(e.st.Seats))
 	for i, s := range e.st.Seats {
@@ -665,9 +630,9 @@ func (e *election) snapshot() State {
 	return st
 }
 
-// run opens the cycle, then loops: bring the state up to now, freeze the
-// roll when voting opens, run the queued effects, and wait for the next
-// deadline or update, until the results are certified.
+// run opens the cycle, then runs the main loop until the results are
+// certified (and, from version 2, the elected have taken their positions
+// and every contest has its ruling).
 func (e *election) run(ctx workflow.Context) (State, error) {
 	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
 	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
@@ -676,40 +641,42 @@ func (e *election) run(ctx workflow.Context) (State, error) {
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 	})
 	e.notifyAll("opened", "election.opened", e.in.Calendar.NominationsClose)
-	for {
-		now := workflow.Now(ctx)
-		e.tick(now)
-		if gate, ok := e.gateDue(now); ok || e.recheckWanted {
-			e.recheck(ctx, gate)
-			continue
-		}
-		if e.needsRoll(now) {
-			e.freezeRoll(ctx)
-			continue
-		}
-		if e.termReached && e.st.PositionsAssignedAt == nil {
-			e.assignElected(ctx)
-			continue
-		}
-		e.flush(ctx)
-		for e.changed.ReceiveAsync(nil) {
-		}
-		if len(e.effects) > 0 || len(e.notes) > 0 || len(e.participation) > 0 || e.recheckWanted {
-			continue
-		}
-		if e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil && e.contestsSettled()) {
-			break
-		}
-		e.wait(ctx)
-		if err := ctx.Err(); err != nil {
-			return e.st, err
-		}
+	err := e.eng.Run(ctx, e)
+	return e.st, err
+}
+
+// Wake tells the main loop that an update changed the state.
+func (e *election) Wake() { e.eng.Wake() }
+
+// Prepare does the blocking work that must precede the effects, one piece
+// per pass: the eligibility recheck a due decision waits for (or an update
+// asked for), freezing the roll when voting opens, the positions at the
+// term start.
+func (e *election) Prepare(ctx workflow.Context, now time.Time) bool {
+	if gate, ok := e.gateDue(now); ok || e.recheckWanted {
+		e.recheck(ctx, gate)
+		return true
 	}
-	e.clock.Stop()
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return e.st, err
+	if e.needsRoll(now) {
+		e.freezeRoll(ctx)
+		return true
 	}
-	return e.st, nil
+	if e.termReached && e.st.PositionsAssignedAt == nil {
+		e.assignElected(ctx)
+		return true
+	}
+	return false
+}
+
+// Busy reports effects queued while Flush ran, or a recheck asked for.
+func (e *election) Busy() bool {
+	return len(e.effects) > 0 || len(e.notes) > 0 || len(e.participation) > 0 || e.recheckWanted
+}
+
+// Done reports a certified cycle whose positions are assigned and whose
+// contests are settled (cycles before version 2: certified).
+func (e *election) Done() bool {
+	return e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil && e.contestsSettled())
 }
 
 // needsRoll says the roll must be frozen now: voting has opened and a seat
@@ -764,9 +731,9 @@ func (e *election) freezeRoll(ctx workflow.Context) {
 	e.notifyAll("voting_open", "election.voting_open", closes)
 }
 
-// wait blocks until the next deadline, an update or, from version 2, an
+// Wait blocks until the next deadline, an update or, from version 2, an
 // arbitration's ruling on a contested result.
-func (e *election) wait(ctx workflow.Context) {
+func (e *election) Wait(ctx workflow.Context) {
 	ev, ok := e.next()
 	var rulings []func(workflow.Selector)
 	if e.v2 {
@@ -778,22 +745,14 @@ func (e *election) wait(ctx workflow.Context) {
 			})
 		})
 	}
-	e.clock.Wait(ctx, ev, ok, e.changed, rulings...)
+	e.eng.Wait(ctx, ev, ok, rulings...)
 }
 
-// tick fires every deadline that has passed, oldest first, then derives the
-// status. It never blocks.
-func (e *election) tick(now time.Time) {
-	for {
-		ev, ok := e.next()
-		if !ok || ev.At.After(now) {
-			break
-		}
-		if ev.Gate != "" && !e.checked[ev.Gate] {
-			break // the main loop rechecks eligibility first
-		}
-		ev.Fire(now)
-	}
+// Tick fires every deadline that has passed, oldest first, stopping at a
+// decision whose eligibility the main loop must recheck first, then
+// derives the status. It never blocks.
+func (e *election) Tick(now time.Time) {
+	process.FireDue(now, e.next, func(gate string) bool { return e.checked[gate] })
 	e.refresh(now)
 }
 
@@ -1495,9 +1454,10 @@ func (e *election) idemKey(step string) string {
 	return WorkflowID(e.in.ElectionID) + "/" + step
 }
 
-// flush writes the queued audit entries, then the cases index. Failures
-// are logged: the workflow's state is the record.
-func (e *election) flush(ctx workflow.Context) {
+// Flush writes the queued audit entries, starts the notifications, records
+// the ballots' participation, then the cases index. Failures are logged:
+// the workflow's state is the record.
+func (e *election) Flush(ctx workflow.Context) {
 	if e.batchAudit && len(e.effects) > 0 {
 		batch := e.effects
 		e.effects = nil
@@ -1570,7 +1530,7 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 	e.recheckWanted = false
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
 	var changes []EligibilityChange
-	err := workflow.ExecuteActivity(actx, ActivityRecheckEligibility, RecheckEligibilityInput{State: e.snapshot()}).Get(ctx, &changes)
+	err := workflow.ExecuteActivity(actx, ActivityRecheckEligibility, RecheckEligibilityInput{State: e.Snapshot()}).Get(ctx, &changes)
 	now := workflow.Now(ctx)
 	if err != nil {
 		e.logger.Error("eligibility not rechecked", "error", err)
