@@ -26,9 +26,9 @@ const ElectionProcess = "election"
 // field left empty; a subregion-rotated seat takes the rotation table's
 // next sub-region unless required_subregion is given.
 type ElectionRequest struct {
-	Title    string                  `json:"title"`
-	Seats    []election.ElectionSeat `json:"seats"`
-	Calendar ElectionCalendar        `json:"calendar"`
+	Title    string              `json:"title"`
+	Seats    []election.SeatSpec `json:"seats"`
+	Calendar ElectionCalendar    `json:"calendar"`
 }
 
 // NominationRequest nominates a member for a seat.
@@ -83,7 +83,7 @@ func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequ
 	if len(req.Seats) == 0 {
 		fields["seats"] = "at least one seat is required"
 	}
-	seats := make([]election.ElectionSeat, len(req.Seats))
+	seats := make([]election.SeatSpec, len(req.Seats))
 	for i, seat := range req.Seats {
 		seat, err := s.electionSeat(ctx, seat)
 		if err != nil {
@@ -136,7 +136,7 @@ func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequ
 
 // electionSeat fills a seat's empty fields from the policy and the
 // rotation table.
-func (s *Service) electionSeat(ctx context.Context, seat election.ElectionSeat) (election.ElectionSeat, error) {
+func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (election.SeatSpec, error) {
 	if def, known := s.policy.Election.Seats[seat.Seat]; known {
 		seat.Position = cmpOr(seat.Position, def.Position)
 		if seat.Count == 0 {
@@ -175,7 +175,7 @@ func label(d time.Duration) string { return workflows.Duration(d).String() }
 
 // nextSubregion is the rotation table's sub-region after the current
 // holder's of the seat's position.
-func (s *Service) nextSubregion(ctx context.Context, seat election.ElectionSeat) (string, error) {
+func (s *Service) nextSubregion(ctx context.Context, seat election.SeatSpec) (string, error) {
 	positions, err := s.store.ListPositions(ctx, store.Now())
 	if err != nil {
 		return "", err

@@ -38,7 +38,7 @@ func elInput(id string) election.Input {
 	return election.Input{
 		ElectionID: id,
 		Title:      "LACRALO leadership 2026",
-		Seats: []election.ElectionSeat{
+		Seats: []election.SeatSpec{
 			{Seat: "chair", Position: "chair", Count: 1, Method: election.MethodPlurality, Ballot: election.BallotOpen, Rotation: "none"},
 			{Seat: "secretariat", Position: "secretariat", Count: 1, Method: election.MethodPlurality, Ballot: election.BallotOpen, Rotation: "none"},
 		},
@@ -428,7 +428,7 @@ func TestElectionNotQuorateExtends(t *testing.T) {
 func TestElectionRanked(t *testing.T) {
 	h := newElHarness(t)
 	in := elInput("e4")
-	in.Seats = []election.ElectionSeat{{Seat: "alac_member", Position: "alac_member", Count: 1,
+	in.Seats = []election.SeatSpec{{Seat: "alac_member", Position: "alac_member", Count: 1,
 		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none"}}
 	h.candidate(time.Hour, "alac_member", elAna, "n1")
 	h.candidate(2*time.Hour, "alac_member", elBeto, "n2")
