@@ -21,7 +21,7 @@ import (
 // every transition an update with a validator.
 //
 // Changes to this logic must go behind workflow.GetVersion:
-// TestElectionReplay fails the build when a change breaks the recorded
+// TestReplay fails the build when a change breaks the recorded
 // history of a complete cycle.
 func Election(ctx workflow.Context, in Input) (State, error) {
 	if err := in.Validate(); err != nil {
