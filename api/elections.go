@@ -10,7 +10,6 @@ import (
 
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows/election"
 )
 
 const electionProcess = service.ElectionProcess
@@ -246,7 +245,7 @@ func electionSchemas() obj {
 		"Nomination":        nomination,
 		"NominationCreated": obj{"allOf": []any{ref("Election"), object(obj{"nomination": ref("Nomination")}, "nomination")}},
 		"NominationRequest": object(obj{"seat": str(""), "nominee_id": str("a member ID"), "statement": str("")}, "seat", "nominee_id"),
-		"ExtendRequest": object(obj{"phase": strEnum("", election.PhaseNominations, election.PhaseAcceptance, election.PhaseObjections, election.PhaseVoting),
+		"ExtendRequest": object(obj{"phase": strEnum("", service.ElectionPhases...),
 			"until": dateTime("the phase's new end, later than the current one"), "reason": str("recorded and emailed to every member")}, "phase", "until", "reason"),
 		"AcceptRequest":    object(obj{"statement_of_interest": str("")}, "statement_of_interest"),
 		"ObjectionRequest": object(obj{"seat": str(""), "reason": str("")}, "seat", "reason"),

@@ -150,6 +150,13 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, extend(memberTok, 55*time.Second, "holiday"), http.StatusForbidden)
 	expect(t, extend(staffTok, 45*time.Second, "shorter"), http.StatusUnprocessableEntity)
 	expect(t, extend(staffTok, 55*time.Second, ""), http.StatusUnprocessableEntity)
+	var badUntil struct {
+		Errors map[string]string `json:"errors"`
+	}
+	expect(t, do(t, e, "POST", path+"/extend", staffTok, map[string]any{"phase": "voting", "until": "soon", "reason": "r"}), http.StatusUnprocessableEntity).json(t, &badUntil)
+	if got := badUntil.Errors["until"]; !strings.Contains(got, "RFC 3339") {
+		t.Errorf("extend with until \"soon\": %v", badUntil.Errors)
+	}
 	var extended struct {
 		Calendar   election.Calendar    `json:"calendar"`
 		Exceptions []election.Exception `json:"exceptions"`
@@ -376,6 +383,15 @@ func TestElectionCalendarErrorsNameDefaults(t *testing.T) {
 	}
 	if got := errs["calendar.voting_close"]; !strings.HasPrefix(got, "voting_close is "+at(5*time.Hour)+", which is the same as voting_open") {
 		t.Errorf("calendar.voting_close: %q (all: %v)", got, errs)
+	}
+	// A date in another form is named, with the form expected, not the
+	// parser's message.
+	errs = create(map[string]any{"nominations_close": at(time.Hour), "voting_close": "next tuesday", "nomination_close": at(time.Hour)})
+	if got := errs["calendar.voting_close"]; !strings.Contains(got, "2027-03-01T12:00:00Z") || strings.Contains(got, "parsing") {
+		t.Errorf("calendar.voting_close: %q (all: %v)", got, errs)
+	}
+	if got := errs["calendar.nomination_close"]; got != "unknown field" {
+		t.Errorf("calendar.nomination_close: %q (all: %v)", got, errs)
 	}
 	// voting_open defaulted from objections_close, after voting_close.
 	errs = create(map[string]any{"nominations_close": at(time.Hour), "acceptance_close": at(time.Hour),

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -19,6 +21,50 @@ type ElectionCalendar struct {
 	VotingOpen       *time.Time `json:"voting_open"`
 	VotingClose      *time.Time `json:"voting_close"`
 	TermStart        *time.Time `json:"term_start"`
+
+	// unread holds the fields JSON gave in a form that is not a date, with
+	// their message, so that the refusal names them.
+	unread map[string]string
+}
+
+// dateForm is the message of a date that cannot be read.
+const dateForm = "must be a date and time such as 2027-03-01T12:00:00Z (RFC 3339)"
+
+// UnmarshalJSON reads the dates, keeping each one that is not a date (or
+// a key that is no date of the calendar) as a field message instead of
+// failing with the parser's.
+func (c *ElectionCalendar) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return &json.UnmarshalTypeError{Value: "value", Type: reflect.TypeFor[map[string]any](), Field: ""}
+	}
+	*c = ElectionCalendar{}
+	dates := map[string]**time.Time{"nominations_close": &c.NominationsClose, "acceptance_close": &c.AcceptanceClose,
+		"objections_close": &c.ObjectionsClose, "voting_open": &c.VotingOpen, "voting_close": &c.VotingClose, "term_start": &c.TermStart}
+	for key, v := range raw {
+		p, ok := dates[key]
+		if !ok {
+			c.unreadField(key, "unknown field")
+			continue
+		}
+		if string(v) == "null" {
+			continue
+		}
+		var t time.Time
+		if err := json.Unmarshal(v, &t); err != nil {
+			c.unreadField(key, dateForm)
+			continue
+		}
+		*p = &t
+	}
+	return nil
+}
+
+func (c *ElectionCalendar) unreadField(key, msg string) {
+	if c.unread == nil {
+		c.unread = map[string]string{}
+	}
+	c.unread["calendar."+key] = msg
 }
 
 // calendarDate is one date of a cycle's calendar as the request left it:
@@ -80,6 +126,12 @@ func calendar(req ElectionCalendar, objectionWindow time.Duration, now time.Time
 	}
 
 	fields := map[string]string{}
+	if len(req.unread) > 0 {
+		for k, v := range req.unread {
+			fields[k] = v
+		}
+		return cal, fields
+	}
 	key := func(field string) string { return "calendar." + field }
 	if !nom.at.After(now) {
 		fields[key(nom.field)] = "is required and must be in the future"

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -33,11 +35,37 @@ type ElectionBallotRequest struct {
 	Ranking []string `json:"ranking"`
 }
 
+// ElectionPhases are the phases ExtendElectionRequest.Phase names.
+var ElectionPhases = []string{election.PhaseNominations, election.PhaseAcceptance, election.PhaseObjections, election.PhaseVoting}
+
 // ExtendElectionRequest moves the end of a phase later, with a reason.
 type ExtendElectionRequest struct {
 	Phase  string    `json:"phase"`
 	Until  time.Time `json:"until"`
 	Reason string    `json:"reason"`
+
+	// untilUnread says JSON gave until in a form that is not a date.
+	untilUnread bool
+}
+
+// UnmarshalJSON reads the request; an until that is not a date becomes a
+// field message rather than the parser's.
+func (r *ExtendElectionRequest) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Phase  string          `json:"phase"`
+		Until  json.RawMessage `json:"until"`
+		Reason string          `json:"reason"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	*r = ExtendElectionRequest{Phase: raw.Phase, Reason: raw.Reason}
+	if len(raw.Until) > 0 && string(raw.Until) != "null" {
+		r.untilUnread = json.Unmarshal(raw.Until, &r.Until) != nil
+	}
+	return nil
 }
 
 // ObjectToAcclamation records a member's objection to a seat being filled
@@ -138,6 +166,9 @@ func (s *Service) ExtendElection(ctx context.Context, a *Actor, id string, req E
 	}
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return Election{}, err
+	}
+	if req.untilUnread {
+		return Election{}, Invalid(map[string]string{"until": dateForm})
 	}
 	return s.electionUpdate(ctx, id, election.UpdateExtend,
 		election.ExtendPhaseInput{Actor: a.Workflow(), Phase: req.Phase, Until: req.Until, Reason: req.Reason})

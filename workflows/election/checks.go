@@ -76,3 +76,16 @@ func (e *election) checkMember(a workflows.Actor) error {
 	}
 	return nil
 }
+
+// memberSeat checks that the actor is a member and names a seat of the
+// cycle, and returns the seat.
+func (e *election) memberSeat(a workflows.Actor, seat string) (*SeatState, error) {
+	if err := e.checkMember(a); err != nil {
+		return nil, err
+	}
+	s := e.seat(seat)
+	if s == nil {
+		return nil, process.InvalidInput("seat: no such seat in this election")
+	}
+	return s, nil
+}

@@ -13,13 +13,11 @@ import (
 )
 
 func (e *election) validateNominate(now time.Time, in NominateInput) error {
-	if err := e.checkMember(in.Actor); err != nil {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
 		return err
 	}
-	s := e.seat(in.Seat)
 	switch {
-	case s == nil:
-		return process.InvalidInput("seat: no such seat in this election")
 	case s.Status != SeatStatusOpen || !now.Before(s.NominationsUntil):
 		return process.InvalidState("nominations for " + in.Seat + " are closed")
 	case strings.TrimSpace(in.NomineeID) == "":
@@ -106,13 +104,11 @@ func (e *election) setEligibility(_ time.Time, in SetEligibilityInput) {
 }
 
 func (e *election) validateObject(now time.Time, in ObjectInput) error {
-	if err := e.checkMember(in.Actor); err != nil {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
 		return err
 	}
-	s := e.seat(in.Seat)
 	switch {
-	case s == nil:
-		return process.InvalidInput("seat: no such seat in this election")
 	case e.decided[s.Seat] || !now.Before(e.decisionAt(*s)):
 		return process.InvalidState("objections for " + in.Seat + " are closed")
 	}
@@ -167,12 +163,9 @@ func (e *election) registerProxy(now time.Time, in RegisterProxyInput) {
 }
 
 func (e *election) validateBallot(now time.Time, in BallotInput) error {
-	if err := e.checkMember(in.Actor); err != nil {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
 		return err
-	}
-	s := e.seat(in.Seat)
-	if s == nil {
-		return process.InvalidInput("seat: no such seat in this election")
 	}
 	if s.Status != SeatStatusVoting || s.VotingOpens == nil || now.Before(*s.VotingOpens) || !e.st.RollFrozen ||
 		!now.Before(*s.VotingCloses) {
