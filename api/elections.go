@@ -34,7 +34,7 @@ func cmpOr(v, def string) string {
 }
 
 // creating marks a route that creates something, so that it accepts an
-// Idempotency-Key.
+// Idempotency-Key (the statement routes use it).
 func creating(r route) route {
 	r.creates = true
 	return r
@@ -94,7 +94,7 @@ func (s *Server) getNomination(c echo.Context) error {
 
 // electionCall is a transition route: bind the body (when there is one),
 // call the service, answer with the cycle.
-func electionCall[T any](op func(c echo.Context, req T) (service.Election, error)) echo.HandlerFunc {
+func electionCall[T any](op func(ctx context.Context, a *service.Actor, id string, req T) (service.Election, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var req T
 		if c.Request().ContentLength != 0 {
@@ -102,12 +102,27 @@ func electionCall[T any](op func(c echo.Context, req T) (service.Election, error
 				return err
 			}
 		}
-		el, err := op(c, req)
+		el, err := op(c.Request().Context(), caller(c), c.Param("id"), req)
 		if err != nil {
 			return err
 		}
 		return c.JSON(http.StatusOK, el)
 	}
+}
+
+// noBody is a transition that takes no request body.
+type noBody struct{}
+
+func withoutBody(op func(ctx context.Context, a *service.Actor, id string) (service.Election, error)) echo.HandlerFunc {
+	return electionCall(func(ctx context.Context, a *service.Actor, id string, _ noBody) (service.Election, error) {
+		return op(ctx, a, id)
+	})
+}
+
+func (s *Server) acceptNomination(c echo.Context) error {
+	return electionCall(func(ctx context.Context, a *service.Actor, id string, req AcceptRequest) (service.Election, error) {
+		return s.svc.AcceptNomination(ctx, a, id, c.Param("nid"), req)
+	})(c)
 }
 
 func (s *Server) castBallot(c echo.Context) error {
@@ -148,14 +163,10 @@ func (s *Server) electionRoutes() []route {
 	const tag = "elections"
 	const base = "/api/v1/elections"
 	svc := s.svc
-	ctx := func(c echo.Context) (context.Context, *service.Actor, string) {
-		return c.Request().Context(), caller(c), c.Param("id")
-	}
 	tr := func(path, summary, request string, acc access, h echo.HandlerFunc) route {
 		return route{method: http.MethodPost, path: base + "/:id/" + path, access: acc, handler: h,
 			tag: tag, summary: summary, request: request, response: "Election"}
 	}
-	type none struct{}
 	return []route{
 		{method: http.MethodPost, path: base, access: staffOnly, creates: true, handler: s.createElection,
 			tag: tag, summary: "Start an election cycle (staff)", request: "ElectionRequest", response: "Election", status: http.StatusCreated},
@@ -169,34 +180,22 @@ func (s *Server) electionRoutes() []route {
 		{method: http.MethodGet, path: base + "/:id/nominations/:nid", access: authenticated, handler: s.getNomination,
 			tag: tag, summary: "One nomination of a cycle", response: "Nomination"},
 		tr("nominations/:nid/accept", "Accept a nomination with a statement of interest (the nominee)", "AcceptRequest", authenticated,
-			electionCall(func(c echo.Context, req AcceptRequest) (service.Election, error) {
-				x, a, id := ctx(c)
-				return svc.AcceptNomination(x, a, id, c.Param("nid"), req)
-			})),
+			s.acceptNomination),
 		{method: http.MethodPost, path: base + "/:id/eligibility", access: staffOnly,
-			handler: electionCall(func(c echo.Context, _ none) (service.Election, error) { return svc.RecheckEligibility(ctx(c)) }),
+			handler: withoutBody(svc.RecheckEligibility),
 			tag:     tag, summary: "Recheck the eligibility of every open nomination against the registry (staff)", response: "Election"},
 		tr("objections", "Object to an acclamation, with a reason, before objections close", "ObjectionRequest", authenticated,
-			electionCall(func(c echo.Context, req ObjectionRequest) (service.Election, error) {
-				x, a, id := ctx(c)
-				return svc.ObjectToAcclamation(x, a, id, req)
-			})),
+			electionCall(svc.ObjectToAcclamation)),
 		tr("proxies", "Record a proxy before voting opens (staff)", "ProxyRequest", staffOnly,
-			electionCall(func(c echo.Context, req ProxyRequest) (service.Election, error) {
-				x, a, id := ctx(c)
-				return svc.RegisterProxy(x, a, id, req)
-			})),
+			electionCall(svc.RegisterProxy)),
 		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: s.castBallot,
 			tag: tag, summary: "Cast or replace an ALS's ballot (its als_rep, or the proxy holder's); the last counts", request: "BallotRequest", response: "BallotReceipt", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/results", access: authenticated, handler: s.electionResults,
 			tag: tag, summary: "The results document (409 before voting closes)", response: "ElectionResults"},
 		tr("extend", "Extend a phase (nominations, acceptance, objections, voting) with a reason; later dates move by as much; never shortens (staff)", "ExtendRequest", staffOnly,
-			electionCall(func(c echo.Context, req ExtendRequest) (service.Election, error) {
-				x, a, id := ctx(c)
-				return svc.ExtendElection(x, a, id, req)
-			})),
+			electionCall(svc.ExtendElection)),
 		tr("certify", "Certify the results (staff)", "", staffOnly,
-			electionCall(func(c echo.Context, _ none) (service.Election, error) { return svc.CertifyElection(ctx(c)) })),
+			withoutBody(svc.CertifyElection)),
 		{method: http.MethodGet, path: "/api/v1/public/elections/:id/results", access: public, handler: s.publicElectionResults,
 			tag: "public", summary: "Certified election results", response: "ElectionResults"},
 	}
