@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,12 +81,45 @@ func TestElectionEndToEnd(t *testing.T) {
 	}
 	path := "/api/v1/elections/" + el.ID
 
+	// The rules' periods read in the policy's notation.
+	var rules struct {
+		Rules map[string]any `json:"rules"`
+	}
+	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &rules)
+	if rules.Rules["reopen_period"] != "7d" || rules.Rules["objection_window"] != "2d" {
+		t.Errorf("rules: %v, want reopen_period 7d and objection_window 2d", rules.Rules)
+	}
+	expect(t, do(t, e, "GET", path+"/nominations/n999", memberTok, nil), http.StatusNotFound)
+
 	// Nominations; each nominee declares and accepts.
+	// A nomination answers 201 with the cycle and the nomination created,
+	// whose own URL is in Location and reads it back.
 	nominate := func(seat, nominee string) string {
-		expect(t, do(t, e, "POST", path+"/nominations", memberTok, map[string]any{"seat": seat, "nominee_id": nominee, "statement": "s"}), http.StatusOK).json(t, &el)
-		n := el.Nominations[len(el.Nominations)-1]
+		var created struct {
+			ID          string `json:"id"`
+			Nomination  election.Nomination
+			Nominations []election.Nomination `json:"nominations"`
+		}
+		r := expect(t, do(t, e, "POST", path+"/nominations", memberTok, map[string]any{"seat": seat, "nominee_id": nominee, "statement": "s"}), http.StatusCreated)
+		r.json(t, &created)
+		n := created.Nomination
+		if n.ID == "" || n.ID == created.ID || n.Seat != seat || n.NomineeID != nominee {
+			t.Fatalf("the created nomination: %+v (election %s)", n, created.ID)
+		}
+		if created.ID != el.ID || !slices.ContainsFunc(created.Nominations, func(x election.Nomination) bool { return x.ID == n.ID }) {
+			t.Fatalf("the cycle beside the nomination: %s %+v", created.ID, created.Nominations)
+		}
 		if n.Eligible || len(n.Reasons) == 0 {
 			t.Fatalf("a nomination not accepted is not eligible: %+v", n)
+		}
+		loc := r.header.Get("Location")
+		if loc != path+"/nominations/"+n.ID {
+			t.Fatalf("Location %q, want %q", loc, path+"/nominations/"+n.ID)
+		}
+		var got election.Nomination
+		expect(t, do(t, e, "GET", loc, memberTok, nil), http.StatusOK).json(t, &got)
+		if got.ID != n.ID || got.NomineeID != nominee || got.Seat != seat {
+			t.Fatalf("GET %s: %+v, want %+v", loc, got, n)
 		}
 		return n.ID
 	}
@@ -116,6 +150,13 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, extend(memberTok, 55*time.Second, "holiday"), http.StatusForbidden)
 	expect(t, extend(staffTok, 45*time.Second, "shorter"), http.StatusUnprocessableEntity)
 	expect(t, extend(staffTok, 55*time.Second, ""), http.StatusUnprocessableEntity)
+	var badUntil struct {
+		Errors map[string]string `json:"errors"`
+	}
+	expect(t, do(t, e, "POST", path+"/extend", staffTok, map[string]any{"phase": "voting", "until": "soon", "reason": "r"}), http.StatusUnprocessableEntity).json(t, &badUntil)
+	if got := badUntil.Errors["until"]; !strings.Contains(got, "RFC 3339") {
+		t.Errorf("extend with until \"soon\": %v", badUntil.Errors)
+	}
 	var extended struct {
 		Calendar   election.Calendar    `json:"calendar"`
 		Exceptions []election.Exception `json:"exceptions"`
@@ -303,5 +344,59 @@ func TestElectionEndToEnd(t *testing.T) {
 		if ballots[als] != 1 {
 			t.Errorf("ALS %s: %d ballots in its indicators, want 1", als, ballots[als])
 		}
+	}
+}
+
+// TestElectionCalendarErrorsNameDefaults checks that a calendar out of
+// order is refused with a message per field that says which dates were
+// defaulted and from what.
+func TestElectionCalendarErrorsNameDefaults(t *testing.T) {
+	e := shared
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	create := func(cal map[string]any) map[string]string {
+		var p struct {
+			Detail string            `json:"detail"`
+			Errors map[string]string `json:"errors"`
+		}
+		expect(t, do(t, e, "POST", "/api/v1/elections", staffTok, map[string]any{"title": "Calendar " + unique(),
+			"seats": []map[string]any{{"seat": "chair", "rotation": "none"}}, "calendar": cal}), http.StatusUnprocessableEntity).json(t, &p)
+		if len(p.Errors) == 0 {
+			t.Fatalf("no field errors: %+v", p)
+		}
+		return p.Errors
+	}
+	// objections_close defaults to acceptance_close (itself defaulted to
+	// nominations_close) + 48h, after the voting_open given.
+	errs := create(map[string]any{"nominations_close": at(time.Hour), "voting_open": at(2 * time.Hour), "voting_close": at(72 * time.Hour)})
+	want := "objections_close was not given and defaulted to acceptance_close + 2d = " + now.Add(49*time.Hour).Format(time.RFC3339) +
+		", which is after voting_open (" + now.Add(2*time.Hour).Format(time.RFC3339) + ")"
+	if got := errs["calendar.objections_close"]; !strings.HasPrefix(got, want) {
+		t.Errorf("calendar.objections_close: %q, want it to start with %q (all: %v)", got, want, errs)
+	}
+	// Every date given, two out of order: each names its field.
+	errs = create(map[string]any{"nominations_close": at(3 * time.Hour), "acceptance_close": at(2 * time.Hour),
+		"objections_close": at(4 * time.Hour), "voting_open": at(5 * time.Hour), "voting_close": at(5 * time.Hour)})
+	if got := errs["calendar.acceptance_close"]; !strings.HasPrefix(got, "acceptance_close is "+at(2*time.Hour)+", which is before nominations_close") {
+		t.Errorf("calendar.acceptance_close: %q (all: %v)", got, errs)
+	}
+	if got := errs["calendar.voting_close"]; !strings.HasPrefix(got, "voting_close is "+at(5*time.Hour)+", which is the same as voting_open") {
+		t.Errorf("calendar.voting_close: %q (all: %v)", got, errs)
+	}
+	// A date in another form is named, with the form expected, not the
+	// parser's message.
+	errs = create(map[string]any{"nominations_close": at(time.Hour), "voting_close": "next tuesday", "nomination_close": at(time.Hour)})
+	if got := errs["calendar.voting_close"]; !strings.Contains(got, "2027-03-01T12:00:00Z") || strings.Contains(got, "parsing") {
+		t.Errorf("calendar.voting_close: %q (all: %v)", got, errs)
+	}
+	if got := errs["calendar.nomination_close"]; got != "unknown field" {
+		t.Errorf("calendar.nomination_close: %q (all: %v)", got, errs)
+	}
+	// voting_open defaulted from objections_close, after voting_close.
+	errs = create(map[string]any{"nominations_close": at(time.Hour), "acceptance_close": at(time.Hour),
+		"objections_close": at(10 * time.Hour), "voting_close": at(5 * time.Hour)})
+	if got := errs["calendar.voting_open"]; !strings.HasPrefix(got, "voting_open was not given and defaulted to objections_close = "+at(10*time.Hour)+", which is after voting_close") {
+		t.Errorf("calendar.voting_open: %q (all: %v)", got, errs)
 	}
 }

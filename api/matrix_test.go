@@ -197,7 +197,7 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		m     member
 		actor string
 	}{{n1, actNominee}, {n2, actOtherNominee}} {
-		expect(t, do(t, e, "POST", epath+"/nominations", f.tokens[actPlain], map[string]any{"seat": "chair", "nominee_id": n.m.ID, "statement": "s"}), http.StatusOK).json(t, &el)
+		expect(t, do(t, e, "POST", epath+"/nominations", f.tokens[actPlain], map[string]any{"seat": "chair", "nominee_id": n.m.ID, "statement": "s"}), http.StatusCreated).json(t, &el)
 		nid := el.Nominations[len(el.Nominations)-1].ID
 		if n.actor == actNominee {
 			f.nominationID = nid
@@ -498,6 +498,9 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "GET /api/v1/elections/{id}", path: "/api/v1/elections/el_unknown", actor: actPlain, want: e404},
 		{route: "POST /api/v1/elections/{id}/nominations", path: "/api/v1/elections/el_unknown/nominations", actor: actPlain, body: map[string]any{"seat": "chair", "nominee_id": f.selfID}, want: e404},
 		{route: "POST /api/v1/elections/{id}/nominations", path: el + "/nominations", actor: actAnonymous, body: map[string]any{"seat": "chair", "nominee_id": f.selfID}, want: e401},
+		{route: "GET /api/v1/elections/{id}/nominations/{nid}", path: el + "/nominations/" + f.nominationID, actor: actPlain, want: ok, check: has(f.nominationID)},
+		{route: "GET /api/v1/elections/{id}/nominations/{nid}", path: el + "/nominations/n_unknown", actor: actPlain, want: e404},
+		{route: "GET /api/v1/elections/{id}/nominations/{nid}", path: el + "/nominations/" + f.nominationID, actor: actAnonymous, want: e401},
 		{route: "POST /api/v1/elections/{id}/nominations/{nid}/accept", path: el + "/nominations/" + f.nominationID + "/accept", actor: actOtherNominee, body: map[string]any{"statement_of_interest": "x"}, want: e403},
 		{route: "POST /api/v1/elections/{id}/eligibility", path: el + "/eligibility", actor: actNominee, want: e403},
 		{route: "POST /api/v1/elections/{id}/objections", path: "/api/v1/elections/el_unknown/objections", actor: actPlain, body: map[string]any{"seat": "chair", "reason": "r"}, want: e404},

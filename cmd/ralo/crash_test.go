@@ -394,7 +394,7 @@ func newCrashElection(t *testing.T, p *devProcess, admin string, kills int) *cra
 			t.Fatalf("declaration: %d %v", code, m)
 		}
 		code, e := p.call(t, "POST", "/api/v1/elections/"+el.id+"/nominations", el.staff, map[string]any{"seat": "secretariat", "nominee_id": cand, "statement": "s"})
-		if code != http.StatusOK {
+		if code != http.StatusCreated {
 			t.Fatalf("nomination: %d %v", code, e)
 		}
 		noms := e["nominations"].([]any)

@@ -1,0 +1,393 @@
+package election
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lacralo/ralo/domain"
+	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/process"
+)
+
+func (e *election) validateNominate(now time.Time, in NominateInput) error {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.Status != SeatStatusOpen || !now.Before(s.NominationsUntil):
+		return process.InvalidState("nominations for " + in.Seat + " are closed")
+	case strings.TrimSpace(in.NomineeID) == "":
+		return process.InvalidInput("nominee_id is required")
+	case len(in.Statement) > maxTextBytes:
+		return process.InvalidInput(fmt.Sprintf("statement is longer than %d bytes", maxTextBytes))
+	}
+	for _, n := range e.st.Nominations {
+		if n.Seat == in.Seat && n.NomineeID == in.NomineeID {
+			return process.InvalidState("this member is already nominated for " + in.Seat + " (" + n.ID + ")")
+		}
+	}
+	return nil
+}
+
+func (e *election) nominate(now time.Time, in NominateInput) {
+	e.nextNomination++
+	n := Nomination{
+		ID: "n" + strconv.Itoa(e.nextNomination), Seat: in.Seat, NomineeID: in.NomineeID, NominatedBy: in.Actor.MemberID,
+		Statement: in.Statement, At: now, Eligible: in.Eligibility.Eligible, Reasons: process.NonNil(in.Eligibility.Reasons),
+	}
+	e.st.Nominations = append(e.st.Nominations, n)
+	e.audit(in.Actor.MemberID, "election.nominated", "nominated/"+n.ID, map[string]any{
+		"nomination_id": n.ID, "seat": n.Seat, "nominee_id": n.NomineeID,
+	})
+	if e.v2 {
+		e.notes = append(e.notes, workflows.NotifyInput{Process: processName, ObjectID: e.in.ElectionID, Step: "nominated/" + n.ID,
+			Event: "election.nominated", MemberIDs: []string{n.NomineeID}, Data: map[string]any{
+				"election_id": e.in.ElectionID, "title": e.in.Title, "seat": n.Seat, "due": e.acceptanceUntil(e.seat(n.Seat)),
+			}})
+	}
+}
+
+func (e *election) validateAccept(now time.Time, in AcceptInput) error {
+	n := e.nomination(in.NominationID)
+	if n == nil {
+		return process.NotFound("no such nomination")
+	}
+	if in.Actor.MemberID != n.NomineeID {
+		return process.Forbidden("only the nominee can accept a nomination")
+	}
+	s := e.seat(n.Seat)
+	switch {
+	case n.Accepted:
+		return process.InvalidState("the nomination is already accepted")
+	case s.Status != SeatStatusOpen || !now.Before(e.acceptanceUntil(s)):
+		return process.InvalidState("acceptance for " + n.Seat + " is closed")
+	}
+	return process.CheckText("statement_of_interest", in.StatementOfInterest, maxTextBytes)
+}
+
+func (e *election) accept(now time.Time, in AcceptInput) {
+	n := e.nomination(in.NominationID)
+	n.Accepted, n.AcceptedAt, n.StatementOfInterest = true, &now, in.StatementOfInterest
+	n.Eligible, n.Reasons = in.Eligibility.Eligible, process.NonNil(in.Eligibility.Reasons)
+	e.audit(in.Actor.MemberID, "election.accepted", "accepted/"+n.ID, map[string]any{
+		"nomination_id": n.ID, "seat": n.Seat, "eligible": n.Eligible, "reasons": n.Reasons,
+	})
+}
+
+func (e *election) validateSetEligibility(_ time.Time, in SetEligibilityInput) error {
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record eligibility")
+	}
+	n := e.nomination(in.NominationID)
+	if n == nil {
+		return process.NotFound("no such nomination")
+	}
+	if e.decided[n.Seat] {
+		return process.InvalidState("the seat's candidates are settled")
+	}
+	return nil
+}
+
+func (e *election) setEligibility(_ time.Time, in SetEligibilityInput) {
+	n := e.nomination(in.NominationID)
+	if n.Eligible == in.Eligible && slices.Equal(n.Reasons, in.Reasons) {
+		return
+	}
+	n.Eligible, n.Reasons = in.Eligible, process.NonNil(slices.Clone(in.Reasons))
+	e.eligibilityChanges++
+	e.audit(in.Actor.MemberID, "election.eligibility", "eligibility/"+strconv.Itoa(e.eligibilityChanges),
+		map[string]any{"nomination_id": n.ID, "eligible": n.Eligible, "reasons": n.Reasons})
+}
+
+func (e *election) validateObject(now time.Time, in ObjectInput) error {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e.decided[s.Seat] || !now.Before(e.decisionAt(*s)):
+		return process.InvalidState("objections for " + in.Seat + " are closed")
+	}
+	for _, o := range e.st.Objections {
+		if o.Seat == in.Seat && o.By == in.Actor.MemberID {
+			return process.InvalidState("you have already objected for " + in.Seat)
+		}
+	}
+	return process.CheckText("reason", in.Reason, maxShortBytes)
+}
+
+func (e *election) object(now time.Time, in ObjectInput) {
+	e.st.Objections = append(e.st.Objections, Objection{Seat: in.Seat, By: in.Actor.MemberID, Reason: in.Reason, At: now})
+	e.audit(in.Actor.MemberID, "election.objection", "objection/"+in.Seat+"/"+in.Actor.MemberID, map[string]any{
+		"seat": in.Seat, "reason": in.Reason,
+	})
+}
+
+func (e *election) validateRegisterProxy(now time.Time, in RegisterProxyInput) error {
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff record proxies")
+	}
+	if !now.Before(e.in.Calendar.VotingOpen) || e.st.RollFrozen {
+		return process.InvalidState("proxies are recorded before voting opens")
+	}
+	from, to := strings.TrimSpace(in.FromALSID), strings.TrimSpace(in.ToALSID)
+	switch {
+	case from == "" || to == "":
+		return process.InvalidInput("from_als_id and to_als_id are required")
+	case from == to:
+		return process.InvalidInput("an ALS cannot hold its own proxy")
+	}
+	for _, p := range e.st.Proxies {
+		switch {
+		case p.FromALSID == from:
+			return process.InvalidState("ALS " + from + " already gave its proxy to " + p.ToALSID)
+		case p.ToALSID == to:
+			return process.InvalidState("ALS " + to + " already holds a proxy; an ALS holds at most one")
+		case p.FromALSID == to:
+			return process.InvalidState("ALS " + to + " gives its own vote and cannot hold a proxy")
+		case p.ToALSID == from:
+			return process.InvalidState("ALS " + from + " holds a proxy and cannot give its own")
+		}
+	}
+	return nil
+}
+
+func (e *election) registerProxy(now time.Time, in RegisterProxyInput) {
+	p := workflows.ElectionProxy{FromALSID: in.FromALSID, ToALSID: in.ToALSID, By: in.Actor.MemberID, At: now}
+	e.st.Proxies = append(e.st.Proxies, p)
+	e.audit(in.Actor.MemberID, "election.proxy", "proxy/"+p.FromALSID, map[string]any{"from_als_id": p.FromALSID, "to_als_id": p.ToALSID})
+}
+
+func (e *election) validateBallot(now time.Time, in BallotInput) error {
+	s, err := e.memberSeat(in.Actor, in.Seat)
+	if err != nil {
+		return err
+	}
+	if s.Status != SeatStatusVoting || s.VotingOpens == nil || now.Before(*s.VotingOpens) || !e.st.RollFrozen ||
+		!now.Before(*s.VotingCloses) {
+		return process.InvalidState("voting for " + in.Seat + " is not open")
+	}
+	entry, ok := e.rollEntry(in.ALSID)
+	if !ok {
+		return process.Forbidden("ALS " + in.ALSID + " is not on the electoral roll")
+	}
+	switch {
+	case entry.ProxyFor != nil && *entry.ProxyFor != in.CastByALSID:
+		return process.Forbidden("ALS " + in.ALSID + " votes by proxy through " + *entry.ProxyFor)
+	case entry.ProxyFor == nil && in.CastByALSID != in.ALSID:
+		return process.Forbidden("an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
+	}
+	kinds := 0
+	if in.Choice != "" {
+		kinds++
+	}
+	if in.Abstain {
+		kinds++
+	}
+	if len(in.Ranking) > 0 {
+		kinds++
+	}
+	if kinds != 1 {
+		return process.InvalidInput("a ballot is exactly one of choice, abstain or ranking")
+	}
+	switch {
+	case s.Method == MethodPlurality && len(in.Ranking) > 0:
+		return process.InvalidInput("this seat takes a choice, not a ranking")
+	case s.Method == MethodRanked && in.Choice != "":
+		return process.InvalidInput("this seat takes a ranking, not a single choice")
+	case in.Choice != "" && !slices.Contains(s.Candidates, in.Choice):
+		return process.InvalidInput("choice: not a candidate of this ballot")
+	}
+	seen := map[string]bool{}
+	for _, c := range in.Ranking {
+		if !slices.Contains(s.Candidates, c) || seen[c] {
+			return process.InvalidInput("ranking: each candidate at most once, and only candidates")
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflows.BallotReceipt {
+	s := e.seat(in.Seat)
+	e.ballots = append(e.ballots, castBallot{seat: in.Seat, round: s.Round, b: domain.Ballot{
+		Receipt: receipt, ALSID: in.ALSID, Choice: in.Choice, Abstain: in.Abstain, Ranking: slices.Clone(in.Ranking), At: now,
+	}})
+	i := slices.IndexFunc(e.st.Voted, func(v workflows.Voted) bool { return v.Seat == in.Seat && v.Round == s.Round && v.ALSID == in.ALSID })
+	if i >= 0 {
+		e.st.Voted[i].At = now
+	} else {
+		e.st.Voted = append(e.st.Voted, workflows.Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now})
+	}
+	e.audit(in.Actor.MemberID, "election.ballot", "ballot/"+receipt, map[string]any{
+		"seat": in.Seat, "round": s.Round, "als_id": in.ALSID, "receipt": receipt,
+	})
+	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now}
+}
+
+func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff certify results")
+	}
+	switch {
+	case e.st.CertifiedAt != nil:
+		return process.InvalidState("the results are already certified")
+	case e.closedAt.IsZero():
+		return process.InvalidState("the results are certified after voting closes")
+	}
+	return nil
+}
+
+func (e *election) certify(now time.Time, in CertifyInput) {
+	e.st.CertifiedAt, e.st.CertifiedBy = &now, in.Actor.MemberID
+	e.st.Status = StatusCertified
+	if e.v2 && e.in.Rules.ContestWindow > 0 {
+		until := now.Add(e.in.Rules.ContestWindow.D())
+		e.st.ContestUntil = &until
+	}
+	e.notifyAll("results", "election.results", time.Time{})
+	e.effects = append(e.effects, workflows.AuditInput{
+		Actor: in.Actor.MemberID, Process: processName, ObjectID: e.in.ElectionID, Action: "election.certified",
+		Details: e.resultsDoc(), Audience: "public", IdemKey: e.idemKey("certified"),
+	})
+}
+
+func (e *election) validateExtend(now time.Time, in ExtendPhaseInput) error {
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("only staff extend a phase")
+	}
+	if !e.v2 {
+		return process.InvalidState("this cycle started before phases could be extended")
+	}
+	cal := e.in.Calendar
+	end := phaseEnd(&cal, in.Phase)
+	switch {
+	case end == nil:
+		return process.InvalidInput("phase must be nominations, acceptance, objections or voting")
+	case strings.TrimSpace(in.Reason) == "":
+		return process.InvalidInput("reason is required")
+	case len(in.Reason) > maxShortBytes:
+		return process.InvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxShortBytes))
+	case !in.Until.After(*end):
+		return process.InvalidInput("until must be later than the phase's end (" + end.Format(time.RFC3339) + "): a phase is never shortened")
+	case !now.Before(*end):
+		return process.InvalidState("the " + in.Phase + " phase has ended")
+	case e.st.CertifiedAt != nil || !e.closedAt.IsZero():
+		return process.InvalidState("voting has closed")
+	}
+	if in.Phase == PhaseNominations && e.nominationsClosed {
+		return process.InvalidState("nominations have closed")
+	}
+	return nil
+}
+
+// extend moves the phase's end and every later date by the same amount,
+// and the seats that follow the calendar with them.
+func (e *election) extend(now time.Time, in ExtendPhaseInput) {
+	cal := &e.in.Calendar
+	old := *cal
+	delta := in.Until.Sub(*phaseEnd(cal, in.Phase))
+	dates := []*time.Time{&cal.NominationsClose, &cal.AcceptanceClose, &cal.ObjectionsClose, &cal.VotingOpen, &cal.VotingClose}
+	from := map[string]int{PhaseNominations: 0, PhaseAcceptance: 1, PhaseObjections: 2, PhaseVoting: 4}[in.Phase]
+	for _, d := range dates[from:] {
+		if d == &cal.VotingOpen && !now.Before(*d) {
+			continue // voting has opened: its start stays
+		}
+		*d = d.Add(delta)
+	}
+	if cal.TermStart != nil && cal.TermStart.Before(cal.VotingClose) {
+		t := cal.TermStart.Add(delta)
+		cal.TermStart = &t
+	}
+	for i := range e.st.Seats {
+		s := &e.st.Seats[i]
+		if !s.Reopened && s.NominationsUntil.Equal(old.NominationsClose) {
+			s.NominationsUntil = cal.NominationsClose
+		}
+		if s.Status == SeatStatusVoting && s.VotingOpens != nil && s.VotingOpens.Equal(old.VotingOpen) {
+			opens := cal.VotingOpen
+			s.VotingOpens = &opens
+		}
+		if s.Status == SeatStatusVoting && s.VotingCloses != nil && s.VotingCloses.Equal(old.VotingClose) {
+			closes := cal.VotingClose
+			s.VotingCloses = &closes
+		}
+	}
+	e.st.Calendar = *cal
+	e.extensions++
+	step := "phase_extended/" + strconv.Itoa(e.extensions)
+	e.exception("", "phase_extended", fmt.Sprintf("%s extended until %s: %s", in.Phase, in.Until.UTC().Format(time.RFC3339), in.Reason), now)
+	e.audit(in.Actor.MemberID, "election.phase_extended", step, map[string]any{
+		"phase": in.Phase, "from": *phaseEnd(&old, in.Phase), "until": in.Until.UTC(), "reason": in.Reason, "calendar": *cal,
+	})
+	e.notifyExtended(step, in.Phase, in.Reason, in.Until.UTC())
+}
+
+func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
+	if err := e.checkMember(in.Actor); err != nil {
+		return err
+	}
+	if !e.v2 {
+		return process.InvalidState("this cycle started before eligibility was rechecked by the workflow")
+	}
+	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
+		return process.InvalidState("eligibility is settled once voting opens")
+	}
+	return nil
+}
+
+func (e *election) requestRecheck(time.Time, RecheckInput) { e.recheckWanted = true }
+
+func (e *election) validateContest(now time.Time, in ContestInput) error {
+	if !process.IsStaff(in.Actor.Roles) {
+		return process.Forbidden("a contest is recorded when the arbitration is filed")
+	}
+	switch {
+	case strings.TrimSpace(in.ArbitrationID) == "":
+		return process.InvalidInput("arbitration_id is required")
+	case e.st.CertifiedAt == nil:
+		return process.InvalidState("only a certified result can be contested")
+	case e.st.ContestUntil == nil || !now.Before(*e.st.ContestUntil):
+		return process.InvalidState("the window to contest this result has closed")
+	case slices.ContainsFunc(e.st.Contests, func(c Contest) bool { return c.ArbitrationID == in.ArbitrationID }):
+		return process.InvalidState("this arbitration is already recorded")
+	}
+	return nil
+}
+
+func (e *election) contest(now time.Time, in ContestInput) {
+	e.st.Contests = append(e.st.Contests, Contest{ArbitrationID: in.ArbitrationID, FiledAt: now})
+	e.effects = append(e.effects, workflows.AuditInput{
+		Actor: in.Actor.MemberID, Process: processName, ObjectID: e.in.ElectionID, Action: "election.contested",
+		Details: map[string]any{"arbitration_id": in.ArbitrationID}, Audience: "public",
+		IdemKey: e.idemKey("contested/" + in.ArbitrationID),
+	})
+}
+
+// ruled records an arbitration's ruling on the contested result. Applying
+// an overturned result (a new vote, vacating a position) is for staff and
+// the arbitrator's text: it is recorded as an exception for them.
+func (e *election) ruled(now time.Time, r workflows.AppealRuling) {
+	i := slices.IndexFunc(e.st.Contests, func(c Contest) bool { return c.ArbitrationID == r.ArbitrationID })
+	if i < 0 {
+		e.st.Contests = append(e.st.Contests, Contest{ArbitrationID: r.ArbitrationID, FiledAt: now})
+		i = len(e.st.Contests) - 1
+	}
+	c := &e.st.Contests[i]
+	if c.RuledAt != nil {
+		return
+	}
+	c.Outcome, c.Articles, c.RuledAt = r.Outcome, process.NonNil(slices.Clone(r.Articles)), &now
+	if r.Outcome == workflows.RulingOverturn || r.Outcome == workflows.RulingModify {
+		e.exception("", "contest_"+r.Outcome, "arbitration "+r.ArbitrationID+" ruled "+r.Outcome+": staff apply the ruling", now)
+	}
+	e.effects = append(e.effects, workflows.AuditInput{
+		Actor: system, Process: processName, ObjectID: e.in.ElectionID, Action: "election.contest_ruled",
+		Details:  map[string]any{"arbitration_id": r.ArbitrationID, "outcome": r.Outcome, "articles": c.Articles},
+		Audience: "public", IdemKey: e.idemKey("contest_ruled/" + r.ArbitrationID),
+	})
+}
