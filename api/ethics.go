@@ -113,9 +113,9 @@ func complaintOp[R any](op func(ctx context.Context, a *service.Actor, id string
 	}
 }
 
-// noBody adapts a transition that takes no fields to complaintOp, which
+// complaintWithoutBody adapts a transition that takes no fields to complaintOp, which
 // still refuses a body with any field.
-func noBody(op func(ctx context.Context, a *service.Actor, id string) (service.Complaint, error)) func(context.Context, *service.Actor, string, struct{}) (service.Complaint, error) {
+func complaintWithoutBody(op func(ctx context.Context, a *service.Actor, id string) (service.Complaint, error)) func(context.Context, *service.Actor, string, struct{}) (service.Complaint, error) {
 	return func(ctx context.Context, a *service.Actor, id string, _ struct{}) (service.Complaint, error) {
 		return op(ctx, a, id)
 	}
@@ -163,9 +163,9 @@ func (s *Server) ethicsRoutes() []route {
 			tag: tag, summary: "Evidence from a party, or a question from the committee; answers the complaint with the entry under evidence_entry, and its Location", request: "SubmissionRequest", response: "EvidenceAdded", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/evidence/:n", access: authenticated, handler: s.getEvidence,
 			tag: tag, summary: "One evidence entry (numbered from 1) as the caller may see it (404 to those who may not read the complaint)", response: "EvidenceEntry"},
-		tr("deliberate", "Move to deliberation before the response period ends (committee)", "", complaintOp(noBody(svc.OpenDeliberation))),
+		tr("deliberate", "Move to deliberation before the response period ends (committee)", "", complaintOp(complaintWithoutBody(svc.OpenDeliberation))),
 		tr("vote", "Propose a decision or vote on the proposal (non-recused committee member)", "EthicsVote", complaintOp(svc.VoteOnComplaint)),
-		tr("withdraw", "Withdraw the proposal (its proposer)", "", complaintOp(noBody(svc.WithdrawProposal))),
+		tr("withdraw", "Withdraw the proposal (its proposer)", "", complaintOp(complaintWithoutBody(svc.WithdrawProposal))),
 		tr("appeal", "Appeal the decision (a party); the case opens a linked arbitration case", "ReasonRequest", complaintOp(svc.AppealDecision)),
 		tr("apply-modified", "Record the decision as the arbitrator modified it (staff)", "EthicsDecisionRequest", complaintOp(svc.ApplyModifiedDecision)),
 		{method: http.MethodGet, path: "/api/v1/public/ethics-decisions", access: public, handler: s.publicEthicsDecisions,
