@@ -2,20 +2,12 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
-	"slices"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/service"
-	"github.com/lacralo/ralo/store"
-	"github.com/lacralo/ralo/workflows"
-	"github.com/lacralo/ralo/workflows/arbitration"
 )
 
 // ArbitrationRequest files an arbitration case (see service).
@@ -175,69 +167,4 @@ func (s *Server) arbitrationRoutes() []route {
 		{method: http.MethodGet, path: "/api/v1/public/rulings", access: public, handler: s.publicRulings,
 			tag: "public", summary: "Every recorded ruling, with its hash in the audit chain", response: "[]PublicRuling"},
 	}
-}
-
-// Helpers the handlers of other processes still call, kept here until
-// they move to the service layer (service has staffIDs, Actor.Workflow
-// and ArbitrationPeriods).
-
-// arbitrationPeriods are the policy's arbitration clocks (see
-// service.ArbitrationPeriods).
-func arbitrationPeriods(p policy.Arbitration) arbitration.Periods {
-	return arbitration.PeriodsFrom(p)
-}
-
-func workflowActor(p *Principal) workflows.Actor {
-	return workflows.Actor{MemberID: p.ID, Roles: slices.Clone([]string(p.Roles))}
-}
-
-func (s *Server) staffIDs(ctx context.Context) ([]string, error) {
-	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
-	}
-	return ids, nil
-}
-
-// bindActor decodes a transition's body into its workflow input and sets
-// the actor from the authenticated caller; a body naming an actor is
-// refused, so no one acts in another's name.
-func bindActor[T, S any](set func(*T, workflows.Actor)) func(echo.Context, S, workflows.Actor) (any, error) {
-	return func(c echo.Context, _ S, actor workflows.Actor) (any, error) {
-		var in T
-		if c.Request().ContentLength != 0 {
-			if err := bind(c, &in, "actor"); err != nil {
-				return nil, err
-			}
-		}
-		set(&in, actor)
-		return in, nil
-	}
-}
-
-// parseDuration reads "90m", "1h30m", "1d" or a number of minutes.
-func parseDuration(raw json.RawMessage) (time.Duration, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return time.Hour, nil
-	}
-	var minutes float64
-	if err := json.Unmarshal(raw, &minutes); err == nil {
-		if minutes <= 0 {
-			return 0, errors.New("must be positive")
-		}
-		return time.Duration(minutes * float64(time.Minute)), nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return 0, errors.New("must be a duration such as \"90m\" or a number of minutes")
-	}
-	d, err := policy.ParseDuration(s)
-	if err != nil || d.D() <= 0 {
-		return 0, errors.New("must be a positive duration such as \"90m\"")
-	}
-	return d.D(), nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/lacralo/ralo/service"
-	"github.com/lacralo/ralo/store"
 )
 
 const electionProcess = service.ElectionProcess
@@ -153,12 +152,6 @@ func (s *Server) publicElectionResults(c echo.Context) error {
 	return c.JSON(http.StatusOK, res)
 }
 
-// recheckOpenElections asks every cycle still before its vote to recompute
-// its nominees' eligibility, after a registry change.
-func (s *Server) recheckOpenElections(c echo.Context) {
-	s.svc.RecheckOpenElections(c.Request().Context())
-}
-
 func (s *Server) electionRoutes() []route {
 	const tag = "elections"
 	const base = "/api/v1/elections"
@@ -265,22 +258,4 @@ func electionSchemas() obj {
 					"choice": str("open ballots only"), "abstain": obj{"type": "boolean"}, "ranking": arrayOf(str(""))}))}))},
 			"election_id", "status", "roll", "seats"),
 	}
-}
-
-// voter checks who casts a ballot: an ALS representative whose voting
-// rights no ethics decision suspends. It returns their ALS. (The statement
-// routes still use it; the election's own check is in the service.)
-func (s *Server) voter(c echo.Context) (*Principal, string, error) {
-	p := principal(c)
-	if !p.Has(store.RoleALSRep) || p.ALSID == nil {
-		return nil, "", errStatus(http.StatusForbidden, "only an ALS representative casts an ALS's ballot")
-	}
-	suspended, err := s.store.VotingSuspended(c.Request().Context(), p.ID, store.Now())
-	if err != nil {
-		return nil, "", err
-	}
-	if suspended {
-		return nil, "", errStatus(http.StatusForbidden, "your voting rights are suspended by an ethics decision")
-	}
-	return p, *p.ALSID, nil
 }

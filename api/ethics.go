@@ -121,11 +121,6 @@ func complaintWithoutBody(op func(ctx context.Context, a *service.Actor, id stri
 	}
 }
 
-// recomputeOpenComplaints recomputes the recusals of every open complaint
-// after a committee member's declaration changed.
-func (s *Server) recomputeOpenComplaints(c echo.Context) {
-	s.svc.RecomputeOpenComplaints(c.Request().Context())
-}
 
 // publicEthicsDecisions lists published decisions: outcome, rule and date,
 // never evidence or an anonymous complainant's name.

@@ -135,16 +135,7 @@ func (s *Server) createDeclaration(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.CreateDeclaration(c.Request().Context(), caller(c), c.Param("id"), in)
-	if err != nil {
-		return err
-	}
-	// Recusals and eligibility are computed from the current
-	// declarations: the open processes are told.
-	if principal(c).Has(store.RoleEthicsCommittee) {
-		s.recomputeOpenComplaints(c)
-	}
-	s.recheckOpenElections(c)
-	return c.JSON(http.StatusCreated, out)
+	return jsonOr(c, http.StatusCreated, out, err)
 }
 
 func (s *Server) listPositions(c echo.Context) error {
@@ -158,11 +149,7 @@ func (s *Server) createPosition(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.CreatePosition(c.Request().Context(), caller(c), in)
-	if err != nil {
-		return err
-	}
-	s.recheckOpenElections(c)
-	return c.JSON(http.StatusCreated, out)
+	return jsonOr(c, http.StatusCreated, out, err)
 }
 
 // jsonOr writes out with status, or returns err.

@@ -256,13 +256,23 @@ func (s *Service) ListDeclarations(ctx context.Context, memberID string) ([]stor
 }
 
 // CreateDeclaration files a member's own declaration: nobody files it for
-// them. Open processes that read declarations (ethics recusals, election
-// eligibility) must be told afterwards.
+// them. Recusals and eligibility are computed from the current
+// declarations, so the open processes that read them are told: the ethics
+// cases (when the member sits on the committee) and the elections still
+// before their vote.
 func (s *Service) CreateDeclaration(ctx context.Context, a *Actor, memberID string, in store.DeclarationInput) (store.Declaration, error) {
 	if a == nil || a.ID != memberID {
 		return store.Declaration{}, Forbidden("members file their own declarations")
 	}
-	return s.store.CreateDeclaration(ctx, registryActor(a), memberID, in)
+	d, err := s.store.CreateDeclaration(ctx, registryActor(a), memberID, in)
+	if err != nil {
+		return d, err
+	}
+	if a.Has(store.RoleEthicsCommittee) {
+		s.RecomputeOpenComplaints(ctx)
+	}
+	s.RecheckOpenElections(ctx)
+	return d, nil
 }
 
 // ListPositions is who holds which position now.
@@ -270,11 +280,16 @@ func (s *Service) ListPositions(ctx context.Context) ([]store.Position, error) {
 	return s.store.ListPositions(ctx, store.Now())
 }
 
-// CreatePosition records a position holder (staff). Open elections must be
-// told afterwards: a position may change a nominee's eligibility.
+// CreatePosition records a position holder (staff). The open elections
+// are told: a position may change a nominee's eligibility.
 func (s *Service) CreatePosition(ctx context.Context, a *Actor, in store.PositionInput) (store.Position, error) {
 	if err := requireStaff(a); err != nil {
 		return store.Position{}, err
 	}
-	return s.store.CreatePosition(ctx, registryActor(a), in)
+	p, err := s.store.CreatePosition(ctx, registryActor(a), in)
+	if err != nil {
+		return p, err
+	}
+	s.RecheckOpenElections(ctx)
+	return p, nil
 }

@@ -1,33 +1,64 @@
-package api
+package service
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/labstack/echo/v4"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/lacralo/ralo/workflows/process"
 )
+
+// describeClient answers DescribeWorkflowExecution with a status, or
+// "not found" when there is no execution.
+type describeClient struct {
+	client.Client
+	status enumspb.WorkflowExecutionStatus
+	exists bool
+}
+
+func (c describeClient) DescribeWorkflowExecution(context.Context, string, string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	if !c.exists {
+		return nil, serviceerror.NewNotFound("workflow not found")
+	}
+	return &workflowservice.DescribeWorkflowExecutionResponse{
+		WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{Status: c.status},
+	}, nil
+}
 
 // TestWorkflowErrorClosedProcess: a transition that reaches a closed
 // workflow, or one that closes while the update waits, is too late (409),
-// not unknown (404); a workflow that never existed is unknown.
+// not unknown (404); a workflow that never existed is unknown. The answer
+// comes from the execution's status, whatever the message says; refused
+// transitions keep the kind their type names.
 func TestWorkflowErrorClosedProcess(t *testing.T) {
+	notFound := serviceerror.NewNotFound("any words at all")
 	for _, tc := range []struct {
+		name string
+		c    describeClient
 		err  error
-		want int
+		want Kind
 	}{
-		{serviceerror.NewNotFound("workflow execution already completed"), http.StatusConflict},
-		{serviceerror.NewNotFound("workflow update was aborted by closing workflow"), http.StatusConflict},
-		{serviceerror.NewNotFound("workflow not found for ID: statement/x"), http.StatusNotFound},
+		{"completed", describeClient{exists: true, status: enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED}, notFound, KindConflict},
+		{"terminated", describeClient{exists: true, status: enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED}, notFound, KindConflict},
+		{"never existed", describeClient{}, notFound, KindNotFound},
+		{"running, unknown update", describeClient{exists: true, status: enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING}, notFound, KindNotFound},
+		{"forbidden", describeClient{}, temporal.NewApplicationError("no", process.ErrForbidden), KindForbidden},
+		{"invalid state", describeClient{}, temporal.NewApplicationError("no", process.ErrInvalidState), KindConflict},
+		{"invalid input", describeClient{}, temporal.NewApplicationError("no", process.ErrInvalidInput), KindInvalid},
+		{"not found by the process", describeClient{}, temporal.NewApplicationError("no", process.ErrNotFound), KindNotFound},
 	} {
-		var apiErr *Error
-		if !errors.As(workflowError(tc.err), &apiErr) || apiErr.Status != tc.want {
-			t.Errorf("%v: got %v, want %d", tc.err, workflowError(tc.err), tc.want)
+		s := &Service{temporal: tc.c, log: slog.New(slog.DiscardHandler)}
+		var e *Error
+		if got := s.workflowError(context.Background(), "statement/x", tc.err); !errors.As(got, &e) || e.Kind != tc.want {
+			t.Errorf("%s: got %v, want kind %d", tc.name, got, tc.want)
 		}
 	}
 }
@@ -66,10 +97,9 @@ func (h updateHandle) Get(ctx context.Context, out any) error {
 // applies it once, and the request gets its outcome.
 func TestUpdateRetriesTimeoutsWithOneID(t *testing.T) {
 	fc := &updateClient{timeouts: 2, result: "recorded"}
-	s := &Server{temporal: fc, log: slog.New(slog.DiscardHandler)}
-	c := echo.New().NewContext(httptest.NewRequest(http.MethodPost, "/", nil), httptest.NewRecorder())
+	s := &Service{temporal: fc, log: slog.New(slog.DiscardHandler)}
 	var out string
-	if err := s.update(c, "election/x", "cast", "ballot", &out); err != nil {
+	if err := s.update(context.Background(), "election/x", "cast", "ballot", &out); err != nil {
 		t.Fatalf("update: %v", err)
 	}
 	if out != "recorded" {
@@ -92,13 +122,11 @@ func TestUpdateRetriesTimeoutsWithOneID(t *testing.T) {
 // retries stop and the timeout comes back.
 func TestUpdateGivesUpWithTheRequest(t *testing.T) {
 	fc := &updateClient{timeouts: 1 << 30}
-	s := &Server{temporal: fc, log: slog.New(slog.DiscardHandler)}
+	s := &Service{temporal: fc, log: slog.New(slog.DiscardHandler)}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	req := httptest.NewRequest(http.MethodPost, "/", nil).WithContext(ctx)
-	c := echo.New().NewContext(req, httptest.NewRecorder())
 	var out string
-	err := s.update(c, "election/x", "cast", "ballot", &out)
+	err := s.update(ctx, "election/x", "cast", "ballot", &out)
 	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	if !errors.As(err, &timeout) {
 		t.Fatalf("update with the request gone: %v, want the timeout", err)
