@@ -121,7 +121,6 @@ func complaintWithoutBody(op func(ctx context.Context, a *service.Actor, id stri
 	}
 }
 
-
 // publicEthicsDecisions lists published decisions: outcome, rule and date,
 // never evidence or an anonymous complainant's name.
 func (s *Server) publicEthicsDecisions(c echo.Context) error {
