@@ -58,7 +58,7 @@ func TestWorkflowCacheBoundsMemory(t *testing.T) {
 	if err := waitQuiet(ctx, e, cases); err != nil {
 		t.Fatal(err)
 	}
-	if n := workflowsInMemory("workflows/ethics.(*ethics)."); n == 0 || n > cache {
+	if n := workflowsInMemory("workflows/ethics.Ethics("); n == 0 || n > cache {
 		t.Errorf("%d of %d open cases in memory, want between 1 and %d", n, cases, cache)
 	}
 	for _, id := range ids {
@@ -71,7 +71,7 @@ func TestWorkflowCacheBoundsMemory(t *testing.T) {
 			t.Fatalf("%s rebuilt as %q (%v), want %q", id, st.Status, err, ethics.StatusScreening)
 		}
 	}
-	if n := workflowsInMemory("workflows/ethics.(*ethics)."); n > cache {
+	if n := workflowsInMemory("workflows/ethics.Ethics("); n > cache {
 		t.Errorf("%d cases in memory after reading them all, want at most %d", n, cache)
 	}
 }
