@@ -6,11 +6,9 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"go.temporal.io/api/serviceerror"
 
 	"github.com/lacralo/ralo/api/problem"
 	"github.com/lacralo/ralo/service"
-	"github.com/lacralo/ralo/store"
 )
 
 // Problem is an RFC 9457 problem document, the body of every error.
@@ -64,36 +62,29 @@ func problemType(status int) string {
 	}
 }
 
-// toProblem maps any error to its problem document.
+// toProblem maps any error to its problem document: the transport's own
+// errors (a body that cannot be read, a missing token, Echo's routing
+// errors) here, everything else through the service's one error table
+// (service.AsError: refused transitions by their type, the store's typed
+// errors, internal errors never shown).
 func toProblem(err error) Problem {
 	var (
-		apiErr   *Error
-		svcErr   *service.Error
-		fields   store.FieldErrors
-		httpErr  *echo.HTTPError
-		notFound *serviceerror.NotFound
+		apiErr  *Error
+		httpErr *echo.HTTPError
 	)
-	p := Problem{Status: http.StatusInternalServerError, Detail: "internal error"}
+	p := Problem{}
 	switch {
 	case errors.As(err, &apiErr):
 		p.Status, p.Detail, p.Errors = apiErr.Status, apiErr.Error(), apiErr.Fields
-	case errors.As(err, &svcErr):
-		p.Status, p.Detail, p.Errors = svcErr.Kind.Status(), svcErr.Detail, svcErr.Fields
-		if svcErr.Kind == service.KindInternal {
-			p.Detail = "internal error"
-		}
-	case errors.As(err, &fields):
-		p.Status, p.Detail, p.Errors = http.StatusUnprocessableEntity, "some fields are invalid", fields
-	case errors.Is(err, store.ErrNotFound), errors.As(err, &notFound):
-		p.Status, p.Detail = http.StatusNotFound, "no such resource"
-	case errors.Is(err, store.ErrConflict):
-		p.Status, p.Detail = http.StatusConflict, err.Error()
 	case errors.As(err, &httpErr):
 		p.Status = httpErr.Code
 		p.Detail = http.StatusText(httpErr.Code)
 		if msg, ok := httpErr.Message.(string); ok {
 			p.Detail = msg
 		}
+	default:
+		e := service.AsError(err)
+		p.Status, p.Detail, p.Errors = e.Kind.Status(), e.Detail, e.Fields
 	}
 	p.Type = problemType(p.Status)
 	p.Title = http.StatusText(p.Status)

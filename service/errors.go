@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/lacralo/ralo/store"
@@ -99,11 +100,14 @@ func AsError(err error) *Error {
 			return NotFound()
 		}
 	}
-	var fields store.FieldErrors
+	var (
+		fields   store.FieldErrors
+		notFound *serviceerror.NotFound
+	)
 	switch {
 	case errors.As(err, &fields):
 		return Invalid(fields)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.As(err, &notFound):
 		return NotFound()
 	case errors.Is(err, store.ErrConflict):
 		return Conflict(err.Error())
