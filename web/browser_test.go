@@ -256,17 +256,20 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("declarations %v %v, want one", ds, err)
 	}
 
-	// A form posted from another origin is refused and changes nothing,
-	// although the browser sends the session cookie (same site).
+	// A form posted from another origin of the same site (127.0.0.1 on
+	// another port) is refused and changes nothing, although the browser
+	// sends the session cookie with it (SameSite=Lax does not stop it).
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!doctype html><html><body><form id="f" method="post" action="%s/declarations">
 <input name="kind" value="none"><input name="organization" value="forged"></form>
 <script>document.getElementById('f').submit()</script></body></html>`, shared.url)
 	}))
 	defer evil.Close()
-	do(t, ctx, chromedp.Navigate(strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)),
+	do(t, ctx, chromedp.Navigate(evil.URL),
 		chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	mustContain(t, text(t, ctx, "main h1"), "Not allowed")
+	mustContain(t, text(t, ctx, ".who"), "Signed in as Ana Committee")
+	shot(t, ctx, "cross_site_refused", "en", 1280)
 	if ds, _ := shared.app.Store.ListDeclarations(bg, ana.ID); len(ds) != 1 {
 		t.Fatalf("a cross-site POST filed a declaration: %d", len(ds))
 	}
@@ -274,6 +277,7 @@ func TestBrowser(t *testing.T) {
 	// The used link is refused with a page that says so.
 	load(t, ctx, chromedp.Navigate(link))
 	mustContain(t, text(t, ctx, "main"), "already used")
+	shot(t, ctx, "link_used", "en", 1280)
 
 	// The public receipt check, by POST.
 	load(t, ctx, chromedp.Navigate(shared.url+"/receipt"))
