@@ -285,6 +285,7 @@ func TestBrowser(t *testing.T) {
 	load(t, ctx, chromedp.Submit(chromedp.ID("code")))
 	mustContain(t, text(t, ctx, "section.result"), filed.ID)
 	mustContain(t, text(t, ctx, "section.result"), "screening")
+	shot(t, ctx, "receipt_result", "en", 1280)
 
 	// Screenshots of every page, in every language, at desktop and phone width.
 	pages := map[string]string{"dashboard": "/", "profile": "/profile", "declarations": "/declarations",

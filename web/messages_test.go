@@ -22,6 +22,7 @@ var dynamic = map[string][]string{
 	"declaration_kind.": store.DeclarationKinds,
 	"outbox.":           {store.OutboxPending, store.OutboxHeld, store.OutboxSent, store.OutboxFailed},
 	"ethics_status.":    {"screening", "investigation", "deliberation", "appeal_window", "appealed", "closed"},
+	"deadline.":         {"screening", "response", "appeal_window"},
 	"error.":            {"400", "403", "404", "409", "422", "429", "500", "400.text", "403.text", "404.text", "409.text", "422.text", "429.text", "500.text"},
 }
 

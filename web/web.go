@@ -281,7 +281,12 @@ func (v *viewer) t(id string, n int, args ...any) string {
 
 // Date writes a time in the reader's zone, as their language does.
 func (p *page) Date(t time.Time) string {
-	return t.In(p.v.zone).Format(dateLayouts[p.v.lang]) + " " + t.In(p.v.zone).Format("MST")
+	t = t.In(p.v.zone)
+	abbr := t.Format("MST")
+	if strings.HasPrefix(abbr, "-") || strings.HasPrefix(abbr, "+") {
+		abbr = "UTC" + abbr // zones without a name: "UTC-03", not "-03"
+	}
+	return t.Format(dateLayouts[p.v.lang]) + " " + abbr
 }
 
 // DatePtr is Date for an optional time.
