@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -20,7 +21,9 @@ import (
 	"github.com/lacralo/ralo/api"
 	"github.com/lacralo/ralo/notify"
 	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/web"
 	ralworker "github.com/lacralo/ralo/worker"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/meeting"
@@ -35,9 +38,12 @@ type Options struct {
 	SMTPFrom    string
 	AdminToken  string
 	BaseURL     string
-	RunWorker   bool
-	RunAPI      bool
-	Logger      *slog.Logger
+	// PublicURL is where people open the web interface, for sign-in
+	// links; empty: the address each request came to.
+	PublicURL string
+	RunWorker bool
+	RunAPI    bool
+	Logger    *slog.Logger
 	// WorkflowCache is how many workflows the worker keeps in memory
 	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
@@ -49,6 +55,7 @@ type App struct {
 	Client client.Client
 	Worker worker.Worker
 	API    *api.Server
+	Web    *web.Web
 	Policy *policy.Policy
 	// BootstrapToken is the admin token created on this start, if the
 	// database was empty; it is shown once and never logged.
@@ -123,8 +130,34 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	}
 	if o.RunAPI {
 		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
+		svc := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
+		w, err := web.New(web.Config{Service: svc, PublicURL: o.PublicURL, Logger: o.Logger})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.Web = w
 	}
 	return a, nil
+}
+
+// Handler serves the API (under /api/, and /openapi.json, /healthz,
+// /readyz, /metrics) and the web interface (everything else) on one
+// address.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, p := range []string{"/api/", "/openapi.json", "/healthz", "/readyz", "/metrics"} {
+		mux.Handle(p, a.API.Handler())
+	}
+	mux.Handle("/", a.Web)
+	return mux
+}
+
+// AdminSignInLink is a one-time sign-in link for the first admin, built
+// on base (the public URL), which `ralo dev` prints at start.
+func (a *App) AdminSignInLink(ctx context.Context, base string) (string, error) {
+	svc := service.New(service.Config{Store: a.Store, Temporal: a.Client, Policy: a.Policy, Logger: a.log})
+	return svc.AdminSignInLink(ctx, base)
 }
 
 // dialWithRetry dials Temporal, retrying for up to a minute: processes of

@@ -14,6 +14,7 @@ import (
 var wantEvents = []string{
 	"generic",
 	"token_issued",
+	"sign_in_link",
 	"arbitration.filed",
 	"arbitration.assigned",
 	"arbitration.challenge",

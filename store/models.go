@@ -93,8 +93,11 @@ type Member struct {
 	Skills       StringList `json:"skills"`
 	SkillsPublic bool       `json:"skills_public"`
 	Roles        StringList `json:"roles"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// TimeZone is the IANA zone the web shows times in; empty: the
+	// country's (see the web interface).
+	TimeZone  string    `json:"time_zone"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Token is a bearer token; only its SHA-256 is stored.

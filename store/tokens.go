@@ -122,7 +122,9 @@ func (s *Store) BootstrapAdmin(ctx context.Context, token string) (created bool,
 		if n > 0 {
 			return nil
 		}
-		m := Member{ID: NewID("m"), Name: "Administrator", Email: "admin@ralo.invalid", Language: "en",
+		// Spanish, the language most LACRALO members share: a newcomer
+		// opening `ralo dev`'s sign-in link reads the pages in it.
+		m := Member{ID: NewID("m"), Name: "Administrator", Email: "admin@ralo.invalid", Language: "es",
 			Skills: StringList{}, Roles: StringList{RoleMember, RoleAdmin}}
 		if err := tx.Create(&m).Error; err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,6 +27,7 @@ type config struct {
 	Listen       string
 	TemporalPort int
 	BaseURL      string
+	PublicURL    string
 
 	TemporalAddress    string
 	TemporalNamespace  string
@@ -94,6 +96,7 @@ func (c *config) mail(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", envString("smtp-url", ""), "SMTP server, smtp://user:pass@host:port (smtps:// or smtp+starttls:// for TLS); empty keeps email in the outbox")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envString("smtp-from", "LACRALO <noreply@lacralo.org>"), "sender address of every email")
 	fs.StringVar(&c.BaseURL, "base-url", envString("base-url", ""), "public address of the API, for links in emails")
+	fs.StringVar(&c.PublicURL, "public-url", envString("public-url", ""), "public address of the web interface, for sign-in links in emails (default: the listen address)")
 }
 
 // worker adds the flags of a process that runs the worker.
@@ -180,8 +183,17 @@ func (c *config) logAttrs() []any {
 		"temporal_tls", c.TemporalTLS, "temporal_api_key", mask(c.TemporalAPIKey),
 		"database_url", app.MaskURL(c.DatabaseURL), "policy", c.PolicyFile,
 		"smtp_url", app.MaskURL(c.SMTPURL), "smtp_from", c.SMTPFrom,
-		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL, "workflow_cache", c.WorkflowCache,
+		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL, "public_url", c.PublicURL, "workflow_cache", c.WorkflowCache,
 	}
 }
 
 func (c *config) sqlitePath() string { return filepath.Join(c.DataDir, "ralo.db") }
+
+// publicURL is the web's public address: --public-url, else the address
+// the server listens on.
+func (c *config) publicURL(ln net.Listener) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + ln.Addr().String()
+}

@@ -68,7 +68,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		DatabaseURL: c.sqlitePath(), Policy: pol,
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
+		PublicURL: c.publicURL(ln), RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
 	})
 	if err != nil {
 		ln.Close()
@@ -79,9 +79,17 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		// Printed once, on the terminal, never through the logger.
 		fmt.Fprintf(stdout, "\nadmin token (shown once, keep it): %s\n\n", a.BootstrapToken)
 	}
+	// A fresh one-time link on every start: a newcomer opens it and lands
+	// on the dashboard as the admin.
+	link, err := a.AdminSignInLink(ctx, c.publicURL(ln))
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("admin sign-in link: %w", err)
+	}
+	fmt.Fprintf(stdout, "web: %s\nsign in as the admin (one-time link, valid 15 minutes): %s\n\n", c.publicURL(ln), link)
 	log.Info("ralo dev ready", "api", "http://"+ln.Addr().String(), "temporal", srv.HostPort(),
 		"namespace", devNamespace, "startup", time.Since(start).Round(time.Millisecond).String())
-	return serveHTTP(ctx, ln, a.API.Handler(), log)
+	return serveHTTP(ctx, ln, a.Handler(), log)
 }
 
 // serveHTTP serves until ctx is cancelled, then drains requests for up to

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	a, err := app.Open(ctx, app.Options{
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
+		PublicURL: c.PublicURL, RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
 	})
 	if err != nil {
 		if ln != nil {
@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	}
 	if runAPI {
 		log.Info("ralo serve ready", "api", "http://"+ln.Addr().String())
-		return serveHTTP(ctx, ln, a.API.Handler(), log)
+		return serveHTTP(ctx, ln, a.Handler(), log)
 	}
 	log.Info("ralo worker ready")
 	<-ctx.Done()

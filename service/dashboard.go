@@ -1,0 +1,151 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows/ethics"
+)
+
+// Task is one thing the actor must or may do now, and by when (Due is nil
+// when the process sets no time for it).
+type Task struct {
+	Process string     `json:"process"`
+	ID      string     `json:"id"`
+	Title   string     `json:"title"`
+	Action  string     `json:"action"`
+	Due     *time.Time `json:"due"`
+}
+
+// Dashboard actions, one message each in the web's catalogues.
+const (
+	ActionScreen     = "screen"     // admit or dismiss a complaint
+	ActionRespond    = "respond"    // answer a complaint as its respondent
+	ActionDeliberate = "deliberate" // vote on the committee's decision
+	ActionAppeal     = "appeal"     // a party may appeal the decision
+	ActionNominate   = "nominate"   // nominations are open
+	ActionVote       = "vote"       // cast the ALS's ballot
+	ActionComment    = "comment"    // comment on a draft statement
+	ActionAttend     = "attend"     // a meeting is coming
+)
+
+// DashboardActions lists every action a task may carry.
+var DashboardActions = []string{ActionScreen, ActionRespond, ActionDeliberate, ActionAppeal, ActionNominate,
+	ActionVote, ActionComment, ActionAttend}
+
+// dashboardHorizon is how far ahead coming meetings are shown.
+const dashboardHorizon = 30 * 24 * time.Hour
+
+// Dashboard is what the actor must do and by when, across the processes,
+// soonest first: complaints to screen, answer or decide (as the ethics
+// views allow), elections in nominations or voting for ALS
+// representatives, statements in their comment period, and coming
+// meetings.
+func (s *Service) Dashboard(ctx context.Context, a *Actor) ([]Task, error) {
+	var tasks []Task
+	ts, err := s.ethicsTasks(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	tasks = append(tasks, ts...)
+	elections, err := s.store.ListCases(ctx, "election", "", 200)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range elections {
+		switch {
+		case c.Status == "voting" && a.Has(store.RoleALSRep):
+			tasks = append(tasks, Task{Process: "election", ID: c.ID, Title: c.Title, Action: ActionVote})
+		case c.Status == "nominations" && a.ALSID != nil:
+			tasks = append(tasks, Task{Process: "election", ID: c.ID, Title: c.Title, Action: ActionNominate})
+		}
+	}
+	statements, err := s.store.ListCases(ctx, "statement", "", 200)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range statements {
+		if c.Status == "comments" {
+			tasks = append(tasks, Task{Process: "statement", ID: c.ID, Title: c.Title, Action: ActionComment})
+		}
+	}
+	now := store.Now()
+	meetings, err := s.store.ListMeetings(ctx, now, now.Add(dashboardHorizon))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range meetings {
+		if m.CancelledAt != nil {
+			continue
+		}
+		invited, err := s.store.InvitedTo(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if a.IsStaff() || slices.Contains(invited, a.ID) {
+			at := m.StartsAt
+			tasks = append(tasks, Task{Process: "meeting", ID: m.ID, Title: m.Title, Action: ActionAttend, Due: &at})
+		}
+	}
+	slices.SortStableFunc(tasks, func(x, y Task) int {
+		switch {
+		case x.Due == nil && y.Due == nil:
+			return 0
+		case x.Due == nil:
+			return 1
+		case y.Due == nil:
+			return -1
+		}
+		return x.Due.Compare(*y.Due)
+	})
+	return tasks, nil
+}
+
+// ethicsTasks are the open complaints that wait for the actor, read
+// through GetComplaint so a recused member never sees one.
+func (s *Service) ethicsTasks(ctx context.Context, a *Actor) ([]Task, error) {
+	memberID := a.ID
+	if a.Has(store.RoleEthicsCommittee, store.RoleStaff, store.RoleAdmin) {
+		memberID = ""
+	}
+	cases, err := s.store.ListCases(ctx, EthicsProcess, memberID, 200)
+	if err != nil {
+		return nil, err
+	}
+	var out []Task
+	for _, c := range cases {
+		if c.Status == ethics.StatusClosed {
+			continue
+		}
+		cp, err := s.GetComplaint(ctx, a, c.ID)
+		if err != nil {
+			if AsError(err).Kind == KindNotFound {
+				continue
+			}
+			return nil, err
+		}
+		committee := false
+		for _, m := range cp.Committee {
+			committee = committee || m.MemberID == a.ID && !m.Recused
+		}
+		party := a.ID == cp.ComplainantID || a.ID == cp.RespondentID
+		t := Task{Process: EthicsProcess, ID: c.ID, Title: c.Title}
+		switch {
+		case cp.Status == ethics.StatusScreening && committee && !party:
+			due := cp.ScreeningDue
+			t.Action, t.Due = ActionScreen, &due
+		case cp.Status == ethics.StatusInvestigation && a.ID == cp.RespondentID && cp.Response == nil:
+			t.Action, t.Due = ActionRespond, cp.ResponseDue
+		case cp.Status == ethics.StatusDeliberation && committee && !party:
+			t.Action = ActionDeliberate
+		case cp.AppealEnds != nil && party && cp.Appeal == nil && cp.Status != ethics.StatusAppealed:
+			t.Action, t.Due = ActionAppeal, cp.AppealEnds
+		default:
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
+)
+
+// dynamic are the message families a template names with print: every
+// value the service or store may produce must have its message.
+var dynamic = map[string][]string{
+	"role.":             store.Roles,
+	"action.":           service.DashboardActions,
+	"process.":          {"ethics", "election", "statement", "meeting"},
+	"declaration_kind.": store.DeclarationKinds,
+	"outbox.":           {store.OutboxPending, store.OutboxHeld, store.OutboxSent, store.OutboxFailed},
+	"ethics_status.":    {"screening", "investigation", "deliberation", "appeal_window", "appealed", "closed"},
+	"deadline.":         {"screening", "response", "appeal_window"},
+	"error.":            {"400", "403", "404", "409", "422", "429", "500", "400.text", "403.text", "404.text", "409.text", "422.text", "429.text", "500.text"},
+}
+
+// literal finds message IDs written out in templates and Go code.
+var literal = regexp.MustCompile(`"((?:layout|nav|dashboard|time|login|login_sent|link|error|form|sessions|profile|declarations|notifications|receipt|verify)\.[a-z_.]+)"`)
+
+// usedKeys is every message the pages may ask for.
+func usedKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	used := map[string]bool{}
+	for prefix, values := range dynamic {
+		for _, v := range values {
+			used[prefix+v] = true
+		}
+	}
+	scan := func(fsys fs.FS, pattern string) {
+		names, err := fs.Glob(fsys, pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+				if !strings.HasSuffix(m[1], ".") {
+					used[m[1]] = true
+				}
+			}
+		}
+	}
+	scan(templateFS, "templates/*.html")
+	scan(osDir("."), "*.go")
+	return used
+}
+
+// TestMessagesComplete fails when a message is missing, unused or empty
+// in any language, or a counted message lacks its plural forms.
+func TestMessagesComplete(t *testing.T) {
+	used := usedKeys(t)
+	for _, lang := range service.Languages {
+		b, err := fs.ReadFile(localeFS, "locales/"+lang+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		for k := range used {
+			if _, ok := msgs[k]; !ok {
+				t.Errorf("%s: message %q is missing", lang, k)
+			}
+		}
+		for k, v := range msgs {
+			if !used[k] {
+				t.Errorf("%s: message %q is not used", lang, k)
+			}
+			switch v := v.(type) {
+			case string:
+				if strings.TrimSpace(v) == "" {
+					t.Errorf("%s: message %q is empty", lang, k)
+				}
+			case map[string]any:
+				if v["one"] == nil || v["other"] == nil {
+					t.Errorf("%s: counted message %q needs one and other", lang, k)
+				}
+			}
+		}
+	}
+	if _, err := loadBundle(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parsePages(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTranslated fails when a language repeats another's text for most
+// messages (a catalogue copied, not translated).
+func TestTranslated(t *testing.T) {
+	read := func(lang string) map[string]any {
+		b, _ := fs.ReadFile(localeFS, "locales/"+lang+".json")
+		var m map[string]any
+		_ = json.Unmarshal(b, &m)
+		return m
+	}
+	es := read("es")
+	for _, lang := range []string{"en", "pt", "fr"} {
+		other, same := read(lang), 0
+		for k, v := range es {
+			if s, ok := v.(string); ok && other[k] == s && !slices.Contains([]string{"sessions.title", "nav.sessions"}, k) {
+				same++
+			}
+		}
+		if same > len(es)/5 {
+			t.Errorf("%s repeats the Spanish text of %d messages", lang, same)
+		}
+	}
+}
+
+func TestNegotiateAndZones(t *testing.T) {
+	if z := zoneOf("", "br"); z.String() != "America/Sao_Paulo" {
+		t.Errorf("zone of BR = %s", z)
+	}
+	if z := zoneOf("Europe/Paris", "AR"); z.String() != "Europe/Paris" {
+		t.Errorf("chosen zone = %s", z)
+	}
+	if z := zoneOf("", "ZZ"); z.String() != "UTC" {
+		t.Errorf("unknown country zone = %s", z)
+	}
+	if !loopback("127.0.0.1:8080") || !loopback("localhost") || !loopback("[::1]:80") || loopback("ralo.lacralo.org") {
+		t.Error("loopback")
+	}
+}
+
+func osDir(dir string) fs.FS { return os.DirFS(dir) }
