@@ -55,17 +55,10 @@ func (s *Server) getPolicy(c echo.Context) error {
 }
 
 func (s *Server) listNotifications(c echo.Context) error {
-	p := principal(c)
 	f := store.OutboxFilter{Status: c.QueryParam("status"), Process: c.QueryParam("process")}
 	f.Limit, _ = strconv.Atoi(c.QueryParam("limit"))
-	if !p.Has(store.RoleAdmin) {
-		f.MemberID = p.ID
-	}
-	out, err := s.store.ListOutbox(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	out, err := s.svc.ListNotifications(c.Request().Context(), caller(c), f)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 // auditView is an audit entry as the API shows it.

@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
 )
 
 // client is a cookie-keeping HTTP client that does not follow redirects.
@@ -112,5 +115,46 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 	if st, _, _ := fetch(t, c, "POST", "/login", url.Values{"email": {"other@example.org"}}); st != http.StatusOK {
 		t.Fatalf("another address: %d", st)
+	}
+}
+
+// TestSignInLinkOnlyForItsRecipient: the outbox listing shows a sign-in
+// email's body to its recipient alone; an admin listing every message
+// sees that it was sent, never the link.
+func TestSignInLinkOnlyForItsRecipient(t *testing.T) {
+	bea := member(t, "Bea Link", "es")
+	admin := member(t, "Ada Admin", "en", store.RoleAdmin)
+	c := newClient(t)
+	if st, _, _ := fetch(t, c, "POST", "/login", url.Values{"email": {bea.Email}}); st != http.StatusOK {
+		t.Fatalf("login: %d", st)
+	}
+	if link := signInLink(t, bea, 0); link == "" {
+		t.Fatal("the recipient's own listing has no link")
+	}
+	ctx := context.Background()
+	all, err := shared.svc.ListNotifications(ctx, &service.Actor{Member: admin}, store.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, m := range all {
+		if m.Event == "sign_in_link" && m.MemberID != nil && *m.MemberID == bea.ID {
+			seen = true
+			if strings.Contains(m.Body, "/login/") {
+				t.Errorf("an admin reads another member's sign-in link: %q", m.Body)
+			}
+		}
+	}
+	if !seen {
+		t.Error("the admin's listing does not show the sign-in email at all")
+	}
+	own, err := shared.svc.ListNotifications(ctx, &service.Actor{Member: bea}, store.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range own {
+		if m.Event == "sign_in_link" && !strings.Contains(m.Body, "/login/") {
+			t.Errorf("the recipient's own listing lost the link: %q", m.Body)
+		}
 	}
 }

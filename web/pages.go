@@ -285,7 +285,7 @@ func (w *Web) declarations(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) renderDeclarations(rw http.ResponseWriter, r *http.Request, a *service.Actor, p *page) {
-	ds, err := w.svc.ListDeclarations(r.Context(), a, a.ID)
+	ds, err := w.svc.ListDeclarations(r.Context(), a.ID)
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
@@ -303,7 +303,7 @@ func (w *Web) fileDeclaration(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
-	_, err := w.svc.FileDeclaration(r.Context(), a, store.DeclarationInput{Kind: r.PostForm.Get("kind"),
+	_, err := w.svc.CreateDeclaration(r.Context(), a, a.ID, store.DeclarationInput{Kind: r.PostForm.Get("kind"),
 		Organization: r.PostForm.Get("organization"), Description: r.PostForm.Get("description"),
 		Categories: r.PostForm["categories"]})
 	if fields, ok := w.fieldErrors(r, err); ok {
