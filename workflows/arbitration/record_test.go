@@ -1,7 +1,6 @@
 package arbitration_test
 
 import (
-	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,11 +24,7 @@ import (
 // referral and outcome, a rescheduled hearing, reminders, overdue alerts,
 // an extension, and a ruling on an appeal whose target does not exist.
 func TestRecordArbitrationHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	c := processtest.StartRecording(t, ctx, func(w worker.Worker) {
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
 		w.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	})
 

@@ -33,10 +33,7 @@ const history = "testdata/election_v3_complete.json"
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordHistory ./workflows/election/
 func TestRecordHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	c := processtest.StartRecording(t, ctx, func(w worker.Worker) {
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
 		w.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
 		w.RegisterActivityWithOptions(processtest.FreezeRoll, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
 		w.RegisterActivityWithOptions(func(_ context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {

@@ -60,11 +60,7 @@ func register(r worker.WorkflowReplayer) {
 // deadlines: the response period and the appeal window elapse, and the
 // decision is applied.
 func TestRecordEthicsHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	c := processtest.StartRecording(t, ctx, func(w worker.Worker) {
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
 		w.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 		w.RegisterActivityWithOptions(func(context.Context, ethics.DecisionEffect) error {
 			return nil

@@ -32,10 +32,7 @@ var histories = []string{"meeting_v2_complete.json", "participation_review_v2.js
 // MeetingCancellation of two meetings on a real embedded Temporal server
 // and writes their histories to testdata.
 func TestRecordHistories(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	c := processtest.StartRecording(t, ctx, func(w worker.Worker) {
+	ctx, c := processtest.StartRecording(t, 2*time.Minute, func(w worker.Worker) {
 		w.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
 		w.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
 		w.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})

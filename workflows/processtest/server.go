@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
@@ -13,12 +14,17 @@ import (
 	"github.com/lacralo/ralo/workflows"
 )
 
-// StartRecording starts an embedded Temporal server, dials it and runs a
-// worker on the task queue with Notify and the fake shared activities;
-// register adds the process's workflows and its own fake activities. The
-// worker, the client and the server stop when the test ends.
-func StartRecording(t *testing.T, ctx context.Context, register func(worker.Worker)) client.Client {
+// StartRecording skips the test unless RecordEnv is set; otherwise it
+// starts an embedded Temporal server, dials it and runs a worker on the
+// task queue with Notify and the fake shared activities; register adds the
+// process's workflows and its own fake activities. It returns a context
+// that ends after timeout, and the client. The worker, the client and the
+// server stop when the test ends.
+func StartRecording(t *testing.T, timeout time.Duration, register func(worker.Worker)) (context.Context, client.Client) {
 	t.Helper()
+	SkipUnlessRecording(t)
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	t.Cleanup(cancel)
 	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
 	if err != nil {
 		t.Fatalf("start devserver: %v", err)
@@ -42,5 +48,5 @@ func StartRecording(t *testing.T, ctx context.Context, register func(worker.Work
 		t.Fatalf("start worker: %v", err)
 	}
 	t.Cleanup(w.Stop)
-	return c
+	return ctx, c
 }

@@ -33,10 +33,7 @@ const (
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordHistory ./workflows/statement/
 func TestRecordHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	c := processtest.StartRecording(t, ctx, func(w worker.Worker) {
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
 		w.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
 		w.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
 			return workflows.FreezeRollResult{Entries: processtest.Roll}, nil
