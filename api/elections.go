@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -39,50 +38,6 @@ func creating(r route) route {
 	return r
 }
 
-func (s *Server) createElection(c echo.Context) error {
-	var req ElectionRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	el, err := s.svc.CreateElection(c.Request().Context(), caller(c), req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, el)
-}
-
-func (s *Server) listElections(c echo.Context) error {
-	limit, _ := strconv.Atoi(c.QueryParam("limit"))
-	cases, err := s.svc.ListElections(c.Request().Context(), caller(c), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cases)
-}
-
-func (s *Server) getElection(c echo.Context) error {
-	el, err := s.svc.GetElection(c.Request().Context(), caller(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, el)
-}
-
-// nominate answers 201 with the cycle and the nomination it created, and
-// the nomination's own URL.
-func (s *Server) nominate(c echo.Context) error {
-	var req NominationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.svc.Nominate(c.Request().Context(), caller(c), c.Param("id"), req)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/elections/"+out.ID+"/nominations/"+out.Nomination.ID)
-	return c.JSON(http.StatusCreated, out)
-}
-
 func (s *Server) getNomination(c echo.Context) error {
 	n, err := s.svc.GetNomination(c.Request().Context(), caller(c), c.Param("id"), c.Param("nid"))
 	if err != nil {
@@ -91,65 +46,18 @@ func (s *Server) getNomination(c echo.Context) error {
 	return c.JSON(http.StatusOK, n)
 }
 
-// electionCall is a transition route: bind the body (when there is one),
-// call the service, answer with the cycle.
-func electionCall[T any](op func(ctx context.Context, a *service.Actor, id string, req T) (service.Election, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		var req T
-		if c.Request().ContentLength != 0 {
-			if err := bind(c, &req, "actor"); err != nil {
-				return err
-			}
-		}
-		el, err := op(c.Request().Context(), caller(c), c.Param("id"), req)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, el)
-	}
-}
-
-// noBody is a transition that takes no request body.
-type noBody struct{}
-
-func withoutBody(op func(ctx context.Context, a *service.Actor, id string) (service.Election, error)) echo.HandlerFunc {
-	return electionCall(func(ctx context.Context, a *service.Actor, id string, _ noBody) (service.Election, error) {
-		return op(ctx, a, id)
-	})
-}
-
 func (s *Server) acceptNomination(c echo.Context) error {
-	return electionCall(func(ctx context.Context, a *service.Actor, id string, req AcceptRequest) (service.Election, error) {
+	return handle(electionBody, func(ctx context.Context, a *service.Actor, id string, req AcceptRequest) (service.Election, error) {
 		return s.svc.AcceptNomination(ctx, a, id, c.Param("nid"), req)
-	})(c)
+	}, http.StatusOK, nil)(c)
 }
 
-func (s *Server) castBallot(c echo.Context) error {
-	var req BallotRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.svc.CastElectionBallot(c.Request().Context(), caller(c), c.Param("id"), req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
-}
+// electionBody reads the body of an election transition: it may be empty,
+// and never names the actor (the caller is the actor).
+var electionBody = body{optional: true, reserved: []string{"actor"}}
 
-func (s *Server) electionResults(c echo.Context) error {
-	res, err := s.svc.ElectionResults(c.Request().Context(), caller(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
-}
-
-func (s *Server) publicElectionResults(c echo.Context) error {
-	res, err := s.svc.PublicElectionResults(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+func nominationLocation(out service.NominationCreated) string {
+	return "/api/v1/elections/" + out.ID + "/nominations/" + out.Nomination.ID
 }
 
 func (s *Server) electionRoutes() []route {
@@ -161,13 +69,13 @@ func (s *Server) electionRoutes() []route {
 			tag: tag, summary: summary, request: request, response: "Election"}
 	}
 	return []route{
-		{method: http.MethodPost, path: base, access: staffOnly, creates: true, handler: s.createElection,
+		{method: http.MethodPost, path: base, access: staffOnly, creates: true, handler: create(svc.CreateElection, nil),
 			tag: tag, summary: "Start an election cycle (staff)", request: "ElectionRequest", response: "Election", status: http.StatusCreated},
-		{method: http.MethodGet, path: base, access: authenticated, handler: s.listElections,
+		{method: http.MethodGet, path: base, access: authenticated, handler: list(svc.ListElections),
 			tag: tag, summary: "Election cycles", response: "[]Case"},
-		{method: http.MethodGet, path: base + "/:id", access: authenticated, handler: s.getElection,
+		{method: http.MethodGet, path: base + "/:id", access: authenticated, handler: read(svc.GetElection, http.StatusOK),
 			tag: tag, summary: "One cycle, live: seats, nominations with eligibility and its reasons, who has voted", response: "Election"},
-		{method: http.MethodPost, path: base + "/:id/nominations", access: authenticated, creates: true, handler: s.nominate,
+		{method: http.MethodPost, path: base + "/:id/nominations", access: authenticated, creates: true, handler: handle(strictBody, svc.Nominate, http.StatusCreated, nominationLocation),
 			tag: tag, summary: "Nominate a member for a seat (any member; self-nomination allowed); answers the cycle and the nomination created",
 			request: "NominationRequest", response: "NominationCreated", status: http.StatusCreated},
 		{method: http.MethodGet, path: base + "/:id/nominations/:nid", access: authenticated, handler: s.getNomination,
@@ -175,21 +83,21 @@ func (s *Server) electionRoutes() []route {
 		tr("nominations/:nid/accept", "Accept a nomination with a statement of interest (the nominee)", "AcceptRequest", authenticated,
 			s.acceptNomination),
 		{method: http.MethodPost, path: base + "/:id/eligibility", access: staffOnly,
-			handler: withoutBody(svc.RecheckEligibility),
+			handler: handle(electionBody, withoutBody(svc.RecheckEligibility), http.StatusOK, nil),
 			tag:     tag, summary: "Recheck the eligibility of every open nomination against the registry (staff)", response: "Election"},
 		tr("objections", "Object to an acclamation, with a reason, before objections close", "ObjectionRequest", authenticated,
-			electionCall(svc.ObjectToAcclamation)),
+			handle(electionBody, svc.ObjectToAcclamation, http.StatusOK, nil)),
 		tr("proxies", "Record a proxy before voting opens (staff)", "ProxyRequest", staffOnly,
-			electionCall(svc.RegisterProxy)),
-		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: s.castBallot,
+			handle(electionBody, svc.RegisterProxy, http.StatusOK, nil)),
+		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: onObject(svc.CastElectionBallot, http.StatusCreated),
 			tag: tag, summary: "Cast or replace an ALS's ballot (its als_rep, or the proxy holder's); the last counts", request: "BallotRequest", response: "BallotReceipt", status: http.StatusCreated},
-		{method: http.MethodGet, path: base + "/:id/results", access: authenticated, handler: s.electionResults,
+		{method: http.MethodGet, path: base + "/:id/results", access: authenticated, handler: read(svc.ElectionResults, http.StatusOK),
 			tag: tag, summary: "The results document (409 before voting closes)", response: "ElectionResults"},
 		tr("extend", "Extend a phase (nominations, acceptance, objections, voting) with a reason; later dates move by as much; never shortens (staff)", "ExtendRequest", staffOnly,
-			electionCall(svc.ExtendElection)),
+			handle(electionBody, svc.ExtendElection, http.StatusOK, nil)),
 		tr("certify", "Certify the results (staff)", "", staffOnly,
-			withoutBody(svc.CertifyElection)),
-		{method: http.MethodGet, path: "/api/v1/public/elections/:id/results", access: public, handler: s.publicElectionResults,
+			handle(electionBody, withoutBody(svc.CertifyElection), http.StatusOK, nil)),
+		{method: http.MethodGet, path: "/api/v1/public/elections/:id/results", access: public, handler: read(byID(svc.PublicElectionResults), http.StatusOK),
 			tag: "public", summary: "Certified election results", response: "ElectionResults"},
 	}
 }

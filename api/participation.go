@@ -21,24 +21,6 @@ type MeetingRequest = service.MeetingRequest
 // RecurrenceRequest repeats a meeting.
 type RecurrenceRequest = service.RecurrenceRequest
 
-func (s *Server) createMeeting(c echo.Context) error {
-	var req MeetingRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.svc.CreateMeeting(c.Request().Context(), caller(c), req)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/meetings/"+out.Meeting.ID)
-	return c.JSON(http.StatusCreated, out)
-}
-
-func (s *Server) getMeeting(c echo.Context) error {
-	out, err := s.svc.GetMeeting(c.Request().Context(), c.Param("id"))
-	return jsonOr(c, http.StatusOK, out, err)
-}
-
 // timeRange reads ?from= and ?to= (RFC 3339); either may be absent.
 func timeRange(c echo.Context) (from, to time.Time, err error) {
 	fields := map[string]string{}
@@ -69,42 +51,6 @@ func (s *Server) listMeetings(c echo.Context) error {
 		return err
 	}
 	out, err := s.svc.ListMeetings(c.Request().Context(), from, to)
-	return jsonOr(c, http.StatusOK, out, err)
-}
-
-func (s *Server) patchSeries(c echo.Context) error {
-	var req service.SeriesPatch
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.svc.PatchSeries(c.Request().Context(), caller(c), c.Param("id"), req)
-	return jsonOr(c, http.StatusOK, out, err)
-}
-
-func (s *Server) cancelSeries(c echo.Context) error {
-	if err := s.svc.CancelSeries(c.Request().Context(), caller(c), c.Param("id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
-// cancelMeeting cancels one meeting that has not started; its invitees
-// get an iCalendar CANCEL.
-func (s *Server) cancelMeeting(c echo.Context) error {
-	if err := s.svc.CancelMeeting(c.Request().Context(), caller(c), c.Param("id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
-// recordAttendance records who attended: staff, or the meeting's chair
-// (another member gets 403).
-func (s *Server) recordAttendance(c echo.Context) error {
-	var req service.AttendanceRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.svc.RecordAttendance(c.Request().Context(), caller(c), c.Param("id"), req)
 	return jsonOr(c, http.StatusOK, out, err)
 }
 
@@ -174,18 +120,6 @@ func csvSafe(s string) string {
 	return s
 }
 
-func (s *Server) issueFeedToken(c echo.Context) error {
-	out, err := s.svc.IssueFeedToken(c.Request().Context(), caller(c), c.Param("id"))
-	return jsonOr(c, http.StatusCreated, out, err)
-}
-
-func (s *Server) revokeFeedToken(c echo.Context) error {
-	if err := s.svc.RevokeFeedToken(c.Request().Context(), caller(c), c.Param("id")); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
 // calendar is the caller's iCalendar feed of meetings, deadlines and
 // hearings. Calendar applications cannot send a bearer header, so a feed
 // token in ?token= opens it too (and nothing else).
@@ -213,29 +147,32 @@ func (s *Server) calendar(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", ics)
 }
 
+func meetingLocation(out service.MeetingCreated) string { return "/api/v1/meetings/" + out.Meeting.ID }
+
 func (s *Server) participationRoutes() []route {
+	svc := s.svc
 	return []route{
 		{method: http.MethodGet, path: "/api/v1/meetings", access: authenticated, handler: s.listMeetings,
 			tag: "participation", summary: "Meetings by start (?from=&to= RFC 3339)", response: "[]Meeting"},
-		{method: http.MethodPost, path: "/api/v1/meetings", access: staffOnly, creates: true, emails: true, handler: s.createMeeting,
+		{method: http.MethodPost, path: "/api/v1/meetings", access: staffOnly, creates: true, emails: true, handler: create(svc.CreateMeeting, meetingLocation),
 			tag: "participation", summary: "Schedule a meeting, or a series with recurrence (a Temporal Schedule); invitations carry an .ics", request: "MeetingRequest", response: "MeetingCreated", status: http.StatusCreated},
-		{method: http.MethodGet, path: "/api/v1/meetings/:id", access: authenticated, handler: s.getMeeting,
+		{method: http.MethodGet, path: "/api/v1/meetings/:id", access: authenticated, handler: read(byID(svc.GetMeeting), http.StatusOK),
 			tag: "participation", summary: "One meeting", response: "Meeting"},
-		{method: http.MethodPatch, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: s.patchSeries,
+		{method: http.MethodPatch, path: "/api/v1/meetings/series/:id", access: staffOnly, handler: onObject(svc.PatchSeries, http.StatusOK),
 			tag: "participation", summary: "Pause or resume a series", request: "SeriesPatch", response: "MeetingSeries"},
-		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, emails: true, handler: s.cancelSeries,
+		{method: http.MethodDelete, path: "/api/v1/meetings/series/:id", access: staffOnly, emails: true, handler: remove(svc.CancelSeries),
 			tag: "participation", summary: "Cancel a series (its schedule is deleted; its upcoming meetings are cancelled and their invitees get an iCalendar CANCEL)", status: http.StatusNoContent},
-		{method: http.MethodDelete, path: "/api/v1/meetings/:id", access: staffOnly, emails: true, handler: s.cancelMeeting,
+		{method: http.MethodDelete, path: "/api/v1/meetings/:id", access: staffOnly, emails: true, handler: remove(svc.CancelMeeting),
 			tag: "participation", summary: "Cancel a meeting that has not started (its invitees get an iCalendar CANCEL; 409 once started)", status: http.StatusNoContent},
-		{method: http.MethodPost, path: "/api/v1/meetings/:id/attendance", access: authenticated, handler: s.recordAttendance,
+		{method: http.MethodPost, path: "/api/v1/meetings/:id/attendance", access: authenticated, handler: onObject(svc.RecordAttendance, http.StatusOK),
 			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
 		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
 			tag: "participation", summary: "Conclude the accreditation review of an ALS (keep: a fresh inactive period, no vote until it takes part; decertify; 409 when not under review)", request: "ReviewInput", response: "ReviewConclusion"},
-		{method: http.MethodPost, path: "/api/v1/members/:id/feed-token", access: authenticated, creates: true, handler: s.issueFeedToken,
+		{method: http.MethodPost, path: "/api/v1/members/:id/feed-token", access: authenticated, creates: true, handler: read(svc.IssueFeedToken, http.StatusCreated),
 			tag: "auth", summary: "Issue the member's calendar feed token (shown once; replaces the previous one)", response: "FeedToken", status: http.StatusCreated},
-		{method: http.MethodDelete, path: "/api/v1/members/:id/feed-token", access: authenticated, handler: s.revokeFeedToken,
+		{method: http.MethodDelete, path: "/api/v1/members/:id/feed-token", access: authenticated, handler: remove(svc.RevokeFeedToken),
 			tag: "auth", summary: "Revoke the member's calendar feed token", status: http.StatusNoContent},
 		// Public in the table because a calendar application cannot send a
 		// bearer header: the handler requires a bearer or a feed token.

@@ -12,20 +12,6 @@ import (
 // RFC 3339 date-times.
 type RoadmapRequest = service.RoadmapRequest
 
-func (s *Server) listRoadmap(c echo.Context) error {
-	out, err := s.svc.ListRoadmap(c.Request().Context())
-	return jsonOr(c, http.StatusOK, out, err)
-}
-
-func (s *Server) createRoadmapItem(c echo.Context) error {
-	var in RoadmapRequest
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	out, err := s.svc.CreateRoadmapItem(c.Request().Context(), caller(c), in)
-	return jsonOr(c, http.StatusCreated, out, err)
-}
-
 // roadmapGantt draws the roadmap; with ?overlay=deadlines it adds the
 // next deadline of every open process the caller may see, as the
 // calendar feed would show it to them.
@@ -42,10 +28,11 @@ func (s *Server) roadmapGantt(c echo.Context) error {
 }
 
 func (s *Server) roadmapRoutes() []route {
+	svc := s.svc
 	return []route{
-		{method: http.MethodGet, path: "/api/v1/roadmap/items", access: authenticated, handler: s.listRoadmap,
+		{method: http.MethodGet, path: "/api/v1/roadmap/items", access: authenticated, handler: read(everyone(svc.ListRoadmap), http.StatusOK),
 			tag: "roadmap", summary: "The next steps of the reform", response: "[]RoadmapItem"},
-		{method: http.MethodPost, path: "/api/v1/roadmap/items", access: staffOnly, creates: true, handler: s.createRoadmapItem,
+		{method: http.MethodPost, path: "/api/v1/roadmap/items", access: staffOnly, creates: true, handler: create(svc.CreateRoadmapItem, nil),
 			tag: "roadmap", summary: "Add a step (the roadmap must stay free of cycles)", request: "RoadmapInput", response: "RoadmapItem", status: http.StatusCreated},
 		{method: http.MethodGet, path: "/api/v1/roadmap/gantt.svg", access: authenticated, handler: s.roadmapGantt,
 			tag: "roadmap", summary: "The roadmap as a Gantt chart (?overlay=deadlines adds the next deadline of each open process the caller may see)", produces: "image/svg+xml"},

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -13,67 +12,7 @@ import (
 // statementProcess names policy statements in the cases index.
 const statementProcess = "statement"
 
-// statementOp is a service operation on the statement the path names.
-type statementOp[Req, Res any] func(*service.Service, context.Context, *service.Actor, string, Req) (Res, error)
-
-// statementAction is the one handler of the statement transitions: bind
-// the body, call the operation on the statement in the path, answer with
-// status (200 when zero). When location is set, the operation created
-// something inside the statement: the answer is 201 and names it in
-// Location.
-func statementAction[Req, Res any](s *Server, op statementOp[Req, Res], status int, location func(Res) string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		var req Req
-		if err := bind(c, &req); err != nil {
-			return err
-		}
-		res, err := op(s.svc, c.Request().Context(), caller(c), c.Param("id"), req)
-		if err != nil {
-			return err
-		}
-		if location != nil {
-			c.Response().Header().Set(echo.HeaderLocation, location(res))
-			status = http.StatusCreated
-		}
-		if status == 0 {
-			status = http.StatusOK
-		}
-		return c.JSON(status, res)
-	}
-}
-
-// statementRead answers a read of the statement in the path.
-func statementRead[Res any](s *Server, read func(*service.Service, context.Context, *service.Actor, string) (Res, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		res, err := read(s.svc, c.Request().Context(), caller(c), c.Param("id"))
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, res)
-	}
-}
-
 const statementsBase = "/api/v1/statements"
-
-// withoutID adapts an operation that no path ID names (opening a
-// statement or a survey, a listing) to the path's.
-func withoutID[Req, Res any](op func(*service.Service, context.Context, *service.Actor, Req) (Res, error)) statementOp[Req, Res] {
-	return func(svc *service.Service, ctx context.Context, a *service.Actor, _ string, req Req) (Res, error) {
-		return op(svc, ctx, a, req)
-	}
-}
-
-// readAll adapts a read of no one object to statementRead.
-func readAll[Res any](read func(*service.Service, context.Context, *service.Actor) (Res, error)) func(*service.Service, context.Context, *service.Actor, string) (Res, error) {
-	return func(svc *service.Service, ctx context.Context, a *service.Actor, _ string) (Res, error) {
-		return read(svc, ctx, a)
-	}
-}
-
-// publicStatement reads a submitted statement without a token.
-func publicStatement(svc *service.Service, ctx context.Context, _ *service.Actor, id string) (service.StatementPublic, error) {
-	return svc.PublicStatement(ctx, id)
-}
 
 func statementLocation(d service.StatementDoc) string { return statementsBase + "/" + d.ID }
 
@@ -85,15 +24,6 @@ func draftLocation(d service.DraftCreated) string {
 
 func commentLocation(c service.CommentCreated) string {
 	return statementsBase + "/" + c.ID + "/comments/" + c.Comment.ID
-}
-
-func (s *Server) listStatements(c echo.Context) error {
-	limit, _ := strconv.Atoi(c.QueryParam("limit"))
-	cases, err := s.svc.ListStatements(c.Request().Context(), caller(c), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cases)
 }
 
 func (s *Server) getDraftVersion(c echo.Context) error {
@@ -144,6 +74,7 @@ func (s *Server) resolveComment(c echo.Context) error {
 func (s *Server) statementRoutes() []route {
 	const tag = "statements"
 	const base = statementsBase
+	svc := s.svc
 	post := func(path, summary, request, response string, h echo.HandlerFunc) route {
 		return route{method: http.MethodPost, path: base + "/:id/" + path, access: authenticated, handler: h,
 			tag: tag, summary: summary, request: request, response: response}
@@ -152,43 +83,43 @@ func (s *Server) statementRoutes() []route {
 		return route{method: http.MethodGet, path: base + path, access: authenticated, handler: h, tag: tag, summary: summary, response: response}
 	}
 	return []route{
-		{method: http.MethodPost, path: base, access: authenticated, creates: true, emails: true, handler: statementAction(s, withoutID((*service.Service).OpenStatement), 0, statementLocation),
+		{method: http.MethodPost, path: base, access: authenticated, creates: true, emails: true, handler: handle(strictBody, withoutID(svc.OpenStatement), http.StatusCreated, statementLocation),
 			tag: tag, summary: "Open a statement from an ICANN proceeding (staff, chair or secretariat)", request: "StatementRequest", response: "Statement", status: http.StatusCreated},
-		get("", "Policy statements", "[]Case", s.listStatements),
-		get("/agenda", "Open statements, ordered by the latest priorities survey, then ICANN's close date", "StatementAgenda", statementRead(s, readAll((*service.Service).StatementAgenda))),
-		{method: http.MethodPost, path: base + "/surveys", access: staffOnly, creates: true, handler: statementAction(s, withoutID((*service.Service).CreateSurvey), 0, surveyLocation),
+		get("", "Policy statements", "[]Case", list(svc.ListStatements)),
+		get("/agenda", "Open statements, ordered by the latest priorities survey, then ICANN's close date", "StatementAgenda", read(ofAll(svc.StatementAgenda), http.StatusOK)),
+		{method: http.MethodPost, path: base + "/surveys", access: staffOnly, creates: true, handler: handle(strictBody, withoutID(svc.CreateSurvey), http.StatusCreated, surveyLocation),
 			tag: tag, summary: "Open a priorities survey of policy topics (staff)", request: "SurveyRequest", response: "Survey", status: http.StatusCreated},
-		get("/surveys", "Priorities surveys, the latest to close first", "[]Survey", statementRead(s, readAll((*service.Service).ListSurveys))),
-		get("/surveys/:id", "One survey; results once it has closed", "Survey", statementRead(s, (*service.Service).GetSurvey)),
-		{method: http.MethodPost, path: base + "/surveys/:id/rankings", access: authenticated, handler: statementAction(s, (*service.Service).RankSurvey, http.StatusCreated, nil),
+		get("/surveys", "Priorities surveys, the latest to close first", "[]Survey", read(ofAll(svc.ListSurveys), http.StatusOK)),
+		get("/surveys/:id", "One survey; results once it has closed", "Survey", read(svc.GetSurvey, http.StatusOK)),
+		{method: http.MethodPost, path: base + "/surveys/:id/rankings", access: authenticated, handler: handle(strictBody, svc.RankSurvey, http.StatusCreated, nil),
 			tag: tag, summary: "Rank the survey's topics, most important first (any member; the last ranking counts)", request: "RankingRequest", response: "SurveyRanking", status: http.StatusCreated},
-		get("/:id", "One statement, live: groups with version metadata, comments, ratification", "Statement", statementRead(s, (*service.Service).GetStatement)),
+		get("/:id", "One statement, live: groups with version metadata, comments, ratification", "Statement", read(svc.GetStatement, http.StatusOK)),
 		post("penholders", "Volunteer as a penholder (a member, themself) or assign penholders (staff)", "PenholdersRequest", "Statement",
-			statementAction(s, (*service.Service).AddPenholders, 0, nil)),
-		creating(route{method: http.MethodPost, path: base + "/:id/drafts", access: authenticated, handler: statementAction(s, (*service.Service).AddDraft, 0, draftLocation),
+			handle(strictBody, svc.AddPenholders, http.StatusOK, nil)),
+		creating(route{method: http.MethodPost, path: base + "/:id/drafts", access: authenticated, handler: handle(strictBody, svc.AddDraft, http.StatusCreated, draftLocation),
 			tag: tag, summary: "Add a version to a language group's draft (its penholders); open_comments opens the member comment period on it. The answer is the statement with the new version under \"draft\" and its number under \"version\"",
 			request: "DraftRequest", response: "StatementDraft", status: http.StatusCreated}),
 		get("/:id/drafts/:lang/versions/:n", "One version of a language group's draft, with its text", "DraftVersionText", s.getDraftVersion),
 		get("/:id/drafts/:lang/diff", "Unified diff between two versions (?from=1&to=3)", "DraftDiff", s.diffDrafts),
-		creating(route{method: http.MethodPost, path: base + "/:id/comments", access: authenticated, handler: statementAction(s, (*service.Service).AddComment, 0, commentLocation),
+		creating(route{method: http.MethodPost, path: base + "/:id/comments", access: authenticated, handler: handle(strictBody, svc.AddComment, http.StatusCreated, commentLocation),
 			tag: tag, summary: "Comment on a version open for comments, or reply to a comment (any member). The answer is the statement with the new comment under \"comment\"",
 			request: "CommentRequest", response: "StatementComment", status: http.StatusCreated}),
 		get("/:id/comments/:cid", "One comment and its resolution", "Comment", s.getComment),
 		post("comments/:cid/resolution", "Mark a comment incorporated, answered or not_adopted, with a reply (the group's penholders)", "ResolutionRequest", "Statement", s.resolveComment),
 		post("consolidate", "Publish the final texts with the divergent views and open the consensus call (penholders)", "ConsolidateRequest", "Statement",
-			statementAction(s, (*service.Service).ConsolidateStatement, 0, nil)),
+			handle(strictBody, svc.ConsolidateStatement, http.StatusOK, nil)),
 		post("objections", "Object to the consensus, with a reason (any member)", "ReasonRequest", "Statement",
-			statementAction(s, (*service.Service).ObjectToStatement, 0, nil)),
-		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: statementAction(s, (*service.Service).CastStatementBallot, http.StatusCreated, nil),
+			handle(strictBody, svc.ObjectToStatement, http.StatusOK, nil)),
+		{method: http.MethodPost, path: base + "/:id/ballots", access: authenticated, creates: true, handler: handle(strictBody, svc.CastStatementBallot, http.StatusCreated, nil),
 			tag: tag, summary: "Cast or replace an ALS's ratification ballot (its als_rep); the last counts", request: "StatementBallotRequest", response: "BallotReceipt", status: http.StatusCreated},
-		{method: http.MethodPost, path: base + "/:id/submit", access: staffOnly, handler: statementAction(s, (*service.Service).SubmitStatement, 0, nil),
+		{method: http.MethodPost, path: base + "/:id/submit", access: staffOnly, handler: handle(strictBody, svc.SubmitStatement, http.StatusOK, nil),
 			tag: tag, summary: "Record the submission to ICANN (staff)", request: "SubmitRequest", response: "Statement"},
-		{method: http.MethodPost, path: base + "/:id/close-date", access: staffOnly, handler: statementAction(s, (*service.Service).MoveStatementCloseDate, 0, nil),
+		{method: http.MethodPost, path: base + "/:id/close-date", access: staffOnly, handler: handle(strictBody, svc.MoveStatementCloseDate, http.StatusOK, nil),
 			tag: tag, summary: "Record a new ICANN close date, as when ICANN grants an extension (staff); the reminders and the deadline alert follow it",
 			request: "CloseDateRequest", response: "Statement"},
 		post("decline", "Record a decision not to comment, with its reason (staff, chair or secretariat)", "ReasonRequest", "Statement",
-			statementAction(s, (*service.Service).DeclineStatement, 0, nil)),
-		{method: http.MethodGet, path: "/api/v1/public/statements/:id", access: public, handler: statementRead(s, publicStatement),
+			handle(strictBody, svc.DeclineStatement, http.StatusOK, nil)),
+		{method: http.MethodGet, path: "/api/v1/public/statements/:id", access: public, handler: read(byID(svc.PublicStatement), http.StatusOK),
 			tag: "public", summary: "A submitted statement: texts, divergent views, vote result", response: "StatementPublic"},
 	}
 }

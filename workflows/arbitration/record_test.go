@@ -1,19 +1,15 @@
 package arbitration_test
 
 import (
-	"context"
-	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/processtest"
@@ -28,37 +24,9 @@ import (
 // referral and outcome, a rescheduled hearing, reminders, overdue alerts,
 // an extension, and a ruling on an appeal whose target does not exist.
 func TestRecordArbitrationHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
-	if err != nil {
-		t.Fatalf("start devserver: %v", err)
-	}
-	defer func() {
-		if err := srv.Stop(); err != nil {
-			t.Errorf("stop devserver: %v", err)
-		}
-	}()
-	c, err := client.Dial(client.Options{
-		HostPort:  srv.HostPort(),
-		Namespace: srv.Namespace(),
-		Logger:    sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
-	w.RegisterWorkflow(workflows.Notify)
-	processtest.RegisterFakeActivities(w)
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
 
 	in := input("rec-1")
 	in.FiledAt = time.Now().UTC()

@@ -2,19 +2,15 @@ package election_test
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/processtest"
@@ -37,43 +33,17 @@ const history = "testdata/election_v3_complete.json"
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordHistory ./workflows/election/
 func TestRecordHistory(t *testing.T) {
-	if os.Getenv(processtest.RecordEnv) != "1" {
-		t.Skip("set " + processtest.RecordEnv + "=1 to record workflow histories")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
-	if err != nil {
-		t.Fatalf("start devserver: %v", err)
-	}
-	defer func() {
-		if err := srv.Stop(); err != nil {
-			t.Errorf("stop devserver: %v", err)
-		}
-	}()
-	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(),
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
-	w.RegisterWorkflow(workflows.Notify)
-	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(processtest.FreezeRoll, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
-	w.RegisterActivityWithOptions(func(_ context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
-		return []election.EligibilityChange{}, nil
-	}, activity.RegisterOptions{Name: election.ActivityRecheckEligibility})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
-		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
-	w.RegisterActivityWithOptions(func(context.Context, election.AssignElectedInput) error { return nil },
-		activity.RegisterOptions{Name: election.ActivityAssignElected})
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})
+		w.RegisterActivityWithOptions(processtest.FreezeRoll, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+		w.RegisterActivityWithOptions(func(_ context.Context, in election.RecheckEligibilityInput) ([]election.EligibilityChange, error) {
+			return []election.EligibilityChange{}, nil
+		}, activity.RegisterOptions{Name: election.ActivityRecheckEligibility})
+		w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
+			activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
+		w.RegisterActivityWithOptions(func(context.Context, election.AssignElectedInput) error { return nil },
+			activity.RegisterOptions{Name: election.ActivityAssignElected})
+	})
 
 	now := time.Now().UTC()
 	in := input("rec-1")

@@ -2,7 +2,6 @@ package ethics_test
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,11 +9,9 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/ethics"
 	"github.com/lacralo/ralo/workflows/processtest"
@@ -63,43 +60,15 @@ func register(r worker.WorkflowReplayer) {
 // deadlines: the response period and the appeal window elapse, and the
 // decision is applied.
 func TestRecordEthicsHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
-	if err != nil {
-		t.Fatalf("start devserver: %v", err)
-	}
-	defer func() {
-		if err := srv.Stop(); err != nil {
-			t.Errorf("stop devserver: %v", err)
-		}
-	}()
-	c, err := client.Dial(client.Options{
-		HostPort:  srv.HostPort(),
-		Namespace: srv.Namespace(),
-		Logger:    sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
+		w.RegisterActivityWithOptions(func(context.Context, ethics.DecisionEffect) error {
+			return nil
+		}, activity.RegisterOptions{Name: ethics.ActivityApplyDecision})
+		w.RegisterActivityWithOptions(func(context.Context, workflows.OpenAppealInput) error {
+			return nil
+		}, activity.RegisterOptions{Name: workflows.ActivityOpenAppeal})
 	})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
-	w.RegisterWorkflow(workflows.Notify)
-	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(func(context.Context, ethics.DecisionEffect) error {
-		return nil
-	}, activity.RegisterOptions{Name: ethics.ActivityApplyDecision})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.OpenAppealInput) error {
-		return nil
-	}, activity.RegisterOptions{Name: workflows.ActivityOpenAppeal})
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
 
 	recordComplete(t, ctx, c)
 	recordUnappealed(t, ctx, c)

@@ -2,23 +2,16 @@ package meeting_test
 
 import (
 	"context"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
-	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/meeting"
 	"github.com/lacralo/ralo/workflows/processtest"
@@ -39,61 +32,41 @@ var histories = []string{"meeting_v2_complete.json", "participation_review_v2.js
 // MeetingCancellation of two meetings on a real embedded Temporal server
 // and writes their histories to testdata.
 func TestRecordHistories(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
-	if err != nil {
-		t.Fatalf("start devserver: %v", err)
-	}
-	defer srv.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(),
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
-	w.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
-	w.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
-	w.RegisterWorkflow(workflows.Notify)
-	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
-		return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
-			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: []byte("BEGIN:VCALENDAR")}}, nil
-	}, activity.RegisterOptions{Name: meeting.ActivityCancelled})
-	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
-		return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
-			Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}, nil
-	}, activity.RegisterOptions{Name: meeting.ActivityCreate})
-	w.RegisterActivityWithOptions(func(context.Context, meeting.ListParticipationALSInput) (meeting.ParticipationALSList, error) {
-		return meeting.ParticipationALSList{ALSIDs: []string{"als-1", "als-2"}, StaffIDs: []string{"m-staff"}}, nil
-	}, activity.RegisterOptions{Name: meeting.ActivityListParticipationALS})
-	var evals atomic.Int32
-	w.RegisterActivityWithOptions(func(_ context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
-		ev := meeting.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
-		if in.ALSID != "als-1" {
-			if evals.Load() == 1 {
-				ev.Status = "review"
-				ev.Transitions = []meeting.ParticipationTransition{{From: "inactive", To: "review", At: in.At, Reason: "recorded review request"}}
+	ctx, c := processtest.StartRecording(t, 2*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
+		w.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
+		w.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
+		w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
+			return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: time.Now().Add(time.Hour).UTC(), Cancelled: true,
+				Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "cancellation.ics", ContentType: "text/calendar; method=CANCEL", Data: []byte("BEGIN:VCALENDAR")}}, nil
+		}, activity.RegisterOptions{Name: meeting.ActivityCancelled})
+		w.RegisterActivityWithOptions(func(_ context.Context, in meeting.Occurrence) (meeting.Created, error) {
+			return meeting.Created{MeetingID: in.MeetingID, Title: "Recorded call", StartsAt: in.StartsAt,
+				Invitees: []string{"m-1", "m-2"}, Invitation: workflows.Attachment{Filename: "invitation.ics", ContentType: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}, nil
+		}, activity.RegisterOptions{Name: meeting.ActivityCreate})
+		w.RegisterActivityWithOptions(func(context.Context, meeting.ListParticipationALSInput) (meeting.ParticipationALSList, error) {
+			return meeting.ParticipationALSList{ALSIDs: []string{"als-1", "als-2"}, StaffIDs: []string{"m-staff"}}, nil
+		}, activity.RegisterOptions{Name: meeting.ActivityListParticipationALS})
+		var evals atomic.Int32
+		w.RegisterActivityWithOptions(func(_ context.Context, in meeting.EvaluateParticipationInput) (meeting.ParticipationEvaluation, error) {
+			ev := meeting.ParticipationEvaluation{ALSID: in.ALSID, ALSName: "ALS " + in.ALSID, Status: "active", RepIDs: []string{"m-rep-" + in.ALSID}}
+			if in.ALSID != "als-1" {
+				if evals.Load() == 1 {
+					ev.Status = "review"
+					ev.Transitions = []meeting.ParticipationTransition{{From: "inactive", To: "review", At: in.At, Reason: "recorded review request"}}
+				}
+				return ev, nil
+			}
+			switch evals.Add(1) {
+			case 1:
+				ev.Status = "warned"
+				ev.Transitions = []meeting.ParticipationTransition{{From: "active", To: "warned", At: in.At, Reason: "recorded warning"}}
+			case 2:
+				ev.Transitions = []meeting.ParticipationTransition{{From: "warned", To: "active", At: in.At, Reason: "recorded restoration"}}
 			}
 			return ev, nil
-		}
-		switch evals.Add(1) {
-		case 1:
-			ev.Status = "warned"
-			ev.Transitions = []meeting.ParticipationTransition{{From: "active", To: "warned", At: in.At, Reason: "recorded warning"}}
-		case 2:
-			ev.Transitions = []meeting.ParticipationTransition{{From: "warned", To: "active", At: in.At, Reason: "recorded restoration"}}
-		}
-		return ev, nil
-	}, activity.RegisterOptions{Name: meeting.ActivityEvaluateParticipation})
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
+		}, activity.RegisterOptions{Name: meeting.ActivityEvaluateParticipation})
+	})
 
 	start := func(id, name string, in any) client.WorkflowRun {
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue}, name, in)
@@ -113,7 +86,7 @@ func TestRecordHistories(t *testing.T) {
 		Every:   time.Second,
 		Reviews: 3,
 	})
-	err = review.GetWithOptions(ctx, nil, client.WorkflowRunGetOptions{DisableFollowingRuns: true})
+	err := review.GetWithOptions(ctx, nil, client.WorkflowRunGetOptions{DisableFollowingRuns: true})
 	if !workflow.IsContinueAsNewError(err) {
 		t.Fatalf("review: want continue-as-new, got %v", err)
 	}
@@ -128,24 +101,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 
 	for i, run := range []client.WorkflowRun{mtg, review, cancellation} {
-		hist := &historypb.History{}
-		iter := c.GetWorkflowHistory(ctx, run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for iter.HasNext() {
-			ev, err := iter.Next()
-			if err != nil {
-				t.Fatalf("history: %v", err)
-			}
-			hist.Events = append(hist.Events, ev)
-		}
-		data, err := protojson.MarshalOptions{Multiline: true, Indent: "  "}.Marshal(hist)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join("testdata", histories[i])
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s: %d events", path, len(hist.Events))
+		processtest.WriteRunHistory(t, ctx, c, run.GetID(), run.GetRunID(), filepath.Join("testdata", histories[i]))
 	}
 	TestReplay(t)
 }

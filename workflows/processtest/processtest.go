@@ -184,8 +184,15 @@ func (r *Recorder) WaitTimers(n int) {
 // form ReplayWorkflowHistoryFromJSONFile reads.
 func WriteHistory(t *testing.T, ctx context.Context, c client.Client, workflowID, path string) {
 	t.Helper()
+	WriteRunHistory(t, ctx, c, workflowID, "", path)
+}
+
+// WriteRunHistory writes the history of one run of a workflow (the latest
+// when runID is empty) as WriteHistory does.
+func WriteRunHistory(t *testing.T, ctx context.Context, c client.Client, workflowID, runID, path string) {
+	t.Helper()
 	hist := &historypb.History{}
-	iter := c.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := c.GetWorkflowHistory(ctx, workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		if err != nil {

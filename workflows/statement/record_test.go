@@ -2,18 +2,15 @@ package statement_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/processtest"
 	"github.com/lacralo/ralo/workflows/statement"
@@ -36,40 +33,16 @@ const (
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordHistory ./workflows/statement/
 func TestRecordHistory(t *testing.T) {
-	processtest.SkipUnlessRecording(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
-	if err != nil {
-		t.Fatalf("start devserver: %v", err)
-	}
-	defer func() {
-		if err := srv.Stop(); err != nil {
-			t.Errorf("stop devserver: %v", err)
-		}
-	}()
-	c, err := client.Dial(client.Options{HostPort: srv.HostPort(), Namespace: srv.Namespace(),
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	w.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
-	w.RegisterWorkflow(workflows.Notify)
-	processtest.RegisterFakeActivities(w)
-	w.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
-		return workflows.FreezeRollResult{Entries: processtest.Roll}, nil
-	}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
-	w.RegisterActivityWithOptions(func(context.Context, statement.ParticipationInput) error { return nil },
-		activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
-	w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
-		activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
+		w.RegisterActivityWithOptions(func(context.Context, workflows.FreezeRollInput) (workflows.FreezeRollResult, error) {
+			return workflows.FreezeRollResult{Entries: processtest.Roll}, nil
+		}, activity.RegisterOptions{Name: workflows.ActivityFreezeElectionRoll})
+		w.RegisterActivityWithOptions(func(context.Context, statement.ParticipationInput) error { return nil },
+			activity.RegisterOptions{Name: workflows.ActivityRecordStatementParticipation})
+		w.RegisterActivityWithOptions(func(context.Context, workflows.BallotParticipationInput) error { return nil },
+			activity.RegisterOptions{Name: workflows.ActivityRecordBallotParticipation})
+	})
 
 	now := time.Now().UTC()
 	in := input("rec-1")
