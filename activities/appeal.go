@@ -65,7 +65,8 @@ func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInpu
 	// its status back to filed.
 	if _, err := a.Store.GetCase(ctx, arbitrationProcess, arb.CaseID); errors.Is(err, store.ErrNotFound) {
 		if err := a.Store.SaveCase(ctx, store.Case{ID: arb.CaseID, Process: arbitrationProcess, Status: arbitration.StatusFiled,
-			Title: arb.Question, CreatedBy: arb.FiledBy, Members: members}); err != nil {
+			Title: arb.Question, CreatedBy: arb.FiledBy, Members: members,
+			Parties: store.StringList{in.RespondentID, in.ComplainantID}}); err != nil {
 			return err
 		}
 	} else if err != nil {

@@ -14,6 +14,7 @@ import (
 var wantEvents = []string{
 	"generic",
 	"token_issued",
+	"member.roles_changed",
 	"arbitration.filed",
 	"arbitration.assigned",
 	"arbitration.challenge",
