@@ -96,7 +96,7 @@ func TestRecordHistory(t *testing.T) {
 	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEs, CommentID: "c1", Status: statement.CommentIncorporated, Reply: "Añadido."})
 	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEs, CommentID: "c2", Status: statement.CommentNotAdopted, Reply: "Se mantiene."})
 	waitStatement(r, statement.StatusConsolidation)
-	r.Update(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
+	r.Update(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: staff,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "Beto disagreed."})
 	r.Update(statement.UpdateObject, statement.ObjectInput{Actor: beto, Reason: "I disagree."})
 	waitStatement(r, statement.StatusVoting)
