@@ -587,6 +587,7 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.adminCase + "&limit=1000", actor: actAdminRespondent, want: ok, check: both(has(f.adminCase), noAC)},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.staffCase + "&limit=1000", actor: actStaff, want: ok, check: has(f.ccID)},
 		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actAdminRespondent, want: ok, check: noAC},
+		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actStaffRespondent, want: ok, check: both(has(f.staffCase), lacks(f.pendingCase, f.ccID, f.ccEmail))},
 		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actAdmin, want: ok, check: has(f.acEmail)},
 		{route: "GET /api/v1/calendar.ics", path: "/api/v1/calendar.ics", actor: actStaffRespondent, want: ok, check: lacks(f.pendingCase)},
 		{route: "GET /api/v1/roadmap/gantt.svg", path: "/api/v1/roadmap/gantt.svg?overlay=deadlines", actor: actStaffRespondent, want: ok, check: lacks(f.pendingCase)},

@@ -152,7 +152,11 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	if !filerIsParty {
 		parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: a.ID})
 	}
-	staff, err := s.staffIDs(ctx)
+	partyIDs := append([]string{a.ID}, reps...)
+	for _, x := range parties {
+		partyIDs = append(partyIDs, x.ID)
+	}
+	staff, err := s.staffIDs(ctx, partyIDs...)
 	if err != nil {
 		return Arbitration{}, err
 	}

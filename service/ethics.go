@@ -142,7 +142,7 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	if err != nil {
 		return ComplaintFiled{}, err
 	}
-	staff, err := s.staffIDs(ctx)
+	staff, err := s.staffIDs(ctx, a.ID, req.RespondentID)
 	if err != nil {
 		return ComplaintFiled{}, err
 	}

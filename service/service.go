@@ -119,14 +119,20 @@ func (a *Actor) Workflow() workflows.Actor {
 var System = workflows.Actor{MemberID: "system", Roles: []string{store.RoleStaff}}
 
 // staffIDs lists the members with the staff role, whom processes notify.
-func (s *Service) staffIDs(ctx context.Context) ([]string, error) {
+//
+// parties are left out: a case never writes to a party as staff (a
+// respondent who is staff learns of a complaint when any respondent
+// would, and reads its emails as a party).
+func (s *Service) staffIDs(ctx context.Context, parties ...string) ([]string, error) {
 	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		if !slices.Contains(parties, m.ID) {
+			ids = append(ids, m.ID)
+		}
 	}
 	return ids, nil
 }
