@@ -175,7 +175,7 @@ func (s *Server) statementRoutes() []route {
 			request: "CommentRequest", response: "StatementComment", status: http.StatusCreated}),
 		get("/:id/comments/:cid", "One comment and its resolution", "Comment", s.getComment),
 		post("comments/:cid/resolution", "Mark a comment incorporated, answered or not_adopted, with a reply (the group's penholders)", "ResolutionRequest", "Statement", s.resolveComment),
-		post("consolidate", "Publish the final texts with the divergent views and open the consensus call (penholders)", "ConsolidateRequest", "Statement",
+		post("consolidate", "Publish the final texts with the divergent views and open the consensus call (each group's penholders write their own text; another group's is its latest version; staff write every text)", "ConsolidateRequest", "Statement",
 			statementAction(s, (*service.Service).ConsolidateStatement, 0, nil)),
 		post("objections", "Object to the consensus, with a reason (any member)", "ReasonRequest", "Statement",
 			statementAction(s, (*service.Service).ObjectToStatement, 0, nil)),
