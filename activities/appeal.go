@@ -34,9 +34,12 @@ func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInpu
 	if err != nil {
 		return err
 	}
-	staffIDs := make([]string, len(staff))
-	for i, m := range staff {
-		staffIDs[i] = m.ID
+	// The parties are never written to as staff.
+	staffIDs := make([]string, 0, len(staff))
+	for _, m := range staff {
+		if m.ID != in.RespondentID && m.ID != in.ComplainantID {
+			staffIDs = append(staffIDs, m.ID)
+		}
 	}
 	parties := []arbitration.Party{{Kind: arbitration.PartyMember, ID: in.RespondentID}}
 	members := store.StringList{in.RespondentID}
@@ -65,7 +68,8 @@ func (a *Activities) OpenAppeal(ctx context.Context, in workflows.OpenAppealInpu
 	// its status back to filed.
 	if _, err := a.Store.GetCase(ctx, arbitrationProcess, arb.CaseID); errors.Is(err, store.ErrNotFound) {
 		if err := a.Store.SaveCase(ctx, store.Case{ID: arb.CaseID, Process: arbitrationProcess, Status: arbitration.StatusFiled,
-			Title: arb.Question, CreatedBy: arb.FiledBy, Members: members}); err != nil {
+			Title: arb.Question, CreatedBy: arb.FiledBy, Members: members,
+			Parties: store.StringList{in.RespondentID, in.ComplainantID}}); err != nil {
 			return err
 		}
 	} else if err != nil {

@@ -35,6 +35,13 @@ const (
 	actFeedBearer   = "feed token as bearer" // self's calendar feed token sent as a bearer token
 	actNominee      = "nominee"
 	actOtherNominee = "other nominee"
+
+	// Parties who hold powers over cases (SPEC "A party to a case acts in
+	// it only as a party, whatever their roles").
+	actStaffRespondent      = "respondent who is staff"
+	actAdminRespondent      = "respondent who is admin"
+	actCommitteeComplainant = "complainant on the committee, with an ALS"
+	actALSComplainant       = "complainant with an ALS"
 )
 
 // matrixRow is one request of the security matrix: the route template it
@@ -56,6 +63,7 @@ type matrixFixture struct {
 	tokens map[string]string
 
 	selfID, otherID, otherTokenID string
+	staffID                       string
 	otherEmail                    string
 	feedToken                     string // self's calendar feed token
 	alsOwn, alsOther              string
@@ -67,6 +75,17 @@ type matrixFixture struct {
 	respondentID                          string
 
 	election, nominationID string
+
+	// staffCase: an anonymous complaint by the committee complainant (of
+	// alsOwn, whose other committee member is recused for sharing it)
+	// against the staff respondent, admitted; adminCase: one by the ALS
+	// complainant against the admin respondent, admitted; pendingCase: one
+	// by the committee complainant against the staff respondent, not yet
+	// admitted.
+	staffCase, adminCase, pendingCase            string
+	staffReceipt, adminReceipt                   string
+	ccID, ccName, ccEmail, acID, acName, acEmail string
+	sameALSMember                                string
 
 	statement, commented, comment string
 
@@ -95,7 +114,7 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	f.alsOwn, f.alsOther = newALS(), newALS()
 
 	as(actPlain, "")
-	as(actStaff, "", "staff")
+	f.staffID = as(actStaff, "", "staff").ID
 	f.selfID = as(actSelf, "").ID
 	om := as(actOtherMember, "")
 	f.otherID, f.otherEmail = om.ID, om.Email
@@ -167,6 +186,55 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 			Action string `json:"action"`
 		}) bool {
 			return strings.Contains(en.Action, "evidence")
+		})
+	})
+
+	// Parties with powers: the committee complainant and another committee
+	// member share alsOwn, so the latter is recused from the complainant's
+	// cases (the inference the respondent must not be able to make).
+	cc := as(actCommitteeComplainant, f.alsOwn, "ethics_committee")
+	f.ccID, f.ccName, f.ccEmail = cc.ID, cc.Name, cc.Email
+	same, _ := newMember(t, e, "AR", f.alsOwn, "ethics_committee")
+	f.sameALSMember = same.ID
+	ac := as(actALSComplainant, f.alsOther)
+	f.acID, f.acName, f.acEmail = ac.ID, ac.Name, ac.Email
+	staffResp := as(actStaffRespondent, "", "staff")
+	adminResp := as(actAdminRespondent, "", "admin")
+	fileBy := func(actor, respondent string) complaint {
+		var out complaint
+		expect(t, do(t, e, "POST", "/api/v1/ethics/complaints", f.tokens[actor], map[string]any{"respondent_id": respondent,
+			"kind": "bad_faith", "summary": "Matrix " + unique(), "anonymous": true}), http.StatusCreated).json(t, &out)
+		p := "/api/v1/ethics/complaints/" + out.ID
+		eventually(t, 30*time.Second, "complaint started", func() bool { return do(t, e, "GET", p, f.tokens[actor], nil).status == http.StatusOK })
+		return out
+	}
+	sc := fileBy(actCommitteeComplainant, staffResp.ID)
+	f.staffCase, f.staffReceipt = sc.ID, sc.Receipt
+	acase := fileBy(actALSComplainant, adminResp.ID)
+	f.adminCase, f.adminReceipt = acase.ID, acase.Receipt
+	f.pendingCase = fileBy(actCommitteeComplainant, staffResp.ID).ID
+	for _, id := range []string{f.staffCase, f.adminCase} {
+		expect(t, do(t, e, "POST", "/api/v1/ethics/complaints/"+id+"/admit", f.tokens[actCommittee], map[string]any{"note": "admissible"}), http.StatusOK)
+	}
+	eventually(t, 30*time.Second, "the complainants' filing emails and the admissions' entries", func() bool {
+		var mail []struct {
+			MemberID *string `json:"member_id"`
+		}
+		expect(t, do(t, e, "GET", "/api/v1/notifications?limit=1000", adminToken, nil), http.StatusOK).json(t, &mail)
+		seen := 0
+		for _, m := range mail {
+			if m.MemberID != nil && (*m.MemberID == f.ccID || *m.MemberID == f.acID) {
+				seen++
+			}
+		}
+		var entries []struct {
+			Action string `json:"action"`
+		}
+		expect(t, do(t, e, "GET", "/api/v1/audit?object_id="+f.adminCase+"&limit=1000", adminToken, nil), http.StatusOK).json(t, &entries)
+		return seen >= 2 && slices.ContainsFunc(entries, func(en struct {
+			Action string `json:"action"`
+		}) bool {
+			return strings.Contains(en.Action, "admitted")
 		})
 	})
 
@@ -340,6 +408,14 @@ func matrixRows(f *matrixFixture) []matrixRow {
 	vote := map[string]any{"decision": map[string]any{"kind": "warning"}, "for": true}
 	ballot := func(als string) map[string]any { return map[string]any{"seat": "chair", "als_id": als, "choice": ""} }
 	noComplainant := lacks(f.complainantID, f.complainantName, f.receipt)
+	staffCase := "/api/v1/ethics/complaints/" + f.staffCase
+	adminCase := "/api/v1/ethics/complaints/" + f.adminCase
+	pending := "/api/v1/ethics/complaints/" + f.pendingCase
+	// noRecusal: nothing in the answer tells who on the committee is
+	// recused, or why (the complainant's ALS, the complainant themself).
+	noRecusal := lacks(`"recused":true`, "same ALS", "is a party", f.sameALSMember)
+	noCC := both(lacks(f.ccID, f.ccName, f.ccEmail, f.staffReceipt), noRecusal)
+	noAC := both(lacks(f.acID, f.acName, f.acEmail, f.adminReceipt), noRecusal)
 	return []matrixRow{
 		// System and public routes.
 		{route: "GET /healthz", path: "/healthz", actor: actAnonymous, want: ok},
@@ -376,6 +452,12 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "PATCH /api/v1/members/{id}", path: me, actor: actSelf, body: map[string]any{"language": "fr", "roles": []string{"staff"}}, want: e403},
 		{route: "PATCH /api/v1/members/{id}", path: me, actor: actStaff, body: map[string]any{"roles": []string{"staff"}}, want: e403},
 		{route: "PATCH /api/v1/members/{id}", path: me, actor: actStaff, body: map[string]any{"roles": []string{"admin"}}, want: e403},
+		// Separation of duties: staff change neither their own roles nor
+		// their own ALS, and only an admin grants the roles that judge.
+		{route: "PATCH /api/v1/members/{id}", path: "/api/v1/members/" + f.staffID, actor: actStaff, body: map[string]any{"als_id": f.alsOwn}, want: e403},
+		{route: "PATCH /api/v1/members/{id}", path: "/api/v1/members/" + f.staffID, actor: actStaff, body: map[string]any{"roles": []string{"staff", "als_rep"}}, want: e403},
+		{route: "PATCH /api/v1/members/{id}", path: other, actor: actStaff, body: map[string]any{"roles": []string{"ethics_committee"}}, want: e403},
+		{route: "PATCH /api/v1/members/{id}", path: other, actor: actStaff, body: map[string]any{"roles": []string{"arbitrator"}}, want: e403},
 		{route: "POST /api/v1/members/{id}/tokens", path: me + "/tokens", actor: actSelf, body: map[string]any{"label": "mine"}, want: e403},
 		{route: "POST /api/v1/members/{id}/tokens", path: other + "/tokens", actor: actStaff, body: map[string]any{"label": "theirs"}, want: e403},
 		{route: "GET /api/v1/members/{id}/tokens", path: me + "/tokens", actor: actSelf, want: ok, check: both(has(f.selfID), lacks("ralo_", `"hash"`))},
@@ -489,6 +571,40 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "POST /api/v1/ethics/complaints/{id}/apply-modified", path: anon + "/apply-modified", actor: actCommittee, body: map[string]any{"decision": map[string]any{"kind": "warning"}}, want: e403},
 		{route: "POST /api/v1/ethics/complaints/{id}/apply-modified", path: anon + "/apply-modified", actor: actRespondent, body: map[string]any{"decision": map[string]any{"kind": "warning"}}, want: e403},
 		{route: "GET /api/v1/public/ethics-decisions", path: "/api/v1/public/ethics-decisions", actor: actAnonymous, want: ok, check: noComplainant},
+
+		// A party acts only as a party, whatever their roles; an anonymous
+		// complainant is never revealed, by name or by inference.
+		{route: "GET /api/v1/ethics/complaints/{id}", path: staffCase, actor: actStaffRespondent, want: ok, check: both(has(f.staffCase), noCC)},
+		{route: "GET /api/v1/ethics/complaints/{id}", path: adminCase, actor: actAdminRespondent, want: ok, check: both(has(f.adminCase), noAC)},
+		{route: "GET /api/v1/ethics/complaints/{id}", path: staffCase, actor: actCommitteeComplainant, want: ok, check: both(has(f.ccID, f.staffReceipt), noRecusal)},
+		{route: "GET /api/v1/ethics/complaints/{id}", path: adminCase, actor: actALSComplainant, want: ok, check: both(has(f.acID, f.adminReceipt), noRecusal)},
+		{route: "GET /api/v1/ethics/complaints/{id}", path: pending, actor: actStaffRespondent, want: e404},
+		{route: "GET /api/v1/ethics/complaints/{id}", path: staffCase, actor: actCommittee, want: ok, check: both(has(`"recused":true`, f.sameALSMember), lacks(f.staffReceipt))},
+		{route: "GET /api/v1/ethics/complaints", path: "/api/v1/ethics/complaints", actor: actStaffRespondent, want: ok, check: both(has(f.staffCase), lacks(f.pendingCase, f.ccID))},
+		{route: "GET /api/v1/ethics/complaints/{id}/evidence/{n}", path: pending + "/evidence/1", actor: actStaffRespondent, want: e404},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.staffCase + "&limit=1000", actor: actStaffRespondent, want: ok, check: both(has(f.staffCase), noCC)},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.pendingCase + "&limit=1000", actor: actStaffRespondent, want: ok, check: lacks(f.pendingCase)},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.adminCase + "&limit=1000", actor: actAdminRespondent, want: ok, check: both(has(f.adminCase), noAC)},
+		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.staffCase + "&limit=1000", actor: actStaff, want: ok, check: has(f.ccID)},
+		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actAdminRespondent, want: ok, check: noAC},
+		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actStaffRespondent, want: ok, check: both(has(f.staffCase), lacks(f.pendingCase, f.ccID, f.ccEmail))},
+		{route: "GET /api/v1/notifications", path: "/api/v1/notifications?process=ethics&limit=1000", actor: actAdmin, want: ok, check: has(f.acEmail)},
+		{route: "GET /api/v1/calendar.ics", path: "/api/v1/calendar.ics", actor: actStaffRespondent, want: ok, check: lacks(f.pendingCase)},
+		{route: "GET /api/v1/roadmap/gantt.svg", path: "/api/v1/roadmap/gantt.svg?overlay=deadlines", actor: actStaffRespondent, want: ok, check: lacks(f.pendingCase)},
+		{route: "POST /api/v1/ethics/complaints/{id}/recompute", path: staffCase + "/recompute", actor: actStaffRespondent, want: e403},
+		{route: "POST /api/v1/ethics/complaints/{id}/recompute", path: staffCase + "/recompute", actor: actCommitteeComplainant, want: e403},
+		{route: "POST /api/v1/ethics/complaints/{id}/apply-modified", path: staffCase + "/apply-modified", actor: actStaffRespondent, body: map[string]any{"decision": map[string]any{"kind": "dismissed"}}, want: e403},
+		{route: "POST /api/v1/ethics/complaints/{id}/admit", path: pending + "/admit", actor: actCommitteeComplainant, body: map[string]any{"note": "x"}, want: e403},
+		{route: "POST /api/v1/ethics/complaints/{id}/vote", path: staffCase + "/vote", actor: actCommitteeComplainant, body: vote, want: e403},
+
+		// An appeal names a case its filer is a party to.
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actPlain, body: map[string]any{"question": "q", "parties": []string{f.respondentID}, "appeal_of": map[string]any{"kind": "ethics", "id": f.anonComplaint}}, want: e422},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actCommittee, body: map[string]any{"question": "q", "parties": []string{f.respondentID}, "appeal_of": map[string]any{"kind": "ethics", "id": f.anonComplaint}}, want: e403},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actStaff, body: map[string]any{"question": "q", "parties": []string{f.respondentID}, "appeal_of": map[string]any{"kind": "ethics", "id": f.anonComplaint}}, want: e403},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actRespondent, body: map[string]any{"question": "q", "parties": []string{f.respondentID}, "appeal_of": map[string]any{"kind": "ethics", "id": f.anonComplaint}}, want: e409},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actPlain, body: map[string]any{"question": "q", "parties": []string{f.selfID}, "appeal_of": map[string]any{"kind": "election", "id": f.election}}, want: e403},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actRepOwn, body: map[string]any{"question": "q", "parties": []string{f.selfID}, "appeal_of": map[string]any{"kind": "election", "id": f.election}}, want: e409},
+		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actNominee, body: map[string]any{"question": "q", "parties": []string{f.selfID}, "appeal_of": map[string]any{"kind": "election", "id": f.election}}, want: e409},
 
 		// Elections: voting is open; each ALS votes through its own
 		// representative only.

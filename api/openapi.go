@@ -100,7 +100,7 @@ func coreSchemas() obj {
 			"action": str(""), "details": obj{"type": "object"}, "audience": strEnum("", "public", "staff", "members"),
 			"prev_hash": str("hash of the previous entry"), "hash": str("SHA-256 of this entry and prev_hash")}),
 		"ArbitrationRequest": object(obj{"question": str("the question or dispute"), "articles": arrayOf(str("rule articles concerned")),
-			"parties": arrayOf(str("member or ALS IDs")), "appeal_of": nullable(object(obj{"kind": strEnum("", "ethics", "election"), "id": str("")}, "kind", "id"))}, "question", "parties"),
+			"parties": arrayOf(str("member or ALS IDs")), "appeal_of": nullable(object(obj{"kind": strEnum("only a party may appeal: for ethics the complainant or respondent, within the appeal window (the case opens its linked arbitration); for an election a candidate or an als_rep of an ALS on its roll", "ethics", "election"), "id": str("")}, "kind", "id"))}, "question", "parties"),
 		"Arbitration": object(obj{"id": str(""), "case_id": str(""), "status": strEnum("", "filed", "assigned", "challenged", "submissions", "hearing_scheduled", "ruling_due", "overdue", "ruled"),
 			"question": str(""), "articles": arrayOf(str("")), "parties": arrayOf(object(obj{"kind": strEnum("", "member", "als"), "id": str("")})),
 			"filed_by": str(""), "filed_at": dateTime(""), "appeal_of": nullable(obj{"type": "object"}), "arbitrator_id": str(""), "confirmed": obj{"type": "boolean"},

@@ -106,7 +106,7 @@ func (s *Server) statementRoutes() []route {
 			request: "CommentRequest", response: "StatementComment", status: http.StatusCreated}),
 		get("/:id/comments/:cid", "One comment and its resolution", "Comment", s.getComment),
 		post("comments/:cid/resolution", "Mark a comment incorporated, answered or not_adopted, with a reply (the group's penholders)", "ResolutionRequest", "Statement", s.resolveComment),
-		post("consolidate", "Publish the final texts with the divergent views and open the consensus call (penholders)", "ConsolidateRequest", "Statement",
+		post("consolidate", "Publish the final texts with the divergent views and open the consensus call (each group's penholders write their own text; another group's is its latest version; staff write every text)", "ConsolidateRequest", "Statement",
 			handle(strictBody, svc.ConsolidateStatement, http.StatusOK, nil)),
 		post("objections", "Object to the consensus, with a reason (any member)", "ReasonRequest", "Statement",
 			handle(strictBody, svc.ObjectToStatement, http.StatusOK, nil)),

@@ -228,9 +228,13 @@ func TestStatementEndToEnd(t *testing.T) {
 	})
 	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, final), http.StatusConflict) // cReply unanswered
 	expect(t, resolve(penEnTok, cReply, "answered", "Noted."), http.StatusOK)
-	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, map[string]any{"texts": final["texts"]}), http.StatusUnprocessableEntity)
+	// Each group's penholders write their own text: the es penholder may
+	// not rewrite the en one, which is the en group's latest version.
+	own := map[string]any{"texts": map[string]any{"es": "LACRALO apoya la propuesta, con reservas."}, "divergent_views": final["divergent_views"]}
+	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, map[string]any{"texts": own["texts"]}), http.StatusUnprocessableEntity)
 	expect(t, do(t, e, "POST", path+"/consolidate", betoTok, final), http.StatusForbidden)
-	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, final), http.StatusOK).json(t, &st)
+	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, final), http.StatusForbidden)
+	expect(t, do(t, e, "POST", path+"/consolidate", penEsTok, own), http.StatusOK).json(t, &st)
 	if st.Status != statement.StatusConsensus {
 		t.Fatalf("after consolidation: %q", st.Status)
 	}

@@ -69,7 +69,8 @@ type auditView struct {
 
 func (s *Server) listAudit(c echo.Context) error {
 	p := principal(c)
-	f := store.AuditFilter{All: p.IsStaff(), MemberID: p.ID, Process: c.QueryParam("process"), ObjectID: c.QueryParam("object_id")}
+	// Staff read their own case's entries as a party (PartyOf).
+	f := store.AuditFilter{All: p.IsStaff(), MemberID: p.ID, PartyOf: p.ID, Process: c.QueryParam("process"), ObjectID: c.QueryParam("object_id")}
 	f.AfterSeq, _ = strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	f.Limit, _ = strconv.Atoi(c.QueryParam("limit"))
 	entries, err := s.store.ListAudit(c.Request().Context(), f)

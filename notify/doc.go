@@ -20,6 +20,7 @@
 //
 //	generic                          title, text
 //	token_issued                     —
+//	member.roles_changed             roles, previous_roles, als_id, previous_als_id
 //	arbitration.filed                case_id, title
 //	arbitration.assigned             case_id, title; optional arbitrator, due (end of the challenge window)
 //	arbitration.challenge            case_id, title; optional reason

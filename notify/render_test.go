@@ -15,6 +15,7 @@ var wantEvents = []string{
 	"generic",
 	"token_issued",
 	"sign_in_link",
+	"member.roles_changed",
 	"arbitration.filed",
 	"arbitration.assigned",
 	"arbitration.challenge",

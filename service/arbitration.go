@@ -152,7 +152,11 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	if !filerIsParty {
 		parties = append(parties, arbitration.Party{Kind: arbitration.PartyMember, ID: a.ID})
 	}
-	staff, err := s.staffIDs(ctx)
+	partyIDs := append([]string{a.ID}, reps...)
+	for _, x := range parties {
+		partyIDs = append(partyIDs, x.ID)
+	}
+	staff, err := s.staffIDs(ctx, partyIDs...)
 	if err != nil {
 		return Arbitration{}, err
 	}
@@ -164,7 +168,10 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	if err := in.Validate(); err != nil {
 		return Arbitration{}, AsError(err)
 	}
-	if err := s.checkContest(ctx, in.AppealOf); err != nil {
+	if ref := in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindEthics {
+		return s.appealThroughCase(ctx, a, in)
+	}
+	if err := s.checkContest(ctx, a, in.AppealOf); err != nil {
 		return Arbitration{}, err
 	}
 	members := append([]string{a.ID}, reps...)
@@ -174,7 +181,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 		}
 	}
 	if err := s.store.SaveCase(ctx, store.Case{ID: in.CaseID, Process: ArbitrationProcess, Status: arbitration.StatusFiled,
-		Title: in.Question, CreatedBy: a.ID, Members: store.StringList(members)}); err != nil {
+		Title: in.Question, CreatedBy: a.ID, Members: store.StringList(members), Parties: store.StringList(members)}); err != nil {
 		return Arbitration{}, err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -231,9 +238,41 @@ func (s *Service) resolveParties(ctx context.Context, ids []string, fields map[s
 	return parties, reps, nil
 }
 
+// appealThroughCase files an appeal of an ethics decision named by
+// appeal_of: only a party of that case may (SPEC "An appeal names a case
+// its filer is a party to"), within its appeal window, and the appeal is
+// made on the case itself, which opens the one arbitration linked to it
+// (workflows.AppealArbitrationID), the only one whose ruling it accepts.
+// Anyone else is told the case does not exist, as a read would.
+func (s *Service) appealThroughCase(ctx context.Context, a *Actor, in arbitration.Input) (Arbitration, error) {
+	caseID := in.AppealOf.ID
+	st, err := s.complaint(ctx, a, caseID)
+	var se *Error
+	if errors.Is(err, store.ErrNotFound) || (errors.As(err, &se) && se.Kind == KindNotFound) {
+		return Arbitration{}, Invalid(map[string]string{"appeal_of.id": "no such ethics case"})
+	}
+	if err != nil {
+		return Arbitration{}, err
+	}
+	if !st.IsParty(a.ID) {
+		return Arbitration{}, Forbidden("only a party of the ethics case (complainant or respondent) can appeal its decision")
+	}
+	if _, err := s.AppealDecision(ctx, a, caseID, ComplaintReason{Reason: in.Question}); err != nil {
+		return Arbitration{}, err
+	}
+	id := workflows.AppealArbitrationID(caseID)
+	return Arbitration{ID: id, State: arbitration.State{
+		CaseID: id, Status: arbitration.StatusFiled, Question: in.Question, Articles: in.Articles,
+		Parties: []arbitration.Party{}, FiledBy: a.ID, FiledAt: in.FiledAt, AppealOf: in.AppealOf,
+		Challenges: []arbitration.Challenge{}, Submissions: []arbitration.Submission{}, Deadlines: []workflows.Deadline{},
+	}}, nil
+}
+
 // checkContest refuses an arbitration contesting an election unless its
-// result is certified and the contest window is open.
-func (s *Service) checkContest(ctx context.Context, ref *workflows.AppealRef) error {
+// result is certified, the contest window is open and the filer is a
+// party of the election: a candidate in it, or the representative of an
+// ALS on its roll.
+func (s *Service) checkContest(ctx context.Context, a *Actor, ref *workflows.AppealRef) error {
 	if ref == nil || ref.Kind != workflows.AppealKindElection {
 		return nil
 	}
@@ -247,6 +286,9 @@ func (s *Service) checkContest(ctx context.Context, ref *workflows.AppealRef) er
 	if err := s.query(ctx, election.WorkflowID(ref.ID), election.Query, &st); err != nil {
 		return err
 	}
+	if !electionParty(a, st) {
+		return Forbidden("only a candidate of the election or a representative of a voting ALS can contest its result")
+	}
 	switch {
 	case st.CertifiedAt == nil:
 		return Conflict("only a certified result can be contested")
@@ -256,14 +298,29 @@ func (s *Service) checkContest(ctx context.Context, ref *workflows.AppealRef) er
 	return nil
 }
 
+// electionParty says whether the actor is a party of an election: one of
+// its candidates, or an als_rep of an ALS on its roll.
+func electionParty(a *Actor, st election.State) bool {
+	for _, n := range st.Nominations {
+		if n.NomineeID == a.ID {
+			return true
+		}
+	}
+	if a.ALSID == nil || !a.Has(store.RoleALSRep) {
+		return false
+	}
+	for _, r := range st.Roll {
+		if r.ALSID == *a.ALSID {
+			return true
+		}
+	}
+	return false
+}
+
 // ListArbitrations lists the cases the actor may see: staff see all,
 // anyone else the cases they are a party to or arbitrate.
 func (s *Service) ListArbitrations(ctx context.Context, a *Actor, limit int) ([]store.Case, error) {
-	memberID := a.ID
-	if a.IsStaff() {
-		memberID = ""
-	}
-	return s.store.ListCases(ctx, ArbitrationProcess, memberID, limit)
+	return s.listCases(ctx, a, ArbitrationProcess, limit)
 }
 
 // GetArbitration reads a case, live, for an actor who may see it.
@@ -322,12 +379,14 @@ func (s *Service) arbitrationCase(ctx context.Context, a *Actor, id string) (sto
 
 // arbitrationUpdate runs one transition on a case the actor may see; the
 // workflow's validator decides the rest (forbidden, conflict, invalid).
-func (s *Service) arbitrationUpdate(ctx context.Context, a *Actor, id, name string, build func(store.Case) (any, error)) (Arbitration, error) {
+// build gets the actor as the case sees them: a party acts only as a
+// party, whatever their roles (Actor.AsParty).
+func (s *Service) arbitrationUpdate(ctx context.Context, a *Actor, id, name string, build func(store.Case, *Actor) (any, error)) (Arbitration, error) {
 	cs, err := s.arbitrationCase(ctx, a, id)
 	if err != nil {
 		return Arbitration{}, err
 	}
-	arg, err := build(cs)
+	arg, err := build(cs, a.AsParty(cs.Parties.Has(a.ID)))
 	if err != nil {
 		return Arbitration{}, err
 	}
@@ -342,7 +401,7 @@ func (s *Service) arbitrationUpdate(ctx context.Context, a *Actor, id, name stri
 // workflow cannot read the registry, so the conflicts with the parties
 // are found here, and an arbitrator in conflict is refused with them.
 func (s *Service) AssignArbitrator(ctx context.Context, a *Actor, id string, req AssignRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateAssign, func(cs store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateAssign, func(cs store.Case, a *Actor) (any, error) {
 		// Staff only; checked before the roster so a party learns nothing.
 		if !a.IsStaff() {
 			return nil, Forbidden("only staff assign arbitrators")
@@ -405,14 +464,14 @@ func (s *Service) arbitratorConflicts(ctx context.Context, cs store.Case, arb st
 
 // ConfirmArbitrator is the assigned arbitrator declaring no conflict.
 func (s *Service) ConfirmArbitrator(ctx context.Context, a *Actor, id string) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateConfirm, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateConfirm, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.ConfirmInput{Actor: a.Workflow()}, nil
 	})
 }
 
 // ChallengeArbitrator is a party challenging the arbitrator for conflict.
 func (s *Service) ChallengeArbitrator(ctx context.Context, a *Actor, id string, req ChallengeRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateChallenge, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateChallenge, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.ChallengeInput{Actor: a.Workflow(), Reason: req.Reason}, nil
 	})
 }
@@ -420,14 +479,14 @@ func (s *Service) ChallengeArbitrator(ctx context.Context, a *Actor, id string, 
 // DecideChallenge is staff sustaining (the case is filed again for a new
 // arbitrator) or rejecting the pending challenge.
 func (s *Service) DecideChallenge(ctx context.Context, a *Actor, id string, req ChallengeDecisionRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateDecideChallenge, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateDecideChallenge, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.DecideChallengeInput{Actor: a.Workflow(), Decision: req.Decision, Reason: req.Reason}, nil
 	})
 }
 
 // SubmitToArbitration is a party's submission; the result names it.
 func (s *Service) SubmitToArbitration(ctx context.Context, a *Actor, id string, req SubmissionRequest) (SubmissionResult, error) {
-	doc, err := s.arbitrationUpdate(ctx, a, id, arbitration.UpdateSubmit, func(store.Case) (any, error) {
+	doc, err := s.arbitrationUpdate(ctx, a, id, arbitration.UpdateSubmit, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.SubmitInput{Actor: a.Workflow(), Text: req.Text, Links: req.Links}, nil
 	})
 	if err != nil {
@@ -444,7 +503,7 @@ func (s *Service) SubmitToArbitration(ctx context.Context, a *Actor, id string, 
 
 // ScheduleHearing schedules or reschedules the hearing (the arbitrator).
 func (s *Service) ScheduleHearing(ctx context.Context, a *Actor, id string, req HearingRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateHearing, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateHearing, func(_ store.Case, a *Actor) (any, error) {
 		fields := map[string]string{}
 		starts, ok := readTime(req.StartsAt)
 		if !ok {
@@ -463,7 +522,7 @@ func (s *Service) ScheduleHearing(ctx context.Context, a *Actor, id string, req 
 
 // ExtendRuling extends the ruling deadline once (the arbitrator).
 func (s *Service) ExtendRuling(ctx context.Context, a *Actor, id string, req ExtendRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateExtend, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateExtend, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.ExtendInput{Actor: a.Workflow(), Days: req.Days, Reason: req.Reason}, nil
 	})
 }
@@ -471,7 +530,7 @@ func (s *Service) ExtendRuling(ctx context.Context, a *Actor, id string, req Ext
 // RecordRuling records the binding ruling (the arbitrator); it is
 // immutable and published.
 func (s *Service) RecordRuling(ctx context.Context, a *Actor, id string, req RulingRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateRuling, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateRuling, func(_ store.Case, a *Actor) (any, error) {
 		return arbitration.RulingInput{Actor: a.Workflow(), Outcome: req.Outcome, Text: req.Text, Articles: req.Articles}, nil
 	})
 }
@@ -479,7 +538,7 @@ func (s *Service) RecordRuling(ctx context.Context, a *Actor, id string, req Rul
 // ReferToOmbudsman records a party's referral to the ICANN Ombudsman, or
 // the Ombudsman's outcome.
 func (s *Service) ReferToOmbudsman(ctx context.Context, a *Actor, id string, req OmbudsmanRequest) (Arbitration, error) {
-	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateOmbudsman, func(store.Case) (any, error) {
+	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateOmbudsman, func(_ store.Case, a *Actor) (any, error) {
 		var at time.Time
 		if len(req.ReferredAt) > 0 && string(req.ReferredAt) != "null" {
 			var ok bool

@@ -142,7 +142,7 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	if err != nil {
 		return ComplaintFiled{}, err
 	}
-	staff, err := s.staffIDs(ctx)
+	staff, err := s.staffIDs(ctx, a.ID, req.RespondentID)
 	if err != nil {
 		return ComplaintFiled{}, err
 	}
@@ -166,7 +166,8 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 		createdBy = ""
 	}
 	if err := s.store.SaveCase(ctx, store.Case{ID: caseID, Process: EthicsProcess, Status: ethics.StatusScreening,
-		Title: "ethics complaint", CreatedBy: createdBy, Members: store.StringList{a.ID}}); err != nil {
+		Title: "ethics complaint", CreatedBy: createdBy, Members: store.StringList{a.ID},
+		Parties: store.StringList{a.ID, req.RespondentID}}); err != nil {
 		return ComplaintFiled{}, err
 	}
 	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -193,14 +194,12 @@ func (s *Service) ethicsPeriods() ethics.Periods {
 }
 
 // ListComplaints lists the complaints the actor may see in the cases
-// index: staff see all; the index never names an anonymous complainant
-// to anyone but staff and the complainant.
+// index: staff see all but those they are a party to and may not read as
+// a party (a complaint against them before it is admitted); the index
+// never names an anonymous complainant to anyone but staff and the
+// complainant.
 func (s *Service) ListComplaints(ctx context.Context, a *Actor, limit int) ([]store.Case, error) {
-	memberID := a.ID
-	if a.IsStaff() {
-		memberID = ""
-	}
-	cases, err := s.store.ListCases(ctx, EthicsProcess, memberID, limit)
+	cases, err := s.listCases(ctx, a, EthicsProcess, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -318,8 +317,8 @@ func (s *Service) RecomputeRecusals(ctx context.Context, a *Actor, id string) (C
 	if err != nil {
 		return Complaint{}, err
 	}
-	if !a.IsStaff() {
-		return Complaint{}, Forbidden("only staff recompute recusals")
+	if !a.AsParty(st.IsParty(a.ID)).IsStaff() {
+		return Complaint{}, Forbidden("only staff recompute recusals, and never in a case they are a party to")
 	}
 	committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
 	if err != nil {

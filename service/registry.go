@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -127,8 +130,10 @@ func (s *Service) GetMember(ctx context.Context, a *Actor, id string) (MemberVie
 	return ViewMember(a, m), nil
 }
 
-// privilegedRoles may only be granted or removed by an admin.
-var privilegedRoles = []string{store.RoleStaff, store.RoleAdmin}
+// privilegedRoles may only be granted or removed by an admin: the roles
+// that run the installation, and those that judge (SPEC "granting staff,
+// admin, ethics_committee or arbitrator is an admin's act").
+var privilegedRoles = []string{store.RoleStaff, store.RoleAdmin, store.RoleEthicsCommittee, store.RoleArbitrator}
 
 func touchesPrivileged(before, after []string) bool {
 	for _, r := range privilegedRoles {
@@ -146,7 +151,7 @@ func (s *Service) CreateMember(ctx context.Context, a *Actor, in store.MemberInp
 		return MemberView{}, err
 	}
 	if in.Roles != nil && touchesPrivileged(nil, *in.Roles) && !a.Has(store.RoleAdmin) {
-		return MemberView{}, Forbidden("only an admin may grant the staff or admin role")
+		return MemberView{}, Forbidden("only an admin may grant the staff, admin, ethics_committee or arbitrator role")
 	}
 	m, err := s.store.CreateMember(ctx, registryActor(a), in)
 	if err != nil {
@@ -171,14 +176,50 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id string, in stor
 	if !a.IsStaff() && (in.Country != nil || in.ALSID != nil || in.Roles != nil || in.Email != nil) {
 		return MemberView{}, Forbidden("only staff may change email, country, als_id or roles")
 	}
+	// Separation of duties: nobody changes their own roles or ALS (staff
+	// could otherwise make themselves an ALS's representative and vote
+	// for it); another staff member, or an admin, must.
+	if a.ID == m.ID && (in.ALSID != nil || in.Roles != nil) {
+		return MemberView{}, Forbidden("nobody may change their own roles or ALS; ask another staff member or an admin")
+	}
 	if in.Roles != nil && touchesPrivileged(m.Roles, *in.Roles) && !a.Has(store.RoleAdmin) {
-		return MemberView{}, Forbidden("only an admin may grant or remove the staff or admin role")
+		return MemberView{}, Forbidden("only an admin may grant or remove the staff, admin, ethics_committee or arbitrator role")
 	}
 	out, err := s.store.UpdateMember(ctx, registryActor(a), m.ID, in)
 	if err != nil {
 		return MemberView{}, err
 	}
+	if err := s.notifyRolesChanged(ctx, m, out); err != nil {
+		return MemberView{}, err
+	}
 	return ViewMember(a, out), nil
+}
+
+// notifyRolesChanged emails a member whose roles or ALS changed (the
+// change is in the audit log already, written with it): a grant they did
+// not expect does not go unnoticed.
+func (s *Service) notifyRolesChanged(ctx context.Context, before, after store.Member) error {
+	als := func(m store.Member) string {
+		if m.ALSID == nil {
+			return ""
+		}
+		return *m.ALSID
+	}
+	if slices.Equal(slices.Sorted(slices.Values(before.Roles)), slices.Sorted(slices.Values(after.Roles))) && als(before) == als(after) {
+		return nil
+	}
+	note := workflows.NotifyInput{Process: "registry", ObjectID: after.ID,
+		Step: "roles/" + strconv.FormatInt(after.UpdatedAt.UnixNano(), 10), Event: "member.roles_changed",
+		MemberIDs: []string{after.ID}, Data: map[string]any{
+			"roles": strings.Join(after.Roles, ", "), "previous_roles": strings.Join(before.Roles, ", "),
+			"als_id": als(after), "previous_als_id": als(before)}}
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.NotifyWorkflowID(note),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.NotifyWorkflowName, note)
+	return err
 }
 
 // TokenInput labels a new token.

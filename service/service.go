@@ -76,6 +76,39 @@ func (a *Actor) Has(roles ...string) bool {
 // IsStaff is true for staff and admins, who see every object.
 func (a *Actor) IsStaff() bool { return a.Has(store.RoleStaff, store.RoleAdmin) }
 
+// partyRoles are the roles a party keeps in their own case: none that
+// gives power over a case (staff, admin, ethics_committee, arbitrator).
+var partyRoles = []string{store.RoleMember, store.RoleALSRep, store.RoleElder}
+
+// AsParty is the actor as their own case sees them when isParty: a party
+// acts in it only as a party, whatever their roles (SPEC "Integrity
+// rules that hold everywhere"), so they keep only the roles that give no
+// power over a case. Every read and write of a case the actor may be a
+// party to goes through it.
+func (a *Actor) AsParty(isParty bool) *Actor {
+	if a == nil || !isParty {
+		return a
+	}
+	p := *a
+	p.Roles = store.StringList{}
+	for _, r := range a.Roles {
+		if slices.Contains(partyRoles, r) {
+			p.Roles = append(p.Roles, r)
+		}
+	}
+	return &p
+}
+
+// listCases lists a process's cases as the actor may see them: staff see
+// every case but, of those they are a party to, only those a party
+// reads; anyone else the cases that name them.
+func (s *Service) listCases(ctx context.Context, a *Actor, process string, limit int) ([]store.Case, error) {
+	if a.IsStaff() {
+		return s.store.ListCasesFor(ctx, process, "", a.ID, limit)
+	}
+	return s.store.ListCases(ctx, process, a.ID, limit)
+}
+
 // Workflow is the actor as a process's validators see it.
 func (a *Actor) Workflow() workflows.Actor {
 	return workflows.Actor{MemberID: a.ID, Roles: slices.Clone([]string(a.Roles))}
@@ -86,14 +119,20 @@ func (a *Actor) Workflow() workflows.Actor {
 var System = workflows.Actor{MemberID: "system", Roles: []string{store.RoleStaff}}
 
 // staffIDs lists the members with the staff role, whom processes notify.
-func (s *Service) staffIDs(ctx context.Context) ([]string, error) {
+//
+// parties are left out: a case never writes to a party as staff (a
+// respondent who is staff learns of a complaint when any respondent
+// would, and reads its emails as a party).
+func (s *Service) staffIDs(ctx context.Context, parties ...string) ([]string, error) {
 	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Role: store.RoleStaff, Limit: 1000})
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		if !slices.Contains(parties, m.ID) {
+			ids = append(ids, m.ID)
+		}
 	}
 	return ids, nil
 }

@@ -206,6 +206,8 @@ var secretEvents = map[string]bool{signInEvent: true}
 func (s *Service) ListNotifications(ctx context.Context, a *Actor, f store.OutboxFilter) ([]store.OutboxMessage, error) {
 	if !a.Has(store.RoleAdmin) {
 		f.MemberID = a.ID
+	} else {
+		f.PartyOf = a.ID // an admin reads their own case's emails as a party
 	}
 	out, err := s.store.ListOutbox(ctx, f)
 	if err != nil {

@@ -146,6 +146,10 @@ func (s *Store) lockAudit(tx *gorm.DB) error {
 type AuditFilter struct {
 	All      bool   // staff and admin see everything
 	MemberID string // others: public entries and those naming them
+	// PartyOf, with All, is the reader as a party: of the cases they are a
+	// party to they see only what a member sees (SPEC "A party to a case
+	// acts in it only as a party").
+	PartyOf  string
 	Process  string
 	ObjectID string
 	Action   string
@@ -176,7 +180,10 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 		// Members is a JSON array of IDs; IDs are generated and contain no
 		// quote, so a quoted LIKE match is exact.
 		q = q.Where("audience = ? OR (audience = ? AND members LIKE ?)",
-			AudiencePublic, AudienceMembers, `%"`+f.MemberID+`"%`)
+			AudiencePublic, AudienceMembers, quotedLike(f.MemberID))
+	} else if f.PartyOf != "" {
+		q = q.Where("object_id NOT IN (?) OR audience = ? OR (audience = ? AND members LIKE ?)",
+			s.partyCases(f.PartyOf), AudiencePublic, AudienceMembers, quotedLike(f.PartyOf))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {

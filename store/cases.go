@@ -16,6 +16,11 @@ type Case struct {
 	Title     string     `json:"title"`
 	CreatedBy string     `json:"created_by"`
 	Members   StringList `json:"-"`
+	// Parties are the case's parties, set when the case is opened (a
+	// later SaveCase keeps them): staff or admin powers never widen what
+	// a party reads of their own case (PartyOf in AuditFilter,
+	// OutboxFilter and ListCases).
+	Parties   StringList `json:"-"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
 }
@@ -24,6 +29,9 @@ type Case struct {
 func (s *Store) SaveCase(ctx context.Context, c Case) error {
 	if c.Members == nil {
 		c.Members = StringList{}
+	}
+	if c.Parties == nil {
+		c.Parties = StringList{}
 	}
 	now := Now()
 	if c.CreatedAt.IsZero() {
@@ -46,9 +54,18 @@ func (s *Store) GetCase(ctx context.Context, process, id string) (Case, error) {
 // ListCases lists a process's cases, newest first; memberID, when set,
 // keeps only the cases that member may read.
 func (s *Store) ListCases(ctx context.Context, process, memberID string, limit int) ([]Case, error) {
+	return s.ListCasesFor(ctx, process, memberID, "", limit)
+}
+
+// ListCasesFor is ListCases for a reader who sees every case by role
+// (memberID empty) but is a party to some: partyOf keeps, of their own
+// cases, only those they may read as a member.
+func (s *Store) ListCasesFor(ctx context.Context, process, memberID, partyOf string, limit int) ([]Case, error) {
 	q := s.DB.WithContext(ctx).Where("process = ?", process).Order("created_at DESC, id DESC")
 	if memberID != "" {
-		q = q.Where("members LIKE ?", `%"`+memberID+`"%`)
+		q = q.Where("members LIKE ?", quotedLike(memberID))
+	} else if partyOf != "" {
+		q = q.Where("parties NOT LIKE ? OR members LIKE ?", quotedLike(partyOf), quotedLike(partyOf))
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 200
@@ -80,4 +97,13 @@ func (s *Store) CaseByReceipt(ctx context.Context, process, code string) (string
 	var r Receipt
 	err := s.DB.WithContext(ctx).Where("hash = ? AND process = ?", HashToken(strings.ToUpper(strings.TrimSpace(code))), process).Take(&r).Error
 	return r.CaseID, notFound(err)
+}
+
+// quotedLike matches an ID inside a JSON array of IDs; IDs are generated
+// and contain no quote, so the quoted match is exact.
+func quotedLike(id string) string { return `%"` + id + `"%` }
+
+// partyCases is the subquery of the IDs of the cases id is a party to.
+func (s *Store) partyCases(id string) any {
+	return s.DB.Model(&Case{}).Select("id").Where("parties LIKE ?", quotedLike(id))
 }

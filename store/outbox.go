@@ -102,9 +102,12 @@ func (s *Store) MarkOutboxFailed(ctx context.Context, id, reason string) error {
 // OutboxFilter narrows ListOutbox.
 type OutboxFilter struct {
 	MemberID string // empty: every message (admin)
-	Status   string
-	Process  string
-	Limit    int
+	// PartyOf, with MemberID empty, is the admin as a party: of the
+	// cases they are a party to they see only their own messages.
+	PartyOf string
+	Status  string
+	Process string
+	Limit   int
 }
 
 // ListOutbox lists messages, newest first.
@@ -112,6 +115,10 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	q := s.DB.WithContext(ctx).Order("created_at DESC, id DESC")
 	if f.MemberID != "" {
 		q = q.Where("member_id = ?", f.MemberID)
+	} else if f.PartyOf != "" {
+		// The idempotency key starts with process/object/.
+		q = q.Where("member_id = ? OR NOT EXISTS (SELECT 1 FROM cases c WHERE c.parties LIKE ? AND outbox.idem_key LIKE c.process || '/' || c.id || '/%')",
+			f.PartyOf, quotedLike(f.PartyOf))
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)

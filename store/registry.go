@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -403,6 +404,7 @@ func (s *Store) UpdateMember(ctx context.Context, actor Actor, id string, in Mem
 		if err := s.validateMember(tx, in, false, id).orNil(); err != nil {
 			return err
 		}
+		prevRoles, prevALS := slices.Clone(m.Roles), m.ALSID
 		m.apply(in)
 		if err := tx.Save(&m).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -413,9 +415,11 @@ func (s *Store) UpdateMember(ctx context.Context, actor Actor, id string, in Mem
 		changed := map[string]any{}
 		if in.Roles != nil {
 			changed["roles"] = m.Roles
+			changed["previous_roles"] = prevRoles
 		}
 		if in.ALSID != nil {
 			changed["als_id"] = m.ALSID
+			changed["previous_als_id"] = prevALS
 		}
 		if in.Country != nil {
 			changed["country"] = m.Country

@@ -96,15 +96,15 @@ func TestEthicsApplyFails(t *testing.T) {
 // modifies it (staff record the decision, which is applied).
 func TestEthicsAppeal(t *testing.T) {
 	suspension := ethics.Decision{Kind: ethics.DecisionSuspension, Until: timePtr(300 * day)}
-	ruling := func(outcome string) workflows.AppealRuling {
-		return workflows.AppealRuling{ArbitrationID: "A-42", Outcome: outcome, Text: "Ruled on " + outcome + ".", Articles: []string{"7.1"}}
+	ruling := func(caseID, outcome string) workflows.AppealRuling {
+		return workflows.AppealRuling{ArbitrationID: workflows.AppealArbitrationID(caseID), Outcome: outcome, Text: "Ruled on " + outcome + ".", Articles: []string{"7.1"}}
 	}
 
 	t.Run("uphold", func(t *testing.T) {
 		h := newHarness(t)
 		h.toDeliberation()
 		h.decide(3*day, suspension)
-		h.ruling(4*day, ruling(workflows.RulingUphold)) // stray: nothing is appealed yet
+		h.ruling(4*day, ruling("E-13", workflows.RulingUphold)) // stray: nothing is appealed yet
 		h.Refused(h.Update(5*day, ethics.UpdateAppeal, ethics.AppealInput{Actor: asC1, Reason: "x"}), workflows.ErrForbidden)
 		h.Refused(h.Update(5*day, ethics.UpdateAppeal, ethics.AppealInput{Actor: asRespondent, Reason: ""}), workflows.ErrInvalidInput)
 		appealed := h.OK(h.Update(5*day+time.Hour, ethics.UpdateAppeal, ethics.AppealInput{Actor: asRespondent, Reason: "The contract had ended."}))
@@ -112,7 +112,7 @@ func TestEthicsAppeal(t *testing.T) {
 		h.Refused(h.Update(6*day, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: asStaff, Decision: suspension}), workflows.ErrInvalidState)
 		waiting := h.Query(40 * day)
 		applied := h.appliedBy(40 * day)
-		h.ruling(45*day, ruling(workflows.RulingUphold))
+		h.ruling(45*day, ruling("E-13", workflows.RulingUphold))
 
 		final := h.run(input("E-13"))
 
@@ -131,7 +131,7 @@ func TestEthicsAppeal(t *testing.T) {
 			h.applied[0].Until == nil || !h.applied[0].Until.Equal(when(300*day)) || h.applied[0].IneligibleUntil != nil {
 			t.Errorf("applied %+v", h.applied)
 		}
-		if final.Outcome != ethics.DecisionSuspension || final.Ruling == nil || final.Ruling.ArbitrationID != "A-42" || final.Ruling.Outcome != workflows.RulingUphold {
+		if final.Outcome != ethics.DecisionSuspension || final.Ruling == nil || final.Ruling.ArbitrationID != workflows.AppealArbitrationID("E-13") || final.Ruling.Outcome != workflows.RulingUphold {
 			t.Errorf("final %q ruling %+v", final.Outcome, final.Ruling)
 		}
 		if a := h.AuditOf("ethics.appeal_ruling_ignored"); len(a) != 1 || a[0].Audience != "staff" {
@@ -141,7 +141,7 @@ func TestEthicsAppeal(t *testing.T) {
 			t.Errorf("appealed notifications %+v", n)
 		}
 		pub := h.AuditOf("ethics.decision_published")
-		if js := toJSON(t, pub); !strings.Contains(js, `"arbitration_id":"A-42"`) || !strings.Contains(js, `"articles":["7.1"]`) {
+		if js := toJSON(t, pub); !strings.Contains(js, `"arbitration_id":"arb_appeal_E-13"`) || !strings.Contains(js, `"articles":["7.1"]`) {
 			t.Errorf("published %s", js)
 		}
 	})
@@ -151,7 +151,7 @@ func TestEthicsAppeal(t *testing.T) {
 		h.toDeliberation()
 		h.decide(3*day, suspension)
 		h.OK(h.Update(5*day, ethics.UpdateAppeal, ethics.AppealInput{Actor: asRespondent, Reason: "Unfounded."}))
-		h.ruling(30*day, ruling(workflows.RulingOverturn))
+		h.ruling(30*day, ruling("E-14", workflows.RulingOverturn))
 
 		final := h.run(input("E-14"))
 
@@ -172,7 +172,7 @@ func TestEthicsAppeal(t *testing.T) {
 		h.toDeliberation()
 		h.decide(3*day, ethics.Decision{Kind: ethics.DecisionRemoval, Position: "chair"})
 		h.OK(h.Update(5*day, ethics.UpdateAppeal, ethics.AppealInput{Actor: asRespondent, Reason: "Disproportionate."}))
-		h.ruling(30*day, ruling(workflows.RulingModify))
+		h.ruling(30*day, ruling("E-15", workflows.RulingModify))
 		waiting := h.Query(31 * day)
 		modified := ethics.Decision{Kind: ethics.DecisionSuspension, Until: timePtr(120 * day)}
 		h.Refused(h.Update(32*day, ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: asC1, Decision: modified}), workflows.ErrForbidden)
@@ -248,7 +248,7 @@ func TestEthicsConfidentiality(t *testing.T) {
 	h.OK(h.Update(4*day, ethics.UpdateWithdrawProposal, ethics.WithdrawInput{Actor: asC1}))
 	h.decide(5*day, ethics.Decision{Kind: ethics.DecisionWarning})
 	h.OK(h.Update(6*day, ethics.UpdateAppeal, ethics.AppealInput{Actor: asComplainant, Reason: "Too lenient."}))
-	h.ruling(20*day, workflows.AppealRuling{ArbitrationID: "A-1", Outcome: workflows.RulingUphold, Text: "Upheld."})
+	h.ruling(20*day, workflows.AppealRuling{ArbitrationID: workflows.AppealArbitrationID("E-17"), Outcome: workflows.RulingUphold, Text: "Upheld."})
 
 	final := h.run(input("E-17"))
 

@@ -19,16 +19,18 @@ import (
 
 // histories are the recorded ethics cases TestEthicsReplay replays. The
 // first two ran before updates validated again after a deadline and before
-// the case opened its appeal's arbitration itself; cases started then may
+// the case opened its appeal's arbitration itself; the v2 pair before a
+// ruling counted only from the linked arbitration. Cases started then may
 // still be running, so they stay.
 var histories = []string{
 	"ethics_complete.json", "ethics_unappealed.json",
 	"ethics_complete_v2.json", "ethics_unappealed_v2.json",
+	"ethics_complete_v3.json", "ethics_unappealed_v3.json",
 }
 
 // recorded are the histories TestRecordEthicsHistory writes: the current
 // version's.
-var recorded = histories[2:]
+var recorded = histories[4:]
 
 // TestEthicsReplay replays the recorded histories of complete cases
 // against the current code: a change that would break running cases fails
@@ -121,7 +123,9 @@ func recordComplete(t *testing.T, ctx context.Context, c client.Client) {
 	r.signal(workflows.AppealRuling{ArbitrationID: "rec-stray", Outcome: workflows.RulingUphold, Text: "Stray"})
 	r.waitHandled()
 	r.Update(ethics.UpdateAppeal, ethics.AppealInput{Actor: asRespondent, Reason: "Recorded appeal"})
-	r.signal(workflows.AppealRuling{ArbitrationID: "rec-arb", Outcome: workflows.RulingModify, Text: "Recorded ruling", Articles: []string{"7.1"}})
+	r.signal(workflows.AppealRuling{ArbitrationID: "rec-rogue", Outcome: workflows.RulingOverturn, Text: "Rogue ruling"})
+	r.waitHandled()
+	r.signal(workflows.AppealRuling{ArbitrationID: workflows.AppealArbitrationID(in.CaseID), Outcome: workflows.RulingModify, Text: "Recorded ruling", Articles: []string{"7.1"}})
 	r.waitFor(func(st ethics.State) bool { return st.Ruling != nil })
 	until := time.Now().UTC().Add(90 * day)
 	r.Update(ethics.UpdateApplyModified, ethics.ApplyModifiedInput{Actor: asStaff, Decision: ethics.Decision{

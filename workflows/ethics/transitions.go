@@ -219,6 +219,9 @@ func (e *complaint) recuse(now time.Time, in RecuseInput) {
 }
 
 func (e *complaint) validateRecompute(now time.Time, in RecomputeInput) error {
+	if e.isParty(in.Actor.MemberID) {
+		return process.Forbidden("a party acts in their own case only as a party: they cannot recompute its recusals")
+	}
 	if !process.IsStaff(in.Actor.Roles) {
 		return process.Forbidden("only staff can recompute the recusals")
 	}
@@ -476,9 +479,11 @@ func (e *complaint) appeal(now time.Time, in AppealInput) {
 // ruling applies the arbitration ruling on the appeal: the decision stands
 // (upheld, or the appeal dismissed), is overturned (the complaint is
 // dismissed) or waits for staff to record it as modified. A ruling the
-// case does not expect is recorded for staff and otherwise ignored.
-func (e *complaint) ruling(now time.Time, r workflows.AppealRuling) {
-	if e.st.Status != StatusAppealed || e.st.Ruling != nil {
+// case does not expect, or one from an arbitration other than the one
+// linked to its appeal (linked false), is recorded for staff and otherwise
+// ignored.
+func (e *complaint) ruling(now time.Time, r workflows.AppealRuling, linked bool) {
+	if e.st.Status != StatusAppealed || e.st.Ruling != nil || !linked {
 		e.logger.Warn("unexpected appeal ruling ignored", "status", e.st.Status, "arbitration_id", r.ArbitrationID)
 		e.strayRulings++
 		e.auditStaff(system, "ethics.appeal_ruling_ignored", "appeal_ruling_ignored/"+strconv.Itoa(e.strayRulings), map[string]any{
@@ -511,6 +516,9 @@ func (e *complaint) ruling(now time.Time, r workflows.AppealRuling) {
 }
 
 func (e *complaint) validateApplyModified(now time.Time, in ApplyModifiedInput) error {
+	if e.isParty(in.Actor.MemberID) {
+		return process.Forbidden("a party acts in their own case only as a party: they cannot record the outcome of its appeal")
+	}
 	if !process.IsStaff(in.Actor.Roles) {
 		return process.Forbidden("only staff can record a decision modified on appeal")
 	}

@@ -6,14 +6,18 @@ import (
 	"github.com/lacralo/ralo/workflows/process"
 )
 
-// CanRead says whether a person may read the case at all: staff and
-// admins, the complainant, the respondent once the complaint is admitted
-// (a complaint dismissed at screening never reaches them), and the
+// CanRead says whether a person may read the case at all: the
+// complainant, the respondent once the complaint is admitted (a complaint
+// dismissed at screening never reaches them), staff and admins, and the
 // non-recused committee members. Everyone else, recused members included,
 // should get a 404, as if the case did not exist.
+//
+// A party reads their own case only as a party, whatever their roles
+// (SPEC "A party to a case acts in it only as a party"): a respondent who
+// is staff learns of the complaint when any respondent would.
 func (s State) CanRead(viewerID string, roles []string) bool {
-	if viewerID != "" && (viewerID == s.ComplainantID || (viewerID == s.RespondentID && s.respondentInformed())) {
-		return true
+	if s.IsParty(viewerID) {
+		return viewerID == s.ComplainantID || s.respondentInformed()
 	}
 	if process.IsStaff(roles) {
 		return true
@@ -21,19 +25,26 @@ func (s State) CanRead(viewerID string, roles []string) bool {
 	return s.activeMember(viewerID)
 }
 
+// IsParty says whether id is the complainant or the respondent: the one
+// test every read and write of the case asks before any role.
+func (s State) IsParty(id string) bool {
+	return id != "" && (id == s.ComplainantID || id == s.RespondentID)
+}
+
 // ViewFor is the case as a person may see it; it returns the zero state to
 // those who may not read it (see CanRead). The parties are seen as parties
 // even if they hold other roles: they never see the committee's votes, the
-// proposal under vote or the reasons of recusals, and the respondent never
-// sees an anonymous complainant's identity. Only the complainant and staff
-// see the receipt.
+// proposal under vote, the committee roster or its recusals (who is
+// recused, and why, would tell the respondent the complainant's ALS, or
+// name the complainant when they sit on the committee), and the respondent
+// never sees an anonymous complainant's identity. Only the complainant and
+// staff see the receipt.
 func (s State) ViewFor(viewerID string, roles []string) State {
 	if !s.CanRead(viewerID, roles) {
 		return State{}
 	}
 	v := s.clone()
-	isParty := viewerID == s.ComplainantID || viewerID == s.RespondentID
-	if !isParty {
+	if !s.IsParty(viewerID) {
 		if !process.IsStaff(roles) {
 			v.Receipt = ""
 		}
@@ -42,9 +53,8 @@ func (s State) ViewFor(viewerID string, roles []string) State {
 	v.Proposal = nil
 	v.Votes = []Vote{}
 	v.Tally = nil
-	for i := range v.Committee {
-		v.Committee[i].Reasons = []string{}
-	}
+	v.Committee = []CommitteeMember{}
+	v.NoQuorum = false
 	if viewerID == s.ComplainantID {
 		return v
 	}

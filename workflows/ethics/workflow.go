@@ -189,10 +189,30 @@ func (e *complaint) receiveRulings(ctx workflow.Context) {
 		}
 		now := workflow.Now(ctx)
 		e.Tick(now)
-		e.ruling(now, r)
+		e.ruling(now, r, e.fromLinked(ctx, r))
 		e.Tick(now)
 		e.Wake()
 	}
+}
+
+// linkedRulingSince is the version from which a ruling counts only when
+// the arbitration linked to the case's appeal sent it; cases that ran
+// before took the first ruling signalled while appealed, and their
+// histories replay as they ran.
+const linkedRulingSince = "ethics-ruling-from-linked-arbitration"
+
+// fromLinked says whether the ruling comes from the arbitration the case
+// opened for its appeal (workflows.AppealArbitrationID; the API used the
+// same ID before the case opened it itself). The version is asked only
+// where the answer matters, while the case waits for its ruling.
+func (e *complaint) fromLinked(ctx workflow.Context, r workflows.AppealRuling) bool {
+	if e.st.Status != StatusAppealed || e.st.Ruling != nil {
+		return false
+	}
+	if workflow.GetVersion(ctx, linkedRulingSince, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return true
+	}
+	return r.ArbitrationID == workflows.AppealArbitrationID(e.in.CaseID)
 }
 
 // Effects.

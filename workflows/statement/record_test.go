@@ -18,16 +18,18 @@ import (
 
 // Recorded histories of a complete statement: the first from before the
 // engine was shared and periods were written in the policy's notation
-// (its input holds nanoseconds), the second, which TestRecordHistory
-// writes, from the current code.
+// (its input holds nanoseconds), the second from before each group's
+// penholders consolidated their own text only, the third, which
+// TestRecordHistory writes, from the current code.
 const (
 	firstHistory     = "testdata/statement_complete.json"
-	statementHistory = "testdata/statement_complete_v2.json"
+	secondHistory    = "testdata/statement_complete_v2.json"
+	statementHistory = "testdata/statement_complete_v3.json"
 )
 
 // TestRecordHistory runs a complete statement on a real embedded
 // Temporal server, with periods of seconds, and writes its history to
-// testdata/statement_complete_v2.json: two language groups, a translation,
+// testdata/statement_complete_v3.json: two language groups, a translation,
 // the comment period with a thread and its resolutions, consolidation,
 // an objection, a ratification vote with a revote, the submission.
 //
@@ -69,8 +71,10 @@ func TestRecordHistory(t *testing.T) {
 	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEs, CommentID: "c1", Status: statement.CommentIncorporated, Reply: "Añadido."})
 	r.Update(statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEs, CommentID: "c2", Status: statement.CommentNotAdopted, Reply: "Se mantiene."})
 	waitStatement(r, statement.StatusConsolidation)
+	r.Refuse(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
+		Texts: map[string]string{"es": "Texto final.", "en": "Not the en group's text."}, DivergentViews: "Beto disagreed."}, workflows.ErrForbidden)
 	r.Update(statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
-		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "Beto disagreed."})
+		Texts: map[string]string{"es": "Texto final."}, DivergentViews: "Beto disagreed."})
 	r.Update(statement.UpdateObject, statement.ObjectInput{Actor: beto, Reason: "I disagree."})
 	waitStatement(r, statement.StatusVoting)
 	ballot := func(als, vote string) {
@@ -106,5 +110,5 @@ func waitStatement(r *processtest.Recorder, status string) {
 func TestReplay(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
-	}, firstHistory, statementHistory)
+	}, firstHistory, secondHistory, statementHistory)
 }

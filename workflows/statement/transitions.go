@@ -272,7 +272,8 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(s.st.Languages, func(l string) bool { return s.isPenholder(l, in.Actor.MemberID) }) {
+	if !slices.ContainsFunc(s.st.Languages, func(l string) bool { return s.isPenholder(l, in.Actor.MemberID) }) &&
+		!(s.ownTexts && process.IsStaff(in.Actor.Roles)) {
 		return process.Forbidden("only penholders publish the final text")
 	}
 	// The clock, not the status, decides: the validator may run before
@@ -299,14 +300,20 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 	if len(open) > 0 {
 		return process.InvalidState("comments are still unanswered: " + strings.Join(open, ", "))
 	}
-	for _, l := range s.st.Languages {
-		if err := process.CheckText("texts."+l, in.Texts[l], MaxDraftBytes); err != nil {
-			return err
-		}
-	}
 	for l := range in.Texts {
 		if s.group(l) == nil {
 			return process.InvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
+		}
+	}
+	for _, l := range s.st.Languages {
+		if s.ownTexts && !s.mayWrite(l, in.Actor) {
+			if err := s.checkOthersText(l, in.Texts[l]); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := process.CheckText("texts."+l, in.Texts[l], MaxDraftBytes); err != nil {
+			return err
 		}
 	}
 	if len(in.DivergentViews) > MaxDraftBytes {
@@ -318,11 +325,37 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 	return nil
 }
 
+// mayWrite: the actor may write the final text of a language: its
+// penholders, and staff.
+func (s *statement) mayWrite(lang string, actor workflows.Actor) bool {
+	return s.isPenholder(lang, actor.MemberID) || process.IsStaff(actor.Roles)
+}
+
+// checkOthersText: a penholder consolidating writes only their own
+// group's text; another group's final text is that group's latest
+// version, written by its own penholders: omitted, it is taken as is;
+// given, it must be exactly that version.
+func (s *statement) checkOthersText(lang, text string) error {
+	g := s.group(lang)
+	if g == nil || g.Latest == 0 {
+		return process.Forbidden("texts." + lang + ": only its penholders or staff write the " + lang + " text, and its group has no draft yet")
+	}
+	if text != "" && TextHash(text) != g.Versions[g.Latest-1].SHA256 {
+		return process.Forbidden("texts." + lang + ": only its penholders or staff write the " + lang + " text; leave it out to take its group's latest version")
+	}
+	return nil
+}
+
 func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 	c := &Consolidation{Texts: map[string]string{}, DivergentViews: strings.TrimSpace(in.DivergentViews), NotAdopted: []string{},
 		By: in.Actor.MemberID, At: now}
 	for _, l := range s.st.Languages {
-		c.Texts[l] = FinalText(l, in.Texts[l], c.DivergentViews)
+		text := in.Texts[l]
+		if s.ownTexts && !s.mayWrite(l, in.Actor) {
+			g := s.group(l)
+			text = s.texts[l][g.Latest-1]
+		}
+		c.Texts[l] = FinalText(l, text, c.DivergentViews)
 	}
 	for _, cm := range s.st.Comments {
 		if cm.Status == CommentNotAdopted {

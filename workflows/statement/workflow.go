@@ -36,6 +36,10 @@ func Statement(ctx workflow.Context, in Input) (State, error) {
 	return s.st, err
 }
 
+// ownTextsSince is the version from which consolidation takes each
+// language's final text from that group's penholders only (or staff).
+const ownTextsSince = "statement-consolidate-own-language"
+
 // statement is the state of one running statement. Handlers never block:
 // they change the state and queue effects the main loop runs in order.
 type statement struct {
@@ -51,6 +55,10 @@ type statement struct {
 	nextComment  int
 	// periodsClosed counts the comment periods whose end has fired.
 	periodsClosed int
+	// ownTexts: each language group's penholders consolidate their own
+	// group's text only (staff every text); statements started before
+	// let any penholder publish every text.
+	ownTexts bool
 
 	effects []effect
 	eng     *process.Engine
@@ -91,6 +99,7 @@ func newStatement(ctx workflow.Context, in Input) *statement {
 
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {
+	s.ownTexts = workflow.GetVersion(ctx, ownTextsSince, workflow.DefaultVersion, 1) >= 1
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return s.snapshot(), nil
 	}); err != nil {

@@ -155,11 +155,11 @@ func TestConsensus(t *testing.T) {
 	h.Refused(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
 		Texts: map[string]string{"es": "a", "en": "b"}, DivergentViews: "x"}), workflows.ErrInvalidState)
 	h.OK(h.Update(8*processtest.Day+time.Minute, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEn, CommentID: "c3", Status: statement.CommentAnswered, Reply: "Noted."}))
-	h.Refused(h.Update(8*processtest.Day+2*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
+	h.Refused(h.Update(8*processtest.Day+2*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: staff,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}}), workflows.ErrInvalidInput) // divergent views missing
 	h.Refused(h.Update(8*processtest.Day+3*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: ana,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "x"}), workflows.ErrForbidden)
-	cons := h.OK(h.Update(8*processtest.Day+4*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEs,
+	cons := h.OK(h.Update(8*processtest.Day+4*time.Minute, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: staff,
 		Texts: map[string]string{"es": "Texto final.", "en": "Final text."}, DivergentViews: "One member opposed the proposal as a whole."}))
 	h.Refused(h.Update(8*processtest.Day+5*time.Minute, statement.UpdateDraft, statement.DraftInput{Actor: penEs, Language: "es", Text: "tarde"}), workflows.ErrInvalidState)
 	h.Refused(h.Update(8*processtest.Day+6*time.Minute, statement.UpdateSubmit, statement.SubmitInput{Actor: staff,
@@ -243,7 +243,7 @@ func TestVote(t *testing.T) {
 	h.drafting()
 	h.OK(h.Update(processtest.Day, statement.UpdateComment, statement.CommentInput{Actor: ana, Language: "es", Version: 1, Text: "No."}))
 	h.OK(h.Update(2*processtest.Day, statement.UpdateResolveComment, statement.ResolveCommentInput{Actor: penEs, CommentID: "c1", Status: statement.CommentNotAdopted, Reply: "Kept."}))
-	h.OK(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEn,
+	h.OK(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: staff,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}, DivergentViews: "Ana opposed."}))
 	h.OK(h.Update(8*processtest.Day+time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: ana, Reason: "I still oppose it."}))
 	h.Refused(h.Update(8*processtest.Day+2*time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: ana, Reason: "again"}), workflows.ErrInvalidState)
@@ -305,7 +305,7 @@ func TestVote(t *testing.T) {
 func TestVoteRejectedAndExtended(t *testing.T) {
 	h := newHarness(t)
 	h.drafting()
-	h.OK(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEn,
+	h.OK(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: staff,
 		Texts: map[string]string{"es": "Texto.", "en": "Text."}}))
 	h.OK(h.Update(8*processtest.Day+time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: ana, Reason: "No."}))
 	h.OK(h.Update(10*processtest.Day+time.Hour, statement.UpdateBallot, statement.BallotInput{Actor: rep, ALSID: "als-b1", CastByALSID: "als-b1", Vote: "yes"}))
