@@ -22,12 +22,15 @@ var dynamic = map[string][]string{
 	"declaration_kind.": store.DeclarationKinds,
 	"outbox.":           {store.OutboxPending, store.OutboxHeld, store.OutboxSent, store.OutboxFailed},
 	"ethics_status.":    {"screening", "investigation", "deliberation", "appeal_window", "appealed", "closed"},
+	"ethics_kind.":      {"undeclared_conflict", "disqualifying_conflict", "bad_faith", "other"},
+	"ethics_outcome.":   {"dismissed", "recusal_ordered", "warning", "suspension", "removal", "inadmissible"},
+	"ethics_role.":      {"respondent", "complainant"},
 	"deadline.":         {"screening", "response", "appeal_window"},
 	"error.":            {"400", "403", "404", "409", "422", "429", "500", "400.text", "403.text", "404.text", "409.text", "422.text", "429.text", "500.text"},
 }
 
 // literal finds message IDs written out in templates and Go code.
-var literal = regexp.MustCompile(`"((?:layout|nav|dashboard|time|login|login_sent|link|error|form|sessions|profile|declarations|notifications|receipt|verify)\.[a-z_.]+)"`)
+var literal = regexp.MustCompile(`"((?:layout|nav|dashboard|time|login|login_sent|link|error|form|sessions|profile|declarations|notifications|receipt|verify|public|rulings|decisions|results|statement)\.[a-z_.]+)"`)
 
 // usedKeys is every message the pages may ask for.
 func usedKeys(t *testing.T) map[string]bool {

@@ -33,6 +33,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /receipt", w.receipt)
 	mux.HandleFunc("GET /verify", w.verifyForm)
 	mux.HandleFunc("POST /verify", w.verify)
+	w.publicRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 

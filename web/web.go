@@ -247,6 +247,8 @@ var navigation = []struct {
 	{href: "/notifications", label: "nav.notifications", signedIn: true},
 	{href: "/profile", label: "nav.profile", signedIn: true},
 	{href: "/sessions", label: "nav.sessions", signedIn: true},
+	{href: "/public/rulings", label: "nav.rulings"},
+	{href: "/public/decisions", label: "nav.decisions"},
 	{href: "/receipt", label: "nav.receipt"},
 	{href: "/verify", label: "nav.verify"},
 	{href: "/login", label: "nav.login", publicOnly: true},

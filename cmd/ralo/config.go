@@ -23,11 +23,13 @@ import (
 // config is every setting of every command; each command registers the
 // flags it uses.
 type config struct {
-	DataDir      string
-	Listen       string
-	TemporalPort int
-	BaseURL      string
-	PublicURL    string
+	DataDir        string
+	Listen         string
+	TemporalPort   int
+	TemporalUI     bool
+	TemporalUIPort int
+	BaseURL        string
+	PublicURL      string
 
 	TemporalAddress    string
 	TemporalNamespace  string

@@ -27,6 +27,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&c.DataDir, "data-dir", envString("data-dir", "./ralo-data"), "folder of the databases (Temporal and ralo)")
 	fs.StringVar(&c.Listen, "listen", envString("listen", "127.0.0.1:8080"), "address of the HTTP API")
 	fs.IntVar(&c.TemporalPort, "temporal-port", envInt("temporal-port", 7233), "port of the embedded Temporal frontend (for the Temporal CLI and UI)")
+	fs.BoolVar(&c.TemporalUI, "temporal-ui", envBool("temporal-ui", true), "serve the Temporal Web UI on loopback (for operators)")
+	fs.IntVar(&c.TemporalUIPort, "temporal-ui-port", envInt("temporal-ui-port", 0), "port of the Temporal Web UI (default: the Temporal port + 1000)")
 	fs.StringVar(&c.AdminToken, "admin-token", envString("admin-token", ""), "token of the first admin (default: random, printed once)")
 	c.common(fs)
 	c.mail(fs)
@@ -52,6 +54,15 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", c.Listen, err)
 	}
+	if c.TemporalUIPort == 0 {
+		c.TemporalUIPort = c.TemporalPort + 1000
+	}
+	if c.TemporalUI {
+		if err := devserver.CheckUIPort(c.TemporalUIPort); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	app.SetWorkflowCache(c.WorkflowCache) // before the embedded server's own workers start
 	srv, err := devserver.Start(ctx, devserver.Config{DataDir: c.DataDir, Port: c.TemporalPort,
 		Namespace: devNamespace, Retention: pol.Namespace.Retention.D(), Logger: log.With("component", "temporal")})
@@ -75,6 +86,16 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer a.Close()
+	uiURL := ""
+	if c.TemporalUI {
+		ui, err := devserver.StartUI(devserver.UIConfig{Port: c.TemporalUIPort, Frontend: srv.HostPort(), Namespace: devNamespace})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer ui.Stop()
+		uiURL = ui.URL()
+	}
 	if a.BootstrapToken != "" {
 		// Printed once, on the terminal, never through the logger.
 		fmt.Fprintf(stdout, "\nadmin token (shown once, keep it): %s\n\n", a.BootstrapToken)
@@ -86,7 +107,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		ln.Close()
 		return fmt.Errorf("admin sign-in link: %w", err)
 	}
-	fmt.Fprintf(stdout, "web: %s\nsign in as the admin (one-time link, valid 15 minutes): %s\n\n", c.publicURL(ln), link)
+	fmt.Fprintf(stdout, "web: %s\nsign in as the admin (one-time link, valid 15 minutes): %s\n", c.publicURL(ln), link)
+	if uiURL != "" {
+		fmt.Fprintf(stdout, "temporal ui: %s\n", uiURL)
+	}
+	fmt.Fprintln(stdout)
 	log.Info("ralo dev ready", "api", "http://"+ln.Addr().String(), "temporal", srv.HostPort(),
 		"namespace", devNamespace, "startup", time.Since(start).Round(time.Millisecond).String())
 	return serveHTTP(ctx, ln, a.Handler(), log)

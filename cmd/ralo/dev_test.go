@@ -51,13 +51,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startDev(t *testing.T, dir string, token string) (*devProcess, time.Duration) {
+func startDev(t *testing.T, dir string, token string, extra ...string) (*devProcess, time.Duration) {
 	t.Helper()
 	apiPort, temporalPort := freePort(t), freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &devProcess{api: fmt.Sprintf("http://127.0.0.1:%d", apiPort), cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}}
 	args := []string{"dev", "--data-dir", dir, "--listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
-		"--temporal-port", fmt.Sprint(temporalPort), "--log-level", "warn"}
+		"--temporal-port", fmt.Sprint(temporalPort), "--temporal-ui-port", fmt.Sprint(freePort(t)), "--log-level", "warn"}
+	args = append(args, extra...)
 	if token != "" {
 		args = append(args, "--admin-token", token)
 	}
@@ -201,6 +202,37 @@ func TestDevRestartKeepsEverything(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dirA, f)); err != nil {
 			t.Fatalf("%s not in the data dir: %v", f, err)
 		}
+	}
+}
+
+// `ralo dev` prints the Temporal Web UI's address and serves it there;
+// --temporal-ui=false serves nothing on that port.
+func TestDevTemporalUI(t *testing.T) {
+	p, _ := startDev(t, t.TempDir(), "")
+	i := strings.Index(p.out.String(), "temporal ui: ")
+	if i < 0 {
+		t.Fatalf("no temporal ui address printed\n%s", p.out)
+	}
+	url := strings.Fields(p.out.String()[i+len("temporal ui: "):])[0]
+	resp, err := http.Get(url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("temporal ui index: %d", resp.StatusCode)
+	}
+	p.stop(t)
+
+	port := freePort(t)
+	p, _ = startDev(t, t.TempDir(), "", "--temporal-ui=false", "--temporal-ui-port", fmt.Sprint(port))
+	defer p.stop(t)
+	if strings.Contains(p.out.String(), "temporal ui:") {
+		t.Fatalf("temporal ui printed with --temporal-ui=false\n%s", p.out)
+	}
+	if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		c.Close()
+		t.Fatalf("something listens on %d with --temporal-ui=false", port)
 	}
 }
 
