@@ -18,7 +18,10 @@ type route struct {
 	emails  bool // sends email: rate limited per member
 	// feed: the handler authenticates itself, with a bearer token or a
 	// calendar feed token in ?token=; the route is public only to reach it.
-	feed    bool
+	feed bool
+	// ownAuth: the handler reads the Authorization header itself (the
+	// metrics scraper's token is no member's), so no member check runs.
+	ownAuth bool
 	handler echo.HandlerFunc
 
 	tag      string
@@ -44,8 +47,8 @@ func (s *Server) systemRoutes() []route {
 			tag: "system", summary: "The process is up", response: "Health"},
 		{method: http.MethodGet, path: "/readyz", access: public, handler: s.readyz,
 			tag: "system", summary: "Database, Temporal and workers are ready", response: "Health"},
-		{method: http.MethodGet, path: "/metrics", access: public, handler: s.metrics.handler(),
-			tag: "system", summary: "Prometheus metrics", produces: "text/plain"},
+		{method: http.MethodGet, path: "/metrics", access: public, ownAuth: true, handler: s.metricsHandler(),
+			tag: "system", summary: "Prometheus metrics (with --metrics-token: Authorization: Bearer <it>)", produces: "text/plain"},
 		{method: http.MethodGet, path: "/openapi.json", access: public, handler: s.openapi,
 			tag: "system", summary: "This OpenAPI document", response: "Object"},
 

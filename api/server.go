@@ -7,6 +7,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -29,6 +30,8 @@ type Config struct {
 	Logger   *slog.Logger
 	// Ready reports whether the workers are polling; /readyz calls it.
 	Ready func(ctx context.Context) error
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // Server is the HTTP API.
@@ -42,11 +45,13 @@ type Server struct {
 	echo     *echo.Echo
 	metrics  *metrics
 	routes   []route
+
+	metricsToken string
 }
 
 // New builds the API with every route registered.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready}
+	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready, metricsToken: cfg.MetricsToken}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -66,7 +71,10 @@ func New(cfg Config) *Server {
 	s.routes = s.routeTable()
 	limiter := emailLimiter()
 	for _, r := range s.routes {
-		mw := []echo.MiddlewareFunc{s.authenticate(r.access)}
+		var mw []echo.MiddlewareFunc
+		if !r.ownAuth {
+			mw = append(mw, s.authenticate(r.access))
+		}
 		if r.emails {
 			mw = append(mw, limiter)
 		}
@@ -170,7 +178,10 @@ func (s *Server) authenticate(a access) echo.MiddlewareFunc {
 			}
 			m, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
 			if err != nil {
-				if err == store.ErrBadToken {
+				if errors.Is(err, store.ErrTokenExpired) {
+					return errTokenExpired
+				}
+				if errors.Is(err, store.ErrBadToken) {
 					return errUnauthorized
 				}
 				return err

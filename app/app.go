@@ -41,6 +41,10 @@ type Options struct {
 	// WorkflowCache is how many workflows the worker keeps in memory
 	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
+	// TokenTTL is how long a new bearer token is valid (0: a year).
+	TokenTTL time.Duration
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // App is a running assembly of ralo's pieces.
@@ -73,6 +77,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	a.Store = st
 	st.Subregions = o.Policy.SubregionNames()
 	st.SubregionOf = o.Policy.SubregionOf
+	st.TokenTTL = o.TokenTTL
 	if _, err := st.Migrate(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -122,7 +127,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		}
 	}
 	if o.RunAPI {
-		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
+		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken})
 	}
 	return a, nil
 }

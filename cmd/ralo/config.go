@@ -12,11 +12,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
 	"github.com/lacralo/ralo/app"
 	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
 )
 
 // config is every setting of every command; each command registers the
@@ -45,6 +47,9 @@ type config struct {
 	LogFormat   string
 
 	WorkflowCache int
+
+	TokenTTL     time.Duration
+	MetricsToken string
 }
 
 // envName maps a flag name to its environment variable: data-dir is
@@ -88,6 +93,22 @@ func (c *config) common(fs *flag.FlagSet) {
 	fs.StringVar(&c.PolicyFile, "policy", envString("policy", ""), "policy YAML file naming only the keys that differ from the embedded LACRALO policy")
 	fs.StringVar(&c.LogLevel, "log-level", envString("log-level", "info"), "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", envString("log-format", "text"), "text or json")
+}
+
+// security adds the flags of a process that serves the API or runs the
+// worker: token lifetime and the metrics scraper's token.
+func (c *config) security(fs *flag.FlagSet) {
+	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("token-ttl", store.DefaultTokenTTL), "how long a new bearer token is valid")
+	fs.StringVar(&c.MetricsToken, "metrics-token", envString("metrics-token", ""), "when set, /metrics requires Authorization: Bearer <it>")
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
 }
 
 func (c *config) mail(fs *flag.FlagSet) {
@@ -181,6 +202,7 @@ func (c *config) logAttrs() []any {
 		"database_url", app.MaskURL(c.DatabaseURL), "policy", c.PolicyFile,
 		"smtp_url", app.MaskURL(c.SMTPURL), "smtp_from", c.SMTPFrom,
 		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL, "workflow_cache", c.WorkflowCache,
+		"token_ttl", c.TokenTTL.String(), "metrics_token", mask(c.MetricsToken),
 	}
 }
 

@@ -30,6 +30,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&c.AdminToken, "admin-token", envString("admin-token", ""), "token of the first admin (default: random, printed once)")
 	c.common(fs)
 	c.mail(fs)
+	c.security(fs)
 	c.worker(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -69,6 +70,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken,
 	})
 	if err != nil {
 		ln.Close()

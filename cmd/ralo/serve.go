@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	}
 	c.common(fs)
 	c.mail(fs)
+	c.security(fs)
 	if runWorker {
 		c.worker(fs)
 	}
@@ -55,6 +56,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken,
 	})
 	if err != nil {
 		if ln != nil {
