@@ -95,6 +95,10 @@ func (s *Server) systemRoutes() []route {
 
 		{method: http.MethodGet, path: "/api/v1/notifications", access: authenticated, handler: s.listNotifications,
 			tag: "notifications", summary: "The email outbox (admin: all; others: their own)", response: "[]Notification"},
+		{method: http.MethodPost, path: "/api/v1/codec/encode", access: roles(store.RoleAdmin), handler: s.codecEndpoint,
+			tag: "system", summary: "Temporal remote codec: encrypt payloads (admin; --codec-endpoint of the Temporal UI and CLI)", request: "Object", response: "Object"},
+		{method: http.MethodPost, path: "/api/v1/codec/decode", access: roles(store.RoleAdmin), handler: s.codecEndpoint,
+			tag: "system", summary: "Temporal remote codec: decrypt payloads (admin; --codec-endpoint of the Temporal UI and CLI)", request: "Object", response: "Object"},
 		{method: http.MethodGet, path: "/api/v1/audit", access: authenticated, handler: s.listAudit,
 			tag: "audit", summary: "Audit entries the caller may see", response: "[]AuditEntry"},
 		{method: http.MethodGet, path: "/api/v1/audit/verify", access: authenticated, handler: s.verifyAudit,

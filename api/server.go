@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"go.temporal.io/sdk/client"
 
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
@@ -32,6 +33,10 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Codec serves /api/v1/codec/{encode,decode} to admins, for the
+	// Temporal UI and CLI (--codec-endpoint); nil: payloads are not
+	// encrypted and the endpoint answers 404.
+	Codec *codec.Codec
 }
 
 // Server is the HTTP API.
@@ -47,11 +52,12 @@ type Server struct {
 	routes   []route
 
 	metricsToken string
+	codec        *codec.Codec
 }
 
 // New builds the API with every route registered.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready, metricsToken: cfg.MetricsToken}
+	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready, metricsToken: cfg.MetricsToken, codec: cfg.Codec}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/lacralo/ralo/activities"
 	"github.com/lacralo/ralo/api"
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/notify"
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/store"
@@ -45,6 +46,9 @@ type Options struct {
 	TokenTTL time.Duration
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Codec, when set, encrypts every payload sent to Temporal (client,
+	// worker and the API's codec endpoint).
+	Codec *codec.Codec
 }
 
 // App is a running assembly of ralo's pieces.
@@ -97,6 +101,9 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		}
 	}
 	topts := o.Temporal
+	if o.Codec != nil {
+		topts.DataConverter = codec.DataConverter(o.Codec)
+	}
 	topts.Logger = sdklog.NewStructuredLogger(o.Logger.With("component", "temporal-sdk"))
 	c, err := dialWithRetry(ctx, topts, o.Logger)
 	if err != nil {
@@ -127,7 +134,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		}
 	}
 	if o.RunAPI {
-		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken})
+		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken, Codec: o.Codec})
 	}
 	return a, nil
 }

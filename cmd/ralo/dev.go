@@ -46,6 +46,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	c.TemporalAddress = fmt.Sprintf("127.0.0.1:%d", c.TemporalPort)
 	c.TemporalNamespace = devNamespace
 	c.DatabaseURL = c.sqlitePath()
+	cd, err := c.payloadCodec(true)
+	if err != nil {
+		return err
+	}
 	log.Info("starting ralo dev", c.logAttrs()...)
 
 	// Bind the API first, so a port in use fails before anything starts.
@@ -70,7 +74,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
-		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
 	})
 	if err != nil {
 		ln.Close()

@@ -36,6 +36,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	if c.DatabaseURL == "" {
 		return errors.New("--database-url (RALO_DATABASE_URL) is required")
 	}
+	cd, err := c.payloadCodec(false)
+	if err != nil {
+		return err
+	}
 	log := c.logger(stderr)
 	pol, err := c.loadPolicy()
 	if err != nil {
@@ -56,7 +60,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
-		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
 	})
 	if err != nil {
 		if ln != nil {
