@@ -145,7 +145,11 @@ func coreSchemas() obj {
 			"until": str("suspension, removal: an RFC 3339 time or a date such as 2027-05-01"), "position": str("removal"), "sanction_complainant": obj{"type": "boolean", "description": "the complaint was in bad faith"}}, "kind"),
 		"EthicsVote": object(obj{"decision": ref("EthicsDecision"), "for": obj{"type": "boolean"}}, "decision", "for"),
 		"AuditVerify": object(obj{"ok": obj{"type": "boolean"}, "entries": obj{"type": "integer"}, "head": str(""),
-			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str("")}, "ok"),
+			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str(""),
+			"anchored":        obj{"type": "boolean", "description": "the AuditAnchor checkpoints were read and compared"},
+			"last_checkpoint": nullable(object(obj{"seq": obj{"type": "integer"}, "hash": str(""), "at": dateTime("")}))}, "ok"),
+		"AuditHead": object(obj{"seq": obj{"type": "integer"}, "hash": str("hash of the last entry"),
+			"last_checkpoint": nullable(object(obj{"seq": obj{"type": "integer"}, "hash": str(""), "at": dateTime("")}))}, "seq"),
 	}
 }
 

@@ -102,6 +102,8 @@ func (s *Server) systemRoutes() []route {
 		{method: http.MethodGet, path: "/api/v1/audit", access: authenticated, handler: s.listAudit,
 			tag: "audit", summary: "Audit entries the caller may see", response: "[]AuditEntry"},
 		{method: http.MethodGet, path: "/api/v1/audit/verify", access: authenticated, handler: s.verifyAudit,
-			tag: "audit", summary: "Recompute the hash chain", response: "AuditVerify"},
+			tag: "audit", summary: "Recompute the hash chain and compare it with the last checkpoints of the AuditAnchor workflow", response: "AuditVerify"},
+		{method: http.MethodGet, path: "/api/v1/public/audit/head", access: public, handler: s.auditHead,
+			tag: "audit", summary: "The audit chain's head and its last checkpoint (no token)", response: "AuditHead"},
 	}
 }

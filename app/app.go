@@ -24,6 +24,7 @@ import (
 	"github.com/lacralo/ralo/store"
 	ralworker "github.com/lacralo/ralo/worker"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/anchor"
 	"github.com/lacralo/ralo/workflows/meeting"
 )
 
@@ -49,6 +50,10 @@ type Options struct {
 	// Codec, when set, encrypts every payload sent to Temporal (client,
 	// worker and the API's codec endpoint).
 	Codec *codec.Codec
+	// AnchorEntries and AnchorEvery: the worker checkpoints the audit
+	// chain's head every so many entries or so long (0: 100, 10 minutes).
+	AnchorEntries int64
+	AnchorEvery   time.Duration
 }
 
 // App is a running assembly of ralo's pieces.
@@ -62,6 +67,7 @@ type App struct {
 	// database was empty; it is shown once and never logged.
 	BootstrapToken string
 	log            *slog.Logger
+	stopAnchor     context.CancelFunc
 }
 
 // Open connects to the database (migrating it), bootstraps the admin, dials
@@ -132,6 +138,20 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("start participation review: %w", err)
 		}
+		if err := anchor.Start(ctx, c); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("start audit anchor: %w", err)
+		}
+		entries, every := o.AnchorEntries, o.AnchorEvery
+		if entries <= 0 {
+			entries = DefaultAnchorEntries
+		}
+		if every <= 0 {
+			every = DefaultAnchorEvery
+		}
+		actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.stopAnchor = cancel
+		go anchorLoop(actx, c, st, entries, every, o.Logger)
 	}
 	if o.RunAPI {
 		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken, Codec: o.Codec})
@@ -178,6 +198,9 @@ func (a *App) workersReady(ctx context.Context) error {
 
 // Close stops the worker and closes the connections.
 func (a *App) Close() {
+	if a.stopAnchor != nil {
+		a.stopAnchor()
+	}
 	if a.Worker != nil {
 		a.Worker.Stop()
 	}

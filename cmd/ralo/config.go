@@ -52,6 +52,9 @@ type config struct {
 	TokenTTL     time.Duration
 	MetricsToken string
 	PayloadKey   string
+
+	AnchorEntries int64
+	AnchorEvery   time.Duration
 }
 
 // envName maps a flag name to its environment variable: data-dir is
@@ -102,6 +105,8 @@ func (c *config) common(fs *flag.FlagSet) {
 func (c *config) security(fs *flag.FlagSet) {
 	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("token-ttl", store.DefaultTokenTTL), "how long a new bearer token is valid")
 	fs.StringVar(&c.PayloadKey, "payload-key", envString("payload-key", ""), "AES-256 key(s) encrypting every Temporal payload: base64 of 32 bytes, several separated by commas for rotation (the first encrypts, all decrypt); ralo dev keeps one in <data-dir>/payload.key")
+	fs.Int64Var(&c.AnchorEntries, "audit-checkpoint-entries", int64(envInt("audit-checkpoint-entries", app.DefaultAnchorEntries)), "checkpoint the audit chain's head into the AuditAnchor workflow every so many entries")
+	fs.DurationVar(&c.AnchorEvery, "audit-checkpoint-every", envDuration("audit-checkpoint-every", app.DefaultAnchorEvery), "… or this often, when the chain moved")
 	fs.StringVar(&c.MetricsToken, "metrics-token", envString("metrics-token", ""), "when set, /metrics requires Authorization: Bearer <it>")
 }
 

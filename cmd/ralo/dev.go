@@ -75,6 +75,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
 		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
+		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
 	if err != nil {
 		ln.Close()

@@ -61,6 +61,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
 		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
+		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
 	if err != nil {
 		if ln != nil {
