@@ -102,3 +102,20 @@ func complainantOf(t *testing.T, p *devProcess, admin, id string) string {
 	t.Fatalf("no complainant in %v", c)
 	return ""
 }
+
+// TestServeAndWorkerRequireAPayloadKey: without --payload-key (or
+// RALO_PAYLOAD_KEY) serve and worker stop at start, saying so.
+func TestServeAndWorkerRequireAPayloadKey(t *testing.T) {
+	t.Setenv("RALO_PAYLOAD_KEY", "")
+	for _, cmd := range []string{"serve", "worker"} {
+		var out syncBuffer
+		err := run(t.Context(), []string{cmd, "--database-url", filepath.Join(t.TempDir(), "x.db")}, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "--payload-key (RALO_PAYLOAD_KEY) is required") {
+			t.Errorf("%s: %v", cmd, err)
+		}
+		err = run(t.Context(), []string{cmd, "--database-url", filepath.Join(t.TempDir(), "x.db"), "--payload-key", "c2hvcnQ="}, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), "32") {
+			t.Errorf("%s with a short key: %v", cmd, err)
+		}
+	}
+}
