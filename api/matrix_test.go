@@ -482,6 +482,11 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.arbCase + "&limit=1000", actor: actNonParty, want: ok, check: lacks(f.arbCase)},
 		{route: "GET /api/v1/audit", path: "/api/v1/audit?object_id=" + f.arbCase + "&limit=1000", actor: actParty, want: ok, check: has(f.arbCase)},
 		{route: "GET /api/v1/audit/verify", path: "/api/v1/audit/verify", actor: actPlain, want: ok},
+		{route: "GET /api/v1/public/audit/head", path: "/api/v1/public/audit/head", actor: actAnonymous, want: ok, check: has("\"hash\"")},
+		{route: "POST /api/v1/codec/decode", path: "/api/v1/codec/decode", actor: actStaff, body: map[string]any{"payloads": []any{}}, want: e403},
+		{route: "POST /api/v1/codec/decode", path: "/api/v1/codec/decode", actor: actAnonymous, body: map[string]any{"payloads": []any{}}, want: e401},
+		{route: "POST /api/v1/codec/encode", path: "/api/v1/codec/encode", actor: actStaff, body: map[string]any{"payloads": []any{}}, want: e403},
+		{route: "POST /api/v1/codec/encode", path: "/api/v1/codec/encode", actor: actPlain, body: map[string]any{"payloads": []any{}}, want: e403},
 
 		// Arbitration: parties, the assigned arbitrator and staff see the case.
 		{route: "POST /api/v1/arbitrations", path: "/api/v1/arbitrations", actor: actNonParty, body: map[string]any{"question": "q", "parties": []string{f.selfID}, "filed_by": f.selfID}, want: e422},

@@ -2,7 +2,10 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -76,5 +79,24 @@ func (o *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, st := range []string{store.OutboxPending, store.OutboxHeld, store.OutboxSent, store.OutboxFailed} {
 		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(depth[st]), st)
+	}
+}
+
+// metricsHandler serves /metrics, behind `Authorization: Bearer
+// <--metrics-token>` when one is configured (the scraper's secret, not a
+// member's token); without one the route stays public, as before.
+func (s *Server) metricsHandler() echo.HandlerFunc {
+	serve := s.metrics.handler()
+	if s.metricsToken == "" {
+		return serve
+	}
+	want := sha256.Sum256([]byte(s.metricsToken))
+	return func(c echo.Context) error {
+		token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			return errUnauthorized
+		}
+		return serve(c)
 	}
 }

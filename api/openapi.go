@@ -80,8 +80,8 @@ func coreSchemas() obj {
 			"language": strEnum("", languages...), "gender": nullable(str("")), "skills": arrayOf(str("")),
 			"skills_public": obj{"type": "boolean"}, "roles": arrayOf(str("staff and admin only by an admin"))}),
 		"TokenInput":  object(obj{"label": str("what the token is for")}),
-		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once: an Idempotency-Key replay omits it"), "created_at": dateTime("")}, "id"),
-		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime(""))}),
+		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once: an Idempotency-Key replay omits it"), "created_at": dateTime(""), "expires_at": dateTime("when the token stops working (--token-ttl after issue, default 1 year)")}, "id"),
+		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime("")), "expires_at": nullable(dateTime("when the token stops working"))}),
 		"Declaration": object(obj{"id": str(""), "member_id": str(""), "kind": strEnum("", "interest", "conflict", "none"), "organization": str(""),
 			"description": str(""), "categories": arrayOf(str("e.g. isp, registrar, registry, government_decision_maker, politician")),
 			"subjects":   arrayOf(str("IDs of members or ALSes the interest involves")),
@@ -145,7 +145,11 @@ func coreSchemas() obj {
 			"until": str("suspension, removal: an RFC 3339 time or a date such as 2027-05-01"), "position": str("removal"), "sanction_complainant": obj{"type": "boolean", "description": "the complaint was in bad faith"}}, "kind"),
 		"EthicsVote": object(obj{"decision": ref("EthicsDecision"), "for": obj{"type": "boolean"}}, "decision", "for"),
 		"AuditVerify": object(obj{"ok": obj{"type": "boolean"}, "entries": obj{"type": "integer"}, "head": str(""),
-			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str("")}, "ok"),
+			"broken_at": obj{"type": "integer", "description": "first entry that does not verify"}, "reason": str(""),
+			"anchored":        obj{"type": "boolean", "description": "the AuditAnchor checkpoints were read and compared"},
+			"last_checkpoint": nullable(object(obj{"seq": obj{"type": "integer"}, "hash": str(""), "at": dateTime("")}))}, "ok"),
+		"AuditHead": object(obj{"seq": obj{"type": "integer"}, "hash": str("hash of the last entry"),
+			"last_checkpoint": nullable(object(obj{"seq": obj{"type": "integer"}, "hash": str(""), "at": dateTime("")}))}, "seq"),
 	}
 }
 

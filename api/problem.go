@@ -28,6 +28,7 @@ func errStatus(status int, detail string) *Error { return &Error{Status: status,
 
 var (
 	errUnauthorized = errStatus(http.StatusUnauthorized, "a valid bearer token is required")
+	errTokenExpired = errStatus(http.StatusUnauthorized, "the bearer token has expired: ask an admin for a new one")
 	errForbidden    = errStatus(http.StatusForbidden, "your roles do not allow this action")
 	errNotFound     = errStatus(http.StatusNotFound, "no such resource")
 )

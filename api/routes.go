@@ -18,7 +18,10 @@ type route struct {
 	emails  bool // sends email: rate limited per member
 	// feed: the handler authenticates itself, with a bearer token or a
 	// calendar feed token in ?token=; the route is public only to reach it.
-	feed    bool
+	feed bool
+	// ownAuth: the handler reads the Authorization header itself (the
+	// metrics scraper's token is no member's), so no member check runs.
+	ownAuth bool
 	handler echo.HandlerFunc
 
 	tag      string
@@ -45,8 +48,8 @@ func (s *Server) systemRoutes() []route {
 			tag: "system", summary: "The process is up", response: "Health"},
 		{method: http.MethodGet, path: "/readyz", access: public, handler: s.readyz,
 			tag: "system", summary: "Database, Temporal and workers are ready", response: "Health"},
-		{method: http.MethodGet, path: "/metrics", access: public, handler: s.metrics.handler(),
-			tag: "system", summary: "Prometheus metrics", produces: "text/plain"},
+		{method: http.MethodGet, path: "/metrics", access: public, ownAuth: true, handler: s.metricsHandler(),
+			tag: "system", summary: "Prometheus metrics (with --metrics-token: Authorization: Bearer <it>)", produces: "text/plain"},
 		{method: http.MethodGet, path: "/openapi.json", access: public, handler: s.openapi,
 			tag: "system", summary: "This OpenAPI document", response: "Object"},
 
@@ -93,9 +96,15 @@ func (s *Server) systemRoutes() []route {
 
 		{method: http.MethodGet, path: "/api/v1/notifications", access: authenticated, handler: s.listNotifications,
 			tag: "notifications", summary: "The email outbox (admin: all; others: their own)", response: "[]Notification"},
+		{method: http.MethodPost, path: "/api/v1/codec/encode", access: roles(store.RoleAdmin), handler: s.codecEndpoint,
+			tag: "system", summary: "Temporal remote codec: encrypt payloads (admin; --codec-endpoint of the Temporal UI and CLI)", request: "Object", response: "Object"},
+		{method: http.MethodPost, path: "/api/v1/codec/decode", access: roles(store.RoleAdmin), handler: s.codecEndpoint,
+			tag: "system", summary: "Temporal remote codec: decrypt payloads (admin; --codec-endpoint of the Temporal UI and CLI)", request: "Object", response: "Object"},
 		{method: http.MethodGet, path: "/api/v1/audit", access: authenticated, handler: s.listAudit,
 			tag: "audit", summary: "Audit entries the caller may see", response: "[]AuditEntry"},
 		{method: http.MethodGet, path: "/api/v1/audit/verify", access: authenticated, handler: s.verifyAudit,
-			tag: "audit", summary: "Recompute the hash chain", response: "AuditVerify"},
+			tag: "audit", summary: "Recompute the hash chain and compare it with the last checkpoints of the AuditAnchor workflow", response: "AuditVerify"},
+		{method: http.MethodGet, path: "/api/v1/public/audit/head", access: public, handler: s.auditHead,
+			tag: "audit", summary: "The audit chain's head and its last checkpoint (no token)", response: "AuditHead"},
 	}
 }

@@ -7,6 +7,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"go.temporal.io/sdk/client"
 
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
@@ -29,6 +31,12 @@ type Config struct {
 	Logger   *slog.Logger
 	// Ready reports whether the workers are polling; /readyz calls it.
 	Ready func(ctx context.Context) error
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	// Codec serves /api/v1/codec/{encode,decode} to admins, for the
+	// Temporal UI and CLI (--codec-endpoint); nil: payloads are not
+	// encrypted and the endpoint answers 404.
+	Codec *codec.Codec
 }
 
 // Server is the HTTP API.
@@ -42,11 +50,14 @@ type Server struct {
 	echo     *echo.Echo
 	metrics  *metrics
 	routes   []route
+
+	metricsToken string
+	codec        *codec.Codec
 }
 
 // New builds the API with every route registered.
 func New(cfg Config) *Server {
-	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready}
+	s := &Server{store: cfg.Store, temporal: cfg.Temporal, policy: cfg.Policy, log: cfg.Logger, ready: cfg.Ready, metricsToken: cfg.MetricsToken, codec: cfg.Codec}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -66,7 +77,10 @@ func New(cfg Config) *Server {
 	s.routes = s.routeTable()
 	limiter := emailLimiter()
 	for _, r := range s.routes {
-		mw := []echo.MiddlewareFunc{s.authenticate(r.access)}
+		var mw []echo.MiddlewareFunc
+		if !r.ownAuth {
+			mw = append(mw, s.authenticate(r.access))
+		}
 		if r.emails {
 			mw = append(mw, limiter)
 		}
@@ -170,7 +184,10 @@ func (s *Server) authenticate(a access) echo.MiddlewareFunc {
 			}
 			m, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(token))
 			if err != nil {
-				if err == store.ErrBadToken {
+				if errors.Is(err, store.ErrTokenExpired) {
+					return errTokenExpired
+				}
+				if errors.Is(err, store.ErrBadToken) {
 					return errUnauthorized
 				}
 				return err

@@ -85,9 +85,11 @@ func (s *Server) listAudit(c echo.Context) error {
 }
 
 func (s *Server) verifyAudit(c echo.Context) error {
-	res, err := s.store.VerifyAudit(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	res, err := s.svc.VerifyAudit(c.Request().Context())
+	return jsonOr(c, http.StatusOK, res, err)
+}
+
+func (s *Server) auditHead(c echo.Context) error {
+	res, err := s.svc.AuditHead(c.Request().Context())
+	return jsonOr(c, http.StatusOK, res, err)
 }

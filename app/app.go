@@ -19,6 +19,7 @@ import (
 
 	"github.com/lacralo/ralo/activities"
 	"github.com/lacralo/ralo/api"
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/notify"
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/service"
@@ -26,6 +27,7 @@ import (
 	"github.com/lacralo/ralo/web"
 	ralworker "github.com/lacralo/ralo/worker"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/anchor"
 	"github.com/lacralo/ralo/workflows/meeting"
 )
 
@@ -47,6 +49,17 @@ type Options struct {
 	// WorkflowCache is how many workflows the worker keeps in memory
 	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
+	// TokenTTL is how long a new bearer token is valid (0: a year).
+	TokenTTL time.Duration
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	// Codec, when set, encrypts every payload sent to Temporal (client,
+	// worker and the API's codec endpoint).
+	Codec *codec.Codec
+	// AnchorEntries and AnchorEvery: the worker checkpoints the audit
+	// chain's head every so many entries or so long (0: 100, 10 minutes).
+	AnchorEntries int64
+	AnchorEvery   time.Duration
 }
 
 // App is a running assembly of ralo's pieces.
@@ -61,6 +74,7 @@ type App struct {
 	// database was empty; it is shown once and never logged.
 	BootstrapToken string
 	log            *slog.Logger
+	stopAnchor     context.CancelFunc
 }
 
 // Open connects to the database (migrating it), bootstraps the admin, dials
@@ -80,6 +94,7 @@ func Open(ctx context.Context, o Options) (*App, error) {
 	a.Store = st
 	st.Subregions = o.Policy.SubregionNames()
 	st.SubregionOf = o.Policy.SubregionOf
+	st.TokenTTL = o.TokenTTL
 	if _, err := st.Migrate(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -99,6 +114,9 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		}
 	}
 	topts := o.Temporal
+	if o.Codec != nil {
+		topts.DataConverter = codec.DataConverter(o.Codec)
+	}
 	topts.Logger = sdklog.NewStructuredLogger(o.Logger.With("component", "temporal-sdk"))
 	c, err := dialWithRetry(ctx, topts, o.Logger)
 	if err != nil {
@@ -127,9 +145,23 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("start participation review: %w", err)
 		}
+		if err := anchor.Start(ctx, c); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("start audit anchor: %w", err)
+		}
+		entries, every := o.AnchorEntries, o.AnchorEvery
+		if entries <= 0 {
+			entries = DefaultAnchorEntries
+		}
+		if every <= 0 {
+			every = DefaultAnchorEvery
+		}
+		actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.stopAnchor = cancel
+		go anchorLoop(actx, c, st, entries, every, o.Logger)
 	}
 	if o.RunAPI {
-		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady})
+		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken, Codec: o.Codec})
 		svc := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
 		w, err := web.New(web.Config{Service: svc, PublicURL: o.PublicURL, Logger: o.Logger})
 		if err != nil {
@@ -199,6 +231,9 @@ func (a *App) workersReady(ctx context.Context) error {
 
 // Close stops the worker and closes the connections.
 func (a *App) Close() {
+	if a.stopAnchor != nil {
+		a.stopAnchor()
+	}
 	if a.Worker != nil {
 		a.Worker.Stop()
 	}

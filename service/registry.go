@@ -234,6 +234,8 @@ type IssuedToken struct {
 	Label     string    `json:"label"`
 	Token     string    `json:"token"`
 	CreatedAt time.Time `json:"created_at"`
+	// ExpiresAt is when the token stops working (`--token-ttl` after issue).
+	ExpiresAt *time.Time `json:"expires_at"`
 }
 
 // IssueToken issues a bearer token to a member (admin). The member is told
@@ -261,7 +263,7 @@ func (s *Service) IssueToken(ctx context.Context, a *Actor, memberID string, in 
 	}, workflows.NotifyWorkflowName, note); err != nil {
 		return IssuedToken{}, err
 	}
-	return IssuedToken{ID: t.ID, MemberID: t.MemberID, Label: t.Label, Token: secret, CreatedAt: t.CreatedAt}, nil
+	return IssuedToken{ID: t.ID, MemberID: t.MemberID, Label: t.Label, Token: secret, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}, nil
 }
 
 // ownOrAdmin lets a member act on their own record, and an admin on anyone's.

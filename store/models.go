@@ -108,6 +108,7 @@ type Token struct {
 	Label     string     `json:"label"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
 }
 
 // Declaration is a conflict-of-interest declaration. Declarations are

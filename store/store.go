@@ -43,6 +43,9 @@ type Store struct {
 	Subregions []string
 	// SubregionOf finds a country's sub-region in the policy's table.
 	SubregionOf func(country string) (string, bool)
+	// TokenTTL is how long a new bearer token is valid (DefaultTokenTTL
+	// when zero).
+	TokenTTL time.Duration
 }
 
 // Now is the clock of the store: UTC, truncated to microseconds, because
@@ -118,7 +121,11 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return migrate(ctx, sqlDB, s.Dialect)
+	applied, err := migrate(ctx, sqlDB, s.Dialect)
+	if err != nil {
+		return applied, err
+	}
+	return applied, s.fillTokenExpiry(ctx)
 }
 
 func migrate(ctx context.Context, db *sql.DB, d Dialect) ([]int64, error) {

@@ -38,7 +38,7 @@ func (s *Store) IssueToken(ctx context.Context, actor Actor, memberID, label str
 }
 
 func (s *Store) storeToken(ctx context.Context, actor Actor, memberID, label, secret string) (Token, error) {
-	t := Token{ID: NewID("t"), MemberID: memberID, Hash: HashToken(secret), Label: label}
+	t := Token{ID: NewID("t"), MemberID: memberID, Hash: HashToken(secret), Label: label, ExpiresAt: s.tokenExpiry()}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Member{}).Where("id = ?", memberID).Count(&n).Error; err != nil {
@@ -51,7 +51,7 @@ func (s *Store) storeToken(ctx context.Context, actor Actor, memberID, label, se
 			return err
 		}
 		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "registry", ObjectID: memberID,
-			Action: "token.issued", Details: map[string]any{"token_id": t.ID, "label": label},
+			Action: "token.issued", Details: map[string]any{"token_id": t.ID, "label": label, "expires_at": t.ExpiresAt},
 			Audience: AudienceMembers, Members: []string{memberID}})
 		return err
 	})
@@ -99,6 +99,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Member, error) 
 		}
 		return Member{}, err
 	}
+	if t.ExpiresAt != nil && !Now().Before(*t.ExpiresAt) {
+		return Member{}, ErrTokenExpired
+	}
 	m, err := s.GetMember(ctx, t.MemberID)
 	if errors.Is(err, ErrNotFound) {
 		return Member{}, ErrBadToken
@@ -133,7 +136,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, token string) (created bool,
 		if secret == "" {
 			secret = newTokenSecret()
 		}
-		t := Token{ID: NewID("t"), MemberID: m.ID, Hash: HashToken(secret), Label: "bootstrap"}
+		t := Token{ID: NewID("t"), MemberID: m.ID, Hash: HashToken(secret), Label: "bootstrap", ExpiresAt: s.tokenExpiry()}
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
@@ -157,7 +160,7 @@ func (s *Store) EnsureAdminToken(ctx context.Context, token string) error {
 	var t Token
 	err := s.DB.WithContext(ctx).Where("hash = ?", HashToken(token)).Take(&t).Error
 	if err == nil {
-		return nil
+		return s.renewToken(s.DB.WithContext(ctx), t)
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return err

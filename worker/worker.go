@@ -9,6 +9,7 @@ import (
 
 	"github.com/lacralo/ralo/activities"
 	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/anchor"
 	"github.com/lacralo/ralo/workflows/arbitration"
 	"github.com/lacralo/ralo/workflows/election"
 	"github.com/lacralo/ralo/workflows/ethics"
@@ -31,6 +32,7 @@ func Register(r interface {
 	RegisterActivity(a interface{})
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: workflows.NotifyWorkflowName})
+	r.RegisterWorkflowWithOptions(anchor.Anchor, workflow.RegisterOptions{Name: anchor.WorkflowName})
 	r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	r.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})
 	r.RegisterWorkflowWithOptions(election.Election, workflow.RegisterOptions{Name: election.WorkflowName})

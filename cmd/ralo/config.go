@@ -13,11 +13,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
 	"github.com/lacralo/ralo/app"
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/store"
 )
 
 // config is every setting of every command; each command registers the
@@ -49,6 +52,13 @@ type config struct {
 	LogFormat   string
 
 	WorkflowCache int
+
+	TokenTTL     time.Duration
+	MetricsToken string
+	PayloadKey   string
+
+	AnchorEntries int64
+	AnchorEvery   time.Duration
 }
 
 // envName maps a flag name to its environment variable: data-dir is
@@ -92,6 +102,46 @@ func (c *config) common(fs *flag.FlagSet) {
 	fs.StringVar(&c.PolicyFile, "policy", envString("policy", ""), "policy YAML file naming only the keys that differ from the embedded LACRALO policy")
 	fs.StringVar(&c.LogLevel, "log-level", envString("log-level", "info"), "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", envString("log-format", "text"), "text or json")
+}
+
+// security adds the flags of a process that serves the API or runs the
+// worker: token lifetime and the metrics scraper's token.
+func (c *config) security(fs *flag.FlagSet) {
+	fs.DurationVar(&c.TokenTTL, "token-ttl", envDuration("token-ttl", store.DefaultTokenTTL), "how long a new bearer token is valid")
+	fs.StringVar(&c.PayloadKey, "payload-key", envString("payload-key", ""), "AES-256 key(s) encrypting every Temporal payload: base64 of 32 bytes, several separated by commas for rotation (the first encrypts, all decrypt); ralo dev keeps one in <data-dir>/payload.key")
+	fs.Int64Var(&c.AnchorEntries, "audit-checkpoint-entries", int64(envInt("audit-checkpoint-entries", app.DefaultAnchorEntries)), "checkpoint the audit chain's head into the AuditAnchor workflow every so many entries")
+	fs.DurationVar(&c.AnchorEvery, "audit-checkpoint-every", envDuration("audit-checkpoint-every", app.DefaultAnchorEvery), "… or this often, when the chain moved")
+	fs.StringVar(&c.MetricsToken, "metrics-token", envString("metrics-token", ""), "when set, /metrics requires Authorization: Bearer <it>")
+}
+
+// payloadCodec builds the payload codec from --payload-key; in ralo dev,
+// with no key given, from the key file of the data folder, created on the
+// first start.
+func (c *config) payloadCodec(dev bool) (*codec.Codec, error) {
+	keys := c.PayloadKey
+	if keys == "" && dev {
+		var err error
+		if keys, err = codec.LoadOrCreateKeyFile(filepath.Join(c.DataDir, "payload.key")); err != nil {
+			return nil, fmt.Errorf("payload key file: %w", err)
+		}
+	}
+	if keys == "" {
+		return nil, errors.New("--payload-key (RALO_PAYLOAD_KEY) is required: base64 of 32 random bytes (e.g. openssl rand -base64 32), the same for every serve and worker")
+	}
+	cd, err := codec.Parse(keys)
+	if err != nil {
+		return nil, fmt.Errorf("--payload-key: %w", err)
+	}
+	return cd, nil
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
 }
 
 func (c *config) mail(fs *flag.FlagSet) {
@@ -186,6 +236,7 @@ func (c *config) logAttrs() []any {
 		"database_url", app.MaskURL(c.DatabaseURL), "policy", c.PolicyFile,
 		"smtp_url", app.MaskURL(c.SMTPURL), "smtp_from", c.SMTPFrom,
 		"admin_token", mask(c.AdminToken), "base_url", c.BaseURL, "public_url", c.PublicURL, "workflow_cache", c.WorkflowCache,
+		"token_ttl", c.TokenTTL.String(), "metrics_token", mask(c.MetricsToken), "payload_key", mask(c.PayloadKey),
 	}
 }
 

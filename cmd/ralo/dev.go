@@ -32,6 +32,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&c.AdminToken, "admin-token", envString("admin-token", ""), "token of the first admin (default: random, printed once)")
 	c.common(fs)
 	c.mail(fs)
+	c.security(fs)
 	c.worker(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -47,6 +48,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	c.TemporalAddress = fmt.Sprintf("127.0.0.1:%d", c.TemporalPort)
 	c.TemporalNamespace = devNamespace
 	c.DatabaseURL = c.sqlitePath()
+	cd, err := c.payloadCodec(true)
+	if err != nil {
+		return err
+	}
 	log.Info("starting ralo dev", c.logAttrs()...)
 
 	// Bind the API first, so a port in use fails before anything starts.
@@ -80,6 +85,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		PublicURL: c.publicURL(ln), RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
+		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
 	if err != nil {
 		ln.Close()

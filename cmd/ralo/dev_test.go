@@ -28,10 +28,11 @@ func freePort(t *testing.T) int {
 
 // devProcess is `ralo dev` run in-process, as main would run it.
 type devProcess struct {
-	api    string
-	cancel context.CancelFunc
-	done   chan error
-	out    *syncBuffer
+	api      string
+	temporal string // host:port of the embedded Temporal frontend
+	cancel   context.CancelFunc
+	done     chan error
+	out      *syncBuffer
 }
 
 type syncBuffer struct {
@@ -55,7 +56,7 @@ func startDev(t *testing.T, dir string, token string, extra ...string) (*devProc
 	t.Helper()
 	apiPort, temporalPort := freePort(t), freePort(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &devProcess{api: fmt.Sprintf("http://127.0.0.1:%d", apiPort), cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}}
+	p := &devProcess{api: fmt.Sprintf("http://127.0.0.1:%d", apiPort), temporal: fmt.Sprintf("127.0.0.1:%d", temporalPort), cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}}
 	args := []string{"dev", "--data-dir", dir, "--listen", fmt.Sprintf("127.0.0.1:%d", apiPort),
 		"--temporal-port", fmt.Sprint(temporalPort), "--temporal-ui-port", fmt.Sprint(freePort(t)), "--log-level", "warn"}
 	args = append(args, extra...)

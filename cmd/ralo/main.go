@@ -37,6 +37,7 @@ Usage:
   ralo migrate  apply the database migrations
   ralo admin    create-member | issue-token | import-roster FILE.csv | policy
   ralo policy   show: print the policy in force
+  ralo audit    verify: compare the audit chain with its last Temporal checkpoints
   ralo bench    ballots: measure the service end to end (see ralo bench -h)
 
 Every flag can also be set with a RALO_* environment variable
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAdmin(ctx, rest, stdout, stderr)
 	case "policy":
 		return runPolicy(rest, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

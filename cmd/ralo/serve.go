@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	}
 	c.common(fs)
 	c.mail(fs)
+	c.security(fs)
 	if runWorker {
 		c.worker(fs)
 	}
@@ -34,6 +35,10 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 	}
 	if c.DatabaseURL == "" {
 		return errors.New("--database-url (RALO_DATABASE_URL) is required")
+	}
+	cd, err := c.payloadCodec(false)
+	if err != nil {
+		return err
 	}
 	log := c.logger(stderr)
 	pol, err := c.loadPolicy()
@@ -55,6 +60,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
 		PublicURL: c.PublicURL, RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
+		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
+		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
 	if err != nil {
 		if ln != nil {

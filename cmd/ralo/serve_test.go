@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/devserver"
 	"github.com/lacralo/ralo/store"
 )
@@ -49,7 +50,7 @@ func TestServeAndWorkersOnPostgres(t *testing.T) {
 	defer srv.Stop()
 
 	common := []string{"--database-url", dbURL, "--temporal-address", srv.HostPort(), "--temporal-namespace", "ralo",
-		"--admin-token", "tok-prod", "--log-level", "warn"}
+		"--admin-token", "tok-prod", "--log-level", "warn", "--payload-key", codec.NewKey()}
 	done := make(chan error, 3)
 	var logs syncBuffer
 	// Migrations run first, once, as an operator would.

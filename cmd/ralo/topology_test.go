@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -91,7 +92,7 @@ func TestProductionTopology(t *testing.T) {
 	temporalPort, apiPort := freePort(t), freePort(t)
 	spawn(t, dir, bin, "temporal", "temporal", "--data-dir", filepath.Join(dir, "temporal"), "--temporal-port", fmt.Sprint(temporalPort))
 	common := []string{"--database-url", dbURL, "--temporal-address", fmt.Sprintf("127.0.0.1:%d", temporalPort),
-		"--admin-token", "topo-admin", "--policy", filepath.Join(dir, "policy.yaml"), "--log-level", "warn"}
+		"--admin-token", "topo-admin", "--policy", filepath.Join(dir, "policy.yaml"), "--log-level", "warn", "--payload-key", codec.NewKey()}
 	w1 := spawn(t, dir, bin, "worker1", append([]string{"worker"}, common...)...)
 	spawn(t, dir, bin, "worker2", append([]string{"worker"}, common...)...)
 	spawn(t, dir, bin, "serve", append([]string{"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", apiPort)}, common...)...)
