@@ -201,7 +201,7 @@ func startParticipationReview(ctx context.Context, c client.Client, p policy.Par
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{Params: meeting.ParticipationParams{
-		MissedCalls: p.MissedCalls, Period: p.Period.D(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
+		MissedCalls: p.MissedCalls, Period: p.Period.D(), CalendarYear: p.Period.CalendarYear(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
 	}})
 	return err
 }

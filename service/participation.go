@@ -333,7 +333,8 @@ func (s *Service) RecordAttendance(ctx context.Context, a *Actor, meetingID stri
 }
 
 // Participation reports every ALS's indicators over [from, to) (by
-// default the policy's participation period up to now) and its voting
+// default the policy's participation period up to now: the current
+// calendar year with participation.period calendar_year) and its voting
 // status.
 func (s *Service) Participation(ctx context.Context, from, to time.Time) ([]store.ParticipationRow, error) {
 	if to.IsZero() {
@@ -341,6 +342,9 @@ func (s *Service) Participation(ctx context.Context, from, to time.Time) ([]stor
 	}
 	if from.IsZero() {
 		from = to.Add(-s.policy.Participation.Period.D())
+		if s.policy.Participation.Period.CalendarYear() {
+			from = time.Date(to.UTC().Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+		}
 	}
 	return s.store.ParticipationReport(ctx, from, to)
 }
