@@ -195,7 +195,11 @@ func (s *Server) Document() obj {
 			op["parameters"] = params
 		}
 		if r.request != "" {
-			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(r.request)}}}
+			media := "application/json"
+			if r.consumes != "" {
+				media = r.consumes
+			}
+			op["requestBody"] = obj{"required": true, "content": obj{media: obj{"schema": ref(r.request)}}}
 		}
 		if r.feed {
 			op["security"] = []obj{{"bearer": []string{}}, {"feedToken": []string{}}}

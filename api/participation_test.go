@@ -318,3 +318,46 @@ func wantField(t *testing.T, r response, field, msg string) {
 		}
 	}
 }
+
+// TestParticipationActivityImport: staff import mailing-list activity as
+// CSV; a bad line refuses the whole file (422 naming the line) and writes
+// nothing; a good file counts in the indicators as mailing_list; other
+// roles get 403.
+func TestParticipationActivityImport(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	var als struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
+	rep, repTok := newMember(t, e, "AR", als.ID, "als_rep")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+	csvType := []string{"Content-Type", "text/csv"}
+	good := "email,date,list\n" + rep.Email + ",2026-03-02,lacralo-es\n" + strings.ToUpper(rep.Email) + ",2026-03-03T10:00:00Z,lacralo-en\n"
+	bad := good + "nobody-" + unique() + "@example.org,2026-03-04,lacralo-es\n"
+
+	expect(t, do(t, e, "POST", "/api/v1/participation/activity", repTok, good, csvType...), http.StatusForbidden)
+	refused := expect(t, do(t, e, "POST", "/api/v1/participation/activity", staffTok, bad, csvType...), http.StatusUnprocessableEntity)
+	var p struct{ Errors map[string]string }
+	refused.json(t, &p)
+	if len(p.Errors) != 1 || !strings.Contains(p.Errors["line 4"], "no member with email") {
+		t.Fatalf("the bad line is named: %s", refused.body)
+	}
+	row := func() map[string]any {
+		var rows []map[string]any
+		expect(t, do(t, e, "GET", "/api/v1/participation?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", staffTok, nil), http.StatusOK).json(t, &rows)
+		for _, r := range rows {
+			if r["als_id"] == als.ID {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s", als.ID)
+		return nil
+	}
+	if n := row()["mailing_list"]; n != float64(0) {
+		t.Fatalf("a refused import writes nothing: mailing_list %v", n)
+	}
+	var sum struct{ Rows, Recorded int }
+	expect(t, do(t, e, "POST", "/api/v1/participation/activity", staffTok, good, csvType...), http.StatusOK).json(t, &sum)
+	if sum.Rows != 2 || sum.Recorded != 2 || row()["mailing_list"] != float64(2) {
+		t.Fatalf("import %+v, row %v", sum, row())
+	}
+}

@@ -25,6 +25,10 @@ const (
 	// ActivityDraft is a draft (or a revision of one) contributed as a
 	// penholder.
 	ActivityDraft = "draft"
+	// ActivityMailingList is a message to one of LACRALO's mailing lists
+	// (staff import them in bulk), one of LACRALO's two participation
+	// criteria with attendance.
+	ActivityMailingList = "mailing_list"
 	// ActivityOther is any other recorded participation.
 	ActivityOther = "other"
 )
@@ -71,6 +75,9 @@ type Indicator struct {
 	BallotsCast      int
 	Comments         int
 	Drafts           int
+	// MailingList counts messages to the mailing lists (one per member,
+	// list and day).
+	MailingList int
 	// Other counts ActivityOther and any kind this version does not know,
 	// so that no recorded participation silently disappears from the totals.
 	Other int
@@ -102,6 +109,8 @@ func Indicators(alsID string, period Period, acts []Activity) Indicator {
 			ind.Comments++
 		case ActivityDraft:
 			ind.Drafts++
+		case ActivityMailingList:
+			ind.MailingList++
 		default:
 			ind.Other++
 		}

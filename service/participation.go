@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -394,4 +395,28 @@ func (s *Service) RevokeFeedToken(ctx context.Context, a *Actor, memberID string
 		return err
 	}
 	return s.store.RevokeFeedTokens(ctx, registryActor(a), memberID)
+}
+
+// maxActivityCSV bounds a mailing-list activity import (about 100,000 rows).
+const maxActivityCSV = 8 << 20
+
+// ImportMailingActivity records staff's bulk import of mailing-list
+// activity (a CSV of email,date,list): every row or none, the problems
+// named by line.
+func (s *Service) ImportMailingActivity(ctx context.Context, a *Actor, body io.Reader) (store.MailingSummary, error) {
+	if err := requireStaff(a); err != nil {
+		return store.MailingSummary{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(body, maxActivityCSV+1))
+	if err != nil {
+		return store.MailingSummary{}, err
+	}
+	if len(data) > maxActivityCSV {
+		return store.MailingSummary{}, Invalid(store.FieldErrors{"body": "at most 8 MiB per import; split the file"})
+	}
+	sum, err := s.store.ImportMailingActivity(ctx, registryActor(a), bytes.NewReader(data))
+	if err != nil {
+		return store.MailingSummary{}, AsError(err)
+	}
+	return sum, nil
 }

@@ -700,6 +700,7 @@ type ParticipationRow struct {
 	BallotsCast      int        `json:"ballots_cast"`
 	Comments         int        `json:"comments"`
 	Drafts           int        `json:"drafts"`
+	MailingList      int        `json:"mailing_list"`
 	Other            int        `json:"other"`
 	VotingStatus     string     `json:"voting_status"`
 	Voting           bool       `json:"voting"`
@@ -749,7 +750,7 @@ func (s *Store) ParticipationReport(ctx context.Context, from, to time.Time) ([]
 		}
 		row := ParticipationRow{ALSID: a.ID, Name: a.Name, Country: a.Country, MeetingsAttended: ind.MeetingsAttended,
 			MonthlyCalls: held, CallsAttended: len(attended), ConsecutiveMiss: domain.ConsecutiveMissedCalls(to, calls, perALS[a.ID]),
-			BallotsCast: ind.BallotsCast, Comments: ind.Comments, Drafts: ind.Drafts, Other: ind.Other,
+			BallotsCast: ind.BallotsCast, Comments: ind.Comments, Drafts: ind.Drafts, MailingList: ind.MailingList, Other: ind.Other,
 			VotingStatus: string(domain.VotingActive)}
 		if p, ok := byALS[a.ID]; ok {
 			since := p.Since
