@@ -20,6 +20,7 @@ import (
 	"github.com/lacralo/ralo/api"
 	"github.com/lacralo/ralo/notify"
 	"github.com/lacralo/ralo/policy"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 	ralworker "github.com/lacralo/ralo/worker"
 	"github.com/lacralo/ralo/workflows"
@@ -37,7 +38,10 @@ type Options struct {
 	BaseURL     string
 	RunWorker   bool
 	RunAPI      bool
-	Logger      *slog.Logger
+	// SeedSeries creates the standing series (service.StandingSeriesList)
+	// when the database was empty (`ralo dev`).
+	SeedSeries bool
+	Logger     *slog.Logger
 	// WorkflowCache is how many workflows the worker keeps in memory
 	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
@@ -50,6 +54,9 @@ type App struct {
 	Worker worker.Worker
 	API    *api.Server
 	Policy *policy.Policy
+	// SeededSeries are the standing series created on this start (an empty
+	// database with Options.SeedSeries).
+	SeededSeries []store.MeetingSeries
 	// BootstrapToken is the admin token created on this start, if the
 	// database was empty; it is shown once and never logged.
 	BootstrapToken string
@@ -119,6 +126,13 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		if err := startParticipationReview(ctx, c, o.Policy.Participation); err != nil {
 			a.Close()
 			return nil, fmt.Errorf("start participation review: %w", err)
+		}
+	}
+	if created && o.SeedSeries {
+		svc := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
+		if a.SeededSeries, err = svc.SeedStandingSeries(ctx, service.Operator(), store.Now()); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("standing series: %w", err)
 		}
 	}
 	if o.RunAPI {

@@ -92,9 +92,11 @@ type Member struct {
 	Gender       *string    `json:"gender"`
 	Skills       StringList `json:"skills"`
 	SkillsPublic bool       `json:"skills_public"`
-	Roles        StringList `json:"roles"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// MentoringOptIn: invited to the Council of Elders' mentoring sessions.
+	MentoringOptIn bool       `json:"mentoring_opt_in"`
+	Roles          StringList `json:"roles"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // Token is a bearer token; only its SHA-256 is stored.

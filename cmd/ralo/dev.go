@@ -68,7 +68,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		DatabaseURL: c.sqlitePath(), Policy: pol,
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
+		RunWorker: true, RunAPI: true, SeedSeries: true, Logger: log, WorkflowCache: c.WorkflowCache,
 	})
 	if err != nil {
 		ln.Close()
@@ -78,6 +78,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if a.BootstrapToken != "" {
 		// Printed once, on the terminal, never through the logger.
 		fmt.Fprintf(stdout, "\nadmin token (shown once, keep it): %s\n\n", a.BootstrapToken)
+	}
+	for _, sr := range a.SeededSeries {
+		log.Info("standing series created", "series_id", sr.ID, "kind", sr.Kind, "title", sr.Title, "every", sr.Every)
 	}
 	log.Info("ralo dev ready", "api", "http://"+ln.Addr().String(), "temporal", srv.HostPort(),
 		"namespace", devNamespace, "startup", time.Since(start).Round(time.Millisecond).String())
