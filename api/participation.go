@@ -150,6 +150,20 @@ func (s *Server) importActivity(c echo.Context) error {
 	return jsonOr(c, http.StatusOK, out, err)
 }
 
+// publicParticipationQuarter publishes a quarter's participation report
+// per ALS ("2027-Q2", or "2027-Q2.csv" for CSV), without a token.
+func (s *Server) publicParticipationQuarter(c echo.Context) error {
+	q, asCSV := strings.CutSuffix(c.Param("quarter"), ".csv")
+	out, err := s.svc.ParticipationQuarter(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	if asCSV {
+		return participationCSV(c, out.Rows)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -239,6 +253,8 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
+		{method: http.MethodGet, path: "/api/v1/public/participation/:quarter", access: public, handler: s.publicParticipationQuarter,
+			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV); 409 before the quarter ends", response: "QuarterReport"},
 		{method: http.MethodPost, path: "/api/v1/participation/activity", access: staffOnly, handler: s.importActivity,
 			tag: "participation", summary: "Import mailing-list activity in bulk (staff): a text/csv body with a header email,date,list (date 2027-05-01 or RFC 3339); members matched by email; every row or none, unknown addresses and bad lines named by line number (422, errors keyed \"line N\"); counted as mailing_list participation of each member's ALS, once per member, list and day", request: "ActivityCSV", consumes: "text/csv", response: "MailingSummary"},
 		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
@@ -284,6 +300,8 @@ func participationSchemas() obj {
 			"mailing_list":  obj{"type": "integer", "description": "messages to the mailing lists imported by staff (one per member, list and day)"},
 			"voting_status": strEnum("", "active", "warned", "inactive", "review"), "voting": obj{"type": "boolean"},
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
+		"QuarterReport": object(obj{"quarter": str("e.g. 2027-Q2"), "from": dateTime("first instant of the quarter (UTC)"), "to": dateTime("first instant after it"),
+			"rows": arrayOf(ref("ParticipationRow"))}, "quarter", "from", "to", "rows"),
 		"ActivityCSV": obj{"type": "string", "description": "text/csv: a header row email,date,list, then one row per message (date 2027-05-01 or RFC 3339)",
 			"example": "email,date,list\nana@example.org,2027-05-01,lacralo-es\n"},
 		"MailingSummary": object(obj{"rows": count, "recorded": obj{"type": "integer", "description": "new acts recorded (a row imported before counts once)"},

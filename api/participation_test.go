@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -360,4 +361,42 @@ func TestParticipationActivityImport(t *testing.T) {
 	if sum.Rows != 2 || sum.Recorded != 2 || row()["mailing_list"] != float64(2) {
 		t.Fatalf("import %+v, row %v", sum, row())
 	}
+
+	// The quarter's public report (no token) has the figures recorded
+	// for it, as JSON and CSV; a quarter not ended is 409, a bad one 404.
+	var q struct {
+		Quarter string
+		Rows    []map[string]any
+	}
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q1", "", nil), http.StatusOK).json(t, &q)
+	found := false
+	for _, r := range q.Rows {
+		if r["als_id"] == als.ID {
+			found = r["mailing_list"] == float64(2) && r["comments"] == float64(0)
+		}
+	}
+	if q.Quarter != "2026-Q1" || !found {
+		t.Fatalf("2026-Q1 report %+v", q)
+	}
+	var q2 struct{ Rows []map[string]any }
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q2", "", nil), http.StatusOK).json(t, &q2)
+	for _, r := range q2.Rows {
+		if r["als_id"] == als.ID && r["mailing_list"] != float64(0) {
+			t.Errorf("March's messages counted in 2026-Q2: %v", r)
+		}
+	}
+	csvOut := expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q1.csv", "", nil), http.StatusOK)
+	lineOK := false
+	for _, l := range strings.Split(string(csvOut.body), "\n") {
+		if strings.HasPrefix(l, als.ID+",") {
+			lineOK = strings.HasSuffix(l, ",2")
+		}
+	}
+	if !lineOK {
+		t.Errorf("CSV report: the ALS's line ends with mailing_list 2: %s", csvOut.body)
+	}
+	now := time.Now().UTC()
+	current := fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/"+current, "", nil), http.StatusConflict)
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q5", "", nil), http.StatusNotFound)
 }

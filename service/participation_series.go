@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lacralo/ralo/store"
@@ -65,4 +66,41 @@ func (s *Service) SeedStandingSeries(ctx context.Context, a *Actor, now time.Tim
 // "system".
 func Operator() *Actor {
 	return &Actor{Member: store.Member{Roles: store.StringList{store.RoleStaff}}}
+}
+
+// QuarterReport is the participation report of one calendar quarter
+// (UTC): every ALS's indicators over [From, To), as recorded.
+type QuarterReport struct {
+	Quarter string                   `json:"quarter"` // "2027-Q2"
+	From    time.Time                `json:"from"`
+	To      time.Time                `json:"to"`
+	Rows    []store.ParticipationRow `json:"rows"`
+}
+
+// ParseQuarter reads "2027-Q2" as the quarter's [from, to) in UTC.
+func ParseQuarter(q string) (from, to time.Time, ok bool) {
+	var year, n int
+	if _, err := fmt.Sscanf(q, "%4d-Q%1d", &year, &n); err != nil || n < 1 || n > 4 || year < 2000 || year > 9999 ||
+		q != fmt.Sprintf("%04d-Q%d", year, n) {
+		return time.Time{}, time.Time{}, false
+	}
+	from = time.Date(year, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	return from, from.AddDate(0, 3, 0), true
+}
+
+// ParticipationQuarter is the public participation report of a quarter
+// that has ended (409 before its end: the figures are not final).
+func (s *Service) ParticipationQuarter(ctx context.Context, quarter string) (QuarterReport, error) {
+	from, to, ok := ParseQuarter(quarter)
+	if !ok {
+		return QuarterReport{}, NotFound()
+	}
+	if store.Now().Before(to) {
+		return QuarterReport{}, Conflict("the quarter " + quarter + " has not ended")
+	}
+	rows, err := s.store.ParticipationReport(ctx, from, to)
+	if err != nil {
+		return QuarterReport{}, err
+	}
+	return QuarterReport{Quarter: quarter, From: from, To: to, Rows: rows}, nil
 }
