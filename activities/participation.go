@@ -121,7 +121,7 @@ func (a *Activities) EvaluateParticipation(ctx context.Context, in meeting.Evalu
 	if err != nil {
 		return meeting.ParticipationEvaluation{}, err
 	}
-	p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period,
+	p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period, CalendarYear: in.Params.CalendarYear,
 		WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
 	st, trs, err := a.Store.EvaluateParticipation(ctx, in.ALSID, in.At, p)
 	if err != nil {

@@ -250,7 +250,11 @@ func TestPolicyEndpoint(t *testing.T) {
 		} `json:"meetings"`
 	}
 	r.json(t, &p)
-	for _, d := range []string{p.Participation.Period, p.Participation.WarningBefore, p.Participation.RestoreWithin, p.Meetings.ReminderBefore} {
+	// participation.period is calendar_year, rolling or a duration.
+	if pp, err := policy.ParsePeriod(p.Participation.Period); err != nil || !pp.CalendarYear() {
+		t.Errorf("participation.period %q: %v, want calendar_year", p.Participation.Period, err)
+	}
+	for _, d := range []string{p.Participation.WarningBefore, p.Participation.RestoreWithin, p.Meetings.ReminderBefore} {
 		if _, err := policy.ParseDuration(d); err != nil {
 			t.Errorf("policy period %q: %v", d, err)
 		}

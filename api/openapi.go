@@ -74,11 +74,13 @@ func coreSchemas() obj {
 		"Member": object(obj{"id": str(""), "name": str(""), "email": str("to staff and to the member only"), "country": str(""),
 			"als_id": nullable(str("")), "language": strEnum("preferred language of emails", languages...),
 			"gender": nullable(str("self-declared, optional; to staff and to the member only")),
-			"skills": arrayOf(str("")), "skills_public": obj{"type": "boolean"}, "roles": arrayOf(strEnum("", "member", "als_rep", "staff", "ethics_committee", "arbitrator", "elder", "admin")),
+			"skills": arrayOf(str("")), "skills_public": obj{"type": "boolean"},
+			"mentoring_opt_in": obj{"type": "boolean", "description": "invited to the Council of Elders' mentoring sessions"}, "roles": arrayOf(strEnum("", "member", "als_rep", "staff", "ethics_committee", "arbitrator", "elder", "admin")),
 			"created_at": dateTime(""), "updated_at": dateTime("")}, "id", "name", "country", "language", "roles"),
 		"MemberInput": object(obj{"name": str(""), "email": str(""), "country": str(""), "als_id": nullable(str("")),
 			"language": strEnum("", languages...), "gender": nullable(str("")), "skills": arrayOf(str("")),
-			"skills_public": obj{"type": "boolean"}, "roles": arrayOf(str("staff and admin only by an admin"))}),
+			"skills_public": obj{"type": "boolean"}, "mentoring_opt_in": obj{"type": "boolean", "description": "invited to the Council of Elders' mentoring sessions"},
+			"roles": arrayOf(str("staff and admin only by an admin"))}),
 		"TokenInput":  object(obj{"label": str("what the token is for")}),
 		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once: an Idempotency-Key replay omits it"), "created_at": dateTime(""), "expires_at": dateTime("when the token stops working (--token-ttl after issue, default 1 year)")}, "id"),
 		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime("")), "expires_at": nullable(dateTime("when the token stops working"))}),
@@ -199,7 +201,11 @@ func (s *Server) Document() obj {
 			op["parameters"] = params
 		}
 		if r.request != "" {
-			op["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(r.request)}}}
+			media := "application/json"
+			if r.consumes != "" {
+				media = r.consumes
+			}
+			op["requestBody"] = obj{"required": true, "content": obj{media: obj{"schema": ref(r.request)}}}
 		}
 		if r.feed {
 			op["security"] = []obj{{"bearer": []string{}}, {"feedToken": []string{}}}

@@ -88,6 +88,28 @@ func (s *Server) concludeReview(c echo.Context) error {
 	return jsonOr(c, http.StatusOK, out, err)
 }
 
+// importActivity records staff's bulk import of mailing-list activity:
+// a CSV body (email,date,list), every row or none; the problems are named
+// by line in a 422 problem document.
+func (s *Server) importActivity(c echo.Context) error {
+	out, err := s.svc.ImportMailingActivity(c.Request().Context(), caller(c), c.Request().Body)
+	return jsonOr(c, http.StatusOK, out, err)
+}
+
+// publicParticipationQuarter publishes a quarter's participation report
+// per ALS ("2027-Q2", or "2027-Q2.csv" for CSV), without a token.
+func (s *Server) publicParticipationQuarter(c echo.Context) error {
+	q, asCSV := strings.CutSuffix(c.Param("quarter"), ".csv")
+	out, err := s.svc.ParticipationQuarter(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	if asCSV {
+		return participationCSV(c, out.Rows)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -98,12 +120,12 @@ func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
 		return t.UTC().Format(time.RFC3339)
 	}
 	records := [][]string{{"als_id", "name", "country", "meetings_attended", "monthly_calls", "calls_attended",
-		"consecutive_missed_calls", "ballots_cast", "comments", "drafts", "other", "voting_status", "voting", "status_since"}}
+		"consecutive_missed_calls", "ballots_cast", "comments", "drafts", "other", "voting_status", "voting", "status_since", "mailing_list"}}
 	for _, r := range rows {
 		records = append(records, []string{r.ALSID, csvSafe(r.Name), r.Country, strconv.Itoa(r.MeetingsAttended),
 			strconv.Itoa(r.MonthlyCalls), strconv.Itoa(r.CallsAttended), strconv.Itoa(r.ConsecutiveMiss),
 			strconv.Itoa(r.BallotsCast), strconv.Itoa(r.Comments), strconv.Itoa(r.Drafts), strconv.Itoa(r.Other),
-			r.VotingStatus, strconv.FormatBool(r.Voting), stamp(r.Since)})
+			r.VotingStatus, strconv.FormatBool(r.Voting), stamp(r.Since), strconv.Itoa(r.MailingList)})
 	}
 	if err := w.WriteAll(records); err != nil {
 		return err
@@ -168,6 +190,10 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
+		{method: http.MethodGet, path: "/api/v1/public/participation/:quarter", access: public, handler: s.publicParticipationQuarter,
+			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV); 409 before the quarter ends", response: "QuarterReport"},
+		{method: http.MethodPost, path: "/api/v1/participation/activity", access: staffOnly, handler: s.importActivity,
+			tag: "participation", summary: "Import mailing-list activity in bulk (staff): a text/csv body with a header email,date,list (date 2027-05-01 or RFC 3339); members matched by email; every row or none, unknown addresses and bad lines named by line number (422, errors keyed \"line N\"); counted as mailing_list participation of each member's ALS, once per member, list and day", request: "ActivityCSV", consumes: "text/csv", response: "MailingSummary"},
 		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
 			tag: "participation", summary: "Conclude the accreditation review of an ALS (keep: a fresh inactive period, no vote until it takes part; decertify; 409 when not under review)", request: "ReviewInput", response: "ReviewConclusion"},
 		{method: http.MethodPost, path: "/api/v1/members/:id/feed-token", access: authenticated, creates: true, handler: read(svc.IssueFeedToken, http.StatusCreated),
@@ -208,8 +234,15 @@ func participationSchemas() obj {
 			"monthly_calls": obj{"type": "integer", "description": "monthly calls held in the period"}, "calls_attended": count,
 			"consecutive_missed_calls": obj{"type": "integer", "description": "most recent monthly calls missed in a row"},
 			"ballots_cast":             count, "comments": count, "drafts": count, "other": count,
+			"mailing_list":  obj{"type": "integer", "description": "messages to the mailing lists imported by staff (one per member, list and day)"},
 			"voting_status": strEnum("", "active", "warned", "inactive", "review"), "voting": obj{"type": "boolean"},
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
+		"QuarterReport": object(obj{"quarter": str("e.g. 2027-Q2"), "from": dateTime("first instant of the quarter (UTC)"), "to": dateTime("first instant after it"),
+			"rows": arrayOf(ref("ParticipationRow"))}, "quarter", "from", "to", "rows"),
+		"ActivityCSV": obj{"type": "string", "description": "text/csv: a header row email,date,list, then one row per message (date 2027-05-01 or RFC 3339)",
+			"example": "email,date,list\nana@example.org,2027-05-01,lacralo-es\n"},
+		"MailingSummary": object(obj{"rows": count, "recorded": obj{"type": "integer", "description": "new acts recorded (a row imported before counts once)"},
+			"no_als": obj{"type": "integer", "description": "rows of members who represent no ALS, kept out of the per-ALS indicators"}}, "rows", "recorded", "no_als"),
 		"ReviewInput": object(obj{"outcome": strEnum("", store.ReviewKeep, store.ReviewDecertify), "note": str("why, for the audit log")}, "outcome"),
 		"ReviewConclusion": object(obj{"als_id": str(""), "outcome": strEnum("", store.ReviewKeep, store.ReviewDecertify), "note": str(""),
 			"als_status": str("accreditation after the review"), "voting_status": str("standing under the inactivity rule after the review"),

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -317,4 +318,85 @@ func wantField(t *testing.T, r response, field, msg string) {
 			t.Fatalf("Go's text in %q", s)
 		}
 	}
+}
+
+// TestParticipationActivityImport: staff import mailing-list activity as
+// CSV; a bad line refuses the whole file (422 naming the line) and writes
+// nothing; a good file counts in the indicators as mailing_list; other
+// roles get 403.
+func TestParticipationActivityImport(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	var als struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
+	rep, repTok := newMember(t, e, "AR", als.ID, "als_rep")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+	csvType := []string{"Content-Type", "text/csv"}
+	good := "email,date,list\n" + rep.Email + ",2026-03-02,lacralo-es\n" + strings.ToUpper(rep.Email) + ",2026-03-03T10:00:00Z,lacralo-en\n"
+	bad := good + "nobody-" + unique() + "@example.org,2026-03-04,lacralo-es\n"
+
+	expect(t, do(t, e, "POST", "/api/v1/participation/activity", repTok, good, csvType...), http.StatusForbidden)
+	refused := expect(t, do(t, e, "POST", "/api/v1/participation/activity", staffTok, bad, csvType...), http.StatusUnprocessableEntity)
+	var p struct{ Errors map[string]string }
+	refused.json(t, &p)
+	if len(p.Errors) != 1 || !strings.Contains(p.Errors["line 4"], "no member with email") {
+		t.Fatalf("the bad line is named: %s", refused.body)
+	}
+	row := func() map[string]any {
+		var rows []map[string]any
+		expect(t, do(t, e, "GET", "/api/v1/participation?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", staffTok, nil), http.StatusOK).json(t, &rows)
+		for _, r := range rows {
+			if r["als_id"] == als.ID {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s", als.ID)
+		return nil
+	}
+	if n := row()["mailing_list"]; n != float64(0) {
+		t.Fatalf("a refused import writes nothing: mailing_list %v", n)
+	}
+	var sum struct{ Rows, Recorded int }
+	expect(t, do(t, e, "POST", "/api/v1/participation/activity", staffTok, good, csvType...), http.StatusOK).json(t, &sum)
+	if sum.Rows != 2 || sum.Recorded != 2 || row()["mailing_list"] != float64(2) {
+		t.Fatalf("import %+v, row %v", sum, row())
+	}
+
+	// The quarter's public report (no token) has the figures recorded
+	// for it, as JSON and CSV; a quarter not ended is 409, a bad one 404.
+	var q struct {
+		Quarter string
+		Rows    []map[string]any
+	}
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q1", "", nil), http.StatusOK).json(t, &q)
+	found := false
+	for _, r := range q.Rows {
+		if r["als_id"] == als.ID {
+			found = r["mailing_list"] == float64(2) && r["comments"] == float64(0)
+		}
+	}
+	if q.Quarter != "2026-Q1" || !found {
+		t.Fatalf("2026-Q1 report %+v", q)
+	}
+	var q2 struct{ Rows []map[string]any }
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q2", "", nil), http.StatusOK).json(t, &q2)
+	for _, r := range q2.Rows {
+		if r["als_id"] == als.ID && r["mailing_list"] != float64(0) {
+			t.Errorf("March's messages counted in 2026-Q2: %v", r)
+		}
+	}
+	csvOut := expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q1.csv", "", nil), http.StatusOK)
+	lineOK := false
+	for _, l := range strings.Split(string(csvOut.body), "\n") {
+		if strings.HasPrefix(l, als.ID+",") {
+			lineOK = strings.HasSuffix(l, ",2")
+		}
+	}
+	if !lineOK {
+		t.Errorf("CSV report: the ALS's line ends with mailing_list 2: %s", csvOut.body)
+	}
+	now := time.Now().UTC()
+	current := fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())-1)/3+1)
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/"+current, "", nil), http.StatusConflict)
+	expect(t, do(t, e, "GET", "/api/v1/public/participation/2026-Q5", "", nil), http.StatusNotFound)
 }

@@ -30,6 +30,7 @@ type route struct {
 	response string // schema name of the success body ("[]X" for a list)
 	status   int    // success status, default 200
 	produces string // media type when not JSON
+	consumes string // media type of the request body when not JSON
 }
 
 func (s *Server) routeTable() []route {

@@ -138,8 +138,10 @@ func statementSchemas() obj {
 		"resolved_by": str(""), "resolved_at": nullable(dateTime(""))}, "id", "status")
 	result := object(obj{"outcome": strEnum("", "ratified", "rejected"), "by_consensus": boolean, "yes": number, "no": number,
 		"yes_ballots": integer, "no_ballots": integer, "abstentions": integer,
-		"quorum":  nullable(object(obj{"required": integer, "cast": integer, "met": boolean, "extended": boolean})),
-		"ballots": arrayOf(object(obj{"receipt": str(""), "als_id": str(""), "vote": strEnum("", "yes", "no", "abstain")})), "at": dateTime("")})
+		"majority":  str("policy.ratification_majority when the statement opened (\"2/3\"): the share of the weighted yes+no the yes votes needed; abstentions count for the quorum only. Absent on a consensus and for statements opened before the rule (simple majority: yes > no)"),
+		"threshold": obj{"type": "number", "description": "the weighted yes votes that majority made of this vote's yes+no (adopted when yes >= threshold and yes > no)"},
+		"quorum":    nullable(object(obj{"required": integer, "cast": integer, "met": boolean, "extended": boolean})),
+		"ballots":   arrayOf(object(obj{"receipt": str(""), "als_id": str(""), "vote": strEnum("", "yes", "no", "abstain")})), "at": dateTime("")})
 	proceeding := object(obj{"title": str(""), "url": str(""), "closes_at": dateTime("ICANN's close date")}, "title", "url", "closes_at")
 	submission := object(obj{"url": str(""), "submitted_at": dateTime(""), "texts": textMap, "as_draft": boolean, "by": str(""), "at": dateTime("")})
 	survey := object(obj{"id": str(""), "title": str(""), "topics": arrayOf(str("")), "closes_at": dateTime(""),

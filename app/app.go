@@ -45,7 +45,10 @@ type Options struct {
 	PublicURL string
 	RunWorker bool
 	RunAPI    bool
-	Logger    *slog.Logger
+	// SeedSeries creates the standing series (service.StandingSeriesList)
+	// when the database was empty (`ralo dev`).
+	SeedSeries bool
+	Logger     *slog.Logger
 	// WorkflowCache is how many workflows the worker keeps in memory
 	// between their tasks; see SetWorkflowCache.
 	WorkflowCache int
@@ -70,6 +73,9 @@ type App struct {
 	API    *api.Server
 	Web    *web.Web
 	Policy *policy.Policy
+	// SeededSeries are the standing series created on this start (an empty
+	// database with Options.SeedSeries).
+	SeededSeries []store.MeetingSeries
 	// BootstrapToken is the admin token created on this start, if the
 	// database was empty; it is shown once and never logged.
 	BootstrapToken string
@@ -159,6 +165,13 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		actx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		a.stopAnchor = cancel
 		go anchorLoop(actx, c, st, entries, every, o.Logger)
+	}
+	if created && o.SeedSeries {
+		svc := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
+		if a.SeededSeries, err = svc.SeedStandingSeries(ctx, service.Operator(), store.Now()); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("standing series: %w", err)
+		}
 	}
 	if o.RunAPI {
 		a.API = api.New(api.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger, Ready: a.workersReady, MetricsToken: o.MetricsToken, Codec: o.Codec})
@@ -269,7 +282,7 @@ func startParticipationReview(ctx context.Context, c client.Client, p policy.Par
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, meeting.ParticipationReviewWorkflowName, meeting.ParticipationReviewInput{Params: meeting.ParticipationParams{
-		MissedCalls: p.MissedCalls, Period: p.Period.D(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
+		MissedCalls: p.MissedCalls, Period: p.Period.D(), CalendarYear: p.Period.CalendarYear(), WarningBefore: p.WarningBefore.D(), RestoreWithin: p.RestoreWithin.D(),
 	}})
 	return err
 }

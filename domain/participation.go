@@ -25,6 +25,10 @@ const (
 	// ActivityDraft is a draft (or a revision of one) contributed as a
 	// penholder.
 	ActivityDraft = "draft"
+	// ActivityMailingList is a message to one of LACRALO's mailing lists
+	// (staff import them in bulk), one of LACRALO's two participation
+	// criteria with attendance.
+	ActivityMailingList = "mailing_list"
 	// ActivityOther is any other recorded participation.
 	ActivityOther = "other"
 )
@@ -71,6 +75,9 @@ type Indicator struct {
 	BallotsCast      int
 	Comments         int
 	Drafts           int
+	// MailingList counts messages to the mailing lists (one per member,
+	// list and day).
+	MailingList int
 	// Other counts ActivityOther and any kind this version does not know,
 	// so that no recorded participation silently disappears from the totals.
 	Other int
@@ -102,6 +109,8 @@ func Indicators(alsID string, period Period, acts []Activity) Indicator {
 			ind.Comments++
 		case ActivityDraft:
 			ind.Drafts++
+		case ActivityMailingList:
+			ind.MailingList++
 		default:
 			ind.Other++
 		}
@@ -152,11 +161,29 @@ func VotingALS(status VotingStatus) bool {
 // before it becomes inactive; RestoreWithin (restore_within) is how long an
 // inactive ALS has to resume participation before its accreditation is
 // reviewed. The policy loader guarantees they are positive.
+//
+// CalendarYear (participation.period: calendar_year, LACRALO's rule) counts
+// the period by calendar year instead: participation in the last complete
+// calendar year (UTC) or in the current one so far keeps an ALS active, so
+// an ALS silent for a whole year meets the condition from the 1st of
+// January after it; Period is then unused.
 type Params struct {
 	MissedCalls   int
 	Period        time.Duration
+	CalendarYear  bool
 	WarningBefore time.Duration
 	RestoreWithin time.Duration
+}
+
+// ParticipationWindow is the span before now in which any activity keeps
+// an ALS out of the inactivity condition: [now-Period, now), or with
+// CalendarYear [1 January of the previous year, now).
+func (p Params) ParticipationWindow(now time.Time) Period {
+	if p.CalendarYear {
+		u := now.UTC()
+		return Period{From: time.Date(u.Year()-1, time.January, 1, 0, 0, 0, 0, time.UTC), To: now}
+	}
+	return Period{From: now.Add(-p.Period), To: now}
 }
 
 // ALSParticipation is an ALS's standing under the inactivity rule, the
@@ -187,7 +214,9 @@ type Transition struct {
 // The inactivity condition holds at now when both:
 //   - the ALS missed the p.MissedCalls most recent monthly calls held before
 //     now (a call is attended when an ActivityMonthlyCall names it), and
-//   - it has no activity of any kind in [now-p.Period, now).
+//   - it has no activity of any kind in [now-p.Period, now), or with
+//     p.CalendarYear since 1 January of the previous year
+//     ([Params.ParticipationWindow]).
 //
 // Fewer calls held than p.MissedCalls never meets it: an ALS cannot be
 // blamed for calls that did not take place.
@@ -241,7 +270,7 @@ func participationStep(now time.Time, p Params, cur ALSParticipation, calls []Mo
 		at := now
 		return ALSParticipation{Status: VotingWarned, Since: now, WarnedAt: &at},
 			fmt.Sprintf("missed the last %d monthly calls and no participation since %s; warned to take part again before %s",
-				missed, participationStamp(now.Add(-p.Period)), participationStamp(now.Add(p.WarningBefore))), true
+				missed, participationStamp(p.ParticipationWindow(now).From), participationStamp(now.Add(p.WarningBefore))), true
 
 	case VotingWarned:
 		warnedAt := cur.Since
@@ -299,13 +328,14 @@ func restoredParticipation(now time.Time) ALSParticipation {
 
 // inactivityCondition reports how many of the most recent monthly calls
 // before now the ALS missed in a row, and whether that, together with no
-// activity in [now-p.Period, now), makes it meet the inactivity condition.
+// activity in [Params.ParticipationWindow], makes it meet the inactivity
+// condition.
 func inactivityCondition(now time.Time, p Params, calls []MonthlyCall, acts []Activity) (missed int, inactive bool) {
 	missed = consecutiveMissedCalls(now, calls, acts)
 	if missed < p.MissedCalls {
 		return missed, false
 	}
-	_, active := firstActivity(acts, Period{From: now.Add(-p.Period), To: now})
+	_, active := firstActivity(acts, p.ParticipationWindow(now))
 	return missed, !active
 }
 

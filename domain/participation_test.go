@@ -581,3 +581,46 @@ func TestParticipationPeriodContains(t *testing.T) {
 		}
 	}
 }
+
+// TestInactivityCalendarYear: with participation.period calendar_year
+// (LACRALO's rule) the same facts as TestInactivitySimulatedYears are
+// judged per calendar year: last seen in December 2024, the ALS stays
+// active through 2025 and is warned on 1 January 2026, across the year
+// boundary, not a rolling year after its last act; its comeback of June
+// 2026 keeps it active until the silent year 2027 has ended.
+func TestInactivityCalendarYear(t *testing.T) {
+	schedule := participationSchedule()
+	own := []Activity{
+		attendedCall(participationCall(2024, 12)),
+		participated(ActivityComment, time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)),
+	}
+	p := participationPolicy
+	p.CalendarYear, p.Period = true, 0
+	type event struct {
+		on       time.Time
+		from, to VotingStatus
+	}
+	want := []event{
+		{participationDate(2026, 1, 1), VotingActive, VotingWarned},
+		{participationDate(2026, 1, 31), VotingWarned, VotingInactive},
+		{participationDate(2026, 6, 11), VotingInactive, VotingActive},
+		{participationDate(2028, 1, 1), VotingActive, VotingWarned},
+		{participationDate(2028, 1, 31), VotingWarned, VotingInactive},
+	}
+	var state ALSParticipation
+	var got []event
+	for day := participationDate(2025, 1, 1); day.Before(participationDate(2029, 1, 1)); day = day.AddDate(0, 0, 1) {
+		next, transitions := Evaluate(day, p, state, schedule, own)
+		for _, tr := range transitions {
+			got = append(got, event{tr.At, tr.From, tr.To})
+		}
+		state = next
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("transitions:\n got %v\nwant %v", got, want)
+	}
+	// The window at a moment of 2026 starts on 1 January 2025.
+	if w := p.ParticipationWindow(time.Date(2026, 3, 5, 10, 0, 0, 0, time.FixedZone("ART", -3*3600))); !w.From.Equal(participationDate(2025, 1, 1)) {
+		t.Errorf("window from %s", w.From)
+	}
+}

@@ -63,7 +63,7 @@ func TestTallyRatification(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := TallyRatification(ratRoll(t, c.weighting, roll...), c.ballots)
+			got, err := TallyRatification(ratRoll(t, c.weighting, roll...), c.ballots, nil)
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want %q", err, c.wantErr)
@@ -87,8 +87,96 @@ func TestTallyRatification(t *testing.T) {
 			}
 		})
 	}
-	if _, err := TallyRatification(Roll{Entries: roll}, nil); err == nil {
+	if _, err := TallyRatification(Roll{Entries: roll}, nil, nil); err == nil {
 		t.Error("a roll without weights must be refused")
+	}
+}
+
+// TestTallyRatificationMajority: Rules of Procedure 12.8, a substantive
+// motion needs two thirds of the weighted yes+no of the ALSes voting;
+// abstentions count for the quorum only.
+func TestTallyRatificationMajority(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	twoThirds := big.NewRat(2, 3)
+	// Explicit weights, so that a share just under two thirds is exact.
+	weighted := func(ws ...int64) Roll {
+		var r Roll
+		for i, w := range ws {
+			r.Entries = append(r.Entries, RollEntry{ALSID: string(rune('a' + i)), Country: "AR", Weight: big.NewRat(w, 1)})
+		}
+		return r
+	}
+	vote := func(als, choice string) Ballot {
+		b := Ballot{Receipt: "r-" + als, ALSID: als, Choice: choice, At: t0}
+		if choice == VoteAbstain {
+			b.Choice, b.Abstain = "", true
+		}
+		return b
+	}
+	cases := []struct {
+		name      string
+		roll      Roll
+		ballots   []Ballot
+		majority  *big.Rat
+		adopted   bool
+		threshold *big.Rat
+	}{
+		{name: "exactly two thirds is adopted", roll: weighted(1, 1, 1),
+			ballots:  []Ballot{vote("a", VoteYes), vote("b", VoteYes), vote("c", VoteNo)},
+			majority: twoThirds, adopted: true, threshold: big.NewRat(2, 1)},
+		{name: "just under two thirds is rejected", roll: weighted(6666, 3334),
+			ballots:  []Ballot{vote("a", VoteYes), vote("b", VoteNo)},
+			majority: twoThirds, threshold: big.NewRat(20000, 3)},
+		{name: "just under two thirds passed the old simple majority", roll: weighted(6666, 3334),
+			ballots: []Ballot{vote("a", VoteYes), vote("b", VoteNo)}, adopted: true},
+		{name: "abstentions only are not adopted", roll: weighted(1, 1, 1),
+			ballots:  []Ballot{vote("a", VoteAbstain), vote("b", VoteAbstain), vote("c", VoteAbstain)},
+			majority: twoThirds, threshold: new(big.Rat)},
+		{name: "a tie is rejected", roll: weighted(1, 1, 1),
+			ballots:  []Ballot{vote("a", VoteYes), vote("b", VoteNo), vote("c", VoteAbstain)},
+			majority: twoThirds, threshold: big.NewRat(4, 3)},
+		{name: "abstentions count neither for nor against", roll: weighted(2, 1, 10),
+			ballots:  []Ballot{vote("a", VoteYes), vote("b", VoteNo), vote("c", VoteAbstain)},
+			majority: twoThirds, adopted: true, threshold: big.NewRat(2, 1)},
+		{name: "a majority of one half still rejects a tie", roll: weighted(1, 1),
+			ballots:  []Ballot{vote("a", VoteYes), vote("b", VoteNo)},
+			majority: big.NewRat(1, 2), threshold: big.NewRat(1, 1)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := TallyRatification(c.roll, c.ballots, c.majority)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Adopted != c.adopted {
+				t.Errorf("adopted = %v with yes %s no %s, want %v", got.Adopted, got.Yes, got.No, c.adopted)
+			}
+			switch {
+			case c.threshold == nil && got.Threshold != nil:
+				t.Errorf("threshold %s with a simple majority", got.Threshold)
+			case c.threshold != nil && (got.Threshold == nil || got.Threshold.Cmp(c.threshold) != 0):
+				t.Errorf("threshold %v, want %s", got.Threshold, c.threshold)
+			}
+		})
+	}
+	for _, bad := range []*big.Rat{big.NewRat(1, 3), big.NewRat(3, 2)} {
+		if _, err := TallyRatification(weighted(1), nil, bad); err == nil {
+			t.Errorf("majority %s accepted", bad)
+		}
+	}
+}
+
+func TestParseMajority(t *testing.T) {
+	for in, want := range map[string]*big.Rat{"2/3": big.NewRat(2, 3), "0.75": big.NewRat(3, 4), " 1/2 ": big.NewRat(1, 2), "1": big.NewRat(1, 1)} {
+		got, err := ParseMajority(in)
+		if err != nil || got.Cmp(want) != 0 {
+			t.Errorf("ParseMajority(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "two thirds", "1/3", "4/3", "0.4", "1/0"} {
+		if _, err := ParseMajority(in); err == nil {
+			t.Errorf("ParseMajority(%q) accepted", in)
+		}
 	}
 }
 

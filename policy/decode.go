@@ -50,7 +50,11 @@ func (e *KeyError) Error() string {
 	return b.String()
 }
 
-var durationType = reflect.TypeFor[Duration]()
+var (
+	durationType = reflect.TypeFor[Duration]()
+	fractionType = reflect.TypeFor[Fraction]()
+	periodType   = reflect.TypeFor[ParticipationPeriod]()
+)
 
 // decode applies the YAML document in data onto p, key by key, following
 // p's yaml tags. It walks the yaml.Node tree itself rather than calling
@@ -158,6 +162,28 @@ func (w *walker) value(n *yaml.Node, v reflect.Value, key string) error {
 			return w.fail(n, key, "%s", err.Error())
 		}
 		v.SetInt(int64(d))
+		return nil
+	}
+	if v.Type() == fractionType {
+		if n.Kind != yaml.ScalarNode || isNull(n) {
+			return w.fail(n, key, "expected a fraction such as 2/3, got %s", describe(n))
+		}
+		f, err := ParseFraction(n.Value)
+		if err != nil {
+			return w.fail(n, key, "%s", err.Error())
+		}
+		v.SetString(string(f))
+		return nil
+	}
+	if v.Type() == periodType {
+		if n.Kind != yaml.ScalarNode || isNull(n) {
+			return w.fail(n, key, "expected calendar_year, rolling or a duration such as 365d, got %s", describe(n))
+		}
+		pp, err := ParsePeriod(n.Value)
+		if err != nil {
+			return w.fail(n, key, "%s", err.Error())
+		}
+		v.Set(reflect.ValueOf(pp))
 		return nil
 	}
 	switch v.Kind() {

@@ -152,6 +152,10 @@ type Statements struct {
 	RemindersBeforeClose []Duration `yaml:"reminders_before_close" json:"reminders_before_close"`
 	// SurveyWeighting is how answers to the priorities survey count.
 	SurveyWeighting SurveyWeighting `yaml:"survey_weighting" json:"survey_weighting"`
+	// RatificationMajority is the share of the weighted yes+no votes of the
+	// ALSes voting a substantive motion needs (Rules of Procedure 12.8);
+	// abstentions count for the quorum only.
+	RatificationMajority Fraction `yaml:"ratification_majority" json:"ratification_majority"`
 }
 
 // Participation holds the inactivity rule (process 5).
@@ -160,8 +164,9 @@ type Participation struct {
 	// may miss before the ALS can become inactive.
 	MissedCalls int `yaml:"missed_calls" json:"missed_calls"`
 	// Period is the span over which an ALS must show no other participation
-	// to become inactive.
-	Period Duration `yaml:"period" json:"period"`
+	// to become inactive: the calendar year (LACRALO's rule) or a rolling
+	// period.
+	Period ParticipationPeriod `yaml:"period" json:"period"`
 	// WarningBefore is how long before becoming inactive an ALS is warned.
 	WarningBefore Duration `yaml:"warning_before" json:"warning_before"`
 	// RestoreWithin is the time an inactive ALS has to resume participation

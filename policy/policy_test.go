@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -38,7 +39,7 @@ func TestDefaultMatchesSpec(t *testing.T) {
 		{"election.contest_window", p.Election.ContestWindow, days(14)},
 		{"policy.comment_period", p.Statements.CommentPeriod, days(7)},
 		{"policy.objection_window", p.Statements.ObjectionWindow, Duration(48 * time.Hour)},
-		{"participation.period", p.Participation.Period, days(365)},
+		{"participation.period", p.Participation.Period.Length, days(365)},
 		{"participation.restore_within", p.Participation.RestoreWithin, days(365)},
 		{"meetings.reminder_before", p.Meetings.ReminderBefore, Duration(24 * time.Hour)},
 	}
@@ -46,6 +47,12 @@ func TestDefaultMatchesSpec(t *testing.T) {
 		if d.got != d.want {
 			t.Errorf("%s = %s, want %s", d.key, d.got, d.want)
 		}
+	}
+	if !p.Participation.Period.CalendarYear() {
+		t.Errorf("participation.period = %s, want calendar_year", p.Participation.Period)
+	}
+	if m := p.Statements.RatificationMajority; m != "2/3" || m.Rat().Cmp(big.NewRat(2, 3)) != 0 {
+		t.Errorf("policy.ratification_majority = %q, want 2/3", m)
 	}
 	fractions := []struct {
 		key       string
@@ -188,6 +195,17 @@ func TestParseOverrides(t *testing.T) {
 		{"rotation replaced", "rotation:\n  chair: [south_america]\n", func(p *Policy) {
 			p.Rotation["chair"] = []string{"south_america"}
 		}},
+		{"majority as a fraction", "policy:\n  ratification_majority: 3/5\n", func(p *Policy) { p.Statements.RatificationMajority = "3/5" }},
+		{"majority as a decimal", "policy:\n  ratification_majority: 0.6667\n", func(p *Policy) { p.Statements.RatificationMajority = "0.6667" }},
+		{"rolling period", "participation:\n  period: rolling\n", func(p *Policy) {
+			p.Participation.Period = ParticipationPeriod{Kind: PeriodRolling, Length: days(365)}
+		}},
+		{"period as a duration", "participation:\n  period: 400d\n", func(p *Policy) {
+			p.Participation.Period = ParticipationPeriod{Kind: PeriodRolling, Length: days(400)}
+		}},
+		{"majority under one half", "policy:\n  ratification_majority: 1/3\n", nil},
+		{"majority in words", "policy:\n  ratification_majority: two thirds\n", nil},
+		{"period unknown", "participation:\n  period: fiscal_year\n", nil},
 		{"aliases", "x-period: &week 7d\n", nil},
 		{"alias values", "ethics:\n  response: &r 10d\n  appeal_window: *r\n", func(p *Policy) {
 			p.Ethics.Response = days(10)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 )
@@ -69,14 +70,21 @@ func (p *Policy) Validate() error {
 		v.positive(fmt.Sprintf("policy.reminders_before_close[%d]", i), r)
 	}
 	oneOf(&v, "policy.survey_weighting", s.SurveyWeighting, SurveyMember, SurveyNational)
+	if m := s.RatificationMajority.Rat(); m == nil || m.Cmp(big.NewRat(1, 2)) < 0 || m.Cmp(big.NewRat(1, 1)) > 0 {
+		v.add("policy.ratification_majority", "must be a fraction between 1/2 and 1 such as 2/3, got %q", s.RatificationMajority)
+	}
 
 	pa := p.Participation
 	if pa.MissedCalls < 1 {
 		v.add("participation.missed_calls", "must be at least 1, got %d", pa.MissedCalls)
 	}
-	v.positive("participation.period", pa.Period)
+	if pa.Period.Kind != PeriodCalendarYear && pa.Period.Kind != PeriodRolling {
+		v.add("participation.period", "must be calendar_year, rolling or a duration, got %q", pa.Period.Kind)
+	} else {
+		v.positive("participation.period", pa.Period.Length)
+	}
 	v.positive("participation.warning_before", pa.WarningBefore)
-	if pa.WarningBefore > 0 && pa.WarningBefore >= pa.Period {
+	if pa.WarningBefore > 0 && pa.WarningBefore >= pa.Period.Length {
 		v.add("participation.warning_before", "must be shorter than participation.period (%s), got %s", pa.Period, pa.WarningBefore)
 	}
 	v.positive("participation.restore_within", pa.RestoreWithin)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -333,7 +334,8 @@ func (s *Service) RecordAttendance(ctx context.Context, a *Actor, meetingID stri
 }
 
 // Participation reports every ALS's indicators over [from, to) (by
-// default the policy's participation period up to now) and its voting
+// default the policy's participation period up to now: the current
+// calendar year with participation.period calendar_year) and its voting
 // status.
 func (s *Service) Participation(ctx context.Context, from, to time.Time) ([]store.ParticipationRow, error) {
 	if to.IsZero() {
@@ -341,6 +343,9 @@ func (s *Service) Participation(ctx context.Context, from, to time.Time) ([]stor
 	}
 	if from.IsZero() {
 		from = to.Add(-s.policy.Participation.Period.D())
+		if s.policy.Participation.Period.CalendarYear() {
+			from = time.Date(to.UTC().Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+		}
 	}
 	return s.store.ParticipationReport(ctx, from, to)
 }
@@ -390,4 +395,28 @@ func (s *Service) RevokeFeedToken(ctx context.Context, a *Actor, memberID string
 		return err
 	}
 	return s.store.RevokeFeedTokens(ctx, registryActor(a), memberID)
+}
+
+// maxActivityCSV bounds a mailing-list activity import (about 100,000 rows).
+const maxActivityCSV = 8 << 20
+
+// ImportMailingActivity records staff's bulk import of mailing-list
+// activity (a CSV of email,date,list): every row or none, the problems
+// named by line.
+func (s *Service) ImportMailingActivity(ctx context.Context, a *Actor, body io.Reader) (store.MailingSummary, error) {
+	if err := requireStaff(a); err != nil {
+		return store.MailingSummary{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(body, maxActivityCSV+1))
+	if err != nil {
+		return store.MailingSummary{}, err
+	}
+	if len(data) > maxActivityCSV {
+		return store.MailingSummary{}, Invalid(store.FieldErrors{"body": "at most 8 MiB per import; split the file"})
+	}
+	sum, err := s.store.ImportMailingActivity(ctx, registryActor(a), bytes.NewReader(data))
+	if err != nil {
+		return store.MailingSummary{}, AsError(err)
+	}
+	return sum, nil
 }

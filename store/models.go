@@ -92,7 +92,9 @@ type Member struct {
 	Gender       *string    `json:"gender"`
 	Skills       StringList `json:"skills"`
 	SkillsPublic bool       `json:"skills_public"`
-	Roles        StringList `json:"roles"`
+	// MentoringOptIn: invited to the Council of Elders' mentoring sessions.
+	MentoringOptIn bool       `json:"mentoring_opt_in"`
+	Roles          StringList `json:"roles"`
 	// TimeZone is the IANA zone the web shows times in; empty: the
 	// country's (see the web interface).
 	TimeZone  string    `json:"time_zone"`

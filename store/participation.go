@@ -449,9 +449,11 @@ func (s *Store) InvitedTo(ctx context.Context, meetingID string) ([]string, erro
 	return ids, err
 }
 
-// MeetingInvitees are the members invited to a meeting of kind: every
-// member of an ALS to the assembly; position holders and ALS
-// representatives to coordination; everyone to mentoring and working
+// MeetingInvitees are the members invited to a meeting of kind at at:
+// every member of an ALS to the assembly; the position holders at that
+// time (the ALAC members, chair, secretary, NomCom delegate: the
+// positions table, not every ALS representative) to coordination; the
+// elders and every member who opted in to mentoring; everyone to working
 // groups; position holders and staff to the governance committee.
 func (s *Store) MeetingInvitees(ctx context.Context, kind string, at time.Time) ([]string, error) {
 	db := s.DB.WithContext(ctx)
@@ -479,8 +481,12 @@ func (s *Store) MeetingInvitees(ctx context.Context, kind string, at time.Time) 
 	case MeetingAssembly:
 		err = db.Model(&Member{}).Where("als_id IS NOT NULL AND als_id <> ''").Pluck("id", &ids).Error
 	case MeetingCoordination:
-		if err = holders(); err == nil {
-			err = byRole(RoleALSRep)
+		err = holders()
+	case MeetingMentoring:
+		if err = byRole(RoleElder); err == nil {
+			var more []string
+			err = db.Model(&Member{}).Where("mentoring_opt_in = ?", true).Pluck("id", &more).Error
+			ids = append(ids, more...)
 		}
 	case MeetingGovernanceCommittee:
 		if err = holders(); err == nil {
@@ -700,6 +706,7 @@ type ParticipationRow struct {
 	BallotsCast      int        `json:"ballots_cast"`
 	Comments         int        `json:"comments"`
 	Drafts           int        `json:"drafts"`
+	MailingList      int        `json:"mailing_list"`
 	Other            int        `json:"other"`
 	VotingStatus     string     `json:"voting_status"`
 	Voting           bool       `json:"voting"`
@@ -749,7 +756,7 @@ func (s *Store) ParticipationReport(ctx context.Context, from, to time.Time) ([]
 		}
 		row := ParticipationRow{ALSID: a.ID, Name: a.Name, Country: a.Country, MeetingsAttended: ind.MeetingsAttended,
 			MonthlyCalls: held, CallsAttended: len(attended), ConsecutiveMiss: domain.ConsecutiveMissedCalls(to, calls, perALS[a.ID]),
-			BallotsCast: ind.BallotsCast, Comments: ind.Comments, Drafts: ind.Drafts, Other: ind.Other,
+			BallotsCast: ind.BallotsCast, Comments: ind.Comments, Drafts: ind.Drafts, MailingList: ind.MailingList, Other: ind.Other,
 			VotingStatus: string(domain.VotingActive)}
 		if p, ok := byALS[a.ID]; ok {
 			since := p.Since
@@ -929,4 +936,12 @@ func (s *Store) ConcludeReview(ctx context.Context, actor Actor, alsID string, i
 		return err
 	})
 	return out, err
+}
+
+// FindActiveSeries returns the series of kind with title that is not
+// cancelled, if there is one (ErrNotFound otherwise).
+func (s *Store) FindActiveSeries(ctx context.Context, kind, title string) (MeetingSeries, error) {
+	var sr MeetingSeries
+	err := s.DB.WithContext(ctx).Where("kind = ? AND title = ? AND cancelled_at IS NULL", kind, title).Order("created_at").Take(&sr).Error
+	return sr, notFound(err)
 }

@@ -247,7 +247,10 @@ type MemberInput struct {
 	Gender       *string   `json:"gender"`
 	Skills       *[]string `json:"skills"`
 	SkillsPublic *bool     `json:"skills_public"`
-	Roles        *[]string `json:"roles"`
+	// MentoringOptIn invites the member to the Council of Elders'
+	// mentoring sessions.
+	MentoringOptIn *bool     `json:"mentoring_opt_in"`
+	Roles          *[]string `json:"roles"`
 }
 
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -347,6 +350,9 @@ func (m *Member) apply(in MemberInput) {
 	}
 	if in.SkillsPublic != nil {
 		m.SkillsPublic = *in.SkillsPublic
+	}
+	if in.MentoringOptIn != nil {
+		m.MentoringOptIn = *in.MentoringOptIn
 	}
 	if in.Roles != nil {
 		m.Roles = normalizeRoles(*in.Roles)

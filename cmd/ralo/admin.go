@@ -9,6 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"go.temporal.io/sdk/client"
+
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -73,6 +76,7 @@ const adminUsage = `Usage:
   ralo admin create-member --name N --email E --country CC [--als ID] [--language es] [--roles staff,arbitrator]
   ralo admin issue-token --member ID [--label L]
   ralo admin import-roster FILE.csv
+  ralo admin seed-series [--temporal-address host:port …]   (the standing meeting series; idempotent)
   ralo admin policy
 `
 
@@ -155,6 +159,12 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "imported %d countries, %d ALSes, %d members\n", sum.Countries, sum.ALSes, sum.Members)
 		return nil
+	case "seed-series":
+		c.temporal(fs)
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return seedSeries(ctx, c, stdout)
 	default:
 		fmt.Fprint(stderr, adminUsage)
 		return fmt.Errorf("unknown admin command %q", args[0])
@@ -191,4 +201,37 @@ func runPolicy(args []string, stdout, stderr io.Writer) error {
 	}
 	_, err = stdout.Write(out)
 	return err
+}
+
+// seedSeries creates the standing meeting series that do not exist yet
+// (each backed by a Temporal Schedule, hence the Temporal flags) and
+// prints every standing series.
+func seedSeries(ctx context.Context, c config, stdout io.Writer) error {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return err
+	}
+	topts, err := c.temporalOptions()
+	if err != nil {
+		return err
+	}
+	tc, err := client.DialContext(ctx, topts)
+	if err != nil {
+		return fmt.Errorf("dial temporal %s: %w", topts.HostPort, err)
+	}
+	defer tc.Close()
+	svc := service.New(service.Config{Store: st, Temporal: tc, Policy: pol})
+	series, err := svc.SeedStandingSeries(ctx, service.Operator(), store.Now())
+	if err != nil {
+		return err
+	}
+	for _, sr := range series {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", sr.ID, sr.Kind, sr.Every, sr.Title)
+	}
+	return nil
 }

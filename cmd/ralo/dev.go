@@ -84,7 +84,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		DatabaseURL: c.sqlitePath(), Policy: pol,
 		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: devNamespace},
 		SMTPURL:  c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		PublicURL: c.publicURL(ln), RunWorker: true, RunAPI: true, Logger: log, WorkflowCache: c.WorkflowCache,
+		PublicURL: c.publicURL(ln), RunWorker: true, RunAPI: true, SeedSeries: true, Logger: log, WorkflowCache: c.WorkflowCache,
 		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
 		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
@@ -106,6 +106,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if a.BootstrapToken != "" {
 		// Printed once, on the terminal, never through the logger.
 		fmt.Fprintf(stdout, "\nadmin token (shown once, keep it): %s\n\n", a.BootstrapToken)
+	}
+	for _, sr := range a.SeededSeries {
+		log.Info("standing series created", "series_id", sr.ID, "kind", sr.Kind, "title", sr.Title, "every", sr.Every)
 	}
 	// A fresh one-time link on every start: a newcomer opens it and lands
 	// on the dashboard as the admin.

@@ -199,6 +199,29 @@ func TestDevRestartKeepsEverything(t *testing.T) {
 	if len(countries) != 1 || countries[0]["code"] != "AR" {
 		t.Fatalf("countries after restart: %v (B's data must not leak into A)", countries)
 	}
+	// The empty database got the three standing series, once: the restart
+	// did not seed them again.
+	now := time.Now().UTC()
+	req, _ = http.NewRequest("GET", a2.api+"/api/v1/meetings?from="+now.Format(time.RFC3339)+"&to="+now.AddDate(0, 3, 0).Format(time.RFC3339), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	mresp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mresp.Body.Close()
+	var meetings []map[string]any
+	if err := json.NewDecoder(mresp.Body).Decode(&meetings); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, m := range meetings {
+		if m["series_id"] != nil && m["series_id"] != "" {
+			kinds[m["kind"].(string)]++
+		}
+	}
+	if len(meetings) != 3 || kinds["assembly"] != 1 || kinds["coordination"] != 1 || kinds["mentoring"] != 1 {
+		t.Fatalf("standing series on an empty database: %v", meetings)
+	}
 	for _, f := range []string{"ralo.db", "temporal.db"} {
 		if _, err := os.Stat(filepath.Join(dirA, f)); err != nil {
 			t.Fatalf("%s not in the data dir: %v", f, err)

@@ -171,8 +171,11 @@ type CancellationResult struct {
 // ParticipationParams are the inactivity rule's policy values
 // (participation.* in the policy), copied when the review starts.
 type ParticipationParams struct {
-	MissedCalls   int           `json:"missed_calls"`
-	Period        time.Duration `json:"period"`
+	MissedCalls int           `json:"missed_calls"`
+	Period      time.Duration `json:"period"`
+	// CalendarYear counts the period by calendar year (participation.period:
+	// calendar_year); false in reviews started before it, a rolling Period.
+	CalendarYear  bool          `json:"calendar_year,omitempty"`
 	WarningBefore time.Duration `json:"warning_before"`
 	RestoreWithin time.Duration `json:"restore_within"`
 }

@@ -149,6 +149,11 @@ type Rules struct {
 	Quorum               float64              `json:"quorum"`
 	Extension            bool                 `json:"extension"`
 	Weighting            string               `json:"weighting"`
+	// RatificationMajority is the share of the weighted yes+no votes the
+	// vote needs (policy.ratification_majority, "2/3"), copied when the
+	// statement opens so that it keeps the rule it started with. Empty in
+	// statements opened before the rule: a simple majority.
+	RatificationMajority string `json:"ratification_majority,omitempty"`
 }
 
 // Input opens a statement.
@@ -196,6 +201,11 @@ func (in Input) Validate() error {
 	}
 	if r.Weighting != domain.WeightingNational && r.Weighting != domain.WeightingEqual {
 		problems = append(problems, "rules.weighting must be national or equal")
+	}
+	if r.RatificationMajority != "" {
+		if _, err := domain.ParseMajority(r.RatificationMajority); err != nil {
+			problems = append(problems, "rules.ratification_majority: "+err.Error())
+		}
 	}
 	if len(problems) == 0 {
 		return nil
@@ -383,17 +393,23 @@ type RatificationBallot struct {
 
 // RatificationResult is how a round ended.
 type RatificationResult struct {
-	Outcome     string                  `json:"outcome"`
-	ByConsensus bool                    `json:"by_consensus"`
-	Yes         float64                 `json:"yes"`
-	No          float64                 `json:"no"`
-	YesBallots  int                     `json:"yes_ballots"`
-	NoBallots   int                     `json:"no_ballots"`
-	Abstentions int                     `json:"abstentions"`
-	Quorum      *workflows.ResultQuorum `json:"quorum"`
-	Ballots     []RatificationBallot    `json:"ballots"`
-	Error       string                  `json:"error,omitempty"`
-	At          time.Time               `json:"at"`
+	Outcome     string  `json:"outcome"`
+	ByConsensus bool    `json:"by_consensus"`
+	Yes         float64 `json:"yes"`
+	No          float64 `json:"no"`
+	YesBallots  int     `json:"yes_ballots"`
+	NoBallots   int     `json:"no_ballots"`
+	Abstentions int     `json:"abstentions"`
+	// Majority is the share of the weighted yes+no the vote needed ("2/3"),
+	// Threshold the weighted yes votes that share made of this vote's
+	// yes+no. Both are absent on a consensus and in statements opened
+	// before policy.ratification_majority (a simple majority: yes > no).
+	Majority  string                  `json:"majority,omitempty"`
+	Threshold *float64                `json:"threshold,omitempty"`
+	Quorum    *workflows.ResultQuorum `json:"quorum"`
+	Ballots   []RatificationBallot    `json:"ballots"`
+	Error     string                  `json:"error,omitempty"`
+	At        time.Time               `json:"at"`
 }
 
 // Ratification is one round: the consensus call on a consolidated text,

@@ -199,12 +199,16 @@ func (s *statement) closeVote(now time.Time) {
 	}
 	res := &RatificationResult{Quorum: &workflows.ResultQuorum{Required: q.Required, Cast: q.Cast, Met: q.Met, Extended: r.Extended},
 		Ballots: []RatificationBallot{}, At: now}
-	t, err := domain.TallyRatification(s.roll, s.ballots)
+	t, err := domain.TallyRatification(s.roll, s.ballots, s.majority)
 	if err != nil {
 		s.logger.Error("ratification count refused", "error", err)
 		res.Outcome, res.Error = RatificationRejected, err.Error()
 	} else {
 		res.Yes, res.No, res.YesBallots, res.NoBallots, res.Abstentions = t.YesVotes, t.NoVotes, t.YesBallots, t.NoBallots, t.Abstentions
+		if t.Majority != nil {
+			th := t.ThresholdVotes
+			res.Majority, res.Threshold = s.in.Rules.RatificationMajority, &th
+		}
 		res.Outcome = RatificationRejected
 		if t.Adopted {
 			res.Outcome = RatificationRatified

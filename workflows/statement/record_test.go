@@ -19,19 +19,24 @@ import (
 // Recorded histories of a complete statement: the first from before the
 // engine was shared and periods were written in the policy's notation
 // (its input holds nanoseconds), the second from before each group's
-// penholders consolidated their own text only, the third, which
-// TestRecordHistory writes, from the current code.
+// penholders consolidated their own text only, the third from before
+// policy.ratification_majority (recorded with own-language consolidation),
+// the fourth from before own-language consolidation (recorded with a
+// two-thirds vote); TestRecordHistory writes the third again from the
+// current code.
 const (
 	firstHistory     = "testdata/statement_complete.json"
 	secondHistory    = "testdata/statement_complete_v2.json"
 	statementHistory = "testdata/statement_complete_v3.json"
+	majorityHistory  = "testdata/statement_complete_v3_majority.json"
 )
 
 // TestRecordHistory runs a complete statement on a real embedded
 // Temporal server, with periods of seconds, and writes its history to
 // testdata/statement_complete_v3.json: two language groups, a translation,
 // the comment period with a thread and its resolutions, consolidation,
-// an objection, a ratification vote with a revote, the submission.
+// an objection, a ratification vote with a revote counted under a
+// two-thirds majority, the submission.
 //
 //	RALO_RECORD_HISTORIES=1 go test -run TestRecordHistory ./workflows/statement/
 func TestRecordHistory(t *testing.T) {
@@ -52,6 +57,7 @@ func TestRecordHistory(t *testing.T) {
 	in.Proceeding.ClosesAt = now.Add(time.Hour)
 	in.Rules.CommentPeriod, in.Rules.ObjectionWindow, in.Rules.VotePeriod = workflows.Duration(3*time.Second), workflows.Duration(2*time.Second), workflows.Duration(3*time.Second)
 	in.Rules.RemindersBeforeClose = []workflows.Duration{workflows.Duration(30 * time.Minute)}
+	in.Rules.RatificationMajority = "2/3"
 	id := statement.WorkflowID(in.StatementID)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, statement.WorkflowName, in)
@@ -91,7 +97,8 @@ func TestRecordHistory(t *testing.T) {
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("result: %v", err)
 	}
-	if final.Status != statement.StatusSubmitted || final.Ratifications[0].Result.Outcome != statement.RatificationRatified {
+	if final.Status != statement.StatusSubmitted || final.Ratifications[0].Result.Outcome != statement.RatificationRatified ||
+		final.Ratifications[0].Result.Majority != "2/3" {
 		t.Fatalf("final %q %+v", final.Status, final.Ratifications)
 	}
 
@@ -110,5 +117,5 @@ func waitStatement(r *processtest.Recorder, status string) {
 func TestReplay(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(statement.Statement, workflow.RegisterOptions{Name: statement.WorkflowName})
-	}, firstHistory, secondHistory, statementHistory)
+	}, firstHistory, secondHistory, statementHistory, majorityHistory)
 }

@@ -53,6 +53,7 @@ func cloneRatification(r Ratification) Ratification {
 		res := *r.Result
 		res.Ballots = slices.Clone(res.Ballots)
 		res.Quorum = process.Clone(res.Quorum)
+		res.Threshold = process.Clone(res.Threshold)
 		r.Result = &res
 	}
 	return r

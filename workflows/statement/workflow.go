@@ -1,6 +1,7 @@
 package statement
 
 import (
+	"math/big"
 	"slices"
 	"strconv"
 	"time"
@@ -59,6 +60,9 @@ type statement struct {
 	// group's text only (staff every text); statements started before
 	// let any penholder publish every text.
 	ownTexts bool
+	// majority is the ratification majority of the vote (nil: the simple
+	// majority of statements opened before ratificationMajorityChange).
+	majority *big.Rat
 
 	effects []effect
 	eng     *process.Engine
@@ -93,9 +97,18 @@ func newStatement(ctx workflow.Context, in Input) *statement {
 		Comments: []Comment{}, Ratifications: []Ratification{}, RemindersSent: []string{},
 		CloseDateChanges: []CloseDateChange{}, Deadlines: []workflows.Deadline{}, CreatedBy: in.CreatedBy, CreatedAt: createdAt.UTC(),
 	}
+	// Statements opened before the rule count a simple majority; from this
+	// version, the majority the input carries (none: still simple).
+	if workflow.GetVersion(ctx, ratificationMajorityChange, workflow.DefaultVersion, 1) >= 1 && in.Rules.RatificationMajority != "" {
+		s.majority, _ = domain.ParseMajority(in.Rules.RatificationMajority) // checked by Validate
+	}
 	s.refresh(createdAt)
 	return s
 }
+
+// ratificationMajorityChange is the workflow.GetVersion change ID from
+// which the ratification tally applies Rules.RatificationMajority.
+const ratificationMajorityChange = "ratification-majority"
 
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {

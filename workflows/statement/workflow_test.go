@@ -3,6 +3,7 @@ package statement_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -330,6 +331,65 @@ func TestVoteRejectedAndExtended(t *testing.T) {
 	}
 	if !final.Submission.AsDraft || final.Submission.Texts["en"] != "Draft text." {
 		t.Errorf("submission %+v", final.Submission)
+	}
+}
+
+// TestVoteTwoThirds: a statement opened under policy.ratification_majority
+// 2/3 needs two thirds of the weighted yes+no (abstentions aside); the
+// results show the majority and the threshold. The same ballots under a
+// statement opened before the rule (no majority in its input) keep the
+// simple majority.
+func TestVoteTwoThirds(t *testing.T) {
+	// Roll: a1, a2 (AR, 50/3 each), b1, c1 (100/3 each).
+	cases := []struct {
+		name      string
+		majority  string
+		votes     map[string]string
+		outcome   string
+		threshold float64
+	}{
+		{name: "exactly two thirds is ratified", majority: "2/3",
+			votes:   map[string]string{"als-b1": "yes", "als-c1": "yes", "als-a1": "no", "als-a2": "no"},
+			outcome: statement.RatificationRatified, threshold: 200.0 / 3},
+		{name: "three fifths is rejected", majority: "2/3",
+			votes:   map[string]string{"als-b1": "yes", "als-a1": "yes", "als-c1": "no", "als-a2": "abstain"},
+			outcome: statement.RatificationRejected, threshold: 500.0 / 9},
+		{name: "three fifths passed before the rule",
+			votes:   map[string]string{"als-b1": "yes", "als-a1": "yes", "als-c1": "no", "als-a2": "abstain"},
+			outcome: statement.RatificationRatified},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.drafting()
+			h.OK(h.Update(8*processtest.Day, statement.UpdateConsolidate, statement.ConsolidateInput{Actor: penEn,
+				Texts: map[string]string{"en": "Text."}}))
+			h.OK(h.Update(8*processtest.Day+time.Hour, statement.UpdateObject, statement.ObjectInput{Actor: ana, Reason: "No."}))
+			for _, als := range []string{"als-a1", "als-a2", "als-b1", "als-c1"} {
+				h.OK(h.Update(10*processtest.Day+time.Hour, statement.UpdateBallot, statement.BallotInput{Actor: rep, ALSID: als, CastByALSID: als, Vote: c.votes[als]}))
+			}
+			after := h.Query(17*processtest.Day + time.Hour)
+			h.OK(h.Update(18*processtest.Day, statement.UpdateSubmit, statement.SubmitInput{Actor: staff,
+				URL: "https://www.icann.org/s/4", SubmittedAt: t0.Add(18 * processtest.Day), AsDraft: c.outcome == statement.RatificationRejected,
+				Texts: map[string]string{"en": "Text."}}))
+			in := input(fmt.Sprintf("st-23-%d", i))
+			in.Rules.RatificationMajority = c.majority
+			h.Run(statement.WorkflowName, in)
+
+			res := after.Ratifications[0].Result
+			if res == nil || res.Outcome != c.outcome {
+				t.Fatalf("result %+v, want %s", res, c.outcome)
+			}
+			if res.Majority != c.majority {
+				t.Errorf("majority %q, want %q", res.Majority, c.majority)
+			}
+			switch {
+			case c.majority == "" && res.Threshold != nil:
+				t.Errorf("threshold %v under a simple majority", *res.Threshold)
+			case c.majority != "" && (res.Threshold == nil || math.Abs(*res.Threshold-c.threshold) > 1e-9):
+				t.Errorf("threshold %v, want %v", res.Threshold, c.threshold)
+			}
+		})
 	}
 }
 
