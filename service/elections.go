@@ -145,6 +145,7 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Method = cmpOr(seat.Method, string(def.Method))
 		seat.Ballot = cmpOr(seat.Ballot, string(def.Ballot))
 		seat.Rotation = cmpOr(seat.Rotation, string(def.Rotation))
+		seat.Outcome = cmpOr(seat.Outcome, string(def.Outcome))
 	}
 	seat.Position = cmpOr(seat.Position, seat.Seat)
 	if seat.Count == 0 {

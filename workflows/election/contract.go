@@ -132,7 +132,16 @@ type SeatSpec struct {
 	// RequiredSubregion is the rotation table's sub-region for the cycle
 	// when Rotation is "subregion".
 	RequiredSubregion string `json:"required_subregion,omitempty"`
+	// Outcome is what the result is: "elected" (empty too) or
+	// "recommended" (LACRALO recommends its NomCom delegate to the ALAC).
+	Outcome string `json:"outcome,omitempty"`
 }
+
+// The seat outcomes (policy seat `outcome`).
+const (
+	OutcomeElected     = "elected"
+	OutcomeRecommended = "recommended"
+)
 
 // Calendar holds the cycle's dates, in order.
 type Calendar struct {
@@ -439,7 +448,10 @@ type Results struct {
 // SeatResult is one seat's count. Quorum is null for a seat filled by
 // acclamation or left unfilled, where nobody voted.
 type SeatResult struct {
-	Seat    string                  `json:"seat"`
+	Seat string `json:"seat"`
+	// Outcome is "elected" or "recommended" (the NomCom delegate); empty
+	// in the results of cycles started before the LACRALO rules.
+	Outcome string                  `json:"outcome,omitempty"`
 	Rounds  []ResultRound           `json:"rounds"`
 	Elected []string                `json:"elected"`
 	Quorum  *workflows.ResultQuorum `json:"quorum"`

@@ -285,12 +285,13 @@ func TestNotQuorateExtends(t *testing.T) {
 	}
 }
 
-// TestRanked counts a ranked seat by instant runoff.
+// TestRanked counts a ranked seat by instant runoff; the seat's outcome is
+// a recommendation (as LACRALO's NomCom delegate), which the results say.
 func TestRanked(t *testing.T) {
 	h := newHarness(t)
 	in := input("e4")
 	in.Seats = []election.SeatSpec{{Seat: "alac_member", Position: "alac_member", Count: 1,
-		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none"}}
+		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none", Outcome: election.OutcomeRecommended}}
 	h.candidate(time.Hour, "alac_member", ana, "n1")
 	h.candidate(2*time.Hour, "alac_member", beto, "n2")
 	h.candidate(3*time.Hour, "alac_member", carla, "n3")
@@ -309,7 +310,7 @@ func TestRanked(t *testing.T) {
 	h.run(in)
 
 	s := seatResult(t, res, "alac_member")
-	if len(s.Elected) != 1 || s.Elected[0] != beto.MemberID || len(s.Rounds) < 1 {
+	if len(s.Elected) != 1 || s.Elected[0] != beto.MemberID || len(s.Rounds) < 1 || s.Outcome != election.OutcomeRecommended {
 		t.Errorf("ranked result = %+v", s)
 	}
 	for _, b := range s.Ballots {
