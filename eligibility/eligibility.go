@@ -116,7 +116,7 @@ func (c Checker) Nominee(ctx context.Context, st election.State, seatName, nomin
 	if reasons == nil {
 		reasons = []string{}
 	}
-	return election.Eligibility{Eligible: ok, Reasons: reasons}, nil
+	return election.Eligibility{Eligible: ok, Reasons: reasons, ALSID: cand.ALSID, Nationality: cand.Nationality}, nil
 }
 
 // Recheck recomputes every nomination of a seat still open and returns the

@@ -146,6 +146,8 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Ballot = cmpOr(seat.Ballot, string(def.Ballot))
 		seat.Rotation = cmpOr(seat.Rotation, string(def.Rotation))
 		seat.Outcome = cmpOr(seat.Outcome, string(def.Outcome))
+		seat.Distinct = seat.Distinct || def.Distinct
+		seat.Group = cmpOr(seat.Group, def.Group)
 	}
 	seat.Position = cmpOr(seat.Position, seat.Seat)
 	if seat.Count == 0 {
