@@ -45,9 +45,10 @@ func TestElectionEndToEnd(t *testing.T) {
 	}
 	_, staffTok := newMember(t, e, "AR", "", "staff")
 	_, memberTok := newMember(t, e, "BR", "")
-	chair, chairTok := newMember(t, e, "AR", "")
-	sec1, sec1Tok := newMember(t, e, "BR", "")
-	sec2, sec2Tok := newMember(t, e, "CL", "")
+	// Candidates are members of an ALS: observers may not stand.
+	chair, chairTok := newMember(t, e, "AR", a1)
+	sec1, sec1Tok := newMember(t, e, "BR", b1)
+	sec2, sec2Tok := newMember(t, e, "CL", c1)
 
 	now := time.Now().UTC()
 	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339Nano) }

@@ -85,7 +85,7 @@ func coreSchemas() obj {
 		"IssuedToken": object(obj{"id": str(""), "member_id": str(""), "label": str(""), "token": str("the bearer token, shown once: an Idempotency-Key replay omits it"), "created_at": dateTime(""), "expires_at": dateTime("when the token stops working (--token-ttl after issue, default 1 year)")}, "id"),
 		"Token":       object(obj{"id": str(""), "member_id": str(""), "label": str(""), "created_at": dateTime(""), "revoked_at": nullable(dateTime("")), "expires_at": nullable(dateTime("when the token stops working"))}),
 		"Declaration": object(obj{"id": str(""), "member_id": str(""), "kind": strEnum("", "interest", "conflict", "none"), "organization": str(""),
-			"description": str(""), "categories": arrayOf(str("e.g. isp, registrar, registry, government_decision_maker, politician")),
+			"description": str(""), "categories": arrayOf(str("e.g. registry_leadership, registrar_leadership, isp_leadership, industry_chamber_leadership, government_decision_maker, politician, icann_staff_family, icann_contract")),
 			"subjects":   arrayOf(str("IDs of members or ALSes the interest involves")),
 			"created_at": dateTime(""), "superseded_at": nullable(dateTime("")), "superseded_by": nullable(str(""))}),
 		"DeclarationInput": object(obj{"kind": strEnum("", "interest", "conflict", "none"), "organization": str(""), "description": str(""),

@@ -40,8 +40,24 @@ const (
 	ReasonEthicsIneligible = "ethics_ineligible"
 	// ReasonNomComMember: a serving NomCom member stands for an ALAC seat.
 	ReasonNomComMember = "nomcom_member"
-	// ReasonRotationSubregion: the seat goes to another sub-region.
-	ReasonRotationSubregion = "rotation_subregion"
+	// ReasonObserver: the nominee belongs to no accredited ALS (an
+	// individual member, LACRALO's observer), who may not stand.
+	ReasonObserver = "observer"
+	// ReasonNotInSubregion: the nominee's ALS is not in the sub-region the
+	// rotation table names for the seat this cycle.
+	ReasonNotInSubregion = "not_in_subregion"
+	// ReasonRotationExcluded: the rotation table excludes the country of the
+	// nominee's ALS for the seat this cycle.
+	ReasonRotationExcluded = "rotation_excluded"
+	// ReasonConsecutiveTerm: another term would exceed the position's
+	// maximum of consecutive terms.
+	ReasonConsecutiveTerm = "consecutive_term"
+	// ReasonALACDistinctALS: a sitting ALAC member, or one elected in the
+	// same cycle, is of the nominee's ALS.
+	ReasonALACDistinctALS = "alac_distinct_als"
+	// ReasonALACDistinctNationality: a sitting ALAC member, or one elected
+	// in the same cycle, has the nominee's nationality.
+	ReasonALACDistinctNationality = "alac_distinct_nationality"
 	// ReasonRotationCountry: another holder of the group is from the same
 	// country.
 	ReasonRotationCountry = "rotation_country"
@@ -57,11 +73,21 @@ const (
 // conflict-of-interest declaration, filed at DeclarationAt. IneligibleUntil
 // is the end of an ineligibility imposed by an ethics removal. NomComMember
 // says the nominee currently serves on the NomCom.
+//
+// Subregion is the sub-region of the country of the nominee's ALS (not of
+// the member's own country); Nationality defaults to Country when empty.
+// Observer says the nominee belongs to no accredited ALS. ConsecutiveTerms
+// is how many terms in a row the nominee has held the seat's position up
+// to the term that ends.
 type Candidate struct {
 	MemberID            string
 	Country             string
+	Nationality         string
 	Subregion           string
 	ALSID               string
+	ALSCountry          string
+	Observer            bool
+	ConsecutiveTerms    int
 	Accepted            bool
 	StatementOfInterest bool
 	DeclarationAt       *time.Time
@@ -73,9 +99,20 @@ type Candidate struct {
 // Holder is a current holder of another seat of the same group, whom a
 // distinct_country_als seat must differ from.
 type Holder struct {
-	MemberID string
-	Country  string
-	ALSID    string
+	MemberID    string
+	Country     string
+	Nationality string
+	ALSID       string
+}
+
+// nationality is the holder's nationality, their country when unset.
+func (h Holder) nationality() string { return nationalityOr(h.Nationality, h.Country) }
+
+func nationalityOr(nationality, country string) string {
+	if n := strings.ToUpper(strings.TrimSpace(nationality)); n != "" {
+		return n
+	}
+	return strings.ToUpper(strings.TrimSpace(country))
 }
 
 // SeatRule is the part of a seat's policy that eligibility applies.
@@ -83,12 +120,21 @@ type Holder struct {
 // [NextRotationSubregion]); OtherHolders are the holders of the other seats
 // of the group; AlacSeat marks an ALAC member seat, which a serving NomCom
 // member may not hold.
+//
+// ExcludedCountries are the countries the rotation table excludes this
+// cycle. MaxConsecutiveTerms caps the terms in a row (0: no cap). Distinct
+// requires an ALS and a nationality different from every Distinctive holder:
+// the sitting members of the group and those elected in the same cycle.
 type SeatRule struct {
-	Seat              string
-	Rotation          string
-	RequiredSubregion string
-	OtherHolders      []Holder
-	AlacSeat          bool
+	Seat                string
+	Rotation            string
+	RequiredSubregion   string
+	ExcludedCountries   []string
+	OtherHolders        []Holder
+	AlacSeat            bool
+	MaxConsecutiveTerms int
+	Distinct            bool
+	Distinctive         []Holder
 }
 
 // Eligibility says whether c may stand for seat, and if not, every reason
@@ -110,7 +156,10 @@ type SeatRule struct {
 //     decision: it runs while now < IneligibleUntil; at IneligibleUntil the
 //     nominee is eligible again, as a period of N days ends when N days
 //     have passed.
-//  6. nomcom_member: a serving NomCom member for an ALAC member seat.
+//  6. nomcom_member: a serving NomCom member for an ALAC member seat;
+//     observer: the nominee belongs to no accredited ALS; consecutive_term:
+//     the nominee has held the position for seat.MaxConsecutiveTerms terms
+//     in a row up to the term that ends.
 //  7. rotation. subregion: the nominee's sub-region must be the required
 //     one, unless rotationSuspended (nominations reopened to all countries
 //     because no eligible candidate came forward). An empty required
@@ -121,7 +170,12 @@ type SeatRule struct {
 //     ALS (an individual member) clashes with nothing. Reopening does not
 //     suspend it: the ALAC members' distinct nationalities are not part of
 //     the rotation exception. none or empty: nothing. Any other rule fails
-//     closed with unknown_rotation.
+//     closed with unknown_rotation. The sub-region check's code is
+//     not_in_subregion (Candidate.Subregion is the ALS's); rotation_excluded
+//     follows it when the ALS's country is excluded this cycle, both waived
+//     by a reopening.
+//  8. alac_distinct_als and alac_distinct_nationality when seat.Distinct:
+//     see [DistinctClash] against seat.Distinctive; never waived.
 func Eligibility(c Candidate, seat SeatRule, disqualifying []string, cycleStart, now time.Time, rotationSuspended bool) (bool, []string) {
 	var reasons []string
 	add := func(code, format string, args ...any) {
@@ -159,6 +213,13 @@ func Eligibility(c Candidate, seat SeatRule, disqualifying []string, cycleStart,
 	if seat.AlacSeat && c.NomComMember {
 		add(ReasonNomComMember, "a serving NomCom member cannot stand for an ALAC member seat")
 	}
+	if c.Observer {
+		add(ReasonObserver, "the nominee belongs to no accredited ALS; observers may not stand")
+	}
+	if seat.MaxConsecutiveTerms > 0 && c.ConsecutiveTerms >= seat.MaxConsecutiveTerms {
+		add(ReasonConsecutiveTerm, "the nominee has served %d consecutive term(s) in seat %s, the most allowed",
+			c.ConsecutiveTerms, seat.Seat)
+	}
 
 	switch seat.Rotation {
 	case RotationNone, "":
@@ -166,10 +227,13 @@ func Eligibility(c Candidate, seat SeatRule, disqualifying []string, cycleStart,
 		switch {
 		case rotationSuspended:
 		case seat.RequiredSubregion == "":
-			add(ReasonRotationSubregion, "the rotation table names no sub-region for seat %s this cycle", seat.Seat)
+			add(ReasonNotInSubregion, "the rotation table names no sub-region for seat %s this cycle", seat.Seat)
 		case c.Subregion != seat.RequiredSubregion:
-			add(ReasonRotationSubregion, "seat %s goes to the %s sub-region this cycle; the nominee is from %s",
+			add(ReasonNotInSubregion, "seat %s goes to the %s sub-region this cycle; the nominee's ALS is in %s",
 				seat.Seat, seat.RequiredSubregion, orUnknown(c.Subregion))
+		}
+		if !rotationSuspended && c.ALSCountry != "" && slices.Contains(seat.ExcludedCountries, strings.ToUpper(c.ALSCountry)) {
+			add(ReasonRotationExcluded, "the rotation excludes %s for seat %s this cycle", strings.ToUpper(c.ALSCountry), seat.Seat)
 		}
 	case RotationDistinctCountryALS:
 		holders := slices.Clone(seat.OtherHolders)
@@ -184,6 +248,9 @@ func Eligibility(c Candidate, seat SeatRule, disqualifying []string, cycleStart,
 		}
 	default:
 		add(ReasonUnknownRotation, "seat %s has the unknown rotation rule %q", seat.Seat, seat.Rotation)
+	}
+	if seat.Distinct {
+		reasons = append(reasons, DistinctClash(Holder{MemberID: c.MemberID, Country: c.Country, Nationality: c.Nationality, ALSID: c.ALSID}, seat.Distinctive)...)
 	}
 	return len(reasons) == 0, reasons
 }

@@ -129,13 +129,13 @@ func TestEligibility(t *testing.T) {
 			name: "wrong sub-region",
 			c:    with(func(c *Candidate) { c.Subregion = "caribbean" }),
 			seat: chair,
-			want: []string{"rotation_subregion: seat chair goes to the south_america sub-region this cycle; the nominee is from caribbean"},
+			want: []string{"not_in_subregion: seat chair goes to the south_america sub-region this cycle; the nominee's ALS is in caribbean"},
 		},
 		{
 			name: "unknown sub-region",
 			c:    with(func(c *Candidate) { c.Subregion = "" }),
 			seat: chair,
-			want: []string{"rotation_subregion: seat chair goes to the south_america sub-region this cycle; the nominee is from an unknown sub-region"},
+			want: []string{"not_in_subregion: seat chair goes to the south_america sub-region this cycle; the nominee's ALS is in an unknown sub-region"},
 		},
 		{
 			name:      "wrong sub-region but nominations reopened to all countries",
@@ -147,7 +147,7 @@ func TestEligibility(t *testing.T) {
 			name: "no sub-region in the table fails closed",
 			c:    good,
 			seat: SeatRule{Seat: "chair", Rotation: RotationSubregion},
-			want: []string{"rotation_subregion: the rotation table names no sub-region for seat chair this cycle"},
+			want: []string{"not_in_subregion: the rotation table names no sub-region for seat chair this cycle"},
 		},
 		{
 			name: "same country as the other ALAC member",

@@ -42,10 +42,20 @@ func (c Checker) Nominee(ctx context.Context, st election.State, seatName, nomin
 	if err != nil {
 		return election.Eligibility{}, err
 	}
-	cand := domain.Candidate{MemberID: m.ID, Country: m.Country, Accepted: accepted, StatementOfInterest: statement}
-	cand.Subregion, _ = c.Policy.SubregionOf(m.Country)
+	cand := domain.Candidate{MemberID: m.ID, Country: m.Country, Nationality: m.EffectiveNationality(),
+		Accepted: accepted, StatementOfInterest: statement, Observer: true}
 	if m.ALSID != nil {
 		cand.ALSID = *m.ALSID
+		als, err := c.Store.GetALS(ctx, *m.ALSID)
+		if err != nil {
+			return election.Eligibility{}, err
+		}
+		// A member's sub-region is their ALS's (SPEC §3 "Sub-regions and
+		// rotation"), and only an accredited ALS makes them more than an
+		// observer.
+		cand.ALSCountry = als.Country
+		cand.Subregion, _ = c.Policy.SubregionOf(als.Country)
+		cand.Observer = als.Status != store.ALSAccredited
 	}
 	decls, err := c.Store.ListDeclarations(ctx, m.ID)
 	if err != nil {
@@ -65,9 +75,21 @@ func (c Checker) Nominee(ctx context.Context, st election.State, seatName, nomin
 	if err != nil {
 		return election.Eligibility{}, err
 	}
-	group := c.Policy.Election.Seats[seat.Seat].Group
+	def := c.Policy.Election.Seats[seat.Seat]
+	group := def.Group
 	rule := domain.SeatRule{Seat: seat.Seat, Rotation: seat.Rotation, RequiredSubregion: seat.RequiredSubregion,
-		AlacSeat: seat.Position == "alac_member"}
+		AlacSeat: seat.Position == "alac_member", MaxConsecutiveTerms: def.MaxConsecutiveTerms, Distinct: def.Distinct}
+	if seat.Rotation == domain.RotationSubregion {
+		_, rule.ExcludedCountries = c.Policy.RotationFor(seat.Seat, st.CreatedAt.Year())
+	}
+	if cand.ConsecutiveTerms, err = c.consecutiveTerms(ctx, m.ID, seat.Position, positions, now); err != nil {
+		return election.Eligibility{}, err
+	}
+	if def.Distinct {
+		if rule.Distinctive, err = c.distinctive(ctx, st, seat, group, positions); err != nil {
+			return election.Eligibility{}, err
+		}
+	}
 	for _, p := range positions {
 		if p.HolderID == nil {
 			continue
@@ -94,7 +116,7 @@ func (c Checker) Nominee(ctx context.Context, st election.State, seatName, nomin
 	if reasons == nil {
 		reasons = []string{}
 	}
-	return election.Eligibility{Eligible: ok, Reasons: reasons}, nil
+	return election.Eligibility{Eligible: ok, Reasons: reasons, ALSID: cand.ALSID, Nationality: cand.Nationality}, nil
 }
 
 // Recheck recomputes every nomination of a seat still open and returns the
@@ -121,6 +143,83 @@ func (c Checker) Recheck(ctx context.Context, st election.State, now time.Time) 
 		out = append(out, election.EligibilityChange{NominationID: n.ID, Eligible: el.Eligible, Reasons: el.Reasons})
 	}
 	return out, nil
+}
+
+// consecutiveTerms counts the terms in a row memberID has held position up
+// to now: the current one, the one that ended when it started, and so on.
+func (c Checker) consecutiveTerms(ctx context.Context, memberID, position string, current []store.Position, now time.Time) (int, error) {
+	n, held := 0, current
+	for range 10 {
+		var term *store.Position
+		for i, p := range held {
+			if p.Position == position && p.HolderID != nil && *p.HolderID == memberID {
+				term = &held[i]
+			}
+		}
+		if term == nil {
+			return n, nil
+		}
+		n++
+		var err error
+		if held, err = c.Store.ListPositions(ctx, term.TermStart.Add(-time.Second)); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// distinctive lists those a distinct seat's nominee must differ from: the
+// holders of the seat's group who sit on and the candidates elected in this
+// cycle to the group's other seats, with their nationalities.
+func (c Checker) distinctive(ctx context.Context, st election.State, seat election.SeatState, group string, positions []store.Position) ([]domain.Holder, error) {
+	// A holder of the seat's own position sits on when their term runs past
+	// the new term's start (the ALAC members are staggered); the one whose
+	// term ends by then is the one this cycle replaces.
+	termStart := st.Calendar.VotingClose
+	if st.Calendar.TermStart != nil {
+		termStart = *st.Calendar.TermStart
+	}
+	var ids []string
+	for _, p := range positions {
+		switch {
+		case p.HolderID == nil:
+		case p.Position == seat.Position:
+			if p.TermEnd == nil || p.TermEnd.After(termStart) {
+				ids = append(ids, *p.HolderID)
+			}
+		case c.groupPosition(group, p.Position):
+			ids = append(ids, *p.HolderID)
+		}
+	}
+	for _, x := range st.Seats {
+		if x.Seat != seat.Seat && c.Policy.Election.Seats[x.Seat].Group == group && group != "" {
+			ids = append(ids, x.Elected...)
+		}
+	}
+	members, err := c.Store.MembersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Holder, 0, len(ids))
+	for _, id := range ids {
+		m := members[id]
+		h := domain.Holder{MemberID: id, Country: m.Country, Nationality: m.EffectiveNationality()}
+		if m.ALSID != nil {
+			h.ALSID = *m.ALSID
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// groupPosition says whether position is filled by a seat of group.
+func (c Checker) groupPosition(group, position string) bool {
+	for _, def := range c.Policy.Election.Seats {
+		if group != "" && def.Group == group && def.Position == position {
+			return true
+		}
+	}
+	return false
 }
 
 // inGroup says whether a holder of position sits in the seat's group and

@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -43,6 +44,9 @@ type Policy struct {
 	// holder comes from, cycle after cycle, when the seat's rotation is
 	// `subregion`.
 	Rotation map[string][]string `yaml:"rotation" json:"rotation"`
+	// RotationExclusions maps a seat to cycle years (as strings, "2019") and
+	// the countries its rotation excludes that year.
+	RotationExclusions map[string]map[string][]string `yaml:"rotation_exclusions" json:"rotation_exclusions"`
 }
 
 // Namespace configures the Temporal namespace the processes run in.
@@ -116,6 +120,8 @@ type Election struct {
 	// DisqualifyingConflicts are the declared-interest categories that make
 	// a candidate ineligible.
 	DisqualifyingConflicts []string `yaml:"disqualifying_conflicts" json:"disqualifying_conflicts"`
+	// RotationStart is the cycle year of the rotation table's first entry.
+	RotationStart int `yaml:"rotation_start" json:"rotation_start"`
 	// Seats are the seats a cycle may fill, by seat name.
 	Seats map[string]Seat `yaml:"seats" json:"seats"`
 }
@@ -135,7 +141,37 @@ type Seat struct {
 	// Group names the seats whose holders must differ in country and ALS
 	// under [RotationDistinctCountryALS]; empty means the seat alone.
 	Group string `yaml:"group" json:"group"`
+	// Distinct requires holders of the seat's group, those sitting and
+	// those elected in the same cycle, of different ALSes and nationalities
+	// (the two ALAC members).
+	Distinct bool `yaml:"distinct" json:"distinct"`
+	// Outcome says what the result is: elected (empty too) or recommended
+	// (LACRALO recommends its NomCom delegate; the ALAC appoints).
+	Outcome Outcome `yaml:"outcome" json:"outcome"`
+	// Term is the length of a term; 0 when the policy sets none.
+	Term Duration `yaml:"term" json:"term"`
+	// EveryYears is how many cycle years apart the seat is elected; the
+	// rotation table moves one entry per election. 0 counts as 1.
+	EveryYears int `yaml:"every_years" json:"every_years"`
+	// MaxConsecutiveTerms is how many terms in a row one person may hold
+	// the position; 0 means no limit.
+	MaxConsecutiveTerms int `yaml:"max_consecutive_terms" json:"max_consecutive_terms"`
+	// MustFillBy is the day of the year, MM-DD, by which the seat must be
+	// filled; empty when there is none.
+	MustFillBy string `yaml:"must_fill_by" json:"must_fill_by"`
 }
+
+// Outcome is what a seat's result is.
+type Outcome string
+
+// The seat outcomes.
+const (
+	// OutcomeElected: the winners take the position.
+	OutcomeElected Outcome = "elected"
+	// OutcomeRecommended: the winners are recommended to the body that
+	// appoints (the ALAC, for the NomCom delegate).
+	OutcomeRecommended Outcome = "recommended"
+)
 
 // Statements holds the rules of policy statements (process 4); its key is
 // `policy`, as in `policy.comment_period`.
@@ -337,6 +373,21 @@ func (p *Policy) SubregionNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// RotationFor is the sub-region the rotation table names for a seat in a
+// cycle year, and the countries excluded that year: the table's entry for
+// the seat's election of that year, counting one entry per election from
+// election.rotation_start (every every_years years), wrapping around. It is
+// "" when the seat has no table or the year is before the start.
+func (p *Policy) RotationFor(seat string, year int) (subregion string, excluded []string) {
+	table := p.Rotation[seat]
+	if len(table) == 0 || year < p.Election.RotationStart {
+		return "", nil
+	}
+	every := max(1, p.Election.Seats[seat].EveryYears)
+	i := ((year - p.Election.RotationStart) / every) % len(table)
+	return table[i], p.RotationExclusions[seat][strconv.Itoa(year)]
 }
 
 // eps absorbs the rounding of fraction × count in binary floating point

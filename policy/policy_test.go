@@ -73,7 +73,8 @@ func TestDefaultMatchesSpec(t *testing.T) {
 	if p.Election.Weighting != WeightingNational || !p.Election.Extension {
 		t.Errorf("election weighting/extension = %q/%v, want national/true", p.Election.Weighting, p.Election.Extension)
 	}
-	wantConflicts := []string{"isp", "registrar", "registry", "government_decision_maker", "politician"}
+	wantConflicts := []string{"registry_leadership", "registrar_leadership", "isp_leadership", "industry_chamber_leadership",
+		"government_decision_maker", "politician", "icann_staff_family", "icann_contract"}
 	if !slices.Equal(p.Election.DisqualifyingConflicts, wantConflicts) {
 		t.Errorf("election.disqualifying_conflicts = %v", p.Election.DisqualifyingConflicts)
 	}
@@ -87,16 +88,57 @@ func TestDefaultMatchesSpec(t *testing.T) {
 		t.Errorf("policy.languages = %v, want [es en]", p.Statements.Languages)
 	}
 	alac := p.Election.Seats["alac_member"]
-	if alac.Count != 2 || alac.Method != MethodPlurality || alac.Rotation != RotationDistinctCountryALS || alac.Group != "alac" || alac.Ballot != BallotOpen {
+	if alac.Count != 1 || alac.Method != MethodPlurality || alac.Rotation != RotationSubregion || alac.Group != "alac" ||
+		alac.Ballot != BallotOpen || !alac.Distinct || alac.EveryYears != 1 || alac.Term != days(730) || alac.MaxConsecutiveTerms != 1 {
 		t.Errorf("election.seats.alac_member = %+v", alac)
 	}
-	for _, seat := range []string{"chair", "secretariat", "alac_member", "nomcom_delegate"} {
+	nomcom := p.Election.Seats["nomcom_delegate"]
+	if nomcom.Method != MethodRanked || nomcom.Outcome != OutcomeRecommended || nomcom.MaxConsecutiveTerms != 2 || nomcom.MustFillBy != "05-31" {
+		t.Errorf("election.seats.nomcom_delegate = %+v", nomcom)
+	}
+	for _, seat := range []string{"chair", "chair_elect", "secretariat", "secretariat_elect", "alac_member", "nomcom_delegate"} {
+		if s := p.Election.Seats[seat]; s.Term != days(730) && seat != "nomcom_delegate" || s.Rotation != RotationSubregion {
+			t.Errorf("election.seats.%s = %+v, want a two-year term and the sub-region rotation", seat, s)
+		}
 		if _, ok := p.Election.Seats[seat]; !ok {
 			t.Errorf("election.seats.%s is missing", seat)
 		}
 	}
-	if got := p.Rotation["chair"]; !slices.Equal(got, []string{"caribbean", "central_america", "south_america"}) {
+	if got := p.Rotation["chair"]; !slices.Equal(got, []string{"mercosur", "central_america_mexico", "andes", "caribbean"}) {
 		t.Errorf("rotation.chair = %v", got)
+	}
+}
+
+// TestRotation2019 checks the table against LACRALO's 2019 vote and the
+// rotation order after it.
+func TestRotation2019(t *testing.T) {
+	p := Default()
+	tests := []struct {
+		seat     string
+		year     int
+		want     string
+		excluded []string
+	}{
+		{"chair", 2019, "mercosur", nil},
+		{"chair_elect", 2019, "central_america_mexico", nil},
+		{"secretariat", 2019, "andes", nil},
+		{"secretariat_elect", 2019, "caribbean", nil},
+		{"alac_member", 2019, "mercosur", []string{"AR"}},
+		{"nomcom_delegate", 2019, "caribbean", nil},
+		{"chair", 2020, "mercosur", nil},
+		{"chair", 2021, "central_america_mexico", nil},
+		{"chair", 2027, "mercosur", nil},
+		{"alac_member", 2020, "central_america_mexico", nil},
+		{"alac_member", 2023, "mercosur", nil},
+		{"nomcom_delegate", 2020, "mercosur", nil},
+		{"chair", 2018, "", nil},
+		{"treasurer", 2019, "", nil},
+	}
+	for _, tt := range tests {
+		got, excl := p.RotationFor(tt.seat, tt.year)
+		if got != tt.want || !slices.Equal(excl, tt.excluded) {
+			t.Errorf("RotationFor(%s, %d) = %q, %v; want %q, %v", tt.seat, tt.year, got, excl, tt.want, tt.excluded)
+		}
 	}
 }
 
@@ -118,7 +160,10 @@ func TestDefaultComplete(t *testing.T) {
 				t.Errorf("%s is empty in lacralo.yaml", key)
 			}
 		default:
-			if v.IsZero() {
+			// distinct and must_fill_by are meaningful when zero (no
+			// distinctness, no date), so a seat may leave them out.
+			optional := strings.HasSuffix(key, ".distinct") || strings.HasSuffix(key, ".must_fill_by")
+			if v.IsZero() && !optional {
 				t.Errorf("%s is not set in lacralo.yaml", key)
 			}
 		}
@@ -185,15 +230,19 @@ func TestParseOverrides(t *testing.T) {
 			func(p *Policy) {
 				p.Election.Seats["treasurer"] = Seat{Position: "treasurer", Count: 1, Method: MethodRanked, Ballot: BallotSecret, Rotation: RotationNone}
 			}},
-		{"seat removed", "election:\n  seats:\n    nomcom_delegate: ~\n", func(p *Policy) {
+		{"seat removed", "election:\n  seats:\n    nomcom_delegate: ~\nrotation:\n  nomcom_delegate: ~\n", func(p *Policy) {
 			delete(p.Election.Seats, "nomcom_delegate")
+			delete(p.Rotation, "nomcom_delegate")
 		}},
-		{"sub-region split", "subregions:\n  central_america: [BZ, CR, GT, HN, NI, PA, SV]\n  mexico: [MX]\n", func(p *Policy) {
-			p.Subregions["central_america"] = []string{"BZ", "CR", "GT", "HN", "NI", "PA", "SV"}
+		{"sub-region split", "subregions:\n  central_america_mexico: [BZ, CR, GT, HN, NI, PA, SV]\n  mexico: [MX]\n", func(p *Policy) {
+			p.Subregions["central_america_mexico"] = []string{"BZ", "CR", "GT", "HN", "NI", "PA", "SV"}
 			p.Subregions["mexico"] = []string{"MX"}
 		}},
-		{"rotation replaced", "rotation:\n  chair: [south_america]\n", func(p *Policy) {
-			p.Rotation["chair"] = []string{"south_america"}
+		{"rotation replaced", "rotation:\n  chair: [andes]\n", func(p *Policy) {
+			p.Rotation["chair"] = []string{"andes"}
+		}},
+		{"exclusion added", "rotation_exclusions:\n  chair:\n    \"2021\": [MX]\n", func(p *Policy) {
+			p.RotationExclusions["chair"] = map[string][]string{"2021": {"MX"}}
 		}},
 		{"majority as a fraction", "policy:\n  ratification_majority: 3/5\n", func(p *Policy) { p.Statements.RatificationMajority = "3/5" }},
 		{"majority as a decimal", "policy:\n  ratification_majority: 0.6667\n", func(p *Policy) { p.Statements.RatificationMajority = "0.6667" }},
@@ -363,13 +412,20 @@ func TestValidate(t *testing.T) {
 		{"table for a seat without sub-region rotation", func(p *Policy) { p.Rotation["nomcom_delegate"] = []string{"caribbean"} }, ""},
 		{"country in two sub-regions", func(p *Policy) {
 			p.Subregions["mexico"] = []string{"MX"}
-		}, "policy: subregions.mexico[0]: country MX is already in sub-region central_america"},
+		}, "policy: subregions.mexico[0]: country MX is already in sub-region central_america_mexico"},
 		{"country twice in one", func(p *Policy) {
-			p.Subregions["south_america"] = append(p.Subregions["south_america"], "AR")
-		}, "policy: subregions.south_america[14]: country AR is listed twice"},
-		{"lowercase country", func(p *Policy) { p.Subregions["south_america"][0] = "ar" }, `policy: subregions.south_america[0]: must be an ISO 3166-1 alpha-2 code in capitals such as MX, got "ar"`},
-		{"empty sub-region", func(p *Policy) { p.Subregions["andes"] = nil }, "policy: subregions.andes: must list at least one country"},
+			p.Subregions["mercosur"] = append(p.Subregions["mercosur"], "AR")
+		}, "policy: subregions.mercosur[5]: country AR is listed twice"},
+		{"lowercase country", func(p *Policy) { p.Subregions["mercosur"][0] = "ar" }, `policy: subregions.mercosur[0]: must be an ISO 3166-1 alpha-2 code in capitals such as MX, got "ar"`},
+		{"empty sub-region", func(p *Policy) { p.Subregions["patagonia"] = nil }, "policy: subregions.patagonia: must list at least one country"},
 		{"no sub-regions", func(p *Policy) { p.Subregions = nil }, "policy: subregions: must name at least one sub-region"},
+		{"seat outcome", func(p *Policy) { setSeat(p, "nomcom_delegate", func(s *Seat) { s.Outcome = "appointed" }) }, `policy: election.seats.nomcom_delegate.outcome: must be elected or recommended, got "appointed"`},
+		{"seat must_fill_by", func(p *Policy) { setSeat(p, "nomcom_delegate", func(s *Seat) { s.MustFillBy = "May" }) }, `policy: election.seats.nomcom_delegate.must_fill_by: must be a day of the year MM-DD such as 05-31, got "May"`},
+		{"seat term", func(p *Policy) { setSeat(p, "chair", func(s *Seat) { s.Term = -1 }) }, "policy: election.seats.chair.term: must not be negative"},
+		{"seat max terms", func(p *Policy) { setSeat(p, "chair", func(s *Seat) { s.MaxConsecutiveTerms = -1 }) }, "policy: election.seats.chair.max_consecutive_terms: must not be negative, got -1"},
+		{"exclusion for unknown seat", func(p *Policy) { p.RotationExclusions["chiar"] = map[string][]string{"2019": {"AR"}} }, "policy: rotation_exclusions.chiar: names no seat of election.seats"},
+		{"exclusion year", func(p *Policy) { p.RotationExclusions["chair"] = map[string][]string{"next": {"AR"}} }, `policy: rotation_exclusions.chair.next: must be a year such as "2019"`},
+		{"exclusion country", func(p *Policy) { p.RotationExclusions["chair"] = map[string][]string{"2021": {"ar"}} }, `policy: rotation_exclusions.chair.2021[0]: must be an ISO 3166-1 alpha-2 code in capitals such as AR, got "ar"`},
 		{"no languages", func(p *Policy) { p.Notifications.Languages = nil }, "policy: notifications.languages: must list at least one language"},
 		{"bad language", func(p *Policy) { p.Statements.Languages = []string{"es", "EN"} }, `policy: policy.languages[1]: must be a language code such as es, got "EN"`},
 		{"repeated language", func(p *Policy) { p.Notifications.Languages = []string{"es", "en", "es"} }, `policy: notifications.languages[2]: "es" is listed twice`},
@@ -420,8 +476,8 @@ func TestYAMLRoundTrip(t *testing.T) {
 	overrides := []string{
 		"",
 		"ethics:\n  response: 36h\n  quorum: 0.6666666666666666\n",
-		"election:\n  seats:\n    nomcom_delegate: ~\n    treasurer: {position: treasurer, count: 1, method: ranked, ballot: secret, rotation: none}\n",
-		"subregions:\n  central_america: [BZ, CR, GT, HN, NI, PA, SV]\n  mexico: [MX]\nrotation:\n  chair: [mexico, caribbean]\n",
+		"rotation:\n  nomcom_delegate: ~\nelection:\n  seats:\n    nomcom_delegate: ~\n    treasurer: {position: treasurer, count: 1, method: ranked, ballot: secret, rotation: none}\n",
+		"subregions:\n  central_america_mexico: [BZ, CR, GT, HN, NI, PA, SV]\n  mexico: [MX]\nrotation:\n  chair: [mexico, caribbean]\nrotation_exclusions:\n  alac_member: ~\n",
 		"rotation:\n  secretariat: ~\nelection:\n  seats:\n    secretariat: {rotation: none}\n  disqualifying_conflicts: []\narbitration:\n  reminders: []\n",
 		"meetings:\n  reminder_before: 90m\npolicy:\n  comment_period: 1d0h30s\n",
 	}
@@ -445,7 +501,7 @@ func TestYAMLRoundTrip(t *testing.T) {
 }
 
 func TestYAMLShowsRemovedEntries(t *testing.T) {
-	p, err := Parse([]byte("election:\n  seats:\n    nomcom_delegate: ~\n"))
+	p, err := Parse([]byte("election:\n  seats:\n    nomcom_delegate: ~\nrotation:\n  nomcom_delegate: ~\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +546,7 @@ func TestJSON(t *testing.T) {
 		}
 	}
 	seat := doc["election"]["seats"].(map[string]any)["alac_member"].(map[string]any)
-	if seat["rotation"] != "distinct_country_als" || seat["count"] != 2.0 {
+	if seat["rotation"] != "subregion" || seat["count"] != 1.0 || seat["distinct"] != true || seat["term"] != "730d" {
 		t.Errorf("JSON election.seats.alac_member = %v", seat)
 	}
 	var back Policy
@@ -505,11 +561,16 @@ func TestSubregionOf(t *testing.T) {
 		country, want string
 		ok            bool
 	}{
-		{"MX", "central_america", true},
-		{"mx", "central_america", true},
-		{"AR", "south_america", true},
+		{"MX", "central_america_mexico", true},
+		{"mx", "central_america_mexico", true},
+		{"AR", "mercosur", true},
+		{"CL", "mercosur", true},
+		{"VE", "andes", true},
 		{"HT", "caribbean", true},
-		{"PR", "caribbean", true},
+		{"GY", "caribbean", true},
+		{"PR", "", false},
+		{"VI", "", false},
+		{"AW", "", false},
 		{"US", "", false},
 		{"", "", false},
 	}
@@ -519,15 +580,15 @@ func TestSubregionOf(t *testing.T) {
 			t.Errorf("SubregionOf(%q) = %q, %v; want %q, %v", tt.country, got, ok, tt.want, tt.ok)
 		}
 	}
-	if got, want := p.SubregionNames(), []string{"caribbean", "central_america", "south_america"}; !slices.Equal(got, want) {
+	if got, want := p.SubregionNames(), []string{"andes", "caribbean", "central_america_mexico", "mercosur"}; !slices.Equal(got, want) {
 		t.Errorf("SubregionNames = %v, want %v", got, want)
 	}
 	total := 0
 	for _, codes := range p.Subregions {
 		total += len(codes)
 	}
-	if total != 50 {
-		t.Errorf("the default sub-regions hold %d countries, want 50", total)
+	if total != 33 {
+		t.Errorf("the default sub-regions hold %d countries, want the 33 sovereign states", total)
 	}
 }
 

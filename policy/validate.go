@@ -6,7 +6,9 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Validate checks the policy as a whole: fractions in (0, 1], positive
@@ -121,6 +123,23 @@ func (p *Policy) validateSeat(v *validator, name string, s Seat) {
 	if s.Rotation == RotationSubregion && len(p.Rotation[name]) == 0 {
 		v.add(key+".rotation", "is subregion but rotation.%s lists no sub-regions", name)
 	}
+	if s.Outcome != "" {
+		oneOf(v, key+".outcome", s.Outcome, OutcomeElected, OutcomeRecommended)
+	}
+	if s.Term < 0 {
+		v.add(key+".term", "must not be negative, got %s", s.Term)
+	}
+	if s.EveryYears < 0 {
+		v.add(key+".every_years", "must not be negative, got %d", s.EveryYears)
+	}
+	if s.MaxConsecutiveTerms < 0 {
+		v.add(key+".max_consecutive_terms", "must not be negative, got %d", s.MaxConsecutiveTerms)
+	}
+	if s.MustFillBy != "" {
+		if _, err := time.Parse("01-02", s.MustFillBy); err != nil {
+			v.add(key+".must_fill_by", "must be a day of the year MM-DD such as 05-31, got %q", s.MustFillBy)
+		}
+	}
 	if s.Group != "" && !identifier(s.Group) {
 		v.add(key+".group", "must be lowercase letters, digits and _, got %q", s.Group)
 	}
@@ -156,6 +175,26 @@ func (p *Policy) validateSubregions(v *validator) {
 }
 
 func (p *Policy) validateRotation(v *validator) {
+	if p.Election.RotationStart < 0 {
+		v.add("election.rotation_start", "must be a year such as 2019, got %d", p.Election.RotationStart)
+	}
+	for _, seat := range sorted(p.RotationExclusions) {
+		key := "rotation_exclusions." + seat
+		if _, ok := p.Election.Seats[seat]; !ok {
+			v.add(key, "names no seat of election.seats")
+		}
+		for _, year := range sorted(p.RotationExclusions[seat]) {
+			ykey := key + "." + year
+			if y, err := strconv.Atoi(year); err != nil || y < 1 {
+				v.add(ykey, "must be a year such as \"2019\"")
+			}
+			for i, c := range p.RotationExclusions[seat][year] {
+				if !countryCode(c) {
+					v.add(fmt.Sprintf("%s[%d]", ykey, i), "must be an ISO 3166-1 alpha-2 code in capitals such as AR, got %q", c)
+				}
+			}
+		}
+	}
 	for _, seat := range sorted(p.Rotation) {
 		key := "rotation." + seat
 		if _, ok := p.Election.Seats[seat]; !ok {

@@ -145,6 +145,9 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Method = cmpOr(seat.Method, string(def.Method))
 		seat.Ballot = cmpOr(seat.Ballot, string(def.Ballot))
 		seat.Rotation = cmpOr(seat.Rotation, string(def.Rotation))
+		seat.Outcome = cmpOr(seat.Outcome, string(def.Outcome))
+		seat.Distinct = seat.Distinct || def.Distinct
+		seat.Group = cmpOr(seat.Group, def.Group)
 	}
 	seat.Position = cmpOr(seat.Position, seat.Seat)
 	if seat.Count == 0 {
@@ -173,9 +176,14 @@ func cmpOr(v, def string) string {
 // label writes a period in the policy's notation ("2d", "36h").
 func label(d time.Duration) string { return workflows.Duration(d).String() }
 
-// nextSubregion is the rotation table's sub-region after the current
-// holder's of the seat's position.
+// nextSubregion is the sub-region the rotation table names for the seat in
+// this cycle year (policy `rotation` from `election.rotation_start`); for a
+// year before the table starts, the one after the current holder's of the
+// seat's position.
 func (s *Service) nextSubregion(ctx context.Context, seat election.SeatSpec) (string, error) {
+	if sub, _ := s.policy.RotationFor(seat.Seat, store.Now().Year()); sub != "" {
+		return sub, nil
+	}
 	positions, err := s.store.ListPositions(ctx, store.Now())
 	if err != nil {
 		return "", err

@@ -82,6 +82,7 @@ type MemberView struct {
 	Name         string     `json:"name"`
 	Email        string     `json:"email,omitempty"`
 	Country      string     `json:"country"`
+	Nationality  string     `json:"nationality"`
 	ALSID        *string    `json:"als_id"`
 	Language     string     `json:"language"`
 	Gender       *string    `json:"gender,omitempty"`
@@ -94,7 +95,7 @@ type MemberView struct {
 
 // ViewMember is m as a sees them.
 func ViewMember(a *Actor, m store.Member) MemberView {
-	v := MemberView{ID: m.ID, Name: m.Name, Country: m.Country, ALSID: m.ALSID, Language: m.Language,
+	v := MemberView{ID: m.ID, Name: m.Name, Country: m.Country, Nationality: m.EffectiveNationality(), ALSID: m.ALSID, Language: m.Language,
 		SkillsPublic: m.SkillsPublic, Roles: m.Roles, Skills: []string{}, CreatedAt: m.CreatedAt}
 	full := a.IsStaff() || (a != nil && a.ID == m.ID)
 	if full {

@@ -83,10 +83,13 @@ func (ALS) TableName() string { return "als" }
 
 // Member is a person in the registry.
 type Member struct {
-	ID           string     `gorm:"primaryKey" json:"id"`
-	Name         string     `json:"name"`
-	Email        string     `json:"email"`
-	Country      string     `json:"country"`
+	ID      string `gorm:"primaryKey" json:"id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Country string `json:"country"`
+	// Nationality is the member's nationality (ISO 3166-1 alpha-2); nil
+	// means their country. See [Member.EffectiveNationality].
+	Nationality  *string    `json:"nationality"`
 	ALSID        *string    `gorm:"column:als_id" json:"als_id"`
 	Language     string     `json:"language"`
 	Gender       *string    `json:"gender"`
@@ -100,6 +103,14 @@ type Member struct {
 	TimeZone  string    `json:"time_zone"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// EffectiveNationality is the recorded nationality, else the country.
+func (m Member) EffectiveNationality() string {
+	if m.Nationality != nil && *m.Nationality != "" {
+		return *m.Nationality
+	}
+	return m.Country
 }
 
 // Token is a bearer token; only its SHA-256 is stored.

@@ -242,6 +242,7 @@ type MemberInput struct {
 	Name         *string   `json:"name"`
 	Email        *string   `json:"email"`
 	Country      *string   `json:"country"`
+	Nationality  *string   `json:"nationality"`
 	ALSID        *string   `json:"als_id"`
 	Language     *string   `json:"language"`
 	Gender       *string   `json:"gender"`
@@ -287,6 +288,11 @@ func (s *Store) validateMember(tx *gorm.DB, in MemberInput, create bool, selfID 
 	case create:
 		fe["country"] = "is required"
 	}
+	if in.Nationality != nil {
+		if n := strings.TrimSpace(*in.Nationality); n != "" && !countryCode.MatchString(strings.ToUpper(n)) {
+			fe["nationality"] = "must be an ISO 3166-1 alpha-2 country code such as AR, or empty for the member's country"
+		}
+	}
 	if in.ALSID != nil && *in.ALSID != "" {
 		var n int64
 		if err := tx.Model(&ALS{}).Where("id = ?", *in.ALSID).Count(&n).Error; err != nil || n == 0 {
@@ -325,6 +331,13 @@ func (m *Member) apply(in MemberInput) {
 	}
 	if in.Country != nil {
 		m.Country = strings.ToUpper(*in.Country)
+	}
+	if in.Nationality != nil {
+		if n := strings.ToUpper(strings.TrimSpace(*in.Nationality)); n == "" {
+			m.Nationality = nil
+		} else {
+			m.Nationality = &n
+		}
 	}
 	if in.ALSID != nil {
 		if *in.ALSID == "" {
@@ -429,6 +442,9 @@ func (s *Store) UpdateMember(ctx context.Context, actor Actor, id string, in Mem
 		}
 		if in.Country != nil {
 			changed["country"] = m.Country
+		}
+		if in.Nationality != nil {
+			changed["nationality"] = m.Nationality
 		}
 		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "registry", ObjectID: m.ID,
 			Action: "member.updated", Details: changed, Audience: AudienceMembers, Members: []string{m.ID}})

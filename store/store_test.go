@@ -153,6 +153,20 @@ func TestRegistry(t *testing.T) {
 			if m.Email != "ana@example.org" || m.Language != "pt" || strings.Join(m.Roles, ",") != "member,als_rep" {
 				t.Fatalf("member %+v", m)
 			}
+			if m.Nationality != nil || m.EffectiveNationality() != "AR" {
+				t.Fatalf("nationality %v / %q, want none recorded and the country", m.Nationality, m.EffectiveNationality())
+			}
+			if m, err = st.UpdateMember(ctx, staff, m.ID, store.MemberInput{Nationality: ptr(" uy ")}); err != nil || m.EffectiveNationality() != "UY" {
+				t.Fatalf("nationality set: %v, %v", m.Nationality, err)
+			}
+			if got, err := st.GetMember(ctx, m.ID); err != nil || got.EffectiveNationality() != "UY" {
+				t.Fatalf("nationality stored: %+v, %v", got, err)
+			}
+			_, err = st.UpdateMember(ctx, staff, m.ID, store.MemberInput{Nationality: ptr("Uruguay")})
+			fieldErr(t, err, "nationality")
+			if m, err = st.UpdateMember(ctx, staff, m.ID, store.MemberInput{Nationality: ptr("")}); err != nil || m.Nationality != nil || m.EffectiveNationality() != "AR" {
+				t.Fatalf("nationality cleared: %v, %v", m.Nationality, err)
+			}
 			before, _ := st.CountMembers(ctx)
 			for _, tc := range []struct {
 				name  string

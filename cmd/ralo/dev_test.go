@@ -265,8 +265,25 @@ func TestPolicyShow(t *testing.T) {
 	if err := run(context.Background(), []string{"policy", "show"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "ruling_due: 30d") {
-		t.Fatalf("policy show:\n%s", out.String())
+	for _, want := range []string{"ruling_due: 30d", "central_america_mexico: [BZ, CR, GT, HN, MX, NI, PA, SV]",
+		"andes: [BO, CO, EC, PE, VE]", "mercosur: [AR, BR, CL, PY, UY]", "caribbean: [AG,",
+		"chair: [mercosur, central_america_mexico, andes, caribbean]", "rotation_start: 2019"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("policy show lacks %q:\n%s", want, out.String())
+		}
+	}
+	override := filepath.Join(t.TempDir(), "override.yaml")
+	if err := os.WriteFile(override, []byte("subregions:\n  mercosur: [AR, BR, PY, UY]\n  chile: [CL]\nrotation:\n  chair: [chile, andes]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"policy", "show", "--policy", override}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"chile: [CL]", "mercosur: [AR, BR, PY, UY]", "chair: [chile, andes]"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("policy show --policy lacks %q:\n%s", want, out.String())
+		}
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	if err := os.WriteFile(bad, []byte("ethics:\n  screenin: 3d\n"), 0o600); err != nil {

@@ -132,7 +132,20 @@ type SeatSpec struct {
 	// RequiredSubregion is the rotation table's sub-region for the cycle
 	// when Rotation is "subregion".
 	RequiredSubregion string `json:"required_subregion,omitempty"`
+	// Outcome is what the result is: "elected" (empty too) or
+	// "recommended" (LACRALO recommends its NomCom delegate to the ALAC).
+	Outcome string `json:"outcome,omitempty"`
+	// Distinct: the holders of the seat's Group elected in this cycle are
+	// of different ALSes and nationalities (the ALAC members).
+	Distinct bool   `json:"distinct,omitempty"`
+	Group    string `json:"group,omitempty"`
 }
+
+// The seat outcomes (policy seat `outcome`).
+const (
+	OutcomeElected     = "elected"
+	OutcomeRecommended = "recommended"
+)
 
 // Calendar holds the cycle's dates, in order.
 type Calendar struct {
@@ -231,6 +244,10 @@ func (in Input) Validate() error {
 type Eligibility struct {
 	Eligible bool     `json:"eligible"`
 	Reasons  []string `json:"reasons"`
+	// ALSID and Nationality are the nominee's, which a distinct seat's
+	// count compares.
+	ALSID       string `json:"als_id,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
 }
 
 // NominateInput nominates a member for a seat; self-nomination is allowed.
@@ -363,6 +380,9 @@ type Nomination struct {
 	StatementOfInterest string     `json:"statement_of_interest"`
 	Eligible            bool       `json:"eligible"`
 	Reasons             []string   `json:"reasons"`
+	// ALSID and Nationality are the nominee's when nominated or accepting.
+	ALSID       string `json:"als_id,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
 }
 
 // Objection is a member's objection to an acclamation.
@@ -439,12 +459,18 @@ type Results struct {
 // SeatResult is one seat's count. Quorum is null for a seat filled by
 // acclamation or left unfilled, where nobody voted.
 type SeatResult struct {
-	Seat    string                  `json:"seat"`
-	Rounds  []ResultRound           `json:"rounds"`
-	Elected []string                `json:"elected"`
-	Quorum  *workflows.ResultQuorum `json:"quorum"`
-	Draw    *ResultDraw             `json:"draw"`
-	Ballots []ResultBallot          `json:"ballots"`
+	Seat string `json:"seat"`
+	// Outcome is "elected" or "recommended" (the NomCom delegate); empty
+	// in the results of cycles started before the LACRALO rules.
+	Outcome string `json:"outcome,omitempty"`
+	// PassedOver are the candidates the count passed over because electing
+	// them would break the distinctness rule, with the reasons.
+	PassedOver []domain.PassedOver     `json:"passed_over,omitempty"`
+	Rounds     []ResultRound           `json:"rounds"`
+	Elected    []string                `json:"elected"`
+	Quorum     *workflows.ResultQuorum `json:"quorum"`
+	Draw       *ResultDraw             `json:"draw"`
+	Ballots    []ResultBallot          `json:"ballots"`
 }
 
 // ResultRound is one round of a count. Ranked counts also report the

@@ -17,6 +17,9 @@ func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domai
 	}
 	res.Rounds = append(res.Rounds, resultRound(s.Round, r))
 	res.Ballots = append(res.Ballots, e.ballotDocs(s, ballots)...)
+	if e.distinct && s.Distinct {
+		r.Elected, r.Tied = e.passOver(s, res, r, left)
+	}
 	s.Elected = append(s.Elected, r.Elected...)
 	switch {
 	case len(r.Tied) == 0:
@@ -45,6 +48,45 @@ func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domai
 		e.exception(s.Seat, "draw", "still tied after the second ballot: drawn with seed "+seed, now)
 		e.elect(s, res, now)
 	}
+}
+
+// passOver applies the distinctness rule to a plurality round (SPEC §3
+// "Distinctness"): in the order of the totals, a candidate who would clash
+// with one already elected in this cycle to the seat's group is passed
+// over, and the next compatible one is elected; the result lists who was
+// passed over and why. It returns the elected and the candidates left tied.
+func (e *election) passOver(s *SeatState, res *SeatResult, r domain.Round, left int) (elected, tied []string) {
+	profiles := map[string]domain.Holder{}
+	for _, n := range e.st.Nominations {
+		if n.Seat == s.Seat {
+			profiles[n.NomineeID] = domain.Holder{ALSID: n.ALSID, Nationality: n.Nationality}
+		}
+	}
+	var sitting []domain.Holder
+	for _, other := range e.st.Seats {
+		if !other.Distinct || other.Group != s.Group || (other.Seat != s.Seat && s.Group == "") {
+			continue
+		}
+		for _, id := range other.Elected {
+			for _, n := range e.st.Nominations {
+				if n.Seat == other.Seat && n.NomineeID == id {
+					sitting = append(sitting, domain.Holder{MemberID: id, ALSID: n.ALSID, Nationality: n.Nationality})
+				}
+			}
+		}
+	}
+	order := make([]string, len(r.Totals))
+	votes := map[string]int{}
+	for i, t := range r.Totals {
+		order[i] = t.MemberID
+		votes[t.MemberID] = i
+	}
+	same := func(a, b string) bool {
+		return r.Totals[votes[a]].Weighted.Cmp(r.Totals[votes[b]].Weighted) == 0
+	}
+	elected, tied, passed := domain.ElectDistinct(order, same, left, profiles, sitting)
+	res.PassedOver = append(res.PassedOver, passed...)
+	return elected, tied
 }
 
 func (e *election) countRanked(s *SeatState, res *SeatResult, ballots []domain.Ballot, now time.Time) {

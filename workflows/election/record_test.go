@@ -19,14 +19,16 @@ import (
 // histories are the recorded cycles the replay test replays: one
 // started before version 2 of the workflow (emails, rechecks, extensions,
 // contests, positions), one before audit entries were written in batches,
-// and the newest, which the recorder writes.
-var histories = []string{"testdata/election_complete.json", "testdata/election_v2_complete.json", history}
+// one before the results said each seat's outcome, and the newest, which
+// the recorder writes.
+var histories = []string{"testdata/election_complete.json", "testdata/election_v2_complete.json",
+	"testdata/election_v3_complete.json", history}
 
-const history = "testdata/election_v3_complete.json"
+const history = "testdata/election_v4_complete.json"
 
 // TestRecordHistory runs a complete election cycle on a real
 // embedded Temporal server, with a calendar of seconds, and writes its
-// history to testdata/election_v3_complete.json: a seat by acclamation, a
+// history to testdata/election_v4_complete.json: a seat by acclamation, a
 // seat by vote with a proxy and a revote, a refused ballot, a phase
 // extended, eligibility rechecked, certification, a contest and its
 // ruling, and the positions taken at the term start.

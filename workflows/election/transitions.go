@@ -38,6 +38,7 @@ func (e *election) nominate(now time.Time, in NominateInput) {
 	n := Nomination{
 		ID: "n" + strconv.Itoa(e.nextNomination), Seat: in.Seat, NomineeID: in.NomineeID, NominatedBy: in.Actor.MemberID,
 		Statement: in.Statement, At: now, Eligible: in.Eligibility.Eligible, Reasons: process.NonNil(in.Eligibility.Reasons),
+		ALSID: in.Eligibility.ALSID, Nationality: in.Eligibility.Nationality,
 	}
 	e.st.Nominations = append(e.st.Nominations, n)
 	e.audit(in.Actor.MemberID, "election.nominated", "nominated/"+n.ID, map[string]any{
@@ -73,6 +74,9 @@ func (e *election) accept(now time.Time, in AcceptInput) {
 	n := e.nomination(in.NominationID)
 	n.Accepted, n.AcceptedAt, n.StatementOfInterest = true, &now, in.StatementOfInterest
 	n.Eligible, n.Reasons = in.Eligibility.Eligible, process.NonNil(in.Eligibility.Reasons)
+	if in.Eligibility.ALSID != "" || in.Eligibility.Nationality != "" {
+		n.ALSID, n.Nationality = in.Eligibility.ALSID, in.Eligibility.Nationality
+	}
 	e.audit(in.Actor.MemberID, "election.accepted", "accepted/"+n.ID, map[string]any{
 		"nomination_id": n.ID, "seat": n.Seat, "eligible": n.Eligible, "reasons": n.Reasons,
 	})

@@ -1,6 +1,7 @@
 package election
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/lacralo/ralo/workflows/process"
@@ -41,6 +42,9 @@ func (e *election) resultsDoc() Results {
 		c := *r
 		c.Rounds, c.Elected, c.Ballots = slices.Clone(c.Rounds), slices.Clone(c.Elected), slices.Clone(c.Ballots)
 		c.Quorum, c.Draw = process.Clone(c.Quorum), process.Clone(c.Draw)
+		if e.outcomes {
+			c.Outcome = cmp.Or(s.Outcome, OutcomeElected)
+		}
 		doc.Seats = append(doc.Seats, c)
 	}
 	return doc

@@ -56,6 +56,8 @@ type election struct {
 	// participation and positions were added (workflow.GetVersion).
 	v2            bool
 	batchAudit    bool            // version "election-audit-batch": one activity per backlog
+	distinct      bool            // version "election-lacralo-distinct": a distinct seat's count passes over clashing candidates
+	outcomes      bool            // version "election-lacralo-outcome": each seat result says elected or recommended
 	checked       map[string]bool // decision points whose eligibility was rechecked
 	recheckWanted bool
 	termReached   bool
@@ -154,6 +156,8 @@ func (e *election) setup(ctx workflow.Context) error {
 func (e *election) run(ctx workflow.Context) (State, error) {
 	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
 	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
+	e.outcomes = workflow.GetVersion(ctx, "election-lacralo-outcome", workflow.DefaultVersion, 1) == 1
+	e.distinct = workflow.GetVersion(ctx, "election-lacralo-distinct", workflow.DefaultVersion, 1) == 1
 	e.rulings = workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling)
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,

@@ -3,6 +3,8 @@ package election_test
 import (
 	"context"
 	"math"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -285,12 +287,13 @@ func TestNotQuorateExtends(t *testing.T) {
 	}
 }
 
-// TestRanked counts a ranked seat by instant runoff.
+// TestRanked counts a ranked seat by instant runoff; the seat's outcome is
+// a recommendation (as LACRALO's NomCom delegate), which the results say.
 func TestRanked(t *testing.T) {
 	h := newHarness(t)
 	in := input("e4")
 	in.Seats = []election.SeatSpec{{Seat: "alac_member", Position: "alac_member", Count: 1,
-		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none"}}
+		Method: election.MethodRanked, Ballot: election.BallotSecret, Rotation: "none", Outcome: election.OutcomeRecommended}}
 	h.candidate(time.Hour, "alac_member", ana, "n1")
 	h.candidate(2*time.Hour, "alac_member", beto, "n2")
 	h.candidate(3*time.Hour, "alac_member", carla, "n3")
@@ -309,7 +312,7 @@ func TestRanked(t *testing.T) {
 	h.run(in)
 
 	s := seatResult(t, res, "alac_member")
-	if len(s.Elected) != 1 || s.Elected[0] != beto.MemberID || len(s.Rounds) < 1 {
+	if len(s.Elected) != 1 || s.Elected[0] != beto.MemberID || len(s.Rounds) < 1 || s.Outcome != election.OutcomeRecommended {
 		t.Errorf("ranked result = %+v", s)
 	}
 	for _, b := range s.Ballots {
@@ -558,5 +561,44 @@ func TestObjectionCallsAVote(t *testing.T) {
 	}
 	if st.Seats[0].Status != election.SeatStatusElected {
 		t.Errorf("final seat %+v", st.Seats[0])
+	}
+}
+
+// TestDistinctPassedOver counts an ALAC seat of two places whose two
+// leading candidates share a nationality: the second is passed over and
+// the next compatible candidate is elected, and the results say why.
+func TestDistinctPassedOver(t *testing.T) {
+	h := newHarness(t)
+	in := input("e-distinct")
+	in.Seats = []election.SeatSpec{{Seat: "alac_member", Position: "alac_member", Count: 2, Method: election.MethodPlurality,
+		Ballot: election.BallotOpen, Rotation: "none", Distinct: true, Group: "alac"}}
+	for i, c := range []struct {
+		who         workflows.Actor
+		als, nation string
+	}{{ana, "als-a1", "AR"}, {beto, "als-a2", "AR"}, {carla, "als-b1", "BR"}} {
+		at := time.Duration(i+1) * time.Hour
+		h.OK(h.Update(at, election.UpdateNominate, election.NominateInput{Actor: ana, Seat: "alac_member", NomineeID: c.who.MemberID, Statement: "s",
+			Eligibility: election.Eligibility{Reasons: []string{"not_accepted: the nominee has not accepted the nomination"}}}))
+		h.OK(h.Update(at+time.Minute, election.UpdateAccept, election.AcceptInput{Actor: c.who, NominationID: "n" + strconv.Itoa(i+1),
+			StatementOfInterest: "I serve", Eligibility: election.Eligibility{Eligible: true, ALSID: c.als, Nationality: c.nation}}))
+	}
+	h.vote(3*processtest.Day+time.Hour, "alac_member", "als-a1", beto.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "alac_member", "als-a2", beto.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "alac_member", "als-c1", beto.MemberID)
+	h.vote(3*processtest.Day+time.Hour, "alac_member", "als-b1", ana.MemberID)
+	res, _ := h.resultsAt(5*processtest.Day + time.Hour)
+	h.OK(h.Update(6*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: staff}))
+	h.run(in)
+
+	s := seatResult(t, res, "alac_member")
+	if !slices.Equal(s.Elected, []string{beto.MemberID, carla.MemberID}) {
+		t.Errorf("elected %v, want beto then carla (ana passed over)", s.Elected)
+	}
+	if len(s.PassedOver) != 1 || s.PassedOver[0].MemberID != ana.MemberID ||
+		!slices.Equal(s.PassedOver[0].Reasons, []string{"alac_distinct_nationality: " + beto.MemberID + ", an ALAC member of this or the sitting term, is also of nationality AR"}) {
+		t.Errorf("passed over %+v, want ana for beto's nationality", s.PassedOver)
+	}
+	if s.Outcome != election.OutcomeElected {
+		t.Errorf("outcome %q, want elected", s.Outcome)
 	}
 }
