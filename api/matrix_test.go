@@ -242,8 +242,8 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 	// a vote that stays open for ten minutes; both ALSes are on the roll.
 	as(actRepOwn, f.alsOwn, "als_rep")
 	as(actRepOther, f.alsOther, "als_rep")
-	n1 := as(actNominee, "")
-	n2 := as(actOtherNominee, "")
+	n1 := as(actNominee, newALS()) // candidates belong to an accredited ALS
+	n2 := as(actOtherNominee, newALS())
 	now := time.Now().UTC()
 	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339Nano) }
 	var el struct {
