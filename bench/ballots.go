@@ -94,7 +94,8 @@ func setupRoster(ctx context.Context, e *Env, n int) (*roster, error) {
 		return nil, err
 	}
 	for i, country := range []string{"AR", "BR"} {
-		m, tok, err := member(fmt.Sprintf("candidate%d", i), country, nil, store.RoleMember)
+		als := r.alses[i] // candidates belong to an accredited ALS
+		m, tok, err := member(fmt.Sprintf("candidate%d", i), country, &als, store.RoleMember)
 		if err != nil {
 			return nil, err
 		}

@@ -387,8 +387,8 @@ func newCrashElection(t *testing.T, p *devProcess, admin string, kills int) *cra
 		t.Fatalf("election: %d %v", code, e)
 	}
 	el.id = e["id"].(string)
-	for range 2 {
-		cand := member("", "member")
+	for i := range 2 {
+		cand := member(el.alses[i], "member") // candidates belong to an accredited ALS
 		tok := token(cand)
 		if code, m := p.call(t, "POST", "/api/v1/members/"+cand+"/declarations", tok, map[string]any{"kind": "none"}); code != http.StatusCreated {
 			t.Fatalf("declaration: %d %v", code, m)

@@ -127,7 +127,11 @@ func TestProductionTopology(t *testing.T) {
 	respondent, arbitrator := newID(), newID("arbitrator")
 	_, tk := p.call(t, "POST", "/api/v1/members/"+arbitrator+"/tokens", adminTok, map[string]any{"label": "t"})
 	arbTok := tk["token"].(string)
-	_, cs := p.call(t, "POST", "/api/v1/arbitrations", adminTok, map[string]any{"question": "Q", "parties": []string{respondent}})
+	// A member files; the admin, who is no party, assigns (a party acts
+	// in its own case only as a party, whatever its roles).
+	filer := newID()
+	_, ft := p.call(t, "POST", "/api/v1/members/"+filer+"/tokens", adminTok, map[string]any{"label": "t"})
+	_, cs := p.call(t, "POST", "/api/v1/arbitrations", ft["token"].(string), map[string]any{"question": "Q", "parties": []string{respondent}})
 	id := cs["id"].(string)
 	for _, step := range []struct {
 		action, token string
