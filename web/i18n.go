@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -25,14 +26,41 @@ var tags = []language.Tag{language.Spanish, language.English, language.Portugues
 
 var matcher = language.NewMatcher(tags)
 
-// loadBundle reads the four catalogues; a broken one is a bug the tests
-// catch, so it stops the start.
+// catalogueFiles are the message files of one language: the shared one,
+// locales/<lang>.json, and one per area of the pages,
+// locales/<area>.<lang>.json (ethics.es.json, elections.fr.json…), so each
+// process's pages keep their messages beside the others'.
+func catalogueFiles(lang string) ([]string, error) {
+	shared := "locales/" + lang + ".json"
+	areas, err := fs.Glob(localeFS, "locales/*."+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{shared}, areas...), nil
+}
+
+// loadBundle reads the catalogues of the four languages; a broken one, or
+// a message defined twice, is a bug the tests catch, so it stops the start.
 func loadBundle() (*i18n.Bundle, error) {
 	b := i18n.NewBundle(language.Spanish)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	for _, l := range service.Languages {
-		if _, err := b.LoadMessageFileFS(localeFS, "locales/"+l+".json"); err != nil {
-			return nil, fmt.Errorf("web: messages %s: %w", l, err)
+		files, err := catalogueFiles(l)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]string{}
+		for _, f := range files {
+			mf, err := b.LoadMessageFileFS(localeFS, f)
+			if err != nil {
+				return nil, fmt.Errorf("web: messages %s: %w", f, err)
+			}
+			for _, m := range mf.Messages {
+				if prev, dup := seen[m.ID]; dup {
+					return nil, fmt.Errorf("web: message %q is in both %s and %s", m.ID, prev, f)
+				}
+				seen[m.ID] = f
+			}
 		}
 	}
 	return b, nil
