@@ -54,6 +54,27 @@ func TestCodecEndpointAdminOnly(t *testing.T) {
 	if code, _ := post(hs.URL, "/api/v1/codec/decode", "", enc); code != http.StatusUnauthorized {
 		t.Fatalf("anonymous: %d", code)
 	}
+	// Bad input is refused and answers nothing of the key: a body that is
+	// not JSON, a payload whose ciphertext was altered, one sealed with
+	// another key.
+	tampered := strings.Replace(enc, `"data":"`, `"data":"AAAA`, 1)
+	other, _ := codec.Parse(codec.NewKey())
+	otherSrv := httptest.NewServer(api.New(api.Config{Store: e.app.Store, Temporal: e.app.Client, Policy: e.app.Policy, Codec: other}).Handler())
+	defer otherSrv.Close()
+	for name, tc := range map[string]struct{ url, body string }{
+		"not JSON":      {hs.URL, `{"payloads":`},
+		"altered":       {hs.URL, tampered},
+		"another key":   {otherSrv.URL, enc},
+		"wrong payload": {hs.URL, `{"payloads":[{"metadata":{"encoding":"YmluYXJ5L2VuY3J5cHRlZA=="},"data":"AA=="}]}`},
+	} {
+		code, body := post(tc.url, "/api/v1/codec/decode", adminToken, tc.body)
+		if code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", name, code, body)
+		}
+		if strings.Contains(body, "Im1fc2VjcmV0Ig==") {
+			t.Errorf("%s: the answer holds the plain payload: %s", name, body)
+		}
+	}
 	if code, _ := post(e.url, "/api/v1/codec/decode", adminToken, enc); code != http.StatusNotFound {
 		t.Fatalf("without a key: %d", code)
 	}
