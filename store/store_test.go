@@ -442,3 +442,28 @@ func TestAuditBatch(t *testing.T) {
 		})
 	}
 }
+
+// inArgentina runs fn on every backend once staff have created Argentina,
+// the start most registry tests share.
+func inArgentina(t *testing.T, fn func(t *testing.T, ctx context.Context, st *store.Store, staff store.Actor)) {
+	t.Helper()
+	for name, st := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, staff := context.Background(), store.Actor{MemberID: "m_staff"}
+			if _, err := st.CreateCountry(ctx, staff, store.CountryInput{Code: "AR", Name: "Argentina"}); err != nil {
+				t.Fatal(err)
+			}
+			fn(t, ctx, st, staff)
+		})
+	}
+}
+
+// internauta is an ALS in Argentina.
+func internauta(t *testing.T, ctx context.Context, st *store.Store, staff store.Actor) store.ALS {
+	t.Helper()
+	als, err := st.CreateALS(ctx, staff, store.ALSInput{Name: ptr("Internauta"), Country: ptr("AR")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return als
+}
