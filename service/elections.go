@@ -148,6 +148,27 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Outcome = cmpOr(seat.Outcome, string(def.Outcome))
 		seat.Distinct = seat.Distinct || def.Distinct
 		seat.Group = cmpOr(seat.Group, def.Group)
+		if seat.Term == 0 {
+			seat.Term = workflows.Duration(def.Term)
+		}
+		seat.Succeeds = cmpOr(seat.Succeeds, def.Succeeds)
+		seat.RecommendTo = cmpOr(seat.RecommendTo, def.RecommendTo)
+		if seat.MustFillBy == nil && def.MustFillBy != "" {
+			by, err := domain.FillBy(def.MustFillBy, store.Now().Year())
+			if err != nil {
+				return seat, err
+			}
+			seat.MustFillBy = &by
+		}
+	}
+	if seat.Succeeds != "" && seat.SuccessionTerm == 0 {
+		// The term of the position succeeded to is the policy's for the
+		// seat that fills it.
+		for _, def := range s.policy.Election.Seats {
+			if def.Position == seat.Succeeds && def.Term > 0 {
+				seat.SuccessionTerm = workflows.Duration(def.Term)
+			}
+		}
 	}
 	seat.Position = cmpOr(seat.Position, seat.Seat)
 	if seat.Count == 0 {
