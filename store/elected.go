@@ -155,8 +155,10 @@ func (s *Store) Succeed(ctx context.Context, in SuccessionInput) (outgoing []str
 		if err := tx.Where("id = ?", in.MemberID).Take(&m).Error; err != nil {
 			return notFound(err)
 		}
+		// The sitting holders: those whose term ends now (as planned)
+		// or would run on.
 		var sitting []Position
-		if err := tx.Where("position = ? AND vacated_at IS NULL AND term_start <= ? AND (term_end IS NULL OR term_end > ?)",
+		if err := tx.Where("position = ? AND vacated_at IS NULL AND term_start <= ? AND (term_end IS NULL OR term_end >= ?)",
 			in.To, at, at).Find(&sitting).Error; err != nil {
 			return err
 		}
@@ -174,8 +176,10 @@ func (s *Store) Succeed(ctx context.Context, in SuccessionInput) (outgoing []str
 			if p.HolderID != nil && *p.HolderID == in.MemberID {
 				continue
 			}
-			if err := end(p, "position.term_ended"); err != nil {
-				return err
+			if p.TermEnd == nil || p.TermEnd.After(at) {
+				if err := end(p, "position.term_ended"); err != nil {
+					return err
+				}
 			}
 			if p.HolderID != nil {
 				outgoing = append(outgoing, *p.HolderID)
