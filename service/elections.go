@@ -154,7 +154,13 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Succeeds = cmpOr(seat.Succeeds, def.Succeeds)
 		seat.RecommendTo = cmpOr(seat.RecommendTo, def.RecommendTo)
 		if seat.MustFillBy == nil && def.MustFillBy != "" {
-			by, err := domain.FillBy(def.MustFillBy, store.Now().Year())
+			// The next such day: a cycle started after May fills the
+			// NomCom seat by the next May.
+			now := store.Now()
+			by, err := domain.FillBy(def.MustFillBy, now.Year())
+			if err == nil && !by.After(now) {
+				by, err = domain.FillBy(def.MustFillBy, now.Year()+1)
+			}
 			if err != nil {
 				return seat, err
 			}

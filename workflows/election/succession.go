@@ -332,8 +332,10 @@ func (e *election) fillByDeadlines() []process.Deadline {
 		seat, n := s.Seat, e.overdueAlerts[s.Seat]
 		out = append(out, process.Deadline{At: domain.FillByOverdueAlert(*s.MustFillBy, n), Name: "must_fill_by " + seat,
 			Fire: func(now time.Time) {
-				e.overdueAlerts[seat] = n + 1
+				// One alert however many days passed unseen (a cycle
+				// started after the date): the next is a day on.
 				s := e.seat(seat)
+				e.overdueAlerts[seat] = int(now.Sub(*s.MustFillBy)/(24*time.Hour)) + 1
 				if n == 0 {
 					e.exception(seat, "must_fill_by_overdue", seat+" is not filled by its must_fill_by date "+
 						s.MustFillBy.UTC().Format(time.RFC3339)+": staff are alerted daily", now)

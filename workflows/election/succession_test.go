@@ -436,3 +436,27 @@ func TestRecommendedAndMustFillBy(t *testing.T) {
 		t.Errorf("exceptions %v, want the late calendar and the missed date once each", kinds)
 	}
 }
+
+// TestMustFillByPassedBeforeTheCycle: a cycle started a month after its
+// seat's must_fill_by date alerts staff once at the start, then daily, not
+// once for every day already past.
+func TestMustFillByPassedBeforeTheCycle(t *testing.T) {
+	h := newHarness(t)
+	in := input("e-fill-late")
+	in.Seats = in.Seats[:1]
+	fillBy := t0.Add(-30 * processtest.Day)
+	in.Seats[0].MustFillBy = &fillBy
+	h.candidate(time.Hour, "chair", beto, "n1")
+	h.OK(h.Update(3*processtest.Day+time.Hour, election.UpdateCertify, election.CertifyInput{Actor: staff}))
+	h.run(in)
+	var at []time.Time
+	for _, n := range h.NotesOf(election.EventMustFillBy) {
+		if n.In.Data["kind"] == "overdue" {
+			at = append(at, n.At)
+		}
+	}
+	want := []time.Time{t0, t0.Add(processtest.Day), t0.Add(2 * processtest.Day), t0.Add(3 * processtest.Day)}
+	if !slices.EqualFunc(at, want, time.Time.Equal) {
+		t.Errorf("overdue alerts at %v, want %v", at, want)
+	}
+}
