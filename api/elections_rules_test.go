@@ -176,3 +176,156 @@ func TestElectionALACDistinct(t *testing.T) {
 		t.Errorf("passed over %+v, want %s for %q", s.PassedOver, leader.ID, want)
 	}
 }
+
+// mail is an outbox message as GET /api/v1/notifications lists it.
+type mail struct {
+	Event string `json:"event"`
+	Step  string `json:"step"`
+	Body  string `json:"body"`
+}
+
+// outboxOf lists the election emails a token's member received.
+func outboxOf(t *testing.T, tok string) []mail {
+	t.Helper()
+	var out []mail
+	expect(t, do(t, shared, "GET", "/api/v1/notifications?process=election&limit=1000", tok, nil), http.StatusOK).json(t, &out)
+	return out
+}
+
+// TestElectionSuccessionAndRecommendation runs, over real HTTP with a
+// calendar of seconds: a chair-elect acclaimed who takes office at the
+// term start and becomes chair when the sitting chair's term ends (the
+// positions table, the emails to both, the cycle's record); a NomCom
+// delegate recommended, whose email goes to the ALAC chair and says it is
+// a recommendation; the seat's must_fill_by date missed, staff alerted.
+func TestElectionSuccessionAndRecommendation(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "UY", "Uruguay")
+	var a struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "UY"}), http.StatusCreated).json(t, &a)
+	_, staffTok := newMember(t, e, "UY", "", "staff")
+	oldChair, oldChairTok := newMember(t, e, "UY", a.ID)
+	alacChair, alacChairTok := newMember(t, e, "UY", "")
+	elect, electTok := newMember(t, e, "UY", a.ID)
+	delegate, delegateTok := newMember(t, e, "UY", a.ID)
+
+	now := time.Now().UTC()
+	at := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339Nano) }
+	chairEnds := now.Add(40 * time.Second).Truncate(time.Second)
+	expect(t, do(t, e, "POST", "/api/v1/positions", staffTok, map[string]any{"position": "chair", "holder_id": oldChair.ID,
+		"term_start": now.Add(-700 * 24 * time.Hour).Format(time.RFC3339), "term_end": chairEnds.Format(time.RFC3339)}), http.StatusCreated)
+	expect(t, do(t, e, "POST", "/api/v1/positions", staffTok, map[string]any{"position": "alac_chair", "holder_id": alacChair.ID,
+		"term_start": now.Add(-24 * time.Hour).Format(time.RFC3339)}), http.StatusCreated)
+
+	var el struct {
+		ID          string                `json:"id"`
+		Status      string                `json:"status"`
+		Nominations []election.Nomination `json:"nominations"`
+		Successions []election.Succession `json:"successions"`
+		Seats       []election.SeatState  `json:"seats"`
+		Exceptions  []election.Exception  `json:"exceptions"`
+	}
+	expect(t, do(t, e, "POST", "/api/v1/elections", staffTok, map[string]any{"title": "Succession " + unique(),
+		"seats": []map[string]any{{"seat": "chair_elect", "rotation": "none"},
+			{"seat": "nomcom_delegate", "rotation": "none", "must_fill_by": at(10 * time.Second)}},
+		"calendar": map[string]any{"nominations_close": at(15 * time.Second), "acceptance_close": at(15 * time.Second),
+			"objections_close": at(16 * time.Second), "voting_open": at(16 * time.Second), "voting_close": at(20 * time.Second),
+			"term_start": at(25 * time.Second)}}),
+		http.StatusCreated).json(t, &el)
+	path := "/api/v1/elections/" + el.ID
+	if s := el.Seats[0]; s.Succeeds != "chair" || s.Term.D() != 730*24*time.Hour || s.SuccessionTerm.D() != 730*24*time.Hour {
+		t.Errorf("chair_elect seat %+v, want the policy's succession to chair and terms", s)
+	}
+	if s := el.Seats[1]; s.Outcome != election.OutcomeRecommended || s.RecommendTo != "alac_chair" || s.MustFillBy == nil {
+		t.Errorf("nomcom seat %+v, want recommended to the ALAC chair, with must_fill_by", s)
+	}
+	if !slices.ContainsFunc(el.Exceptions, func(x election.Exception) bool { return x.Kind == "must_fill_by_late" }) {
+		t.Errorf("exceptions %+v, want the late calendar recorded", el.Exceptions)
+	}
+	for _, c := range []struct {
+		seat, id, tok string
+	}{{"chair_elect", elect.ID, electTok}, {"nomcom_delegate", delegate.ID, delegateTok}} {
+		expect(t, do(t, e, "POST", path+"/nominations", oldChairTok, map[string]any{"seat": c.seat, "nominee_id": c.id, "statement": "s"}), http.StatusCreated).json(t, &el)
+		nid := el.Nominations[len(el.Nominations)-1].ID
+		expect(t, do(t, e, "POST", "/api/v1/members/"+c.id+"/declarations", c.tok, map[string]any{"kind": "none"}), http.StatusCreated)
+		expect(t, do(t, e, "POST", path+"/nominations/"+nid+"/accept", c.tok, map[string]any{"statement_of_interest": "I will serve"}), http.StatusOK)
+	}
+	eventually(t, 60*time.Second, "closed", func() bool {
+		expect(t, do(t, e, "GET", path, staffTok, nil), http.StatusOK).json(t, &el)
+		return el.Status == election.StatusClosed
+	})
+	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusOK)
+
+	// The ALAC chair is told whom LACRALO recommends, as a recommendation.
+	eventually(t, 30*time.Second, "the recommendation to the ALAC chair", func() bool {
+		for _, m := range outboxOf(t, alacChairTok) {
+			if m.Event == election.EventRecommended && strings.Contains(m.Body, delegate.ID) && strings.Contains(m.Body, "recomendación") {
+				return true
+			}
+		}
+		return false
+	})
+	// Staff were alerted that the NomCom seat missed its date.
+	eventually(t, 30*time.Second, "the must_fill_by alerts", func() bool {
+		kinds := map[string]bool{}
+		for _, m := range outboxOf(t, staffTok) {
+			if m.Event == election.EventMustFillBy {
+				kinds[strings.SplitN(strings.TrimPrefix(m.Step, "must_fill_by/nomcom_delegate/"), "/", 2)[0]] = true
+			}
+		}
+		return kinds["late"] && kinds["overdue"]
+	})
+
+	// At the term start the elect holds chair_elect; when the sitting
+	// chair's term ends, chair.
+	holds := func(member, position string) bool {
+		var ps []struct {
+			Position string  `json:"position"`
+			HolderID *string `json:"holder_id"`
+		}
+		expect(t, do(t, e, "GET", "/api/v1/positions", staffTok, nil), http.StatusOK).json(t, &ps)
+		return slices.ContainsFunc(ps, func(p struct {
+			Position string  `json:"position"`
+			HolderID *string `json:"holder_id"`
+		}) bool {
+			return p.Position == position && p.HolderID != nil && *p.HolderID == member
+		})
+	}
+	eventually(t, 60*time.Second, "the chair-elect in office", func() bool { return holds(elect.ID, "chair_elect") })
+	expect(t, do(t, e, "GET", path, staffTok, nil), http.StatusOK).json(t, &el)
+	if len(el.Successions) != 1 || el.Successions[0].Status != election.SuccessionScheduled || !el.Successions[0].At.Equal(chairEnds) {
+		t.Fatalf("successions %+v, want one scheduled at %v", el.Successions, chairEnds)
+	}
+	eventually(t, 90*time.Second, "the succession", func() bool { return holds(elect.ID, "chair") })
+	if holds(oldChair.ID, "chair") || holds(elect.ID, "chair_elect") {
+		t.Error("after the succession the old chair or the chair-elect position remains")
+	}
+	eventually(t, 30*time.Second, "the succession recorded", func() bool {
+		expect(t, do(t, e, "GET", path, staffTok, nil), http.StatusOK).json(t, &el)
+		return len(el.Successions) == 1 && el.Successions[0].Status == election.SuccessionDone
+	})
+	if s := el.Successions[0]; !slices.Equal(s.Outgoing, []string{oldChair.ID}) || s.To != "chair" || s.MemberID != elect.ID {
+		t.Errorf("succession %+v", s)
+	}
+	var res election.Results
+	expect(t, do(t, e, "GET", path+"/results", staffTok, nil), http.StatusOK).json(t, &res)
+	if s := res.Seats[0]; s.Succession == nil || s.Succession.Status != election.SuccessionDone {
+		t.Errorf("results of chair_elect %+v, want the succession recorded", s)
+	}
+	for _, tok := range []string{electTok, oldChairTok} {
+		eventually(t, 30*time.Second, "succession emails", func() bool {
+			return slices.ContainsFunc(outboxOf(t, tok), func(m mail) bool { return m.Event == election.EventSuccession })
+		})
+	}
+	var audit []struct {
+		Action string `json:"action"`
+	}
+	expect(t, do(t, e, "GET", "/api/v1/audit?limit=1000", adminToken, nil), http.StatusOK).json(t, &audit)
+	if !slices.ContainsFunc(audit, func(x struct {
+		Action string `json:"action"`
+	}) bool {
+		return x.Action == "position.succeeded"
+	}) {
+		t.Error("no position.succeeded audit entry")
+	}
+}
