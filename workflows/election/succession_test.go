@@ -332,7 +332,7 @@ func TestDistinctRankedAndSittingAtClose(t *testing.T) {
 			h := newHarness(t)
 			opened := t0.Add(3 * processtest.Day)
 			h.sitting = func(string) []election.Holder {
-				if method == election.MethodPlurality && h.Env.Now().Before(opened) {
+				if method == election.MethodPlurality && h.Env.Now().Before(opened.Add(time.Hour)) {
 					return []election.Holder{} // not yet recorded when the seat was decided
 				}
 				return []election.Holder{{MemberID: "m-sitting", ALSID: "als-x", Nationality: "BR"}}
