@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -100,6 +102,9 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 // audience lists the members of a notification's audience.
 func (a *Activities) audience(ctx context.Context, name string) ([]store.Member, error) {
 	f := store.MemberFilter{Limit: 1000}
+	if position, ok := strings.CutPrefix(name, workflows.AudiencePositionPrefix); ok {
+		return a.holdersOf(ctx, position)
+	}
 	switch name {
 	case workflows.AudienceAllMembers:
 	case workflows.AudienceStaff:
@@ -119,6 +124,31 @@ func (a *Activities) audience(ctx context.Context, name string) ([]store.Member,
 		}
 		f.Offset += len(page)
 	}
+}
+
+// holdersOf lists the current holders of a position (the ALAC chair).
+func (a *Activities) holdersOf(ctx context.Context, position string) ([]store.Member, error) {
+	ps, err := a.Store.ListPositions(ctx, time.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, p := range ps {
+		if p.Position == position && p.HolderID != nil {
+			ids = append(ids, *p.HolderID)
+		}
+	}
+	members, err := a.Store.MembersByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Member, 0, len(ids))
+	for _, id := range ids {
+		if m, ok := members[id]; ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // DeliverEmail sends one outbox message. A message already sent is not sent

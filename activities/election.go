@@ -95,7 +95,7 @@ func (a *Activities) AssignElected(ctx context.Context, in election.AssignElecte
 			}
 		}
 		if _, err := a.Store.AssignElected(ctx, store.ElectedInput{ElectionID: in.ElectionID, Seat: s.Seat, Position: s.Position,
-			Elected: s.Elected, TermStart: in.TermStart, Capacity: capacity}); err != nil {
+			Elected: s.Elected, TermStart: in.TermStart, TermEnd: s.TermEnd, Capacity: capacity}); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return temporal.NewNonRetryableApplicationError(fmt.Sprintf("seat %s: an elected member no longer exists", s.Seat), "NotFound", err)
 			}
@@ -103,4 +103,54 @@ func (a *Activities) AssignElected(ctx context.Context, in election.AssignElecte
 		}
 	}
 	return nil
+}
+
+// PlanSuccession finds when the elect of a seat takes the position they
+// succeed to: when the terms of its sitting holders (at the elect's term
+// start, the elect excepted) end, by domain.SuccessionAt. It only reads.
+func (a *Activities) PlanSuccession(ctx context.Context, in election.PlanSuccessionInput) (election.PlanSuccessionResult, error) {
+	positions, err := a.Store.ListPositions(ctx, in.From)
+	if err != nil {
+		return election.PlanSuccessionResult{}, err
+	}
+	res := election.PlanSuccessionResult{Sitting: []string{}}
+	var ends []*time.Time
+	for _, p := range positions {
+		if p.Position != in.Position || p.HolderID == nil {
+			continue
+		}
+		ends = append(ends, p.TermEnd)
+		res.Sitting = append(res.Sitting, *p.HolderID)
+	}
+	res.At, res.Basis, res.OK = domain.SuccessionAt(in.From, ends, in.ElectTermEnd)
+	return res, nil
+}
+
+// Succeed carries out an elect's succession in the registry (positions
+// and their audit entries); the policy's term of the new position was
+// copied into the cycle. It is idempotent.
+func (a *Activities) Succeed(ctx context.Context, in election.SucceedInput) (election.SucceedResult, error) {
+	var end *time.Time
+	if in.Term > 0 {
+		t := in.At.Add(in.Term.D())
+		end = &t
+	}
+	outgoing, skipped, err := a.Store.Succeed(ctx, store.SuccessionInput{ElectionID: in.ElectionID, Seat: in.Seat, MemberID: in.MemberID,
+		From: in.From, To: in.To, At: in.At, TermEnd: end})
+	if errors.Is(err, store.ErrNotFound) {
+		return election.SucceedResult{}, temporal.NewNonRetryableApplicationError("the elect no longer exists", "NotFound", err)
+	}
+	if outgoing == nil {
+		outgoing = []string{}
+	}
+	return election.SucceedResult{Outgoing: outgoing, Skipped: skipped}, err
+}
+
+// SittingHolders reads the sitting holders a distinct seat's candidates
+// must differ from, as the registry stands. It only reads.
+func (a *Activities) SittingHolders(ctx context.Context, in election.SittingHoldersInput) ([]election.Holder, error) {
+	if a.Policy == nil {
+		return nil, temporal.NewNonRetryableApplicationError("the worker has no policy", "NoPolicy", nil)
+	}
+	return eligibility.Checker{Store: a.Store, Policy: a.Policy}.Sitting(ctx, in.State, in.Seat, time.Now().UTC())
 }

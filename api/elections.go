@@ -106,7 +106,18 @@ func (s *Server) electionRoutes() []route {
 func electionSchemas() obj {
 	seat := object(obj{"seat": str("e.g. chair, secretariat, alac_member, nomcom_delegate"), "position": str("defaults to the policy's"),
 		"count": obj{"type": "integer"}, "method": strEnum("", "plurality", "ranked"), "ballot": strEnum("", "open", "secret"),
-		"rotation": strEnum("", "none", "subregion", "distinct_country_als"), "required_subregion": str("defaults to the rotation table's next")}, "seat")
+		"rotation": strEnum("", "none", "subregion", "distinct_country_als"), "required_subregion": str("defaults to the rotation table's next"),
+		"outcome": strEnum("defaults to the policy's", "elected", "recommended"), "distinct": obj{"type": "boolean"}, "group": str(""),
+		"term":            obj{"type": "string", "description": "the position's term; defaults to the policy's", "example": "730d"},
+		"succeeds":        str("the position the holder takes when its sitting holder's term ends (chair_elect: chair); defaults to the policy's"),
+		"succession_term": obj{"type": "string", "description": "the term in the position succeeded to", "example": "730d"},
+		"must_fill_by":    dateTime("when the seat must be filled (certified) by; defaults to the policy's day in the cycle year; staff are alerted"),
+		"recommend_to":    str("the position whose holders are emailed a recommended outcome (alac_chair)")}, "seat")
+	succession := object(obj{"seat": str(""), "member_id": str("the elect"), "from": str("e.g. chair_elect"), "to": str("e.g. chair"),
+		"at": dateTime("when the sitting holder's term ends"), "basis": strEnum("", "sitting_term_end", "vacant", "elect_term_end"),
+		"status": strEnum("", "scheduled", "done", "skipped"), "outgoing": arrayOf(str("holders whose term ended")),
+		"detail": str("why skipped"), "done_at": dateTime("")})
+	passedOver := object(obj{"member_id": str(""), "reasons": arrayOf(str("\"code: sentence\" (alac_distinct_als, alac_distinct_nationality)"))})
 	calendar := object(obj{"nominations_close": dateTime(""), "acceptance_close": dateTime("default nominations_close"),
 		"objections_close": dateTime("default acceptance_close + election.objection_window"), "voting_open": dateTime("default objections_close"),
 		"voting_close": dateTime(""), "term_start": dateTime("when the elected take their positions; default: at certification")},
@@ -137,6 +148,7 @@ func electionSchemas() obj {
 		"contests": arrayOf(object(obj{"arbitration_id": str(""), "filed_at": dateTime(""), "outcome": strEnum("once ruled", "uphold", "overturn", "modify", "dismissed"),
 			"articles": arrayOf(str("")), "ruled_at": dateTime("")})),
 		"positions_assigned_at": dateTime("when the elected took their positions"),
+		"successions":           arrayOf(succession),
 		"diversity": object(obj{"slate": obj{"type": "object", "description": "countries, subregions, genders, alses: counts (GET one election only)"},
 			"elected": obj{"type": "object"}})}, "id", "status", "deadlines")
 	return obj{
@@ -155,7 +167,8 @@ func electionSchemas() obj {
 		"BallotReceipt": object(obj{"receipt": str("find it in the published results"), "seat": str(""), "round": obj{"type": "integer"},
 			"als_id": str(""), "at": dateTime("")}, "receipt"),
 		"ElectionResults": object(obj{"election_id": str(""), "status": strEnum("", "closed", "certified"), "roll": arrayOf(roll),
-			"seats": arrayOf(object(obj{"seat": str(""),
+			"seats": arrayOf(object(obj{"seat": str(""), "outcome": strEnum("", "elected", "recommended"),
+				"passed_over": arrayOf(passedOver), "succession": succession,
 				"rounds": arrayOf(object(obj{"round": obj{"type": "integer"}, "abstentions": obj{"type": "integer"},
 					"totals": arrayOf(object(obj{"member_id": str(""), "weighted_votes": obj{"type": "number"}, "ballots": obj{"type": "integer"}}))})),
 				"elected": arrayOf(str("")),

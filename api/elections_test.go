@@ -45,7 +45,9 @@ func TestElectionEndToEnd(t *testing.T) {
 	}
 	_, staffTok := newMember(t, e, "AR", "", "staff")
 	_, memberTok := newMember(t, e, "BR", "")
-	// Candidates are members of an ALS: observers may not stand.
+	// Nominators and candidates are members of an ALS: observers may not
+	// nominate or stand.
+	_, nominatorTok := newMember(t, e, "BR", b1)
 	chair, chairTok := newMember(t, e, "AR", a1)
 	sec1, sec1Tok := newMember(t, e, "BR", b1)
 	sec2, sec2Tok := newMember(t, e, "CL", c1)
@@ -101,7 +103,7 @@ func TestElectionEndToEnd(t *testing.T) {
 			Nomination  election.Nomination
 			Nominations []election.Nomination `json:"nominations"`
 		}
-		r := expect(t, do(t, e, "POST", path+"/nominations", memberTok, map[string]any{"seat": seat, "nominee_id": nominee, "statement": "s"}), http.StatusCreated)
+		r := expect(t, do(t, e, "POST", path+"/nominations", nominatorTok, map[string]any{"seat": seat, "nominee_id": nominee, "statement": "s"}), http.StatusCreated)
 		r.json(t, &created)
 		n := created.Nomination
 		if n.ID == "" || n.ID == created.ID || n.Seat != seat || n.NomineeID != nominee {

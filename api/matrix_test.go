@@ -265,7 +265,7 @@ func newMatrixFixture(t *testing.T, e *env) *matrixFixture {
 		m     member
 		actor string
 	}{{n1, actNominee}, {n2, actOtherNominee}} {
-		expect(t, do(t, e, "POST", epath+"/nominations", f.tokens[actPlain], map[string]any{"seat": "chair", "nominee_id": n.m.ID, "statement": "s"}), http.StatusCreated).json(t, &el)
+		expect(t, do(t, e, "POST", epath+"/nominations", f.tokens[actStaff], map[string]any{"seat": "chair", "nominee_id": n.m.ID, "statement": "s"}), http.StatusCreated).json(t, &el)
 		nid := el.Nominations[len(el.Nominations)-1].ID
 		if n.actor == actNominee {
 			f.nominationID = nid

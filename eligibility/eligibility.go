@@ -172,9 +172,52 @@ func (c Checker) consecutiveTerms(ctx context.Context, memberID, position string
 // holders of the seat's group who sit on and the candidates elected in this
 // cycle to the group's other seats, with their nationalities.
 func (c Checker) distinctive(ctx context.Context, st election.State, seat election.SeatState, group string, positions []store.Position) ([]domain.Holder, error) {
-	// A holder of the seat's own position sits on when their term runs past
-	// the new term's start (the ALAC members are staggered); the one whose
-	// term ends by then is the one this cycle replaces.
+	ids := c.sittingIDs(st, seat, group, positions)
+	for _, x := range st.Seats {
+		if x.Seat != seat.Seat && c.Policy.Election.Seats[x.Seat].Group == group && group != "" {
+			ids = append(ids, x.Elected...)
+		}
+	}
+	return c.holders(ctx, ids)
+}
+
+// Sitting lists the sitting holders a distinct seat's candidates must
+// differ from, as the registry stands at now: the holders of the seat's own
+// position whose term runs past the cycle's term start, and the holders of
+// the other positions of its group. The Election workflow reads them before
+// an acclamation and each count (the activity SittingHolders), so that a
+// member seated or corrected since voting opened counts too.
+func (c Checker) Sitting(ctx context.Context, st election.State, seatName string, now time.Time) ([]election.Holder, error) {
+	var seat election.SeatState
+	for _, x := range st.Seats {
+		if x.Seat == seatName {
+			seat = x
+		}
+	}
+	positions, err := c.Store.ListPositions(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	group := seat.Group
+	if def, ok := c.Policy.Election.Seats[seat.Seat]; ok && group == "" {
+		group = def.Group
+	}
+	hs, err := c.holders(ctx, c.sittingIDs(st, seat, group, positions))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]election.Holder, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, election.Holder{MemberID: h.MemberID, ALSID: h.ALSID, Nationality: h.Nationality})
+	}
+	return out, nil
+}
+
+// sittingIDs are the holders of the seat's group who sit on: of the seat's
+// own position, those whose term runs past the new term's start (the ALAC
+// members are staggered; the one whose term ends by then is the one this
+// cycle replaces); of the group's other positions, every holder.
+func (c Checker) sittingIDs(st election.State, seat election.SeatState, group string, positions []store.Position) []string {
 	termStart := st.Calendar.VotingClose
 	if st.Calendar.TermStart != nil {
 		termStart = *st.Calendar.TermStart
@@ -191,11 +234,11 @@ func (c Checker) distinctive(ctx context.Context, st election.State, seat electi
 			ids = append(ids, *p.HolderID)
 		}
 	}
-	for _, x := range st.Seats {
-		if x.Seat != seat.Seat && c.Policy.Election.Seats[x.Seat].Group == group && group != "" {
-			ids = append(ids, x.Elected...)
-		}
-	}
+	return ids
+}
+
+// holders reads the members ids name, with their ALS and nationality.
+func (c Checker) holders(ctx context.Context, ids []string) ([]domain.Holder, error) {
 	members, err := c.Store.MembersByID(ctx, ids)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,9 @@ var wantEvents = []string{
 	"election.voting_open",
 	"election.results",
 	"election.extended",
+	"election.succession",
+	"election.recommended",
+	"election.must_fill_by",
 	"statement.opened",
 	"statement.comment_period",
 	"statement.deadline_alert",
@@ -76,6 +79,10 @@ func fullData() map[string]any {
 		"seat":         "chair",
 		"phase":        "voting",
 		"als":          "ALS Uruguay",
+		"position":     "chair",
+		"from":         "chair_elect",
+		"recommended":  "m-ana",
+		"planned_end":  time.Date(2026, 6, 3, 15, 0, 0, 0, time.UTC),
 	}
 }
 

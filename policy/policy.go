@@ -159,6 +159,13 @@ type Seat struct {
 	// MustFillBy is the day of the year, MM-DD, by which the seat must be
 	// filled; empty when there is none.
 	MustFillBy string `yaml:"must_fill_by" json:"must_fill_by"`
+	// Succeeds is the position the holder takes, automatically, when the
+	// sitting holder's term ends (the chair-elect becomes chair); empty for
+	// none.
+	Succeeds string `yaml:"succeeds" json:"succeeds"`
+	// RecommendTo is the position whose holders are told of a recommended
+	// outcome (the ALAC chair, for the NomCom delegate); empty for none.
+	RecommendTo string `yaml:"recommend_to" json:"recommend_to"`
 }
 
 // Outcome is what a seat's result is.

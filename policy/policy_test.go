@@ -160,9 +160,13 @@ func TestDefaultComplete(t *testing.T) {
 				t.Errorf("%s is empty in lacralo.yaml", key)
 			}
 		default:
-			// distinct and must_fill_by are meaningful when zero (no
-			// distinctness, no date), so a seat may leave them out.
-			optional := strings.HasSuffix(key, ".distinct") || strings.HasSuffix(key, ".must_fill_by")
+			// distinct, must_fill_by, succeeds and recommend_to are
+			// meaningful when zero (no distinctness, no date, no
+			// succession, nobody to tell), so a seat may leave them out.
+			optional := false
+			for _, k := range []string{".distinct", ".must_fill_by", ".succeeds", ".recommend_to"} {
+				optional = optional || strings.HasSuffix(key, k)
+			}
 			if v.IsZero() && !optional {
 				t.Errorf("%s is not set in lacralo.yaml", key)
 			}

@@ -140,6 +140,12 @@ func (p *Policy) validateSeat(v *validator, name string, s Seat) {
 			v.add(key+".must_fill_by", "must be a day of the year MM-DD such as 05-31, got %q", s.MustFillBy)
 		}
 	}
+	if s.Succeeds != "" && !identifier(s.Succeeds) {
+		v.add(key+".succeeds", "must be lowercase letters, digits and _, got %q", s.Succeeds)
+	}
+	if s.RecommendTo != "" && !identifier(s.RecommendTo) {
+		v.add(key+".recommend_to", "must be lowercase letters, digits and _, got %q", s.RecommendTo)
+	}
 	if s.Group != "" && !identifier(s.Group) {
 		v.add(key+".group", "must be lowercase letters, digits and _, got %q", s.Group)
 	}

@@ -148,6 +148,33 @@ func (s *Service) electionSeat(ctx context.Context, seat election.SeatSpec) (ele
 		seat.Outcome = cmpOr(seat.Outcome, string(def.Outcome))
 		seat.Distinct = seat.Distinct || def.Distinct
 		seat.Group = cmpOr(seat.Group, def.Group)
+		if seat.Term == 0 {
+			seat.Term = workflows.Duration(def.Term)
+		}
+		seat.Succeeds = cmpOr(seat.Succeeds, def.Succeeds)
+		seat.RecommendTo = cmpOr(seat.RecommendTo, def.RecommendTo)
+		if seat.MustFillBy == nil && def.MustFillBy != "" {
+			// The next such day: a cycle started after May fills the
+			// NomCom seat by the next May.
+			now := store.Now()
+			by, err := domain.FillBy(def.MustFillBy, now.Year())
+			if err == nil && !by.After(now) {
+				by, err = domain.FillBy(def.MustFillBy, now.Year()+1)
+			}
+			if err != nil {
+				return seat, err
+			}
+			seat.MustFillBy = &by
+		}
+	}
+	if seat.Succeeds != "" && seat.SuccessionTerm == 0 {
+		// The term of the position succeeded to is the policy's for the
+		// seat that fills it.
+		for _, def := range s.policy.Election.Seats {
+			if def.Position == seat.Succeeds && def.Term > 0 {
+				seat.SuccessionTerm = workflows.Duration(def.Term)
+			}
+		}
 	}
 	seat.Position = cmpOr(seat.Position, seat.Seat)
 	if seat.Count == 0 {
@@ -288,12 +315,20 @@ func (s *Service) Nominate(ctx context.Context, a *Actor, id string, req Nominat
 	if !slices.ContainsFunc(st.Seats, func(x election.SeatState) bool { return x.Seat == req.Seat }) {
 		return NominationCreated{}, Invalid(map[string]string{"seat": "no such seat in this election"})
 	}
+	if !a.IsStaff() {
+		if err := s.refuseObserver(ctx, a, "observers may not nominate"); err != nil {
+			return NominationCreated{}, err
+		}
+	}
 	el, err := s.eligibility(ctx, st, req.Seat, req.NomineeID, false, false)
 	if errors.Is(err, store.ErrNotFound) {
 		return NominationCreated{}, Invalid(map[string]string{"nominee_id": "no member with this ID"})
 	}
 	if err != nil {
 		return NominationCreated{}, err
+	}
+	if r, ok := observerReason(el); ok {
+		return NominationCreated{}, Forbidden(r + " (observers are not nominated)")
 	}
 	out, err := s.electionUpdate(ctx, id, election.UpdateNominate,
 		election.NominateInput{Actor: a.Workflow(), Seat: req.Seat, NomineeID: req.NomineeID, Statement: req.Statement, Eligibility: el})
@@ -306,6 +341,34 @@ func (s *Service) Nominate(ctx context.Context, a *Actor, id string, req Nominat
 		return NominationCreated{}, errors.New("the nomination is missing from the cycle's answer")
 	}
 	return NominationCreated{Election: out, Nomination: out.Nominations[i]}, nil
+}
+
+// observerReason is the eligibility reason that makes the nominee an
+// observer (a member of no accredited ALS), who may not stand (SPEC §3
+// "Nominations").
+func observerReason(el election.Eligibility) (string, bool) {
+	i := slices.IndexFunc(el.Reasons, func(r string) bool { return strings.HasPrefix(r, domain.ReasonObserver+":") })
+	if i < 0 {
+		return "", false
+	}
+	return el.Reasons[i], true
+}
+
+// refuseObserver refuses an observer, a member who belongs to no
+// accredited ALS (LACRALO's individual members), what only members of an
+// ALS do: nominate, vote. The refusal is "observer: sentence", as the
+// eligibility reasons are.
+func (s *Service) refuseObserver(ctx context.Context, a *Actor, what string) error {
+	if a.ALSID != nil {
+		als, err := s.store.GetALS(ctx, *a.ALSID)
+		switch {
+		case err == nil && als.Status == store.ALSAccredited:
+			return nil
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	return Forbidden(domain.ReasonObserver + ": you belong to no accredited ALS; " + what)
 }
 
 // GetNomination is one nomination of a cycle; whoever may read the cycle
@@ -339,6 +402,9 @@ func (s *Service) AcceptNomination(ctx context.Context, a *Actor, id, nid string
 	el, err := s.eligibility(ctx, st, n.Seat, n.NomineeID, true, strings.TrimSpace(req.StatementOfInterest) != "")
 	if err != nil {
 		return Election{}, err
+	}
+	if r, ok := observerReason(el); ok {
+		return Election{}, Forbidden(r)
 	}
 	return s.electionUpdate(ctx, id, election.UpdateAccept,
 		election.AcceptInput{Actor: a.Workflow(), NominationID: n.ID, StatementOfInterest: req.StatementOfInterest, Eligibility: el})

@@ -115,7 +115,10 @@ func (s *Service) CastElectionBallot(ctx context.Context, a *Actor, id string, r
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return workflows.BallotReceipt{}, err
 	}
-	if !a.Has(store.RoleALSRep) || a.ALSID == nil {
+	if err := s.refuseObserver(ctx, a, "observers do not vote"); err != nil {
+		return workflows.BallotReceipt{}, err
+	}
+	if !a.Has(store.RoleALSRep) {
 		return workflows.BallotReceipt{}, Forbidden("only an ALS representative casts an ALS's ballot")
 	}
 	suspended, err := s.store.VotingSuspended(ctx, a.ID, store.Now())

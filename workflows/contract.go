@@ -84,7 +84,14 @@ type NotifyInput struct {
 const (
 	AudienceAllMembers = "all_members"
 	AudienceStaff      = "staff"
+	// AudiencePositionPrefix, followed by a position's name, is the
+	// current holders of that position (AudiencePosition).
+	AudiencePositionPrefix = "position:"
 )
+
+// AudiencePosition is the audience of the current holders of a position
+// (the ALAC chair), resolved when the messages are written.
+func AudiencePosition(position string) string { return AudiencePositionPrefix + position }
 
 // NotifyWorkflowID is the business key of a notification.
 func NotifyWorkflowID(in NotifyInput) string {

@@ -76,6 +76,30 @@ const (
 	// ActivityAssignElected gives the elected their positions at the term
 	// start, AssignElectedInput.
 	ActivityAssignElected = "AssignElected"
+	// ActivityPlanSuccession finds when the sitting holder of the position
+	// an elect succeeds to ends their term, PlanSuccessionInput ->
+	// PlanSuccessionResult.
+	ActivityPlanSuccession = "PlanSuccession"
+	// ActivitySucceed gives the elect the position they succeed to and ends
+	// the sitting holder's and their own term as elect, SucceedInput ->
+	// SucceedResult.
+	ActivitySucceed = "Succeed"
+	// ActivitySittingHolders reads the sitting holders a distinct seat's
+	// candidates must differ from, SittingHoldersInput -> []Holder.
+	ActivitySittingHolders = "SittingHolders"
+)
+
+// Events of the emails the cycle sends beyond its phases.
+const (
+	// EventSuccession tells the successor and the outgoing holder that the
+	// elect has taken the position.
+	EventSuccession = "election.succession"
+	// EventRecommended tells the holders of the seat's RecommendTo position
+	// (the ALAC chair) whom LACRALO recommends.
+	EventRecommended = "election.recommended"
+	// EventMustFillBy alerts staff that a seat will not be, or has not
+	// been, filled by its must_fill_by date.
+	EventMustFillBy = "election.must_fill_by"
 )
 
 // Phases staff may extend, as ExtendPhaseInput.Phase names them.
@@ -139,6 +163,19 @@ type SeatSpec struct {
 	// of different ALSes and nationalities (the ALAC members).
 	Distinct bool   `json:"distinct,omitempty"`
 	Group    string `json:"group,omitempty"`
+	// Term is the length of the position's term (the policy seat's term);
+	// zero: no end.
+	Term workflows.Duration `json:"term,omitempty"`
+	// Succeeds is the position the holder takes when its sitting holder's
+	// term ends (the chair-elect becomes chair), for SuccessionTerm.
+	Succeeds       string             `json:"succeeds,omitempty"`
+	SuccessionTerm workflows.Duration `json:"succession_term,omitempty"`
+	// MustFillBy is when the seat must be filled (its result certified) by;
+	// staff are alerted when the calendar cannot meet it and daily after it.
+	MustFillBy *time.Time `json:"must_fill_by,omitempty"`
+	// RecommendTo is the position whose holders are emailed a recommended
+	// outcome (the ALAC chair).
+	RecommendTo string `json:"recommend_to,omitempty"`
 }
 
 // The seat outcomes (policy seat `outcome`).
@@ -355,11 +392,90 @@ type AssignElectedInput struct {
 	Seats      []ElectedSeat `json:"seats"`
 }
 
-// ElectedSeat is a seat's position and who was elected to it.
+// ElectedSeat is a seat's position and who was elected to it, with the
+// end of the term when the seat has one.
 type ElectedSeat struct {
-	Seat     string   `json:"seat"`
-	Position string   `json:"position"`
-	Elected  []string `json:"elected"`
+	Seat     string     `json:"seat"`
+	Position string     `json:"position"`
+	Elected  []string   `json:"elected"`
+	TermEnd  *time.Time `json:"term_end,omitempty"`
+}
+
+// PlanSuccessionInput asks when the elect of Seat, in office as elect from
+// From until ElectTermEnd, takes Position.
+type PlanSuccessionInput struct {
+	ElectionID   string     `json:"election_id"`
+	Seat         string     `json:"seat"`
+	Position     string     `json:"position"`
+	From         time.Time  `json:"from"`
+	ElectTermEnd *time.Time `json:"elect_term_end,omitempty"`
+}
+
+// PlanSuccessionResult is when the succession takes effect and why then
+// (domain.SuccessionAt's basis); OK is false when nobody can tell.
+type PlanSuccessionResult struct {
+	At      time.Time `json:"at"`
+	Basis   string    `json:"basis"`
+	OK      bool      `json:"ok"`
+	Sitting []string  `json:"sitting"`
+}
+
+// SucceedInput gives MemberID the position To from At for Term, ending
+// their term in From and the sitting holders' of To at At.
+type SucceedInput struct {
+	ElectionID string             `json:"election_id"`
+	Seat       string             `json:"seat"`
+	MemberID   string             `json:"member_id"`
+	From       string             `json:"from"`
+	To         string             `json:"to"`
+	At         time.Time          `json:"at"`
+	Term       workflows.Duration `json:"term,omitempty"`
+}
+
+// SucceedResult names the outgoing holders whose term ended, or why the
+// succession could not take effect (the elect no longer holds From).
+type SucceedResult struct {
+	Outgoing []string `json:"outgoing"`
+	Skipped  string   `json:"skipped,omitempty"`
+}
+
+// Succession is an elect's automatic succession, as the cycle that
+// elected them records it.
+type Succession struct {
+	Seat     string    `json:"seat"`
+	MemberID string    `json:"member_id"`
+	From     string    `json:"from"`
+	To       string    `json:"to"`
+	At       time.Time `json:"at"`
+	// Basis says why At: sitting_term_end, vacant or elect_term_end.
+	Basis string `json:"basis"`
+	// Status is scheduled, done or skipped (Detail says why).
+	Status   string     `json:"status"`
+	Outgoing []string   `json:"outgoing,omitempty"`
+	Detail   string     `json:"detail,omitempty"`
+	DoneAt   *time.Time `json:"done_at,omitempty"`
+}
+
+// Statuses of a Succession.
+const (
+	SuccessionScheduled = "scheduled"
+	SuccessionDone      = "done"
+	SuccessionSkipped   = "skipped"
+)
+
+// SittingHoldersInput asks for the sitting holders of a distinct seat's
+// group as the registry stands, for the cycle st.
+type SittingHoldersInput struct {
+	State State  `json:"state"`
+	Seat  string `json:"seat"`
+}
+
+// Holder is a sitting holder a distinct seat's candidates must differ
+// from: their ALS and nationality.
+type Holder struct {
+	MemberID    string `json:"member_id"`
+	ALSID       string `json:"als_id,omitempty"`
+	Nationality string `json:"nationality,omitempty"`
 }
 
 // CertifyInput certifies the results.
@@ -446,6 +562,9 @@ type State struct {
 	// result; Contests are the arbitrations filed in it.
 	ContestUntil *time.Time `json:"contest_until,omitempty"`
 	Contests     []Contest  `json:"contests,omitempty"`
+	// Successions are the elects' automatic successions (the chair-elect
+	// becoming chair), scheduled when they take office as elect.
+	Successions []Succession `json:"successions,omitempty"`
 }
 
 // Results is the results document of SPEC "Election results".
@@ -465,7 +584,10 @@ type SeatResult struct {
 	Outcome string `json:"outcome,omitempty"`
 	// PassedOver are the candidates the count passed over because electing
 	// them would break the distinctness rule, with the reasons.
-	PassedOver []domain.PassedOver     `json:"passed_over,omitempty"`
+	PassedOver []domain.PassedOver `json:"passed_over,omitempty"`
+	// Succession is the elect's succession to the position the seat leads
+	// to, once scheduled.
+	Succession *Succession             `json:"succession,omitempty"`
 	Rounds     []ResultRound           `json:"rounds"`
 	Elected    []string                `json:"elected"`
 	Quorum     *workflows.ResultQuorum `json:"quorum"`

@@ -56,25 +56,7 @@ func (e *election) countPlurality(s *SeatState, res *SeatResult, ballots []domai
 // over, and the next compatible one is elected; the result lists who was
 // passed over and why. It returns the elected and the candidates left tied.
 func (e *election) passOver(s *SeatState, res *SeatResult, r domain.Round, left int) (elected, tied []string) {
-	profiles := map[string]domain.Holder{}
-	for _, n := range e.st.Nominations {
-		if n.Seat == s.Seat {
-			profiles[n.NomineeID] = domain.Holder{ALSID: n.ALSID, Nationality: n.Nationality}
-		}
-	}
-	var sitting []domain.Holder
-	for _, other := range e.st.Seats {
-		if !other.Distinct || other.Group != s.Group || (other.Seat != s.Seat && s.Group == "") {
-			continue
-		}
-		for _, id := range other.Elected {
-			for _, n := range e.st.Nominations {
-				if n.Seat == other.Seat && n.NomineeID == id {
-					sitting = append(sitting, domain.Holder{MemberID: id, ALSID: n.ALSID, Nationality: n.Nationality})
-				}
-			}
-		}
-	}
+	profiles, sitting := e.distinctField(s)
 	order := make([]string, len(r.Totals))
 	votes := map[string]int{}
 	for i, t := range r.Totals {
@@ -99,8 +81,9 @@ func (e *election) countRanked(s *SeatState, res *SeatResult, ballots []domain.B
 	n := 0
 	// Several seats: count again without those already elected, their
 	// names struck from the rankings (a ranking left empty abstains).
+	var struck []string
 	for len(s.Elected) < s.Count && len(cands) > 0 {
-		bs := strikeRankings(ballots, s.Elected)
+		bs := strikeRankings(ballots, append(slices.Clone(s.Elected), struck...))
 		rounds, winner, err := domain.TallyRanked(e.roll, bs, cands, seed)
 		if err != nil {
 			e.failCount(s, err, now)
@@ -112,8 +95,17 @@ func (e *election) countRanked(s *SeatState, res *SeatResult, ballots []domain.B
 			rr.Exhausted, rr.Eliminated = r.Exhausted, r.Eliminated
 			res.Rounds = append(res.Rounds, rr)
 		}
-		s.Elected = append(s.Elected, winner)
 		cands = slices.DeleteFunc(cands, func(c string) bool { return c == winner })
+		if e.v5 && s.Distinct {
+			// The winner would clash: passed over, the count is run
+			// again without them (SPEC §3 "Distinctness").
+			if reasons := e.rankedClash(s, winner); len(reasons) > 0 {
+				res.PassedOver = append(res.PassedOver, domain.PassedOver{MemberID: winner, Reasons: reasons})
+				struck = append(struck, winner)
+				continue
+			}
+		}
+		s.Elected = append(s.Elected, winner)
 	}
 	res.Ballots = append(res.Ballots, e.ballotDocs(s, ballots)...)
 	e.elect(s, res, now)

@@ -52,8 +52,16 @@ func (e *election) pending() []process.Deadline {
 				Gate: e.gate("decide/" + seat + "/" + e.decisionAt(*s).Format(time.RFC3339))})
 		case s.Status == SeatStatusVoting && e.st.RollFrozen && s.VotingCloses != nil:
 			seat := s.Seat
-			evs = append(evs, process.Deadline{At: *s.VotingCloses, Name: "voting closes " + seat, Fire: func(now time.Time) { e.closeVote(seat, now) }})
+			d := process.Deadline{At: *s.VotingCloses, Name: "voting closes " + seat, Fire: func(now time.Time) { e.closeVote(seat, now) }}
+			if e.v5 && s.Distinct {
+				d.Gate = holdersGateFor(*s)
+			}
+			evs = append(evs, d)
 		}
+	}
+	if e.v5 {
+		evs = append(evs, e.successionDeadlines()...)
+		evs = append(evs, e.fillByDeadlines()...)
 	}
 	return evs
 }
@@ -127,8 +135,14 @@ func (e *election) refresh(now time.Time) {
 			deadlines = append(deadlines, workflows.Deadline{Name: "voting_close:" + s.Seat, At: *s.VotingCloses})
 		}
 	}
+	for _, x := range st.Successions {
+		if x.Status == SuccessionScheduled && now.Before(x.At) {
+			deadlines = append(deadlines, workflows.Deadline{Name: "succession:" + x.Seat, At: x.At})
+		}
+	}
 	slices.SortStableFunc(deadlines, func(x, y workflows.Deadline) int { return x.At.Compare(y.At) })
 	st.Deadlines = deadlines
+	e.checkFillBy(now)
 }
 
 // closeNominations reopens to all countries, for the reopen period, every
@@ -169,6 +183,26 @@ func (e *election) decide(seat string, now time.Time) {
 	if s.Count > 1 {
 		acclaimed = len(eligible) > 0 && len(eligible) <= s.Count && objections == 0
 	}
+	var passed []domain.PassedOver
+	if acclaimed && e.v5 && s.Distinct {
+		var vote bool
+		var elected []string
+		elected, passed, vote = e.acclaimDistinct(s, eligible)
+		switch {
+		case vote:
+			acclaimed = false
+			passed = nil
+		case len(elected) == 0:
+			// Every candidate clashes: the seat is not filled.
+			s.Status = SeatStatusUnfilled
+			e.results[seat] = &SeatResult{Seat: seat, PassedOver: passed, Rounds: []ResultRound{}, Elected: []string{}, Ballots: []ResultBallot{}}
+			e.exception(seat, "unfilled", "every eligible candidate clashes with a sitting or elected member of the group", now)
+			e.audit(system, "election.seat_unfilled", "unfilled/"+seat, map[string]any{"seat": seat, "passed_over": passed})
+			return
+		default:
+			eligible = elected
+		}
+	}
 	switch {
 	case len(eligible) == 0:
 		s.Status = SeatStatusUnfilled
@@ -178,8 +212,12 @@ func (e *election) decide(seat string, now time.Time) {
 	case acclaimed:
 		s.Status = SeatStatusAcclaimed
 		s.Elected = slices.Clone(eligible)
-		e.results[seat] = &SeatResult{Seat: seat, Rounds: []ResultRound{}, Elected: slices.Clone(eligible), Ballots: []ResultBallot{}}
-		e.audit(system, "election.acclaimed", "acclaimed/"+seat, map[string]any{"seat": seat, "elected": eligible})
+		e.results[seat] = &SeatResult{Seat: seat, PassedOver: passed, Rounds: []ResultRound{}, Elected: slices.Clone(eligible), Ballots: []ResultBallot{}}
+		details := map[string]any{"seat": seat, "elected": eligible}
+		if len(passed) > 0 {
+			details["passed_over"] = passed
+		}
+		e.audit(system, "election.acclaimed", "acclaimed/"+seat, details)
 	default:
 		s.Status = SeatStatusVoting
 		s.Round = 1

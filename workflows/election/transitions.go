@@ -254,6 +254,7 @@ func (e *election) certify(now time.Time, in CertifyInput) {
 		e.st.ContestUntil = &until
 	}
 	e.notifyAll("results", "election.results", time.Time{})
+	e.notifyRecommended()
 	e.effects = append(e.effects, workflows.AuditInput{
 		Actor: in.Actor.MemberID, Process: processName, ObjectID: e.in.ElectionID, Action: "election.certified",
 		Details: e.resultsDoc(), Audience: "public", IdemKey: e.idemKey("certified"),

@@ -24,6 +24,7 @@ func (e *election) Snapshot() State {
 	st.Exceptions = slices.Clone(st.Exceptions)
 	st.Deadlines = slices.Clone(st.Deadlines)
 	st.Contests = slices.Clone(st.Contests)
+	st.Successions = slices.Clone(st.Successions)
 	return st
 }
 
@@ -44,6 +45,9 @@ func (e *election) resultsDoc() Results {
 		c.Quorum, c.Draw = process.Clone(c.Quorum), process.Clone(c.Draw)
 		if e.outcomes {
 			c.Outcome = cmp.Or(s.Outcome, OutcomeElected)
+		}
+		if e.v5 {
+			c.Succession = e.succession(s.Seat)
 		}
 		doc.Seats = append(doc.Seats, c)
 	}

@@ -3,6 +3,7 @@ package election
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -54,18 +55,26 @@ type election struct {
 
 	// v2 is set for cycles started after emails, eligibility rechecks,
 	// participation and positions were added (workflow.GetVersion).
-	v2            bool
-	batchAudit    bool            // version "election-audit-batch": one activity per backlog
-	distinct      bool            // version "election-lacralo-distinct": a distinct seat's count passes over clashing candidates
-	outcomes      bool            // version "election-lacralo-outcome": each seat result says elected or recommended
-	checked       map[string]bool // decision points whose eligibility was rechecked
-	recheckWanted bool
-	termReached   bool
-	contestClosed bool
-	rulings       workflow.ReceiveChannel
-	extensions    int
-	notes         []workflows.NotifyInput
-	participation []workflows.BallotReceipt
+	v2         bool
+	batchAudit bool // version "election-audit-batch": one activity per backlog
+	distinct   bool // version "election-lacralo-distinct": a distinct seat's count passes over clashing candidates
+	outcomes   bool // version "election-lacralo-outcome": each seat result says elected or recommended
+	// v5 is version "election-lacralo-succession": the elects' succession,
+	// the sitting holders in a distinct seat's acclamation and counts
+	// (ranked too), the recommendation's email, the must_fill_by alerts.
+	v5                 bool
+	successionsPlanned bool
+	sitting            map[string][]Holder  // by seat, read before its decision and each close
+	lateAlerted        map[string]time.Time // by seat: the planned end staff were alerted about
+	overdueAlerts      map[string]int       // by seat: daily alerts sent after must_fill_by
+	checked            map[string]bool      // decision points whose eligibility was rechecked
+	recheckWanted      bool
+	termReached        bool
+	contestClosed      bool
+	rulings            workflow.ReceiveChannel
+	extensions         int
+	notes              []workflows.NotifyInput
+	participation      []workflows.BallotReceipt
 
 	effects []workflows.AuditInput
 	eng     *process.Engine
@@ -90,7 +99,8 @@ func newElection(ctx workflow.Context, in Input) *election {
 		decided: map[string]bool{},
 		checked: map[string]bool{},
 		results: map[string]*SeatResult{},
-		eng:     process.New(ctx),
+		sitting: map[string][]Holder{}, lateAlerted: map[string]time.Time{}, overdueAlerts: map[string]int{},
+		eng: process.New(ctx),
 	}
 	seats := make([]SeatState, len(in.Seats))
 	for i, s := range in.Seats {
@@ -158,6 +168,7 @@ func (e *election) run(ctx workflow.Context) (State, error) {
 	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
 	e.outcomes = workflow.GetVersion(ctx, "election-lacralo-outcome", workflow.DefaultVersion, 1) == 1
 	e.distinct = workflow.GetVersion(ctx, "election-lacralo-distinct", workflow.DefaultVersion, 1) == 1
+	e.v5 = workflow.GetVersion(ctx, "election-lacralo-succession", workflow.DefaultVersion, 1) == 1
 	e.rulings = workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling)
 	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
@@ -176,7 +187,17 @@ func (e *election) Wake() { e.eng.Wake() }
 // term start.
 func (e *election) Prepare(ctx workflow.Context, now time.Time) bool {
 	if gate, ok := e.gateDue(now); ok || e.recheckWanted {
-		e.recheck(ctx, gate)
+		switch {
+		case strings.HasPrefix(gate, holdersGate):
+			e.loadSitting(ctx, gate)
+		case strings.HasPrefix(gate, successionGate):
+			e.succeed(ctx, gate)
+		default:
+			e.recheck(ctx, gate)
+			if e.v5 && strings.HasPrefix(gate, decideGate) {
+				e.loadSitting(ctx, gate)
+			}
+		}
 		return true
 	}
 	if e.needsRoll(now) {
@@ -185,6 +206,10 @@ func (e *election) Prepare(ctx workflow.Context, now time.Time) bool {
 	}
 	if e.termReached && e.st.PositionsAssignedAt == nil {
 		e.assignElected(ctx)
+		return true
+	}
+	if e.v5 && e.st.PositionsAssignedAt != nil && !e.successionsPlanned {
+		e.planSuccessions(ctx)
 		return true
 	}
 	return false
@@ -198,7 +223,7 @@ func (e *election) Busy() bool {
 // Done reports a certified cycle whose positions are assigned and whose
 // contests are settled (cycles before version 2: certified).
 func (e *election) Done() bool {
-	return e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil && e.contestsSettled())
+	return e.st.CertifiedAt != nil && (!e.v2 || e.st.PositionsAssignedAt != nil && e.contestsSettled()) && e.successionsSettled()
 }
 
 // Wait blocks until the next deadline, an update or, from version 2, an
@@ -329,7 +354,11 @@ func (e *election) assignElected(ctx workflow.Context) {
 	}
 	for _, s := range e.st.Seats {
 		if len(s.Elected) > 0 {
-			in.Seats = append(in.Seats, ElectedSeat{Seat: s.Seat, Position: s.Position, Elected: slices.Clone(s.Elected)})
+			es := ElectedSeat{Seat: s.Seat, Position: s.Position, Elected: slices.Clone(s.Elected)}
+			if e.v5 {
+				es.TermEnd = termEnd(in.TermStart, s.Term)
+			}
+			in.Seats = append(in.Seats, es)
 		}
 	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

@@ -65,6 +65,11 @@ type fakes struct {
 	eligibility func(election.State) []election.EligibilityChange
 	rechecks    []time.Time
 	assigned    []election.AssignElectedInput
+	// registry is the positions the fake activities read and write; nil
+	// until a test gives one.
+	registry *fakeRegistry
+	// sitting answers SittingHolders; nil: nobody sits.
+	sitting func(seat string) []election.Holder
 }
 
 // RecheckElectionEligibility is election.ActivityRecheckEligibility.
@@ -83,16 +88,63 @@ func (f *fakes) AssignElected(_ context.Context, in election.AssignElectedInput)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.assigned = append(f.assigned, in)
+	if f.registry != nil {
+		f.registry.assign(in)
+	}
 	return nil
+}
+
+// PlanSuccession is election.ActivityPlanSuccession over the fake registry.
+func (f *fakes) PlanSuccession(_ context.Context, in election.PlanSuccessionInput) (election.PlanSuccessionResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := election.PlanSuccessionResult{Sitting: []string{}}
+	var ends []*time.Time
+	if f.registry != nil {
+		for _, p := range f.registry.at(in.From) {
+			if p.position == in.Position {
+				ends = append(ends, p.end)
+				res.Sitting = append(res.Sitting, p.holder)
+			}
+		}
+	}
+	res.At, res.Basis, res.OK = domain.SuccessionAt(in.From, ends, in.ElectTermEnd)
+	return res, nil
+}
+
+// Succeed is election.ActivitySucceed over the fake registry.
+func (f *fakes) Succeed(_ context.Context, in election.SucceedInput) (election.SucceedResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.registry.succeed(in), nil
+}
+
+// SittingHolders is election.ActivitySittingHolders.
+func (f *fakes) SittingHolders(_ context.Context, in election.SittingHoldersInput) ([]election.Holder, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sitting == nil {
+		return []election.Holder{}, nil
+	}
+	return f.sitting(in.Seat), nil
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{Harness: processtest.NewHarness[election.State](t, election.Election, election.WorkflowName, election.Query, t0)}
+	return newHarnessAt(t, t0)
+}
+
+// newHarnessAt is a harness whose workflow time starts at start.
+func newHarnessAt(t *testing.T, start time.Time) *harness {
+	t.Helper()
+	h := &harness{Harness: processtest.NewHarness[election.State](t, election.Election, election.WorkflowName, election.Query, start)}
 	h.now = h.Env.Now
 	h.votes.Mock(h.Env)
 	processtest.MockWith(h.Env, h.RecheckElectionEligibility)
 	processtest.MockWith(h.Env, h.AssignElected)
+	processtest.MockWith(h.Env, h.PlanSuccession)
+	processtest.MockWith(h.Env, h.Succeed)
+	processtest.MockWith(h.Env, h.SittingHolders)
 	return h
 }
 
