@@ -58,6 +58,10 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		}
 	}
 	sort.Strings(ids)
+	names, err := a.names(ctx, in.Names)
+	if err != nil {
+		return workflows.EnqueueResult{}, err
+	}
 	status := store.OutboxHeld
 	if a.Sender != nil {
 		status = store.OutboxPending
@@ -72,6 +76,9 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		seen[id] = true
 		data := map[string]any{}
 		for k, v := range in.Data {
+			data[k] = v
+		}
+		for k, v := range names {
 			data[k] = v
 		}
 		data["name"] = m.Name
@@ -97,6 +104,35 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		res.Emails = append(res.Emails, workflows.QueuedEmail{OutboxID: msg.ID, Deliver: msg.Status == store.OutboxPending})
 	}
 	return res, nil
+}
+
+// names resolves a notification's Names: each key's members by name, in
+// the order given, an unknown ID kept as it is.
+func (a *Activities) names(ctx context.Context, keys map[string][]string) (map[string]string, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var all []string
+	for _, ids := range keys {
+		all = append(all, ids...)
+	}
+	found, err := a.Store.MembersByID(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for k, ids := range keys {
+		named := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if m, ok := found[id]; ok && m.Name != "" {
+				named = append(named, m.Name)
+			} else {
+				named = append(named, id)
+			}
+		}
+		out[k] = strings.Join(named, ", ")
+	}
+	return out, nil
 }
 
 // audience lists the members of a notification's audience.

@@ -259,7 +259,7 @@ func TestElectionSuccessionAndRecommendation(t *testing.T) {
 	// The ALAC chair is told whom LACRALO recommends, as a recommendation.
 	eventually(t, 30*time.Second, "the recommendation to the ALAC chair", func() bool {
 		for _, m := range outboxOf(t, alacChairTok) {
-			if m.Event == election.EventRecommended && strings.Contains(m.Body, delegate.ID) && strings.Contains(m.Body, "recomendación") {
+			if m.Event == election.EventRecommended && strings.Contains(m.Body, delegate.Name) && !strings.Contains(m.Body, delegate.ID) && strings.Contains(m.Body, "recomendación") {
 				return true
 			}
 		}

@@ -75,9 +75,13 @@ type NotifyInput struct {
 	// Audience adds a whole group, resolved from the registry when the
 	// messages are written: AudienceAllMembers or AudienceStaff. Lists too
 	// long for a workflow's history (every member of the region) go here.
-	Audience    string         `json:"audience,omitempty"`
-	Data        map[string]any `json:"data"`
-	Attachments []Attachment   `json:"attachments,omitempty"`
+	Audience string         `json:"audience,omitempty"`
+	Data     map[string]any `json:"data"`
+	// Names fills data keys with the names of the members they list,
+	// joined, read from the registry when the messages are written: a
+	// workflow knows members by ID, an email names them.
+	Names       map[string][]string `json:"names,omitempty"`
+	Attachments []Attachment        `json:"attachments,omitempty"`
 }
 
 // Audiences of a notification, beyond the members it names.

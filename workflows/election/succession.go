@@ -128,7 +128,7 @@ func (e *election) succeed(ctx workflow.Context, gate string) {
 		Step: "succession/" + s.Seat + "/" + s.MemberID, Event: EventSuccession, MemberIDs: to, Data: map[string]any{
 			"election_id": e.in.ElectionID, "title": e.in.Title, "seat": s.Seat, "from": s.From, "position": s.To,
 			"member_id": s.MemberID, "due": s.At,
-		}})
+		}, Names: map[string][]string{"member": {s.MemberID}}})
 }
 
 // successionsSettled says every succession has been carried out (or could
@@ -272,7 +272,7 @@ func (e *election) notifyRecommended() {
 			Audience: workflows.AudiencePosition(s.RecommendTo), Data: map[string]any{
 				"election_id": e.in.ElectionID, "title": e.in.Title, "seat": s.Seat, "position": s.Position,
 				"outcome": OutcomeRecommended, "recommended": strings.Join(s.Elected, ", "),
-			}})
+			}, Names: map[string][]string{"recommended": s.Elected}})
 	}
 }
 
