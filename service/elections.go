@@ -110,8 +110,9 @@ func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequ
 		Rules: election.Rules{
 			ReopenPeriod: workflows.Duration(pol.ReopenPeriod), ObjectionWindow: workflows.Duration(pol.ObjectionWindow), Quorum: pol.Quorum,
 			Extension: pol.Extension, Weighting: string(pol.Weighting), ContestWindow: workflows.Duration(pol.ContestWindow),
+			MaxBallotChanges: pol.MaxBallotChanges,
 		},
-		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(),
+		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return Election{}, AsError(err)
@@ -222,11 +223,12 @@ func (s *Service) ElectionState(ctx context.Context, id string) (election.State,
 
 // GetElection is one cycle, live, with the diversity of its slate and of
 // the elected.
-func (s *Service) GetElection(ctx context.Context, _ *Actor, id string) (ElectionView, error) {
+func (s *Service) GetElection(ctx context.Context, a *Actor, id string) (ElectionView, error) {
 	st, err := s.electionState(ctx, id)
 	if err != nil {
 		return ElectionView{}, err
 	}
+	st.Voted = ballotChangesFor(a, st)
 	var slate, elected []string
 	for _, n := range st.Nominations {
 		if n.Accepted && n.Eligible && !slices.Contains(slate, n.NomineeID) {
@@ -260,6 +262,36 @@ func (s *Service) GetElection(ctx context.Context, _ *Actor, id string) (Electio
 		Election:  Election{ID: id, State: st},
 		Diversity: Diversity{Slate: domain.Diversity(people(slate)), Elected: domain.Diversity(people(elected))},
 	}, nil
+}
+
+// ballotChangesFor keeps, in who has voted, the count of ballot changes
+// left only where the reader may cast that ballot (a representative of the
+// ALS or of the holder of its proxy) or is staff.
+func ballotChangesFor(a *Actor, st election.State) []workflows.Voted {
+	if a.IsStaff() {
+		return st.Voted
+	}
+	mine := func(als string) bool {
+		if a == nil || a.ALSID == nil || !a.Has(store.RoleALSRep) {
+			return false
+		}
+		if als == *a.ALSID {
+			return true
+		}
+		for _, r := range st.Roll {
+			if r.ALSID == als && r.ProxyFor != nil && *r.ProxyFor == *a.ALSID {
+				return true
+			}
+		}
+		return false
+	}
+	out := slices.Clone(st.Voted)
+	for i := range out {
+		if !mine(out[i].ALSID) {
+			out[i].ChangesLeft = nil
+		}
+	}
+	return out
 }
 
 // eligibility computes a nominee's eligibility from the registry as it

@@ -12,6 +12,8 @@ import (
 type Engine struct {
 	changed workflow.Channel
 	Clock   Clock
+	// continues caches the version of ContinueAsNewChange once asked.
+	continues *bool
 }
 
 // New returns a process's engine.
@@ -53,8 +55,32 @@ type Loop interface {
 	Wait(ctx workflow.Context)
 }
 
+// Continuer is a Loop whose run continues as new, carrying its whole
+// state, before its history grows past Temporal's limits: when Temporal
+// suggests it (history length or size, number of updates) or the history
+// holds HistoryBound events. The engine asks between two passes, with the
+// effects flushed and every update handler finished.
+type Continuer interface {
+	// HistoryBound is the number of history events after which the run
+	// continues as new; zero or less: only when Temporal suggests it.
+	HistoryBound() int
+	// ContinueAsNew is the error that ends the run and starts the next
+	// one with the whole state (workflow.NewContinueAsNewError).
+	ContinueAsNew(ctx workflow.Context) error
+}
+
+// ContinueAsNewChange is the workflow.GetVersion change ID under which a
+// process continues as new: runs recorded before it never do.
+const ContinueAsNewChange = "process-continue-as-new"
+
+// DefaultHistoryBound is the history bound of a process whose input sets
+// none: well under Temporal's limit of 51,200 events, above the 4,096 at
+// which it suggests continuing as new.
+const DefaultHistoryBound = 10_000
+
 // Run is a process's main loop, until Done; then it stops the clock and
-// waits for every handler to finish, so that no update is cut short.
+// waits for every handler to finish, so that no update is cut short. A
+// Continuer continues as new when its history says so.
 func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 	for {
 		now := workflow.Now(ctx)
@@ -71,6 +97,16 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 		if l.Done() {
 			break
 		}
+		if c, ok := l.(Continuer); ok && e.shouldContinue(ctx, c) {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
+			if l.Busy() || e.changed.Len() > 0 {
+				continue // a handler queued effects: flush them first
+			}
+			e.Clock.Stop()
+			return c.ContinueAsNew(ctx)
+		}
 		l.Wait(ctx)
 		if err := ctx.Err(); err != nil {
 			return err
@@ -78,6 +114,31 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 	}
 	e.Clock.Stop()
 	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// shouldContinue reports that the run must continue as new: Temporal
+// suggests it or the history reached the process's bound, and the run is
+// of a version that continues (asked once, when first needed, so that
+// runs recorded before never do).
+func (e *Engine) shouldContinue(ctx workflow.Context, c Continuer) bool {
+	info := workflow.GetInfo(ctx)
+	bound := c.HistoryBound()
+	if !info.GetContinueAsNewSuggested() && (bound <= 0 || info.GetCurrentHistoryLength() < bound) {
+		return false
+	}
+	if e.continues == nil {
+		v := workflow.GetVersion(ctx, ContinueAsNewChange, workflow.DefaultVersion, 1) >= 1
+		e.continues = &v
+	}
+	return *e.continues
+}
+
+// HistoryBound is bound, or DefaultHistoryBound when bound is zero.
+func HistoryBound(bound int) int {
+	if bound == 0 {
+		return DefaultHistoryBound
+	}
+	return bound
 }
 
 // FireDue fires, oldest first, every deadline that next returns as due at
