@@ -45,6 +45,11 @@ policy:
   objection_window: 6s
   vote_period: 10s
   reminders_before_close: [1h]
+budgets:
+  # Tests act as one member for many writes; TestUpdateRateLimit and the
+  # flood test serve the API with the limits low.
+  update_burst: 1000000
+  update_every: 1ms
 `
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real
