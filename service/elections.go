@@ -412,7 +412,9 @@ func (s *Service) RecheckEligibility(ctx context.Context, a *Actor, id string) (
 // RecheckOpenElections asks every cycle still before its vote to recompute
 // its nominees' eligibility, after a change to the registry that may alter
 // it (a declaration, a position). Failures are logged: the workflow
-// rechecks again before each decision.
+// rechecks again before each decision. Requests are coalesced: at most one
+// in flight per election, and one more for all the changes made during
+// it; the workflow refuses one while another is pending.
 func (s *Service) RecheckOpenElections(ctx context.Context) {
 	cases, err := s.store.ListCases(ctx, ElectionProcess, "", 1000)
 	if err != nil {
@@ -423,9 +425,11 @@ func (s *Service) RecheckOpenElections(ctx context.Context) {
 		if cs.Status != election.StatusNominations && cs.Status != election.StatusObjections {
 			continue
 		}
-		_, err := s.electionUpdate(ctx, cs.ID, election.UpdateRecheck, election.RecheckInput{Actor: System})
-		if e := AsError(err); err != nil && e.Kind != KindConflict {
-			s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)
-		}
+		s.rechecks.do(cs.ID, func() {
+			_, err := s.electionUpdate(ctx, cs.ID, election.UpdateRecheck, election.RecheckInput{Actor: System})
+			if e := AsError(err); err != nil && e.Kind != KindConflict { // a pending recheck is a conflict
+				s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)
+			}
+		})
 	}
 }

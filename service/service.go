@@ -29,6 +29,8 @@ type Service struct {
 	temporal client.Client
 	policy   *policy.Policy
 	log      *slog.Logger
+	// rechecks coalesces the eligibility rechecks sent to each election.
+	rechecks coalescer
 }
 
 // Config holds the service's dependencies.

@@ -84,3 +84,35 @@ func TestBallotChangesDefault(t *testing.T) {
 	h.CancelAt(4 * processtest.Day)
 	h.RunCancelled(election.WorkflowName, input("budget-default"))
 }
+
+// TestRechecksCoalesced: a burst of recheck requests (declarations filed
+// one after another) leaves at most one recheck pending: the requests
+// made while one is pending are refused (never in the history), and the
+// workflow runs one recheck for the burst.
+func TestRechecksCoalesced(t *testing.T) {
+	h := newHarness(t)
+	in := input("coalesce")
+	in.Seats = in.Seats[:1]
+	h.candidate(time.Hour, "chair", beto, "n1")
+	var burst []*processtest.Result[election.State]
+	for range 20 {
+		burst = append(burst, h.Update(2*time.Hour, election.UpdateRecheck, election.RecheckInput{Actor: ana}))
+	}
+	h.CancelAt(processtest.Day / 2)
+	h.RunCancelled(election.WorkflowName, in)
+
+	accepted, refused := 0, 0
+	for _, r := range burst {
+		switch {
+		case !r.Done:
+			t.Errorf("a recheck request never answered")
+		case r.Err == nil:
+			accepted++
+		default:
+			refused++
+		}
+	}
+	if accepted < 1 || refused < 1 || len(h.rechecks) != accepted || accepted > 2 {
+		t.Errorf("burst of 20: %d accepted, %d refused, %d rechecks run; want one or two accepted and run", accepted, refused, len(h.rechecks))
+	}
+}

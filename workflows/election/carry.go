@@ -41,6 +41,7 @@ type Carried struct {
 	Distinct   bool `json:"distinct"`
 	Outcomes   bool `json:"outcomes"`
 	Budget     bool `json:"budget"`
+	Coalesce   bool `json:"coalesce"`
 	// Runs counts the runs before this one.
 	Runs int `json:"runs"`
 }
@@ -70,7 +71,7 @@ func (e *election) carry() *Carried {
 		NextNomination: e.nextNomination, EligibilityChanges: e.eligibilityChanges, Checked: maps.Clone(e.checked),
 		RecheckWanted: e.recheckWanted, TermReached: e.termReached, ContestClosed: e.contestClosed,
 		Extensions: e.extensions, Saved: e.saved,
-		V2: e.v2, BatchAudit: e.batchAudit, Distinct: e.distinct, Outcomes: e.outcomes, Budget: e.budget,
+		V2: e.v2, BatchAudit: e.batchAudit, Distinct: e.distinct, Outcomes: e.outcomes, Budget: e.budget, Coalesce: e.coalesce,
 		Runs: e.runs + 1,
 	}
 	c.Ballots = make([]CarriedBallot, len(e.ballots))
@@ -98,7 +99,7 @@ func (e *election) restore(c *Carried) {
 	}
 	e.recheckWanted, e.termReached, e.contestClosed = c.RecheckWanted, c.TermReached, c.ContestClosed
 	e.extensions, e.saved = c.Extensions, c.Saved
-	e.v2, e.batchAudit, e.distinct, e.outcomes, e.budget = c.V2, c.BatchAudit, c.Distinct, c.Outcomes, c.Budget
+	e.v2, e.batchAudit, e.distinct, e.outcomes, e.budget, e.coalesce = c.V2, c.BatchAudit, c.Distinct, c.Outcomes, c.Budget, c.Coalesce
 	e.runs = c.Runs
 	e.ballots = make([]castBallot, len(c.Ballots))
 	for i, b := range c.Ballots {

@@ -378,8 +378,17 @@ func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
 	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
 		return process.InvalidState("eligibility is settled once voting opens")
 	}
+	if e.coalesce && e.recheckWanted {
+		// At most one pending recheck: a burst of declarations asks for
+		// one, and the refusals never enter the history.
+		return process.InvalidState(ErrRecheckPending)
+	}
 	return nil
 }
+
+// ErrRecheckPending is the refusal of a recheck asked for while one is
+// already pending; the service takes it as done.
+const ErrRecheckPending = "a recheck of eligibility is already pending"
 
 func (e *election) requestRecheck(time.Time, RecheckInput) { e.recheckWanted = true }
 

@@ -60,6 +60,7 @@ type election struct {
 	outcomes      bool            // version "election-lacralo-outcome": each seat result says elected or recommended
 	budget        bool            // version "election-ballot-budget": an ALS replaces a ballot at most MaxBallotChanges times
 	runs          int             // runs before this one (continue-as-new)
+	coalesce      bool            // version "election-recheck-coalesced": a recheck asked for while one is pending is refused
 	checked       map[string]bool // decision points whose eligibility was rechecked
 	recheckWanted bool
 	termReached   bool
@@ -170,6 +171,7 @@ func (e *election) run(ctx workflow.Context) (State, error) {
 		e.outcomes = workflow.GetVersion(ctx, "election-lacralo-outcome", workflow.DefaultVersion, 1) == 1
 		e.distinct = workflow.GetVersion(ctx, "election-lacralo-distinct", workflow.DefaultVersion, 1) == 1
 		e.budget = workflow.GetVersion(ctx, "election-ballot-budget", workflow.DefaultVersion, 1) == 1
+		e.coalesce = workflow.GetVersion(ctx, "election-recheck-coalesced", workflow.DefaultVersion, 1) == 1
 		e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 			"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 		})
