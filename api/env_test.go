@@ -65,11 +65,16 @@ type env struct {
 
 // startEnv starts a full service; smtpURL empty keeps email in the outbox.
 func startEnv(ctx context.Context, dir, smtpURL string) (*env, error) {
+	return startEnvWith(ctx, dir, smtpURL, testPolicy)
+}
+
+// startEnvWith starts a full service under the policy overrides in pol.
+func startEnvWith(ctx context.Context, dir, smtpURL, policyYAML string) (*env, error) {
 	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.Parse([]byte(testPolicy))
+	pol, err := policy.Parse([]byte(policyYAML))
 	if err != nil {
 		return nil, err
 	}
