@@ -52,6 +52,10 @@ type arbitration struct {
 	staff   []string // sorted
 	removed []string // arbitrators removed by a sustained challenge
 
+	// participantCaps: version participantCapsSince, submissions capped
+	// per party member.
+	participantCaps bool
+
 	assignments       int
 	challengeEnds     time.Time
 	windowClosed      bool
@@ -115,6 +119,7 @@ func newArbitration(ctx workflow.Context, in Input) *arbitration {
 
 // setup registers the query and the updates.
 func (a *arbitration) setup(ctx workflow.Context) error {
+	a.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return a.Snapshot(), nil
 	}); err != nil {
@@ -144,6 +149,10 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 
 // run files the case, then runs the engine's loop until the ruling's
 // effects are done.
+// participantCapsSince is the version from which submissions are capped
+// per party member rather than per case.
+const participantCapsSince = "arbitration-participant-caps"
+
 func (a *arbitration) run(ctx workflow.Context) (State, error) {
 	a.file()
 	err := a.eng.Run(ctx, a)

@@ -158,14 +158,20 @@ const (
 // a query result must stay well under Temporal's 2 MB payload limit; long
 // documents belong in links.
 const (
-	maxEvidence   = 100
-	maxCommittee  = 100
-	maxReasons    = 20
-	maxMatters    = 20
-	maxTextBytes  = 20_000
-	maxLinks      = 10
-	maxLinkBytes  = 2_000
-	maxShortBytes = 2_000 // notes, reasons, matters, positions, IDs
+	maxEvidence = 100
+	// From version participantCapsSince, evidence is capped per
+	// participant: each party adds at most maxEvidencePerParticipant
+	// entries, each committee member as many questions, and the committee
+	// together at most maxEvidence - 2 × maxEvidencePerParticipant, so that
+	// neither party nor the committee can fill the case against the other.
+	maxEvidencePerParticipant = 30
+	maxCommittee              = 100
+	maxReasons                = 20
+	maxMatters                = 20
+	maxTextBytes              = 20_000
+	maxLinks                  = 10
+	maxLinkBytes              = 2_000
+	maxShortBytes             = 2_000 // notes, reasons, matters, positions, IDs
 )
 
 const processName = "ethics"

@@ -49,11 +49,14 @@ type complaint struct {
 	st      State
 	logger  log.Logger
 
-	staff       []string          // sorted
-	roster      []CommitteeMember // as the API last computed it
-	selfRecused map[string]string // member → reason; kept across recomputations
-	rosterSeq   int               // roster changes so far: steps of quorum alerts
-	noQuorum    bool              // the last roster change left the committee short
+	staff []string // sorted
+	// participantCaps: version participantCapsSince, evidence capped per
+	// participant.
+	participantCaps bool
+	roster          []CommitteeMember // as the API last computed it
+	selfRecused     map[string]string // member → reason; kept across recomputations
+	rosterSeq       int               // roster changes so far: steps of quorum alerts
+	noQuorum        bool              // the last roster change left the committee short
 
 	lastEscalation time.Time
 	responseDue    time.Time
@@ -119,6 +122,7 @@ const revalidateSince = "process-update-revalidate"
 
 // setup registers the query and the updates.
 func (e *complaint) setup(ctx workflow.Context) error {
+	e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
 	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.Snapshot(), nil
@@ -194,6 +198,10 @@ func (e *complaint) receiveRulings(ctx workflow.Context) {
 		e.Wake()
 	}
 }
+
+// participantCapsSince is the version from which evidence is capped per
+// participant (maxEvidencePerParticipant) rather than per case only.
+const participantCapsSince = "ethics-participant-caps"
 
 // linkedRulingSince is the version from which a ruling counts only when
 // the arbitration linked to the case's appeal sent it; cases that ran

@@ -129,7 +129,13 @@ const (
 	// under the 2 MB payload limit.
 	maxComment  = 4_000
 	maxComments = 300
-	maxShort    = 2_000
+	// From version participantCapsSince one member writes at most
+	// maxCommentsPerMember comments and maxDraftBytesPerAuthor bytes of
+	// drafts, so that no one member can fill the statement's caps above
+	// against the others.
+	maxCommentsPerMember   = 20
+	maxDraftBytesPerAuthor = 1_000_000
+	maxShort               = 2_000
 )
 
 // Proceeding is the ICANN public comment proceeding a statement answers.

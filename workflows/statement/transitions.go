@@ -145,6 +145,9 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 	if s.draftBytes+len(in.Text) > maxDraftTotal {
 		return process.InvalidState(fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxDraftTotal))
 	}
+	if err := s.draftBudget(in.Actor.MemberID, len(in.Text)); err != nil {
+		return err
+	}
 	if t := in.TranslationOf; t != nil {
 		o := s.group(t.Language)
 		switch {
@@ -217,6 +220,9 @@ func (s *statement) validateComment(now time.Time, in CommentInput) error {
 		return process.InvalidState("this version is not open for comments")
 	case len(s.st.Comments) >= maxComments:
 		return process.InvalidState("the statement has reached its number of comments")
+	}
+	if err := s.commentBudget(in.Actor.MemberID); err != nil {
+		return err
 	}
 	if in.ReplyTo != "" && s.findComment(in.ReplyTo) == nil {
 		return process.InvalidInput("reply_to: no such comment")
@@ -535,4 +541,44 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 	})
 	s.notify(step, "statement.close_date_changed", process.Set(append(s.penholders(), s.in.StaffIDs...)), "",
 		map[string]any{"due": change.To, "previous": change.From, "reason": change.Reason})
+}
+
+// draftBudget refuses a draft of size bytes past what one member may write.
+func (s *statement) draftBudget(id string, size int) error {
+	if s.participantCaps && s.draftBytesBy(id)+size > maxDraftBytesPerAuthor {
+		return process.InvalidState(fmt.Sprintf("your drafts of this statement have reached the %d bytes one member may write", maxDraftBytesPerAuthor))
+	}
+	return nil
+}
+
+// commentBudget refuses a comment past what one member may write.
+func (s *statement) commentBudget(id string) error {
+	if s.participantCaps && s.commentsBy(id) >= maxCommentsPerMember {
+		return process.InvalidState(fmt.Sprintf("you have written the maximum of %d comments on this statement", maxCommentsPerMember))
+	}
+	return nil
+}
+
+// draftBytesBy is the size of every draft version a member wrote.
+func (s *statement) draftBytesBy(id string) int {
+	n := 0
+	for _, g := range s.st.Groups {
+		for _, v := range g.Versions {
+			if v.Author == id {
+				n += v.Size
+			}
+		}
+	}
+	return n
+}
+
+// commentsBy counts a member's comments.
+func (s *statement) commentsBy(id string) int {
+	n := 0
+	for _, c := range s.st.Comments {
+		if c.By == id {
+			n++
+		}
+	}
+	return n
 }

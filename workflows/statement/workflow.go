@@ -60,6 +60,9 @@ type statement struct {
 	// group's text only (staff every text); statements started before
 	// let any penholder publish every text.
 	ownTexts bool
+	// participantCaps: version participantCapsSince, comments and drafts
+	// capped per member.
+	participantCaps bool
 	// majority is the ratification majority of the vote (nil: the simple
 	// majority of statements opened before ratificationMajorityChange).
 	majority *big.Rat
@@ -110,9 +113,14 @@ func newStatement(ctx workflow.Context, in Input) *statement {
 // which the ratification tally applies Rules.RatificationMajority.
 const ratificationMajorityChange = "ratification-majority"
 
+// participantCapsSince is the version from which comments and drafts are
+// capped per member as well as per statement.
+const participantCapsSince = "statement-participant-caps"
+
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {
 	s.ownTexts = workflow.GetVersion(ctx, ownTextsSince, workflow.DefaultVersion, 1) >= 1
+	s.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return s.snapshot(), nil
 	}); err != nil {
