@@ -31,6 +31,8 @@ type Service struct {
 	log      *slog.Logger
 	// rechecks coalesces the eligibility rechecks sent to each election.
 	rechecks coalescer
+	// recomputes coalesces the recusal recomputations sent to each case.
+	recomputes coalescer
 }
 
 // Config holds the service's dependencies.

@@ -3,6 +3,7 @@ package ethics
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,8 +229,17 @@ func (e *complaint) validateRecompute(now time.Time, in RecomputeInput) error {
 	if e.statusAt(now) == StatusClosed {
 		return process.InvalidState("the case is closed")
 	}
+	if e.skipUnchanged && in.Actor.MemberID == system && reflect.DeepEqual(cleanRoster(in.Committee), e.roster) {
+		// A registry change that alters no recusal (a declaration filed
+		// again) never enters the history.
+		return process.InvalidState(ErrRecusalsUnchanged)
+	}
 	return checkCommittee(in.Committee)
 }
+
+// ErrRecusalsUnchanged refuses an automatic recomputation that changes
+// nothing; the service takes it as done.
+const ErrRecusalsUnchanged = "the recusals are unchanged"
 
 // recompute replaces the roster. The recusal reasons may name the parties,
 // so the entry is for staff.

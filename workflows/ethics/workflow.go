@@ -53,10 +53,13 @@ type complaint struct {
 	// participantCaps: version participantCapsSince, evidence capped per
 	// participant.
 	participantCaps bool
-	roster          []CommitteeMember // as the API last computed it
-	selfRecused     map[string]string // member → reason; kept across recomputations
-	rosterSeq       int               // roster changes so far: steps of quorum alerts
-	noQuorum        bool              // the last roster change left the committee short
+	// skipUnchanged: version skipUnchangedSince, an automatic
+	// recomputation that changes no recusal is refused.
+	skipUnchanged bool
+	roster        []CommitteeMember // as the API last computed it
+	selfRecused   map[string]string // member → reason; kept across recomputations
+	rosterSeq     int               // roster changes so far: steps of quorum alerts
+	noQuorum      bool              // the last roster change left the committee short
 
 	lastEscalation time.Time
 	responseDue    time.Time
@@ -123,6 +126,7 @@ const revalidateSince = "process-update-revalidate"
 // setup registers the query and the updates.
 func (e *complaint) setup(ctx workflow.Context) error {
 	e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+	e.skipUnchanged = workflow.GetVersion(ctx, skipUnchangedSince, workflow.DefaultVersion, 1) >= 1
 	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.Snapshot(), nil
@@ -202,6 +206,11 @@ func (e *complaint) receiveRulings(ctx workflow.Context) {
 // participantCapsSince is the version from which evidence is capped per
 // participant (maxEvidencePerParticipant) rather than per case only.
 const participantCapsSince = "ethics-participant-caps"
+
+// skipUnchangedSince is the version from which the automatic
+// recomputation of recusals is refused when it changes nothing, so that a
+// flood of declarations never grows the case's history.
+const skipUnchangedSince = "ethics-recompute-unchanged"
 
 // linkedRulingSince is the version from which a ruling counts only when
 // the arbitration linked to the case's appeal sent it; cases that ran
