@@ -190,6 +190,34 @@ func TestElectionFlood(t *testing.T) {
 		t.Errorf("the refusal says %q", refused.Detail)
 	}
 
+	// Who has voted shows the changes left to the ALS's own representative
+	// only.
+	changesLeft := func(tok, als string) *int {
+		var doc struct {
+			Voted []struct {
+				ALSID       string `json:"als_id"`
+				ChangesLeft *int   `json:"changes_left"`
+			} `json:"voted"`
+		}
+		expect(t, do(t, e, "GET", path, tok, nil), http.StatusOK).json(t, &doc)
+		for _, v := range doc.Voted {
+			if v.ALSID == als {
+				return v.ChangesLeft
+			}
+		}
+		t.Fatalf("ALS %s not in who has voted", als)
+		return nil
+	}
+	if left := changesLeft(flooders[0].token, flooders[0].als); left == nil || *left != 0 {
+		t.Errorf("the flooder's own view: changes_left %v, want 0", left)
+	}
+	if left := changesLeft(honest[0].token, honest[0].als); left == nil || *left != election.DefaultMaxBallotChanges-1 {
+		t.Errorf("an honest ALS's own view: changes_left %v, want %d", left, election.DefaultMaxBallotChanges-1)
+	}
+	if left := changesLeft(honest[0].token, flooders[0].als); left != nil {
+		t.Errorf("another ALS's view shows the flooder's changes left: %d", *left)
+	}
+
 	// The workflow continued as new, and the API still reads it by ID.
 	desc, err := e.app.Client.DescribeWorkflowExecution(t.Context(), election.WorkflowID(el.ID), "")
 	if err != nil {
