@@ -227,7 +227,7 @@ func (s *Service) OpenStatement(ctx context.Context, a *Actor, req StatementRequ
 			CommentPeriod: workflows.Duration(pol.CommentPeriod.D()), ObjectionWindow: workflows.Duration(pol.ObjectionWindow.D()),
 			VotePeriod: workflows.Duration(pol.VotePeriod.D()), RemindersBeforeClose: reminders,
 			Quorum: s.policy.Election.Quorum, Extension: s.policy.Election.Extension, Weighting: string(s.policy.Election.Weighting),
-			RatificationMajority: string(pol.RatificationMajority),
+			RatificationMajority: string(pol.RatificationMajority), MaxBallotChanges: s.policy.Election.MaxBallotChanges,
 		},
 		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(),
 	}

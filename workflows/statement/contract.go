@@ -160,7 +160,15 @@ type Rules struct {
 	// statement opens so that it keeps the rule it started with. Empty in
 	// statements opened before the rule: a simple majority.
 	RatificationMajority string `json:"ratification_majority,omitempty"`
+	// MaxBallotChanges is how many times an ALS may replace its
+	// ratification ballot per round (policy election.max_ballot_changes);
+	// zero: DefaultMaxBallotChanges.
+	MaxBallotChanges int `json:"max_ballot_changes,omitempty"`
 }
+
+// DefaultMaxBallotChanges is the ballot budget of a statement whose rules
+// name none.
+const DefaultMaxBallotChanges = 10
 
 // Input opens a statement.
 type Input struct {

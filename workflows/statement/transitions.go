@@ -421,7 +421,38 @@ func (s *statement) validateBallot(now time.Time, in BallotInput) error {
 	default:
 		return process.InvalidInput("vote must be yes, no or abstain")
 	}
+	if left, ok := s.changesLeft(in.ALSID); ok && left <= 0 && s.cast(in.ALSID) > 0 {
+		return process.InvalidState(fmt.Sprintf("ALS %s has replaced its ballot the maximum of %d times in this round; its last ballot stands",
+			in.ALSID, s.maxBallotChanges()))
+	}
 	return nil
+}
+
+func (s *statement) maxBallotChanges() int {
+	if n := s.in.Rules.MaxBallotChanges; n > 0 {
+		return n
+	}
+	return DefaultMaxBallotChanges
+}
+
+// cast counts an ALS's ballots in the current round.
+func (s *statement) cast(als string) int {
+	n := 0
+	for _, b := range s.ballots {
+		if b.ALSID == als {
+			n++
+		}
+	}
+	return n
+}
+
+// changesLeft is how many more times an ALS may replace its ballot this
+// round; ok is false in statements started before the budget.
+func (s *statement) changesLeft(als string) (int, bool) {
+	if !s.ballotBudget {
+		return 0, false
+	}
+	return max(0, s.maxBallotChanges()-max(0, s.cast(als)-1)), true
 }
 
 func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workflows.BallotReceipt {
@@ -433,13 +464,17 @@ func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workfl
 		b.Choice = in.Vote
 	}
 	s.ballots = append(s.ballots, b)
+	var left *int
+	if n, ok := s.changesLeft(in.ALSID); ok {
+		left = &n
+	}
 	if i := slices.IndexFunc(r.Voted, func(v workflows.Voted) bool { return v.ALSID == in.ALSID }); i >= 0 {
-		r.Voted[i].At = now
+		r.Voted[i].At, r.Voted[i].ChangesLeft = now, left
 	} else {
-		r.Voted = append(r.Voted, workflows.Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now})
+		r.Voted = append(r.Voted, workflows.Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now, ChangesLeft: left})
 	}
 	s.audit(in.Actor.MemberID, "statement.ballot", "ballot/"+receipt, map[string]any{"round": r.Round, "als_id": in.ALSID, "receipt": receipt})
-	return workflows.BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now}
+	return workflows.BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now, ChangesLeft: process.Clone(left)}
 }
 
 func (s *statement) validateSubmit(_ time.Time, in SubmitInput) error {

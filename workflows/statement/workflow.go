@@ -63,6 +63,9 @@ type statement struct {
 	// participantCaps: version participantCapsSince, comments and drafts
 	// capped per member.
 	participantCaps bool
+	// ballotBudget: version ballotBudgetSince, an ALS replaces its
+	// ratification ballot at most Rules.MaxBallotChanges times a round.
+	ballotBudget bool
 	// majority is the ratification majority of the vote (nil: the simple
 	// majority of statements opened before ratificationMajorityChange).
 	majority *big.Rat
@@ -117,10 +120,15 @@ const ratificationMajorityChange = "ratification-majority"
 // capped per member as well as per statement.
 const participantCapsSince = "statement-participant-caps"
 
+// ballotBudgetSince is the version from which ratification ballots may be
+// replaced at most Rules.MaxBallotChanges times per ALS and round.
+const ballotBudgetSince = "statement-ballot-budget"
+
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {
 	s.ownTexts = workflow.GetVersion(ctx, ownTextsSince, workflow.DefaultVersion, 1) >= 1
 	s.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+	s.ballotBudget = workflow.GetVersion(ctx, ballotBudgetSince, workflow.DefaultVersion, 1) >= 1
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return s.snapshot(), nil
 	}); err != nil {
