@@ -228,7 +228,7 @@ func (s *Service) GetElection(ctx context.Context, a *Actor, id string) (Electio
 	if err != nil {
 		return ElectionView{}, err
 	}
-	st.Voted = ballotChangesFor(a, st)
+	st.Voted = ballotChangesFor(a, st.Voted, st.Roll)
 	var slate, elected []string
 	for _, n := range st.Nominations {
 		if n.Accepted && n.Eligible && !slices.Contains(slate, n.NomineeID) {
@@ -264,12 +264,12 @@ func (s *Service) GetElection(ctx context.Context, a *Actor, id string) (Electio
 	}, nil
 }
 
-// ballotChangesFor keeps, in who has voted, the count of ballot changes
-// left only where the reader may cast that ballot (a representative of the
+// ballotChangesFor keeps, in who has voted (an election's or a
+// ratification's), the count of ballot changes left only where the reader may cast that ballot (a representative of the
 // ALS or of the holder of its proxy) or is staff.
-func ballotChangesFor(a *Actor, st election.State) []workflows.Voted {
+func ballotChangesFor(a *Actor, voted []workflows.Voted, roll []workflows.ElectionRollEntry) []workflows.Voted {
 	if a.IsStaff() {
-		return st.Voted
+		return voted
 	}
 	mine := func(als string) bool {
 		if a == nil || a.ALSID == nil || !a.Has(store.RoleALSRep) {
@@ -278,14 +278,14 @@ func ballotChangesFor(a *Actor, st election.State) []workflows.Voted {
 		if als == *a.ALSID {
 			return true
 		}
-		for _, r := range st.Roll {
+		for _, r := range roll {
 			if r.ALSID == als && r.ProxyFor != nil && *r.ProxyFor == *a.ALSID {
 				return true
 			}
 		}
 		return false
 	}
-	out := slices.Clone(st.Voted)
+	out := slices.Clone(voted)
 	for i := range out {
 		if !mine(out[i].ALSID) {
 			out[i].ChangesLeft = nil

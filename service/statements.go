@@ -301,6 +301,10 @@ func (s *Service) statementDoc(ctx context.Context, a *Actor, id string, st stat
 	if err != nil {
 		return StatementDoc{}, err
 	}
+	st.Ratifications = slices.Clone(st.Ratifications)
+	for i := range st.Ratifications {
+		st.Ratifications[i].Voted = ballotChangesFor(a, st.Ratifications[i].Voted, st.Ratifications[i].Roll)
+	}
 	doc := StatementDoc{ID: id, State: st, Penholders: []PenholderDoc{}}
 	for _, g := range st.Groups {
 		for _, mid := range g.Penholders {
