@@ -229,7 +229,7 @@ func (s *Service) OpenStatement(ctx context.Context, a *Actor, req StatementRequ
 			Quorum: s.policy.Election.Quorum, Extension: s.policy.Election.Extension, Weighting: string(s.policy.Election.Weighting),
 			RatificationMajority: string(pol.RatificationMajority), MaxBallotChanges: s.policy.Election.MaxBallotChanges,
 		},
-		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(),
+		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return StatementDoc{}, AsError(err)

@@ -44,6 +44,10 @@ type Carried struct {
 	Coalesce   bool `json:"coalesce"`
 	// Runs counts the runs before this one.
 	Runs int `json:"runs"`
+	// The effects queued and not yet run: the next run runs them first.
+	Effects       []workflows.AuditInput    `json:"effects,omitempty"`
+	Notes         []workflows.NotifyInput   `json:"notes,omitempty"`
+	Participation []workflows.BallotReceipt `json:"participation,omitempty"`
 }
 
 // CarriedBallot is a recorded ballot, choice included.
@@ -56,10 +60,15 @@ type CarriedBallot struct {
 // HistoryBound is the history length at which the run continues as new.
 func (e *election) HistoryBound() int { return process.HistoryBound(e.in.HistoryBound) }
 
-// ContinueAsNew ends this run and starts the next with the whole state.
+// ContinueAsNew ends this run and starts the next with the whole state
+// (nil when it would not fit in a payload: the run goes on).
 func (e *election) ContinueAsNew(ctx workflow.Context) error {
 	in := e.in
 	in.Carried = e.carry()
+	if !process.Fits(in) {
+		e.logger.Warn("the cycle's state is too large to continue as new; this run goes on")
+		return nil
+	}
 	e.logger.Info("continuing as new", "runs", in.Carried.Runs, "ballots", len(e.ballots))
 	return workflow.NewContinueAsNewError(ctx, WorkflowName, in)
 }
@@ -72,7 +81,7 @@ func (e *election) carry() *Carried {
 		RecheckWanted: e.recheckWanted, TermReached: e.termReached, ContestClosed: e.contestClosed,
 		Extensions: e.extensions, Saved: e.saved,
 		V2: e.v2, BatchAudit: e.batchAudit, Distinct: e.distinct, Outcomes: e.outcomes, Budget: e.budget, Coalesce: e.coalesce,
-		Runs: e.runs + 1,
+		Runs: e.runs + 1, Effects: e.effects, Notes: e.notes, Participation: e.participation,
 	}
 	c.Ballots = make([]CarriedBallot, len(e.ballots))
 	for i, b := range e.ballots {
@@ -101,6 +110,7 @@ func (e *election) restore(c *Carried) {
 	e.extensions, e.saved = c.Extensions, c.Saved
 	e.v2, e.batchAudit, e.distinct, e.outcomes, e.budget, e.coalesce = c.V2, c.BatchAudit, c.Distinct, c.Outcomes, c.Budget, c.Coalesce
 	e.runs = c.Runs
+	e.effects, e.notes, e.participation = c.Effects, c.Notes, c.Participation
 	e.ballots = make([]castBallot, len(c.Ballots))
 	for i, b := range c.Ballots {
 		e.ballots[i] = castBallot{seat: b.Seat, round: b.Round, b: b.Ballot}

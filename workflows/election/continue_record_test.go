@@ -101,36 +101,12 @@ func TestRecordContinuedHistory(t *testing.T) {
 		t.Fatalf("final %q", final.Status)
 	}
 
-	runs := runChain(t, ctx, c, id, first)
+	runs := processtest.RunChain(t, ctx, c, id, first)
 	if len(runs) < 3 {
 		t.Fatalf("the cycle ran %d runs, want it to continue as new at least twice", len(runs))
 	}
 	processtest.WriteRunHistory(t, ctx, c, id, runs[0], continuedHistories[0])
 	processtest.WriteRunHistory(t, ctx, c, id, runs[len(runs)-1], continuedHistories[1])
-}
-
-// runChain follows a workflow's runs from first, through each
-// continue-as-new, to the last.
-func runChain(t *testing.T, ctx context.Context, c client.Client, id, first string) []string {
-	t.Helper()
-	runs := []string{first}
-	for {
-		iter := c.GetWorkflowHistory(ctx, id, runs[len(runs)-1], false, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
-		next := ""
-		for iter.HasNext() {
-			ev, err := iter.Next()
-			if err != nil {
-				t.Fatalf("history: %v", err)
-			}
-			if a := ev.GetWorkflowExecutionContinuedAsNewEventAttributes(); a != nil {
-				next = a.GetNewExecutionRunId()
-			}
-		}
-		if next == "" {
-			return runs
-		}
-		runs = append(runs, next)
-	}
 }
 
 // TestReplayContinued replays the first and the last run of a cycle that

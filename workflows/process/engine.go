@@ -1,6 +1,7 @@
 package process
 
 import (
+	"encoding/json"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -12,8 +13,10 @@ import (
 type Engine struct {
 	changed workflow.Channel
 	Clock   Clock
-	// continues caches the version of ContinueAsNewChange once asked.
+	// continues caches the version of ContinueAsNewChange once asked;
+	// declined: the process could not carry its state, this run goes on.
 	continues *bool
+	declined  bool
 }
 
 // New returns a process's engine.
@@ -58,16 +61,24 @@ type Loop interface {
 // Continuer is a Loop whose run continues as new, carrying its whole
 // state, before its history grows past Temporal's limits: when Temporal
 // suggests it (history length or size, number of updates) or the history
-// holds HistoryBound events. The engine asks between two passes, with the
-// effects flushed and every update handler finished.
+// holds HistoryBound events. The engine asks after a pass's Flush, with
+// every update handler finished; the effects queued since (a stream of
+// updates queues some during every Flush) are carried to the next run,
+// which runs them first.
 type Continuer interface {
 	// HistoryBound is the number of history events after which the run
 	// continues as new; zero or less: only when Temporal suggests it.
 	HistoryBound() int
 	// ContinueAsNew is the error that ends the run and starts the next
-	// one with the whole state (workflow.NewContinueAsNewError).
+	// one with the whole state (workflow.NewContinueAsNewError), or nil
+	// when the state cannot be carried (it would not fit in a payload):
+	// the run then goes on, and the engine does not ask again.
 	ContinueAsNew(ctx workflow.Context) error
 }
+
+// MaxCarriedBytes bounds the state a process carries to its next run:
+// Temporal refuses a payload over 2 MB.
+const MaxCarriedBytes = 1_500_000
 
 // ContinueAsNewChange is the workflow.GetVersion change ID under which a
 // process continues as new: runs recorded before it never do.
@@ -91,21 +102,23 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 		l.Flush(ctx)
 		for e.changed.ReceiveAsync(nil) {
 		}
+		// Asked before Busy: under a stream of updates effects are queued
+		// while every Flush runs, and the run must still continue.
+		if c, ok := l.(Continuer); ok && !l.Done() && e.shouldContinue(ctx, c) {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
+			if err := c.ContinueAsNew(ctx); err != nil {
+				e.Clock.Stop()
+				return err
+			}
+			e.declined = true
+		}
 		if l.Busy() {
 			continue // an update arrived while effects ran
 		}
 		if l.Done() {
 			break
-		}
-		if c, ok := l.(Continuer); ok && e.shouldContinue(ctx, c) {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-				return err
-			}
-			if l.Busy() || e.changed.Len() > 0 {
-				continue // a handler queued effects: flush them first
-			}
-			e.Clock.Stop()
-			return c.ContinueAsNew(ctx)
 		}
 		l.Wait(ctx)
 		if err := ctx.Err(); err != nil {
@@ -121,6 +134,9 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 // of a version that continues (asked once, when first needed, so that
 // runs recorded before never do).
 func (e *Engine) shouldContinue(ctx workflow.Context, c Continuer) bool {
+	if e.declined {
+		return false
+	}
 	info := workflow.GetInfo(ctx)
 	bound := c.HistoryBound()
 	if !info.GetContinueAsNewSuggested() && (bound <= 0 || info.GetCurrentHistoryLength() < bound) {
@@ -155,4 +171,11 @@ func FireDue(now time.Time, next func() (Deadline, bool), open func(gate string)
 		}
 		d.Fire(now)
 	}
+}
+
+// Fits says whether v, encoded as the SDK encodes it, stays under
+// MaxCarriedBytes: a state that does not cannot be carried to a new run.
+func Fits(v any) bool {
+	b, err := json.Marshal(v)
+	return err == nil && len(b) <= MaxCarriedBytes
 }
