@@ -150,7 +150,7 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	in := ethics.Input{
 		CaseID: caseID, Receipt: "pending", ComplainantID: a.ID, RespondentID: req.RespondentID, Kind: req.Kind,
 		Summary: req.Summary, Links: req.Links, Anonymous: req.Anonymous, Committee: committee, StaffIDs: staff,
-		Periods: s.ethicsPeriods(), FiledAt: store.Now(),
+		Periods: s.ethicsPeriods(), FiledAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return ComplaintFiled{}, AsError(err)

@@ -240,6 +240,12 @@ type Input struct {
 	StaffIDs []string  `json:"staff_ids"`
 	Periods  Periods   `json:"periods"`
 	FiledAt  time.Time `json:"filed_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound).
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the complaint is filed.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application

@@ -64,9 +64,11 @@ type complaint struct {
 	lastEscalation time.Time
 	responseDue    time.Time
 	appealEnds     time.Time
-	votes          int // votes cast so far, all rounds: steps of vote entries
-	rounds         int // proposals made so far
-	strayRulings   int // rulings signalled when none was expected
+	votes          int  // votes cast so far, all rounds: steps of vote entries
+	rounds         int  // proposals made so far
+	strayRulings   int  // rulings signalled when none was expected
+	runs           int  // runs before this one (continue-as-new)
+	flushBatch     bool // version flushBatchSince: a Flush runs the effects queued before it only
 
 	effects []effect
 	eng     *process.Engine
@@ -115,6 +117,10 @@ func newComplaint(ctx workflow.Context, in Input) *complaint {
 		Deadlines:     []workflows.Deadline{},
 	}
 	e.st.Committee = e.effectiveCommittee()
+	if c := in.Carried; c != nil {
+		e.in.Carried = nil
+		e.restore(c)
+	}
 	return e
 }
 
@@ -125,8 +131,11 @@ const revalidateSince = "process-update-revalidate"
 
 // setup registers the query and the updates.
 func (e *complaint) setup(ctx workflow.Context) error {
-	e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
-	e.skipUnchanged = workflow.GetVersion(ctx, skipUnchangedSince, workflow.DefaultVersion, 1) >= 1
+	if e.runs == 0 { // a continued run keeps the versions it carried
+		e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+		e.skipUnchanged = workflow.GetVersion(ctx, skipUnchangedSince, workflow.DefaultVersion, 1) >= 1
+		e.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+	}
 	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.Snapshot(), nil
@@ -152,7 +161,9 @@ func (e *complaint) setup(ctx workflow.Context) error {
 // closed and its effects are done.
 func (e *complaint) run(ctx workflow.Context) (State, error) {
 	workflow.Go(ctx, e.receiveRulings)
-	e.file(workflow.Now(ctx))
+	if e.runs == 0 {
+		e.file(workflow.Now(ctx))
+	}
 	if err := e.eng.Run(ctx, e); err != nil {
 		return e.st, err
 	}
@@ -211,6 +222,10 @@ const participantCapsSince = "ethics-participant-caps"
 // recomputation of recusals is refused when it changes nothing, so that a
 // flood of declarations never grows the case's history.
 const skipUnchangedSince = "ethics-recompute-unchanged"
+
+// flushBatchSince is the version from which a pass of the main loop runs
+// only the effects queued before it.
+const flushBatchSince = "ethics-flush-batch"
 
 // linkedRulingSince is the version from which a ruling counts only when
 // the arbitration linked to the case's appeal sent it; cases that ran
@@ -327,7 +342,14 @@ func (e *complaint) auditMembers() []string { return e.recipients(true, false, t
 // date. Failures are logged, not returned: the case's state is the record,
 // and the activities already retry until they succeed or fail for good.
 func (e *complaint) flush(ctx workflow.Context) {
-	for len(e.effects) > 0 {
+	// From version flushBatchSince a pass runs the effects queued before
+	// it only, so that a stream of updates cannot keep the main loop here.
+	todo := -1
+	if e.flushBatch {
+		todo = len(e.effects)
+	}
+	for len(e.effects) > 0 && todo != 0 {
+		todo--
 		x := e.effects[0]
 		e.effects = e.effects[1:]
 		switch {
