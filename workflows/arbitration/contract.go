@@ -178,6 +178,12 @@ type Input struct {
 	// overdue alerts).
 	StaffIDs []string  `json:"staff_ids"`
 	FiledAt  time.Time `json:"filed_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound).
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the case is filed.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application
