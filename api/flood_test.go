@@ -13,11 +13,11 @@ import (
 )
 
 // floodBudgets are the budgets of TestElectionFlood: a member may send 20
-// writes at once, then one every 200 ms; the election continues as new
+// writes at once, then one a second; the election continues as new
 // every 300 history events.
 const floodBudgets = `budgets:
   update_burst: 20
-  update_every: 200ms
+  update_every: 1s
   history_events: 300
 `
 
