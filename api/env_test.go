@@ -45,6 +45,11 @@ policy:
   objection_window: 6s
   vote_period: 10s
   reminders_before_close: [1h]
+budgets:
+  # Tests act as one member for many writes; TestUpdateRateLimit and the
+  # flood test serve the API with the limits low.
+  update_burst: 1000000
+  update_every: 1ms
 `
 
 // env is one running ralo (embedded Temporal, SQLite, worker, API over real
@@ -60,11 +65,16 @@ type env struct {
 
 // startEnv starts a full service; smtpURL empty keeps email in the outbox.
 func startEnv(ctx context.Context, dir, smtpURL string) (*env, error) {
+	return startEnvWith(ctx, dir, smtpURL, testPolicy)
+}
+
+// startEnvWith starts a full service under the policy overrides in pol.
+func startEnvWith(ctx context.Context, dir, smtpURL, policyYAML string) (*env, error) {
 	srv, err := devserver.Start(ctx, devserver.Config{Ephemeral: true, Namespace: "ralo"})
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.Parse([]byte(testPolicy))
+	pol, err := policy.Parse([]byte(policyYAML))
 	if err != nil {
 		return nil, err
 	}

@@ -76,10 +76,14 @@ func New(cfg Config) *Server {
 	e.Use(s.metrics.middleware, s.accessLog)
 	s.routes = s.routeTable()
 	limiter := emailLimiter()
+	updates := updateLimiter(cfg.Policy.Budgets)
 	for _, r := range s.routes {
 		var mw []echo.MiddlewareFunc
 		if !r.ownAuth {
 			mw = append(mw, s.authenticate(r.access))
+		}
+		if r.limitsUpdates() {
+			mw = append(mw, updates)
 		}
 		if r.emails {
 			mw = append(mw, limiter)

@@ -37,6 +37,7 @@ type Policy struct {
 	Participation Participation `yaml:"participation" json:"participation"`
 	Meetings      Meetings      `yaml:"meetings" json:"meetings"`
 	Notifications Notifications `yaml:"notifications" json:"notifications"`
+	Budgets       Budgets       `yaml:"budgets" json:"budgets"`
 	// Subregions maps a sub-region name to the ISO 3166-1 alpha-2 codes of
 	// its countries and territories; each code is in exactly one sub-region.
 	Subregions map[string][]string `yaml:"subregions" json:"subregions"`
@@ -117,6 +118,10 @@ type Election struct {
 	Extension bool `yaml:"extension" json:"extension"`
 	// Weighting is how an ALS's vote counts.
 	Weighting Weighting `yaml:"weighting" json:"weighting"`
+	// MaxBallotChanges is how many times an ALS may replace its ballot for
+	// one seat and round; the replacement after that is refused and the
+	// last ballot stands.
+	MaxBallotChanges int `yaml:"max_ballot_changes" json:"max_ballot_changes"`
 	// DisqualifyingConflicts are the declared-interest categories that make
 	// a candidate ineligible.
 	DisqualifyingConflicts []string `yaml:"disqualifying_conflicts" json:"disqualifying_conflicts"`
@@ -229,6 +234,21 @@ type Notifications struct {
 	DefaultLanguage string `yaml:"default_language" json:"default_language"`
 	// Languages are those a member may prefer.
 	Languages []string `yaml:"languages" json:"languages"`
+}
+
+// Budgets bound what one member can make the processes hold, so that
+// every long-lived workflow stays within Temporal's limits whatever
+// members do (SPEC "Integrity rules that hold everywhere").
+type Budgets struct {
+	// UpdateBurst and UpdateEvery rate-limit each member's writes through
+	// the API (every POST, PATCH, PUT and DELETE): a burst of UpdateBurst,
+	// then one every UpdateEvery; beyond, 429 with Retry-After.
+	UpdateBurst int      `yaml:"update_burst" json:"update_burst"`
+	UpdateEvery Duration `yaml:"update_every" json:"update_every"`
+	// HistoryEvents is the number of history events after which a
+	// long-lived workflow continues as new, carrying its whole state; it
+	// also continues when Temporal suggests it.
+	HistoryEvents int `yaml:"history_events" json:"history_events"`
 }
 
 // Weighting is how an ALS's vote counts in elections and ratification votes.

@@ -55,6 +55,9 @@ func (p *Policy) Validate() error {
 	v.positive("election.contest_window", el.ContestWindow)
 	v.fraction("election.quorum", el.Quorum)
 	oneOf(&v, "election.weighting", el.Weighting, WeightingNational, WeightingEqual)
+	if el.MaxBallotChanges < 1 {
+		v.add("election.max_ballot_changes", "must be a whole number of at least 1, got %d", el.MaxBallotChanges)
+	}
 	v.names("election.disqualifying_conflicts", el.DisqualifyingConflicts)
 	if len(el.Seats) == 0 {
 		v.add("election.seats", "must name at least one seat")
@@ -99,6 +102,15 @@ func (p *Policy) Validate() error {
 		v.add("notifications.default_language", "must be a language code such as es, got %q", n.DefaultLanguage)
 	} else if !slices.Contains(n.Languages, n.DefaultLanguage) {
 		v.add("notifications.default_language", "must be one of notifications.languages, got %q", n.DefaultLanguage)
+	}
+
+	b := p.Budgets
+	if b.UpdateBurst < 1 {
+		v.add("budgets.update_burst", "must be a whole number of at least 1, got %d", b.UpdateBurst)
+	}
+	v.positive("budgets.update_every", b.UpdateEvery)
+	if b.HistoryEvents < 100 || b.HistoryEvents > 50_000 {
+		v.add("budgets.history_events", "must be between 100 and 50000 (Temporal's limit is 51200), got %d", b.HistoryEvents)
 	}
 
 	p.validateSubregions(&v)

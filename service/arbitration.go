@@ -163,7 +163,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	in := arbitration.Input{
 		CaseID: store.NewID("arb"), Question: strings.TrimSpace(req.Question), Articles: req.Articles,
 		Parties: parties, NotifyMemberIDs: reps, FiledBy: a.ID, AppealOf: req.AppealOf,
-		Periods: arbitration.PeriodsFrom(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(),
+		Periods: arbitration.PeriodsFrom(s.policy.Arbitration), StaffIDs: staff, FiledAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return Arbitration{}, AsError(err)

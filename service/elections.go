@@ -110,8 +110,9 @@ func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequ
 		Rules: election.Rules{
 			ReopenPeriod: workflows.Duration(pol.ReopenPeriod), ObjectionWindow: workflows.Duration(pol.ObjectionWindow), Quorum: pol.Quorum,
 			Extension: pol.Extension, Weighting: string(pol.Weighting), ContestWindow: workflows.Duration(pol.ContestWindow),
+			MaxBallotChanges: pol.MaxBallotChanges,
 		},
-		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(),
+		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return Election{}, AsError(err)
@@ -249,11 +250,12 @@ func (s *Service) ElectionState(ctx context.Context, id string) (election.State,
 
 // GetElection is one cycle, live, with the diversity of its slate and of
 // the elected.
-func (s *Service) GetElection(ctx context.Context, _ *Actor, id string) (ElectionView, error) {
+func (s *Service) GetElection(ctx context.Context, a *Actor, id string) (ElectionView, error) {
 	st, err := s.electionState(ctx, id)
 	if err != nil {
 		return ElectionView{}, err
 	}
+	st.Voted = ballotChangesFor(a, st.Voted, st.Roll)
 	var slate, elected []string
 	for _, n := range st.Nominations {
 		if n.Accepted && n.Eligible && !slices.Contains(slate, n.NomineeID) {
@@ -287,6 +289,36 @@ func (s *Service) GetElection(ctx context.Context, _ *Actor, id string) (Electio
 		Election:  Election{ID: id, State: st},
 		Diversity: Diversity{Slate: domain.Diversity(people(slate)), Elected: domain.Diversity(people(elected))},
 	}, nil
+}
+
+// ballotChangesFor keeps, in who has voted (an election's or a
+// ratification's), the count of ballot changes left only where the reader may cast that ballot (a representative of the
+// ALS or of the holder of its proxy) or is staff.
+func ballotChangesFor(a *Actor, voted []workflows.Voted, roll []workflows.ElectionRollEntry) []workflows.Voted {
+	if a.IsStaff() {
+		return voted
+	}
+	mine := func(als string) bool {
+		if a == nil || a.ALSID == nil || !a.Has(store.RoleALSRep) {
+			return false
+		}
+		if als == *a.ALSID {
+			return true
+		}
+		for _, r := range roll {
+			if r.ALSID == als && r.ProxyFor != nil && *r.ProxyFor == *a.ALSID {
+				return true
+			}
+		}
+		return false
+	}
+	out := slices.Clone(voted)
+	for i := range out {
+		if !mine(out[i].ALSID) {
+			out[i].ChangesLeft = nil
+		}
+	}
+	return out
 }
 
 // eligibility computes a nominee's eligibility from the registry as it
@@ -446,7 +478,9 @@ func (s *Service) RecheckEligibility(ctx context.Context, a *Actor, id string) (
 // RecheckOpenElections asks every cycle still before its vote to recompute
 // its nominees' eligibility, after a change to the registry that may alter
 // it (a declaration, a position). Failures are logged: the workflow
-// rechecks again before each decision.
+// rechecks again before each decision. Requests are coalesced: at most one
+// in flight per election, and one more for all the changes made during
+// it; the workflow refuses one while another is pending.
 func (s *Service) RecheckOpenElections(ctx context.Context) {
 	cases, err := s.store.ListCases(ctx, ElectionProcess, "", 1000)
 	if err != nil {
@@ -457,9 +491,11 @@ func (s *Service) RecheckOpenElections(ctx context.Context) {
 		if cs.Status != election.StatusNominations && cs.Status != election.StatusObjections {
 			continue
 		}
-		_, err := s.electionUpdate(ctx, cs.ID, election.UpdateRecheck, election.RecheckInput{Actor: System})
-		if e := AsError(err); err != nil && e.Kind != KindConflict {
-			s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)
-		}
+		s.rechecks.do(cs.ID, func() {
+			_, err := s.electionUpdate(ctx, cs.ID, election.UpdateRecheck, election.RecheckInput{Actor: System})
+			if e := AsError(err); err != nil && e.Kind != KindConflict { // a pending recheck is a conflict
+				s.log.WarnContext(ctx, "rechecking eligibility", "election", cs.ID, "err", err)
+			}
+		})
 	}
 }

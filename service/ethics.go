@@ -150,7 +150,7 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	in := ethics.Input{
 		CaseID: caseID, Receipt: "pending", ComplainantID: a.ID, RespondentID: req.RespondentID, Kind: req.Kind,
 		Summary: req.Summary, Links: req.Links, Anonymous: req.Anonymous, Committee: committee, StaffIDs: staff,
-		Periods: s.ethicsPeriods(), FiledAt: store.Now(),
+		Periods: s.ethicsPeriods(), FiledAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return ComplaintFiled{}, AsError(err)
@@ -423,21 +423,29 @@ func (s *Service) RecomputeOpenComplaints(ctx context.Context) {
 		if cs.Status == ethics.StatusClosed {
 			continue
 		}
-		var st ethics.State
-		if err := s.query(ctx, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
-			s.log.WarnContext(ctx, "reading a complaint to recompute recusals", "case", cs.ID, "err", err)
-			continue
-		}
-		committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
-		if err != nil {
-			s.log.WarnContext(ctx, "computing recusals", "case", cs.ID, "err", err)
-			continue
-		}
-		var out ethics.State
-		if err := s.update(ctx, ethics.WorkflowID(cs.ID), ethics.UpdateRecomputeRecusals,
-			ethics.RecomputeInput{Actor: System, Committee: committee}, &out); err != nil {
-			s.log.WarnContext(ctx, "recomputing recusals", "case", cs.ID, "err", err)
-		}
+		s.recomputes.do(cs.ID, func() { s.recomputeComplaint(ctx, cs) })
+	}
+}
+
+// recomputeComplaint recomputes one open complaint's recusals; a
+// recomputation that changes nothing is refused by the case (a conflict)
+// and never enters its history.
+func (s *Service) recomputeComplaint(ctx context.Context, cs store.Case) {
+	var st ethics.State
+	if err := s.query(ctx, ethics.WorkflowID(cs.ID), ethics.Query, &st); err != nil {
+		s.log.WarnContext(ctx, "reading a complaint to recompute recusals", "case", cs.ID, "err", err)
+		return
+	}
+	committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
+	if err != nil {
+		s.log.WarnContext(ctx, "computing recusals", "case", cs.ID, "err", err)
+		return
+	}
+	var out ethics.State
+	err = s.update(ctx, ethics.WorkflowID(cs.ID), ethics.UpdateRecomputeRecusals,
+		ethics.RecomputeInput{Actor: System, Committee: committee}, &out)
+	if e := AsError(err); err != nil && e.Kind != KindConflict { // unchanged recusals are a conflict
+		s.log.WarnContext(ctx, "recomputing recusals", "case", cs.ID, "err", err)
 	}
 }
 

@@ -29,6 +29,10 @@ type Service struct {
 	temporal client.Client
 	policy   *policy.Policy
 	log      *slog.Logger
+	// rechecks coalesces the eligibility rechecks sent to each election.
+	rechecks coalescer
+	// recomputes coalesces the recusal recomputations sent to each case.
+	recomputes coalescer
 }
 
 // Config holds the service's dependencies.

@@ -227,9 +227,9 @@ func (s *Service) OpenStatement(ctx context.Context, a *Actor, req StatementRequ
 			CommentPeriod: workflows.Duration(pol.CommentPeriod.D()), ObjectionWindow: workflows.Duration(pol.ObjectionWindow.D()),
 			VotePeriod: workflows.Duration(pol.VotePeriod.D()), RemindersBeforeClose: reminders,
 			Quorum: s.policy.Election.Quorum, Extension: s.policy.Election.Extension, Weighting: string(s.policy.Election.Weighting),
-			RatificationMajority: string(pol.RatificationMajority),
+			RatificationMajority: string(pol.RatificationMajority), MaxBallotChanges: s.policy.Election.MaxBallotChanges,
 		},
-		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(),
+		StaffIDs: staff, CreatedBy: a.ID, CreatedAt: store.Now(), HistoryBound: s.policy.Budgets.HistoryEvents,
 	}
 	if err := in.Validate(); err != nil {
 		return StatementDoc{}, AsError(err)
@@ -300,6 +300,10 @@ func (s *Service) statementDoc(ctx context.Context, a *Actor, id string, st stat
 	members, err := s.store.MembersByID(ctx, ids)
 	if err != nil {
 		return StatementDoc{}, err
+	}
+	st.Ratifications = slices.Clone(st.Ratifications)
+	for i := range st.Ratifications {
+		st.Ratifications[i].Voted = ballotChangesFor(a, st.Ratifications[i].Voted, st.Ratifications[i].Roll)
 	}
 	doc := StatementDoc{ID: id, State: st, Penholders: []PenholderDoc{}}
 	for _, g := range st.Groups {

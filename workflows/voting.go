@@ -48,6 +48,10 @@ type Voted struct {
 	Round int       `json:"round"`
 	ALSID string    `json:"als_id"`
 	At    time.Time `json:"at"`
+	// ChangesLeft is how many more times the ALS may replace this ballot,
+	// in processes that budget replacements; the service shows it only to
+	// the ALS's representatives and staff.
+	ChangesLeft *int `json:"changes_left,omitempty"`
 }
 
 // BallotReceipt answers a ballot: the receipt code the voter can find in the
@@ -58,6 +62,9 @@ type BallotReceipt struct {
 	Round   int       `json:"round"`
 	ALSID   string    `json:"als_id"`
 	At      time.Time `json:"at"`
+	// ChangesLeft is how many more times the ALS may replace this ballot,
+	// in processes that budget replacements.
+	ChangesLeft *int `json:"changes_left,omitempty"`
 }
 
 // ResultQuorum is the quorum of a seat's first ballot.

@@ -27,6 +27,14 @@ arbitration:
   ruling_due: 3s
   reminders: [2s, 1s]
   overdue_alert_every: 1s
+# The crash test's clients replace ballots and write as fast as they can
+# through every kill: the budgets that hold one member back are tested in
+# ./api/ (TestUpdateRateLimit, TestElectionFlood).
+election:
+  max_ballot_changes: 1000000
+budgets:
+  update_burst: 1000000
+  update_every: 1ms
 `
 
 // child is `ralo dev` as a separate process, killed with SIGKILL.

@@ -116,13 +116,19 @@ func defaultReminders() []workflows.Duration {
 // a query result must stay well under Temporal's 2 MB payload limit; long
 // documents belong in links.
 const (
-	maxSubmissions   = 50
-	maxTextBytes     = 20_000
-	maxRulingBytes   = 200_000
-	maxLinks         = 10
-	maxLinkBytes     = 2_000
-	maxShortBytes    = 2_000 // reasons, locations, outcomes
-	maxHearingLength = 24 * time.Hour
+	maxSubmissions = 50
+	// From version participantCapsSince each party member makes at most
+	// maxSubmissionsPerParty submissions, and the case holds at most
+	// maxSubmissionsCase (a bound on its state that no one party can
+	// reach), instead of maxSubmissions for all the parties together.
+	maxSubmissionsPerParty = 20
+	maxSubmissionsCase     = 100
+	maxTextBytes           = 20_000
+	maxRulingBytes         = 200_000
+	maxLinks               = 10
+	maxLinkBytes           = 2_000
+	maxShortBytes          = 2_000 // reasons, locations, outcomes
+	maxHearingLength       = 24 * time.Hour
 )
 
 // processName names the process in the audit log, the outbox and the
@@ -172,6 +178,12 @@ type Input struct {
 	// overdue alerts).
 	StaffIDs []string  `json:"staff_ids"`
 	FiledAt  time.Time `json:"filed_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound).
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the case is filed.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application

@@ -191,8 +191,9 @@ func (a *arbitration) validateSubmit(now time.Time, in SubmitInput) error {
 		return process.InvalidState("submissions are not open yet")
 	case !now.Before(a.submissionsEnd):
 		return process.InvalidState("submissions closed at " + a.submissionsEnd.Format(time.RFC3339))
-	case len(a.st.Submissions) >= maxSubmissions:
-		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissions))
+	}
+	if err := a.checkSubmissionBudget(in.Actor.MemberID); err != nil {
+		return err
 	}
 	if err := process.CheckText("text", in.Text, maxTextBytes); err != nil {
 		return err
@@ -441,4 +442,29 @@ func (a *arbitration) ombudsman(now time.Time, in OmbudsmanInput) {
 		"outcome":     o.Outcome,
 	})
 	a.notify(step, "arbitration.ombudsman", a.recipients(true, true, true), data)
+}
+
+// checkSubmissionBudget refuses a submission past the party member's cap
+// or the case's bound (before version participantCapsSince: past the
+// case's cap for all the parties together).
+func (a *arbitration) checkSubmissionBudget(id string) error {
+	if !a.participantCaps {
+		if len(a.st.Submissions) >= maxSubmissions {
+			return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissions))
+		}
+		return nil
+	}
+	mine := 0
+	for _, s := range a.st.Submissions {
+		if s.By == id {
+			mine++
+		}
+	}
+	switch {
+	case mine >= maxSubmissionsPerParty:
+		return process.InvalidState(fmt.Sprintf("you have made the maximum of %d submissions in this case", maxSubmissionsPerParty))
+	case len(a.st.Submissions) >= maxSubmissionsCase:
+		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissionsCase))
+	}
+	return nil
 }

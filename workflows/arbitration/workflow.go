@@ -52,6 +52,14 @@ type arbitration struct {
 	staff   []string // sorted
 	removed []string // arbitrators removed by a sustained challenge
 
+	// participantCaps: version participantCapsSince, submissions capped
+	// per party member.
+	participantCaps bool
+	// flushBatch: version flushBatchSince, a Flush runs the effects queued
+	// before it only.
+	flushBatch bool
+	runs       int // runs before this one (continue-as-new)
+
 	assignments       int
 	challengeEnds     time.Time
 	windowClosed      bool
@@ -110,11 +118,19 @@ func newArbitration(ctx workflow.Context, in Input) *arbitration {
 		Deadlines:     []workflows.Deadline{},
 		RemindersSent: []string{},
 	}
+	if c := in.Carried; c != nil {
+		a.in.Carried = nil
+		a.restore(c)
+	}
 	return a
 }
 
 // setup registers the query and the updates.
 func (a *arbitration) setup(ctx workflow.Context) error {
+	if a.runs == 0 { // a continued run keeps the versions it carried
+		a.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+		a.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+	}
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return a.Snapshot(), nil
 	}); err != nil {
@@ -144,8 +160,18 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 
 // run files the case, then runs the engine's loop until the ruling's
 // effects are done.
+// participantCapsSince is the version from which submissions are capped
+// per party member rather than per case.
+const participantCapsSince = "arbitration-participant-caps"
+
+// flushBatchSince is the version from which a pass of the main loop runs
+// only the effects queued before it.
+const flushBatchSince = "arbitration-flush-batch"
+
 func (a *arbitration) run(ctx workflow.Context) (State, error) {
-	a.file()
+	if a.runs == 0 {
+		a.file()
+	}
 	err := a.eng.Run(ctx, a)
 	return a.st, err
 }
@@ -256,7 +282,14 @@ func (a *arbitration) auditMembers() []string {
 // date. Failures are logged, not returned: the case's state is the record,
 // and the activities already retry until they succeed or fail for good.
 func (a *arbitration) flush(ctx workflow.Context) {
-	for len(a.effects) > 0 {
+	// From version flushBatchSince a pass runs the effects queued before
+	// it only, so that a stream of updates cannot keep the main loop here.
+	todo := -1
+	if a.flushBatch {
+		todo = len(a.effects)
+	}
+	for len(a.effects) > 0 && todo != 0 {
+		todo--
 		e := a.effects[0]
 		a.effects = a.effects[1:]
 		switch {

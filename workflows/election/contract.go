@@ -207,7 +207,15 @@ type Rules struct {
 	// ContestWindow is how long after certification the result may be
 	// contested before the arbitrator; zero: no contest.
 	ContestWindow workflows.Duration `json:"contest_window,omitempty"`
+	// MaxBallotChanges is how many times an ALS may replace its ballot
+	// per seat and round (policy election.max_ballot_changes); zero:
+	// DefaultMaxBallotChanges.
+	MaxBallotChanges int `json:"max_ballot_changes,omitempty"`
 }
+
+// DefaultMaxBallotChanges is the ballot budget of a cycle whose rules set
+// none (SPEC §3 "Voting": at most 10 replacements per seat and round).
+const DefaultMaxBallotChanges = 10
 
 // Input starts an election cycle.
 type Input struct {
@@ -219,6 +227,13 @@ type Input struct {
 	StaffIDs   []string   `json:"staff_ids"`
 	CreatedBy  string     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound); it also
+	// continues when Temporal suggests it.
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the cycle starts.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application

@@ -198,6 +198,10 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 	if kinds != 1 {
 		return process.InvalidInput("a ballot is exactly one of choice, abstain or ranking")
 	}
+	if left, ok := e.changesLeft(in.Seat, s.Round, in.ALSID); ok && left <= 0 && e.cast(in.Seat, s.Round, in.ALSID) > 0 {
+		return process.InvalidState(fmt.Sprintf("ALS %s has replaced its ballot for %s the maximum of %d times in this round; its last ballot stands",
+			in.ALSID, in.Seat, e.maxBallotChanges()))
+	}
 	switch {
 	case s.Method == MethodPlurality && len(in.Ranking) > 0:
 		return process.InvalidInput("this seat takes a choice, not a ranking")
@@ -221,16 +225,49 @@ func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflo
 	e.ballots = append(e.ballots, castBallot{seat: in.Seat, round: s.Round, b: domain.Ballot{
 		Receipt: receipt, ALSID: in.ALSID, Choice: in.Choice, Abstain: in.Abstain, Ranking: slices.Clone(in.Ranking), At: now,
 	}})
+	var left *int
+	if n, ok := e.changesLeft(in.Seat, s.Round, in.ALSID); ok {
+		left = &n
+	}
 	i := slices.IndexFunc(e.st.Voted, func(v workflows.Voted) bool { return v.Seat == in.Seat && v.Round == s.Round && v.ALSID == in.ALSID })
 	if i >= 0 {
-		e.st.Voted[i].At = now
+		e.st.Voted[i].At, e.st.Voted[i].ChangesLeft = now, left
 	} else {
-		e.st.Voted = append(e.st.Voted, workflows.Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now})
+		e.st.Voted = append(e.st.Voted, workflows.Voted{Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now, ChangesLeft: left})
 	}
 	e.audit(in.Actor.MemberID, "election.ballot", "ballot/"+receipt, map[string]any{
 		"seat": in.Seat, "round": s.Round, "als_id": in.ALSID, "receipt": receipt,
 	})
-	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now}
+	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now, ChangesLeft: process.Clone(left)}
+}
+
+// maxBallotChanges is the cycle's ballot budget.
+func (e *election) maxBallotChanges() int {
+	if n := e.in.Rules.MaxBallotChanges; n > 0 {
+		return n
+	}
+	return DefaultMaxBallotChanges
+}
+
+// cast counts the ballots an ALS cast for a seat in a round.
+func (e *election) cast(seat string, round int, als string) int {
+	n := 0
+	for _, b := range e.ballots {
+		if b.seat == seat && b.round == round && b.b.ALSID == als {
+			n++
+		}
+	}
+	return n
+}
+
+// changesLeft is how many more times an ALS may replace its ballot for a
+// seat in a round; ok is false in cycles started before the budget.
+func (e *election) changesLeft(seat string, round int, als string) (left int, ok bool) {
+	if !e.budget {
+		return 0, false
+	}
+	changes := max(0, e.cast(seat, round, als)-1)
+	return max(0, e.maxBallotChanges()-changes), true
 }
 
 func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
@@ -342,8 +379,17 @@ func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
 	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
 		return process.InvalidState("eligibility is settled once voting opens")
 	}
+	if e.coalesce && e.recheckWanted {
+		// At most one pending recheck: a burst of declarations asks for
+		// one, and the refusals never enter the history.
+		return process.InvalidState(ErrRecheckPending)
+	}
 	return nil
 }
+
+// ErrRecheckPending is the refusal of a recheck asked for while one is
+// already pending; the service takes it as done.
+const ErrRecheckPending = "a recheck of eligibility is already pending"
 
 func (e *election) requestRecheck(time.Time, RecheckInput) { e.recheckWanted = true }
 

@@ -59,10 +59,13 @@ type election struct {
 	batchAudit bool // version "election-audit-batch": one activity per backlog
 	distinct   bool // version "election-lacralo-distinct": a distinct seat's count passes over clashing candidates
 	outcomes   bool // version "election-lacralo-outcome": each seat result says elected or recommended
+	budget     bool // version "election-ballot-budget": an ALS replaces a ballot at most MaxBallotChanges times
+	coalesce   bool // version "election-recheck-coalesced": a recheck asked for while one is pending is refused
 	// v5 is version "election-lacralo-succession": the elects' succession,
 	// the sitting holders in a distinct seat's acclamation and counts
 	// (ranked too), the recommendation's email, the must_fill_by alerts.
 	v5                 bool
+	runs               int // runs before this one (continue-as-new)
 	successionsPlanned bool
 	sitting            map[string][]Holder  // by seat, read before its decision and each close
 	lateAlerted        map[string]time.Time // by seat: the planned end staff were alerted about
@@ -101,6 +104,11 @@ func newElection(ctx workflow.Context, in Input) *election {
 		results: map[string]*SeatResult{},
 		sitting: map[string][]Holder{}, lateAlerted: map[string]time.Time{}, overdueAlerts: map[string]int{},
 		eng: process.New(ctx),
+	}
+	if c := in.Carried; c != nil {
+		e.in.Carried = nil
+		e.restore(c)
+		return e
 	}
 	seats := make([]SeatState, len(in.Seats))
 	for i, s := range in.Seats {
@@ -163,17 +171,23 @@ func (e *election) setup(ctx workflow.Context) error {
 // run opens the cycle, then runs the main loop until the results are
 // certified (and, from version 2, the elected have taken their positions
 // and every contest has its ruling).
+// A run that continues another takes its versions and state from what
+// the previous run carried, and opens nothing again.
 func (e *election) run(ctx workflow.Context) (State, error) {
-	e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
-	e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
-	e.outcomes = workflow.GetVersion(ctx, "election-lacralo-outcome", workflow.DefaultVersion, 1) == 1
-	e.distinct = workflow.GetVersion(ctx, "election-lacralo-distinct", workflow.DefaultVersion, 1) == 1
-	e.v5 = workflow.GetVersion(ctx, "election-lacralo-succession", workflow.DefaultVersion, 1) == 1
 	e.rulings = workflow.GetSignalChannel(ctx, workflows.SignalAppealRuling)
-	e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
-		"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
-	})
-	e.notifyAll("opened", "election.opened", e.in.Calendar.NominationsClose)
+	if e.runs == 0 {
+		e.v2 = workflow.GetVersion(ctx, "election-v2", workflow.DefaultVersion, 1) == 1
+		e.batchAudit = workflow.GetVersion(ctx, "election-audit-batch", workflow.DefaultVersion, 1) == 1
+		e.outcomes = workflow.GetVersion(ctx, "election-lacralo-outcome", workflow.DefaultVersion, 1) == 1
+		e.distinct = workflow.GetVersion(ctx, "election-lacralo-distinct", workflow.DefaultVersion, 1) == 1
+		e.budget = workflow.GetVersion(ctx, "election-ballot-budget", workflow.DefaultVersion, 1) == 1
+		e.coalesce = workflow.GetVersion(ctx, "election-recheck-coalesced", workflow.DefaultVersion, 1) == 1
+		e.v5 = workflow.GetVersion(ctx, "election-lacralo-succession", workflow.DefaultVersion, 1) == 1
+		e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
+			"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
+		})
+		e.notifyAll("opened", "election.opened", e.in.Calendar.NominationsClose)
+	}
 	err := e.eng.Run(ctx, e)
 	return e.st, err
 }

@@ -158,14 +158,20 @@ const (
 // a query result must stay well under Temporal's 2 MB payload limit; long
 // documents belong in links.
 const (
-	maxEvidence   = 100
-	maxCommittee  = 100
-	maxReasons    = 20
-	maxMatters    = 20
-	maxTextBytes  = 20_000
-	maxLinks      = 10
-	maxLinkBytes  = 2_000
-	maxShortBytes = 2_000 // notes, reasons, matters, positions, IDs
+	maxEvidence = 100
+	// From version participantCapsSince, evidence is capped per
+	// participant: each party adds at most maxEvidencePerParticipant
+	// entries, each committee member as many questions, and the committee
+	// together at most maxEvidence - 2 × maxEvidencePerParticipant, so that
+	// neither party nor the committee can fill the case against the other.
+	maxEvidencePerParticipant = 30
+	maxCommittee              = 100
+	maxReasons                = 20
+	maxMatters                = 20
+	maxTextBytes              = 20_000
+	maxLinks                  = 10
+	maxLinkBytes              = 2_000
+	maxShortBytes             = 2_000 // notes, reasons, matters, positions, IDs
 )
 
 const processName = "ethics"
@@ -234,6 +240,12 @@ type Input struct {
 	StaffIDs []string  `json:"staff_ids"`
 	Periods  Periods   `json:"periods"`
 	FiledAt  time.Time `json:"filed_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound).
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the complaint is filed.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput application

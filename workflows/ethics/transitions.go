@@ -3,6 +3,7 @@ package ethics
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,8 +229,17 @@ func (e *complaint) validateRecompute(now time.Time, in RecomputeInput) error {
 	if e.statusAt(now) == StatusClosed {
 		return process.InvalidState("the case is closed")
 	}
+	if e.skipUnchanged && in.Actor.MemberID == system && reflect.DeepEqual(cleanRoster(in.Committee), e.roster) {
+		// A registry change that alters no recusal (a declaration filed
+		// again) never enters the history.
+		return process.InvalidState(ErrRecusalsUnchanged)
+	}
 	return checkCommittee(in.Committee)
 }
+
+// ErrRecusalsUnchanged refuses an automatic recomputation that changes
+// nothing; the service takes it as done.
+const ErrRecusalsUnchanged = "the recusals are unchanged"
 
 // recompute replaces the roster. The recusal reasons may name the parties,
 // so the entry is for staff.
@@ -276,8 +286,8 @@ func (e *complaint) validateEvidence(now time.Time, in EvidenceInput) error {
 	default:
 		return process.InvalidState("the committee has decided; evidence is closed")
 	}
-	if len(e.st.Evidence) >= maxEvidence {
-		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEvidence))
+	if err := e.checkEvidenceBudget(id); err != nil {
+		return err
 	}
 	if err := process.CheckText("text", in.Text, maxTextBytes); err != nil {
 		return err
@@ -605,4 +615,32 @@ func (e *complaint) effectOf(now time.Time, d Decision) DecisionEffect {
 		eff.IneligibleUntil = &t
 	}
 	return eff
+}
+
+// checkEvidenceBudget refuses an entry past the participant's cap (and,
+// for the committee, its share of the case), or past the case's cap in
+// cases started before the per-participant caps.
+func (e *complaint) checkEvidenceBudget(id string) error {
+	if !e.participantCaps {
+		if len(e.st.Evidence) >= maxEvidence {
+			return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEvidence))
+		}
+		return nil
+	}
+	mine, committee := 0, 0
+	for _, ev := range e.st.Evidence {
+		if ev.By == id {
+			mine++
+		}
+		if ev.Role == RoleCommittee {
+			committee++
+		}
+	}
+	switch {
+	case mine >= maxEvidencePerParticipant:
+		return process.InvalidState(fmt.Sprintf("you have added the maximum of %d evidence entries to this case", maxEvidencePerParticipant))
+	case !e.isParty(id) && committee >= maxEvidence-2*maxEvidencePerParticipant:
+		return process.InvalidState(fmt.Sprintf("the committee has asked the maximum of %d questions in this case", maxEvidence-2*maxEvidencePerParticipant))
+	}
+	return nil
 }

@@ -49,18 +49,26 @@ type complaint struct {
 	st      State
 	logger  log.Logger
 
-	staff       []string          // sorted
-	roster      []CommitteeMember // as the API last computed it
-	selfRecused map[string]string // member → reason; kept across recomputations
-	rosterSeq   int               // roster changes so far: steps of quorum alerts
-	noQuorum    bool              // the last roster change left the committee short
+	staff []string // sorted
+	// participantCaps: version participantCapsSince, evidence capped per
+	// participant.
+	participantCaps bool
+	// skipUnchanged: version skipUnchangedSince, an automatic
+	// recomputation that changes no recusal is refused.
+	skipUnchanged bool
+	roster        []CommitteeMember // as the API last computed it
+	selfRecused   map[string]string // member → reason; kept across recomputations
+	rosterSeq     int               // roster changes so far: steps of quorum alerts
+	noQuorum      bool              // the last roster change left the committee short
 
 	lastEscalation time.Time
 	responseDue    time.Time
 	appealEnds     time.Time
-	votes          int // votes cast so far, all rounds: steps of vote entries
-	rounds         int // proposals made so far
-	strayRulings   int // rulings signalled when none was expected
+	votes          int  // votes cast so far, all rounds: steps of vote entries
+	rounds         int  // proposals made so far
+	strayRulings   int  // rulings signalled when none was expected
+	runs           int  // runs before this one (continue-as-new)
+	flushBatch     bool // version flushBatchSince: a Flush runs the effects queued before it only
 
 	effects []effect
 	eng     *process.Engine
@@ -109,6 +117,10 @@ func newComplaint(ctx workflow.Context, in Input) *complaint {
 		Deadlines:     []workflows.Deadline{},
 	}
 	e.st.Committee = e.effectiveCommittee()
+	if c := in.Carried; c != nil {
+		e.in.Carried = nil
+		e.restore(c)
+	}
 	return e
 }
 
@@ -119,6 +131,11 @@ const revalidateSince = "process-update-revalidate"
 
 // setup registers the query and the updates.
 func (e *complaint) setup(ctx workflow.Context) error {
+	if e.runs == 0 { // a continued run keeps the versions it carried
+		e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+		e.skipUnchanged = workflow.GetVersion(ctx, skipUnchangedSince, workflow.DefaultVersion, 1) >= 1
+		e.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+	}
 	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return e.Snapshot(), nil
@@ -144,7 +161,9 @@ func (e *complaint) setup(ctx workflow.Context) error {
 // closed and its effects are done.
 func (e *complaint) run(ctx workflow.Context) (State, error) {
 	workflow.Go(ctx, e.receiveRulings)
-	e.file(workflow.Now(ctx))
+	if e.runs == 0 {
+		e.file(workflow.Now(ctx))
+	}
 	if err := e.eng.Run(ctx, e); err != nil {
 		return e.st, err
 	}
@@ -194,6 +213,19 @@ func (e *complaint) receiveRulings(ctx workflow.Context) {
 		e.Wake()
 	}
 }
+
+// participantCapsSince is the version from which evidence is capped per
+// participant (maxEvidencePerParticipant) rather than per case only.
+const participantCapsSince = "ethics-participant-caps"
+
+// skipUnchangedSince is the version from which the automatic
+// recomputation of recusals is refused when it changes nothing, so that a
+// flood of declarations never grows the case's history.
+const skipUnchangedSince = "ethics-recompute-unchanged"
+
+// flushBatchSince is the version from which a pass of the main loop runs
+// only the effects queued before it.
+const flushBatchSince = "ethics-flush-batch"
 
 // linkedRulingSince is the version from which a ruling counts only when
 // the arbitration linked to the case's appeal sent it; cases that ran
@@ -310,7 +342,14 @@ func (e *complaint) auditMembers() []string { return e.recipients(true, false, t
 // date. Failures are logged, not returned: the case's state is the record,
 // and the activities already retry until they succeed or fail for good.
 func (e *complaint) flush(ctx workflow.Context) {
-	for len(e.effects) > 0 {
+	// From version flushBatchSince a pass runs the effects queued before
+	// it only, so that a stream of updates cannot keep the main loop here.
+	todo := -1
+	if e.flushBatch {
+		todo = len(e.effects)
+	}
+	for len(e.effects) > 0 && todo != 0 {
+		todo--
 		x := e.effects[0]
 		e.effects = e.effects[1:]
 		switch {

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"encoding/json"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -12,6 +13,10 @@ import (
 type Engine struct {
 	changed workflow.Channel
 	Clock   Clock
+	// continues caches the version of ContinueAsNewChange once asked;
+	// declined: the process could not carry its state, this run goes on.
+	continues *bool
+	declined  bool
 }
 
 // New returns a process's engine.
@@ -53,8 +58,40 @@ type Loop interface {
 	Wait(ctx workflow.Context)
 }
 
+// Continuer is a Loop whose run continues as new, carrying its whole
+// state, before its history grows past Temporal's limits: when Temporal
+// suggests it (history length or size, number of updates) or the history
+// holds HistoryBound events. The engine asks after a pass's Flush, with
+// every update handler finished; the effects queued since (a stream of
+// updates queues some during every Flush) are carried to the next run,
+// which runs them first.
+type Continuer interface {
+	// HistoryBound is the number of history events after which the run
+	// continues as new; zero or less: only when Temporal suggests it.
+	HistoryBound() int
+	// ContinueAsNew is the error that ends the run and starts the next
+	// one with the whole state (workflow.NewContinueAsNewError), or nil
+	// when the state cannot be carried (it would not fit in a payload):
+	// the run then goes on, and the engine does not ask again.
+	ContinueAsNew(ctx workflow.Context) error
+}
+
+// MaxCarriedBytes bounds the state a process carries to its next run:
+// Temporal refuses a payload over 2 MB.
+const MaxCarriedBytes = 1_500_000
+
+// ContinueAsNewChange is the workflow.GetVersion change ID under which a
+// process continues as new: runs recorded before it never do.
+const ContinueAsNewChange = "process-continue-as-new"
+
+// DefaultHistoryBound is the history bound of a process whose input sets
+// none: well under Temporal's limit of 51,200 events, above the 4,096 at
+// which it suggests continuing as new.
+const DefaultHistoryBound = 10_000
+
 // Run is a process's main loop, until Done; then it stops the clock and
-// waits for every handler to finish, so that no update is cut short.
+// waits for every handler to finish, so that no update is cut short. A
+// Continuer continues as new when its history says so.
 func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 	for {
 		now := workflow.Now(ctx)
@@ -64,6 +101,18 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 		}
 		l.Flush(ctx)
 		for e.changed.ReceiveAsync(nil) {
+		}
+		// Asked before Busy: under a stream of updates effects are queued
+		// while every Flush runs, and the run must still continue.
+		if c, ok := l.(Continuer); ok && !l.Done() && e.shouldContinue(ctx, c) {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
+			if err := c.ContinueAsNew(ctx); err != nil {
+				e.Clock.Stop()
+				return err
+			}
+			e.declined = true
 		}
 		if l.Busy() {
 			continue // an update arrived while effects ran
@@ -80,6 +129,34 @@ func (e *Engine) Run(ctx workflow.Context, l Loop) error {
 	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
 
+// shouldContinue reports that the run must continue as new: Temporal
+// suggests it or the history reached the process's bound, and the run is
+// of a version that continues (asked once, when first needed, so that
+// runs recorded before never do).
+func (e *Engine) shouldContinue(ctx workflow.Context, c Continuer) bool {
+	if e.declined {
+		return false
+	}
+	info := workflow.GetInfo(ctx)
+	bound := c.HistoryBound()
+	if !info.GetContinueAsNewSuggested() && (bound <= 0 || info.GetCurrentHistoryLength() < bound) {
+		return false
+	}
+	if e.continues == nil {
+		v := workflow.GetVersion(ctx, ContinueAsNewChange, workflow.DefaultVersion, 1) >= 1
+		e.continues = &v
+	}
+	return *e.continues
+}
+
+// HistoryBound is bound, or DefaultHistoryBound when bound is zero.
+func HistoryBound(bound int) int {
+	if bound == 0 {
+		return DefaultHistoryBound
+	}
+	return bound
+}
+
 // FireDue fires, oldest first, every deadline that next returns as due at
 // now, stopping at one whose gate is not open yet. next is called again
 // after each fire, since a fired deadline changes what is pending.
@@ -94,4 +171,11 @@ func FireDue(now time.Time, next func() (Deadline, bool), open func(gate string)
 		}
 		d.Fire(now)
 	}
+}
+
+// Fits says whether v, encoded as the SDK encodes it, stays under
+// MaxCarriedBytes: a state that does not cannot be carried to a new run.
+func Fits(v any) bool {
+	b, err := json.Marshal(v)
+	return err == nil && len(b) <= MaxCarriedBytes
 }

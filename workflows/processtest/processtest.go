@@ -213,6 +213,30 @@ func WriteRunHistory(t *testing.T, ctx context.Context, c client.Client, workflo
 	t.Logf("wrote %s (%d events)", path, len(hist.Events))
 }
 
+// RunChain follows a workflow's runs from first, through each
+// continue-as-new, to the last, and returns their run IDs.
+func RunChain(t *testing.T, ctx context.Context, c client.Client, workflowID, first string) []string {
+	t.Helper()
+	runs := []string{first}
+	for {
+		iter := c.GetWorkflowHistory(ctx, workflowID, runs[len(runs)-1], false, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+		next := ""
+		for iter.HasNext() {
+			ev, err := iter.Next()
+			if err != nil {
+				t.Fatalf("history: %v", err)
+			}
+			if a := ev.GetWorkflowExecutionContinuedAsNewEventAttributes(); a != nil {
+				next = a.GetNewExecutionRunId()
+			}
+		}
+		if next == "" {
+			return runs
+		}
+		runs = append(runs, next)
+	}
+}
+
 // Replay replays every recorded history against the workflows register
 // registers: a change that would break running processes fails here.
 func Replay(t *testing.T, register func(worker.WorkflowReplayer), files ...string) {

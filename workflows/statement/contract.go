@@ -129,7 +129,13 @@ const (
 	// under the 2 MB payload limit.
 	maxComment  = 4_000
 	maxComments = 300
-	maxShort    = 2_000
+	// From version participantCapsSince one member writes at most
+	// maxCommentsPerMember comments and maxDraftBytesPerAuthor bytes of
+	// drafts, so that no one member can fill the statement's caps above
+	// against the others.
+	maxCommentsPerMember   = 20
+	maxDraftBytesPerAuthor = 1_000_000
+	maxShort               = 2_000
 )
 
 // Proceeding is the ICANN public comment proceeding a statement answers.
@@ -154,7 +160,15 @@ type Rules struct {
 	// statement opens so that it keeps the rule it started with. Empty in
 	// statements opened before the rule: a simple majority.
 	RatificationMajority string `json:"ratification_majority,omitempty"`
+	// MaxBallotChanges is how many times an ALS may replace its
+	// ratification ballot per round (policy election.max_ballot_changes);
+	// zero: DefaultMaxBallotChanges.
+	MaxBallotChanges int `json:"max_ballot_changes,omitempty"`
 }
+
+// DefaultMaxBallotChanges is the ballot budget of a statement whose rules
+// name none.
+const DefaultMaxBallotChanges = 10
 
 // Input opens a statement.
 type Input struct {
@@ -167,6 +181,12 @@ type Input struct {
 	StaffIDs    []string   `json:"staff_ids"`
 	CreatedBy   string     `json:"created_by"`
 	CreatedAt   time.Time  `json:"created_at"`
+	// HistoryBound is the number of history events after which a run
+	// continues as new (zero: process.DefaultHistoryBound).
+	HistoryBound int `json:"history_bound,omitempty"`
+	// Carried is the whole state of the run this one continues; nil when
+	// the statement opens.
+	Carried *Carried `json:"carried,omitempty"`
 }
 
 // Validate reports the input's problems as an ErrInvalidInput error.

@@ -145,6 +145,9 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 	if s.draftBytes+len(in.Text) > maxDraftTotal {
 		return process.InvalidState(fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxDraftTotal))
 	}
+	if err := s.draftBudget(in.Actor.MemberID, len(in.Text)); err != nil {
+		return err
+	}
 	if t := in.TranslationOf; t != nil {
 		o := s.group(t.Language)
 		switch {
@@ -217,6 +220,9 @@ func (s *statement) validateComment(now time.Time, in CommentInput) error {
 		return process.InvalidState("this version is not open for comments")
 	case len(s.st.Comments) >= maxComments:
 		return process.InvalidState("the statement has reached its number of comments")
+	}
+	if err := s.commentBudget(in.Actor.MemberID); err != nil {
+		return err
 	}
 	if in.ReplyTo != "" && s.findComment(in.ReplyTo) == nil {
 		return process.InvalidInput("reply_to: no such comment")
@@ -415,7 +421,38 @@ func (s *statement) validateBallot(now time.Time, in BallotInput) error {
 	default:
 		return process.InvalidInput("vote must be yes, no or abstain")
 	}
+	if left, ok := s.changesLeft(in.ALSID); ok && left <= 0 && s.cast(in.ALSID) > 0 {
+		return process.InvalidState(fmt.Sprintf("ALS %s has replaced its ballot the maximum of %d times in this round; its last ballot stands",
+			in.ALSID, s.maxBallotChanges()))
+	}
 	return nil
+}
+
+func (s *statement) maxBallotChanges() int {
+	if n := s.in.Rules.MaxBallotChanges; n > 0 {
+		return n
+	}
+	return DefaultMaxBallotChanges
+}
+
+// cast counts an ALS's ballots in the current round.
+func (s *statement) cast(als string) int {
+	n := 0
+	for _, b := range s.ballots {
+		if b.ALSID == als {
+			n++
+		}
+	}
+	return n
+}
+
+// changesLeft is how many more times an ALS may replace its ballot this
+// round; ok is false in statements started before the budget.
+func (s *statement) changesLeft(als string) (int, bool) {
+	if !s.ballotBudget {
+		return 0, false
+	}
+	return max(0, s.maxBallotChanges()-max(0, s.cast(als)-1)), true
 }
 
 func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workflows.BallotReceipt {
@@ -427,13 +464,17 @@ func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workfl
 		b.Choice = in.Vote
 	}
 	s.ballots = append(s.ballots, b)
+	var left *int
+	if n, ok := s.changesLeft(in.ALSID); ok {
+		left = &n
+	}
 	if i := slices.IndexFunc(r.Voted, func(v workflows.Voted) bool { return v.ALSID == in.ALSID }); i >= 0 {
-		r.Voted[i].At = now
+		r.Voted[i].At, r.Voted[i].ChangesLeft = now, left
 	} else {
-		r.Voted = append(r.Voted, workflows.Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now})
+		r.Voted = append(r.Voted, workflows.Voted{Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now, ChangesLeft: left})
 	}
 	s.audit(in.Actor.MemberID, "statement.ballot", "ballot/"+receipt, map[string]any{"round": r.Round, "als_id": in.ALSID, "receipt": receipt})
-	return workflows.BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now}
+	return workflows.BallotReceipt{Receipt: receipt, Seat: "ratification", Round: r.Round, ALSID: in.ALSID, At: now, ChangesLeft: process.Clone(left)}
 }
 
 func (s *statement) validateSubmit(_ time.Time, in SubmitInput) error {
@@ -535,4 +576,44 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 	})
 	s.notify(step, "statement.close_date_changed", process.Set(append(s.penholders(), s.in.StaffIDs...)), "",
 		map[string]any{"due": change.To, "previous": change.From, "reason": change.Reason})
+}
+
+// draftBudget refuses a draft of size bytes past what one member may write.
+func (s *statement) draftBudget(id string, size int) error {
+	if s.participantCaps && s.draftBytesBy(id)+size > maxDraftBytesPerAuthor {
+		return process.InvalidState(fmt.Sprintf("your drafts of this statement have reached the %d bytes one member may write", maxDraftBytesPerAuthor))
+	}
+	return nil
+}
+
+// commentBudget refuses a comment past what one member may write.
+func (s *statement) commentBudget(id string) error {
+	if s.participantCaps && s.commentsBy(id) >= maxCommentsPerMember {
+		return process.InvalidState(fmt.Sprintf("you have written the maximum of %d comments on this statement", maxCommentsPerMember))
+	}
+	return nil
+}
+
+// draftBytesBy is the size of every draft version a member wrote.
+func (s *statement) draftBytesBy(id string) int {
+	n := 0
+	for _, g := range s.st.Groups {
+		for _, v := range g.Versions {
+			if v.Author == id {
+				n += v.Size
+			}
+		}
+	}
+	return n
+}
+
+// commentsBy counts a member's comments.
+func (s *statement) commentsBy(id string) int {
+	n := 0
+	for _, c := range s.st.Comments {
+		if c.By == id {
+			n++
+		}
+	}
+	return n
 }

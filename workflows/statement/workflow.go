@@ -32,7 +32,9 @@ func Statement(ctx workflow.Context, in Input) (State, error) {
 	if err := s.setup(ctx); err != nil {
 		return State{}, err
 	}
-	s.announce()
+	if s.runs == 0 {
+		s.announce()
+	}
 	err := s.eng.Run(ctx, s)
 	return s.st, err
 }
@@ -60,6 +62,17 @@ type statement struct {
 	// group's text only (staff every text); statements started before
 	// let any penholder publish every text.
 	ownTexts bool
+	// participantCaps: version participantCapsSince, comments and drafts
+	// capped per member.
+	participantCaps bool
+	// ballotBudget: version ballotBudgetSince, an ALS replaces its
+	// ratification ballot at most Rules.MaxBallotChanges times a round.
+	ballotBudget bool
+	// runs counts the runs before this one (continue-as-new).
+	runs int
+	// flushBatch: version flushBatchSince, a Flush runs the effects queued
+	// before it only.
+	flushBatch bool
 	// majority is the ratification majority of the vote (nil: the simple
 	// majority of statements opened before ratificationMajorityChange).
 	majority *big.Rat
@@ -86,6 +99,11 @@ func newStatement(ctx workflow.Context, in Input) *statement {
 		texts: map[string][]string{}, reminderDone: map[string]bool{},
 		eng: process.New(ctx),
 	}
+	if c := in.Carried; c != nil {
+		s.in.Carried = nil
+		s.restore(c)
+		return s
+	}
 	groups := make([]LanguageGroup, len(in.Languages))
 	for i, l := range in.Languages {
 		groups[i] = LanguageGroup{Language: l, Penholders: []string{}, Versions: []DraftVersion{}}
@@ -110,9 +128,26 @@ func newStatement(ctx workflow.Context, in Input) *statement {
 // which the ratification tally applies Rules.RatificationMajority.
 const ratificationMajorityChange = "ratification-majority"
 
+// participantCapsSince is the version from which comments and drafts are
+// capped per member as well as per statement.
+const participantCapsSince = "statement-participant-caps"
+
+// ballotBudgetSince is the version from which ratification ballots may be
+// replaced at most Rules.MaxBallotChanges times per ALS and round.
+const ballotBudgetSince = "statement-ballot-budget"
+
+// flushBatchSince is the version from which a pass of the main loop runs
+// only the effects queued before it.
+const flushBatchSince = "statement-flush-batch"
+
 // setup registers the queries and the updates.
 func (s *statement) setup(ctx workflow.Context) error {
-	s.ownTexts = workflow.GetVersion(ctx, ownTextsSince, workflow.DefaultVersion, 1) >= 1
+	if s.runs == 0 { // a continued run keeps the versions it carried
+		s.ownTexts = workflow.GetVersion(ctx, ownTextsSince, workflow.DefaultVersion, 1) >= 1
+		s.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
+		s.ballotBudget = workflow.GetVersion(ctx, ballotBudgetSince, workflow.DefaultVersion, 1) >= 1
+		s.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+	}
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return s.snapshot(), nil
 	}); err != nil {
@@ -266,7 +301,16 @@ func (s *statement) idemKey(step string) string {
 // Flush runs the queued effects in order, then brings the cases index up
 // to date. Failures are logged: the workflow's state is the record.
 func (s *statement) Flush(ctx workflow.Context) {
-	for len(s.effects) > 0 {
+	// From version flushBatchSince a pass runs the effects queued before
+	// it only, so that a stream of updates cannot keep the main loop in
+	// Flush (the engine must reach its continue-as-new check); the rest
+	// wait for the next pass, in order.
+	todo := -1
+	if s.flushBatch {
+		todo = len(s.effects)
+	}
+	for len(s.effects) > 0 && todo != 0 {
+		todo--
 		e := s.effects[0]
 		s.effects = s.effects[1:]
 		switch {
