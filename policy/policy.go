@@ -37,6 +37,7 @@ type Policy struct {
 	Participation Participation `yaml:"participation" json:"participation"`
 	Meetings      Meetings      `yaml:"meetings" json:"meetings"`
 	Notifications Notifications `yaml:"notifications" json:"notifications"`
+	Members       Members       `yaml:"members" json:"members"`
 	// Subregions maps a sub-region name to the ISO 3166-1 alpha-2 codes of
 	// its countries and territories; each code is in exactly one sub-region.
 	Subregions map[string][]string `yaml:"subregions" json:"subregions"`
@@ -222,6 +223,23 @@ type Notifications struct {
 	DefaultLanguage string `yaml:"default_language" json:"default_language"`
 	// Languages are those a member may prefer.
 	Languages []string `yaml:"languages" json:"languages"`
+}
+
+// Members holds what new members are told.
+type Members struct {
+	// Guidelines are the new-member guidelines by language (one text per
+	// language of Notifications.Languages), sent in the welcome email.
+	Guidelines map[string]string `yaml:"guidelines" json:"guidelines"`
+}
+
+// GuidelinesData is the guidelines as data of the welcome email: one key
+// per language, guidelines_es, guidelines_en…, each template reading its own.
+func (m Members) GuidelinesData() map[string]any {
+	out := make(map[string]any, len(m.Guidelines))
+	for lang, text := range m.Guidelines {
+		out["guidelines_"+lang] = strings.TrimSpace(text)
+	}
+	return out
 }
 
 // Weighting is how an ALS's vote counts in elections and ratification votes.

@@ -101,6 +101,12 @@ func (p *Policy) Validate() error {
 		v.add("notifications.default_language", "must be one of notifications.languages, got %q", n.DefaultLanguage)
 	}
 
+	for _, lang := range n.Languages {
+		if strings.TrimSpace(p.Members.Guidelines[lang]) == "" {
+			v.add("members.guidelines."+lang, "the new-member guidelines are missing in %s, one of notifications.languages", lang)
+		}
+	}
+
 	p.validateSubregions(&v)
 	p.validateRotation(&v)
 	return errors.Join(v.errs...)
