@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,7 +68,7 @@ func (s *Server) participation(c echo.Context) error {
 		return err
 	}
 	if format == "csv" {
-		return participationCSV(c, rows)
+		return participationCSV(c, rows, nil)
 	}
 	return c.JSON(http.StatusOK, rows)
 }
@@ -105,41 +102,18 @@ func (s *Server) publicParticipationQuarter(c echo.Context) error {
 		return err
 	}
 	if asCSV {
-		return participationCSV(c, out.Rows)
+		return participationCSV(c, out.Rows, &out.Observers)
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	stamp := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	records := [][]string{{"als_id", "name", "country", "meetings_attended", "monthly_calls", "calls_attended",
-		"consecutive_missed_calls", "ballots_cast", "comments", "drafts", "other", "voting_status", "voting", "status_since", "mailing_list"}}
-	for _, r := range rows {
-		records = append(records, []string{r.ALSID, csvSafe(r.Name), r.Country, strconv.Itoa(r.MeetingsAttended),
-			strconv.Itoa(r.MonthlyCalls), strconv.Itoa(r.CallsAttended), strconv.Itoa(r.ConsecutiveMiss),
-			strconv.Itoa(r.BallotsCast), strconv.Itoa(r.Comments), strconv.Itoa(r.Drafts), strconv.Itoa(r.Other),
-			r.VotingStatus, strconv.FormatBool(r.Voting), stamp(r.Since), strconv.Itoa(r.MailingList)})
-	}
-	if err := w.WriteAll(records); err != nil {
+func participationCSV(c echo.Context, rows []store.ParticipationRow, observers *store.ObserverRow) error {
+	b, err := store.ParticipationCSV(rows, observers)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="participation.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
-}
-
-// csvSafe keeps a spreadsheet from reading a name as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
 }
 
 // calendar is the caller's iCalendar feed of meetings, deadlines and
@@ -191,7 +165,7 @@ func (s *Server) participationRoutes() []route {
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
 		{method: http.MethodGet, path: "/api/v1/public/participation/:quarter", access: public, handler: s.publicParticipationQuarter,
-			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV); 409 before the quarter ends", response: "QuarterReport"},
+			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV, whose last line is the observers'); with the observers (members of no ALS: counted, without a vote); 409 before the quarter ends. Staff are emailed it when the quarter ends (Temporal Schedule participation-quarterly-report), its SHA-256 in the public audit log", response: "QuarterReport"},
 		{method: http.MethodPost, path: "/api/v1/participation/activity", access: staffOnly, handler: s.importActivity,
 			tag: "participation", summary: "Import mailing-list activity in bulk (staff): a text/csv body with a header email,date,list (date 2027-05-01 or RFC 3339); members matched by email; every row or none, unknown addresses and bad lines named by line number (422, errors keyed \"line N\"); counted as mailing_list participation of each member's ALS, once per member, list and day", request: "ActivityCSV", consumes: "text/csv", response: "MailingSummary"},
 		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
@@ -238,7 +212,8 @@ func participationSchemas() obj {
 			"voting_status": strEnum("", "active", "warned", "inactive", "review"), "voting": obj{"type": "boolean"},
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
 		"QuarterReport": object(obj{"quarter": str("e.g. 2027-Q2"), "from": dateTime("first instant of the quarter (UTC)"), "to": dateTime("first instant after it"),
-			"rows": arrayOf(ref("ParticipationRow"))}, "quarter", "from", "to", "rows"),
+			"rows":      arrayOf(ref("ParticipationRow")),
+			"observers": object(obj{"meetings_attended": count, "comments": count, "drafts": count, "mailing_list": count, "other": count})}, "quarter", "from", "to", "rows", "observers"),
 		"ActivityCSV": obj{"type": "string", "description": "text/csv: a header row email,date,list, then one row per message (date 2027-05-01 or RFC 3339)",
 			"example": "email,date,list\nana@example.org,2027-05-01,lacralo-es\n"},
 		"MailingSummary": object(obj{"rows": count, "recorded": obj{"type": "integer", "description": "new acts recorded (a row imported before counts once)"},
