@@ -73,6 +73,17 @@ func (s *Server) participation(c echo.Context) error {
 	return c.JSON(http.StatusOK, rows)
 }
 
+// observers reports what observers (members of no ALS) contributed over
+// [from, to) (by default the policy's participation period up to now).
+func (s *Server) observers(c echo.Context) error {
+	from, to, err := timeRange(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.ObserverParticipation(c.Request().Context(), from, to)
+	return jsonOr(c, http.StatusOK, out, err)
+}
+
 // concludeReview ends the accreditation review of an ALS the inactivity
 // rule sent to staff: keep (a fresh period, still without a vote until
 // it takes part) or decertify (as PATCH /api/v1/als/{id} would).
@@ -164,6 +175,8 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
+		{method: http.MethodGet, path: "/api/v1/participation/observers", access: authenticated, handler: s.observers,
+			tag: "participation", summary: "What observers (members of no accredited ALS: counted, without a vote) contributed (?from=&to=, default the participation period): meetings attended, comments, drafts, mailing-list messages", response: "ObserverRow"},
 		{method: http.MethodGet, path: "/api/v1/public/participation/:quarter", access: public, handler: s.publicParticipationQuarter,
 			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV, whose last line is the observers'); with the observers (members of no ALS: counted, without a vote); 409 before the quarter ends. Staff are emailed it when the quarter ends (Temporal Schedule participation-quarterly-report), its SHA-256 in the public audit log", response: "QuarterReport"},
 		{method: http.MethodPost, path: "/api/v1/participation/activity", access: staffOnly, handler: s.importActivity,
@@ -213,7 +226,9 @@ func participationSchemas() obj {
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
 		"QuarterReport": object(obj{"quarter": str("e.g. 2027-Q2"), "from": dateTime("first instant of the quarter (UTC)"), "to": dateTime("first instant after it"),
 			"rows":      arrayOf(ref("ParticipationRow")),
-			"observers": object(obj{"meetings_attended": count, "comments": count, "drafts": count, "mailing_list": count, "other": count})}, "quarter", "from", "to", "rows", "observers"),
+			"observers": ref("ObserverRow")}, "quarter", "from", "to", "rows", "observers"),
+		"ObserverRow": object(obj{"meetings_attended": count, "comments": count, "drafts": count,
+			"mailing_list": count, "other": count}, "meetings_attended", "comments", "drafts", "mailing_list", "other"),
 		"ActivityCSV": obj{"type": "string", "description": "text/csv: a header row email,date,list, then one row per message (date 2027-05-01 or RFC 3339)",
 			"example": "email,date,list\nana@example.org,2027-05-01,lacralo-es\n"},
 		"MailingSummary": object(obj{"rows": count, "recorded": obj{"type": "integer", "description": "new acts recorded (a row imported before counts once)"},
