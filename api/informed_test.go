@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -307,5 +308,61 @@ func TestObserverCommentCounted(t *testing.T) {
 	expect(t, do(t, e, "GET", "/api/v1/participation/observers", staffTok, nil), http.StatusOK).json(t, &o)
 	if o.Drafts < 1 {
 		t.Errorf("the observer penholder's draft is not counted: %+v", o)
+	}
+}
+
+// TestCoordinationInvitesPositionHolders: a coordination meeting invites
+// exactly the position holders of its time (GET /api/v1/positions), not
+// the ALSes' other representatives.
+func TestCoordinationInvitesPositionHolders(t *testing.T) {
+	e := shared
+	ensureCountry(t, e, "AR", "Argentina")
+	var als struct{ ID string }
+	expect(t, do(t, e, "POST", "/api/v1/als", adminToken, map[string]any{"name": "ALS " + unique(), "country": "AR"}), http.StatusCreated).json(t, &als)
+	chair, _ := newMember(t, e, "AR", als.ID, "als_rep")
+	alac, _ := newMember(t, e, "AR", als.ID)
+	rep, _ := newMember(t, e, "AR", als.ID, "als_rep")
+	_, staffTok := newMember(t, e, "AR", "", "staff")
+	start := time.Now().UTC().Add(-24 * time.Hour).Format(time.RFC3339)
+	for pos, id := range map[string]string{"chair": chair.ID, "alac_member": alac.ID} {
+		expect(t, do(t, e, "POST", "/api/v1/positions", adminToken, map[string]any{"position": pos, "holder_id": id, "term_start": start}), http.StatusCreated)
+	}
+	var mtg struct {
+		Meeting struct{ ID string } `json:"meeting"`
+	}
+	expect(t, do(t, e, "POST", "/api/v1/meetings", staffTok, map[string]any{"kind": "coordination", "title": "Coordination " + unique(),
+		"starts_at": time.Now().UTC().Add(2 * time.Hour).Format(time.RFC3339), "duration": "1h"}), http.StatusCreated).json(t, &mtg)
+	var holders []string
+	var ps []struct {
+		HolderID *string `json:"holder_id"`
+	}
+	expect(t, do(t, e, "GET", "/api/v1/positions", staffTok, nil), http.StatusOK).json(t, &ps)
+	for _, p := range ps {
+		if p.HolderID != nil {
+			holders = append(holders, *p.HolderID)
+		}
+	}
+	prefix := "meetings/" + mtg.Meeting.ID + "/invitation/"
+	invited := func() []string {
+		ms, err := e.app.Store.ListOutbox(context.Background(), store.OutboxFilter{Process: "meetings", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range ms {
+			if id, ok := strings.CutPrefix(m.IdemKey, prefix); ok {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	want := slices.Compact(slices.Sorted(slices.Values(holders)))
+	eventually(t, 30*time.Second, "coordination invitations", func() bool { return len(invited()) >= len(want) })
+	got := slices.Sorted(slices.Values(invited()))
+	if !slices.Equal(got, want) {
+		t.Fatalf("invited %v, want exactly the position holders %v", got, want)
+	}
+	if slices.Contains(got, rep.ID) || !slices.Contains(got, chair.ID) || !slices.Contains(got, alac.ID) {
+		t.Fatalf("invited %v: want the chair %s and the ALAC member %s, not the representative %s", got, chair.ID, alac.ID, rep.ID)
 	}
 }
