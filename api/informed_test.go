@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/lacralo/ralo/app"
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
@@ -364,5 +366,32 @@ func TestCoordinationInvitesPositionHolders(t *testing.T) {
 	}
 	if slices.Contains(got, rep.ID) || !slices.Contains(got, chair.ID) || !slices.Contains(got, alac.ID) {
 		t.Fatalf("invited %v: want the chair %s and the ALAC member %s, not the representative %s", got, chair.ID, alac.ID, rep.ID)
+	}
+}
+
+// TestSchedulesIdempotent: the worker's start created the digest and
+// report schedules; ensuring them again (another worker, a restart)
+// succeeds and leaves one schedule each with this version's spec.
+func TestSchedulesIdempotent(t *testing.T) {
+	e := shared
+	ctx := context.Background()
+	for range 2 {
+		if err := app.EnsureSchedules(ctx, e.app.Client, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, wantMonths := range map[string]int{meeting.DigestScheduleID: 1, meeting.QuarterlyReportScheduleID: 4} {
+		d, err := e.app.Client.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+		if err != nil {
+			t.Fatalf("schedule %s: %v", id, err)
+		}
+		cal := d.Schedule.Spec.Calendars
+		if len(cal) != 1 || len(cal[0].Month) != wantMonths || cal[0].DayOfMonth[0].Start != 1 {
+			t.Errorf("schedule %s spec %+v", id, d.Schedule.Spec)
+		}
+		next := d.Info.NextActionTimes
+		if len(next) == 0 || next[0].UTC().Day() != 1 {
+			t.Errorf("schedule %s next runs %v, want the 1st of a month", id, next)
+		}
 	}
 }
