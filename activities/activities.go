@@ -36,6 +36,9 @@ type Activities struct {
 	// Temporal starts the processes one process opens in another (the
 	// arbitration of an ethics appeal).
 	Temporal client.Client
+	// Informer computes the monthly digests and the quarterly report (the
+	// service); nil fails those activities.
+	Informer Informer
 }
 
 // EnqueueNotifications renders the event for each member in their language

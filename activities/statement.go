@@ -11,7 +11,8 @@ import (
 // RecordStatementParticipation counts a comment or a draft for the ALS the
 // member belongs to (SPEC §5 indicators); ratification ballots count
 // through RecordBallotParticipation, as election ballots do. A member
-// of no ALS, or no longer in the registry, counts for none. The act's
+// of no ALS (an observer) counts in the observers' line; one no longer in
+// the registry counts for none. The act's
 // reference makes a retry a no-op.
 func (a *Activities) RecordStatementParticipation(ctx context.Context, in statement.ParticipationInput) error {
 	m, err := a.Store.GetMember(ctx, in.MemberID)
@@ -22,7 +23,8 @@ func (a *Activities) RecordStatementParticipation(ctx context.Context, in statem
 		return err
 	}
 	if m.ALSID == nil || *m.ALSID == "" {
-		return nil
+		// An observer's comment or draft counts in the observers' line.
+		return a.Store.RecordObserverParticipation(ctx, in.Kind, in.At, in.Ref)
 	}
 	return a.Store.RecordParticipation(ctx, *m.ALSID, in.Kind, in.At, in.Ref)
 }

@@ -165,7 +165,7 @@ func TestRegistryOverHTTP(t *testing.T) {
 	// The member was told a token was issued, in the outbox, never the token.
 	var mine []map[string]any
 	eventually(t, 10*time.Second, "token notification", func() bool {
-		expect(t, do(t, e, "GET", "/api/v1/notifications", token, nil), 200).json(t, &mine)
+		expect(t, do(t, e, "GET", "/api/v1/notifications?process=registry", token, nil), 200).json(t, &mine)
 		return len(mine) > 0
 	})
 	if mine[0]["event"] != "token_issued" || mine[0]["status"] != "held" || mine[0]["to"] != m.Email {

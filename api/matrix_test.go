@@ -684,6 +684,7 @@ func matrixRows(f *matrixFixture) []matrixRow {
 		{route: "POST /api/v1/meetings/{id}/attendance", path: "/api/v1/meetings/" + f.meeting + "/attendance", actor: actRepOwn, body: map[string]any{"member_ids": []string{f.selfID}}, want: e403},
 		{route: "POST /api/v1/meetings/{id}/attendance", path: "/api/v1/meetings/mtg_unknown/attendance", actor: actChair, body: map[string]any{"member_ids": []string{f.selfID}}, want: e404},
 		{route: "GET /api/v1/participation", path: "/api/v1/participation", actor: actPlain, want: ok},
+		{route: "GET /api/v1/participation/observers", path: "/api/v1/participation/observers", actor: actPlain, want: ok},
 		{route: "POST /api/v1/participation/{als_id}/review", path: "/api/v1/participation/" + f.alsOwn + "/review", actor: actRepOwn, body: map[string]any{"outcome": "keep"}, want: e403},
 		{route: "POST /api/v1/participation/activity", path: "/api/v1/participation/activity", actor: actRepOwn, body: "email,date,list\n", want: e403},
 		{route: "GET /api/v1/public/participation/{quarter}", path: "/api/v1/public/participation/2026-Q1", actor: actAnonymous, want: ok},

@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -71,9 +68,20 @@ func (s *Server) participation(c echo.Context) error {
 		return err
 	}
 	if format == "csv" {
-		return participationCSV(c, rows)
+		return participationCSV(c, rows, nil)
 	}
 	return c.JSON(http.StatusOK, rows)
+}
+
+// observers reports what observers (members of no ALS) contributed over
+// [from, to) (by default the policy's participation period up to now).
+func (s *Server) observers(c echo.Context) error {
+	from, to, err := timeRange(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.svc.ObserverParticipation(c.Request().Context(), from, to)
+	return jsonOr(c, http.StatusOK, out, err)
 }
 
 // concludeReview ends the accreditation review of an ALS the inactivity
@@ -105,41 +113,18 @@ func (s *Server) publicParticipationQuarter(c echo.Context) error {
 		return err
 	}
 	if asCSV {
-		return participationCSV(c, out.Rows)
+		return participationCSV(c, out.Rows, &out.Observers)
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-func participationCSV(c echo.Context, rows []store.ParticipationRow) error {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	stamp := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	records := [][]string{{"als_id", "name", "country", "meetings_attended", "monthly_calls", "calls_attended",
-		"consecutive_missed_calls", "ballots_cast", "comments", "drafts", "other", "voting_status", "voting", "status_since", "mailing_list"}}
-	for _, r := range rows {
-		records = append(records, []string{r.ALSID, csvSafe(r.Name), r.Country, strconv.Itoa(r.MeetingsAttended),
-			strconv.Itoa(r.MonthlyCalls), strconv.Itoa(r.CallsAttended), strconv.Itoa(r.ConsecutiveMiss),
-			strconv.Itoa(r.BallotsCast), strconv.Itoa(r.Comments), strconv.Itoa(r.Drafts), strconv.Itoa(r.Other),
-			r.VotingStatus, strconv.FormatBool(r.Voting), stamp(r.Since), strconv.Itoa(r.MailingList)})
-	}
-	if err := w.WriteAll(records); err != nil {
+func participationCSV(c echo.Context, rows []store.ParticipationRow, observers *store.ObserverRow) error {
+	b, err := store.ParticipationCSV(rows, observers)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="participation.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
-}
-
-// csvSafe keeps a spreadsheet from reading a name as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
 }
 
 // calendar is the caller's iCalendar feed of meetings, deadlines and
@@ -190,8 +175,10 @@ func (s *Server) participationRoutes() []route {
 			tag: "participation", summary: "Record who attended (staff or the meeting's chair; counted for each member's ALS; 409 if cancelled)", request: "AttendanceRequest", response: "[]Attendance"},
 		{method: http.MethodGet, path: "/api/v1/participation", access: authenticated, handler: s.participation,
 			tag: "participation", summary: "Indicators and voting status per ALS (?from=&to=; ?format=csv for CSV)", response: "[]ParticipationRow"},
+		{method: http.MethodGet, path: "/api/v1/participation/observers", access: authenticated, handler: s.observers,
+			tag: "participation", summary: "What observers (members of no accredited ALS: counted, without a vote) contributed (?from=&to=, default the participation period): meetings attended, comments, drafts, mailing-list messages", response: "ObserverRow"},
 		{method: http.MethodGet, path: "/api/v1/public/participation/:quarter", access: public, handler: s.publicParticipationQuarter,
-			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV); 409 before the quarter ends", response: "QuarterReport"},
+			tag: "participation", summary: "Public participation report of an ended calendar quarter per ALS ({year}-Q{n}, e.g. 2027-Q2; append .csv for CSV, whose last line is the observers'); with the observers (members of no ALS: counted, without a vote); 409 before the quarter ends. Staff are emailed it when the quarter ends (Temporal Schedule participation-quarterly-report), its SHA-256 in the public audit log", response: "QuarterReport"},
 		{method: http.MethodPost, path: "/api/v1/participation/activity", access: staffOnly, handler: s.importActivity,
 			tag: "participation", summary: "Import mailing-list activity in bulk (staff): a text/csv body with a header email,date,list (date 2027-05-01 or RFC 3339); members matched by email; every row or none, unknown addresses and bad lines named by line number (422, errors keyed \"line N\"); counted as mailing_list participation of each member's ALS, once per member, list and day", request: "ActivityCSV", consumes: "text/csv", response: "MailingSummary"},
 		{method: http.MethodPost, path: "/api/v1/participation/:als_id/review", access: staffOnly, handler: s.concludeReview,
@@ -238,7 +225,10 @@ func participationSchemas() obj {
 			"voting_status": strEnum("", "active", "warned", "inactive", "review"), "voting": obj{"type": "boolean"},
 			"status_since": nullable(dateTime("")), "warned_at": nullable(dateTime("")), "inactive_at": nullable(dateTime(""))}, "als_id", "voting_status", "voting"),
 		"QuarterReport": object(obj{"quarter": str("e.g. 2027-Q2"), "from": dateTime("first instant of the quarter (UTC)"), "to": dateTime("first instant after it"),
-			"rows": arrayOf(ref("ParticipationRow"))}, "quarter", "from", "to", "rows"),
+			"rows":      arrayOf(ref("ParticipationRow")),
+			"observers": ref("ObserverRow")}, "quarter", "from", "to", "rows", "observers"),
+		"ObserverRow": object(obj{"meetings_attended": count, "comments": count, "drafts": count,
+			"mailing_list": count, "other": count}, "meetings_attended", "comments", "drafts", "mailing_list", "other"),
 		"ActivityCSV": obj{"type": "string", "description": "text/csv: a header row email,date,list, then one row per message (date 2027-05-01 or RFC 3339)",
 			"example": "email,date,list\nana@example.org,2027-05-01,lacralo-es\n"},
 		"MailingSummary": object(obj{"rows": count, "recorded": obj{"type": "integer", "description": "new acts recorded (a row imported before counts once)"},

@@ -140,7 +140,8 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			}
 			sender = s
 		}
-		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy, Temporal: c}
+		informer := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
+		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy, Temporal: c, Informer: informer}
 		SetWorkflowCache(o.WorkflowCache)
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {
@@ -150,6 +151,10 @@ func Open(ctx context.Context, o Options) (*App, error) {
 		if err := startParticipationReview(ctx, c, o.Policy.Participation); err != nil {
 			a.Close()
 			return nil, fmt.Errorf("start participation review: %w", err)
+		}
+		if err := EnsureSchedules(ctx, c, o.Logger); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("schedules: %w", err)
 		}
 		if err := anchor.Start(ctx, c); err != nil {
 			a.Close()

@@ -209,10 +209,11 @@ func isOne(v any) bool {
 }
 
 // collectKeys gathers the data keys read by a template: fields of dot
-// ({{.title}}) and of the root variable ({{$.title}}). Our templates use
-// neither range nor with, and the one partial called with something other
-// than the data (the ethics outcome) reads no fields, so every field found
-// is a data key.
+// ({{.title}}) and of the root variable ({{$.title}}). The partials called
+// with something other than the data (the ethics outcome, the digest's
+// process and action) read no fields; the one range (the digest's items)
+// reads the fields of each item, which are gathered too and default to ""
+// harmlessly, so every field found is a data key or an item's.
 func collectKeys(n parse.Node, keys map[string]bool) {
 	switch n := n.(type) {
 	case *parse.ListNode:

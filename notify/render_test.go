@@ -57,6 +57,9 @@ var wantEvents = []string{
 	"participation.restored",
 	"meeting.cancelled",
 	"participation.review",
+	"participation.quarterly",
+	"digest.monthly",
+	"member.welcome",
 }
 
 func fullData() map[string]any {
@@ -349,4 +352,57 @@ func sorted(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return out
+}
+
+// TestRenderDigest: the monthly digest lists each item with what the member
+// can do in it and its next deadline, in each of the four languages, and
+// says how to unsubscribe.
+func TestRenderDigest(t *testing.T) {
+	items := []any{
+		map[string]any{"process": "election", "id": "el_1", "title": "Chair 2027", "action": "vote",
+			"deadline": "voting_close", "due": "2027-05-10T15:00:00Z"},
+		map[string]any{"process": "statement", "id": "st_1", "title": "IDN rules", "action": "", "due": nil},
+	}
+	want := map[string][]string{
+		"es": {"Elección «Chair 2027» (el_1): emita el voto de su ALS. Próximo plazo: 2027-05-10 15:00 UTC (voting_close).", "Declaración de política «IDN rules» (st_1): nada que hacer: sígalo.", "darse de baja"},
+		"en": {`Election "Chair 2027" (el_1): cast your ALS's ballot. Next deadline: 2027-05-10 15:00 UTC (voting_close).`, `Policy statement "IDN rules" (st_1): nothing to do: follow it.`, "unsubscribe"},
+		"pt": {`Eleição "Chair 2027" (el_1): dê o voto da sua ALS. Próximo prazo: 2027-05-10 15:00 UTC (voting_close).`, `Declaração de política "IDN rules" (st_1): nada a fazer: acompanhe.`, "cancelar a inscrição"},
+		"fr": {"Élection « Chair 2027 » (el_1) : exprimez la voix de votre ALS. Prochaine échéance : 2027-05-10 15:00 UTC (voting_close).", "Déclaration de politique « IDN rules » (st_1) : rien à faire : suivez-le.", "désabonner"},
+	}
+	for lang, lines := range want {
+		r, err := Render(lang, "digest.monthly", map[string]any{"name": "Ana", "month": "2027-05", "items": items, "member_id": "m_1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClean(t, r)
+		if !strings.Contains(r.Subject, "2027-05") {
+			t.Errorf("%s subject %q lacks the month", lang, r.Subject)
+		}
+		for _, l := range lines {
+			if !strings.Contains(r.Body, l) {
+				t.Errorf("%s body lacks %q:\n%s", lang, l, r.Body)
+			}
+		}
+		if !strings.Contains(r.Body, "PATCH /api/v1/members/m_1") || strings.Contains(r.Body, "\n\n\n") {
+			t.Errorf("%s body: unsubscribe path or layout:\n%s", lang, r.Body)
+		}
+	}
+}
+
+// TestRenderWelcome: the welcome email carries the guidelines of the
+// member's own language only.
+func TestRenderWelcome(t *testing.T) {
+	data := map[string]any{"name": "Ana", "guidelines_es": "PAUTAS-ES", "guidelines_en": "GUIDELINES-EN",
+		"guidelines_pt": "ORIENTACOES-PT", "guidelines_fr": "LIGNES-FR"}
+	for lang, own := range map[string]string{"es": "PAUTAS-ES", "en": "GUIDELINES-EN", "pt": "ORIENTACOES-PT", "fr": "LIGNES-FR"} {
+		r, err := Render(lang, "member.welcome", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []string{"PAUTAS-ES", "GUIDELINES-EN", "ORIENTACOES-PT", "LIGNES-FR"} {
+			if strings.Contains(r.Body, g) != (g == own) {
+				t.Errorf("%s body: guidelines %s present = %v:\n%s", lang, g, strings.Contains(r.Body, g), r.Body)
+			}
+		}
+	}
 }

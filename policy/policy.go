@@ -38,6 +38,7 @@ type Policy struct {
 	Meetings      Meetings      `yaml:"meetings" json:"meetings"`
 	Notifications Notifications `yaml:"notifications" json:"notifications"`
 	Budgets       Budgets       `yaml:"budgets" json:"budgets"`
+	Members       Members       `yaml:"members" json:"members"`
 	// Subregions maps a sub-region name to the ISO 3166-1 alpha-2 codes of
 	// its countries and territories; each code is in exactly one sub-region.
 	Subregions map[string][]string `yaml:"subregions" json:"subregions"`
@@ -249,6 +250,23 @@ type Budgets struct {
 	// long-lived workflow continues as new, carrying its whole state; it
 	// also continues when Temporal suggests it.
 	HistoryEvents int `yaml:"history_events" json:"history_events"`
+}
+
+// Members holds what new members are told.
+type Members struct {
+	// Guidelines are the new-member guidelines by language (one text per
+	// language of Notifications.Languages), sent in the welcome email.
+	Guidelines map[string]string `yaml:"guidelines" json:"guidelines"`
+}
+
+// GuidelinesData is the guidelines as data of the welcome email: one key
+// per language, guidelines_es, guidelines_en…, each template reading its own.
+func (m Members) GuidelinesData() map[string]any {
+	out := make(map[string]any, len(m.Guidelines))
+	for lang, text := range m.Guidelines {
+		out["guidelines_"+lang] = strings.TrimSpace(text)
+	}
+	return out
 }
 
 // Weighting is how an ALS's vote counts in elections and ratification votes.

@@ -112,6 +112,11 @@ func (p *Policy) Validate() error {
 	if b.HistoryEvents < 100 || b.HistoryEvents > 50_000 {
 		v.add("budgets.history_events", "must be between 100 and 50000 (Temporal's limit is 51200), got %d", b.HistoryEvents)
 	}
+	for _, lang := range n.Languages {
+		if strings.TrimSpace(p.Members.Guidelines[lang]) == "" {
+			v.add("members.guidelines."+lang, "the new-member guidelines are missing in %s, one of notifications.languages", lang)
+		}
+	}
 
 	p.validateSubregions(&v)
 	p.validateRotation(&v)

@@ -350,6 +350,22 @@ func (s *Service) Participation(ctx context.Context, from, to time.Time) ([]stor
 	return s.store.ParticipationReport(ctx, from, to)
 }
 
+// ObserverParticipation reports what observers (members of no ALS)
+// contributed over [from, to), by default the policy's participation
+// period up to now, as Participation does for the ALSes.
+func (s *Service) ObserverParticipation(ctx context.Context, from, to time.Time) (store.ObserverRow, error) {
+	if to.IsZero() {
+		to = store.Now()
+	}
+	if from.IsZero() {
+		from = to.Add(-s.policy.Participation.Period.D())
+		if s.policy.Participation.Period.CalendarYear() {
+			from = time.Date(to.UTC().Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return s.store.ObserverReport(ctx, from, to)
+}
+
 // ConcludeReview ends the accreditation review of an ALS the inactivity
 // rule sent to staff: keep (a fresh period, still without a vote until it
 // takes part) or decertify (staff).

@@ -93,6 +93,10 @@ func (s *Service) DeadlineMarkers(ctx context.Context, a *Actor) ([]gantt.Marker
 
 // ProcessDates are the upcoming dates of one process an actor may see.
 type ProcessDates struct {
+	// Process and ID name the process ("election", "el_…"); Name is its
+	// title where every reader of it may see the title (elections and
+	// statements), empty for cases, which are named by their ID.
+	Process, ID, Name string
 	// UIDPrefix names the process ("election-<id>"); each deadline's
 	// calendar UID adds its name, and stays the same while it moves.
 	UIDPrefix string
@@ -142,7 +146,7 @@ func (s *Service) arbitrationDates(ctx context.Context, a *Actor) ([]ProcessDate
 			s.log.WarnContext(ctx, "calendar: arbitration not queried", "case_id", cs.ID, "err", err)
 			continue
 		}
-		d := ProcessDates{UIDPrefix: "arbitration-" + cs.ID, Title: "Arbitration " + cs.ID, Deadlines: st.Deadlines}
+		d := ProcessDates{Process: "arbitration", ID: cs.ID, UIDPrefix: "arbitration-" + cs.ID, Title: "Arbitration " + cs.ID, Deadlines: st.Deadlines}
 		if h := st.Hearing; h != nil {
 			d.Hearing = &notify.Event{UID: "arbitration-" + cs.ID + "@ralo", Sequence: h.Sequence,
 				Summary: "Hearing: " + d.Title, Location: h.Location, Start: h.StartsAt, Duration: time.Duration(h.Duration)}
@@ -173,7 +177,7 @@ func (s *Service) electionDates(ctx context.Context, _ *Actor) ([]ProcessDates, 
 		if st.Title != "" {
 			title += " " + st.Title
 		}
-		out = append(out, ProcessDates{UIDPrefix: "election-" + cs.ID, Title: title, Deadlines: st.Deadlines})
+		out = append(out, ProcessDates{Process: "election", ID: cs.ID, Name: st.Title, UIDPrefix: "election-" + cs.ID, Title: title, Deadlines: st.Deadlines})
 	}
 	return out, nil
 }
@@ -196,7 +200,7 @@ func (s *Service) statementDates(ctx context.Context, _ *Actor) ([]ProcessDates,
 			s.log.WarnContext(ctx, "calendar: statement not queried", "statement_id", cs.ID, "err", err)
 			continue
 		}
-		out = append(out, ProcessDates{UIDPrefix: "statement-" + cs.ID, Title: "Statement " + st.Title, Deadlines: st.Deadlines})
+		out = append(out, ProcessDates{Process: "statement", ID: cs.ID, Name: st.Title, UIDPrefix: "statement-" + cs.ID, Title: "Statement " + st.Title, Deadlines: st.Deadlines})
 	}
 	return out, nil
 }
@@ -229,7 +233,7 @@ func (s *Service) ethicsDates(ctx context.Context, a *Actor) ([]ProcessDates, er
 		if !st.CanRead(a.ID, a.Roles) {
 			continue
 		}
-		out = append(out, ProcessDates{UIDPrefix: "ethics-" + cs.ID, Title: "Ethics case " + cs.ID, Deadlines: st.Deadlines})
+		out = append(out, ProcessDates{Process: EthicsProcess, ID: cs.ID, UIDPrefix: "ethics-" + cs.ID, Title: "Ethics case " + cs.ID, Deadlines: st.Deadlines})
 	}
 	return out, nil
 }

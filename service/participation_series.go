@@ -75,6 +75,8 @@ type QuarterReport struct {
 	From    time.Time                `json:"from"`
 	To      time.Time                `json:"to"`
 	Rows    []store.ParticipationRow `json:"rows"`
+	// Observers are the members of no ALS: counted, without a vote.
+	Observers store.ObserverRow `json:"observers"`
 }
 
 // ParseQuarter reads "2027-Q2" as the quarter's [from, to) in UTC.
@@ -102,5 +104,9 @@ func (s *Service) ParticipationQuarter(ctx context.Context, quarter string) (Qua
 	if err != nil {
 		return QuarterReport{}, err
 	}
-	return QuarterReport{Quarter: quarter, From: from, To: to, Rows: rows}, nil
+	obs, err := s.store.ObserverReport(ctx, from, to)
+	if err != nil {
+		return QuarterReport{}, err
+	}
+	return QuarterReport{Quarter: quarter, From: from, To: to, Rows: rows, Observers: obs}, nil
 }

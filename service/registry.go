@@ -78,19 +78,23 @@ func (s *Service) UpdateALS(ctx context.Context, a *Actor, id string, in store.A
 // and self-declared gender only to the member and staff; skills only when
 // the member made them public.
 type MemberView struct {
-	ID           string     `json:"id"`
-	Name         string     `json:"name"`
-	Email        string     `json:"email,omitempty"`
-	Country      string     `json:"country"`
-	Nationality  string     `json:"nationality"`
-	ALSID        *string    `json:"als_id"`
-	Language     string     `json:"language"`
-	Gender       *string    `json:"gender,omitempty"`
-	Skills       []string   `json:"skills"`
-	SkillsPublic bool       `json:"skills_public"`
-	Roles        []string   `json:"roles"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Email        string   `json:"email,omitempty"`
+	Country      string   `json:"country"`
+	Nationality  string   `json:"nationality"`
+	ALSID        *string  `json:"als_id"`
+	Language     string   `json:"language"`
+	Gender       *string  `json:"gender,omitempty"`
+	Skills       []string `json:"skills"`
+	SkillsPublic bool     `json:"skills_public"`
+	// MentoringOptIn and DigestOptOut are the member's preferences, shown
+	// to the member and staff.
+	MentoringOptIn *bool      `json:"mentoring_opt_in,omitempty"`
+	DigestOptOut   *bool      `json:"digest_opt_out,omitempty"`
+	Roles          []string   `json:"roles"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      *time.Time `json:"updated_at,omitempty"`
 }
 
 // ViewMember is m as a sees them.
@@ -100,6 +104,8 @@ func ViewMember(a *Actor, m store.Member) MemberView {
 	full := a.IsStaff() || (a != nil && a.ID == m.ID)
 	if full {
 		v.Email, v.Gender = m.Email, m.Gender
+		mentoring, digestOff := m.MentoringOptIn, m.DigestOptOut
+		v.MentoringOptIn, v.DigestOptOut = &mentoring, &digestOff
 		updated := m.UpdatedAt
 		v.UpdatedAt = &updated
 	}
@@ -146,7 +152,7 @@ func touchesPrivileged(before, after []string) bool {
 }
 
 // CreateMember registers a member (staff; the staff and admin roles only
-// by an admin).
+// by an admin) and emails them the welcome with the new-member guidelines.
 func (s *Service) CreateMember(ctx context.Context, a *Actor, in store.MemberInput) (MemberView, error) {
 	if err := requireStaff(a); err != nil {
 		return MemberView{}, err
@@ -157,6 +163,12 @@ func (s *Service) CreateMember(ctx context.Context, a *Actor, in store.MemberInp
 	m, err := s.store.CreateMember(ctx, registryActor(a), in)
 	if err != nil {
 		return MemberView{}, err
+	}
+	// The member is registered either way: a welcome that could not be
+	// started is logged rather than turning the registration into an error
+	// a retry would repeat (the email is taken by then).
+	if err := s.welcome(ctx, m.ID, []string{m.ID}); err != nil {
+		s.log.ErrorContext(ctx, "welcome email not started", "member_id", m.ID, "err", err)
 	}
 	return ViewMember(a, m), nil
 }

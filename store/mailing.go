@@ -26,7 +26,8 @@ const maxMailingRows = 100_000
 // MailingSummary counts what an import recorded: Rows read, Recorded new
 // acts (a row already imported, or a second message of the same member to
 // the same list on the same day, is counted once), NoALS the rows of
-// members who represent no ALS (kept out of the per-ALS indicators).
+// members who represent no ALS (observers: kept out of the per-ALS
+// indicators, counted in the observers' line).
 type MailingSummary struct {
 	Rows     int `json:"rows"`
 	Recorded int `json:"recorded"`
@@ -128,16 +129,19 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 				problems[key] = strings.Join(why, "; ")
 				continue
 			}
+			// An observer's message counts in the observers' line.
+			als := ObserverALS
 			if m.ALSID == nil || *m.ALSID == "" {
 				sum.NoALS++
-				continue
+			} else {
+				als = *m.ALSID
 			}
 			ref := "mailing-list/" + r.list + "/" + m.ID + "/" + at.Format(time.DateOnly)
 			if seen[ref] {
 				continue
 			}
 			seen[ref] = true
-			events = append(events, ParticipationEvent{Ref: ref, ALSID: *m.ALSID, Kind: domain.ActivityMailingList, At: at, CreatedAt: now})
+			events = append(events, ParticipationEvent{Ref: ref, ALSID: als, Kind: domain.ActivityMailingList, At: at, CreatedAt: now})
 		}
 		if len(problems) > 0 {
 			return problems

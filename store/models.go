@@ -96,8 +96,10 @@ type Member struct {
 	Skills       StringList `json:"skills"`
 	SkillsPublic bool       `json:"skills_public"`
 	// MentoringOptIn: invited to the Council of Elders' mentoring sessions.
-	MentoringOptIn bool       `json:"mentoring_opt_in"`
-	Roles          StringList `json:"roles"`
+	MentoringOptIn bool `json:"mentoring_opt_in"`
+	// DigestOptOut: unsubscribed from the monthly digest email.
+	DigestOptOut bool       `json:"digest_opt_out"`
+	Roles        StringList `json:"roles"`
 	// TimeZone is the IANA zone the web shows times in; empty: the
 	// country's (see the web interface).
 	TimeZone  string    `json:"time_zone"`

@@ -250,8 +250,11 @@ type MemberInput struct {
 	SkillsPublic *bool     `json:"skills_public"`
 	// MentoringOptIn invites the member to the Council of Elders'
 	// mentoring sessions.
-	MentoringOptIn *bool     `json:"mentoring_opt_in"`
-	Roles          *[]string `json:"roles"`
+	MentoringOptIn *bool `json:"mentoring_opt_in"`
+	// DigestOptOut unsubscribes the member from the monthly digest email
+	// (false subscribes them again).
+	DigestOptOut *bool     `json:"digest_opt_out"`
+	Roles        *[]string `json:"roles"`
 }
 
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -366,6 +369,9 @@ func (m *Member) apply(in MemberInput) {
 	}
 	if in.MentoringOptIn != nil {
 		m.MentoringOptIn = *in.MentoringOptIn
+	}
+	if in.DigestOptOut != nil {
+		m.DigestOptOut = *in.DigestOptOut
 	}
 	if in.Roles != nil {
 		m.Roles = normalizeRoles(*in.Roles)

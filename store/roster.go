@@ -82,6 +82,9 @@ func ParseRoster(r io.Reader) ([]RosterRow, error) {
 // RosterSummary counts what an import created.
 type RosterSummary struct {
 	Countries, ALSes, Members int
+	// MemberIDs are the members created, in the roster's order (the
+	// welcome email goes to each).
+	MemberIDs []string
 }
 
 // ImportRoster loads a roster in one transaction: every row is imported, or
@@ -180,10 +183,12 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 		public := true
 		in.SkillsPublic = &public
 	}
-	if _, err := s.createMember(tx, actor, in); err != nil {
+	m, err := s.createMember(tx, actor, in)
+	if err != nil {
 		return err
 	}
 	sum.Members++
+	sum.MemberIDs = append(sum.MemberIDs, m.ID)
 	return nil
 }
 

@@ -40,5 +40,7 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
 	r.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
 	r.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
+	r.RegisterWorkflowWithOptions(meeting.MonthlyDigest, workflow.RegisterOptions{Name: meeting.DigestWorkflowName})
+	r.RegisterWorkflowWithOptions(meeting.QuarterlyParticipationReport, workflow.RegisterOptions{Name: meeting.QuarterlyReportWorkflowName})
 	r.RegisterActivity(acts)
 }

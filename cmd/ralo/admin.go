@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/lacralo/ralo/codec"
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
@@ -73,9 +76,9 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 const adminUsage = `Usage:
-  ralo admin create-member --name N --email E --country CC [--als ID] [--language es] [--roles staff,arbitrator]
+  ralo admin create-member --name N --email E --country CC [--als ID] [--language es] [--roles staff,arbitrator] [--welcome=false]
   ralo admin issue-token --member ID [--label L]
-  ralo admin import-roster FILE.csv
+  ralo admin import-roster [--welcome=false] FILE.csv   (each new member is sent the welcome: Temporal flags as for seed-series)
   ralo admin seed-series [--temporal-address host:port …]   (the standing meeting series; idempotent)
   ralo admin policy
 `
@@ -99,6 +102,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.StringVar(&als, "als", "", "ALS id")
 		fs.StringVar(&lang, "language", "es", "es, en, pt or fr")
 		fs.StringVar(&rolesCSV, "roles", "", "comma-separated roles")
+		welcome := c.welcomeFlags(fs)
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -112,7 +116,20 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if als != "" {
 			in.ALSID = &als
 		}
-		m, err := st.CreateMember(ctx, store.Actor{}, in)
+		if !*welcome {
+			m, err := st.CreateMember(ctx, store.Actor{}, in)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, m.ID)
+			return nil
+		}
+		svc, done, err := c.operatorService(ctx, st)
+		if err != nil {
+			return err
+		}
+		defer done()
+		m, err := svc.CreateMember(ctx, operatorAdmin(), in)
 		if err != nil {
 			return err
 		}
@@ -137,6 +154,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, secret)
 		return nil
 	case "import-roster":
+		welcome := c.welcomeFlags(fs)
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -153,8 +171,18 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer st.Close()
-		sum, err := st.ImportRoster(ctx, store.Actor{}, f)
-		if err != nil {
+		var sum store.RosterSummary
+		if *welcome {
+			svc, done, err := c.operatorService(ctx, st)
+			if err != nil {
+				return err
+			}
+			defer done()
+			sum, err = svc.ImportRoster(ctx, operatorAdmin(), f)
+			if err != nil {
+				return err
+			}
+		} else if sum, err = st.ImportRoster(ctx, store.Actor{}, f); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "imported %d countries, %d ALSes, %d members\n", sum.Countries, sum.ALSes, sum.Members)
@@ -234,4 +262,56 @@ func seedSeries(ctx context.Context, c config, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", sr.ID, sr.Kind, sr.Every, sr.Title)
 	}
 	return nil
+}
+
+// welcomeFlags adds the flags of the commands that register members: the
+// Temporal connection the welcome email goes through, and --welcome=false
+// to register without it (no Temporal needed then).
+func (c *config) welcomeFlags(fs *flag.FlagSet) *bool {
+	c.temporal(fs)
+	fs.StringVar(&c.PayloadKey, "payload-key", envString("payload-key", ""), "the workers' payload key (default: ralo dev's key file in --data-dir, if any)")
+	return fs.Bool("welcome", envBool("welcome", true), "email each new member the welcome with the new-member guidelines (needs Temporal)")
+}
+
+// operatorService is the service on st and a Temporal client dialled from
+// the flags (with the workers' payload codec when a key is known), for the
+// operator's commands that start workflows; done closes the client.
+func (c *config) operatorService(ctx context.Context, st *store.Store) (*service.Service, func(), error) {
+	pol, err := c.loadPolicy()
+	if err != nil {
+		return nil, nil, err
+	}
+	topts, err := c.temporalOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.PayloadKey == "" && c.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(c.DataDir, "payload.key")); err == nil {
+			if c.PayloadKey, err = codec.LoadOrCreateKeyFile(filepath.Join(c.DataDir, "payload.key")); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if c.PayloadKey != "" {
+		cd, err := codec.Parse(c.PayloadKey)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--payload-key: %w", err)
+		}
+		topts.DataConverter = codec.DataConverter(cd)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	tc, err := client.DialContext(dctx, topts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dial temporal %s (for the welcome emails; --welcome=false registers without them): %w", topts.HostPort, err)
+	}
+	return service.New(service.Config{Store: st, Temporal: tc, Policy: pol}), tc.Close, nil
+}
+
+// operatorAdmin is the operator registering members: staff and admin
+// powers (any role may be granted), audited as "system".
+func operatorAdmin() *service.Actor {
+	a := service.Operator()
+	a.Roles = append(a.Roles, store.RoleAdmin)
+	return a
 }

@@ -306,7 +306,7 @@ func TestAdminImportRoster(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"admin", "import-roster", "--data-dir", dir, csv}, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"admin", "import-roster", "--welcome=false", "--data-dir", dir, csv}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "imported 1 countries, 1 ALSes, 1 members") {
@@ -316,7 +316,7 @@ func TestAdminImportRoster(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("name,email,country\nBo,bo@,AR\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := run(context.Background(), []string{"admin", "import-roster", "--data-dir", dir, bad}, io.Discard, io.Discard)
+	err := run(context.Background(), []string{"admin", "import-roster", "--welcome=false", "--data-dir", dir, bad}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "line 2: email") {
 		t.Fatalf("bad roster: %v", err)
 	}

@@ -96,7 +96,7 @@ func TestServeAndWorkersOnPostgres(t *testing.T) {
 	}
 	defer ps.Close()
 	for {
-		msgs, err := ps.ListOutbox(ctx, store.OutboxFilter{MemberID: m["id"].(string)})
+		msgs, err := ps.ListOutbox(ctx, store.OutboxFilter{MemberID: m["id"].(string), Process: "registry"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,12 +3,15 @@
 // meeting and reminds its invitees (started for a one-off meeting, or by
 // a series' Temporal Schedule for each next occurrence);
 // MeetingCancellation, which sends the iCalendar CANCEL of cancelled
-// meetings; and ParticipationReview, which applies LACRALO's inactivity
-// rule to every ALS once a month, for ever.
+// meetings; ParticipationReview, which applies LACRALO's inactivity
+// rule to every ALS once a month, for ever; and, to keep members
+// informed, MonthlyDigest and QuarterlyParticipationReport, each started
+// by a Temporal Schedule.
 //
 // contract.go holds what callers share with the workflows (names, IDs,
 // inputs and results); workflow.go the meeting and cancellation
-// workflows; review.go the participation review. They are not state
+// workflows; review.go the participation review; informed.go the digest
+// and the quarterly report with their contract. They are not state
 // machines with updates: each runs activities and timers in order. The
 // package depends on the workflows contract and the Temporal SDK only:
 // no other process package, no I/O (the activities do that).

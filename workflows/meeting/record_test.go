@@ -23,7 +23,59 @@ import (
 // still have (a Meeting without the check for cancellation before its
 // reminder, a review without the staff's review email).
 var histories = []string{"meeting_v2_complete.json", "participation_review_v2.json", "meeting_cancellation.json",
-	"meeting_complete.json", "participation_review.json"}
+	"meeting_complete.json", "participation_review.json", digestHistory, reportHistory}
+
+// The histories TestRecordInformedHistories writes.
+const (
+	digestHistory = "monthly_digest.json"
+	reportHistory = "quarterly_report.json"
+)
+
+// TestRecordInformedHistories runs a MonthlyDigest over two batches of
+// members (two digests sent, one member with nothing open) and a
+// QuarterlyParticipationReport (audit entry and staff email with the CSV)
+// on a real embedded Temporal server and writes their histories.
+func TestRecordInformedHistories(t *testing.T) {
+	ctx, c := processtest.StartRecording(t, 2*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(meeting.MonthlyDigest, workflow.RegisterOptions{Name: meeting.DigestWorkflowName})
+		w.RegisterWorkflowWithOptions(meeting.QuarterlyParticipationReport, workflow.RegisterOptions{Name: meeting.QuarterlyReportWorkflowName})
+		w.RegisterActivityWithOptions(func(_ context.Context, in meeting.DigestBatchInput) (meeting.DigestBatch, error) {
+			due := in.At.Add(72 * time.Hour)
+			if in.After == "" {
+				return meeting.DigestBatch{Next: "m-2", Digests: []meeting.MemberDigest{
+					{MemberID: "m-1", Items: []meeting.DigestItem{{Process: "election", ID: "el-rec", Title: "Recorded election", Action: "vote", Deadline: "voting_close", Due: &due}}},
+					{MemberID: "m-2"}}}, nil
+			}
+			return meeting.DigestBatch{Next: "m-3", Done: true, Digests: []meeting.MemberDigest{
+				{MemberID: "m-3", Items: []meeting.DigestItem{{Process: "statement", ID: "st-rec", Title: "Recorded statement"}}}}}, nil
+		}, activity.RegisterOptions{Name: meeting.ActivityPrepareDigests})
+		w.RegisterActivityWithOptions(func(_ context.Context, in meeting.QuarterReportInput) (meeting.QuarterReportSummary, error) {
+			return meeting.QuarterReportSummary{Quarter: in.Quarter, ALSes: 1, Totals: meeting.Indicators{Comments: 2},
+				CSV: []byte("als_id,name\nals-1,Recorded ALS\n"), SHA256: "recorded", PublicURL: "/api/v1/public/participation/" + in.Quarter + ".csv"}, nil
+		}, activity.RegisterOptions{Name: meeting.ActivityBuildQuarterReport})
+	})
+	digest, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "monthly-digest/rec", TaskQueue: workflows.TaskQueue},
+		meeting.DigestWorkflowName, meeting.DigestInput{Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res meeting.DigestResult
+	if err := digest.Get(ctx, &res); err != nil || res.Sent != 2 || res.Members != 3 {
+		t.Fatalf("digest: %+v, %v", res, err)
+	}
+	report, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "participation-quarterly-report/rec", TaskQueue: workflows.TaskQueue},
+		meeting.QuarterlyReportWorkflowName, meeting.QuarterReportInput{Quarter: "2026-Q3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep meeting.QuarterReportSummary
+	if err := report.Get(ctx, &rep); err != nil || rep.Quarter != "2026-Q3" {
+		t.Fatalf("report: %+v, %v", rep, err)
+	}
+	processtest.WriteRunHistory(t, ctx, c, digest.GetID(), digest.GetRunID(), filepath.Join("testdata", digestHistory))
+	processtest.WriteRunHistory(t, ctx, c, report.GetID(), report.GetRunID(), filepath.Join("testdata", reportHistory))
+	TestReplay(t)
+}
 
 // TestRecordHistories runs a Meeting (invitation, reminder
 // timer, check that it was not cancelled, reminder), one run of
@@ -118,5 +170,7 @@ func TestReplay(t *testing.T) {
 		r.RegisterWorkflowWithOptions(meeting.Meeting, workflow.RegisterOptions{Name: meeting.WorkflowName})
 		r.RegisterWorkflowWithOptions(meeting.ParticipationReview, workflow.RegisterOptions{Name: meeting.ParticipationReviewWorkflowName})
 		r.RegisterWorkflowWithOptions(meeting.MeetingCancellation, workflow.RegisterOptions{Name: meeting.CancellationWorkflowName})
+		r.RegisterWorkflowWithOptions(meeting.MonthlyDigest, workflow.RegisterOptions{Name: meeting.DigestWorkflowName})
+		r.RegisterWorkflowWithOptions(meeting.QuarterlyParticipationReport, workflow.RegisterOptions{Name: meeting.QuarterlyReportWorkflowName})
 	}, files...)
 }

@@ -47,7 +47,8 @@ func (w *world) evaluate(_ context.Context, in meeting.EvaluateParticipationInpu
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.evaluations++
-	p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period, WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
+	p := domain.Params{MissedCalls: in.Params.MissedCalls, Period: in.Params.Period, CalendarYear: in.Params.CalendarYear,
+		WarningBefore: in.Params.WarningBefore, RestoreWithin: in.Params.RestoreWithin}
 	next, trs := domain.Evaluate(in.At, p, w.standing, w.calls, w.acts)
 	w.standing = next
 	w.statuses[in.At.Format("2006-01-02")] = string(next.Status)

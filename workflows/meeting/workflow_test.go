@@ -37,16 +37,26 @@ func (*activities) EvaluateParticipation(context.Context, meeting.EvaluatePartic
 	return meeting.ParticipationEvaluation{}, nil
 }
 
+func (*activities) PrepareDigests(context.Context, meeting.DigestBatchInput) (meeting.DigestBatch, error) {
+	return meeting.DigestBatch{}, nil
+}
+
+func (*activities) BuildQuarterReport(context.Context, meeting.QuarterReportInput) (meeting.QuarterReportSummary, error) {
+	return meeting.QuarterReportSummary{}, nil
+}
+
 var acts *activities
 
 // TestActivityNames: the methods OnActivity registers carry the names the
 // workflows call.
 func TestActivityNames(t *testing.T) {
 	h := newMeeting(t, time.Now())
-	for _, fn := range []any{acts.CreateMeeting, acts.CancelledMeeting, acts.ListParticipationALS, acts.EvaluateParticipation} {
+	for _, fn := range []any{acts.CreateMeeting, acts.CancelledMeeting, acts.ListParticipationALS, acts.EvaluateParticipation,
+		acts.PrepareDigests, acts.BuildQuarterReport} {
 		h.Env.OnActivity(fn, mock.Anything, mock.Anything).Return(nil, nil)
 	}
-	for _, name := range []string{meeting.ActivityCreate, meeting.ActivityCancelled, meeting.ActivityListParticipationALS, meeting.ActivityEvaluateParticipation} {
+	for _, name := range []string{meeting.ActivityCreate, meeting.ActivityCancelled, meeting.ActivityListParticipationALS, meeting.ActivityEvaluateParticipation,
+		meeting.ActivityPrepareDigests, meeting.ActivityBuildQuarterReport} {
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
