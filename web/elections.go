@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 	"github.com/lacralo/ralo/workflows"
@@ -246,6 +247,17 @@ type electionView struct {
 	Mine []election.Nomination
 	// RollALS is the accredited ALSes for the proxy form.
 	ALSes []store.ALS
+}
+
+// diversityBlock is one half of the diversity report with its heading.
+type diversityBlock struct {
+	Label string
+	R     domain.DiversityReport
+}
+
+// DiversityBlocks are the slate's and the elected's diversity reports.
+func (e electionView) DiversityBlocks() []diversityBlock {
+	return []diversityBlock{{"elections.slate", e.Diversity.Slate}, {"results.elected", e.Diversity.Elected}}
 }
 
 // Name is a member's name, else the ID.
