@@ -204,6 +204,9 @@ func TestBrowserElection(t *testing.T) {
 			mustContain(t, text(t, ctx, ".field-error"), "")
 		}
 		do(t, ctx, chromedp.Click(chromedp.ID("choice-"+choice)))
+		if shots {
+			do(t, ctx, chromedp.EmulateViewport(390, 800))
+		}
 		load(t, ctx, chromedp.Click(chromedp.ID("review")))
 		if shots {
 			shot(t, ctx, "election_booth_review", lang, 390)
@@ -212,6 +215,7 @@ func TestBrowserElection(t *testing.T) {
 		receipt := text(t, ctx, "#receipt")
 		if shots {
 			shot(t, ctx, "election_booth_receipt", lang, 390)
+			do(t, ctx, chromedp.EmulateViewport(1280, 800))
 		}
 		return receipt
 	}

@@ -18,4 +18,5 @@ func init() {
 		"disqualifying_conflict", "ethics_ineligible", "nomcom_member", "observer", "not_in_subregion", "rotation_excluded",
 		"consecutive_term", "alac_distinct_als", "alac_distinct_nationality", "rotation_country", "rotation_als", "unknown_rotation")
 	addDynamic("elections.refused.", "403", "409")
+	addDynamic("gender.", "undisclosed")
 }
