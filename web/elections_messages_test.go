@@ -20,3 +20,12 @@ func init() {
 	addDynamic("elections.refused.", "403", "409")
 	addDynamic("gender.", "undisclosed")
 }
+
+// The message families the statement pages build with print.
+func init() {
+	addDynamic("language.", service.Languages...)
+	addDynamic("statement_status.", "drafting", "comments", "consolidation", "consensus", "voting", "ratified", "submitted", "declined")
+	addDynamic("statement_kind.", "statement", "advice", "interaction")
+	addDynamic("comment_status.", "open", "incorporated", "answered", "not_adopted")
+	addDynamic("ratification_outcome.", "ratified", "rejected")
+}

@@ -35,6 +35,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /verify", w.verify)
 	w.publicRoutes(mux)
 	w.electionRoutes(mux)
+	w.statementRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 
