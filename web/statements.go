@@ -305,6 +305,9 @@ func (w *Web) statementDiff(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := q.Get("lang_group")
+	if lang == "" && len(doc.State.Groups) > 0 {
+		lang = doc.State.Groups[0].Language // the language switcher's link carries no group
+	}
 	i := slices.IndexFunc(doc.State.Groups, func(g statement.LanguageGroup) bool { return g.Language == lang })
 	if i < 0 {
 		w.fail(rw, r, http.StatusNotFound)
