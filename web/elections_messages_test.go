@@ -1,6 +1,9 @@
 package web
 
-import "github.com/lacralo/ralo/service"
+import (
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
+)
 
 // The message families the election pages build with print.
 func init() {
@@ -28,4 +31,10 @@ func init() {
 	addDynamic("statement_kind.", "statement", "advice", "interaction")
 	addDynamic("comment_status.", "open", "incorporated", "answered", "not_adopted")
 	addDynamic("ratification_outcome.", "ratified", "rejected")
+}
+
+// The message families the meeting and participation pages build with print.
+func init() {
+	addDynamic("meeting_kind.", store.MeetingKinds...)
+	addDynamic("voting_status.", "active", "warned", "inactive", "review")
 }

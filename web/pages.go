@@ -36,6 +36,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	w.publicRoutes(mux)
 	w.electionRoutes(mux)
 	w.statementRoutes(mux)
+	w.meetingRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 

@@ -21,6 +21,7 @@ func TestBrowserStatement(t *testing.T) {
 	ctx, cancel := context.WithTimeout(browser(t), 4*time.Minute)
 	defer cancel()
 	bg := context.Background()
+	country(t, "AR", "Argentina")
 	staff := memberOf(t, "Sofía Staff", "es", "AR", "", store.RoleStaff)
 	lucia := memberOf(t, "Lucía Pluma", "es", "AR", "")
 	john := memberOf(t, "John Pen", "en", "AR", "")
