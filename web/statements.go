@@ -50,6 +50,16 @@ type groupView struct {
 	Mine     bool
 }
 
+// LatestVersion is the group's latest version, nil before the first.
+func (g groupView) LatestVersion() *statement.DraftVersion {
+	for i := range g.Versions {
+		if g.Versions[i].Version == g.Latest {
+			return &g.Versions[i]
+		}
+	}
+	return nil
+}
+
 // statementView is one statement's page.
 type statementView struct {
 	service.StatementDoc
