@@ -72,6 +72,11 @@ type statementView struct {
 	Replies map[string][]statement.Comment
 }
 
+// Penholder says the reader holds the pen in some group (or is staff).
+func (s statementView) Penholder() bool {
+	return s.Staff || slices.ContainsFunc(s.Groups, func(g groupView) bool { return g.Mine })
+}
+
 // Name is a member's name, else the ID.
 func (s statementView) Name(id string) string { return cmpOr(s.Names[id], id) }
 
