@@ -113,8 +113,10 @@ type participationView struct {
 	Rows   []store.ParticipationRow
 	AtRisk []store.ParticipationRow
 	ALS    string
-	Months []month
-	Chart  template.HTML
+	// ALSName is the chart's ALS by name.
+	ALSName string
+	Months  []month
+	Chart   template.HTML
 }
 
 // participation shows every ALS's indicators over the policy's period,
@@ -133,6 +135,9 @@ func (w *Web) participation(rw http.ResponseWriter, r *http.Request) {
 	}
 	v := participationView{Rows: rows, ALS: r.URL.Query().Get("als")}
 	for _, row := range rows {
+		if row.ALSID == v.ALS {
+			v.ALSName = row.Name
+		}
 		if row.VotingStatus != "active" || row.ConsecutiveMiss >= 2 {
 			v.AtRisk = append(v.AtRisk, row)
 		}
@@ -192,8 +197,8 @@ func chartSVG(ms []month, v *viewer) template.HTML {
 		bh := m.Acts * (base - 30) / top
 		x := pad + i*bw
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#0b4f8a"/>`, x+4, base-bh, bw-8, bh)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13" fill="#1a1a1a">%d</text>`, x+bw/2, base-bh-5, m.Acts)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="12" fill="#4a4a4a">%s</text>`, x+bw/2, base+18, esc(monthNames[v.lang][m.Start.Month()-1]))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="16" fill="#1a1a1a">%d</text>`, x+bw/2, base-bh-5, m.Acts)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="15" fill="#4a4a4a">%s</text>`, x+bw/2, base+18, esc(monthNames[v.lang][m.Start.Month()-1]))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
