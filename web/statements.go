@@ -282,8 +282,8 @@ func numberDiff(diff string) []diffLine {
 	old, nw := 0, 0
 	for _, l := range strings.Split(diff, "\n") {
 		switch {
-		case strings.HasPrefix(l, "---") || strings.HasPrefix(l, "+++") || l == "":
-			continue
+		case strings.HasPrefix(l, "---") || strings.HasPrefix(l, "+++") || strings.HasPrefix(l, `\`) || l == "":
+			continue // file headers and "\ No newline at end of file" are no lines of the text
 		case strings.HasPrefix(l, "@@"):
 			var a, b int
 			parts := strings.Fields(l)
@@ -292,7 +292,7 @@ func numberDiff(diff string) []diffLine {
 				b, _ = strconv.Atoi(strings.Split(strings.TrimPrefix(parts[2], "+"), ",")[0])
 			}
 			old, nw = a, b
-			out = append(out, diffLine{Kind: "hunk", Text: l})
+			out = append(out, diffLine{Kind: "hunk", Text: "⋯"})
 		case strings.HasPrefix(l, "+"):
 			out = append(out, diffLine{New: nw, Kind: "add", Text: l[1:]})
 			nw++
