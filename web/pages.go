@@ -34,6 +34,9 @@ func (w *Web) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /verify", w.verifyForm)
 	mux.HandleFunc("POST /verify", w.verify)
 	w.publicRoutes(mux)
+	w.electionRoutes(mux)
+	w.statementRoutes(mux)
+	w.meetingRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 

@@ -70,7 +70,13 @@ func (w *Web) publicElection(rw http.ResponseWriter, r *http.Request) {
 		w.failErr(rw, r, err)
 		return
 	}
-	w.render(rw, r, "public_election", &page{Data: res})
+	data, err := w.resultsData(r, res)
+	if err != nil {
+		w.failErr(rw, r, err)
+		return
+	}
+	data.Public = true
+	w.render(rw, r, "public_election", &page{Data: data})
 }
 
 func (w *Web) publicStatement(rw http.ResponseWriter, r *http.Request) {

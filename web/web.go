@@ -244,6 +244,9 @@ var navigation = []struct {
 }{
 	{href: "/", label: "nav.dashboard", signedIn: true},
 	{href: "/declarations", label: "nav.declarations", signedIn: true},
+	{href: "/elections", label: "nav.elections", signedIn: true},
+	{href: "/statements", label: "nav.statements", signedIn: true},
+	{href: "/meetings", label: "nav.meetings", signedIn: true},
 	{href: "/notifications", label: "nav.notifications", signedIn: true},
 	{href: "/profile", label: "nav.profile", signedIn: true},
 	{href: "/sessions", label: "nav.sessions", signedIn: true},

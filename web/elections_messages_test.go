@@ -1,0 +1,40 @@
+package web
+
+import (
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
+)
+
+// The message families the election pages build with print.
+func init() {
+	addDynamic("seat.", "chair", "chair_elect", "secretariat", "secretariat_elect", "alac_member", "nomcom_delegate")
+	addDynamic("subregion.", "central_america_mexico", "andes", "caribbean", "mercosur")
+	addDynamic("rotation.", "none", "subregion", "distinct_country_als")
+	addDynamic("method.", "plurality", "ranked")
+	addDynamic("ballot_kind.", "open", "secret")
+	addDynamic("election_status.", "nominations", "objections", "voting", "closed", "certified")
+	addDynamic("seat_status.", "open", "voting", "acclaimed", "elected", "unfilled")
+	addDynamic("phase.", service.ElectionPhases...)
+	addDynamic("exception.", "reopened", "extended", "second_ballot", "draw", "unfilled", "phase_extended", "proxy_dropped",
+		"count_failed", "roll_failed", "recheck_failed", "positions_failed")
+	addDynamic("reason.", "not_accepted", "no_statement_of_interest", "no_declaration", "outdated_declaration",
+		"disqualifying_conflict", "ethics_ineligible", "nomcom_member", "observer", "not_in_subregion", "rotation_excluded",
+		"consecutive_term", "alac_distinct_als", "alac_distinct_nationality", "rotation_country", "rotation_als", "unknown_rotation")
+	addDynamic("elections.refused.", "403", "409")
+	addDynamic("gender.", "undisclosed")
+}
+
+// The message families the statement pages build with print.
+func init() {
+	addDynamic("language.", service.Languages...)
+	addDynamic("statement_status.", "drafting", "comments", "consolidation", "consensus", "voting", "ratified", "submitted", "declined")
+	addDynamic("statement_kind.", "statement", "advice", "interaction")
+	addDynamic("comment_status.", "open", "incorporated", "answered", "not_adopted")
+	addDynamic("ratification_outcome.", "ratified", "rejected")
+}
+
+// The message families the meeting and participation pages build with print.
+func init() {
+	addDynamic("meeting_kind.", store.MeetingKinds...)
+	addDynamic("voting_status.", "active", "warned", "inactive", "review")
+}

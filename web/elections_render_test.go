@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
+	"github.com/lacralo/ralo/workflows/election"
+)
+
+// offline is the web interface without a service, for rendering pages
+// from data in tests and benchmarks.
+func offline(t testing.TB) *Web {
+	t.Helper()
+	w, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// renderAs renders a page for a reader in a language.
+func (w *Web) renderAs(a *service.Actor, lang, name string, p *page) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, "/x", nil)
+	v := &viewer{actor: a, lang: lang, loc: i18n.NewLocalizer(w.bundle, lang), zone: time.UTC}
+	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	rec := httptest.NewRecorder()
+	w.render(rec, r, name, p)
+	return rec
+}
+
+// bigResults is the results document of a cycle with n ALSes on the roll,
+// each with an open ballot.
+func bigResults(n int) resultsView {
+	res := election.Results{ElectionID: "elc_bench", Status: election.StatusCertified}
+	names, als := map[string]string{"m1": "Ana", "m2": "Beto", "m3": "Carla"}, map[string]string{}
+	countries := 30
+	seat := election.SeatResult{Seat: "secretariat", Outcome: "elected", Elected: []string{"m1"},
+		Quorum: &workflows.ResultQuorum{Required: n / 2, Cast: n, Met: true}}
+	round := election.ResultRound{Round: 1}
+	tot := map[string]*election.ResultTotal{}
+	for i := range n {
+		id := fmt.Sprintf("als_%04d", i)
+		als[id] = fmt.Sprintf("ALS número %d", i)
+		w := 100.0 / float64(countries) / float64(n/countries)
+		res.Roll = append(res.Roll, workflows.ElectionRollEntry{ALSID: id, Country: fmt.Sprintf("C%02d", i%countries), Weight: w})
+		choice := []string{"m1", "m2", "m3"}[i%3]
+		seat.Ballots = append(seat.Ballots, election.ResultBallot{Receipt: fmt.Sprintf("RCPT%012d", i), Round: 1, ALSID: id, Choice: choice})
+		if tot[choice] == nil {
+			tot[choice] = &election.ResultTotal{MemberID: choice}
+		}
+		tot[choice].WeightedVotes += w
+		tot[choice].Ballots++
+	}
+	for _, c := range []string{"m1", "m2", "m3"} {
+		round.Totals = append(round.Totals, *tot[c])
+	}
+	seat.Rounds = []election.ResultRound{round}
+	res.Seats = []election.SeatResult{seat}
+	return resultsView{Results: res, Title: "Bench", Names: names, ALSNames: als}
+}
+
+// TestElectionTemplatesRender renders each election page from data in the
+// four languages: no template error, every figure in place.
+func TestElectionTemplatesRender(t *testing.T) {
+	w := offline(t)
+	als := "als_1"
+	rep := &service.Actor{Member: store.Member{ID: "m_rep", Name: "Rep", ALSID: &als, Roles: store.StringList{store.RoleMember, store.RoleALSRep}}}
+	staff := &service.Actor{Member: store.Member{ID: "m_staff", Name: "Staff", Roles: store.StringList{store.RoleMember, store.RoleStaff}}}
+	now := time.Now()
+	later := now.Add(time.Hour)
+	seat := election.SeatState{SeatSpec: election.SeatSpec{Seat: "secretariat", Method: "plurality", Ballot: "open", Rotation: "subregion",
+		RequiredSubregion: "andes"}, Status: election.SeatStatusVoting, Candidates: []string{"m1", "m2"}, Round: 1, VotingOpens: &now, VotingCloses: &later}
+	st := election.State{ElectionID: "elc_1", Title: "Cycle", Status: election.StatusVoting, Seats: []election.SeatState{seat}, RollFrozen: true,
+		Nominations: []election.Nomination{{ID: "n1", Seat: "secretariat", NomineeID: "m1", Accepted: true, Eligible: true, StatementOfInterest: "I serve"},
+			{ID: "n2", Seat: "secretariat", NomineeID: "m_rep", Reasons: []string{"not_accepted: the nominee has not accepted", "new_code: something new"}}},
+		Roll:       []workflows.ElectionRollEntry{{ALSID: als, Country: "PE", Weight: 50}, {ALSID: "als_2", Country: "BO", Weight: 50}},
+		Voted:      []workflows.Voted{{Seat: "secretariat", Round: 1, ALSID: "als_2", At: now}},
+		Exceptions: []election.Exception{{Kind: "phase_extended", Detail: "holiday", At: now}, {Kind: "contest_upheld", At: now}}}
+	ev := electionView{ElectionView: service.ElectionView{Election: service.Election{ID: "elc_1", State: st}}, Names: map[string]string{"m1": "Ana"},
+		ALS: map[string]string{als: "ALS Uno"}, Me: staff, Staff: true, Rep: true, Phases: service.ElectionPhases,
+		Seats: []seatView{{SeatState: seat, Nominations: st.Nominations, Voted: st.Voted, Open: true}}, Mine: st.Nominations[1:]}
+	booth := boothView{ID: "elc_1", Title: "Cycle", Seat: ev.Seats[0], ALSID: als, ALSes: st.Roll[:1], Weight: 50, Step: "choose",
+		Candidates: st.Nominations[:1], Names: ev.Names, ALSNames: ev.ALS}
+	review := booth
+	review.Step = "review"
+	for _, lang := range service.Languages {
+		for name, p := range map[string]*page{
+			"election_list":    {Data: electionList{Cases: []store.Case{{ID: "elc_1", Title: "Cycle", Status: "voting"}}, Staff: true}},
+			"election_new":     {Data: electionNewView{Year: 2026, Seats: []service.SeatChoice{{Seat: "chair", Method: "plurality", Ballot: "open", Rotation: "subregion", Subregion: "andes", Due: true}}, Window: "2d"}},
+			"election_detail":  {Data: ev},
+			"election_booth":   {Data: booth},
+			"election_results": {Data: bigResults(30)},
+			"public_election":  {Data: bigResults(30)},
+		} {
+			rec := w.renderAs(rep, lang, name, p)
+			if rec.Code != 200 {
+				t.Fatalf("%s in %s: %d %s", name, lang, rec.Code, rec.Body.String())
+			}
+		}
+		p := &page{Data: review, Form: map[string]string{"choice": "m1"}}
+		if rec := w.renderAs(rep, lang, "election_booth", p); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Ana") {
+			t.Fatalf("review in %s: %d", lang, rec.Code)
+		}
+		rv := receiptView{boothView: booth, Receipt: "ABCDEF", Round: "1"}
+		rv.Step = "receipt"
+		if rec := w.renderAs(rep, lang, "election_booth", &page{Data: rv}); rec.Code != 200 || !strings.Contains(rec.Body.String(), "ABCDEF") {
+			t.Fatalf("receipt in %s: %d", lang, rec.Code)
+		}
+	}
+}
+
+// BenchmarkElectionResultsPage renders the results page of a cycle with
+// 1,000 ALSes on the roll and 1,000 open ballots; it reports p50 and p99.
+func BenchmarkElectionResultsPage(b *testing.B) {
+	w := offline(b)
+	data := bigResults(1000)
+	a := &service.Actor{Member: store.Member{ID: "m", Name: "M", Roles: store.StringList{store.RoleMember}}}
+	var times []time.Duration
+	size := 0
+	for b.Loop() {
+		t0 := time.Now()
+		rec := w.renderAs(a, "es", "election_results", &page{Data: data})
+		times = append(times, time.Since(t0))
+		size = rec.Body.Len()
+	}
+	report(b, times, size)
+}
+
+func report(b *testing.B, times []time.Duration, size int) {
+	slices.Sort(times)
+	p := func(q float64) float64 { return float64(times[int(q*float64(len(times)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(p(0.5), "p50_ms")
+	b.ReportMetric(p(0.99), "p99_ms")
+	b.ReportMetric(float64(size), "bytes")
+}
