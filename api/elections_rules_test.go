@@ -185,7 +185,7 @@ type mail struct {
 }
 
 // outboxOf lists the election emails a token's member received.
-func outboxOf(t *testing.T, tok string) []mail {
+func electionMailOf(t *testing.T, tok string) []mail {
 	t.Helper()
 	var out []mail
 	expect(t, do(t, shared, "GET", "/api/v1/notifications?process=election&limit=1000", tok, nil), http.StatusOK).json(t, &out)
@@ -258,7 +258,7 @@ func TestElectionSuccessionAndRecommendation(t *testing.T) {
 
 	// The ALAC chair is told whom LACRALO recommends, as a recommendation.
 	eventually(t, 30*time.Second, "the recommendation to the ALAC chair", func() bool {
-		for _, m := range outboxOf(t, alacChairTok) {
+		for _, m := range electionMailOf(t, alacChairTok) {
 			if m.Event == election.EventRecommended && strings.Contains(m.Body, delegate.Name) && !strings.Contains(m.Body, delegate.ID) && strings.Contains(m.Body, "recomendación") {
 				return true
 			}
@@ -268,7 +268,7 @@ func TestElectionSuccessionAndRecommendation(t *testing.T) {
 	// Staff were alerted that the NomCom seat missed its date.
 	eventually(t, 30*time.Second, "the must_fill_by alerts", func() bool {
 		kinds := map[string]bool{}
-		for _, m := range outboxOf(t, staffTok) {
+		for _, m := range electionMailOf(t, staffTok) {
 			if m.Event == election.EventMustFillBy {
 				kinds[strings.SplitN(strings.TrimPrefix(m.Step, "must_fill_by/nomcom_delegate/"), "/", 2)[0]] = true
 			}
@@ -319,7 +319,7 @@ func TestElectionSuccessionAndRecommendation(t *testing.T) {
 	}
 	for _, tok := range []string{electTok, oldChairTok} {
 		eventually(t, 30*time.Second, "succession emails", func() bool {
-			return slices.ContainsFunc(outboxOf(t, tok), func(m mail) bool { return m.Event == election.EventSuccession })
+			return slices.ContainsFunc(electionMailOf(t, tok), func(m mail) bool { return m.Event == election.EventSuccession })
 		})
 	}
 	var audit []struct {
