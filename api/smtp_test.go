@@ -27,52 +27,85 @@ func TestEmailDelivery(t *testing.T) {
 	defer e.close()
 	ensureCountry(t, e, "AR", "Argentina")
 
-	outbox := func(memberID string) map[string]any {
-		var all []map[string]any
-		expect(t, do(t, e, "GET", "/api/v1/notifications?process=registry", adminToken, nil), http.StatusOK).json(t, &all)
+	// A new member is sent two emails (the welcome, then the token
+	// issued); the SMTP server's failure hits whichever it is sent first.
+	outbox := func(memberID string) []map[string]any {
+		var all, mine []map[string]any
+		expect(t, do(t, e, "GET", "/api/v1/notifications?limit=1000", adminToken, nil), http.StatusOK).json(t, &all)
 		for _, n := range all {
 			if n["member_id"] == memberID {
-				return n
+				mine = append(mine, n)
 			}
 		}
-		return nil
+		return mine
+	}
+	settled := func(ms []map[string]any) bool {
+		for _, m := range ms {
+			if m["status"] != "sent" && m["status"] != "failed" {
+				return false
+			}
+		}
+		return len(ms) >= 2
 	}
 
 	t.Run("transient 451 is retried, delivered once", func(t *testing.T) {
 		mail.FailNext(451, "4.3.0 try again later", 1)
 		m, _ := newMember(t, e, "AR", "")
-		var msg map[string]any
+		var msgs []map[string]any
 		eventually(t, 30*time.Second, "delivery", func() bool {
-			msg = outbox(m.ID)
-			return msg != nil && msg["status"] == "sent"
+			msgs = outbox(m.ID)
+			return settled(msgs)
 		})
-		if msg["attempts"].(float64) != 2 {
-			t.Fatalf("attempts %v, want 2 (451, then success)", msg["attempts"])
-		}
-		got := 0
-		for _, r := range mail.Messages() {
-			if strings.Contains(strings.Join(r.To, ","), m.Email) {
-				got++
+		retried := 0
+		for _, msg := range msgs {
+			if msg["status"] != "sent" {
+				t.Fatalf("message %v not sent after a transient failure", msg)
+			}
+			switch msg["attempts"].(float64) {
+			case 1:
+			case 2:
+				retried++
+			default:
+				t.Fatalf("attempts %v, want 1, or 2 for the one refused with 451", msg["attempts"])
+			}
+			got := 0
+			for _, r := range mail.Messages() {
+				if strings.Contains(strings.Join(r.To, ","), m.Email) && r.Subject == msg["subject"] {
+					got++
+				}
+			}
+			if got != 1 {
+				t.Fatalf("the SMTP server received %d copies of %q, want 1", got, msg["subject"])
 			}
 		}
-		if got != 1 {
-			t.Fatalf("the SMTP server received %d copies, want 1", got)
+		if retried != 1 {
+			t.Fatalf("%d messages retried, want the one refused with 451: %v", retried, msgs)
 		}
 	})
 
 	t.Run("permanent 550 marks the message failed", func(t *testing.T) {
 		mail.FailNext(550, "5.1.1 mailbox unavailable", 1)
 		m, _ := newMember(t, e, "AR", "")
-		var msg map[string]any
+		var msgs []map[string]any
 		eventually(t, 30*time.Second, "failure", func() bool {
-			msg = outbox(m.ID)
-			return msg != nil && msg["status"] == "failed"
+			msgs = outbox(m.ID)
+			return settled(msgs)
 		})
-		if reason, _ := msg["last_error"].(string); !strings.Contains(reason, "550") {
-			t.Fatalf("failure reason %q does not name the 550", reason)
+		failed := 0
+		for _, msg := range msgs {
+			if msg["status"] != "failed" {
+				continue
+			}
+			failed++
+			if reason, _ := msg["last_error"].(string); !strings.Contains(reason, "550") {
+				t.Fatalf("failure reason %q does not name the 550", reason)
+			}
+			if msg["attempts"].(float64) != 1 {
+				t.Fatalf("a permanent failure was retried: %v attempts", msg["attempts"])
+			}
 		}
-		if msg["attempts"].(float64) != 1 {
-			t.Fatalf("a permanent failure was retried: %v attempts", msg["attempts"])
+		if failed != 1 {
+			t.Fatalf("%d messages failed, want the one refused with 550: %v", failed, msgs)
 		}
 	})
 }
