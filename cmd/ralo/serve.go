@@ -67,6 +67,12 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 		if ln != nil {
 			ln.Close()
 		}
+		if ctx.Err() != nil {
+			// Stopped (SIGTERM, Ctrl-C) while starting: a clean stop,
+			// not a failure to start.
+			log.Info("stopped while starting", "err", err)
+			return nil
+		}
 		return err
 	}
 	defer a.Close()
