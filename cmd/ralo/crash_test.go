@@ -415,11 +415,12 @@ func newCrashElection(t *testing.T, p *devProcess, admin string, kills int) *cra
 	// The kills start once the vote is open, so that they land among
 	// ballots.
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		if code, e := p.call(t, "GET", "/api/v1/elections/"+el.id, el.staff, nil); code == http.StatusOK && e["status"] == "voting" {
+		code, e := p.call(t, "GET", "/api/v1/elections/"+el.id, el.staff, nil)
+		if code == http.StatusOK && e["status"] == "voting" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the vote never opened")
+			t.Fatalf("the vote never opened: %d seats %v nominations %v exceptions %v", code, e["seats"], e["nominations"], e["exceptions"])
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
