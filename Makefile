@@ -20,6 +20,11 @@ vet:
 bench:
 	go test -run '^$$' -bench . -benchtime 2s ./api/
 
+# The web's pages over real HTTP (dashboard, public results, sign-in):
+# p50/p99, bytes, and pages/s from 8 clients.
+bench-web:
+	go test -run '^$$' -bench . -benchtime 200x ./web/
+
 fmt:
 	gofmt -w .
 
