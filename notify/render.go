@@ -175,6 +175,11 @@ var funcs = template.FuncMap{
 	"date": formatDate,
 	"one":  isOne,
 	"str":  func(v any) string { return fmt.Sprint(v) },
+	// A deadline's name is its kind, with the seat after a colon when it
+	// is one seat's ("voting_close:chair"); templates name the kind in
+	// the reader's language.
+	"deadlineKind": func(v any) string { k, _, _ := strings.Cut(fmt.Sprint(v), ":"); return k },
+	"deadlineSeat": func(v any) string { _, s, _ := strings.Cut(fmt.Sprint(v), ":"); return s },
 }
 
 // dateLayout is unambiguous in every language (no day/month order to

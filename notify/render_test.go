@@ -362,12 +362,14 @@ func TestRenderDigest(t *testing.T) {
 		map[string]any{"process": "election", "id": "el_1", "title": "Chair 2027", "action": "vote",
 			"deadline": "voting_close", "due": "2027-05-10T15:00:00Z"},
 		map[string]any{"process": "statement", "id": "st_1", "title": "IDN rules", "action": "", "due": nil},
+		map[string]any{"process": "election", "id": "el_2", "title": "ALAC 2027", "action": "nominate",
+			"deadline": "nominations_close:alac_member", "due": "2027-04-01T15:00:00Z"},
 	}
 	want := map[string][]string{
-		"es": {"Elección «Chair 2027» (el_1): emita el voto de su ALS. Próximo plazo: 2027-05-10 15:00 UTC (voting_close).", "Declaración de política «IDN rules» (st_1): nada que hacer: sígalo.", "darse de baja"},
-		"en": {`Election "Chair 2027" (el_1): cast your ALS's ballot. Next deadline: 2027-05-10 15:00 UTC (voting_close).`, `Policy statement "IDN rules" (st_1): nothing to do: follow it.`, "unsubscribe"},
-		"pt": {`Eleição "Chair 2027" (el_1): dê o voto da sua ALS. Próximo prazo: 2027-05-10 15:00 UTC (voting_close).`, `Declaração de política "IDN rules" (st_1): nada a fazer: acompanhe.`, "cancelar a inscrição"},
-		"fr": {"Élection « Chair 2027 » (el_1) : exprimez la voix de votre ALS. Prochaine échéance : 2027-05-10 15:00 UTC (voting_close).", "Déclaration de politique « IDN rules » (st_1) : rien à faire : suivez-le.", "désabonner"},
+		"es": {"Elección «Chair 2027» (el_1): emita el voto de su ALS. Próximo plazo: 2027-05-10 15:00 UTC (cierre de la votación).", "(cierre de candidaturas, puesto alac_member).", "Declaración de política «IDN rules» (st_1): nada que hacer: sígalo.", "darse de baja"},
+		"en": {`Election "Chair 2027" (el_1): cast your ALS's ballot. Next deadline: 2027-05-10 15:00 UTC (voting closes).`, `(nominations close, seat alac_member).`, `Policy statement "IDN rules" (st_1): nothing to do: follow it.`, "unsubscribe"},
+		"pt": {`Eleição "Chair 2027" (el_1): dê o voto da sua ALS. Próximo prazo: 2027-05-10 15:00 UTC (encerramento da votação).`, `(encerramento das candidaturas, cargo alac_member).`, `Declaração de política "IDN rules" (st_1): nada a fazer: acompanhe.`, "cancelar a inscrição"},
+		"fr": {"Élection « Chair 2027 » (el_1) : exprimez la voix de votre ALS. Prochaine échéance : 2027-05-10 15:00 UTC (clôture du vote).", "(clôture des candidatures, poste alac_member).", "Déclaration de politique « IDN rules » (st_1) : rien à faire : suivez-le.", "désabonner"},
 	}
 	for lang, lines := range want {
 		r, err := Render(lang, "digest.monthly", map[string]any{"name": "Ana", "month": "2027-05", "items": items, "member_id": "m_1"})

@@ -337,6 +337,13 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 	e.recheckWanted = false
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
 	var changes []EligibilityChange
+	// What each nomination was when the registry was read: one accepted
+	// while the activity ran keeps the eligibility its acceptance
+	// recorded, and is rechecked again.
+	accepted := map[string]bool{}
+	for _, n := range e.st.Nominations {
+		accepted[n.ID] = n.Accepted
+	}
 	err := workflow.ExecuteActivity(actx, ActivityRecheckEligibility, RecheckEligibilityInput{State: e.Snapshot()}).Get(ctx, &changes)
 	now := workflow.Now(ctx)
 	if err != nil {
@@ -347,6 +354,10 @@ func (e *election) recheck(ctx workflow.Context, gate string) {
 	for _, c := range changes {
 		n := e.nomination(c.NominationID)
 		if n == nil || e.decided[n.Seat] {
+			continue
+		}
+		if n.Accepted != accepted[n.ID] && workflow.GetVersion(ctx, "election-recheck-stale", workflow.DefaultVersion, 1) == 1 {
+			e.recheckWanted = true
 			continue
 		}
 		n.Eligible, n.Reasons = c.Eligible, process.NonNil(c.Reasons)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
+
 	"github.com/lacralo/ralo/domain"
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/election"
@@ -652,5 +654,57 @@ func TestDistinctPassedOver(t *testing.T) {
 	}
 	if s.Outcome != election.OutcomeElected {
 		t.Errorf("outcome %q, want elected", s.Outcome)
+	}
+}
+
+// TestRecheckDoesNotUndoAnAcceptance: a nominee accepts while a recheck
+// is reading the registry; the recheck's answer, computed before the
+// acceptance, must not put "not accepted" back on the nomination: the
+// acceptance's eligibility stands and the nomination is rechecked again.
+func TestRecheckDoesNotUndoAnAcceptance(t *testing.T) {
+	h := &harness{Harness: processtest.NewHarness[election.State](t, election.Election, election.WorkflowName, election.Query, t0)}
+	h.now = h.Env.Now
+	h.votes.Mock(h.Env)
+	// The recheck takes half an hour, during which the nominee accepts.
+	h.Env.OnActivity(h.RecheckElectionEligibility, mock.Anything, mock.Anything).After(30 * time.Minute).Return(h.RecheckElectionEligibility)
+	processtest.MockWith(h.Env, h.AssignElected)
+	processtest.MockWith(h.Env, h.PlanSuccession)
+	processtest.MockWith(h.Env, h.Succeed)
+	processtest.MockWith(h.Env, h.SittingHolders)
+	notAccepted := []string{"not_accepted: the nominee has not accepted the nomination"}
+	h.eligibility = func(st election.State) []election.EligibilityChange {
+		var out []election.EligibilityChange
+		for _, n := range st.Nominations {
+			if !n.Accepted && n.Eligible {
+				out = append(out, election.EligibilityChange{NominationID: n.ID, Reasons: notAccepted})
+			}
+			if !n.Accepted && !n.Eligible && len(n.Reasons) == 0 {
+				out = append(out, election.EligibilityChange{NominationID: n.ID, Reasons: notAccepted})
+			}
+		}
+		return out
+	}
+	in := input("e-stale")
+	in.Seats = in.Seats[:1]
+	h.OK(h.Update(time.Hour, election.UpdateNominate, election.NominateInput{
+		Actor: ana, Seat: "chair", NomineeID: beto.MemberID, Statement: "a fine candidate",
+		Eligibility: election.Eligibility{},
+	}))
+	h.OK(h.Update(2*time.Hour, election.UpdateRecheck, election.RecheckInput{Actor: ana}))
+	h.OK(h.Update(2*time.Hour+10*time.Minute, election.UpdateAccept, election.AcceptInput{
+		Actor: beto, NominationID: "n1", StatementOfInterest: "I serve", Eligibility: election.Eligibility{Eligible: true},
+	}))
+	after := h.Query(4 * time.Hour)
+	h.OK(h.Update(9*processtest.Day, election.UpdateCertify, election.CertifyInput{Actor: staff}))
+	h.run(in)
+
+	if len(after.Nominations) != 1 {
+		t.Fatalf("nominations %+v", after.Nominations)
+	}
+	if n := after.Nominations[0]; !n.Accepted || !n.Eligible || len(n.Reasons) != 0 {
+		t.Errorf("after the acceptance and the slow recheck: %+v, want accepted and eligible", n)
+	}
+	if len(h.rechecks) < 2 {
+		t.Errorf("rechecks at %v: the nomination accepted meanwhile is not rechecked again", h.rechecks)
 	}
 }
