@@ -74,7 +74,7 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 	if a.Sender != nil {
 		status = store.OutboxPending
 	}
-	link := a.pageLink(in)
+	link, extra := a.pageLink(in), a.extraLinks(in)
 	var res workflows.EnqueueResult
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -93,6 +93,11 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		data["name"] = m.Name
 		if _, ok := data["link"]; !ok {
 			data["link"] = link
+		}
+		for k, v := range extra {
+			if _, ok := data[k]; !ok {
+				data[k] = v
+			}
 		}
 		r, err := notify.Render(m.Language, in.Event, data)
 		if err != nil {

@@ -64,6 +64,15 @@ func (a *Activities) pageLink(in workflows.NotifyInput) string {
 	return a.publicURL() + path
 }
 
+// extraLinks are the links some emails give besides their page's: the
+// digest says where to unsubscribe (the profile page).
+func (a *Activities) extraLinks(in workflows.NotifyInput) map[string]string {
+	if in.Process != "digest" {
+		return nil
+	}
+	return map[string]string{"profile_link": a.publicURL() + "/profile"}
+}
+
 // meetingLink is the absolute address of a meeting's page.
 func (a *Activities) meetingLink(meetingID string) string {
 	return a.pageLink(workflows.NotifyInput{Process: "meetings", ObjectID: meetingID})

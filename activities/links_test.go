@@ -140,8 +140,9 @@ func TestLinksEveryEventCovered(t *testing.T) {
 }
 
 // TestLinksKeepTheirOwn: a link given in the data (the sign-in link, the
-// quarterly report's CSV) is kept as it is, and a page link carries
-// nothing but the object's ID.
+// quarterly report's CSV) is kept as it is; the digest also links to the
+// profile page, where one unsubscribes; a page link carries nothing but
+// the object's ID.
 func TestLinksKeepTheirOwn(t *testing.T) {
 	st, admin := linkStore(t)
 	a := &activities.Activities{Store: st, PublicURL: "https://ralo.lacralo.org"}
@@ -150,6 +151,11 @@ func TestLinksKeepTheirOwn(t *testing.T) {
 		Event: "sign_in_link", Data: map[string]any{"link": signIn, "minutes": 15}})
 	if !containsLink(body, signIn) || strings.Contains(body, "/profile") {
 		t.Errorf("sign-in email does not keep its link:\n%s", body)
+	}
+	body = enqueue(t, a, admin, workflows.NotifyInput{Process: "digest", ObjectID: "2027-02/" + admin, Step: "monthly",
+		Event: "digest.monthly", Data: map[string]any{"month": "2027-02", "member_id": admin}})
+	if !strings.Contains(body, "(https://ralo.lacralo.org/profile)") {
+		t.Errorf("the digest does not say where to unsubscribe:\n%s", body)
 	}
 	body = enqueue(t, a, admin, workflows.NotifyInput{Process: "ethics", ObjectID: "eth 1/x", Step: "filed",
 		Event: "ethics.filed", Data: map[string]any{"case_id": "eth 1/x", "complainant": "m_anon"}})
