@@ -29,8 +29,13 @@ type Activities struct {
 	Sender notify.Sender
 	// From is the sender address of every email.
 	From string
-	// BaseURL is the public address of the API, for links in emails.
+	// BaseURL is the public address of the API (--base-url), for the API
+	// addresses emails give (a report's CSV); empty: PublicURL.
 	BaseURL string
+	// PublicURL is the address of the web interface (--public-url, else
+	// the listen address): every email links to the page it is about under
+	// it (links.go).
+	PublicURL string
 	// Policy holds the rules the elections' eligibility rechecks apply.
 	Policy *policy.Policy
 	// Temporal starts the processes one process opens in another (the
@@ -69,6 +74,7 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 	if a.Sender != nil {
 		status = store.OutboxPending
 	}
+	link, extra := a.pageLink(in), a.extraLinks(in)
 	var res workflows.EnqueueResult
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -85,8 +91,13 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 			data[k] = v
 		}
 		data["name"] = m.Name
-		if _, ok := data["link"]; !ok && a.BaseURL != "" {
-			data["link"] = a.BaseURL
+		if _, ok := data["link"]; !ok {
+			data["link"] = link
+		}
+		for k, v := range extra {
+			if _, ok := data[k]; !ok {
+				data[k] = v
+			}
 		}
 		r, err := notify.Render(m.Language, in.Event, data)
 		if err != nil {

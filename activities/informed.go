@@ -57,6 +57,6 @@ func (a *Activities) BuildQuarterReport(ctx context.Context, in meeting.QuarterR
 	if err != nil {
 		return rep, err
 	}
-	rep.PublicURL = a.BaseURL + "/api/v1/public/participation/" + url.PathEscape(rep.Quarter) + ".csv"
+	rep.PublicURL = a.apiURL() + "/api/v1/public/participation/" + url.PathEscape(rep.Quarter) + ".csv"
 	return rep, nil
 }

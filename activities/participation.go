@@ -56,7 +56,7 @@ func (a *Activities) CreateMeeting(ctx context.Context, in meeting.Occurrence) (
 // organizer of the event: the sender of the emails. Attendees are not
 // listed, since invitees must not learn each other's addresses.
 func (a *Activities) meetingEvent(m store.Meeting, stamp time.Time) notify.Event {
-	ev := m.CalendarEvent(a.BaseURL, stamp)
+	ev := m.CalendarEvent(a.meetingLink(m.ID), stamp)
 	ev.Organizer = a.From
 	return ev
 }

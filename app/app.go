@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,6 +44,10 @@ type Options struct {
 	// PublicURL is where people open the web interface, for sign-in
 	// links; empty: the address each request came to.
 	PublicURL string
+	// ListenURL is the address the server listens on (http://host:port);
+	// emails link under it when PublicURL is empty (a worker without
+	// either: activities.DefaultPublicURL).
+	ListenURL string
 	RunWorker bool
 	RunAPI    bool
 	// SeedSeries creates the standing series (service.StandingSeriesList)
@@ -141,7 +146,8 @@ func Open(ctx context.Context, o Options) (*App, error) {
 			sender = s
 		}
 		informer := service.New(service.Config{Store: st, Temporal: c, Policy: o.Policy, Logger: o.Logger})
-		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL, Policy: o.Policy, Temporal: c, Informer: informer}
+		acts := &activities.Activities{Store: st, Sender: sender, From: o.SMTPFrom, BaseURL: o.BaseURL,
+			PublicURL: cmp.Or(o.PublicURL, o.ListenURL), Policy: o.Policy, Temporal: c, Informer: informer}
 		SetWorkflowCache(o.WorkflowCache)
 		a.Worker = ralworker.New(c, acts)
 		if err := a.Worker.Start(); err != nil {

@@ -12,7 +12,8 @@
 //
 // Render takes an event name and a map of data. Every event greets the
 // recipient with "name" and accepts an optional "link" to the page where
-// the matter can be followed. Dates ("due", "starts_at") may be time.Time
+// the matter can be followed (the outbox activity sets it to the page of
+// the process and object, activities/links.go, unless the data has one). Dates ("due", "starts_at") may be time.Time
 // values or RFC 3339 strings, as they arrive after a round trip through a
 // Temporal payload; they are shown in UTC, which reads the same in every
 // country of the region. Keys marked optional drop their sentence when

@@ -148,7 +148,7 @@ func (c *config) mail(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", envString("smtp-url", ""), "SMTP server, smtp://user:pass@host:port (smtps:// or smtp+starttls:// for TLS); empty keeps email in the outbox")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envString("smtp-from", "LACRALO <noreply@lacralo.org>"), "sender address of every email")
 	fs.StringVar(&c.BaseURL, "base-url", envString("base-url", ""), "public address of the API, for links in emails")
-	fs.StringVar(&c.PublicURL, "public-url", envString("public-url", ""), "public address of the web interface, for sign-in links in emails (default: the listen address)")
+	fs.StringVar(&c.PublicURL, "public-url", envString("public-url", ""), "public address of the web interface, which every email links under (default: the listen address)")
 }
 
 // worker adds the flags of a process that runs the worker.

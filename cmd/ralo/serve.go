@@ -56,10 +56,14 @@ func runServe(ctx context.Context, args []string, stderr io.Writer, runAPI, runW
 			return fmt.Errorf("listen %s: %w", c.Listen, err)
 		}
 	}
+	listenURL := ""
+	if ln != nil {
+		listenURL = "http://" + ln.Addr().String()
+	}
 	a, err := app.Open(ctx, app.Options{
 		DatabaseURL: c.DatabaseURL, Policy: pol, Temporal: topts,
 		SMTPURL: c.SMTPURL, SMTPFrom: c.SMTPFrom, AdminToken: c.AdminToken, BaseURL: c.BaseURL,
-		PublicURL: c.PublicURL, RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
+		PublicURL: c.PublicURL, ListenURL: listenURL, RunWorker: runWorker, RunAPI: runAPI, Logger: log, WorkflowCache: c.WorkflowCache,
 		TokenTTL: c.TokenTTL, MetricsToken: c.MetricsToken, Codec: cd,
 		AnchorEntries: c.AnchorEntries, AnchorEvery: c.AnchorEvery,
 	})
