@@ -82,7 +82,7 @@ func New(cfg Config) (*Web, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, http.StatusForbidden)
 	}))
-	w.handler = cop.Handler(w.withViewer(mux))
+	w.handler = compress(cop.Handler(w.withViewer(mux)))
 	return w, nil
 }
 
