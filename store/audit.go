@@ -202,7 +202,19 @@ type VerifyResult struct {
 	// BrokenAt is the first entry whose hash or link does not match.
 	BrokenAt *int64 `json:"broken_at,omitempty"`
 	Reason   string `json:"reason,omitempty"`
+	// Code names the reason for a page to say in its reader's language
+	// (VerifyMissing…); the API shows Reason.
+	Code string `json:"-"`
 }
+
+// Codes of a broken chain (VerifyResult.Code).
+const (
+	VerifyMissing   = "missing"   // an entry of the sequence is gone
+	VerifyUnlinked  = "unlinked"  // an entry does not link to the one before
+	VerifyAltered   = "altered"   // an entry's hash does not match its content
+	VerifyTruncated = "truncated" // the chain is shorter than a checkpoint says
+	VerifyRewritten = "rewritten" // an entry differs from a checkpoint's
+)
 
 // VerifyAudit recomputes the whole chain, in batches so memory stays flat.
 func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
@@ -218,12 +230,12 @@ func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 			seq := e.Seq
 			switch {
 			case e.Seq != expect:
-				res.Reason = fmt.Sprintf("entry %d is missing", expect)
+				res.Reason, res.Code = fmt.Sprintf("entry %d is missing", expect), VerifyMissing
 				seq = expect
 			case e.PrevHash != prev:
-				res.Reason = fmt.Sprintf("entry %d does not link to entry %d", e.Seq, e.Seq-1)
+				res.Reason, res.Code = fmt.Sprintf("entry %d does not link to entry %d", e.Seq, e.Seq-1), VerifyUnlinked
 			case AuditHash(e) != e.Hash:
-				res.Reason = fmt.Sprintf("entry %d was altered: its hash does not match its content", e.Seq)
+				res.Reason, res.Code = fmt.Sprintf("entry %d was altered: its hash does not match its content", e.Seq), VerifyAltered
 			}
 			if res.Reason != "" {
 				res.OK = false
