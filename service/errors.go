@@ -80,7 +80,9 @@ func (e *Error) Error() string { return e.Detail }
 func Forbidden(detail string) *Error { return &Error{Kind: KindForbidden, Detail: detail} }
 
 // NotFound says the object is unknown (or must seem so).
-func NotFound() *Error { return &Error{Kind: KindNotFound, Detail: "no such resource", Code: CodeNotFound} }
+func NotFound() *Error {
+	return &Error{Kind: KindNotFound, Detail: "no such resource", Code: CodeNotFound}
+}
 
 // Conflict refuses what the state does not allow now.
 func Conflict(detail string) *Error { return &Error{Kind: KindConflict, Detail: detail} }
