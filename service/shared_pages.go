@@ -31,13 +31,14 @@ const DirectoryPageSize = 50
 // name, country, ALS, roles and the skills they made public; never their
 // email, gender or preferences, whoever reads.
 type DirectoryEntry struct {
-	ID      string
-	Name    string
-	Country string
-	ALSID   string
-	ALSName string
-	Roles   []string
-	Skills  []string
+	ID          string
+	Name        string
+	Country     string
+	CountryName string
+	ALSID       string
+	ALSName     string
+	Roles       []string
+	Skills      []string
 }
 
 // Directory is one page of the members directory.
@@ -69,8 +70,13 @@ func (s *Service) MemberDirectory(ctx context.Context, a *Actor, search string, 
 	if err != nil {
 		return Directory{}, err
 	}
+	countries, err := s.countryNames(ctx)
+	if err != nil {
+		return Directory{}, err
+	}
 	for _, m := range ms {
-		e := DirectoryEntry{ID: m.ID, Name: m.Name, Country: m.Country, Roles: m.Roles, Skills: []string{}}
+		e := DirectoryEntry{ID: m.ID, Name: m.Name, Country: m.Country, CountryName: cmp.Or(countries[m.Country], m.Country),
+			Roles: m.Roles, Skills: []string{}}
 		if m.ALSID != nil {
 			e.ALSID, e.ALSName = *m.ALSID, names[*m.ALSID]
 		}
@@ -90,6 +96,18 @@ func (s *Service) alsNames(ctx context.Context) (map[string]string, error) {
 	out := make(map[string]string, len(list))
 	for _, a := range list {
 		out[a.ID] = a.Name
+	}
+	return out, nil
+}
+
+func (s *Service) countryNames(ctx context.Context) (map[string]string, error) {
+	list, err := s.store.ListCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(list))
+	for _, c := range list {
+		out[c.Code] = c.Name
 	}
 	return out, nil
 }

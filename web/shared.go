@@ -24,6 +24,10 @@ func (w *Web) sharedRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /calendar/events/{uid}", w.calendarEvent)
 	mux.HandleFunc("GET /audit", w.audit)
 	mux.HandleFunc("POST /audit/verify", w.auditVerify)
+	// The language switcher on the verify result links here: back to the log.
+	mux.HandleFunc("GET /audit/verify", func(rw http.ResponseWriter, r *http.Request) {
+		seeOther(rw, r, "/audit?"+r.URL.RawQuery)
+	})
 }
 
 // membersView is the directory page's data, with its paging links.
