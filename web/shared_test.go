@@ -287,3 +287,37 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("verify shows no head hash:\n%s", body)
 	}
 }
+
+// TestCalendarPartyRules: the calendar page and its .ics files show an
+// ethics case's deadlines to those who may read the case (its
+// complainant), never to an unrelated member.
+func TestCalendarPartyRules(t *testing.T) {
+	ctx := context.Background()
+	complainant := member(t, "Cleo Filer", "es")
+	respondent := member(t, "Remo Respondent", "es")
+	stranger := member(t, "Sam Stranger", "es")
+	filed, err := shared.svc.FileComplaint(ctx, &service.Actor{Member: complainant},
+		service.ComplaintRequest{RespondentID: respondent.ID, Kind: "bad_faith", Summary: "A conflict kept quiet."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := session(t, complainant)
+	var body string
+	waitFor(t, 20*time.Second, "the complainant's calendar lists the case", func() bool {
+		_, _, body = fetch(t, c, http.MethodGet, "/calendar", nil)
+		return strings.Contains(body, "Caso de ética "+filed.ID)
+	})
+	ics := regexp.MustCompile(`href="(/calendar/events/ethics-` + regexp.QuoteMeta(filed.ID) + `[^"]*)"`).FindStringSubmatch(body)
+	if ics == nil {
+		t.Fatalf("no .ics link for the case's deadline:\n%s", body)
+	}
+	if st, _, file := fetch(t, c, http.MethodGet, ics[1], nil); st != http.StatusOK || !strings.Contains(file, filed.ID) {
+		t.Fatalf("complainant's .ics: %d\n%s", st, file)
+	}
+	s := session(t, stranger)
+	_, _, body = fetch(t, s, http.MethodGet, "/calendar", nil)
+	mustLack(t, "a stranger's calendar", body, filed.ID)
+	if st, _, _ := fetch(t, s, http.MethodGet, ics[1], nil); st != http.StatusNotFound {
+		t.Fatalf("a stranger's .ics of the case: %d, want 404", st)
+	}
+}
