@@ -343,6 +343,8 @@ type AuditQuery struct {
 // AuditPage is one page of the audit log as its reader may see it.
 type AuditPage struct {
 	Entries []store.AuditEntry
+	// Names are the names of the members who acted in Entries, by ID.
+	Names map[string]string
 	// Next is the After of the next page, 0 when this is the last.
 	Next int64
 }
@@ -360,10 +362,25 @@ func (s *Service) AuditLog(ctx context.Context, a *Actor, q AuditQuery) (AuditPa
 	if err != nil {
 		return AuditPage{}, err
 	}
-	out := AuditPage{Entries: es}
+	out := AuditPage{Entries: es, Names: map[string]string{}}
 	if len(es) > AuditPageSize {
 		out.Entries = es[:AuditPageSize]
 		out.Next = out.Entries[AuditPageSize-1].Seq
+	}
+	var actors []string
+	for _, e := range out.Entries {
+		if strings.HasPrefix(e.Actor, "m_") && !slices.Contains(actors, e.Actor) {
+			actors = append(actors, e.Actor)
+		}
+	}
+	if len(actors) > 0 {
+		ms, err := s.store.MembersByID(ctx, actors)
+		if err != nil {
+			return AuditPage{}, err
+		}
+		for id, m := range ms {
+			out.Names[id] = m.Name
+		}
 	}
 	return out, nil
 }

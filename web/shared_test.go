@@ -266,7 +266,7 @@ func TestAuditPage(t *testing.T) {
 	}
 	ca := session(t, a)
 	_, _, body := fetch(t, ca, http.MethodGet, "/audit?lang=en&process=registry&object_id="+a.ID, nil)
-	mustHave(t, "own audit", body, "feed_token.issued", a.ID)
+	mustHave(t, "own audit", body, "feed_token.issued", a.ID, a.Name)
 	_, _, body = fetch(t, ca, http.MethodGet, "/audit?lang=en&process=registry&object_id="+b.ID, nil)
 	mustLack(t, "another member's audit", body, "feed_token.issued")
 	mustHave(t, "another member's audit", body, "No entry you may see matches.")
