@@ -333,20 +333,22 @@ func (s *Service) CalendarFeed(ctx context.Context, a *Actor) (FeedStatus, error
 // AuditPageSize is how many entries one page of the audit log lists.
 const AuditPageSize = 50
 
-// AuditQuery filters the audit log: by process and object, from after
-// the entry numbered After.
+// AuditQuery filters the audit log: by process and object, the newest
+// first, from before the entry numbered Before when set.
 type AuditQuery struct {
 	Process, ObjectID string
-	After             int64
+	Before            int64
 }
 
-// AuditPage is one page of the audit log as its reader may see it.
+// AuditPage is one page of the audit log as its reader may see it, the
+// newest entry first.
 type AuditPage struct {
 	Entries []store.AuditEntry
 	// Names are the names of the members who acted in Entries, by ID.
 	Names map[string]string
-	// Next is the After of the next page, 0 when this is the last.
-	Next int64
+	// Older is the Before of the next (older) page, 0 when this is the
+	// last.
+	Older int64
 }
 
 // AuditLog lists the entries a may see, by the rule of GET /api/v1/audit:
@@ -357,7 +359,7 @@ func (s *Service) AuditLog(ctx context.Context, a *Actor, q AuditQuery) (AuditPa
 		return AuditPage{}, err
 	}
 	f := store.AuditFilter{All: a.IsStaff(), MemberID: a.ID, PartyOf: a.ID, Process: strings.TrimSpace(q.Process),
-		ObjectID: strings.TrimSpace(q.ObjectID), AfterSeq: q.After, Limit: AuditPageSize + 1}
+		ObjectID: strings.TrimSpace(q.ObjectID), Newest: true, BeforeSeq: q.Before, Limit: AuditPageSize + 1}
 	es, err := s.store.ListAudit(ctx, f)
 	if err != nil {
 		return AuditPage{}, err
@@ -365,7 +367,7 @@ func (s *Service) AuditLog(ctx context.Context, a *Actor, q AuditQuery) (AuditPa
 	out := AuditPage{Entries: es, Names: map[string]string{}}
 	if len(es) > AuditPageSize {
 		out.Entries = es[:AuditPageSize]
-		out.Next = out.Entries[AuditPageSize-1].Seq
+		out.Older = out.Entries[AuditPageSize-1].Seq
 	}
 	var actors []string
 	for _, e := range out.Entries {

@@ -155,12 +155,23 @@ type AuditFilter struct {
 	Action   string
 	Audience string
 	AfterSeq int64
-	Limit    int
+	// Newest lists the latest entries first, before BeforeSeq when set
+	// (the web's log, read from the most recent).
+	Newest    bool
+	BeforeSeq int64
+	Limit     int
 }
 
-// ListAudit lists entries in chain order.
+// ListAudit lists entries in chain order (newest first with Newest).
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := s.DB.WithContext(ctx).Model(&AuditEntry{}).Order("seq ASC")
+	order := "seq ASC"
+	if f.Newest {
+		order = "seq DESC"
+	}
+	q := s.DB.WithContext(ctx).Model(&AuditEntry{}).Order(order)
+	if f.BeforeSeq > 0 {
+		q = q.Where("seq < ?", f.BeforeSeq)
+	}
 	if f.Process != "" {
 		q = q.Where("process = ?", f.Process)
 	}

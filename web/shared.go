@@ -213,7 +213,9 @@ func (w *Web) calendarEvent(rw http.ResponseWriter, r *http.Request) {
 // the next page's link and, after "verify chain", its result.
 type auditView struct {
 	service.AuditPage
-	NextHref string
+	OlderHref string
+	// Newer says the page is not the latest: a link back to it.
+	Newer    bool
 	Verified *service.AuditVerify
 }
 
@@ -227,23 +229,23 @@ func (w *Web) audit(rw http.ResponseWriter, r *http.Request) {
 
 func (w *Web) renderAudit(rw http.ResponseWriter, r *http.Request, a *service.Actor, verified *service.AuditVerify) {
 	q := r.URL.Query()
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	aq := service.AuditQuery{Process: q.Get("process"), ObjectID: q.Get("object_id"), After: after}
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	aq := service.AuditQuery{Process: q.Get("process"), ObjectID: q.Get("object_id"), Before: before}
 	pg, err := w.svc.AuditLog(r.Context(), a, aq)
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
 	}
-	v := auditView{AuditPage: pg, Verified: verified}
-	if pg.Next > 0 {
-		u := url.Values{"after": {strconv.FormatInt(pg.Next, 10)}}
+	v := auditView{AuditPage: pg, Verified: verified, Newer: before > 0}
+	if pg.Older > 0 {
+		u := url.Values{"before": {strconv.FormatInt(pg.Older, 10)}}
 		if aq.Process != "" {
 			u.Set("process", aq.Process)
 		}
 		if aq.ObjectID != "" {
 			u.Set("object_id", aq.ObjectID)
 		}
-		v.NextHref = "/audit?" + u.Encode()
+		v.OlderHref = "/audit?" + u.Encode()
 	}
 	w.render(rw, r, "audit", &page{Data: v, Form: map[string]string{"process": aq.Process, "object_id": aq.ObjectID}})
 }
@@ -293,8 +295,8 @@ func (p *page) Day(t time.Time) string {
 // Int is a count for a counted message.
 func (p *page) Int(n int64) int { return int(n) }
 
-// Before is the entry before seq, for a link that lists from seq on.
-func (p *page) Before(seq int64) int64 { return max(0, seq-1) }
+// Upto is the cursor of a page of the log that starts at entry seq.
+func (p *page) Upto(seq int64) int64 { return seq + 1 }
 
 // Short is the start of a hash, enough to tell entries apart on screen.
 func (p *page) Short(hash string) string {

@@ -68,8 +68,8 @@ func TestSharedTemplatesRender(t *testing.T) {
 			Positions: []service.PositionEntry{{Position: store.Position{Position: "nomcom_delegate", TermEnd: &end}, HolderName: "Bea", ALSName: "ALS Sur"}}}},
 		"calendar": {Data: calendarView{URL: "http://x/api/v1/calendar.ics?token=ralofeed_x", Feed: service.FeedStatus{Active: &store.FeedToken{CreatedAt: end}},
 			Events: []calendarEntry{{Title: "Llamada", Href: "/calendar/events/m", Kind: "meeting", Start: end}}}},
-		"audit": {Data: auditView{AuditPage: service.AuditPage{Entries: []store.AuditEntry{{Seq: 7, Process: "registry", Action: "member.created", ObjectID: "m_2", Hash: "abc"}}, Next: 7},
-			NextHref: "/audit?after=7", Verified: &service.AuditVerify{VerifyResult: store.VerifyResult{OK: false, BrokenAt: new(int64(7)), Code: store.VerifyAltered, Reason: "entry 7 was altered"}}}},
+		"audit": {Data: auditView{AuditPage: service.AuditPage{Entries: []store.AuditEntry{{Seq: 7, Process: "registry", Action: "member.created", ObjectID: "m_2", Hash: "abc"}}, Older: 7},
+			OlderHref: "/audit?before=7", Newer: true, Verified: &service.AuditVerify{VerifyResult: store.VerifyResult{OK: false, BrokenAt: new(int64(7)), Code: store.VerifyAltered, Reason: "entry 7 was altered"}}}},
 	}
 	for _, lang := range service.Languages {
 		for name, p := range pages {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -273,6 +274,28 @@ func TestAuditPage(t *testing.T) {
 	staff := session(t, member(t, "Sara Audit", "en", store.RoleStaff))
 	_, _, body = fetch(t, staff, http.MethodGet, "/audit?lang=en&object_id="+b.ID, nil)
 	mustHave(t, "staff audit", body, "feed_token.issued", b.ID)
+	// Newest first, 50 a page, older pages behind a link.
+	for i := 0; i < service.AuditPageSize+1; i++ {
+		member(t, fmt.Sprintf("Pablo Página %02d", i), "es")
+	}
+	seqs := regexp.MustCompile(`<tr data-seq="(\d+)">`)
+	older := regexp.MustCompile(`href="(/audit\?before=\d+[^"]*)" rel="next"`)
+	_, _, body = fetch(t, staff, http.MethodGet, "/audit?lang=en&process=registry", nil)
+	page1 := seqs.FindAllStringSubmatch(body, -1)
+	next := older.FindStringSubmatch(body)
+	if len(page1) != service.AuditPageSize || next == nil {
+		t.Fatalf("first page: %d entries, older link %v", len(page1), next)
+	}
+	first, last := atoi(t, page1[0][1]), atoi(t, page1[len(page1)-1][1])
+	if first <= last {
+		t.Fatalf("the log is not newest first: %d then %d", first, last)
+	}
+	_, _, body = fetch(t, staff, http.MethodGet, strings.ReplaceAll(next[1], "&amp;", "&"), nil)
+	page2 := seqs.FindAllStringSubmatch(body, -1)
+	if len(page2) == 0 || atoi(t, page2[0][1]) >= last {
+		t.Fatalf("the older page does not continue the first: %v after %d", page2, last)
+	}
+	mustHave(t, "older page", body, "Newest entries")
 
 	st, _, body := fetch(t, ca, http.MethodPost, "/audit/verify?lang=en", url.Values{})
 	if st != http.StatusOK {
@@ -286,6 +309,15 @@ func TestAuditPage(t *testing.T) {
 	if !regexp.MustCompile(`<code class="hash">[0-9a-f]{64}</code>`).MatchString(body) || head.Seq == 0 {
 		t.Fatalf("verify shows no head hash:\n%s", body)
 	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestCalendarPartyRules: the calendar page and its .ics files show an
