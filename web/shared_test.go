@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -351,5 +352,29 @@ func TestCalendarPartyRules(t *testing.T) {
 	mustLack(t, "a stranger's calendar", body, filed.ID)
 	if st, _, _ := fetch(t, s, http.MethodGet, ics[1], nil); st != http.StatusNotFound {
 		t.Fatalf("a stranger's .ics of the case: %d, want 404", st)
+	}
+}
+
+// TestSharedFormsRefuseCrossSite: a forged form to make or revoke a feed
+// address is refused (403) and changes nothing, even with the member's
+// session.
+func TestSharedFormsRefuseCrossSite(t *testing.T) {
+	m := member(t, "Fer Forged", "es")
+	c := session(t, m)
+	for _, p := range []string{"/calendar/token", "/calendar/token/revoke", "/audit/verify"} {
+		req, _ := http.NewRequest(http.MethodPost, shared.url+p, strings.NewReader(""))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site POST %s: %d, want 403", p, resp.StatusCode)
+		}
+	}
+	if _, err := shared.app.Store.ActiveFeedToken(context.Background(), m.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a forged form made a feed address: %v", err)
 	}
 }
