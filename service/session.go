@@ -171,6 +171,9 @@ func (s *Service) UpdateProfile(ctx context.Context, a *Actor, req ProfileReques
 	if !known {
 		fields["language"], codes["language"] = "must be one of es, en, pt, fr", "language"
 	}
+	if strings.TrimSpace(req.Name) == "" {
+		fields["name"], codes["name"] = "is required", "required"
+	}
 	if len(fields) > 0 {
 		return store.Member{}, InvalidCoded(fields, codes)
 	}

@@ -15,5 +15,5 @@ func init() {
 	addDynamic("audit.broken.", store.VerifyMissing, store.VerifyUnlinked, store.VerifyAltered, store.VerifyTruncated, store.VerifyRewritten)
 	addDynamic("refusal.", service.CodeRolesForbid, service.CodeOwnOnly, service.CodeNotFound, service.CodeSignInNeeded,
 		service.CodeProfileFields, service.CodeOwnRoles, service.CodeAdminRoles, service.CodeReviewNotOpen)
-	addDynamic("field.", "time_zone", "language")
+	addDynamic("field.", "time_zone", "language", "required")
 }

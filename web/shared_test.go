@@ -103,6 +103,11 @@ func TestProfileDigest(t *testing.T) {
 	}
 	mustHave(t, "refused profile", body, "Escolha um fuso horário")
 	mustLack(t, "refused profile", body, "must be a time zone")
+	form.Set("time_zone", "")
+	form.Set("name", " ")
+	if st, _, body := fetch(t, c, http.MethodPost, "/profile?lang=fr", form); st != http.StatusUnprocessableEntity || !strings.Contains(body, "Ce champ est obligatoire.") {
+		t.Fatalf("empty name: %d\n%s", st, body)
+	}
 }
 
 // TestMembersPage: the directory lists names and public skills, never an
