@@ -28,10 +28,50 @@ const (
 
 // Error is an operation's refusal: its kind, a sentence for the person,
 // and, for invalid input, a message per field (named as in the request).
+// Code (with Args) and FieldCodes name the same refusal for a transport
+// that speaks the reader's language (the web's "refusal.<code>" and
+// "field.<code>" messages); the JSON API shows Detail and Fields as they
+// are.
 type Error struct {
-	Kind   Kind
-	Detail string
-	Fields map[string]string
+	Kind       Kind
+	Detail     string
+	Fields     map[string]string
+	Code       string
+	Args       map[string]any
+	FieldCodes map[string]string
+}
+
+// Refusal codes the web translates (Error.Code).
+const (
+	CodeRolesForbid   = "roles_forbid"    // the actor's roles do not allow it
+	CodeOwnOnly       = "own_only"        // only the member (or an admin) may
+	CodeNotFound      = "not_found"       // unknown, or not the actor's to know
+	CodeSignInNeeded  = "sign_in_needed"  // the operation needs a signed-in member
+	CodeProfileFields = "profile_fields"  // a profile field the member may not change
+	CodeOwnRoles      = "own_roles"       // nobody changes their own roles or ALS
+	CodeAdminRoles    = "admin_roles"     // privileged roles are an admin's act
+	CodeReviewNotOpen = "review_not_open" // the ALS is not under review
+)
+
+// Coded gives e a code (and args, name, value pairs) for the pages.
+func (e *Error) Coded(code string, args ...any) *Error {
+	e.Code = code
+	if len(args) > 1 {
+		e.Args = map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			if k, ok := args[i].(string); ok {
+				e.Args[k] = args[i+1]
+			}
+		}
+	}
+	return e
+}
+
+// InvalidCoded refuses fields, each with its message and its code.
+func InvalidCoded(fields, codes map[string]string) *Error {
+	e := Invalid(fields)
+	e.FieldCodes = codes
+	return e
 }
 
 func (e *Error) Error() string { return e.Detail }
@@ -40,7 +80,9 @@ func (e *Error) Error() string { return e.Detail }
 func Forbidden(detail string) *Error { return &Error{Kind: KindForbidden, Detail: detail} }
 
 // NotFound says the object is unknown (or must seem so).
-func NotFound() *Error { return &Error{Kind: KindNotFound, Detail: "no such resource"} }
+func NotFound() *Error {
+	return &Error{Kind: KindNotFound, Detail: "no such resource", Code: CodeNotFound}
+}
 
 // Conflict refuses what the state does not allow now.
 func Conflict(detail string) *Error { return &Error{Kind: KindConflict, Detail: detail} }

@@ -375,7 +375,7 @@ func (s *Service) ConcludeReview(ctx context.Context, a *Actor, alsID string, in
 	}
 	out, err := s.store.ConcludeReview(ctx, registryActor(a), alsID, in)
 	if errors.Is(err, store.ErrConflict) {
-		return store.ReviewConclusion{}, Conflict("the ALS is not under review")
+		return store.ReviewConclusion{}, Conflict("the ALS is not under review").Coded(CodeReviewNotOpen)
 	}
 	return out, err
 }

@@ -45,29 +45,13 @@ func (s *Service) FeedActor(ctx context.Context, token string) (*Actor, error) {
 // members), the arbitration cases a takes part in and the ethics
 // complaints a may read.
 func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
-	now := store.Now()
-	meetings, err := s.store.ListMeetings(ctx, now.Add(-calendarPast), time.Time{})
+	items, err := s.calendarItems(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	var events []notify.Event
-	for _, m := range meetings {
-		events = append(events, m.CalendarEvent("", now))
-	}
-	open, err := s.OpenDeadlines(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range open {
-		if o.Hearing != nil {
-			h := *o.Hearing
-			h.Stamp = now
-			events = append(events, h)
-		}
-		for _, d := range o.Deadlines {
-			events = append(events, notify.Event{UID: o.UIDPrefix + "-" + d.Name + "@ralo",
-				Summary: o.Title + ": " + strings.ReplaceAll(d.Name, "_", " "), Start: d.At, Stamp: now})
-		}
+	events := make([]notify.Event, len(items))
+	for i, it := range items {
+		events[i] = it.Event
 	}
 	return notify.Calendar(events), nil
 }

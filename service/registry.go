@@ -30,7 +30,7 @@ func registryActor(a *Actor) store.Actor {
 // requireStaff refuses an actor who is neither staff nor admin.
 func requireStaff(a *Actor) error {
 	if !a.IsStaff() {
-		return Forbidden("your roles do not allow this action")
+		return Forbidden("your roles do not allow this action").Coded(CodeRolesForbid)
 	}
 	return nil
 }
@@ -158,7 +158,7 @@ func (s *Service) CreateMember(ctx context.Context, a *Actor, in store.MemberInp
 		return MemberView{}, err
 	}
 	if in.Roles != nil && touchesPrivileged(nil, *in.Roles) && !a.Has(store.RoleAdmin) {
-		return MemberView{}, Forbidden("only an admin may grant the staff, admin, ethics_committee or arbitrator role")
+		return MemberView{}, Forbidden("only an admin may grant the staff, admin, ethics_committee or arbitrator role").Coded(CodeAdminRoles)
 	}
 	m, err := s.store.CreateMember(ctx, registryActor(a), in)
 	if err != nil {
@@ -182,21 +182,21 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id string, in stor
 		return MemberView{}, err
 	}
 	if a == nil || (a.ID != m.ID && !a.IsStaff()) {
-		return MemberView{}, Forbidden("your roles do not allow this action")
+		return MemberView{}, Forbidden("your roles do not allow this action").Coded(CodeRolesForbid)
 	}
 	// Registry fields decide voting rights and eligibility, so a member may
 	// not change them on their own record.
 	if !a.IsStaff() && (in.Country != nil || in.ALSID != nil || in.Roles != nil || in.Email != nil) {
-		return MemberView{}, Forbidden("only staff may change email, country, als_id or roles")
+		return MemberView{}, Forbidden("only staff may change email, country, als_id or roles").Coded(CodeProfileFields)
 	}
 	// Separation of duties: nobody changes their own roles or ALS (staff
 	// could otherwise make themselves an ALS's representative and vote
 	// for it); another staff member, or an admin, must.
 	if a.ID == m.ID && (in.ALSID != nil || in.Roles != nil) {
-		return MemberView{}, Forbidden("nobody may change their own roles or ALS; ask another staff member or an admin")
+		return MemberView{}, Forbidden("nobody may change their own roles or ALS; ask another staff member or an admin").Coded(CodeOwnRoles)
 	}
 	if in.Roles != nil && touchesPrivileged(m.Roles, *in.Roles) && !a.Has(store.RoleAdmin) {
-		return MemberView{}, Forbidden("only an admin may grant or remove the staff, admin, ethics_committee or arbitrator role")
+		return MemberView{}, Forbidden("only an admin may grant or remove the staff, admin, ethics_committee or arbitrator role").Coded(CodeAdminRoles)
 	}
 	out, err := s.store.UpdateMember(ctx, registryActor(a), m.ID, in)
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *Service) IssueToken(ctx context.Context, a *Actor, memberID string, in 
 // ownOrAdmin lets a member act on their own record, and an admin on anyone's.
 func ownOrAdmin(a *Actor, memberID string) error {
 	if a == nil || (a.ID != memberID && !a.Has(store.RoleAdmin)) {
-		return Forbidden("your roles do not allow this action")
+		return Forbidden("your roles do not allow this action").Coded(CodeOwnOnly)
 	}
 	return nil
 }

@@ -148,6 +148,9 @@ type ProfileRequest struct {
 	TimeZone     string
 	Skills       []string
 	SkillsPublic bool
+	// DigestOptOut unsubscribes from the monthly digest email, as the
+	// API's PATCH /members/{id} digest_opt_out does.
+	DigestOptOut bool
 }
 
 // Languages are the languages ralo speaks, the default first.
@@ -155,10 +158,10 @@ var Languages = []string{"es", "en", "pt", "fr"}
 
 // UpdateProfile changes the actor's name, language, time zone and skills.
 func (s *Service) UpdateProfile(ctx context.Context, a *Actor, req ProfileRequest) (store.Member, error) {
-	fields := map[string]string{}
+	fields, codes := map[string]string{}, map[string]string{}
 	if req.TimeZone != "" {
 		if _, err := time.LoadLocation(req.TimeZone); err != nil || !strings.Contains(req.TimeZone, "/") && req.TimeZone != "UTC" {
-			fields["time_zone"] = "must be a time zone such as America/Bogota"
+			fields["time_zone"], codes["time_zone"] = "must be a time zone such as America/Bogota", "time_zone"
 		}
 	}
 	known := false
@@ -166,10 +169,13 @@ func (s *Service) UpdateProfile(ctx context.Context, a *Actor, req ProfileReques
 		known = known || l == req.Language
 	}
 	if !known {
-		fields["language"] = "must be one of es, en, pt, fr"
+		fields["language"], codes["language"] = "must be one of es, en, pt, fr", "language"
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		fields["name"], codes["name"] = "is required", "required"
 	}
 	if len(fields) > 0 {
-		return store.Member{}, Invalid(fields)
+		return store.Member{}, InvalidCoded(fields, codes)
 	}
 	skills := []string{}
 	for _, sk := range req.Skills {
@@ -179,7 +185,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a *Actor, req ProfileReques
 	}
 	name := req.Name
 	m, err := s.store.UpdateMember(ctx, store.Actor{MemberID: a.ID}, a.ID, store.MemberInput{
-		Name: &name, Language: &req.Language, Skills: &skills, SkillsPublic: &req.SkillsPublic})
+		Name: &name, Language: &req.Language, Skills: &skills, SkillsPublic: &req.SkillsPublic, DigestOptOut: &req.DigestOptOut})
 	if err != nil {
 		return store.Member{}, AsError(err)
 	}

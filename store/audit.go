@@ -155,12 +155,23 @@ type AuditFilter struct {
 	Action   string
 	Audience string
 	AfterSeq int64
-	Limit    int
+	// Newest lists the latest entries first, before BeforeSeq when set
+	// (the web's log, read from the most recent).
+	Newest    bool
+	BeforeSeq int64
+	Limit     int
 }
 
-// ListAudit lists entries in chain order.
+// ListAudit lists entries in chain order (newest first with Newest).
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := s.DB.WithContext(ctx).Model(&AuditEntry{}).Order("seq ASC")
+	order := "seq ASC"
+	if f.Newest {
+		order = "seq DESC"
+	}
+	q := s.DB.WithContext(ctx).Model(&AuditEntry{}).Order(order)
+	if f.BeforeSeq > 0 {
+		q = q.Where("seq < ?", f.BeforeSeq)
+	}
 	if f.Process != "" {
 		q = q.Where("process = ?", f.Process)
 	}
@@ -202,7 +213,19 @@ type VerifyResult struct {
 	// BrokenAt is the first entry whose hash or link does not match.
 	BrokenAt *int64 `json:"broken_at,omitempty"`
 	Reason   string `json:"reason,omitempty"`
+	// Code names the reason for a page to say in its reader's language
+	// (VerifyMissing…); the API shows Reason.
+	Code string `json:"-"`
 }
+
+// Codes of a broken chain (VerifyResult.Code).
+const (
+	VerifyMissing   = "missing"   // an entry of the sequence is gone
+	VerifyUnlinked  = "unlinked"  // an entry does not link to the one before
+	VerifyAltered   = "altered"   // an entry's hash does not match its content
+	VerifyTruncated = "truncated" // the chain is shorter than a checkpoint says
+	VerifyRewritten = "rewritten" // an entry differs from a checkpoint's
+)
 
 // VerifyAudit recomputes the whole chain, in batches so memory stays flat.
 func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
@@ -218,12 +241,12 @@ func (s *Store) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 			seq := e.Seq
 			switch {
 			case e.Seq != expect:
-				res.Reason = fmt.Sprintf("entry %d is missing", expect)
+				res.Reason, res.Code = fmt.Sprintf("entry %d is missing", expect), VerifyMissing
 				seq = expect
 			case e.PrevHash != prev:
-				res.Reason = fmt.Sprintf("entry %d does not link to entry %d", e.Seq, e.Seq-1)
+				res.Reason, res.Code = fmt.Sprintf("entry %d does not link to entry %d", e.Seq, e.Seq-1), VerifyUnlinked
 			case AuditHash(e) != e.Hash:
-				res.Reason = fmt.Sprintf("entry %d was altered: its hash does not match its content", e.Seq)
+				res.Reason, res.Code = fmt.Sprintf("entry %d was altered: its hash does not match its content", e.Seq), VerifyAltered
 			}
 			if res.Reason != "" {
 				res.OK = false

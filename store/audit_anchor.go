@@ -42,7 +42,7 @@ func (s *Store) VerifyAuditAgainst(ctx context.Context, cps []AuditCheckpoint) (
 	last := cps[len(cps)-1]
 	if res.Entries < last.Seq {
 		end := res.Entries
-		res.OK, res.BrokenAt = false, &end
+		res.OK, res.BrokenAt, res.Code = false, &end, VerifyTruncated
 		res.Reason = fmt.Sprintf("the chain ends at %d; the checkpoint at %d says it held %d entries", res.Entries, last.Seq, last.Seq)
 		return res, nil
 	}
@@ -57,7 +57,7 @@ func (s *Store) VerifyAuditAgainst(ctx context.Context, cps []AuditCheckpoint) (
 			continue
 		}
 		at := cp.Seq
-		res.OK, res.BrokenAt = false, &at
+		res.OK, res.BrokenAt, res.Code = false, &at, VerifyRewritten
 		if cp.Seq == matched+1 {
 			res.Reason = fmt.Sprintf("entry %d differs from the chain checkpointed at %d", cp.Seq, cp.Seq)
 		} else {

@@ -484,8 +484,11 @@ type MemberFilter struct {
 	ALSID   string
 	Country string
 	Role    string
-	Limit   int
-	Offset  int
+	// Search matches the name, or a skill the member made public
+	// (case-insensitive, anywhere in the text).
+	Search string
+	Limit  int
+	Offset int
 }
 
 // ListMembers lists members by name.
@@ -500,6 +503,10 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]Member, erro
 	if f.Role != "" {
 		q = q.Where("roles LIKE ?", `%"`+f.Role+`"%`)
 	}
+	if term := strings.TrimSpace(f.Search); term != "" {
+		like := "%" + likeEscaper.Replace(strings.ToLower(term)) + "%"
+		q = q.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR (skills_public AND LOWER(skills) LIKE ? ESCAPE '\'))`, like, like)
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
@@ -509,6 +516,9 @@ func (s *Store) ListMembers(ctx context.Context, f MemberFilter) ([]Member, erro
 	err := q.Limit(limit).Offset(f.Offset).Find(&out).Error
 	return out, err
 }
+
+// likeEscaper escapes LIKE's wildcards in a searched term.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // CountMembers counts every member.
 func (s *Store) CountMembers(ctx context.Context) (int64, error) {

@@ -80,8 +80,8 @@ func TestNewcomerAdminLink(t *testing.T) {
 	}
 	// A field the service refuses re-renders the form with its message.
 	st, _, body = fetch(t, c, "POST", "/profile?lang=en", url.Values{"name": {"Admin"}, "language": {"xx"}, "time_zone": {"Mars/Olympus"}})
-	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Check this field: must be a time zone") ||
-		!strings.Contains(body, "Check this field: must be one of es, en, pt, fr") {
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose a time zone such as America/Bogota.") ||
+		!strings.Contains(body, "Choose Spanish, English, Portuguese or French.") {
 		t.Fatalf("profile with bad fields: %d\n%s", st, body)
 	}
 	st, h, _ = fetch(t, c, "POST", "/profile", url.Values{"name": {"Admin"}, "language": {"en"}, "time_zone": {"America/Bogota"}, "skills": {"DNS, policy"}})

@@ -37,6 +37,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	w.electionRoutes(mux)
 	w.statementRoutes(mux)
 	w.meetingRoutes(mux)
+	w.sharedRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 
@@ -216,6 +217,9 @@ func (w *Web) profileForm(a *service.Actor) map[string]string {
 	if a.SkillsPublic {
 		f["skills_public"] = "on"
 	}
+	if !a.DigestOptOut {
+		f["digest"] = "on"
+	}
 	return f
 }
 
@@ -259,7 +263,7 @@ func (w *Web) saveProfile(rw http.ResponseWriter, r *http.Request) {
 	skills := strings.Split(r.PostForm.Get("skills"), ",")
 	_, err := w.svc.UpdateProfile(r.Context(), a, service.ProfileRequest{Name: r.PostForm.Get("name"),
 		Language: r.PostForm.Get("language"), TimeZone: r.PostForm.Get("time_zone"), Skills: skills,
-		SkillsPublic: r.PostForm.Get("skills_public") == "on"})
+		SkillsPublic: r.PostForm.Get("skills_public") == "on", DigestOptOut: r.PostForm.Get("digest") != "on"})
 	if fields, ok := w.fieldErrors(r, err); ok {
 		w.render(rw, r, "profile", &page{Status: http.StatusUnprocessableEntity, Form: formValues(r), Errors: fields,
 			Data: profileView{Zones: zoneChoices()}})

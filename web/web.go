@@ -247,6 +247,10 @@ var navigation = []struct {
 	{href: "/elections", label: "nav.elections", signedIn: true},
 	{href: "/statements", label: "nav.statements", signedIn: true},
 	{href: "/meetings", label: "nav.meetings", signedIn: true},
+	{href: "/calendar", label: "nav.calendar", signedIn: true},
+	{href: "/members", label: "nav.members", signedIn: true},
+	{href: "/als", label: "nav.als", signedIn: true},
+	{href: "/audit", label: "nav.audit", signedIn: true},
 	{href: "/notifications", label: "nav.notifications", signedIn: true},
 	{href: "/profile", label: "nav.profile", signedIn: true},
 	{href: "/sessions", label: "nav.sessions", signedIn: true},
@@ -356,16 +360,42 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, status int) {
 		w.withViewer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, status) })).ServeHTTP(rw, r)
 		return
 	}
-	w.render(rw, r, "error", &page{Status: status, Data: status})
+	w.render(rw, r, "error", &page{Status: status, Data: errorView{Status: status}})
 }
 
-// failErr renders the page for an error the service returned.
+// errorView is the error page's data: the status and, for a refusal the
+// service named with a code, why in the reader's language.
+type errorView struct {
+	Status int
+	Reason string
+}
+
+// failErr renders the page for an error the service returned: a coded
+// refusal is explained in the reader's language, never in the service's
+// English.
 func (w *Web) failErr(rw http.ResponseWriter, r *http.Request, err error) {
 	e := service.AsError(err)
 	if e.Kind == service.KindInternal {
 		w.log.ErrorContext(r.Context(), "page", "path", r.URL.Path, "err", err)
 	}
-	w.fail(rw, r, e.Kind.Status())
+	w.render(rw, r, "error", &page{Status: e.Kind.Status(), Data: errorView{Status: e.Kind.Status(), Reason: refusalText(viewerOf(r), e)}})
+}
+
+// refusalText is a refusal's message in the reader's language, empty when
+// the service gave it no code (or the code has no message yet).
+func refusalText(v *viewer, e *service.Error) string {
+	if e.Code == "" {
+		return ""
+	}
+	args := make([]any, 0, 2*len(e.Args))
+	for k, val := range e.Args {
+		args = append(args, k, val)
+	}
+	id := "refusal." + e.Code
+	if msg := v.t(id, -1, args...); msg != id {
+		return msg
+	}
+	return ""
 }
 
 // fieldErrors turns a service refusal into the form's messages; ok is
@@ -378,6 +408,12 @@ func (w *Web) fieldErrors(r *http.Request, err error) (map[string]string, bool) 
 	v := viewerOf(r)
 	out := map[string]string{}
 	for f, msg := range e.Fields {
+		if code, ok := e.FieldCodes[f]; ok {
+			if id := "field." + code; v.t(id, -1) != id {
+				out[f] = v.t(id, -1)
+				continue
+			}
+		}
 		out[f] = v.t("form.invalid", -1, "Detail", msg)
 	}
 	if len(out) == 0 {

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
+)
+
+// TestRefusalsTranslated: a refusal the service names with a code is
+// explained in the reader's language on the error page, with its status;
+// one without a code keeps the status's general text; the API's English
+// detail never shows.
+func TestRefusalsTranslated(t *testing.T) {
+	w := offline(t)
+	fail := func(lang string, err error) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "/x", nil)
+		v := &viewer{lang: lang, loc: i18n.NewLocalizer(w.bundle, lang), zone: time.UTC}
+		r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+		rec := httptest.NewRecorder()
+		w.failErr(rec, r, err)
+		return rec
+	}
+	cases := []struct {
+		lang   string
+		err    error
+		status int
+		want   string
+	}{
+		{"fr", service.Forbidden("your roles do not allow this action").Coded(service.CodeRolesForbid), 403, "Vos rôles ne vous permettent pas"},
+		{"pt", service.Forbidden("your roles do not allow this action").Coded(service.CodeOwnOnly), 403, "Só a pessoa interessada"},
+		{"es", service.NotFound(), 404, "No existe, o no le corresponde verlo."},
+		{"es", service.Conflict("the ALS is not under review").Coded(service.CodeReviewNotOpen), 409, "La ALS no está en revisión"},
+		{"en", store.ErrNotFound, 404, "It does not exist, or it is not yours to see."},
+		{"es", service.Conflict("something uncoded"), 409, "El proceso no permite esta acción en su estado actual."},
+	}
+	for _, c := range cases {
+		rec := fail(c.lang, c.err)
+		body := rec.Body.String()
+		if rec.Code != c.status || !strings.Contains(body, c.want) {
+			t.Errorf("%s %v: %d, want %d with %q\n%s", c.lang, c.err, rec.Code, c.status, c.want, body)
+		}
+		if e := service.AsError(c.err); strings.Contains(body, e.Detail) && c.lang != "en" {
+			t.Errorf("%s %v: the English detail shows", c.lang, c.err)
+		}
+	}
+}
+
+// TestSharedTemplatesRender: the shared pages render from data alone in
+// every language, private fields never part of what they are given.
+func TestSharedTemplatesRender(t *testing.T) {
+	w := offline(t)
+	a := &service.Actor{Member: store.Member{ID: "m_1", Name: "Ana", Roles: store.StringList{store.RoleMember}}}
+	end := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	als := "als_1"
+	pages := map[string]*page{
+		"members": {Data: membersView{Directory: service.Directory{Page: 2, More: true, Members: []service.DirectoryEntry{
+			{ID: "m_2", Name: "Bea", CountryName: "Chile", ALSName: "ALS Sur", Roles: []string{"als_rep"}, Skills: []string{"DNS"}}}},
+			Prev: "/members?page=1", Next: "/members?page=3"}},
+		"als": {Data: service.ALSDirectory{ALSes: []service.ALSEntry{{ALS: store.ALS{ID: als, Name: "ALS Sur", Status: "accredited"}, CountryName: "Chile", Subregion: "andes", VotingStatus: "warned"}},
+			Positions: []service.PositionEntry{{Position: store.Position{Position: "nomcom_delegate", TermEnd: &end}, HolderName: "Bea", ALSName: "ALS Sur"}}}},
+		"calendar": {Data: calendarView{URL: "http://x/api/v1/calendar.ics?token=ralofeed_x", Feed: service.FeedStatus{Active: &store.FeedToken{CreatedAt: end}},
+			Events: []calendarEntry{{Title: "Llamada", Href: "/calendar/events/m", Kind: "meeting", Start: end}}}},
+		"audit": {Data: auditView{AuditPage: service.AuditPage{Entries: []store.AuditEntry{{Seq: 7, Process: "registry", Action: "member.created", ObjectID: "m_2", Hash: "abc"}}, Older: 7},
+			OlderHref: "/audit?before=7", Newer: true, Verified: &service.AuditVerify{VerifyResult: store.VerifyResult{OK: false, BrokenAt: new(int64(7)), Code: store.VerifyAltered, Reason: "entry 7 was altered"}}}},
+	}
+	for _, lang := range service.Languages {
+		for name, p := range pages {
+			rec := w.renderAs(a, lang, name, p)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s in %s: %d", name, lang, rec.Code)
+			}
+			if lang != "en" && strings.Contains(rec.Body.String(), "entry 7 was altered") {
+				t.Errorf("%s in %s shows the store's English reason", name, lang)
+			}
+		}
+	}
+}
