@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -27,14 +28,54 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg, out 
 	// it closes), asking again with the same ID is answered with the one
 	// update's outcome, never applied twice.
 	id := store.NewID("upd")
+	wait := 20 * time.Millisecond
 	for {
 		err := s.updateOnce(ctx, id, workflowID, name, arg, out)
 		var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-		if !errors.As(err, &timeout) || ctx.Err() != nil {
-			return err
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return s.workflowError(ctx, workflowID, err)
+		case errors.As(err, &timeout):
+			s.log.DebugContext(ctx, "update not taken yet; asking again", "workflow_id", workflowID, "update", name)
+			continue
+		case !updateAborted(err):
+			return s.workflowError(ctx, workflowID, err)
 		}
-		s.log.DebugContext(ctx, "update not taken yet; asking again", "workflow_id", workflowID, "update", name)
+		// The server aborted the update before the workflow took it: the
+		// workflow task that carried it failed (a continue-as-new racing
+		// with updates that arrived meanwhile is refused by the server and
+		// retried), or the run closed to continue as new. Nothing was
+		// applied; the same update goes to the workflow again (its
+		// current run), after a pause that grows to a second.
+		s.log.DebugContext(ctx, "update aborted by the server; asking again", "workflow_id", workflowID, "update", name, "err", err)
+		select {
+		case <-ctx.Done():
+			return s.workflowError(ctx, workflowID, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
 	}
+}
+
+// updateAborted reports the server's answers that mean an update was
+// aborted without being applied (go.temporal.io/server's update
+// registry: a workflow task failure, an abort by the server, or the run
+// closing, as it does when it continues as new).
+func updateAborted(err error) bool {
+	var notReady *serviceerror.WorkflowNotReady
+	var unavailable *serviceerror.Unavailable
+	var notFound *serviceerror.NotFound
+	switch {
+	case errors.As(err, &notReady):
+		return true
+	case errors.As(err, &unavailable):
+		return strings.Contains(unavailable.Error(), "update was aborted")
+	case errors.As(err, &notFound):
+		return strings.Contains(notFound.Error(), "aborted by closing workflow")
+	}
+	return false
 }
 
 func (s *Service) updateOnce(ctx context.Context, id, workflowID, name string, arg, out any) error {
@@ -46,12 +87,9 @@ func (s *Service) updateOnce(ctx context.Context, id, workflowID, name string, a
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err != nil {
-		return s.workflowError(ctx, workflowID, err)
+		return err
 	}
-	if err := h.Get(ctx, out); err != nil {
-		return s.workflowError(ctx, workflowID, err)
-	}
-	return nil
+	return h.Get(ctx, out)
 }
 
 // query reads a workflow's live state.

@@ -385,11 +385,13 @@ func newCrashElection(t *testing.T, p *devProcess, admin string, kills int) *cra
 	el.staff = token(member("", "member", "staff"))
 	now := time.Now().UTC()
 	// Long enough for the kills and restarts (a few seconds each).
-	el.closes = now.Add(45*time.Second + time.Duration(kills)*5*time.Second)
+	// Nominations stay open long enough for the two candidates to be
+	// nominated and accept on a loaded machine (a few seconds under -race).
+	el.closes = now.Add(50*time.Second + time.Duration(kills)*5*time.Second)
 	code, e := p.call(t, "POST", "/api/v1/elections", el.staff, map[string]any{
 		"title": "Crash", "seats": []map[string]any{{"seat": "secretariat", "rotation": "none"}},
-		"calendar": map[string]any{"nominations_close": now.Add(4 * time.Second), "acceptance_close": now.Add(4 * time.Second),
-			"objections_close": now.Add(5 * time.Second), "voting_open": now.Add(5 * time.Second), "voting_close": el.closes},
+		"calendar": map[string]any{"nominations_close": now.Add(10 * time.Second), "acceptance_close": now.Add(10 * time.Second),
+			"objections_close": now.Add(11 * time.Second), "voting_open": now.Add(11 * time.Second), "voting_close": el.closes},
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("election: %d %v", code, e)
