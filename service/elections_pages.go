@@ -79,3 +79,14 @@ func (s *Service) ElectionNames(ctx context.Context, memberIDs []string) (member
 	}
 	return members, als, nil
 }
+
+// ElectionTitle is a cycle's title and the year it started, for the
+// heading of its results pages: a certified cycle's title is public, like
+// its results.
+func (s *Service) ElectionTitle(ctx context.Context, id string) (title string, year int, err error) {
+	c, err := s.store.GetCase(ctx, ElectionProcess, id)
+	if err != nil {
+		return "", 0, err
+	}
+	return c.Title, c.CreatedAt.Year(), nil
+}
