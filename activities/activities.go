@@ -87,6 +87,10 @@ func (a *Activities) EnqueueNotifications(ctx context.Context, in workflows.Noti
 		data["name"] = m.Name
 		if _, ok := data["link"]; !ok && a.BaseURL != "" {
 			data["link"] = a.BaseURL
+			// A note may name the page it is about by its path.
+			if path, ok := data["path"].(string); ok && path != "" {
+				data["link"] = strings.TrimRight(a.BaseURL, "/") + path
+			}
 		}
 		r, err := notify.Render(m.Language, in.Event, data)
 		if err != nil {

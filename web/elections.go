@@ -251,7 +251,16 @@ type electionView struct {
 	Mine []election.Nomination
 	// RollALS is the accredited ALSes for the proxy form.
 	ALSes []store.ALS
+	// Nominees are the members the nomination form offers (those whose
+	// name or ALS matches NomineeQuery); NomineesMore: the list was cut.
+	Nominees     []service.NomineeChoice
+	NomineesMore bool
+	NomineeQuery string
 }
+
+// nomineeLimit is how many members the nomination form lists at once;
+// a search narrows a longer list.
+const nomineeLimit = 300
 
 // diversityBlock is one half of the diversity report with its heading.
 type diversityBlock struct {
@@ -309,6 +318,12 @@ func (w *Web) electionData(r *http.Request, a *service.Actor, id string) (electi
 	for _, n := range ev.Nominations {
 		if n.NomineeID == a.ID && !n.Accepted {
 			out.Mine = append(out.Mine, n)
+		}
+	}
+	if ev.Status == election.StatusNominations {
+		out.NomineeQuery = strings.TrimSpace(r.URL.Query().Get("nominee_q"))
+		if out.Nominees, out.NomineesMore, err = w.svc.NomineeChoices(r.Context(), out.NomineeQuery, nomineeLimit); err != nil {
+			return electionView{}, err
 		}
 	}
 	if out.Staff && (ev.Status == election.StatusNominations || ev.Status == election.StatusObjections) {

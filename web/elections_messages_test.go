@@ -31,6 +31,7 @@ func init() {
 	addDynamic("statement_kind.", "statement", "advice", "interaction")
 	addDynamic("comment_status.", "open", "incorporated", "answered", "not_adopted")
 	addDynamic("ratification_outcome.", "ratified", "rejected")
+	addDynamic("survey_status.", "open", "closed")
 }
 
 // The message families the meeting and participation pages build with print.

@@ -241,7 +241,7 @@ func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflo
 	if e.receiptMail {
 		// The receipt, never the choice: an email may be read by others.
 		data := map[string]any{"election_id": e.in.ElectionID, "title": e.in.Title, "seat": in.Seat, "round": s.Round,
-			"receipt": receipt, "als_id": in.ALSID}
+			"receipt": receipt, "als_id": in.ALSID, "path": "/elections/" + e.in.ElectionID + "/vote/" + in.Seat}
 		if left != nil {
 			data["changes_left"] = *left
 		}
