@@ -38,5 +38,6 @@ func init() {
 func init() {
 	addDynamic("meeting_kind.", store.MeetingKinds...)
 	addDynamic("voting_status.", "active", "warned", "inactive", "review")
+	addDynamic("roadmap_status.", "planned", "in_progress", "done", "blocked")
 	addDynamic("repeats.", "1mo", "2mo", "3mo", "6mo", "12mo", "7d", "14d")
 }

@@ -23,6 +23,7 @@ func (w *Web) meetingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /meetings", w.meetingCreate)
 	mux.HandleFunc("GET /meetings/{id}/ics", w.meetingICS)
 	mux.HandleFunc("GET /participation", w.participation)
+	mux.HandleFunc("GET /roadmap", w.roadmap)
 	mux.HandleFunc("POST /participation/{als}/review", w.participationReview)
 }
 
