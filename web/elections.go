@@ -497,7 +497,7 @@ func (w *Web) boothData(r *http.Request, a *service.Actor, als string) (boothVie
 		return boothView{}, service.NotFound()
 	}
 	if !data.Rep {
-		return boothView{}, service.Forbidden("only an ALS representative casts an ALS's ballot")
+		return boothView{}, errNotRep
 	}
 	b := boothView{ID: data.ID, Title: data.Title, Seat: data.Seats[i], Names: data.Names, ALSNames: data.ALS, Step: "choose",
 		Closed: !data.Seats[i].Open}
@@ -512,7 +512,7 @@ func (w *Web) boothData(r *http.Request, a *service.Actor, als string) (boothVie
 		}
 	}
 	if b.ALSID == "" && data.RollFrozen {
-		return boothView{}, service.Forbidden("your ALS is not on the electoral roll")
+		return boothView{}, errNotOnRoll
 	}
 	for _, c := range b.Seat.Candidates {
 		n := slices.IndexFunc(data.Nominations, func(x election.Nomination) bool { return x.Seat == seat && x.NomineeID == c })
@@ -550,6 +550,15 @@ func (w *Web) booth(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, "election_booth", &page{Data: b, Form: map[string]string{}})
 }
 
+// The booth's own refusals, which it explains in the reader's language.
+var (
+	errNotRep    = service.Forbidden("only an ALS representative casts an ALS's ballot")
+	errNotOnRoll = service.Forbidden("your ALS is not on the electoral roll")
+)
+
+// boothRefusals are the messages of the booth's own refusals.
+var boothRefusals = map[*service.Error]string{errNotRep: "booth.not_rep", errNotOnRoll: "booth.not_on_roll"}
+
 // boothRefused explains on a page why there is no booth for the reader.
 func (w *Web) boothRefused(rw http.ResponseWriter, r *http.Request, err error) {
 	e := service.AsError(err)
@@ -557,8 +566,13 @@ func (w *Web) boothRefused(rw http.ResponseWriter, r *http.Request, err error) {
 		w.failErr(rw, r, err)
 		return
 	}
+	v := viewerOf(r)
+	detail := e.Detail
+	if id, ok := boothRefusals[e]; ok {
+		detail = v.t(id, -1)
+	}
 	w.render(rw, r, "election_booth", &page{Status: http.StatusForbidden, Data: boothView{ID: r.PathValue("id"), Step: "refused"},
-		Errors: map[string]string{"_": viewerOf(r).t("elections.refused.403", -1, "Detail", e.Detail)}})
+		Errors: map[string]string{"_": v.t("elections.refused.403", -1, "Detail", detail)}})
 }
 
 // ballotOf reads the booth's form: a choice, an abstention or a ranking

@@ -184,7 +184,7 @@ func TestBrowserElection(t *testing.T) {
 
 	// A member who is no representative gets the refusal in her language.
 	load(t, ctx, chromedp.Navigate(shared.url+path+"/vote/secretariat?lang=fr"))
-	mustContain(t, text(t, ctx, "main"), "Vous ne pouvez pas faire cela")
+	mustContain(t, text(t, ctx, "main"), "Vous ne pouvez pas faire cela : seul un représentant d'ALS")
 
 	budget := cmp.Or(shared.svc.Policy().Election.MaxBallotChanges, election.DefaultMaxBallotChanges)
 	vote := func(rep store.Member, lang, choice string, shots bool) string {

@@ -90,6 +90,8 @@ func TestBrowserAttendance(t *testing.T) {
 			shot(t, ctx, "meeting_list", l, width)
 			load(t, ctx, chromedp.Navigate(shared.url+"/participation?als="+als.ID+"&lang="+l))
 			shot(t, ctx, "participation", l, width)
+			load(t, ctx, chromedp.Navigate(shared.url+"/roadmap?lang="+l))
+			shot(t, ctx, "roadmap", l, width)
 		}
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 800))
@@ -100,6 +102,12 @@ func TestBrowserAttendance(t *testing.T) {
 	if got := get(t, ctx, chromedp.Evaluate[string](`document.querySelector('tr[data-als="`+als.ID+`"]').dataset.meetings`)); got != "1" {
 		t.Fatalf("meetings attended by %s: %q, want 1", als.ID, got)
 	}
+	// The roadmap's chart is inline SVG, drawn on the server.
+	load(t, ctx, chromedp.Navigate(shared.url+"/roadmap?lang=en"))
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('figure.gantt svg').length`)); n != 1 {
+		t.Errorf("roadmap: %d charts, want 1", n)
+	}
+	load(t, ctx, chromedp.Navigate(shared.url+"/participation?als="+als.ID+"&lang=en"))
 	desc := get(t, ctx, chromedp.Evaluate[string](`document.querySelector('svg.chart desc').textContent`))
 	month := time.Now().UTC().Format("Jan 2006")
 	if !strings.Contains(desc, month+": 1") {

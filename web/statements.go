@@ -139,6 +139,8 @@ func noticeOf(r *http.Request) string {
 	switch r.URL.Query().Get("done") {
 	case "ballot":
 		return "statements.ballot_recorded"
+	case "opened":
+		return "statements.opened"
 	}
 	return ""
 }

@@ -130,7 +130,7 @@ func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
 		req.Proceeding.ClosesAt = closes
 		var doc service.StatementDoc
 		if doc, err = w.svc.OpenStatement(r.Context(), a, req); err == nil {
-			seeOther(rw, r, "/statements/"+doc.ID+"?opened")
+			seeOther(rw, r, "/statements/"+doc.ID+"?done=opened")
 			return
 		}
 	}

@@ -51,7 +51,8 @@ func TestBrowserStatement(t *testing.T) {
 	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Click(chromedp.ID("lang-es")), chromedp.Click(chromedp.ID("lang-en")))
 	load(t, ctx, chromedp.Submit(chromedp.ID("title")))
 	loc := get(t, ctx, chromedp.Location())
-	id := strings.TrimSuffix(strings.TrimPrefix(loc, shared.url+"/statements/"), "?opened")
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, shared.url+"/statements/"), "?done=opened")
+	mustContain(t, text(t, ctx, ".notice"), "Declaración abierta")
 	if !strings.HasPrefix(id, "stm") {
 		t.Fatalf("after opening: %s", loc)
 	}
