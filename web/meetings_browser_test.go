@@ -29,6 +29,11 @@ func TestBrowserAttendance(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/meetings/" + created.Meeting.ID
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	if _, err := shared.svc.CreateRoadmapItem(bg, &service.Actor{Member: staff}, service.RoadmapRequest{Title: "Reglamento de participación",
+		Owner: "Secretaría", Start: service.Date(day), Due: service.Date(day.AddDate(0, 3, 0)), Status: "in_progress"}); err != nil {
+		t.Fatal(err)
+	}
 
 	// A member without the chair sees no checklist.
 	signIn(t, ctx, member)
