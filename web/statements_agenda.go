@@ -18,6 +18,7 @@ import (
 // then every statement.
 type agendaView struct {
 	service.Agenda
+	// All are the statements off the agenda: submitted or declined.
 	All []store.Case
 	// Open says the reader may open a statement (staff; the service also
 	// lets the chair and secretariat through).
@@ -46,6 +47,12 @@ func (w *Web) statements(rw http.ResponseWriter, r *http.Request) {
 		w.failErr(rw, r, err)
 		return
 	}
+	// The rest of the statements, those no longer on the agenda.
+	onAgenda := map[string]bool{}
+	for _, it := range ag.Statements {
+		onAgenda[it.ID] = true
+	}
+	cs = slices.DeleteFunc(cs, func(c store.Case) bool { return onAgenda[c.ID] })
 	w.render(rw, r, "statement_list", &page{Data: agendaView{Agenda: ag, All: cs, Open: a.IsStaff(), Surveys: sv}})
 }
 
