@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/lacralo/ralo/store"
 )
@@ -36,3 +37,10 @@ func (w *Web) roadmap(rw http.ResponseWriter, r *http.Request) {
 	v.Chart = template.HTML(svg)
 	w.render(rw, r, "meeting_roadmap", &page{Data: v})
 }
+
+// dayLayouts write a calendar day as each language usually does.
+var dayLayouts = map[string]string{"es": "02/01/2006", "pt": "02/01/2006", "fr": "02/01/2006", "en": "Jan 2, 2006"}
+
+// Day writes a calendar day (a roadmap step's start or due, kept in UTC)
+// without a time, which would shift it to the day before in the Americas.
+func (p *page) Day(t time.Time) string { return t.UTC().Format(cmpOr(dayLayouts[p.v.lang], time.DateOnly)) }
