@@ -43,4 +43,6 @@ var dayLayouts = map[string]string{"es": "02/01/2006", "pt": "02/01/2006", "fr":
 
 // Day writes a calendar day (a roadmap step's start or due, kept in UTC)
 // without a time, which would shift it to the day before in the Americas.
-func (p *page) Day(t time.Time) string { return t.UTC().Format(cmpOr(dayLayouts[p.v.lang], time.DateOnly)) }
+func (p *page) Day(t time.Time) string {
+	return t.UTC().Format(cmpOr(dayLayouts[p.v.lang], time.DateOnly))
+}
