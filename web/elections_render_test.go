@@ -183,3 +183,31 @@ func mustHave(t *testing.T, body string, want ...string) {
 		}
 	}
 }
+
+// TestBoothChangesLeft: the booth shows the changes left; with none left
+// it offers neither the form nor "change my ballot", and says why.
+func TestBoothChangesLeft(t *testing.T) {
+	w := offline(t)
+	als := "als_1"
+	rep := &service.Actor{Member: store.Member{ID: "m_rep", Name: "Rep", ALSID: &als, Roles: store.StringList{store.RoleMember, store.RoleALSRep}}}
+	now, later := time.Now(), time.Now().Add(time.Hour)
+	seat := seatView{SeatState: election.SeatState{SeatSpec: election.SeatSpec{Seat: "secretariat", Method: "plurality", Ballot: "open"},
+		Status: election.SeatStatusVoting, Candidates: []string{"m1"}, Round: 1, VotingOpens: &now, VotingCloses: &later}, Open: true}
+	three, none := 3, 0
+	b := boothView{ID: "elc_1", Title: "Cycle", Seat: seat, ALSID: als, Step: "choose", Candidates: []election.Nomination{{NomineeID: "m1"}},
+		Voted: &workflows.Voted{Seat: "secretariat", Round: 1, ALSID: als, At: now, ChangesLeft: &three}, ChangesLeft: &three}
+	body := w.renderAs(rep, "en", "election_booth", &page{Data: b, Form: map[string]string{}}).Body.String()
+	mustHave(t, body, `id="changes-left" data-left="3"`, `id="review"`)
+	b.Voted.ChangesLeft, b.ChangesLeft = &none, &none
+	body = w.renderAs(rep, "en", "election_booth", &page{Data: b, Form: map[string]string{}}).Body.String()
+	mustHave(t, body, `data-left="0"`, `id="no-changes"`)
+	if strings.Contains(body, `id="review"`) {
+		t.Error("the booth offers a ballot with no change left")
+	}
+	rv := receiptView{boothView: b, Receipt: "ABC", Round: "1"}
+	rv.Step = "receipt"
+	body = w.renderAs(rep, "en", "election_booth", &page{Data: rv}).Body.String()
+	if strings.Contains(body, `id="change"`) {
+		t.Error("the receipt offers a change with none left")
+	}
+}
