@@ -119,12 +119,38 @@ func (w *Web) refusal(r *http.Request, err error, p *page) bool {
 	}
 	e := service.AsError(err)
 	switch e.Kind {
+	case service.KindInvalid:
+		// Field errors from the registry (the store's), as the service
+		// passes them on.
+		v := viewerOf(r)
+		p.Status, p.Form, p.Errors = http.StatusUnprocessableEntity, formValues(r), map[string]string{}
+		for f, msg := range e.Fields {
+			p.Errors[f] = v.t("form.invalid", -1, "Detail", msg)
+		}
+		if len(p.Errors) == 0 {
+			p.Errors["_"] = v.t("form.invalid", -1, "Detail", e.Detail)
+		}
+		return true
 	case service.KindForbidden, service.KindConflict:
 		p.Status, p.Form = e.Kind.Status(), formValues(r)
 		p.Errors = map[string]string{"_": viewerOf(r).t("elections.refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", e.Detail)}
 		return true
 	}
 	return false
+}
+
+// explainFields puts, beside each refused field of a form whose messages
+// the catalogue has under family (family + "." + field), that message in
+// the reader's language instead of the service's English sentence. The
+// rules stay in the service; the page only says what the field expects.
+func explainFields(r *http.Request, p *page, family string) {
+	v := viewerOf(r)
+	for f := range p.Errors {
+		id := family + "." + f
+		if msg := v.t(id, -1); msg != id {
+			p.Errors[f] = v.t("form.invalid", -1, "Detail", msg)
+		}
+	}
 }
 
 // electionList is the list page's data.

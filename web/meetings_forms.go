@@ -82,7 +82,8 @@ func (w *Web) meetingCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var err error
-	if len(bad) > 0 {
+	fromService := len(bad) == 0
+	if !fromService {
 		err = service.Invalid(bad)
 	} else {
 		var out service.MeetingCreated
@@ -95,6 +96,9 @@ func (w *Web) meetingCreate(rw http.ResponseWriter, r *http.Request) {
 	if !w.refusal(r, err, p) {
 		w.failErr(rw, r, err)
 		return
+	}
+	if fromService {
+		explainFields(r, p, "meeting_field")
 	}
 	if p.Data, err = w.meetingNewData(r, a); err != nil {
 		w.failErr(rw, r, err)
@@ -150,6 +154,7 @@ func (w *Web) participationReview(rw http.ResponseWriter, r *http.Request) {
 		w.failErr(rw, r, err)
 		return
 	}
+	explainFields(r, p, "review_field")
 	p.Form["als"] = als
 	w.renderParticipation(rw, r, a, p)
 }

@@ -127,6 +127,7 @@ func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{Data: data}
+	fromService := false
 	closes, ok := parseLocal(v, r.PostForm.Get("closes_at"))
 	switch {
 	case !ok:
@@ -140,10 +141,14 @@ func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
 			seeOther(rw, r, "/statements/"+doc.ID+"?done=opened")
 			return
 		}
+		fromService = true
 	}
 	if !w.refusal(r, err, p) {
 		w.failErr(rw, r, err)
 		return
+	}
+	if fromService {
+		explainFields(r, p, "statement_field")
 	}
 	w.render(rw, r, "statement_new", p)
 }
@@ -197,11 +202,13 @@ func (w *Web) surveyCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var err error
+	fromService := false
 	closes, ok := parseLocal(v, r.PostForm.Get("closes_at"))
 	switch {
 	case !ok || closes == nil:
 		err = service.Invalid(map[string]string{"closes_at": v.t("elections.bad_date", -1)})
 	default:
+		fromService = true
 		req.ClosesAt = *closes
 		var doc service.SurveyDoc
 		if doc, err = w.svc.CreateSurvey(r.Context(), a, req); err == nil {
@@ -213,6 +220,9 @@ func (w *Web) surveyCreate(rw http.ResponseWriter, r *http.Request) {
 	if !w.refusal(r, err, p) {
 		w.failErr(rw, r, err)
 		return
+	}
+	if fromService {
+		explainFields(r, p, "survey_field")
 	}
 	w.renderSurveys(rw, r, a, p)
 }

@@ -41,7 +41,7 @@ func TestOpenStatementForm(t *testing.T) {
 	}
 	mustContain(t, body, `value="Procedimiento de prueba"`)
 	mustContain(t, body, `value="`+closes+`"`)
-	mustContain(t, body, `class="field-error"`)
+	mustContain(t, body, "Pegue el enlace al procedimiento en la ICANN.")
 	st, h, _ := fetch(t, s, http.MethodPost, "/statements", form)
 	if st != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/statements/") {
 		t.Fatalf("open: %d %q", st, h.Get("Location"))
@@ -74,7 +74,14 @@ func TestPrioritiesSurveyForm(t *testing.T) {
 		t.Fatalf("open a survey: %d", st)
 	}
 	path := h.Get("Location")
-	st, _, body := fetch(t, m, http.MethodPost, path+"?lang=en", url.Values{"rank.0": {"1"}, "rank.1": {"1"}, "rank.2": {"2"}})
+	st, _, body := fetch(t, s, http.MethodPost, "/priorities?lang=fr", url.Values{"title": {"Une seule"}, "topics": {"DNS"},
+		"closes_at": {closes.Format("2006-01-02T15:04:05")}})
+	if st != http.StatusUnprocessableEntity {
+		t.Fatalf("one topic: %d", st)
+	}
+	mustContain(t, body, "Indiquez de 2 à 50 thèmes différents")
+	mustContain(t, body, `value="Une seule"`)
+	st, _, body = fetch(t, m, http.MethodPost, path+"?lang=en", url.Values{"rank.0": {"1"}, "rank.1": {"1"}, "rank.2": {"2"}})
 	if st != http.StatusUnprocessableEntity {
 		t.Fatalf("a repeated rank: %d", st)
 	}
