@@ -54,6 +54,11 @@ func (a *Activities) apiURL() string {
 // pageLink is the absolute address of the page a notification is about;
 // a process without a page links to the dashboard.
 func (a *Activities) pageLink(in workflows.NotifyInput) string {
+	// A note may name the page it is about by its path (the ballot
+	// receipt: the booth of its seat).
+	if p, ok := in.Data["path"].(string); ok && strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+		return a.publicURL() + p
+	}
 	path, ok := pages[in.Process]
 	switch {
 	case !ok:

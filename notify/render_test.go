@@ -38,6 +38,7 @@ var wantEvents = []string{
 	"election.opened",
 	"election.nominated",
 	"election.voting_open",
+	"election.ballot_receipt",
 	"election.results",
 	"election.extended",
 	"election.succession",
@@ -86,6 +87,8 @@ func fullData() map[string]any {
 		"from":         "chair_elect",
 		"recommended":  "m-ana",
 		"planned_end":  time.Date(2026, 6, 3, 15, 0, 0, 0, time.UTC),
+		"receipt":      "R-7F3A",
+		"changes_left": float64(9),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/lacralo/ralo/store"
 )
@@ -78,4 +79,58 @@ func (s *Service) ElectionNames(ctx context.Context, memberIDs []string) (member
 		als[a.ID] = a.Name
 	}
 	return members, als, nil
+}
+
+// ElectionTitle is a cycle's title and the year it started, for the
+// heading of its results pages: a certified cycle's title is public, like
+// its results.
+func (s *Service) ElectionTitle(ctx context.Context, id string) (title string, year int, err error) {
+	c, err := s.store.GetCase(ctx, ElectionProcess, id)
+	if err != nil {
+		return "", 0, err
+	}
+	return c.Title, c.CreatedAt.Year(), nil
+}
+
+// NomineeChoice is a member the nomination form offers: a member of an
+// accredited ALS (observers may not be nominated), with the ALS's name.
+type NomineeChoice struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	ALS     string `json:"als"`
+	Country string `json:"country"`
+}
+
+// NomineeChoices lists the members who may be nominated, by ALS then name,
+// those whose name or ALS contains q when q is not empty; at most limit,
+// more saying that some were left out.
+func (s *Service) NomineeChoices(ctx context.Context, q string, limit int) (out []NomineeChoice, more bool, err error) {
+	alses, err := s.store.ListALS(ctx, store.ALSFilter{Status: store.ALSAccredited})
+	if err != nil {
+		return nil, false, err
+	}
+	names := make(map[string]string, len(alses))
+	for _, a := range alses {
+		names[a.ID] = a.Name
+	}
+	ms, err := s.store.ListMembers(ctx, store.MemberFilter{})
+	if err != nil {
+		return nil, false, err
+	}
+	q = strings.ToLower(strings.TrimSpace(q))
+	for _, m := range ms {
+		if m.ALSID == nil || names[*m.ALSID] == "" {
+			continue
+		}
+		c := NomineeChoice{ID: m.ID, Name: m.Name, ALS: names[*m.ALSID], Country: m.Country}
+		if q != "" && !strings.Contains(strings.ToLower(c.Name+" "+c.ALS), q) {
+			continue
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b NomineeChoice) int { return cmp.Or(cmp.Compare(a.ALS, b.ALS), cmp.Compare(a.Name, b.Name)) })
+	if limit > 0 && len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }

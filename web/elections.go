@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"encoding/csv"
 	"html"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,12 +119,38 @@ func (w *Web) refusal(r *http.Request, err error, p *page) bool {
 	}
 	e := service.AsError(err)
 	switch e.Kind {
+	case service.KindInvalid:
+		// Field errors from the registry (the store's), as the service
+		// passes them on.
+		v := viewerOf(r)
+		p.Status, p.Form, p.Errors = http.StatusUnprocessableEntity, formValues(r), map[string]string{}
+		for f, msg := range e.Fields {
+			p.Errors[f] = v.t("form.invalid", -1, "Detail", msg)
+		}
+		if len(p.Errors) == 0 {
+			p.Errors["_"] = v.t("form.invalid", -1, "Detail", e.Detail)
+		}
+		return true
 	case service.KindForbidden, service.KindConflict:
 		p.Status, p.Form = e.Kind.Status(), formValues(r)
 		p.Errors = map[string]string{"_": viewerOf(r).t("elections.refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", e.Detail)}
 		return true
 	}
 	return false
+}
+
+// explainFields puts, beside each refused field of a form whose messages
+// the catalogue has under family (family + "." + field), that message in
+// the reader's language instead of the service's English sentence. The
+// rules stay in the service; the page only says what the field expects.
+func explainFields(r *http.Request, p *page, family string) {
+	v := viewerOf(r)
+	for f := range p.Errors {
+		id := family + "." + f
+		if msg := v.t(id, -1); msg != id {
+			p.Errors[f] = v.t("form.invalid", -1, "Detail", msg)
+		}
+	}
 }
 
 // electionList is the list page's data.
@@ -249,7 +277,16 @@ type electionView struct {
 	Mine []election.Nomination
 	// RollALS is the accredited ALSes for the proxy form.
 	ALSes []store.ALS
+	// Nominees are the members the nomination form offers (those whose
+	// name or ALS matches NomineeQuery); NomineesMore: the list was cut.
+	Nominees     []service.NomineeChoice
+	NomineesMore bool
+	NomineeQuery string
 }
+
+// nomineeLimit is how many members the nomination form lists at once;
+// a search narrows a longer list.
+const nomineeLimit = 300
 
 // diversityBlock is one half of the diversity report with its heading.
 type diversityBlock struct {
@@ -307,6 +344,12 @@ func (w *Web) electionData(r *http.Request, a *service.Actor, id string) (electi
 	for _, n := range ev.Nominations {
 		if n.NomineeID == a.ID && !n.Accepted {
 			out.Mine = append(out.Mine, n)
+		}
+	}
+	if ev.Status == election.StatusNominations {
+		out.NomineeQuery = strings.TrimSpace(r.URL.Query().Get("nominee_q"))
+		if out.Nominees, out.NomineesMore, err = w.svc.NomineeChoices(r.Context(), out.NomineeQuery, nomineeLimit); err != nil {
+			return electionView{}, err
 		}
 	}
 	if out.Staff && (ev.Status == election.StatusNominations || ev.Status == election.StatusObjections) {
@@ -450,6 +493,15 @@ type boothView struct {
 	Rank []string
 	// Closed: the seat's vote is not open now.
 	Closed bool
+	// ChangesLeft is how many more times the ALS may replace its ballot
+	// in this round: the budget before its first ballot, then what the
+	// workflow counts (nil: the cycle budgets no replacements).
+	ChangesLeft *int
+}
+
+// CanChange says the ALS may still cast or replace its ballot.
+func (b boothView) CanChange() bool {
+	return !b.Closed && (b.Voted == nil || b.ChangesLeft == nil || *b.ChangesLeft > 0)
 }
 
 // Name is a member's name, else the ID.
@@ -471,7 +523,7 @@ func (w *Web) boothData(r *http.Request, a *service.Actor, als string) (boothVie
 		return boothView{}, service.NotFound()
 	}
 	if !data.Rep {
-		return boothView{}, service.Forbidden("only an ALS representative casts an ALS's ballot")
+		return boothView{}, errNotRep
 	}
 	b := boothView{ID: data.ID, Title: data.Title, Seat: data.Seats[i], Names: data.Names, ALSNames: data.ALS, Step: "choose",
 		Closed: !data.Seats[i].Open}
@@ -486,7 +538,7 @@ func (w *Web) boothData(r *http.Request, a *service.Actor, als string) (boothVie
 		}
 	}
 	if b.ALSID == "" && data.RollFrozen {
-		return boothView{}, service.Forbidden("your ALS is not on the electoral roll")
+		return boothView{}, errNotOnRoll
 	}
 	for _, c := range b.Seat.Candidates {
 		n := slices.IndexFunc(data.Nominations, func(x election.Nomination) bool { return x.Seat == seat && x.NomineeID == c })
@@ -500,6 +552,13 @@ func (w *Web) boothData(r *http.Request, a *service.Actor, als string) (boothVie
 		if v.ALSID == b.ALSID {
 			b.Voted = &v
 		}
+	}
+	switch {
+	case b.Voted != nil:
+		b.ChangesLeft = b.Voted.ChangesLeft
+	default:
+		n := cmp.Or(data.State.Rules.MaxBallotChanges, election.DefaultMaxBallotChanges)
+		b.ChangesLeft = &n
 	}
 	return b, nil
 }
@@ -517,6 +576,15 @@ func (w *Web) booth(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, "election_booth", &page{Data: b, Form: map[string]string{}})
 }
 
+// The booth's own refusals, which it explains in the reader's language.
+var (
+	errNotRep    = service.Forbidden("only an ALS representative casts an ALS's ballot")
+	errNotOnRoll = service.Forbidden("your ALS is not on the electoral roll")
+)
+
+// boothRefusals are the messages of the booth's own refusals.
+var boothRefusals = map[*service.Error]string{errNotRep: "booth.not_rep", errNotOnRoll: "booth.not_on_roll"}
+
 // boothRefused explains on a page why there is no booth for the reader.
 func (w *Web) boothRefused(rw http.ResponseWriter, r *http.Request, err error) {
 	e := service.AsError(err)
@@ -524,8 +592,13 @@ func (w *Web) boothRefused(rw http.ResponseWriter, r *http.Request, err error) {
 		w.failErr(rw, r, err)
 		return
 	}
+	v := viewerOf(r)
+	detail := e.Detail
+	if id, ok := boothRefusals[e]; ok {
+		detail = v.t(id, -1)
+	}
 	w.render(rw, r, "election_booth", &page{Status: http.StatusForbidden, Data: boothView{ID: r.PathValue("id"), Step: "refused"},
-		Errors: map[string]string{"_": viewerOf(r).t("elections.refused.403", -1, "Detail", e.Detail)}})
+		Errors: map[string]string{"_": v.t("elections.refused.403", -1, "Detail", detail)}})
 }
 
 // ballotOf reads the booth's form: a choice, an abstention or a ranking
@@ -647,10 +720,114 @@ func (w *Web) boothReceipt(rw http.ResponseWriter, r *http.Request) {
 type resultsView struct {
 	election.Results
 	Title    string
+	Year     int
 	Names    map[string]string
 	ALSNames map[string]string
 	Public   bool
 	Seats    []election.SeatState
+	// Pages are where the long tables (the roll, each seat's ballots)
+	// start: resultsPageSize rows at a time, the whole list in the CSV.
+	RollPage    pager
+	BallotPages map[string]pager
+}
+
+// resultsPageSize is how many rows of the roll and of a seat's ballots the
+// results page shows at once: a thousand ALSes would make a page of 300 KB.
+const resultsPageSize = 100
+
+// pager is one page of a long table: Param is the query parameter that
+// selects it, Page counts from 1.
+type pager struct {
+	Param       string
+	Page, Pages int
+	Total       int
+}
+
+// newPager reads the page of a table of total rows from the query.
+func newPager(r *http.Request, param string, total int) pager {
+	p := pager{Param: param, Page: 1, Pages: max(1, (total+resultsPageSize-1)/resultsPageSize), Total: total}
+	if r != nil {
+		if n, err := strconv.Atoi(r.URL.Query().Get(param)); err == nil {
+			p.Page = min(max(1, n), p.Pages)
+		}
+	}
+	return p
+}
+
+// Bounds are the rows of the page, [from, to).
+func (p pager) Bounds() (from, to int) {
+	from = (p.Page - 1) * resultsPageSize
+	return min(from, p.Total), min(from+resultsPageSize, p.Total)
+}
+
+// From and To are the page's first and last rows counted from 1.
+func (p pager) From() int { f, _ := p.Bounds(); return f + 1 }
+func (p pager) To() int   { _, t := p.Bounds(); return t }
+
+// Prev and Next are the neighbouring pages, 0 when there is none.
+func (p pager) Prev() int {
+	if p.Page > 1 {
+		return p.Page - 1
+	}
+	return 0
+}
+
+func (p pager) Next() int {
+	if p.Page < p.Pages {
+		return p.Page + 1
+	}
+	return 0
+}
+
+// rollPage and ballotPage are the pager of the roll and of a seat's
+// ballots (the first page when the request did not choose one).
+func (v resultsView) rollPage() pager {
+	if v.RollPage.Param == "" {
+		return pager{Param: "roll", Page: 1, Pages: max(1, (len(v.Roll)+resultsPageSize-1)/resultsPageSize), Total: len(v.Roll)}
+	}
+	return v.RollPage
+}
+
+// BallotPage is the pager of a seat's ballots table.
+func (v resultsView) BallotPage(s election.SeatResult) pager {
+	if p, ok := v.BallotPages[s.Seat]; ok {
+		return p
+	}
+	return pager{Param: "ballots." + s.Seat, Page: 1, Pages: max(1, (len(s.Ballots)+resultsPageSize-1)/resultsPageSize), Total: len(s.Ballots)}
+}
+
+// RollPager is the pager of the roll table.
+func (v resultsView) RollPager() pager { return v.rollPage() }
+
+// pagerView is what the pager partial needs: the page (for messages), the
+// results, one table's pager and the anchor of the table.
+type pagerView struct {
+	P      *page
+	Data   resultsView
+	Pager  pager
+	Anchor string
+}
+
+// PagerOf is the pager partial's data.
+func (p *page) PagerOf(v resultsView, pg pager, anchor string) pagerView {
+	return pagerView{P: p, Data: v, Pager: pg, Anchor: anchor}
+}
+
+// PageLink is the address of another page of one table, the others kept.
+func (v resultsView) PageLink(p pager, page int, anchor string) string {
+	q := url.Values{}
+	if rp := v.rollPage(); rp.Page > 1 && rp.Param != p.Param {
+		q.Set(rp.Param, strconv.Itoa(rp.Page))
+	}
+	for _, s := range v.Results.Seats {
+		if bp := v.BallotPage(s); bp.Page > 1 && bp.Param != p.Param {
+			q.Set(bp.Param, strconv.Itoa(bp.Page))
+		}
+	}
+	if page > 1 {
+		q.Set(p.Param, strconv.Itoa(page))
+	}
+	return "?" + q.Encode() + "#" + anchor
 }
 
 // Name is a member's name, else the ID.
@@ -674,7 +851,8 @@ func (v resultsView) Seat(seat string) election.SeatState {
 func (p *page) RollRows(v resultsView) template.HTML {
 	var b strings.Builder
 	esc := html.EscapeString
-	for _, e := range v.Roll {
+	from, to := v.rollPage().Bounds()
+	for _, e := range v.Roll[from:to] {
 		b.WriteString(`<tr data-als="` + esc(e.ALSID) + `" data-weight="` + p.Exact(e.Weight) + `"><td>` + esc(v.ALSName(e.ALSID)))
 		if e.ProxyFor != nil {
 			b.WriteString(` <span class="hint">(` + esc(p.T("elections.proxy_through", "ALS", v.ALSName(*e.ProxyFor))) + `)</span>`)
@@ -691,7 +869,8 @@ func (p *page) BallotRows(v resultsView, s election.SeatResult) template.HTML {
 	esc := html.EscapeString
 	secret := `<span class="hint">` + esc(p.T("elections.secret")) + `</span>`
 	abstain := esc(p.T("results.abstain"))
-	for _, x := range s.Ballots {
+	from, to := v.BallotPage(s).Bounds()
+	for _, x := range s.Ballots[from:to] {
 		b.WriteString(`<tr data-receipt="` + esc(x.Receipt) + `" data-als="` + esc(x.ALSID) + `" data-choice="` + esc(x.Choice) +
 			`"><td><code>` + esc(x.Receipt) + `</code></td><td>` + strconv.Itoa(x.Round) + `</td><td>`)
 		if x.ALSID != "" {
@@ -738,7 +917,15 @@ func (w *Web) resultsData(r *http.Request, res election.Results) (resultsView, e
 	if err != nil {
 		return resultsView{}, err
 	}
-	return resultsView{Results: res, Names: names, ALSNames: als}, nil
+	v := resultsView{Results: res, Names: names, ALSNames: als, BallotPages: map[string]pager{}}
+	v.RollPage = newPager(r, "roll", len(res.Roll))
+	for _, s := range res.Seats {
+		v.BallotPages[s.Seat] = newPager(r, "ballots."+s.Seat, len(s.Ballots))
+	}
+	if v.Title, v.Year, err = w.svc.ElectionTitle(r.Context(), res.ElectionID); err != nil {
+		return resultsView{}, err
+	}
+	return v, nil
 }
 
 func (w *Web) electionResults(rw http.ResponseWriter, r *http.Request) {
@@ -763,7 +950,7 @@ func (w *Web) electionResults(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ev, err := w.svc.GetElection(r.Context(), a, id); err == nil {
-		data.Title, data.Seats = ev.Title, ev.State.Seats
+		data.Seats = ev.State.Seats
 	}
 	w.render(rw, r, "election_results", &page{Data: data})
 }

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -182,8 +184,9 @@ func TestBrowserElection(t *testing.T) {
 
 	// A member who is no representative gets the refusal in her language.
 	load(t, ctx, chromedp.Navigate(shared.url+path+"/vote/secretariat?lang=fr"))
-	mustContain(t, text(t, ctx, "main"), "Vous ne pouvez pas faire cela")
+	mustContain(t, text(t, ctx, "main"), "Vous ne pouvez pas faire cela : seul un représentant d'ALS")
 
+	budget := cmp.Or(shared.svc.Policy().Election.MaxBallotChanges, election.DefaultMaxBallotChanges)
 	vote := func(rep store.Member, lang, choice string, shots bool) string {
 		t.Helper()
 		signIn(t, ctx, rep)
@@ -203,6 +206,9 @@ func TestBrowserElection(t *testing.T) {
 			load(t, ctx, chromedp.Click(chromedp.ID("review")))
 			mustContain(t, text(t, ctx, ".field-error"), "")
 		}
+		if got := attr(t, ctx, "#changes-left", "data-left"); got != strconv.Itoa(budget) {
+			t.Errorf("changes left before the first ballot: %q, want %d", got, budget)
+		}
 		do(t, ctx, chromedp.Click(chromedp.ID("choice-"+choice)))
 		if shots {
 			do(t, ctx, chromedp.EmulateViewport(390, 800))
@@ -220,17 +226,35 @@ func TestBrowserElection(t *testing.T) {
 		return receipt
 	}
 	vote(repMX, "es", ana.ID, true)
+	// The receipt is emailed: its code, never the choice (the test server
+	// has no base URL, so the email carries no link here).
+	mail := waitMail(t, repMX, "election.ballot_receipt", 1)
+	mustContain(t, mail.Body, text(t, ctx, "#receipt"))
+	if strings.Contains(mail.Body, "Ana Candidata") || strings.Contains(mail.Body, ana.ID) {
+		t.Errorf("the receipt email tells the choice:\n%s", mail.Body)
+	}
 	rGT := vote(repGT, "en", beto.ID, false)
 	rCR := vote(repCR, "pt", ana.ID, false)
-	// Marta changes her ballot: the last one counts.
+	// Marta changes her ballot from the receipt: the last one counts, and
+	// one change fewer is left.
 	signIn(t, ctx, repMX)
 	load(t, ctx, chromedp.Navigate(shared.url+path+"/vote/secretariat?lang=es"))
 	mustContain(t, text(t, ctx, "main"), "Su ALS ya votó")
+	if got := attr(t, ctx, "#changes-left", "data-left"); got != strconv.Itoa(budget) {
+		t.Errorf("changes left after the first ballot: %q, want %d", got, budget)
+	}
 	do(t, ctx, chromedp.Click(chromedp.ID("choice-"+beto.ID)))
 	load(t, ctx, chromedp.Click(chromedp.ID("review")))
 	mustContain(t, text(t, ctx, ".your-choice"), "Beto Candidato")
 	load(t, ctx, chromedp.Click(chromedp.ID("confirm")))
 	rMX := text(t, ctx, "#receipt")
+	if got := attr(t, ctx, "#changes-left", "data-left"); got != strconv.Itoa(budget-1) {
+		t.Errorf("changes left after a change: %q, want %d", got, budget-1)
+	}
+	shot(t, ctx, "election_booth_changed", "es", 1280)
+	load(t, ctx, chromedp.Click(chromedp.ID("change")))
+	mustContain(t, get(t, ctx, chromedp.Location()), path+"/vote/secretariat")
+	mustContain(t, waitMail(t, repMX, "election.ballot_receipt", 2).Body, rMX)
 	// Who has voted is shown, never the totals.
 	body := text(t, ctx, "main")
 	for _, a := range []store.ALS{mx, gt, cr} {
@@ -319,6 +343,34 @@ func TestBrowserElection(t *testing.T) {
 	mustContain(t, text(t, ctx, "section.result"), id)
 	mustContain(t, text(t, ctx, "section.result"), "secretariat")
 	shot(t, ctx, "verify_ballot", "es", 390)
+}
+
+// attr reads an attribute of the first element matching sel.
+func attr(t *testing.T, ctx context.Context, sel, name string) string {
+	t.Helper()
+	return get(t, ctx, chromedp.AttributeValue(chromedp.CSS(sel), name)).Value
+}
+
+// waitMail waits until m has at least n emails of event and returns the
+// latest.
+func waitMail(t *testing.T, m store.Member, event string, n int) store.OutboxMessage {
+	t.Helper()
+	var got []store.OutboxMessage
+	waitFor(t, 30*time.Second, event+" email", func() bool {
+		ms, err := shared.app.Store.ListOutbox(context.Background(), store.OutboxFilter{MemberID: m.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = got[:0]
+		for _, msg := range ms {
+			if msg.Event == event {
+				got = append(got, msg)
+			}
+		}
+		return len(got) >= n
+	})
+	slices.SortFunc(got, func(a, b store.OutboxMessage) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return got[len(got)-1]
 }
 
 // fetchAs GETs a page as m, with a session from a fresh sign-in link.

@@ -31,10 +31,17 @@ func init() {
 	addDynamic("statement_kind.", "statement", "advice", "interaction")
 	addDynamic("comment_status.", "open", "incorporated", "answered", "not_adopted")
 	addDynamic("ratification_outcome.", "ratified", "rejected")
+	addDynamic("survey_status.", "open", "closed")
+	addDynamic("statement_field.", "proceeding.title", "proceeding.url", "proceeding.closes_at", "languages", "kind", "topic")
+	addDynamic("survey_field.", "title", "topics", "closes_at")
 }
 
 // The message families the meeting and participation pages build with print.
 func init() {
 	addDynamic("meeting_kind.", store.MeetingKinds...)
 	addDynamic("voting_status.", "active", "warned", "inactive", "review")
+	addDynamic("roadmap_status.", "planned", "in_progress", "done", "blocked")
+	addDynamic("meeting_field.", "kind", "title", "starts_at", "duration", "location", "recurrence.every", "recurrence.until")
+	addDynamic("review_field.", "outcome", "note")
+	addDynamic("repeats.", "1mo", "2mo", "3mo", "6mo", "12mo", "7d", "14d")
 }

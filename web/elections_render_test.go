@@ -144,3 +144,70 @@ func report(b *testing.B, times []time.Duration, size int) {
 	b.ReportMetric(p(0.99), "p99_ms")
 	b.ReportMetric(float64(size), "bytes")
 }
+
+// TestResultsPageStaysLight: with 1,000 ALSes the results page shows the
+// first hundred rows of the roll and of the ballots, with links to the
+// next pages, and weighs under 100 KB; a later page shows its rows.
+func TestResultsPageStaysLight(t *testing.T) {
+	w := offline(t)
+	a := &service.Actor{Member: store.Member{ID: "m", Name: "M", Roles: store.StringList{store.RoleMember}}}
+	data := bigResults(1000)
+	data.Year = 2026
+	for _, name := range []string{"election_results", "public_election"} {
+		rec := w.renderAs(a, "en", name, &page{Data: data})
+		body := rec.Body.String()
+		if rec.Code != 200 || len(body) > 100_000 {
+			t.Fatalf("%s: %d, %d bytes", name, rec.Code, len(body))
+		}
+		if n := strings.Count(body, "<tr data-receipt="); n != resultsPageSize {
+			t.Errorf("%s: %d ballot rows, want %d", name, n, resultsPageSize)
+		}
+		mustHave(t, body, "Bench (2026)", `href="?roll=2#roll"`, `href="?ballots.secretariat=2#ballots-secretariat"`, "page 1 of 10")
+	}
+	r := httptest.NewRequest("GET", "/elections/elc_bench/results?roll=10&ballots.secretariat=3", nil)
+	data.RollPage = newPager(r, "roll", len(data.Roll))
+	data.BallotPages = map[string]pager{"secretariat": newPager(r, "ballots.secretariat", 1000)}
+	body := w.renderAs(a, "en", "election_results", &page{Data: data}).Body.String()
+	mustHave(t, body, `data-als="als_0999"`, `data-receipt="RCPT000000000200"`, "Rows 901–1000 of 1000",
+		`href="?ballots.secretariat=3&amp;roll=9#roll"`, "<details class=\"ballots\" id=\"ballots-secretariat\" open>")
+	if strings.Contains(body, `data-als="als_0000" data-weight`) {
+		t.Error("page 10 of the roll shows its first row")
+	}
+}
+
+func mustHave(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, s := range want {
+		if !strings.Contains(body, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+// TestBoothChangesLeft: the booth shows the changes left; with none left
+// it offers neither the form nor "change my ballot", and says why.
+func TestBoothChangesLeft(t *testing.T) {
+	w := offline(t)
+	als := "als_1"
+	rep := &service.Actor{Member: store.Member{ID: "m_rep", Name: "Rep", ALSID: &als, Roles: store.StringList{store.RoleMember, store.RoleALSRep}}}
+	now, later := time.Now(), time.Now().Add(time.Hour)
+	seat := seatView{SeatState: election.SeatState{SeatSpec: election.SeatSpec{Seat: "secretariat", Method: "plurality", Ballot: "open"},
+		Status: election.SeatStatusVoting, Candidates: []string{"m1"}, Round: 1, VotingOpens: &now, VotingCloses: &later}, Open: true}
+	three, none := 3, 0
+	b := boothView{ID: "elc_1", Title: "Cycle", Seat: seat, ALSID: als, Step: "choose", Candidates: []election.Nomination{{NomineeID: "m1"}},
+		Voted: &workflows.Voted{Seat: "secretariat", Round: 1, ALSID: als, At: now, ChangesLeft: &three}, ChangesLeft: &three}
+	body := w.renderAs(rep, "en", "election_booth", &page{Data: b, Form: map[string]string{}}).Body.String()
+	mustHave(t, body, `id="changes-left" data-left="3"`, `id="review"`)
+	b.Voted.ChangesLeft, b.ChangesLeft = &none, &none
+	body = w.renderAs(rep, "en", "election_booth", &page{Data: b, Form: map[string]string{}}).Body.String()
+	mustHave(t, body, `data-left="0"`, `id="no-changes"`)
+	if strings.Contains(body, `id="review"`) {
+		t.Error("the booth offers a ballot with no change left")
+	}
+	rv := receiptView{boothView: b, Receipt: "ABC", Round: "1"}
+	rv.Step = "receipt"
+	body = w.renderAs(rep, "en", "election_booth", &page{Data: rv}).Body.String()
+	if strings.Contains(body, `id="change"`) {
+		t.Error("the receipt offers a change with none left")
+	}
+}

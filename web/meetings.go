@@ -19,7 +19,12 @@ func (w *Web) meetingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /meetings", w.meetings)
 	mux.HandleFunc("GET /meetings/{id}", w.meetingDetail)
 	mux.HandleFunc("POST /meetings/{id}/attendance", w.meetingAttendance)
+	mux.HandleFunc("GET /meetings/new", w.meetingNew)
+	mux.HandleFunc("POST /meetings", w.meetingCreate)
+	mux.HandleFunc("GET /meetings/{id}/ics", w.meetingICS)
 	mux.HandleFunc("GET /participation", w.participation)
+	mux.HandleFunc("GET /roadmap", w.roadmap)
+	mux.HandleFunc("POST /participation/{als}/review", w.participationReview)
 }
 
 func (w *Web) meetings(rw http.ResponseWriter, r *http.Request) {
@@ -43,6 +48,8 @@ type meetingView struct {
 	Members []service.MemberView
 	CanMark bool
 	Saved   int
+	// Created says the meeting was just scheduled.
+	Created bool
 }
 
 func (w *Web) meetingData(r *http.Request, a *service.Actor) (meetingView, error) {
@@ -70,6 +77,7 @@ func (w *Web) meetingDetail(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = fmt.Sscan(r.URL.Query().Get("saved"), &v.Saved)
+	v.Created = r.URL.Query().Has("created")
 	w.render(rw, r, "meeting_detail", &page{Data: v})
 }
 
@@ -117,6 +125,10 @@ type participationView struct {
 	ALSName string
 	Months  []month
 	Chart   template.HTML
+	// Staff may conclude the review of an ALS under review; Reviewed is
+	// the ALS whose review was just concluded.
+	Staff    bool
+	Reviewed string
 }
 
 // participation shows every ALS's indicators over the policy's period,
@@ -127,13 +139,17 @@ func (w *Web) participation(rw http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	w.renderParticipation(rw, r, a, &page{Form: map[string]string{}})
+}
+
+func (w *Web) renderParticipation(rw http.ResponseWriter, r *http.Request, a *service.Actor, p *page) {
 	ctx := r.Context()
 	rows, err := w.svc.Participation(ctx, time.Time{}, time.Time{})
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
 	}
-	v := participationView{Rows: rows, ALS: r.URL.Query().Get("als")}
+	v := participationView{Rows: rows, ALS: r.URL.Query().Get("als"), Staff: a.IsStaff(), Reviewed: r.URL.Query().Get("reviewed")}
 	for _, row := range rows {
 		if row.ALSID == v.ALS {
 			v.ALSName = row.Name
@@ -160,7 +176,8 @@ func (w *Web) participation(rw http.ResponseWriter, r *http.Request) {
 		v.Months = append(v.Months, m)
 	}
 	v.Chart = chartSVG(v.Months, viewerOf(r))
-	w.render(rw, r, "meeting_participation", &page{Data: v})
+	p.Data = v
+	w.render(rw, r, "meeting_participation", p)
 }
 
 // monthNames are the chart's month labels in each language.

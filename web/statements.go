@@ -17,6 +17,12 @@ import (
 // 303 back, or the page with the refusal and the input kept.
 func (w *Web) statementRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /statements", w.statements)
+	mux.HandleFunc("GET /statements/new", w.statementNew)
+	mux.HandleFunc("POST /statements", w.statementCreate)
+	mux.HandleFunc("GET /priorities", w.surveys)
+	mux.HandleFunc("POST /priorities", w.surveyCreate)
+	mux.HandleFunc("GET /priorities/{id}", w.survey)
+	mux.HandleFunc("POST /priorities/{id}", w.surveyRank)
 	mux.HandleFunc("GET /statements/{id}", w.statementDetail)
 	mux.HandleFunc("GET /statements/{id}/diff", w.statementDiff)
 	mux.HandleFunc("POST /statements/{id}/penholders", w.statementPenholder)
@@ -27,19 +33,6 @@ func (w *Web) statementRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /statements/{id}/objections", w.statementObject)
 	mux.HandleFunc("POST /statements/{id}/ballots", w.statementBallot)
 	mux.HandleFunc("POST /statements/{id}/submit", w.statementSubmit)
-}
-
-func (w *Web) statements(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
-	if a == nil {
-		return
-	}
-	cs, err := w.svc.ListStatements(r.Context(), a, 200)
-	if err != nil {
-		w.failErr(rw, r, err)
-		return
-	}
-	w.render(rw, r, "statement_list", &page{Data: cs})
 }
 
 // groupView is a language group with its latest text.
@@ -146,6 +139,8 @@ func noticeOf(r *http.Request) string {
 	switch r.URL.Query().Get("done") {
 	case "ballot":
 		return "statements.ballot_recorded"
+	case "opened":
+		return "statements.opened"
 	}
 	return ""
 }

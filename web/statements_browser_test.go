@@ -3,12 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -20,20 +20,43 @@ import (
 func TestBrowserStatement(t *testing.T) {
 	ctx, cancel := context.WithTimeout(browser(t), 4*time.Minute)
 	defer cancel()
-	bg := context.Background()
 	country(t, "AR", "Argentina")
 	staff := memberOf(t, "Sofía Staff", "es", "AR", "", store.RoleStaff)
 	lucia := memberOf(t, "Lucía Pluma", "es", "AR", "")
 	john := memberOf(t, "John Pen", "en", "AR", "")
 	pedro := memberOf(t, "Pedro Lector", "es", "AR", "")
-	closes := time.Now().Add(30 * 24 * time.Hour)
-	doc, err := shared.svc.OpenStatement(bg, &service.Actor{Member: staff}, service.StatementRequest{
-		Proceeding: service.ProceedingRequest{Title: fmt.Sprintf("Aceptación universal %d", time.Now().UnixNano()%1e6),
-			URL: "https://www.icann.org/public-comments/ua", ClosesAt: &closes}})
+	zone, err := time.LoadLocation("America/Argentina/Buenos_Aires")
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := "/statements/" + doc.ID
+	closes := time.Now().Add(30 * 24 * time.Hour).In(zone).Format("2006-01-02T15:04")
+
+	// Staff open the statement from the form; a refusal keeps the input.
+	signIn(t, ctx, staff)
+	load(t, ctx, chromedp.Navigate(shared.url+"/statements?lang=es"))
+	load(t, ctx, chromedp.Click(chromedp.ID("open-statement")))
+	title := fmt.Sprintf("Aceptación universal %d", time.Now().UnixNano()%1e6)
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("title"), title), chromedp.SendKeys(chromedp.ID("url"), "https://www.icann.org/public-comments/ua"))
+	setValue(t, ctx, "closes_at", closes)
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name^="lang."]').forEach(c => c.checked = false)`))
+	load(t, ctx, chromedp.Submit(chromedp.ID("title")))
+	mustContain(t, text(t, ctx, ".field-error"), "Marque al menos un grupo")
+	if v := get(t, ctx, chromedp.Value(chromedp.ID("title"))); v != title {
+		t.Fatalf("the title was not kept: %q", v)
+	}
+	for _, width := range []int64{1280, 390} {
+		do(t, ctx, chromedp.EmulateViewport(width, 800))
+		shot(t, ctx, "statement_new_refused", "es", width)
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Click(chromedp.ID("lang-es")), chromedp.Click(chromedp.ID("lang-en")))
+	load(t, ctx, chromedp.Submit(chromedp.ID("title")))
+	loc := get(t, ctx, chromedp.Location())
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, shared.url+"/statements/"), "?done=opened")
+	mustContain(t, text(t, ctx, ".notice"), "Declaración abierta")
+	if !strings.HasPrefix(id, "stm") {
+		t.Fatalf("after opening: %s", loc)
+	}
+	path := "/statements/" + id
 
 	// Lucía volunteers for the Spanish group and posts the first version.
 	signIn(t, ctx, lucia)
@@ -79,7 +102,7 @@ func TestBrowserStatement(t *testing.T) {
 	mustContain(t, text(t, ctx, "#group-es article.comment"), "incorporado")
 
 	for _, l := range []string{"es", "en"} {
-		for name, p := range map[string]string{"statement_list": "/statements", "statement_detail": path,
+		for name, p := range map[string]string{"statement_list": "/statements", "statement_detail": path, "statement_new": "/statements/new",
 			"statement_diff": path + "/diff?lang_group=es&from=1&to=2&"} {
 			for _, width := range []int64{1280, 390} {
 				do(t, ctx, chromedp.EmulateViewport(width, 800))
@@ -90,6 +113,79 @@ func TestBrowserStatement(t *testing.T) {
 				load(t, ctx, chromedp.Navigate(shared.url+p+sep+"lang="+l))
 				shot(t, ctx, name, l, width)
 			}
+		}
+	}
+}
+
+// TestBrowserPrioritiesSurvey: staff open a priorities survey, two members
+// rank its topics with the number inputs (one first types a number
+// twice and is refused, the numbers kept), and once it closes the results
+// order the statements agenda. Screenshots in es and en at both widths.
+func TestBrowserPrioritiesSurvey(t *testing.T) {
+	ctx, cancel := context.WithTimeout(browser(t), 2*time.Minute)
+	defer cancel()
+	country(t, "AR", "Argentina")
+	staff := memberOf(t, "Sara Staff", "es", "AR", "", store.RoleStaff)
+	ana := memberOf(t, "Ana Encuestada", "es", "AR", "")
+	ben := memberOf(t, "Ben Surveyed", "en", "AR", "")
+	zone, err := time.LoadLocation("America/Argentina/Buenos_Aires")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closes := time.Now().Add(25 * time.Second)
+	signIn(t, ctx, staff)
+	load(t, ctx, chromedp.Navigate(shared.url+"/priorities?lang=es"))
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("survey-title"), fmt.Sprintf("Prioridades %d", time.Now().UnixNano()%1e6)),
+		chromedp.SetValue(chromedp.ID("topics"), "Abuso del DNS\nAceptación universal\nNombres de dominio internacionalizados"))
+	setValue(t, ctx, "survey-closes", closes.In(zone).Format("2006-01-02T15:04:05"))
+	load(t, ctx, chromedp.Submit(chromedp.ID("survey-title")))
+	path := strings.TrimPrefix(get(t, ctx, chromedp.Location()), shared.url)
+	if !strings.HasPrefix(path, "/priorities/") {
+		t.Fatalf("after opening the survey: %s", path)
+	}
+
+	rank := func(m store.Member, lang string, ranks ...string) {
+		t.Helper()
+		signIn(t, ctx, m)
+		load(t, ctx, chromedp.Navigate(shared.url+path+"?lang="+lang))
+		for i, r := range ranks {
+			setValue(t, ctx, fmt.Sprintf("rank-%d", i), r)
+		}
+		load(t, ctx, chromedp.Click(chromedp.ID("rank-submit")))
+	}
+	rank(ana, "es", "1", "1", "2")
+	mustContain(t, text(t, ctx, ".field-error"), "cada número una sola vez")
+	if v := get(t, ctx, chromedp.Value(chromedp.ID("rank-2"))); v != "2" {
+		t.Fatalf("the ranks were not kept: %q", v)
+	}
+	for _, width := range []int64{1280, 390} {
+		do(t, ctx, chromedp.EmulateViewport(width, 800))
+		shot(t, ctx, "statement_survey_refused", "es", width)
+	}
+	for _, l := range []string{"es", "en"} {
+		for _, width := range []int64{1280, 390} {
+			do(t, ctx, chromedp.EmulateViewport(width, 800))
+			load(t, ctx, chromedp.Navigate(shared.url+path+"?lang="+l))
+			shot(t, ctx, "statement_survey", l, width)
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+	rank(ana, "es", "2", "", "1")
+	mustContain(t, text(t, ctx, "#ranked"), "registrado")
+	rank(ben, "en", "3", "2", "1")
+
+	time.Sleep(time.Until(closes) + time.Second)
+	load(t, ctx, chromedp.Navigate(shared.url+path+"?lang=en"))
+	if got := text(t, ctx, "table.survey-results tbody tr:first-child"); !strings.Contains(got, "Nombres de dominio") {
+		t.Errorf("first topic: %q, want the IDNs ranked first by both", got)
+	}
+	for _, l := range []string{"es", "en"} {
+		for _, width := range []int64{1280, 390} {
+			do(t, ctx, chromedp.EmulateViewport(width, 800))
+			load(t, ctx, chromedp.Navigate(shared.url+path+"?lang="+l))
+			shot(t, ctx, "statement_survey_results", l, width)
+			load(t, ctx, chromedp.Navigate(shared.url+"/priorities?lang="+l))
+			shot(t, ctx, "statement_surveys", l, width)
 		}
 	}
 }

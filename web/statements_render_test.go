@@ -41,13 +41,23 @@ func TestStatementTemplatesRender(t *testing.T) {
 	if len(diff) != 5 || diff[2].Old != 2 || diff[3].New != 2 || diff[4].Old != 3 || diff[4].New != 3 {
 		t.Fatalf("numbered diff %+v", diff)
 	}
+	now, rank := time.Now(), 1
+	survey := store.Survey{ID: "srv_1", Title: "Prioridades 2026", Topics: store.StringList{"DNS", "WHOIS"}, ClosesAt: now.Add(time.Hour)}
+	open := service.SurveyDoc{Survey: survey, Status: "open", Respondents: 3}
+	closed := service.SurveyDoc{Survey: survey, Status: "closed", Respondents: 3,
+		Results: []service.SurveyScore{{Topic: "DNS", Rank: 1, Points: 5, Respondents: 3}, {Topic: "WHOIS", Rank: 2, Points: 2.5, Respondents: 2}}}
 	for _, lang := range service.Languages {
 		for name, p := range map[string]*page{
-			"statement_list":   {Data: []store.Case{{ID: "stm_1", Title: "UA", Status: "comments"}}},
-			"statement_detail": {Data: bigStatement(3)},
-			"statement_diff":   {Data: diffView{ID: "stm_1", Title: "UA", Lang: "es", From: 1, To: 2, Lines: diff}},
+			"statement_list": {Data: agendaView{All: []store.Case{{ID: "stm_1", Title: "UA", Status: "comments"}}, Open: true,
+				Agenda: service.Agenda{SurveyID: &survey.ID, Statements: []service.AgendaItem{{ID: "stm_1", Title: "UA", Status: "comments", Topic: "DNS", TopicRank: &rank, ClosesAt: now}}}}},
+			"statement_new":     {Data: statementNewView{Kinds: []string{"statement"}, Languages: service.Languages, Topics: []string{"DNS"}}, Form: map[string]string{"lang.es": "on"}},
+			"statement_surveys": {Data: agendaView{Surveys: []service.SurveyDoc{open, closed}, Open: true}},
+			"statement_survey":  {Data: surveyView{SurveyDoc: open, Ranked: true}, Form: map[string]string{"rank.0": "2"}},
+			"statement_survey ": {Data: surveyView{SurveyDoc: closed}},
+			"statement_detail":  {Data: bigStatement(3)},
+			"statement_diff":    {Data: diffView{ID: "stm_1", Title: "UA", Lang: "es", From: 1, To: 2, Lines: diff}},
 		} {
-			if rec := w.renderAs(a, lang, name, p); rec.Code != 200 {
+			if rec := w.renderAs(a, lang, strings.TrimSpace(name), p); rec.Code != 200 {
 				t.Fatalf("%s in %s: %d %s", name, lang, rec.Code, rec.Body.String())
 			}
 		}

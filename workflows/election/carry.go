@@ -36,13 +36,14 @@ type Carried struct {
 	Extensions         int                    `json:"extensions"`
 	Saved              workflows.CaseIndex    `json:"saved"`
 	// Versions are the workflow.GetVersion answers of the first run.
-	V2         bool `json:"v2"`
-	BatchAudit bool `json:"batch_audit"`
-	Distinct   bool `json:"distinct"`
-	Outcomes   bool `json:"outcomes"`
-	Budget     bool `json:"budget"`
-	Coalesce   bool `json:"coalesce"`
-	V5         bool `json:"v5"`
+	V2          bool `json:"v2"`
+	BatchAudit  bool `json:"batch_audit"`
+	Distinct    bool `json:"distinct"`
+	Outcomes    bool `json:"outcomes"`
+	Budget      bool `json:"budget"`
+	Coalesce    bool `json:"coalesce"`
+	V5          bool `json:"v5"`
+	ReceiptMail bool `json:"receipt_mail,omitempty"`
 	// What the succession and must_fill_by rules keep (version v5).
 	SuccessionsPlanned bool                 `json:"successions_planned,omitempty"`
 	Sitting            map[string][]Holder  `json:"sitting,omitempty"`
@@ -87,7 +88,7 @@ func (e *election) carry() *Carried {
 		RecheckWanted: e.recheckWanted, TermReached: e.termReached, ContestClosed: e.contestClosed,
 		Extensions: e.extensions, Saved: e.saved,
 		V2: e.v2, BatchAudit: e.batchAudit, Distinct: e.distinct, Outcomes: e.outcomes, Budget: e.budget, Coalesce: e.coalesce,
-		V5: e.v5, SuccessionsPlanned: e.successionsPlanned, Sitting: e.sitting, LateAlerted: e.lateAlerted, OverdueAlerts: e.overdueAlerts,
+		V5: e.v5, ReceiptMail: e.receiptMail, SuccessionsPlanned: e.successionsPlanned, Sitting: e.sitting, LateAlerted: e.lateAlerted, OverdueAlerts: e.overdueAlerts,
 		Runs: e.runs + 1, Effects: e.effects, Notes: e.notes, Participation: e.participation,
 	}
 	c.Ballots = make([]CarriedBallot, len(e.ballots))
@@ -116,7 +117,7 @@ func (e *election) restore(c *Carried) {
 	e.recheckWanted, e.termReached, e.contestClosed = c.RecheckWanted, c.TermReached, c.ContestClosed
 	e.extensions, e.saved = c.Extensions, c.Saved
 	e.v2, e.batchAudit, e.distinct, e.outcomes, e.budget, e.coalesce = c.V2, c.BatchAudit, c.Distinct, c.Outcomes, c.Budget, c.Coalesce
-	e.v5, e.successionsPlanned = c.V5, c.SuccessionsPlanned
+	e.v5, e.receiptMail, e.successionsPlanned = c.V5, c.ReceiptMail, c.SuccessionsPlanned
 	if c.Sitting != nil {
 		e.sitting = c.Sitting
 	}

@@ -24,16 +24,18 @@ import (
 // succession version (election-lacralo-succession), and the two the
 // recorders write now.
 var histories = []string{"testdata/election_complete.json", "testdata/election_v2_complete.json",
-	"testdata/election_v3_complete.json", "testdata/election_v4_complete.json", history, historySuccession}
+	"testdata/election_v3_complete.json", "testdata/election_v4_complete.json", "testdata/election_v5_complete.json",
+	history, historySuccession}
 
 const (
-	history           = "testdata/election_v5_complete.json"
+	history           = "testdata/election_v6_complete.json"
 	historySuccession = "testdata/election_v5_succession.json"
 )
 
 // TestRecordHistory runs a complete election cycle on a real
 // embedded Temporal server, with a calendar of seconds, and writes its
-// history to testdata/election_v5_complete.json: a seat by acclamation, a
+// history to testdata/election_v6_complete.json (from version
+// election-receipt-email: each ballot's receipt emailed): a seat by acclamation, a
 // seat by vote with a proxy and a revote, a refused ballot, a phase
 // extended, eligibility rechecked, certification, a contest and its
 // ruling, and the positions taken at the term start.

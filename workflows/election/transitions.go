@@ -238,6 +238,19 @@ func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflo
 	e.audit(in.Actor.MemberID, "election.ballot", "ballot/"+receipt, map[string]any{
 		"seat": in.Seat, "round": s.Round, "als_id": in.ALSID, "receipt": receipt,
 	})
+	if e.receiptMail {
+		// The receipt, never the choice: an email may be read by others.
+		data := map[string]any{"election_id": e.in.ElectionID, "title": e.in.Title, "seat": in.Seat, "round": s.Round,
+			"receipt": receipt, "als_id": in.ALSID, "path": "/elections/" + e.in.ElectionID + "/vote/" + in.Seat}
+		if left != nil {
+			data["changes_left"] = *left
+		}
+		if s.VotingCloses != nil {
+			data["due"] = *s.VotingCloses
+		}
+		e.notes = append(e.notes, workflows.NotifyInput{Process: processName, ObjectID: e.in.ElectionID, Step: "ballot/" + receipt,
+			Event: "election.ballot_receipt", MemberIDs: []string{in.Actor.MemberID}, Data: data})
+	}
 	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now, ChangesLeft: process.Clone(left)}
 }
 

@@ -64,7 +64,10 @@ type election struct {
 	// v5 is version "election-lacralo-succession": the elects' succession,
 	// the sitting holders in a distinct seat's acclamation and counts
 	// (ranked too), the recommendation's email, the must_fill_by alerts.
-	v5                 bool
+	v5 bool
+	// receiptMail is version "election-receipt-email": each ballot's
+	// receipt code is emailed to whoever cast it (never the choice).
+	receiptMail        bool
 	runs               int // runs before this one (continue-as-new)
 	successionsPlanned bool
 	sitting            map[string][]Holder  // by seat, read before its decision and each close
@@ -183,6 +186,7 @@ func (e *election) run(ctx workflow.Context) (State, error) {
 		e.budget = workflow.GetVersion(ctx, "election-ballot-budget", workflow.DefaultVersion, 1) == 1
 		e.coalesce = workflow.GetVersion(ctx, "election-recheck-coalesced", workflow.DefaultVersion, 1) == 1
 		e.v5 = workflow.GetVersion(ctx, "election-lacralo-succession", workflow.DefaultVersion, 1) == 1
+		e.receiptMail = workflow.GetVersion(ctx, "election-receipt-email", workflow.DefaultVersion, 1) == 1
 		e.audit(e.in.CreatedBy, "election.opened", "opened", map[string]any{
 			"title": e.in.Title, "seats": e.in.Seats, "calendar": e.in.Calendar,
 		})
