@@ -37,6 +37,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	w.electionRoutes(mux)
 	w.statementRoutes(mux)
 	w.meetingRoutes(mux)
+	w.ethicsRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 
