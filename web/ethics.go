@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/lacralo/ralo/service"
@@ -105,12 +106,9 @@ func (w *Web) ethicsFile(rw http.ResponseWriter, r *http.Request) {
 		Kind: f.Get("kind"), Summary: f.Get("summary"), Links: lines(f.Get("links")), Anonymous: f.Get("anonymous") == "on"})
 	if err != nil {
 		p := &page{}
-		if !w.refusal(r, err, p) {
+		if !w.caseRefusal(r, err, p, "ethics") {
 			w.failErr(rw, r, err)
 			return
-		}
-		if p.Form == nil {
-			p.Form = formValues(r)
 		}
 		w.renderEthicsNew(rw, r, a, p)
 		return
@@ -258,12 +256,9 @@ func (w *Web) ethicsAct(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.caseRefusal(r, err, p, "ethics") {
 		w.failErr(rw, r, err)
 		return
-	}
-	if p.Form == nil {
-		p.Form = formValues(r)
 	}
 	p.Form["_action"] = r.PathValue("action")
 	w.renderEthics(rw, r, a, id, p)
@@ -298,4 +293,25 @@ func (p *page) Decision(v any) string {
 		parts = append(parts, p.T("ethics.sanction_complainant_short"))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// caseRefusal renders a refused transition of a case (area "ethics" or
+// "arbitration") on the page it came from, in the reader's language: the
+// field messages beside the form, or why the action is refused (not
+// allowed to the reader, not possible now, too many); what was typed is
+// kept. ok is false when err is no refusal (the caller answers it).
+func (w *Web) caseRefusal(r *http.Request, err error, p *page, area string) bool {
+	p.Form = formValues(r)
+	if fields, ok := w.fieldErrors(r, err); ok {
+		p.Status, p.Errors = http.StatusUnprocessableEntity, fields
+		return true
+	}
+	e := service.AsError(err)
+	switch e.Kind {
+	case service.KindForbidden, service.KindConflict, service.KindRateLimited:
+		p.Status = e.Kind.Status()
+		p.Errors = map[string]string{"_": viewerOf(r).t(area+".refused."+strconv.Itoa(p.Status), -1, "Detail", e.Detail)}
+		return true
+	}
+	return false
 }

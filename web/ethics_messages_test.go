@@ -2,6 +2,7 @@ package web
 
 // The message families the ethics pages build with print.
 func init() {
+	addDynamic("ethics.refused.", "403", "409", "429")
 	addDynamic("ethics.as.", "complainant", "respondent", "committee", "staff")
 	addDynamic("ethics.by.", "complainant", "respondent", "committee")
 	addDynamic("ethics.screen.", "admitted", "dismissed")
