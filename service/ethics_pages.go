@@ -42,8 +42,8 @@ type ComplaintPage struct {
 }
 
 // TimelineEntry is one audit entry of a case as its reader may see it:
-// the action and when; the actor is named only to readers who are not a
-// party (a party reads "the committee", "the complainant", "you").
+// the action and when; a party reads the actors the case does not name to
+// them by role ("committee", "staff"), and themself as "you".
 type TimelineEntry struct {
 	At     time.Time
 	Action string
@@ -132,7 +132,7 @@ func (s *Service) ComplaintPageFor(ctx context.Context, a *Actor, id string) (Co
 			p.Names[v.ComplainantID] = s.nameOr(ctx, v.ComplainantID)
 		}
 	}
-	if p.Timeline, err = s.timeline(ctx, a, EthicsProcess, st.CaseID, party, p.Names); err != nil {
+	if p.Timeline, err = s.timeline(ctx, a, EthicsProcess, st.CaseID, party, p.Names, "committee"); err != nil {
 		return ComplaintPage{}, err
 	}
 	return p, nil
@@ -169,7 +169,7 @@ func (s *Service) memberNames(ctx context.Context, ids []string) (map[string]str
 // timeline is a case's audit entries as the reader may read them (the
 // store filters by audience and party), each with its actor as the
 // reader may know them.
-func (s *Service) timeline(ctx context.Context, a *Actor, process, id string, party bool, names map[string]string) ([]TimelineEntry, error) {
+func (s *Service) timeline(ctx context.Context, a *Actor, process, id string, party bool, names map[string]string, unnamed string) ([]TimelineEntry, error) {
 	f := store.AuditFilter{All: a.IsStaff(), MemberID: a.ID, PartyOf: a.ID, Process: process, ObjectID: id, Limit: 500}
 	if party {
 		f.All = false
@@ -186,7 +186,7 @@ func (s *Service) timeline(ctx context.Context, a *Actor, process, id string, pa
 			actor = "you"
 		case actor == "system" || actor == ethics.RoleComplainant:
 		case party && names[actor] == "":
-			actor = "committee"
+			actor = unnamed
 		case names[actor] != "":
 			actor = names[actor]
 		case !party:

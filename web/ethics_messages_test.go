@@ -12,3 +12,17 @@ func init() {
 	addDynamic("audit.ethics.",
 		"filed", "admitted", "dismissed", "recused", "recusals_recomputed", "response_requested", "response", "evidence", "deliberation", "vote", "proposal_withdrawn", "decision_passed", "decided", "appealed", "appeal_ruling", "decision_modified", "decision_applied", "decision_published", "closed", "screening_reminder", "screening_overdue", "no_quorum", "apply_failed")
 }
+
+// The message families the arbitration pages build with print.
+func init() {
+	addDynamic("arbitration.as.", "party", "arbitrator", "staff")
+	addDynamic("arbitration.refused.", "403", "409", "429")
+	addDynamic("challenge_decision.", "sustain", "reject")
+	addDynamic("arbitration_status.", "filed", "assigned", "challenged", "submissions", "hearing_scheduled", "ruling_due", "overdue", "ruled")
+	addDynamic("ruling_outcome.", "uphold", "overturn", "modify", "dismissed", "decided")
+	addDynamic("deadline.", "challenge_window", "submissions", "hearing", "ruling")
+	addDynamic("actor.", "staff")
+	addDynamic("audit.arbitration.", "filed", "assigned", "confirmed", "challenge", "challenge_sustained", "challenge_rejected",
+		"submission", "submissions_opened", "submissions_closed", "hearing_scheduled", "hearing_rescheduled", "ruling_due",
+		"extended", "ruling", "ruling_reminder", "ruling_overdue", "overdue", "ombudsman_referral", "ombudsman_outcome", "appeal_signal")
+}
