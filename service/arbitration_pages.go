@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lacralo/ralo/notify"
@@ -128,6 +129,10 @@ func (s *Service) ArbitrationPageFor(ctx context.Context, a *Actor, id string) (
 		if err != nil {
 			return ArbitrationPage{}, err
 		}
+		named, err := s.namer(ctx, p.Names, ms)
+		if err != nil {
+			return ArbitrationPage{}, err
+		}
 		for _, m := range ms {
 			if cs.Parties.Has(m.ID) {
 				continue
@@ -135,6 +140,9 @@ func (s *Service) ArbitrationPageFor(ctx context.Context, a *Actor, id string) (
 			conflicts, err := s.arbitratorConflicts(ctx, cs, m)
 			if err != nil {
 				return ArbitrationPage{}, err
+			}
+			for i := range conflicts {
+				conflicts[i] = named.Replace(conflicts[i])
 			}
 			p.Roster = append(p.Roster, RosterEntry{ID: m.ID, Name: m.Name, Conflicts: conflicts})
 		}
@@ -239,4 +247,24 @@ func (s *Service) PublicRulingOf(ctx context.Context, caseID string) (PublicRuli
 	}
 	return PublicRulingPage{CaseID: e.ObjectID, At: e.At, AuditSeq: e.Seq, AuditHash: e.Hash, Outcome: d.Outcome,
 		Articles: d.Articles, Text: d.Text, SHA256: d.SHA256, Matches: arbitration.RulingTextHash(d.Text) == d.SHA256}, nil
+}
+
+// namer writes names for the IDs in the conflict check's reasons: the
+// case's people, the roster's and every ALS.
+func (s *Service) namer(ctx context.Context, names map[string]string, roster []store.Member) (*strings.Replacer, error) {
+	var pairs []string
+	for id, n := range names {
+		pairs = append(pairs, id, n)
+	}
+	for _, m := range roster {
+		pairs = append(pairs, m.ID, m.Name)
+	}
+	als, err := s.store.ListALS(ctx, store.ALSFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range als {
+		pairs = append(pairs, a.ID, a.Name)
+	}
+	return strings.NewReplacer(pairs...), nil
 }
