@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -46,7 +47,50 @@ type ArbitrationPage struct {
 // reasons against this case.
 type RosterEntry struct {
 	ID, Name  string
-	Conflicts []string
+	Conflicts []ConflictReason
+}
+
+// ConflictReason is one reason of the conflict check (domain's
+// ArbitratorConflicts) as a page writes it in the reader's language: a
+// code with the names it cites; Text is domain's sentence with names for
+// IDs, for a reason the code list does not know.
+type ConflictReason struct {
+	Code, Party, ALS, Text string
+}
+
+// conflictForms are domain.ArbitratorConflicts' sentences, each with its
+// code and the places of the party and the ALS it names.
+var conflictForms = []struct {
+	code       string
+	re         *regexp.Regexp
+	party, als int
+}{
+	{"is_party", regexp.MustCompile(`^the arbitrator (\S+) is a party$`), 0, 0},
+	{"als_party", regexp.MustCompile(`^the arbitrator (\S+) belongs to ALS (\S+), which is a party$`), 0, 2},
+	{"same_als", regexp.MustCompile(`^the arbitrator (\S+) and party (\S+) are from the same ALS (\S+)$`), 2, 3},
+	{"declared_party", regexp.MustCompile(`^the arbitrator (\S+) declared an interest involving party (\S+)$`), 2, 0},
+	{"declared_als_party", regexp.MustCompile(`^the arbitrator (\S+) declared an interest involving ALS (\S+), which is a party$`), 0, 2},
+	{"declared_als_of_party", regexp.MustCompile(`^the arbitrator (\S+) declared an interest involving ALS (\S+) of party (\S+)$`), 3, 2},
+}
+
+// conflictReason reads one reason of the check, naming people and ALSes.
+func conflictReason(reason string, named *strings.Replacer, names func(string) string) ConflictReason {
+	out := ConflictReason{Text: named.Replace(reason)}
+	for _, f := range conflictForms {
+		m := f.re.FindStringSubmatch(reason)
+		if m == nil {
+			continue
+		}
+		out.Code = f.code
+		if f.party > 0 {
+			out.Party = names(m[f.party])
+		}
+		if f.als > 0 {
+			out.ALS = names(m[f.als])
+		}
+		break
+	}
+	return out
 }
 
 // ArbitrationPageFor loads a case's page for the reader; anyone who may
@@ -141,10 +185,11 @@ func (s *Service) ArbitrationPageFor(ctx context.Context, a *Actor, id string) (
 			if err != nil {
 				return ArbitrationPage{}, err
 			}
-			for i := range conflicts {
-				conflicts[i] = named.Replace(conflicts[i])
+			entry := RosterEntry{ID: m.ID, Name: m.Name}
+			for _, c := range conflicts {
+				entry.Conflicts = append(entry.Conflicts, conflictReason(c, named, named.Replace))
 			}
-			p.Roster = append(p.Roster, RosterEntry{ID: m.ID, Name: m.Name, Conflicts: conflicts})
+			p.Roster = append(p.Roster, entry)
 		}
 	}
 	if p.Timeline, err = s.timeline(ctx, a, ArbitrationProcess, cs.ID, party, p.Names, "staff"); err != nil {

@@ -251,3 +251,13 @@ func (w *Web) publicRuling(rw http.ResponseWriter, r *http.Request) {
 	}
 	w.render(rw, r, "public_ruling", &page{Data: rl})
 }
+
+// Conflict is one reason of the conflict check in the reader's language,
+// else as the check wrote it (with names for IDs).
+func (p *page) Conflict(c service.ConflictReason) string {
+	id := "conflict." + c.Code
+	if msg := p.T(id, "Party", c.Party, "ALS", c.ALS); c.Code != "" && msg != id {
+		return msg
+	}
+	return c.Text
+}

@@ -22,6 +22,7 @@ func init() {
 	addDynamic("ruling_outcome.", "uphold", "overturn", "modify", "dismissed", "decided")
 	addDynamic("deadline.", "challenge_window", "submissions", "hearing", "ruling")
 	addDynamic("actor.", "staff")
+	addDynamic("conflict.", "is_party", "als_party", "same_als", "declared_party", "declared_als_party", "declared_als_of_party")
 	addDynamic("audit.arbitration.", "filed", "assigned", "confirmed", "challenge", "challenge_sustained", "challenge_rejected",
 		"submission", "submissions_opened", "submissions_closed", "hearing_scheduled", "hearing_rescheduled", "ruling_due",
 		"extended", "ruling", "ruling_reminder", "ruling_overdue", "overdue", "ombudsman_referral", "ombudsman_outcome", "appeal_signal")
