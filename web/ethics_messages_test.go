@@ -10,7 +10,7 @@ func init() {
 	addDynamic("ethics_outcome_hint.", "dismissed", "recusal_ordered", "warning", "suspension", "removal")
 	addDynamic("actor.", "you", "complainant", "system", "committee")
 	addDynamic("audit.ethics.",
-		"filed", "admitted", "dismissed", "recused", "recusals_recomputed", "response_requested", "response", "evidence", "deliberation", "vote", "proposal_withdrawn", "decision_passed", "decided", "appealed", "appeal_ruling", "decision_modified", "decision_applied", "decision_published", "closed", "screening_reminder", "screening_overdue", "no_quorum", "apply_failed")
+		"filed", "admitted", "dismissed", "recused", "recusals_recomputed", "response_requested", "response", "evidence", "deliberation", "vote", "proposal_withdrawn", "decision_passed", "decided", "appealed", "appeal_ruling", "decision_modified", "decision_applied", "decision_published", "closed", "screening_reminder", "screening_overdue", "no_quorum", "apply_failed", "sanction_applied")
 }
 
 // The message families the arbitration pages build with print.
