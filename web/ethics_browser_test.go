@@ -47,7 +47,7 @@ func shots(t *testing.T, ctx context.Context, name, path string, langs ...string
 // html is the whole document the browser shows now.
 func html(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	return get(t, ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	return get(t, ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 }
 
 // download fetches a path from the page, with the session's cookie, as
