@@ -205,8 +205,9 @@ type PartyChoice struct {
 }
 
 // ArbitrationPartyChoices are the registry's members and ALSes, by name,
-// for the filing form.
-func (s *Service) ArbitrationPartyChoices(ctx context.Context) ([]PartyChoice, error) {
+// for the filing form; the filer is not offered (they are a party unless
+// they act for an ALS).
+func (s *Service) ArbitrationPartyChoices(ctx context.Context, a *Actor) ([]PartyChoice, error) {
 	ms, err := s.store.ListMembers(ctx, store.MemberFilter{Limit: 1000})
 	if err != nil {
 		return nil, err
@@ -220,7 +221,9 @@ func (s *Service) ArbitrationPartyChoices(ctx context.Context) ([]PartyChoice, e
 		out = append(out, PartyChoice{ID: x.ID, Name: x.Name, Kind: arbitration.PartyALS})
 	}
 	for _, m := range ms {
-		out = append(out, PartyChoice{ID: m.ID, Name: m.Name, Kind: arbitration.PartyMember})
+		if m.ID != a.ID {
+			out = append(out, PartyChoice{ID: m.ID, Name: m.Name, Kind: arbitration.PartyMember})
+		}
 	}
 	slices.SortStableFunc(out, func(x, y PartyChoice) int {
 		if x.Kind != y.Kind {

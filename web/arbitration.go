@@ -51,8 +51,8 @@ type arbitrationNewView struct {
 	Parties []service.PartyChoice
 }
 
-func (w *Web) renderArbitrationNew(rw http.ResponseWriter, r *http.Request, p *page) {
-	ps, err := w.svc.ArbitrationPartyChoices(r.Context())
+func (w *Web) renderArbitrationNew(rw http.ResponseWriter, r *http.Request, a *service.Actor, p *page) {
+	ps, err := w.svc.ArbitrationPartyChoices(r.Context(), a)
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
@@ -65,10 +65,11 @@ func (w *Web) renderArbitrationNew(rw http.ResponseWriter, r *http.Request, p *p
 }
 
 func (w *Web) arbitrationNew(rw http.ResponseWriter, r *http.Request) {
-	if a := w.signedIn(rw, r); a == nil {
+	a := w.signedIn(rw, r)
+	if a == nil {
 		return
 	}
-	w.renderArbitrationNew(rw, r, &page{})
+	w.renderArbitrationNew(rw, r, a, &page{})
 }
 
 // Selected says whether a party was ticked in the form as sent.
@@ -100,7 +101,7 @@ func (w *Web) arbitrationFile(rw http.ResponseWriter, r *http.Request) {
 			w.failErr(rw, r, err)
 			return
 		}
-		w.renderArbitrationNew(rw, r, p)
+		w.renderArbitrationNew(rw, r, a, p)
 		return
 	}
 	seeOther(rw, r, "/arbitrations/"+doc.ID+"?filed")

@@ -146,6 +146,7 @@ func TestBrowserArbitration(t *testing.T) {
 	shots(t, ctx, "public_ruling", "/public/rulings/"+id, "es", "en")
 	load(t, ctx, chromedp.Navigate(shared.url+"/public/rulings?lang=es"))
 	mustContain(t, text(t, ctx, "main"), id)
+	shots(t, ctx, "public_rulings", "/public/rulings", "es", "en")
 }
 
 // zoneFor is the zone the pages use for a member of the country.

@@ -155,6 +155,7 @@ func TestBrowserEthics(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.ID("saved")))
 	load(t, ctx, chromedp.Submit(chromedp.ID("saved")))
 	mustContain(t, text(t, ctx, "main"), "Denuncia registrada")
+	shots(t, ctx, "ethics_complainant", "/ethics/"+id, "es", "en")
 	load(t, ctx, chromedp.Navigate(shared.url+"/ethics/"+id+"/receipt"))
 	if strings.Contains(html(t, ctx), code) {
 		t.Fatal("the receipt was shown a second time")
