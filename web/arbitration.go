@@ -262,3 +262,6 @@ func (p *page) Conflict(c service.ConflictReason) string {
 	}
 	return c.Text
 }
+
+// Minutes is a hearing's length in whole minutes, for the reschedule form.
+func (p *page) Minutes(d workflows.Duration) int { return int(d.D() / time.Minute) }
