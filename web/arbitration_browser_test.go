@@ -152,7 +152,7 @@ func TestBrowserArbitration(t *testing.T) {
 // zoneFor is the zone the pages use for a member of the country.
 func zoneFor(t *testing.T, cc string) *time.Location {
 	t.Helper()
-	names := map[string]string{"CL": "America/Santiago"}
+	names := map[string]string{"CL": "America/Santiago", "PE": "America/Lima"}
 	loc, err := time.LoadLocation(names[cc])
 	if err != nil {
 		t.Fatal(err)

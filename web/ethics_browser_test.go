@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -290,29 +289,38 @@ func TestBrowserEthics(t *testing.T) {
 		return err == nil
 	})
 
-	// The arbitration hears the appeal and rules.
-	arb := &service.Actor{Member: arturo}
-	if _, err := shared.svc.AssignArbitrator(bg, st, arbID, service.AssignRequest{ArbitratorID: arturo.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := shared.svc.ConfirmArbitrator(bg, arb, arbID); err != nil {
-		t.Fatal(err)
-	}
-	starts := time.Now().Add(webTestPolicy().Arbitration.ChallengeWindow.D() + 3*time.Second).UTC()
-	raw, _ := json.Marshal(starts.Format(time.RFC3339))
-	if _, err := shared.svc.ScheduleHearing(bg, arb, arbID, service.HearingRequest{StartsAt: raw,
-		Duration: json.RawMessage(`"30m"`), Location: "https://meet.example.org/appeal"}); err != nil {
-		t.Fatal(err)
-	}
+	// The arbitration hears the appeal and rules, through its pages:
+	// staff assign, the arbitrator confirms and schedules the hearing.
+	signIn(t, ctx, staff)
+	load(t, ctx, chromedp.Navigate(shared.url+"/arbitrations/"+arbID+"?lang=es"))
+	do(t, ctx, chromedp.Click(chromedp.ID("arb-"+arturo.ID)))
+	load(t, ctx, chromedp.Submit(chromedp.ID("arb-"+arturo.ID)))
+	signIn(t, ctx, arturo)
+	load(t, ctx, chromedp.Navigate(shared.url+"/arbitrations/"+arbID+"?lang=es"))
+	load(t, ctx, chromedp.Submit(chromedp.CSS(`form[action$="/confirm"]`)))
+	starts := time.Now().Add(webTestPolicy().Arbitration.ChallengeWindow.D() + 3*time.Second)
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("location"), "https://meet.example.org/appeal"))
+	setValue(t, ctx, "starts_at", starts.In(zoneFor(t, "PE")).Format("2006-01-02T15:04:05"))
+	load(t, ctx, chromedp.Submit(chromedp.ID("location")))
+	mustContain(t, text(t, ctx, "#h-h"), "Audiencia")
+	// The respondent reads the arbitration and downloads the invitation.
+	signIn(t, ctx, rosa)
 	asRosa("/arbitrations/" + arbID + "?lang=en")
-	if status, ics := download(t, ctx, "/arbitrations/"+arbID+"/hearing.ics"); status == http.StatusOK {
+	if status, ics := download(t, ctx, "/arbitrations/"+arbID+"/hearing.ics"); status != http.StatusOK {
+		t.Fatalf("the respondent's hearing.ics: %d %s", status, ics)
+	} else {
 		seen = append(seen, ics)
 	}
+	// After the hearing, the ruling: preview, then the final confirmation.
 	time.Sleep(time.Until(starts) + time.Second)
-	if _, err := shared.svc.RecordRuling(bg, arb, arbID, service.RulingRequest{Outcome: workflows.RulingUphold,
-		Text: "The decision stands: the declaration was filed after the vote.", Articles: []string{"OP 7.1"}}); err != nil {
-		t.Fatal(err)
-	}
+	signIn(t, ctx, arturo)
+	load(t, ctx, chromedp.Navigate(shared.url+"/arbitrations/"+arbID+"?lang=es"))
+	do(t, ctx, chromedp.Click(chromedp.ID("out-"+workflows.RulingUphold)), chromedp.SendKeys(chromedp.ID("r-articles"), "OP 7.1"),
+		chromedp.SendKeys(chromedp.ID("r-text"), "The decision stands: the declaration was filed after the vote."))
+	load(t, ctx, chromedp.Click(chromedp.CSS(`button[value=preview]`)))
+	load(t, ctx, chromedp.Click(chromedp.ID("ruling-confirm")))
+	mustContain(t, text(t, ctx, "#rul-h + p"), "Se confirma la decisión")
+	signIn(t, ctx, rosa)
 	waitFor(t, 30*time.Second, "the case closed by the ruling", func() bool {
 		c, err := shared.svc.GetComplaint(bg, st, id)
 		return err == nil && c.Status == "closed"
