@@ -33,6 +33,7 @@
 //	arbitration.ruling               case_id, title, outcome
 //	arbitration.ombudsman            case_id, title; optional outcome
 //	ethics.filed                     case_id, title
+//	ethics.receipt                   case_id, title, receipt; optional anonymous (to the complainant only)
 //	ethics.screening_reminder        case_id, title; optional due
 //	ethics.screening_overdue         case_id, title
 //	ethics.admitted                  case_id, title

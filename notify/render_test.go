@@ -27,6 +27,7 @@ var wantEvents = []string{
 	"arbitration.ruling",
 	"arbitration.ombudsman",
 	"ethics.filed",
+	"ethics.receipt",
 	"ethics.screening_reminder",
 	"ethics.screening_overdue",
 	"ethics.admitted",

@@ -177,6 +177,9 @@ func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequ
 	}, ethics.WorkflowName, in); err != nil {
 		return ComplaintFiled{}, err
 	}
+	if err := s.emailReceipt(ctx, in); err != nil {
+		return ComplaintFiled{}, err
+	}
 	return ComplaintFiled{ID: caseID, CaseID: caseID, Receipt: receipt, Status: ethics.StatusScreening, Kind: in.Kind,
 		Anonymous: in.Anonymous, FiledAt: in.FiledAt,
 		Deadlines: []workflows.Deadline{{Name: "screening", At: in.FiledAt.Add(in.Periods.Screening.D())}}}, nil

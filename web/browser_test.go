@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	a, err := app.Open(ctx, app.Options{DatabaseURL: filepath.Join(dir, "ralo.db"),
-		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: "ralo"}, AdminToken: "ralo_web_test_admin",
+		Temporal: client.Options{HostPort: srv.HostPort(), Namespace: "ralo"}, AdminToken: "ralo_web_test_admin", Policy: webTestPolicy(),
 		RunWorker: true, RunAPI: true})
 	cancel()
 	if err != nil {

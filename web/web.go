@@ -244,6 +244,8 @@ var navigation = []struct {
 }{
 	{href: "/", label: "nav.dashboard", signedIn: true},
 	{href: "/declarations", label: "nav.declarations", signedIn: true},
+	{href: "/ethics", label: "nav.ethics", signedIn: true},
+	{href: "/arbitrations", label: "nav.arbitrations", signedIn: true},
 	{href: "/elections", label: "nav.elections", signedIn: true},
 	{href: "/statements", label: "nav.statements", signedIn: true},
 	{href: "/meetings", label: "nav.meetings", signedIn: true},
