@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -391,4 +392,19 @@ func (w *Web) verify(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.render(rw, r, "verify", &page{Form: formValues(r), Data: res})
+}
+
+// taskPages are the pages a dashboard task opens, by process.
+var taskPages = map[string]string{
+	"election": "/elections/", "ethics": "/ethics/", "arbitration": "/arbitrations/",
+	"statement": "/statements/", "meeting": "/meetings/",
+}
+
+// TaskLink is the page of a dashboard task's process and object, or ""
+// for a process without a page.
+func (p *page) TaskLink(process, id string) string {
+	if base, ok := taskPages[process]; ok && id != "" {
+		return base + url.PathEscape(id)
+	}
+	return ""
 }

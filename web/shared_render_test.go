@@ -83,3 +83,32 @@ func TestSharedTemplatesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardTasksLink: each task on the dashboard opens the page of its
+// process and object; a task of a process without a page is plain text.
+func TestDashboardTasksLink(t *testing.T) {
+	w := offline(t)
+	a := &service.Actor{Member: store.Member{ID: "m_1", Name: "Ana", Roles: store.StringList{store.RoleMember}}}
+	due := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	tasks := []service.Task{
+		{Process: "election", ID: "elc_1", Title: "ALAC 2030", Action: service.ActionVote, Due: &due},
+		{Process: "ethics", ID: "eth_1", Action: service.ActionScreen},
+		{Process: "arbitration", ID: "arb_1", Action: service.ActionRespond},
+		{Process: "statement", ID: "st_1", Title: "IDN", Action: service.ActionComment},
+		{Process: "meeting", ID: "mtg_1", Title: "Asamblea", Action: service.ActionAttend},
+		{Process: "roadmap", ID: "r_1", Action: service.ActionAttend},
+	}
+	rec := w.renderAs(a, "es", "dashboard", &page{Data: tasks})
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("dashboard: %d", rec.Code)
+	}
+	for _, href := range []string{"/elections/elc_1", "/ethics/eth_1", "/arbitrations/arb_1", "/statements/st_1", "/meetings/mtg_1"} {
+		if !strings.Contains(body, `href="`+href+`"`) {
+			t.Errorf("the dashboard does not link %s", href)
+		}
+	}
+	if strings.Contains(body, "r_1\"") || strings.Count(body, `<li class="task">`) != len(tasks) {
+		t.Errorf("tasks or links wrong:\n%s", body)
+	}
+}
