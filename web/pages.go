@@ -38,6 +38,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	w.statementRoutes(mux)
 	w.meetingRoutes(mux)
 	w.sharedRoutes(mux)
+	w.staffRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 

@@ -254,6 +254,7 @@ var navigation = []struct {
 	{href: "/notifications", label: "nav.notifications", signedIn: true},
 	{href: "/profile", label: "nav.profile", signedIn: true},
 	{href: "/sessions", label: "nav.sessions", signedIn: true},
+	{href: "/staff/roster", label: "nav.staff", signedIn: true, roles: []string{store.RoleStaff, store.RoleAdmin}},
 	{href: "/public/rulings", label: "nav.rulings"},
 	{href: "/public/decisions", label: "nav.decisions"},
 	{href: "/receipt", label: "nav.receipt"},
