@@ -42,8 +42,10 @@ func (e rosterFormatError) Is(target error) bool { return target == ErrRosterFor
 
 // RosterProblem is one problem of a roster line.
 type RosterProblem struct {
-	Line    int
-	Field   string
+	Line  int
+	Field string
+	// Value is the line's value for the field, as written.
+	Value   string
 	Message string
 }
 
@@ -151,7 +153,7 @@ func (s *Store) importRoster(ctx context.Context, actor Actor, r io.Reader, dryR
 				}
 				for _, k := range sortedKeys(fe) {
 					rerr.Problems = append(rerr.Problems, fmt.Sprintf("line %d: %s: %s", row.Line, k, fe[k]))
-					rerr.Lines = append(rerr.Lines, RosterProblem{Line: row.Line, Field: k, Message: fe[k]})
+					rerr.Lines = append(rerr.Lines, RosterProblem{Line: row.Line, Field: k, Value: row.Fields[k], Message: fe[k]})
 				}
 			}
 		}
