@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -62,11 +64,46 @@ func (s *Service) PreviewRoster(ctx context.Context, a *Actor, csv []byte) (Rost
 	p := RosterPreview{Hash: RosterHash(csv)}
 	sum, err := s.store.PreviewRoster(ctx, registryActor(a), bytes.NewReader(csv))
 	p.Summary = sum
-	if problems, ok := rosterProblems(err); ok {
-		p.Problems = problems
-		return p, nil
+	problems, ok := rosterProblems(err)
+	if err != nil && !ok {
+		return p, err
 	}
-	return p, err
+	p.Problems = append(rosterRoleProblems(a, csv), problems...)
+	slices.SortStableFunc(p.Problems, func(x, y store.RosterProblem) int { return x.Line - y.Line })
+	return p, nil
+}
+
+// rosterRoleProblems are the lines granting a privileged role when the
+// importer is not an admin: granting staff, admin, ethics_committee or
+// arbitrator is an admin's act, by roster as by the member form.
+func rosterRoleProblems(a *Actor, csv []byte) []store.RosterProblem {
+	if a.Has(store.RoleAdmin) {
+		return nil
+	}
+	rows, err := store.ParseRoster(bytes.NewReader(csv))
+	if err != nil {
+		return nil // the import names the format problem
+	}
+	var out []store.RosterProblem
+	for _, row := range rows {
+		for _, r := range strings.Split(row.Fields["roles"], ";") {
+			if slices.Contains(privilegedRoles, strings.TrimSpace(r)) {
+				out = append(out, store.RosterProblem{Line: row.Line, Field: "roles", Value: row.Fields["roles"],
+					Message: "only an admin may grant the staff, admin, ethics_committee or arbitrator role"})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// rosterError is problems as the store's import reports them.
+func rosterError(problems []store.RosterProblem) *store.RosterError {
+	e := &store.RosterError{Lines: problems}
+	for _, p := range problems {
+		e.Problems = append(e.Problems, fmt.Sprintf("line %d: %s: %s", p.Line, p.Field, p.Message))
+	}
+	return e
 }
 
 // rosterProblems are an import's refusals by line; ok is false for an

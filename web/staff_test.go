@@ -239,3 +239,35 @@ func TestStaffCrossSite(t *testing.T) {
 		t.Fatal("a cross-site import created a member")
 	}
 }
+
+// TestStaffRosterPrivilegedRoles: granting a privileged role by roster is
+// an admin's act, as on the member form: staff see the line refused and
+// cannot import it; an admin can.
+func TestStaffRosterPrivilegedRoles(t *testing.T) {
+	ctx := context.Background()
+	staff := session(t, member(t, "Pia Privilege", "en", store.RoleStaff))
+	admin := session(t, member(t, "Abe Admin", "en", store.RoleAdmin))
+	tag := fmt.Sprintf("p%d", time.Now().UnixNano()%1e9)
+	csv := "name,email,country,roles\nKim " + tag + ",kim." + tag + "@example.org,AR,als_rep\n" +
+		"Max " + tag + ",max." + tag + "@example.org,AR,admin\n"
+	code, _, body := fetch(t, staff, http.MethodPost, "/staff/roster/preview?lang=en", url.Values{"csv": {csv}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("staff preview granting admin: %d", code)
+	}
+	mustHave(t, "staff preview", body, `data-line="3"`, "only an admin may grant")
+	mustLack(t, "staff preview", body, `action="/staff/roster/import"`)
+	code, _, _ = fetch(t, staff, http.MethodPost, "/staff/roster/import", url.Values{"csv": {csv}, "hash": {rosterHash(csv)}})
+	if _, err := shared.app.Store.MemberByEmail(ctx, "max."+tag+"@example.org"); code != http.StatusUnprocessableEntity || err == nil {
+		t.Fatalf("staff import granting admin: %d, member created: %v", code, err == nil)
+	}
+	sum := hashOf(t, admin, csv)
+	if sum == "" {
+		t.Fatal("an admin's preview offers no import")
+	}
+	if code, _, _ := fetch(t, admin, http.MethodPost, "/staff/roster/import", url.Values{"csv": {csv}, "hash": {sum}}); code != http.StatusSeeOther {
+		t.Fatalf("admin import: %d", code)
+	}
+	if m, err := shared.app.Store.MemberByEmail(ctx, "max."+tag+"@example.org"); err != nil || !m.Roles.Has(store.RoleAdmin) {
+		t.Fatalf("admin import: %+v %v", m.Roles, err)
+	}
+}
