@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,8 +56,16 @@ func (w *Web) roster(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, "staff_roster", &page{Data: v})
 }
 
-// rosterCSV reads the roster sent: an uploaded file, else the text box.
+// rosterCSV reads the roster sent: an uploaded file, else the text box,
+// with its line ends made LF, as a browser posts the roster back from the
+// preview in CRLF whatever the file had: the hash checked on confirm is
+// the same.
 func rosterCSV(r *http.Request) ([]byte, error) {
+	b, err := rosterSent(r)
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), err
+}
+
+func rosterSent(r *http.Request) ([]byte, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, service.RosterMaxBytes+64<<10)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		if err := r.ParseMultipartForm(service.RosterMaxBytes); err != nil {
@@ -75,7 +84,7 @@ func rosterCSV(r *http.Request) ([]byte, error) {
 	} else if err := r.ParseForm(); err != nil {
 		return nil, err
 	}
-	return []byte(strings.ReplaceAll(r.PostFormValue("csv"), "\r\n", "\n")), nil
+	return []byte(r.PostFormValue("csv")), nil
 }
 
 func (w *Web) rosterPreview(rw http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,18 @@ func TestBrowserStaff(t *testing.T) {
 	}
 	if _, err := shared.app.Store.MemberByEmail(context.Background(), "joao."+tag+"@example.org"); err == nil {
 		t.Fatal("the preview created a member")
+	}
+	// Fixed, previewed and confirmed from the page: the roster the browser
+	// posts back is the one previewed.
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+	load(t, ctx, chromedp.Navigate(shared.url+"/staff/roster?lang=en"))
+	do(t, ctx, chromedp.SetValue(chromedp.ID("csv"), strings.Replace(csv, "no-es-un-correo", "sin."+tag+"@example.org", 1)))
+	load(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/staff/roster/preview"] button`)))
+	load(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/staff/roster/import"] button`)))
+	mustContain(t, text(t, ctx, "main"), "members 3")
+	shot(t, ctx, "staff_roster_imported", "en", 1280)
+	if _, err := shared.app.Store.MemberByEmail(context.Background(), "joao."+tag+"@example.org"); err != nil {
+		t.Fatal("the import from the page created no member")
 	}
 }
 

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -270,4 +273,33 @@ func TestStaffRosterPrivilegedRoles(t *testing.T) {
 	if m, err := shared.app.Store.MemberByEmail(ctx, "max."+tag+"@example.org"); err != nil || !m.Roles.Has(store.RoleAdmin) {
 		t.Fatalf("admin import: %+v %v", m.Roles, err)
 	}
+}
+
+// TestStaffRosterUpload: the roster may come as an uploaded file (the
+// form's multipart encoding), previewed like pasted text.
+func TestStaffRosterUpload(t *testing.T) {
+	staff := session(t, member(t, "Ugo Upload", "en", store.RoleStaff))
+	tag := fmt.Sprintf("u%d", time.Now().UnixNano()%1e9)
+	csv := "name,email,country\r\nLeo " + tag + ",leo." + tag + "@example.org,AR\r\n"
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", "roster.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(csv))
+	_ = mw.WriteField("csv", "")
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, shared.url+"/staff/roster/preview?lang=en", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := staff.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("preview of an uploaded file: %d", resp.StatusCode)
+	}
+	mustHave(t, "uploaded preview", string(body), "Leo "+tag, "1 member to create", `name="hash" value="`+rosterHash(strings.ReplaceAll(csv, "\r\n", "\n"))+`"`)
 }

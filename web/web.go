@@ -226,7 +226,9 @@ func (p *page) Nav() []navItem {
 		if len(n.roles) > 0 && !p.v.actor.Has(n.roles...) {
 			continue
 		}
-		out = append(out, navItem{Href: n.href, Label: p.T(n.label), Current: n.href == p.Path})
+		// The staff entry stays current on every staff page.
+		current := n.href == p.Path || strings.HasPrefix(n.href, "/staff/") && strings.HasPrefix(p.Path, "/staff/")
+		out = append(out, navItem{Href: n.href, Label: p.T(n.label), Current: current})
 	}
 	return out
 }
