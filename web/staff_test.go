@@ -87,6 +87,14 @@ func TestStaffRosterImport(t *testing.T) {
 		return n
 	}
 	before := count()
+	head := func() store.AuditHead {
+		h, err := st.HeadAudit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	headBefore := head()
 
 	code, _, body := fetch(t, staff, http.MethodPost, "/staff/roster/preview?lang=en", url.Values{"csv": {bad}})
 	if code != http.StatusUnprocessableEntity {
@@ -99,6 +107,16 @@ func TestStaffRosterImport(t *testing.T) {
 	}
 	if _, err := st.MemberByEmail(ctx, "uma."+tag+"@example.org"); err == nil {
 		t.Fatal("the preview created a member")
+	}
+	// Entries may come from other work meanwhile; none is the preview's.
+	after, err := st.ListAudit(ctx, store.AuditFilter{All: true, AfterSeq: headBefore.Seq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range after {
+		if strings.Contains(e.Details, tag) {
+			t.Fatalf("the preview wrote to the audit log: %s %s", e.Action, e.Details)
+		}
 	}
 	// Posted straight to import with its own hash: refused, nothing written.
 	sum := hashOf(t, staff, good)
