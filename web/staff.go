@@ -66,7 +66,8 @@ func rosterCSV(r *http.Request) ([]byte, error) {
 }
 
 func rosterSent(r *http.Request) ([]byte, error) {
-	r.Body = http.MaxBytesReader(nil, r.Body, service.RosterMaxBytes+64<<10)
+	// Room for the roster percent-encoded, as a form posts it back.
+	r.Body = http.MaxBytesReader(nil, r.Body, 3*service.RosterMaxBytes+64<<10)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		if err := r.ParseMultipartForm(service.RosterMaxBytes); err != nil {
 			return nil, err
