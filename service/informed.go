@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -48,12 +49,20 @@ func (s *Service) welcome(ctx context.Context, key string, memberIDs []string) e
 }
 
 // ImportRoster registers the members of a roster CSV (staff; every row or
-// none, the problems named by line) and welcomes each new member.
+// none, the problems named by line) and welcomes each new member. A line
+// granting a privileged role is refused unless an admin imports it.
 func (s *Service) ImportRoster(ctx context.Context, a *Actor, r io.Reader) (store.RosterSummary, error) {
 	if err := requireStaff(a); err != nil {
 		return store.RosterSummary{}, err
 	}
-	sum, err := s.store.ImportRoster(ctx, registryActor(a), r)
+	csv, err := io.ReadAll(r)
+	if err != nil {
+		return store.RosterSummary{}, err
+	}
+	if problems := rosterRoleProblems(a, csv); len(problems) > 0 {
+		return store.RosterSummary{}, rosterError(problems)
+	}
+	sum, err := s.store.ImportRoster(ctx, registryActor(a), bytes.NewReader(csv))
 	if err != nil {
 		return sum, err
 	}

@@ -106,8 +106,13 @@ type OutboxFilter struct {
 	// cases they are a party to they see only their own messages.
 	PartyOf string
 	Status  string
-	Process string
-	Limit   int
+	// Statuses, when Status is empty, lists the statuses to include.
+	Statuses []string
+	Process  string
+	// IDs, when set, keeps only these messages.
+	IDs    []string
+	Limit  int
+	Offset int
 }
 
 // ListOutbox lists messages, newest first.
@@ -122,17 +127,45 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage
 	}
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
+	} else if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
 	}
 	if f.Process != "" {
 		q = q.Where("process = ?", f.Process)
+	}
+	if len(f.IDs) > 0 {
+		q = q.Where("id IN ?", f.IDs)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
 	var out []OutboxMessage
-	err := q.Limit(limit).Find(&out).Error
+	err := q.Limit(limit).Offset(max(0, f.Offset)).Find(&out).Error
 	return out, err
+}
+
+// RetryOutbox puts a failed message back to pending delivery, its attempts
+// kept, and audits it; a message that is not failed is a conflict.
+func (s *Store) RetryOutbox(ctx context.Context, actor Actor, id string) (OutboxMessage, error) {
+	var m OutboxMessage
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", id).Take(&m).Error; err != nil {
+			return notFound(err)
+		}
+		res := tx.Model(&OutboxMessage{}).Where("id = ? AND status = ?", id, OutboxFailed).Update("status", OutboxPending)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		m.Status = OutboxPending
+		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "outbox", ObjectID: m.ID, Action: "email.retried",
+			Details: map[string]any{"attempts": m.Attempts}, Audience: AudienceStaff})
+		return err
+	})
+	return m, err
 }
 
 // OutboxDepth counts messages by status, for the metrics endpoint.

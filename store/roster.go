@@ -25,6 +25,28 @@ type RosterRow struct {
 // RosterError lists every problem of a roster, by line; nothing is imported.
 type RosterError struct {
 	Problems []string
+	// Lines are the same problems with their line and field apart.
+	Lines []RosterProblem
+}
+
+// ErrRosterFormat is a roster that cannot be read (its header, its CSV).
+var ErrRosterFormat = errors.New("roster format")
+
+// rosterFormatError is ParseRoster's error, its text kept, matching
+// ErrRosterFormat.
+type rosterFormatError struct{ err error }
+
+func (e rosterFormatError) Error() string        { return e.err.Error() }
+func (e rosterFormatError) Unwrap() error        { return e.err }
+func (e rosterFormatError) Is(target error) bool { return target == ErrRosterFormat }
+
+// RosterProblem is one problem of a roster line.
+type RosterProblem struct {
+	Line  int
+	Field string
+	// Value is the line's value for the field, as written.
+	Value   string
+	Message string
 }
 
 func (e *RosterError) Error() string {
@@ -85,19 +107,44 @@ type RosterSummary struct {
 	// MemberIDs are the members created, in the roster's order (the
 	// welcome email goes to each).
 	MemberIDs []string
+	// NewCountries, NewALSes and NewMembers are what was created, in the
+	// roster's order, for a preview.
+	NewCountries []Country
+	NewALSes     []ALS
+	NewMembers   []RosterMember
+}
+
+// RosterMember is a member a roster line creates.
+type RosterMember struct {
+	Line int
+	Member
 }
 
 // ImportRoster loads a roster in one transaction: every row is imported, or
 // none, and every problem is reported with its line.
 func (s *Store) ImportRoster(ctx context.Context, actor Actor, r io.Reader) (RosterSummary, error) {
+	return s.importRoster(ctx, actor, r, false)
+}
+
+// errDryRun rolls a preview's transaction back.
+var errDryRun = errors.New("roster preview: rolled back")
+
+// PreviewRoster is ImportRoster rolled back: what the import would create
+// and every problem by line (a *RosterError, returned with what the other
+// lines would create), with nothing written.
+func (s *Store) PreviewRoster(ctx context.Context, actor Actor, r io.Reader) (RosterSummary, error) {
+	return s.importRoster(ctx, actor, r, true)
+}
+
+func (s *Store) importRoster(ctx context.Context, actor Actor, r io.Reader, dryRun bool) (RosterSummary, error) {
 	rows, err := ParseRoster(r)
 	if err != nil {
-		return RosterSummary{}, err
+		return RosterSummary{}, rosterFormatError{err}
 	}
 	var sum RosterSummary
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sum = RosterSummary{}
-		var problems []string
+		rerr := &RosterError{}
 		for _, row := range rows {
 			if err := s.importRow(tx, actor, row, &sum); err != nil {
 				var fe FieldErrors
@@ -105,16 +152,26 @@ func (s *Store) ImportRoster(ctx context.Context, actor Actor, r io.Reader) (Ros
 					return err
 				}
 				for _, k := range sortedKeys(fe) {
-					problems = append(problems, fmt.Sprintf("line %d: %s: %s", row.Line, k, fe[k]))
+					rerr.Problems = append(rerr.Problems, fmt.Sprintf("line %d: %s: %s", row.Line, k, fe[k]))
+					rerr.Lines = append(rerr.Lines, RosterProblem{Line: row.Line, Field: k, Value: row.Fields[k], Message: fe[k]})
 				}
 			}
 		}
-		if len(problems) > 0 {
-			return &RosterError{Problems: problems}
+		if len(rerr.Problems) > 0 {
+			return rerr
+		}
+		if dryRun {
+			return errDryRun
 		}
 		return nil
 	})
-	if err != nil {
+	var rerr *RosterError
+	switch {
+	case dryRun && errors.Is(err, errDryRun):
+		return sum, nil
+	case dryRun && errors.As(err, &rerr):
+		return sum, err // what the good lines would create, beside the problems
+	case err != nil:
 		return RosterSummary{}, err
 	}
 	return sum, nil
@@ -141,6 +198,7 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 			return err
 		}
 		sum.Countries++
+		sum.NewCountries = append(sum.NewCountries, c)
 	}
 	var alsID *string
 	if name := f["als"]; name != "" {
@@ -157,6 +215,7 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 				return err
 			}
 			sum.ALSes++
+			sum.NewALSes = append(sum.NewALSes, a)
 		case err != nil:
 			return err
 		}
@@ -189,6 +248,7 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 	}
 	sum.Members++
 	sum.MemberIDs = append(sum.MemberIDs, m.ID)
+	sum.NewMembers = append(sum.NewMembers, RosterMember{Line: row.Line, Member: m})
 	return nil
 }
 

@@ -41,6 +41,7 @@ func (w *Web) routes(mux *http.ServeMux) {
 	w.sharedRoutes(mux)
 	w.ethicsRoutes(mux)
 	w.arbitrationRoutes(mux)
+	w.staffRoutes(mux)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) { w.fail(rw, r, http.StatusNotFound) })
 }
 

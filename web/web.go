@@ -226,7 +226,9 @@ func (p *page) Nav() []navItem {
 		if len(n.roles) > 0 && !p.v.actor.Has(n.roles...) {
 			continue
 		}
-		out = append(out, navItem{Href: n.href, Label: p.T(n.label), Current: n.href == p.Path})
+		// The staff entry stays current on every staff page.
+		current := n.href == p.Path || strings.HasPrefix(n.href, "/staff/") && strings.HasPrefix(p.Path, "/staff/")
+		out = append(out, navItem{Href: n.href, Label: p.T(n.label), Current: current})
 	}
 	return out
 }
@@ -256,6 +258,7 @@ var navigation = []struct {
 	{href: "/notifications", label: "nav.notifications", signedIn: true},
 	{href: "/profile", label: "nav.profile", signedIn: true},
 	{href: "/sessions", label: "nav.sessions", signedIn: true},
+	{href: "/staff/roster", label: "nav.staff", signedIn: true, roles: []string{store.RoleStaff, store.RoleAdmin}},
 	{href: "/public/rulings", label: "nav.rulings"},
 	{href: "/public/decisions", label: "nav.decisions"},
 	{href: "/receipt", label: "nav.receipt"},

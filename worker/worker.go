@@ -32,6 +32,7 @@ func Register(r interface {
 	RegisterActivity(a interface{})
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Notify, workflow.RegisterOptions{Name: workflows.NotifyWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Redeliver, workflow.RegisterOptions{Name: workflows.RedeliverWorkflowName})
 	r.RegisterWorkflowWithOptions(anchor.Anchor, workflow.RegisterOptions{Name: anchor.WorkflowName})
 	r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	r.RegisterWorkflowWithOptions(ethics.Ethics, workflow.RegisterOptions{Name: ethics.WorkflowName})

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -38,19 +39,27 @@ func Notify(ctx workflow.Context, in NotifyInput) error {
 	if err := workflow.ExecuteActivity(actx, ActivityEnqueueNotifications, in).Get(ctx, &queued); err != nil {
 		return err
 	}
+	var ids []string
+	for _, q := range queued.Emails {
+		if q.Deliver {
+			ids = append(ids, q.OutboxID)
+		}
+	}
+	return deliver(ctx, ids)
+}
+
+// deliver sends outbox messages with retries and marks failed, with the
+// reason, each that cannot be sent.
+func deliver(ctx workflow.Context, ids []string) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 30 * time.Second})
 	dctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    time.Minute,
 		ScheduleToCloseTimeout: deliveryWindow,
 		RetryPolicy:            deliveryRetry,
 	})
-	var pending []workflow.Future
-	var ids []string
-	for _, q := range queued.Emails {
-		if !q.Deliver {
-			continue
-		}
-		pending = append(pending, workflow.ExecuteActivity(dctx, ActivityDeliverEmail, DeliverInput{OutboxID: q.OutboxID}))
-		ids = append(ids, q.OutboxID)
+	pending := make([]workflow.Future, len(ids))
+	for i, id := range ids {
+		pending[i] = workflow.ExecuteActivity(dctx, ActivityDeliverEmail, DeliverInput{OutboxID: id})
 	}
 	for i, f := range pending {
 		err := f.Get(ctx, nil)
@@ -67,6 +76,27 @@ func Notify(ctx workflow.Context, in NotifyInput) error {
 		}
 	}
 	return nil
+}
+
+// RedeliverWorkflowName is the registered name of Redeliver.
+const RedeliverWorkflowName = "Redeliver"
+
+// RedeliverInput names a failed message put back to delivery; Attempt
+// (its attempts so far) makes each retry's workflow ID its own.
+type RedeliverInput struct {
+	OutboxID string
+	Attempt  int
+}
+
+// RedeliverWorkflowID is the business key of one retry of a message.
+func RedeliverWorkflowID(in RedeliverInput) string {
+	return fmt.Sprintf("redeliver/%s/%d", in.OutboxID, in.Attempt)
+}
+
+// Redeliver delivers again a message an admin put back to pending, as
+// Notify delivers: retries with backoff, then failed with the reason.
+func Redeliver(ctx workflow.Context, in RedeliverInput) error {
+	return deliver(ctx, []string{in.OutboxID})
 }
 
 // StartNotify starts a Notify workflow from a process workflow and returns

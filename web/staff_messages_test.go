@@ -1,0 +1,12 @@
+package web
+
+import "github.com/lacralo/ralo/service"
+
+// The message families the staff pages (roster, outbox, policy) and their
+// refusals build with print.
+func init() {
+	addDynamic("staff.policy.section.", "ethics", "arbitration", "election", "policy", "participation", "meetings",
+		"notifications", "budgets", "members", "namespace")
+	addDynamic("refusal.", service.CodeAdminOnly, service.CodeRosterChanged, service.CodeNotFailed)
+	addDynamic("field.", "outbox_status")
+}
