@@ -245,6 +245,12 @@ func TestBrowserEthics(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.ID("dk-warning")))
 	load(t, ctx, chromedp.Submit(chromedp.ID("position")))
 	mustContain(t, text(t, ctx, "#tally"), "Quórum")
+	// The tally and the votes refresh by themselves (htmx, every 10 s):
+	// the region is replaced by a fresh copy from the server.
+	get(t, ctx, chromedp.Evaluate[bool](`window.__tally = document.getElementById('live-tally'); true`))
+	waitFor(t, 30*time.Second, "the tally refreshed in place", func() bool {
+		return get(t, ctx, chromedp.Evaluate[bool](`(() => { const n = document.getElementById('live-tally'); return !!n && n !== window.__tally && n.textContent.includes('Quórum'); })()`))
+	})
 	shots(t, ctx, "ethics_deliberation", "/ethics/"+id, "es", "en")
 	signIn(t, ctx, bruno)
 	load(t, ctx, chromedp.Navigate(shared.url+"/ethics/"+id+"?lang=pt"))
