@@ -221,7 +221,6 @@ const (
 	markerRowH  = 26.0
 	markerR     = 6.0 // half the diagonal of a marker's diamond
 	fontFamily  = "DejaVu Sans, Helvetica, Arial, sans-serif"
-	chartTitle  = "Reform roadmap"
 )
 
 // statusStyle is how each status is drawn and named in the legend; blocked
@@ -260,11 +259,54 @@ const (
 // Times are drawn in UTC so that the same roadmap gives the same bytes
 // wherever it is rendered.
 func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
+	return SVGIn(English, items, now, markers...)
+}
+
+// Labels are the words a chart is drawn with, so that it can be drawn in
+// the reader's language; an empty field is taken from English.
+type Labels struct {
+	Title, Today, DependsOn, OpenDeadline, OpenDeadlines, Empty string
+	// Status names each status in the legend and the tooltips.
+	Status map[string]string
+}
+
+// English are the labels of SVG.
+var English = Labels{Title: "Reform roadmap", Today: "today", DependsOn: "depends on", OpenDeadline: "open deadline",
+	OpenDeadlines: "Open deadlines", Empty: "No items yet.",
+	Status: map[string]string{StatusPlanned: "planned", StatusInProgress: "in progress", StatusDone: "done", StatusBlocked: "blocked"}}
+
+func (l Labels) or() Labels {
+	pick := func(v, d string) string {
+		if v == "" {
+			return d
+		}
+		return v
+	}
+	out := Labels{Title: pick(l.Title, English.Title), Today: pick(l.Today, English.Today), DependsOn: pick(l.DependsOn, English.DependsOn),
+		OpenDeadline: pick(l.OpenDeadline, English.OpenDeadline), OpenDeadlines: pick(l.OpenDeadlines, English.OpenDeadlines),
+		Empty: pick(l.Empty, English.Empty), Status: map[string]string{}}
+	for k, v := range English.Status {
+		out.Status[k] = pick(l.Status[k], v)
+	}
+	return out
+}
+
+// label is a status's name in these labels.
+func (l Labels) label(status string) string {
+	if v, ok := l.Status[styleOf(status).status]; ok {
+		return v
+	}
+	return styleOf(status).label
+}
+
+// SVGIn is SVG drawn with the given labels.
+func SVGIn(l Labels, items []Item, now time.Time, markers ...Marker) ([]byte, error) {
+	l = l.or()
 	if err := Validate(items); err != nil {
 		return nil, err
 	}
 	if len(items) == 0 && len(markers) == 0 {
-		return emptySVG(), nil
+		return emptySVG(l), nil
 	}
 	rows := order(items)
 	row := make(map[string]int, len(rows))
@@ -336,7 +378,7 @@ func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 	w("<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n")
 	w("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" font-family=\"%s\" font-size=\"%s\">\n",
 		num(width), num(height), num(width), num(height), fontFamily, num(titleSize))
-	w("<title>%s</title>\n", esc(chartTitle))
+	w("<title>%s</title>\n", esc(l.Title))
 	w("<desc>%d items from %s to %s</desc>\n", len(rows), axisStart.Format("2006-01"), axisEnd.AddDate(0, -1, 0).Format("2006-01"))
 	w("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">" +
 		"<path d=\"M0,0 L10,5 L0,10 z\" fill=\"" + arrowColour + "\"/></marker></defs>\n")
@@ -344,23 +386,23 @@ func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 
 	// Header: the chart's title, then the legend over the timeline.
 	w("<text x=\"%s\" y=\"%s\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">%s</text>\n",
-		num(margin), num(margin+20), textColour, esc(chartTitle))
+		num(margin), num(margin+20), textColour, esc(l.Title))
 	w("<g class=\"legend\" font-size=\"%s\" fill=\"%s\">\n", num(axisSize), textColour)
 	lx, ly := x0, margin+20
 	for _, s := range statusStyle {
 		w("<rect x=\"%s\" y=\"%s\" width=\"12\" height=\"12\" rx=\"2\" fill=\"%s\" stroke=\"%s\"/>\n", num(lx), num(ly-10), s.fill, s.stroke)
-		w("<text x=\"%s\" y=\"%s\">%s</text>\n", num(lx+17), num(ly), esc(s.label))
-		lx += 17 + textWidth(s.label, axisSize) + 18
+		w("<text x=\"%s\" y=\"%s\">%s</text>\n", num(lx+17), num(ly), esc(l.label(s.status)))
+		lx += 17 + textWidth(l.label(s.status), axisSize) + 18
 	}
 	w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>\n", num(lx), num(ly-4), num(lx+16), num(ly-4), todayColour)
-	w("<text x=\"%s\" y=\"%s\">today</text>\n", num(lx+21), num(ly))
-	lx += 21 + textWidth("today", axisSize) + 18
+	w("<text x=\"%s\" y=\"%s\">%s</text>\n", num(lx+21), num(ly), esc(l.Today))
+	lx += 21 + textWidth(l.Today, axisSize) + 18
 	w("<path d=\"M%s,%s H%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.25\" marker-end=\"url(#arrow)\"/>\n", num(lx), num(ly-4), num(lx+22), arrowColour)
-	w("<text x=\"%s\" y=\"%s\">depends on</text>\n", num(lx+27), num(ly))
+	w("<text x=\"%s\" y=\"%s\">%s</text>\n", num(lx+27), num(ly), esc(l.DependsOn))
 	if len(marks) > 0 {
 		lx += 27 + textWidth("depends on", axisSize) + 18
 		w("<path d=\"%s\" fill=\"%s\" stroke=\"%s\"/>\n", diamond(lx+markerR, ly-4), markerFill, markerLine)
-		w("<text x=\"%s\" y=\"%s\">open deadline</text>\n", num(lx+2*markerR+5), num(ly))
+		w("<text x=\"%s\" y=\"%s\">%s</text>\n", num(lx+2*markerR+5), num(ly), esc(l.OpenDeadline))
 	}
 	w("</g>\n")
 
@@ -450,7 +492,7 @@ func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 	w("<g class=\"bars\">\n")
 	for i, it := range rows {
 		s := styleOf(it.Status)
-		tip := fmt.Sprintf("%s\n%s → %s · %s", it.Title, when(it.Start), when(it.Due), s.label)
+		tip := fmt.Sprintf("%s\n%s → %s · %s", it.Title, when(it.Start), when(it.Due), l.label(it.Status))
 		if it.Owner != "" {
 			tip += "\nowner: " + it.Owner
 		}
@@ -463,7 +505,7 @@ func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 	w("</g>\n")
 
 	if len(marks) > 0 {
-		drawMarkers(w, marks, x, markerMid, bottom, x0, timelineW, labelW)
+		drawMarkers(w, l, marks, x, markerMid, bottom, x0, timelineW, labelW)
 	}
 
 	// The today line stays below the month labels, which it would cross,
@@ -479,7 +521,7 @@ func SVG(items []Item, now time.Time, markers ...Marker) ([]byte, error) {
 		}
 		w("<g class=\"today\" stroke=\"%s\" fill=\"%s\">\n", todayColour, todayColour)
 		w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>\n", num(tx), num(top), num(tx), num(chartBottom+4))
-		w("<text x=\"%s\" y=\"%s\" stroke=\"none\" font-size=\"%s\" text-anchor=\"%s\">today %s</text>\n", num(tx), num(chartBottom+18), num(axisSize), anchor, now.UTC().Format(time.DateOnly))
+		w("<text x=\"%s\" y=\"%s\" stroke=\"none\" font-size=\"%s\" text-anchor=\"%s\">%s %s</text>\n", num(tx), num(chartBottom+18), num(axisSize), anchor, esc(l.Today), now.UTC().Format(time.DateOnly))
 		w("</g>\n")
 	}
 
@@ -501,13 +543,13 @@ func drawGuides(w func(string, ...any), marks []Marker, x func(time.Time) float6
 // marker its label in the label column, its diamond and its date, put on
 // whichever side of the diamond has room so that it is never clipped by
 // the chart's edge.
-func drawMarkers(w func(string, ...any), marks []Marker, x func(time.Time) float64, mid func(int) float64,
+func drawMarkers(w func(string, ...any), l Labels, marks []Marker, x func(time.Time) float64, mid func(int) float64,
 	bottom, x0, timelineW, labelW float64) {
 	w("<g class=\"markers\">\n")
 	w("<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>\n",
 		num(margin), num(bottom), num(x0+timelineW), num(bottom), yearColour)
-	w("<text x=\"%s\" y=\"%s\" font-size=\"%s\" font-weight=\"bold\" fill=\"%s\">Open deadlines</text>\n",
-		num(margin+4), num(bottom+17), num(ownerSize), mutedColour)
+	w("<text x=\"%s\" y=\"%s\" font-size=\"%s\" font-weight=\"bold\" fill=\"%s\">%s</text>\n",
+		num(margin+4), num(bottom+17), num(ownerSize), mutedColour, esc(l.OpenDeadlines))
 	for i, m := range marks {
 		mx, my := x(m.At), mid(i)
 		date := m.At.UTC().Format(time.DateOnly)
@@ -540,15 +582,15 @@ func diamond(cx, cy float64) string {
 
 // emptySVG is the chart of a roadmap with no items yet: a valid document
 // still, so that clients need no special case.
-func emptySVG() []byte {
+func emptySVG(l Labels) []byte {
 	var b bytes.Buffer
 	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 	b.WriteString("<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n")
 	fmt.Fprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"400\" height=\"80\" viewBox=\"0 0 400 80\" font-family=\"%s\" font-size=\"%s\">\n", fontFamily, num(titleSize))
-	fmt.Fprintf(&b, "<title>%s</title>\n", esc(chartTitle))
+	fmt.Fprintf(&b, "<title>%s</title>\n", esc(l.Title))
 	b.WriteString("<rect x=\"0\" y=\"0\" width=\"400\" height=\"80\" fill=\"#ffffff\"/>\n")
-	fmt.Fprintf(&b, "<text x=\"16\" y=\"36\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">%s</text>\n", textColour, esc(chartTitle))
-	fmt.Fprintf(&b, "<text x=\"16\" y=\"60\" fill=\"%s\">No items yet.</text>\n", mutedColour)
+	fmt.Fprintf(&b, "<text x=\"16\" y=\"36\" font-size=\"16\" font-weight=\"bold\" fill=\"%s\">%s</text>\n", textColour, esc(l.Title))
+	fmt.Fprintf(&b, "<text x=\"16\" y=\"60\" fill=\"%s\">%s</text>\n", mutedColour, esc(l.Empty))
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }

@@ -576,3 +576,42 @@ func TestWriteExample(t *testing.T) {
 	}
 	t.Logf("wrote %s", path)
 }
+
+// TestSVGInLanguage: a chart drawn with another language's labels has
+// them in its title, legend, today line, markers' lane and tooltips, and
+// none of the English words; an empty label falls back to English.
+func TestSVGInLanguage(t *testing.T) {
+	es := Labels{Title: "Hoja de ruta", Today: "hoy", DependsOn: "depende de", OpenDeadline: "plazo abierto",
+		OpenDeadlines: "Plazos abiertos", Empty: "Sin pasos.",
+		Status: map[string]string{StatusPlanned: "prevista", StatusInProgress: "en curso", StatusDone: "hecha", StatusBlocked: "bloqueada"}}
+	doc, err := SVGIn(es, roadmap(), date(2026, 5, 12), exampleMarkers()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parseSVG(t, doc)
+	s := string(doc)
+	for _, want := range []string{"<title>Hoja de ruta</title>", ">hoy<", ">hoy 2026-05-12<", ">depende de<", ">plazo abierto<", ">Plazos abiertos<", ">bloqueada<", "· en curso"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the Spanish chart lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Reform roadmap", ">today", "depends on", "open deadline", "Open deadlines", ">planned<", ">blocked<", "in progress"} {
+		if strings.Contains(s, english) {
+			t.Errorf("the Spanish chart still says %q", english)
+		}
+	}
+	empty, err := SVGIn(Labels{Empty: "Sin pasos."}, nil, date(2026, 5, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(empty), "Sin pasos.") || !strings.Contains(string(empty), "Reform roadmap") {
+		t.Errorf("empty chart: %s", empty)
+	}
+	en, err := SVG(roadmap(), date(2026, 5, 12), exampleMarkers()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enIn, _ := SVGIn(English, roadmap(), date(2026, 5, 12), exampleMarkers()...); string(enIn) != string(en) {
+		t.Error("SVGIn(English) differs from SVG")
+	}
+}

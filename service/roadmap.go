@@ -73,6 +73,11 @@ func (s *Service) CreateRoadmapItem(ctx context.Context, a *Actor, req RoadmapRe
 // RoadmapGantt draws the roadmap as SVG; with deadlines, it adds the next
 // deadline of every open process a may see.
 func (s *Service) RoadmapGantt(ctx context.Context, a *Actor, deadlines bool) ([]byte, error) {
+	return s.RoadmapGanttIn(ctx, a, deadlines, gantt.English)
+}
+
+// RoadmapGanttIn is RoadmapGantt drawn with the reader's labels.
+func (s *Service) RoadmapGanttIn(ctx context.Context, a *Actor, deadlines bool, labels gantt.Labels) ([]byte, error) {
 	var markers []gantt.Marker
 	if deadlines {
 		var err error
@@ -88,5 +93,5 @@ func (s *Service) RoadmapGantt(ctx context.Context, a *Actor, deadlines bool) ([
 	for i, r := range rows {
 		items[i] = r.GanttItem()
 	}
-	return gantt.SVG(items, store.Now(), markers...)
+	return gantt.SVGIn(labels, items, store.Now(), markers...)
 }

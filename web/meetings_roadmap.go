@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lacralo/ralo/gantt"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -24,7 +25,15 @@ func (w *Web) roadmap(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := roadmapView{Deadlines: r.URL.Query().Get("deadlines") != "0"}
-	svg, err := w.svc.RoadmapGantt(r.Context(), a, v.Deadlines)
+	vw := viewerOf(r)
+	t := func(id string) string { return vw.t(id, -1) }
+	labels := gantt.Labels{Title: t("roadmap.title"), Today: t("roadmap.gantt_today"), DependsOn: t("roadmap.gantt_depends_on"),
+		OpenDeadline: t("roadmap.gantt_open_deadline"), OpenDeadlines: t("roadmap.gantt_open_deadlines"), Empty: t("roadmap.none"),
+		Status: map[string]string{}}
+	for _, st := range []string{gantt.StatusPlanned, gantt.StatusInProgress, gantt.StatusDone, gantt.StatusBlocked} {
+		labels.Status[st] = t("roadmap_status." + st)
+	}
+	svg, err := w.svc.RoadmapGanttIn(r.Context(), a, v.Deadlines, labels)
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
