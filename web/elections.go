@@ -813,6 +813,15 @@ func (p *page) PagerOf(v resultsView, pg pager, anchor string) pagerView {
 	return pagerView{P: p, Data: v, Pager: pg, Anchor: anchor}
 }
 
+// CSVLink is the address of the results' CSV: the public one on the
+// public page.
+func (v resultsView) CSVLink() string {
+	if v.Public {
+		return "/public/elections/" + url.PathEscape(v.ElectionID) + "/results.csv"
+	}
+	return "/elections/" + url.PathEscape(v.ElectionID) + "/results.csv"
+}
+
 // PageLink is the address of another page of one table, the others kept.
 func (v resultsView) PageLink(p pager, page int, anchor string) string {
 	q := url.Values{}
@@ -967,6 +976,23 @@ func (w *Web) electionResultsCSV(rw http.ResponseWriter, r *http.Request) {
 		w.failErr(rw, r, err)
 		return
 	}
+	writeResultsCSV(rw, res)
+}
+
+// publicResultsCSV is the roll and ballots of a certified cycle, for
+// anyone: the same document the public results page shows.
+func (w *Web) publicResultsCSV(rw http.ResponseWriter, r *http.Request) {
+	res, err := w.svc.PublicElectionResults(r.Context(), r.PathValue("id"))
+	if err != nil {
+		w.failErr(rw, r, err)
+		return
+	}
+	writeResultsCSV(rw, res)
+}
+
+// writeResultsCSV writes the roll (each ALS's weight) and every ballot
+// (its receipt and, for open ballots, its choice) as CSV.
+func writeResultsCSV(rw http.ResponseWriter, res election.Results) {
 	rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	rw.Header().Set("Content-Disposition", `attachment; filename="`+res.ElectionID+`-results.csv"`)
 	cw := csv.NewWriter(rw)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -335,6 +336,21 @@ func TestBrowserElection(t *testing.T) {
 	// The public page shows the same figures, without signing in.
 	do(t, ctx, chromedp.Navigate(shared.url+"/public/elections/"+id+"?lang=es"))
 	compareResults(t, ctx, res)
+	// So does its CSV, to anyone: the roll and every counted ballot.
+	resp, err := http.Get(shared.url + "/public/elections/" + id + "/results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("public CSV: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, line := range []string{"," + rMX + "," + beto.ID + "\n", "," + rCR + "," + ana.ID + "\n", "ballot," + mx.ID + ",", "roll," + mx.ID + ","} {
+		if !strings.Contains(string(csvBody), line) {
+			t.Errorf("the public CSV lacks %q:\n%s", line, csvBody)
+		}
+	}
 
 	// Marta's receipt is found on /verify.
 	load(t, ctx, chromedp.Navigate(shared.url+"/verify?lang=es"))

@@ -13,6 +13,7 @@ func (w *Web) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /public/rulings", w.publicRulings)
 	mux.HandleFunc("GET /public/decisions", w.publicDecisions)
 	mux.HandleFunc("GET /public/elections/{id}", w.publicElection)
+	mux.HandleFunc("GET /public/elections/{id}/results.csv", w.publicResultsCSV)
 	mux.HandleFunc("GET /public/statements/{id}", w.publicStatement)
 }
 

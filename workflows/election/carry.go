@@ -36,14 +36,15 @@ type Carried struct {
 	Extensions         int                    `json:"extensions"`
 	Saved              workflows.CaseIndex    `json:"saved"`
 	// Versions are the workflow.GetVersion answers of the first run.
-	V2          bool `json:"v2"`
-	BatchAudit  bool `json:"batch_audit"`
-	Distinct    bool `json:"distinct"`
-	Outcomes    bool `json:"outcomes"`
-	Budget      bool `json:"budget"`
-	Coalesce    bool `json:"coalesce"`
-	V5          bool `json:"v5"`
-	ReceiptMail bool `json:"receipt_mail,omitempty"`
+	V2           bool `json:"v2"`
+	BatchAudit   bool `json:"batch_audit"`
+	Distinct     bool `json:"distinct"`
+	Outcomes     bool `json:"outcomes"`
+	Budget       bool `json:"budget"`
+	Coalesce     bool `json:"coalesce"`
+	V5           bool `json:"v5"`
+	ReceiptMail  bool `json:"receipt_mail,omitempty"`
+	ReceiptMails int  `json:"receipt_mails,omitempty"`
 	// What the succession and must_fill_by rules keep (version v5).
 	SuccessionsPlanned bool                 `json:"successions_planned,omitempty"`
 	Sitting            map[string][]Holder  `json:"sitting,omitempty"`
@@ -88,7 +89,7 @@ func (e *election) carry() *Carried {
 		RecheckWanted: e.recheckWanted, TermReached: e.termReached, ContestClosed: e.contestClosed,
 		Extensions: e.extensions, Saved: e.saved,
 		V2: e.v2, BatchAudit: e.batchAudit, Distinct: e.distinct, Outcomes: e.outcomes, Budget: e.budget, Coalesce: e.coalesce,
-		V5: e.v5, ReceiptMail: e.receiptMail, SuccessionsPlanned: e.successionsPlanned, Sitting: e.sitting, LateAlerted: e.lateAlerted, OverdueAlerts: e.overdueAlerts,
+		V5: e.v5, ReceiptMail: e.receiptMail, ReceiptMails: e.receiptMails, SuccessionsPlanned: e.successionsPlanned, Sitting: e.sitting, LateAlerted: e.lateAlerted, OverdueAlerts: e.overdueAlerts,
 		Runs: e.runs + 1, Effects: e.effects, Notes: e.notes, Participation: e.participation,
 	}
 	c.Ballots = make([]CarriedBallot, len(e.ballots))
@@ -118,6 +119,7 @@ func (e *election) restore(c *Carried) {
 	e.extensions, e.saved = c.Extensions, c.Saved
 	e.v2, e.batchAudit, e.distinct, e.outcomes, e.budget, e.coalesce = c.V2, c.BatchAudit, c.Distinct, c.Outcomes, c.Budget, c.Coalesce
 	e.v5, e.receiptMail, e.successionsPlanned = c.V5, c.ReceiptMail, c.SuccessionsPlanned
+	e.receiptMails = c.ReceiptMails
 	if c.Sitting != nil {
 		e.sitting = c.Sitting
 	}

@@ -248,10 +248,20 @@ func (e *election) ballot(now time.Time, in BallotInput, receipt string) workflo
 		if s.VotingCloses != nil {
 			data["due"] = *s.VotingCloses
 		}
-		e.notes = append(e.notes, workflows.NotifyInput{Process: processName, ObjectID: e.in.ElectionID, Step: "ballot/" + receipt,
+		// The step names the email's workflow (notify/…/<step>), which is
+		// not encrypted like payloads are: the ballot's ordinal, never
+		// its receipt.
+		e.notes = append(e.notes, workflows.NotifyInput{Process: processName, ObjectID: e.in.ElectionID, Step: "ballot/" + strconv.Itoa(e.receiptsMailed()),
 			Event: "election.ballot_receipt", MemberIDs: []string{in.Actor.MemberID}, Data: data})
 	}
 	return workflows.BallotReceipt{Receipt: receipt, Seat: in.Seat, Round: s.Round, ALSID: in.ALSID, At: now, ChangesLeft: process.Clone(left)}
+}
+
+// receiptsMailed numbers the ballot receipts emailed: one more than the
+// ballots cast before this one (in this run and those it continued).
+func (e *election) receiptsMailed() int {
+	e.receiptMails++
+	return e.receiptMails
 }
 
 // maxBallotChanges is the cycle's ballot budget.

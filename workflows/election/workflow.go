@@ -68,6 +68,7 @@ type election struct {
 	// receiptMail is version "election-receipt-email": each ballot's
 	// receipt code is emailed to whoever cast it (never the choice).
 	receiptMail        bool
+	receiptMails       int // receipts emailed, numbering their emails
 	runs               int // runs before this one (continue-as-new)
 	successionsPlanned bool
 	sitting            map[string][]Holder  // by seat, read before its decision and each close
