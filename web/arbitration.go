@@ -76,12 +76,8 @@ func (w *Web) arbitrationNew(rw http.ResponseWriter, r *http.Request) {
 func (p *page) Selected(id string) bool { return p.Form["party."+id] == "on" }
 
 func (w *Web) arbitrationFile(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	f := r.PostForm
@@ -160,12 +156,8 @@ func (w *Web) arbitrationICS(rw http.ResponseWriter, r *http.Request) {
 // ruling goes through a preview (step=preview) before it is recorded
 // (step=confirm), since it can never be changed.
 func (w *Web) arbitrationAct(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id, f, ctx, v := r.PathValue("id"), r.PostForm, r.Context(), viewerOf(r)

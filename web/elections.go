@@ -208,12 +208,8 @@ func (w *Web) electionNew(rw http.ResponseWriter, r *http.Request) {
 var calendarFields = []string{"nominations_close", "acceptance_close", "objections_close", "voting_open", "voting_close", "term_start"}
 
 func (w *Web) electionCreate(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	v := viewerOf(r)
@@ -381,12 +377,8 @@ func (w *Web) renderElection(rw http.ResponseWriter, r *http.Request, a *service
 // electionAct runs one transition from the cycle's page: 303 back to it
 // on success, the page with the refusal otherwise.
 func (w *Web) electionAct(rw http.ResponseWriter, r *http.Request, act func(a *service.Actor, id string) error) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id := r.PathValue("id")
@@ -638,12 +630,8 @@ func ballotOf(r *http.Request, b boothView) (service.ElectionBallotRequest, []st
 // confirm, step=edit goes back to the choice with it kept, step=confirm
 // casts it and goes to the receipt.
 func (w *Web) boothPost(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	b, err := w.boothData(r, a, r.PostForm.Get("als_id"))

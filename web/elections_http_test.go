@@ -85,3 +85,37 @@ func TestNominateByChoosingAMember(t *testing.T) {
 		t.Fatalf("nominations %+v, %v", ev.Nominations, err)
 	}
 }
+
+// TestFormsRefuseUnreadableBody: a form whose body cannot be read (bad
+// percent-encoding) is answered 400 by every creating route, and nothing
+// is written.
+func TestFormsRefuseUnreadableBody(t *testing.T) {
+	staff := member(t, "Sol Staff", "es", store.RoleStaff)
+	c := signedClient(t, staff)
+	before, err := shared.svc.ListDeclarations(context.Background(), staff.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/declarations", "/elections", "/ethics", "/arbitrations", "/meetings", "/statements", "/priorities"} {
+		req, err := http.NewRequest(http.MethodPost, shared.url+path, strings.NewReader("kind=none&title=%zz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST %s with an unreadable body: %d, want 400", path, resp.StatusCode)
+		}
+	}
+	after, err := shared.svc.ListDeclarations(context.Background(), staff.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("declarations %d → %d after refused forms", len(before), len(after))
+	}
+}

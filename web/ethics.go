@@ -93,12 +93,8 @@ func lines(s string) []string {
 const complaintReceiptCookie = "ralo_complaint_receipt"
 
 func (w *Web) ethicsFile(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	f := r.PostForm
@@ -209,12 +205,8 @@ func (w *Web) renderEthics(rw http.ResponseWriter, r *http.Request, a *service.A
 // ethicsAct runs one transition from the case's page: 303 back to it on
 // success; the page with the refusal and the input kept otherwise.
 func (w *Web) ethicsAct(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id, f, ctx := r.PathValue("id"), r.PostForm, r.Context()

@@ -82,12 +82,8 @@ func (w *Web) meetingDetail(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) meetingAttendance(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id := r.PathValue("id")

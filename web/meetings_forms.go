@@ -49,12 +49,8 @@ func (w *Web) meetingNew(rw http.ResponseWriter, r *http.Request) {
 
 // meetingCreate binds the form and calls the service the API uses.
 func (w *Web) meetingCreate(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	v := viewerOf(r)
@@ -135,12 +131,8 @@ func (w *Web) meetingICS(rw http.ResponseWriter, r *http.Request) {
 // participationReview concludes the review of an ALS (staff): keep its
 // accreditation or decertify it, with a note.
 func (w *Web) participationReview(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	als := r.PathValue("als")

@@ -256,12 +256,8 @@ func zoneChoices() []string {
 }
 
 func (w *Web) saveProfile(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	skills := strings.Split(r.PostForm.Get("skills"), ",")
@@ -307,12 +303,8 @@ func (w *Web) renderDeclarations(rw http.ResponseWriter, r *http.Request, a *ser
 }
 
 func (w *Web) fileDeclaration(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	_, err := w.svc.CreateDeclaration(r.Context(), a, a.ID, store.DeclarationInput{Kind: r.PostForm.Get("kind"),

@@ -147,12 +147,8 @@ func noticeOf(r *http.Request) string {
 
 // statementAct runs one transition from the statement's page.
 func (w *Web) statementAct(rw http.ResponseWriter, r *http.Request, act func(a *service.Actor, id string) (string, error)) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id := r.PathValue("id")

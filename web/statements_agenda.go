@@ -105,12 +105,8 @@ func (w *Web) statementNew(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	v := viewerOf(r)
@@ -186,12 +182,8 @@ func (w *Web) renderSurveys(rw http.ResponseWriter, r *http.Request, a *service.
 // surveyCreate opens a survey (staff): a title, the topics one a line,
 // when it closes.
 func (w *Web) surveyCreate(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	v := viewerOf(r)
@@ -248,12 +240,8 @@ func (w *Web) renderSurvey(rw http.ResponseWriter, r *http.Request, a *service.A
 // surveyRank records the reader's ranking: rank.<i> = 1, 2… beside the
 // topics; blanks are left out, a number given twice is refused.
 func (w *Web) surveyRank(rw http.ResponseWriter, r *http.Request) {
-	a := w.signedIn(rw, r)
+	a := w.signedInForm(rw, r)
 	if a == nil {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		w.fail(rw, r, http.StatusBadRequest)
 		return
 	}
 	id := r.PathValue("id")

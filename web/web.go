@@ -436,6 +436,20 @@ func (w *Web) signedIn(rw http.ResponseWriter, r *http.Request) *service.Actor {
 	return v.actor
 }
 
+// signedInForm is signedIn for a form's POST, with the form parsed: nil
+// when the reader must sign in or the body cannot be read (400).
+func (w *Web) signedInForm(rw http.ResponseWriter, r *http.Request) *service.Actor {
+	a := w.signedIn(rw, r)
+	if a == nil {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		w.fail(rw, r, http.StatusBadRequest)
+		return nil
+	}
+	return a
+}
+
 // seeOther answers a form with a redirect to a page (303, post/redirect/get).
 func seeOther(rw http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(rw, r, to, http.StatusSeeOther)
