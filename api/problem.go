@@ -19,6 +19,9 @@ type Problem struct {
 	Detail   string            `json:"detail,omitempty"`
 	Instance string            `json:"instance,omitempty"`
 	Errors   map[string]string `json:"errors,omitempty"`
+	// Code names a refused transition stably (process.Refusal), for a
+	// client that explains it in its own words; Detail stays English.
+	Code string `json:"code,omitempty"`
 }
 
 // Error is the API's error with an HTTP status.
@@ -86,6 +89,9 @@ func toProblem(err error) Problem {
 	default:
 		e := service.AsError(err)
 		p.Status, p.Detail, p.Errors = e.Kind.Status(), e.Detail, e.Fields
+		if e.Kind != service.KindInternal {
+			p.Code = e.Code
+		}
 	}
 	p.Type = problemType(p.Status)
 	p.Title = http.StatusText(p.Status)

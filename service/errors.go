@@ -131,15 +131,8 @@ func AsError(err error) *Error {
 	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
-		switch appErr.Type() {
-		case process.ErrForbidden:
-			return Forbidden(appErr.Message())
-		case process.ErrInvalidState:
-			return Conflict(appErr.Message())
-		case process.ErrInvalidInput:
-			return InvalidDetail(appErr.Message())
-		case process.ErrNotFound:
-			return NotFound()
+		if e := refused(appErr); e != nil {
+			return e
 		}
 	}
 	var (
@@ -155,4 +148,40 @@ func AsError(err error) *Error {
 		return Conflict(err.Error())
 	}
 	return &Error{Kind: KindInternal, Detail: "internal error"}
+}
+
+// refused is a refused transition as the transports tell it: its kind
+// from the application error's type and, when the process named it
+// (process.Refusal), its code, arguments and field. Nil for an error that
+// is not a refusal.
+func refused(appErr *temporal.ApplicationError) *Error {
+	var e *Error
+	switch appErr.Type() {
+	case process.ErrForbidden:
+		e = Forbidden(appErr.Message())
+	case process.ErrInvalidState:
+		e = Conflict(appErr.Message())
+	case process.ErrInvalidInput:
+		e = InvalidDetail(appErr.Message())
+	case process.ErrNotFound:
+		return NotFound()
+	default:
+		return nil
+	}
+	r, ok := process.RefusalOf(appErr)
+	if !ok {
+		return e
+	}
+	e.Code = r.Code
+	if len(r.Args) > 0 {
+		e.Args = make(map[string]any, len(r.Args))
+		for k, v := range r.Args {
+			e.Args[k] = v
+		}
+	}
+	if r.Field != "" && e.Kind == KindInvalid {
+		e.Fields = map[string]string{r.Field: appErr.Message()}
+		e.FieldCodes = map[string]string{r.Field: r.Code}
+	}
+	return e
 }

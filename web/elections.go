@@ -128,12 +128,12 @@ func (w *Web) refusal(r *http.Request, err error, p *page) bool {
 			p.Errors[f] = v.t("form.invalid", -1, "Detail", msg)
 		}
 		if len(p.Errors) == 0 {
-			p.Errors["_"] = v.t("form.invalid", -1, "Detail", e.Detail)
+			p.Errors["_"] = v.t("form.invalid", -1, "Detail", refusalDetail(v, e))
 		}
 		return true
 	case service.KindForbidden, service.KindConflict:
 		p.Status, p.Form = e.Kind.Status(), formValues(r)
-		p.Errors = map[string]string{"_": viewerOf(r).t("elections.refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", e.Detail)}
+		p.Errors = map[string]string{"_": viewerOf(r).t("elections.refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", refusalDetail(viewerOf(r), e))}
 		return true
 	}
 	return false
@@ -585,7 +585,7 @@ func (w *Web) boothRefused(rw http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	v := viewerOf(r)
-	detail := e.Detail
+	detail := refusalDetail(v, e)
 	if id, ok := boothRefusals[e]; ok {
 		detail = v.t(id, -1)
 	}

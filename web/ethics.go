@@ -302,7 +302,7 @@ func (w *Web) caseRefusal(r *http.Request, err error, p *page, area string) bool
 	switch e.Kind {
 	case service.KindForbidden, service.KindConflict, service.KindRateLimited:
 		p.Status = e.Kind.Status()
-		p.Errors = map[string]string{"_": viewerOf(r).t(area+".refused."+strconv.Itoa(p.Status), -1, "Detail", e.Detail)}
+		p.Errors = map[string]string{"_": viewerOf(r).t(area+".refused."+strconv.Itoa(p.Status), -1, "Detail", refusalDetail(viewerOf(r), e))}
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -107,7 +108,42 @@ func usedKeys(t *testing.T) map[string]bool {
 	}
 	scan(templateFS, "templates/*.html")
 	scan(osDir("."), "*.go")
+	for _, code := range processRefusalCodes(t) {
+		used["refusal."+code] = true
+	}
 	return used
+}
+
+// refusalCall finds the codes the processes give their refusals
+// (process.ForbiddenCode("code", …), process.InvalidFieldCode("field",
+// "code", …)): each must have its message in every language.
+var refusalCall = regexp.MustCompile(`process\.(?:(?:Forbidden|InvalidState|InvalidInput)Code\(|InvalidFieldCode\("[^"]*",\s*)"([^"]+)"`)
+
+// processRefusalCodes is every refusal code written in the workflows'
+// and the service's Go files.
+func processRefusalCodes(t *testing.T) []string {
+	t.Helper()
+	var codes []string
+	for _, root := range []string{"../workflows", "../service"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range refusalCall.FindAllStringSubmatch(string(b), -1) {
+				codes = append(codes, m[1])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(codes)
+	return slices.Compact(codes)
 }
 
 // TestMessagesComplete fails when a message is missing, unused or empty

@@ -394,6 +394,11 @@ func refusalText(v *viewer, e *service.Error) string {
 	}
 	args := make([]any, 0, 2*len(e.Args))
 	for k, val := range e.Args {
+		if s, ok := val.(string); ok {
+			if t, err := time.Parse(time.RFC3339, s); err == nil {
+				val = (&page{v: v}).Date(t) // a moment, in the reader's zone
+			}
+		}
 		args = append(args, k, val)
 	}
 	id := "refusal." + e.Code
@@ -401,6 +406,16 @@ func refusalText(v *viewer, e *service.Error) string {
 		return msg
 	}
 	return ""
+}
+
+// refusalDetail is why the service refused, in the reader's language when
+// the refusal has a code with a message, else the service's own sentence
+// (the pages' lead sentence around it is translated either way).
+func refusalDetail(v *viewer, e *service.Error) string {
+	if msg := refusalText(v, e); msg != "" {
+		return msg
+	}
+	return e.Detail
 }
 
 // fieldErrors turns a service refusal into the form's messages; ok is
@@ -418,11 +433,17 @@ func (w *Web) fieldErrors(r *http.Request, err error) (map[string]string, bool) 
 				out[f] = v.t(id, -1)
 				continue
 			}
+			if code == e.Code {
+				if text := refusalText(v, e); text != "" {
+					out[f] = v.t("form.invalid", -1, "Detail", text)
+					continue
+				}
+			}
 		}
 		out[f] = v.t("form.invalid", -1, "Detail", msg)
 	}
 	if len(out) == 0 {
-		out["_"] = v.t("form.invalid", -1, "Detail", e.Detail)
+		out["_"] = v.t("form.invalid", -1, "Detail", refusalDetail(v, e))
 	}
 	return out, true
 }

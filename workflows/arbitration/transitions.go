@@ -103,7 +103,7 @@ func (a *arbitration) confirm(_ time.Time, in ConfirmInput) {
 
 func (a *arbitration) validateChallenge(now time.Time, in ChallengeInput) error {
 	if !a.isParty(in.Actor.MemberID) {
-		return process.Forbidden("only a party can challenge the arbitrator")
+		return process.ForbiddenCode("arbitration.challenge_party_only", "only a party can challenge the arbitrator")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
@@ -114,7 +114,8 @@ func (a *arbitration) validateChallenge(now time.Time, in ChallengeInput) error 
 	case a.challengePending():
 		return process.InvalidState("a challenge is already waiting for a decision")
 	case !now.Before(a.challengeEnds):
-		return process.InvalidState("the challenge window closed at " + a.challengeEnds.Format(time.RFC3339))
+		return process.InvalidStateCode("arbitration.challenge_closed", "the challenge window closed at "+a.challengeEnds.Format(time.RFC3339),
+			"ClosedAt", a.challengeEnds)
 	}
 	return process.CheckText("reason", in.Reason, maxShortBytes)
 }
