@@ -275,8 +275,12 @@ func (a *Activities) RecordAudits(ctx context.Context, in []workflows.AuditInput
 
 // SaveCase upserts a process's row in the cases index.
 func (a *Activities) SaveCase(ctx context.Context, in workflows.CaseIndex) error {
-	return a.Store.SaveCase(ctx, store.Case{ID: in.ID, Process: in.Process, Status: in.Status, Title: in.Title,
-		CreatedBy: in.CreatedBy, Members: store.StringList(in.Members)})
+	c := store.Case{ID: in.ID, Process: in.Process, Status: in.Status, Title: in.Title,
+		CreatedBy: in.CreatedBy, Members: store.StringList(in.Members), TasksProjected: in.Projected}
+	for _, t := range in.Tasks {
+		c.Tasks = append(c.Tasks, store.CaseTask{MemberID: t.MemberID, Action: t.Action, Due: t.Due})
+	}
+	return a.Store.SaveCase(ctx, c)
 }
 
 // ApplyEthicsDecision makes a final ethics decision take effect: the

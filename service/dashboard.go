@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/ethics"
 )
 
@@ -21,14 +22,14 @@ type Task struct {
 
 // Dashboard actions, one message each in the web's catalogues.
 const (
-	ActionScreen     = "screen"     // admit or dismiss a complaint
-	ActionRespond    = "respond"    // answer a complaint as its respondent
-	ActionDeliberate = "deliberate" // vote on the committee's decision
-	ActionAppeal     = "appeal"     // a party may appeal the decision
-	ActionNominate   = "nominate"   // nominations are open
-	ActionVote       = "vote"       // cast the ALS's ballot
-	ActionComment    = "comment"    // comment on a draft statement
-	ActionAttend     = "attend"     // a meeting is coming
+	ActionScreen     = workflows.TaskScreen     // admit or dismiss a complaint
+	ActionRespond    = workflows.TaskRespond    // answer a complaint as its respondent
+	ActionDeliberate = workflows.TaskDeliberate // vote on the committee's decision
+	ActionAppeal     = workflows.TaskAppeal     // a party may appeal the decision
+	ActionNominate   = "nominate"               // nominations are open
+	ActionVote       = "vote"                   // cast the ALS's ballot
+	ActionComment    = "comment"                // comment on a draft statement
+	ActionAttend     = "attend"                 // a meeting is coming
 )
 
 // DashboardActions lists every action a task may carry.
@@ -50,7 +51,7 @@ func (s *Service) Dashboard(ctx context.Context, a *Actor) ([]Task, error) {
 		return nil, err
 	}
 	tasks = append(tasks, ts...)
-	elections, err := s.store.ListCases(ctx, "election", "", 200)
+	elections, err := s.store.ListCasesIn(ctx, "election", []string{"voting", "nominations"}, 200)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (s *Service) Dashboard(ctx context.Context, a *Actor) ([]Task, error) {
 			tasks = append(tasks, Task{Process: "election", ID: c.ID, Title: c.Title, Action: ActionNominate})
 		}
 	}
-	statements, err := s.store.ListCases(ctx, "statement", "", 200)
+	statements, err := s.store.ListCasesIn(ctx, "statement", []string{"comments"}, 200)
 	if err != nil {
 		return nil, err
 	}
@@ -103,22 +104,46 @@ func (s *Service) Dashboard(ctx context.Context, a *Actor) ([]Task, error) {
 	return tasks, nil
 }
 
-// ethicsTasks are the open complaints that wait for the actor, read
-// through GetComplaint so a recused member never sees one.
+// ethicsTasks are the open complaints that wait for the actor: those
+// whose workflows write their tasks to the cases index are read from
+// there (one query, however many cases are open); the few started before
+// that are read through GetComplaint, as before, so a recused member
+// never sees one.
 func (s *Service) ethicsTasks(ctx context.Context, a *Actor) ([]Task, error) {
+	projected, err := s.store.TasksOf(ctx, EthicsProcess, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Task
+	for _, t := range projected {
+		// The committee's acts need the role still: a member who left the
+		// committee keeps no task until the roster is recomputed.
+		if (t.Action == ActionScreen || t.Action == ActionDeliberate) && !a.Has(store.RoleEthicsCommittee) {
+			continue
+		}
+		out = append(out, Task{Process: EthicsProcess, ID: t.CaseID, Title: t.Title, Action: t.Action, Due: t.Due})
+	}
+	legacy, err := s.legacyEthicsTasks(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, legacy...), nil
+}
+
+// legacyEthicsTasks are the tasks of the open complaints whose workflows
+// do not write them (started before the projection), each read through
+// GetComplaint.
+func (s *Service) legacyEthicsTasks(ctx context.Context, a *Actor) ([]Task, error) {
 	memberID := a.ID
 	if a.Has(store.RoleEthicsCommittee, store.RoleStaff, store.RoleAdmin) {
 		memberID = ""
 	}
-	cases, err := s.store.ListCases(ctx, EthicsProcess, memberID, 200)
+	cases, err := s.store.ListUnprojected(ctx, EthicsProcess, memberID, ethicsOpenStatuses, 200)
 	if err != nil {
 		return nil, err
 	}
 	var out []Task
 	for _, c := range cases {
-		if c.Status == ethics.StatusClosed {
-			continue
-		}
 		cp, err := s.GetComplaint(ctx, a, c.ID)
 		if err != nil {
 			if AsError(err).Kind == KindNotFound {
@@ -149,3 +174,7 @@ func (s *Service) ethicsTasks(ctx context.Context, a *Actor) ([]Task, error) {
 	}
 	return out, nil
 }
+
+// ethicsOpenStatuses are the statuses of a complaint not yet closed.
+var ethicsOpenStatuses = []string{ethics.StatusScreening, ethics.StatusInvestigation, ethics.StatusDeliberation,
+	ethics.StatusAppealWindow, ethics.StatusAppealed}

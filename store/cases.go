@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -23,6 +24,22 @@ type Case struct {
 	Parties   StringList `json:"-"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+	// TasksProjected says that the case's workflow writes its Tasks (the
+	// case_tasks rows); SaveCase replaces them when it is set, and a
+	// later save without it (the service's, when the case opens) keeps
+	// them.
+	TasksProjected bool       `json:"-"`
+	Tasks          []CaseTask `gorm:"-" json:"-"`
+}
+
+// CaseTask is a member's next act in a case (the dashboard's task), as
+// the case's workflow last wrote it.
+type CaseTask struct {
+	CaseID   string `gorm:"primaryKey"`
+	Process  string
+	MemberID string `gorm:"primaryKey"`
+	Action   string `gorm:"primaryKey"`
+	Due      *time.Time
 }
 
 // SaveCase inserts or updates a case's index row.
@@ -38,10 +55,81 @@ func (s *Store) SaveCase(ctx context.Context, c Case) error {
 		c.CreatedAt = now
 	}
 	c.UpdatedAt = now
-	return s.DB.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"status", "title", "members", "updated_at"}),
-	}).Create(&c).Error
+	updates := []string{"status", "title", "members", "updated_at"}
+	if !c.TasksProjected {
+		return s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns(updates),
+		}).Create(&c).Error
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns(append(updates, "tasks_projected")),
+		}).Create(&c).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("case_id = ?", c.ID).Delete(&CaseTask{}).Error; err != nil {
+			return err
+		}
+		if len(c.Tasks) == 0 {
+			return nil
+		}
+		rows := make([]CaseTask, 0, len(c.Tasks))
+		seen := map[[2]string]bool{}
+		for _, t := range c.Tasks {
+			if k := [2]string{t.MemberID, t.Action}; t.MemberID != "" && !seen[k] {
+				seen[k] = true
+				if t.Due != nil {
+					due := t.Due.UTC()
+					t.Due = &due
+				}
+				rows = append(rows, CaseTask{CaseID: c.ID, Process: c.Process, MemberID: t.MemberID, Action: t.Action, Due: t.Due})
+			}
+		}
+		return tx.Create(&rows).Error
+	})
+}
+
+// MemberTask is a member's task with its case's title.
+type MemberTask struct {
+	CaseTask
+	Title string
+}
+
+// TasksOf is what a member must do in the open cases of a process whose
+// workflows write their tasks, soonest first (tasks without a time last).
+func (s *Store) TasksOf(ctx context.Context, process, memberID string) ([]MemberTask, error) {
+	var out []MemberTask
+	err := s.DB.WithContext(ctx).Table("case_tasks").
+		Select("case_tasks.case_id, case_tasks.process, case_tasks.member_id, case_tasks.action, case_tasks.due, cases.title").
+		Joins("JOIN cases ON cases.id = case_tasks.case_id").
+		Where("case_tasks.member_id = ? AND case_tasks.process = ? AND cases.tasks_projected", memberID, process).
+		Order("case_tasks.due IS NULL, case_tasks.due, case_tasks.case_id").
+		Scan(&out).Error
+	return out, err
+}
+
+// ListUnprojected lists a process's cases in the given statuses whose
+// workflows do not write their tasks (started before the projection),
+// newest first; memberID, when set, keeps only those the member may read.
+func (s *Store) ListUnprojected(ctx context.Context, process, memberID string, statuses []string, limit int) ([]Case, error) {
+	q := s.DB.WithContext(ctx).Where("process = ? AND NOT tasks_projected AND status IN ?", process, statuses).
+		Order("created_at DESC, id DESC")
+	if memberID != "" {
+		q = q.Where("members LIKE ?", quotedLike(memberID))
+	}
+	var out []Case
+	err := q.Limit(max(limit, 1)).Find(&out).Error
+	return out, err
+}
+
+// ListCasesIn lists a process's cases in the given statuses, newest first.
+func (s *Store) ListCasesIn(ctx context.Context, process string, statuses []string, limit int) ([]Case, error) {
+	var out []Case
+	err := s.DB.WithContext(ctx).Where("process = ? AND status IN ?", process, statuses).
+		Order("created_at DESC, id DESC").Limit(max(limit, 1)).Find(&out).Error
+	return out, err
 }
 
 // GetCase reads a case's index row.

@@ -163,7 +163,28 @@ type CaseIndex struct {
 	Title     string   `json:"title"`
 	CreatedBy string   `json:"created_by"`
 	Members   []string `json:"members"`
+	// Projected says that Tasks is written (even empty): what each member
+	// must do in the case now, and by when, so that the dashboard reads
+	// the index instead of asking every open case's workflow. A process
+	// that writes no tasks leaves it false.
+	Projected bool       `json:"projected,omitempty"`
+	Tasks     []CaseTask `json:"tasks,omitempty"`
 }
+
+// CaseTask is one member's next act in a case, as its workflow sees it.
+type CaseTask struct {
+	MemberID string     `json:"member_id"`
+	Action   string     `json:"action"`
+	Due      *time.Time `json:"due,omitempty"`
+}
+
+// Task actions a process writes (the dashboard's actions).
+const (
+	TaskScreen     = "screen"     // admit or dismiss a complaint
+	TaskRespond    = "respond"    // answer a complaint as its respondent
+	TaskDeliberate = "deliberate" // vote on the committee's decision
+	TaskAppeal     = "appeal"     // a party may appeal the decision
+)
 
 // Error types of refused updates, as process.Forbidden and the others
 // write them; the service layer maps them in its one error table.

@@ -30,6 +30,7 @@ type Carried struct {
 	ParticipantCaps bool                `json:"participant_caps"`
 	SkipUnchanged   bool                `json:"skip_unchanged"`
 	FlushBatch      bool                `json:"flush_batch"`
+	ProjectTasks    bool                `json:"project_tasks,omitempty"`
 	Saved           workflows.CaseIndex `json:"saved"`
 	Runs            int                 `json:"runs"`
 	Effects         []CarriedEffect     `json:"effects,omitempty"`
@@ -54,7 +55,7 @@ func (e *complaint) ContinueAsNew(ctx workflow.Context) error {
 		State: e.st.clone(), Roster: e.roster, SelfRecused: maps.Clone(e.selfRecused), RosterSeq: e.rosterSeq,
 		NoQuorum: e.noQuorum, LastEscalation: e.lastEscalation, ResponseDue: e.responseDue, AppealEnds: e.appealEnds,
 		Votes: e.votes, Rounds: e.rounds, StrayRulings: e.strayRulings, ParticipantCaps: e.participantCaps,
-		SkipUnchanged: e.skipUnchanged, FlushBatch: e.flushBatch, Saved: e.saved, Runs: e.runs + 1,
+		SkipUnchanged: e.skipUnchanged, FlushBatch: e.flushBatch, ProjectTasks: e.projectTasks, Saved: e.saved, Runs: e.runs + 1,
 	}
 	for _, x := range e.effects {
 		c.Effects = append(c.Effects, CarriedEffect{Audit: x.audit, Notify: x.notify, Apply: x.apply, Appeal: x.appeal})
@@ -78,6 +79,7 @@ func (e *complaint) restore(c *Carried) {
 	e.lastEscalation, e.responseDue, e.appealEnds = c.LastEscalation, c.ResponseDue, c.AppealEnds
 	e.votes, e.rounds, e.strayRulings = c.Votes, c.Rounds, c.StrayRulings
 	e.participantCaps, e.skipUnchanged, e.flushBatch = c.ParticipantCaps, c.SkipUnchanged, c.FlushBatch
+	e.projectTasks = c.ProjectTasks
 	e.saved, e.runs = c.Saved, c.Runs
 	for _, x := range c.Effects {
 		e.effects = append(e.effects, effect{audit: x.Audit, notify: x.Notify, apply: x.Apply, appeal: x.Appeal})

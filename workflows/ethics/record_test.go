@@ -20,17 +20,19 @@ import (
 // histories are the recorded ethics cases TestEthicsReplay replays. The
 // first two ran before updates validated again after a deadline and before
 // the case opened its appeal's arbitration itself; the v2 pair before a
-// ruling counted only from the linked arbitration. Cases started then may
+// ruling counted only from the linked arbitration; the v3 pair before the
+// case wrote its members' tasks to the cases index. Cases started then may
 // still be running, so they stay.
 var histories = []string{
 	"ethics_complete.json", "ethics_unappealed.json",
 	"ethics_complete_v2.json", "ethics_unappealed_v2.json",
 	"ethics_complete_v3.json", "ethics_unappealed_v3.json",
+	"ethics_complete_v4.json", "ethics_unappealed_v4.json",
 }
 
 // recorded are the histories TestRecordEthicsHistory writes: the current
 // version's.
-var recorded = histories[4:]
+var recorded = histories[6:]
 
 // TestEthicsReplay replays the recorded histories of complete cases
 // against the current code: a change that would break running cases fails

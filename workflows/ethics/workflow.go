@@ -69,6 +69,7 @@ type complaint struct {
 	strayRulings   int  // rulings signalled when none was expected
 	runs           int  // runs before this one (continue-as-new)
 	flushBatch     bool // version flushBatchSince: a Flush runs the effects queued before it only
+	projectTasks   bool // version projectTasksSince: the cases index carries each member's task
 
 	effects []effect
 	eng     *process.Engine
@@ -135,6 +136,7 @@ func (e *complaint) setup(ctx workflow.Context) error {
 		e.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
 		e.skipUnchanged = workflow.GetVersion(ctx, skipUnchangedSince, workflow.DefaultVersion, 1) >= 1
 		e.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+		e.projectTasks = workflow.GetVersion(ctx, projectTasksSince, workflow.DefaultVersion, 1) >= 1
 	}
 	revalidate := process.RevalidateSince(revalidateSince)
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
@@ -226,6 +228,12 @@ const skipUnchangedSince = "ethics-recompute-unchanged"
 // flushBatchSince is the version from which a pass of the main loop runs
 // only the effects queued before it.
 const flushBatchSince = "ethics-flush-batch"
+
+// projectTasksSince is the version from which the case writes, with its
+// row in the cases index, what each member must do in it now (tasks):
+// the dashboard reads them there. Cases started before never write them,
+// and the dashboard asks their workflows as it did.
+const projectTasksSince = "ethics-case-tasks"
 
 // linkedRulingSince is the version from which a ruling counts only when
 // the arbitration linked to the case's appeal sent it; cases that ran
@@ -379,7 +387,11 @@ func (e *complaint) flush(ctx workflow.Context) {
 		CreatedBy: createdBy,
 		Members:   e.auditMembers(),
 	}
-	if idx.Status == e.saved.Status && slices.Equal(idx.Members, e.saved.Members) {
+	if e.projectTasks {
+		idx.Projected, idx.Tasks = true, e.tasks()
+	}
+	if idx.Status == e.saved.Status && slices.Equal(idx.Members, e.saved.Members) &&
+		(!e.projectTasks || e.saved.Projected && slices.EqualFunc(idx.Tasks, e.saved.Tasks, sameTask)) {
 		return
 	}
 	if err := workflows.SaveCase(ctx, idx); err != nil {
@@ -459,4 +471,45 @@ func (e *complaint) openAppeal(ctx workflow.Context, in workflows.OpenAppealInpu
 
 func (e *complaint) staffEffect(actor, action, step string, details map[string]any) effect {
 	return effect{audit: e.entry(actor, action, step, "staff", nil, details)}
+}
+
+// tasks is what each member must do in the case now, and by when, as the
+// dashboard shows it: the committee members not recused (and no party)
+// screen and then deliberate, the respondent answers, and each party may
+// appeal the decision while the window is open.
+func (e *complaint) tasks() []workflows.CaseTask {
+	var out []workflows.CaseTask
+	at := func(t time.Time) *time.Time { return &t }
+	party := func(id string) bool { return id == e.in.ComplainantID || id == e.st.RespondentID }
+	committee := func(action string, due *time.Time) {
+		for _, m := range e.st.Committee {
+			if !m.Recused && !party(m.MemberID) {
+				out = append(out, workflows.CaseTask{MemberID: m.MemberID, Action: action, Due: due})
+			}
+		}
+	}
+	switch st := e.st; {
+	case st.Status == StatusClosed:
+	case st.Status == StatusScreening:
+		committee(workflows.TaskScreen, at(st.ScreeningDue))
+	case st.Status == StatusInvestigation && st.Response == nil && st.RespondentID != "":
+		var due *time.Time
+		if st.ResponseDue != nil {
+			due = at(*st.ResponseDue)
+		}
+		out = append(out, workflows.CaseTask{MemberID: st.RespondentID, Action: workflows.TaskRespond, Due: due})
+	case st.Status == StatusDeliberation:
+		committee(workflows.TaskDeliberate, nil)
+	case st.AppealEnds != nil && st.Appeal == nil && st.Status != StatusAppealed:
+		for _, id := range process.Set([]string{e.in.ComplainantID, st.RespondentID}) {
+			out = append(out, workflows.CaseTask{MemberID: id, Action: workflows.TaskAppeal, Due: at(*st.AppealEnds)})
+		}
+	}
+	return out
+}
+
+// sameTask compares two tasks by value.
+func sameTask(x, y workflows.CaseTask) bool {
+	return x.MemberID == y.MemberID && x.Action == y.Action &&
+		(x.Due == nil) == (y.Due == nil) && (x.Due == nil || x.Due.Equal(*y.Due))
 }
