@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +85,39 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request) {
 		w.failErr(rw, r, err)
 		return
 	}
-	w.render(rw, r, "dashboard", &page{Data: tasks})
+	w.render(rw, r, "dashboard", &page{Data: dashboardPage(tasks, r.URL.Query().Get("page"))})
+}
+
+// dashboardPageSize is how many tasks one page of the dashboard lists:
+// someone on the ethics committee during a wave of complaints may have
+// hundreds, soonest first.
+const dashboardPageSize = 50
+
+// dashboardView is one page of the person's tasks.
+type dashboardView struct {
+	Tasks      []service.Task
+	Total      int
+	Page       int
+	Prev, Next string
+}
+
+// dashboardPage cuts the page the "page" parameter asks for (from 1).
+func dashboardPage(tasks []service.Task, param string) dashboardView {
+	pages := max(1, (len(tasks)+dashboardPageSize-1)/dashboardPageSize)
+	n, err := strconv.Atoi(param)
+	if err != nil {
+		n = 1
+	}
+	n = min(max(n, 1), pages)
+	v := dashboardView{Total: len(tasks), Page: n,
+		Tasks: tasks[(n-1)*dashboardPageSize : min(len(tasks), n*dashboardPageSize)]}
+	if n > 1 {
+		v.Prev = "/?page=" + strconv.Itoa(n-1)
+	}
+	if n < pages {
+		v.Next = "/?page=" + strconv.Itoa(n+1)
+	}
+	return v
 }
 
 func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request) {

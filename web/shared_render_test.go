@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -98,7 +99,7 @@ func TestDashboardTasksLink(t *testing.T) {
 		{Process: "meeting", ID: "mtg_1", Title: "Asamblea", Action: service.ActionAttend},
 		{Process: "roadmap", ID: "r_1", Action: service.ActionAttend},
 	}
-	rec := w.renderAs(a, "es", "dashboard", &page{Data: tasks})
+	rec := w.renderAs(a, "es", "dashboard", &page{Data: dashboardPage(tasks, "")})
 	body := rec.Body.String()
 	if rec.Code != http.StatusOK {
 		t.Fatalf("dashboard: %d", rec.Code)
@@ -108,7 +109,39 @@ func TestDashboardTasksLink(t *testing.T) {
 			t.Errorf("the dashboard does not link %s", href)
 		}
 	}
-	if strings.Contains(body, "r_1\"") || strings.Count(body, `<li class="task">`) != len(tasks) {
+	if strings.Contains(body, "r_1\"") || strings.Count(body, `<li class="task">`) != len(tasks) || strings.Contains(body, `rel="next"`) {
 		t.Errorf("tasks or links wrong:\n%s", body)
+	}
+}
+
+// TestDashboardPages: a long list of tasks is cut in pages of
+// dashboardPageSize, soonest first, with the total and links both ways; a
+// page out of range shows the nearest.
+func TestDashboardPages(t *testing.T) {
+	w := offline(t)
+	a := &service.Actor{Member: store.Member{ID: "m_1", Name: "Ana", Roles: store.StringList{store.RoleMember, store.RoleEthicsCommittee}}}
+	var tasks []service.Task
+	for i := range 2*dashboardPageSize + 7 {
+		tasks = append(tasks, service.Task{Process: "ethics", ID: fmt.Sprintf("eth_%03d", i), Action: service.ActionScreen})
+	}
+	cases := []struct {
+		param      string
+		first      string
+		n          int
+		prev, next bool
+	}{
+		{"", "eth_000", dashboardPageSize, false, true},
+		{"2", "eth_050", dashboardPageSize, true, true},
+		{"3", "eth_100", 7, true, false},
+		{"99", "eth_100", 7, true, false},
+		{"x", "eth_000", dashboardPageSize, false, true},
+	}
+	for _, c := range cases {
+		body := w.renderAs(a, "en", "dashboard", &page{Data: dashboardPage(tasks, c.param)}).Body.String()
+		if got := strings.Count(body, `<li class="task">`); got != c.n || !strings.Contains(body, c.first) ||
+			strings.Contains(body, `rel="prev"`) != c.prev || strings.Contains(body, `rel="next"`) != c.next ||
+			!strings.Contains(body, "107") {
+			t.Errorf("page %q: %d tasks (want %d from %s), prev %v next %v", c.param, got, c.n, c.first, c.prev, c.next)
+		}
 	}
 }
