@@ -330,6 +330,7 @@ func (s *Service) eligibility(ctx context.Context, st election.State, seat, nomi
 // electionUpdate sends one transition to a cycle and answers with the
 // cycle it produced.
 func (s *Service) electionUpdate(ctx context.Context, id, name string, in any) (Election, error) {
+	defer s.results.forget(id, nil)
 	var out election.State
 	if err := s.update(ctx, election.WorkflowID(id), name, in, &out); err != nil {
 		return Election{}, err

@@ -153,11 +153,21 @@ func (s *Service) ElectionResults(ctx context.Context, _ *Actor, id string) (ele
 
 // PublicElectionResults publishes certified results to anyone; a cycle not
 // yet certified is unknown to the public.
+//
+// Certified results are read from the workflow at most once every few
+// seconds (publicResultsTTL) however many people read them; a cycle not
+// yet certified is not kept, so it shows as certified as soon as it is.
 func (s *Service) PublicElectionResults(ctx context.Context, id string) (election.Results, error) {
-	res, err := s.ElectionResults(ctx, nil, id)
-	if e := AsError(err); err != nil && e.Kind == KindConflict || err == nil && res.Status != election.StatusCertified {
-		return election.Results{}, NotFound()
-	}
+	res, err := s.results.get(ctx, id, func() (election.Results, error) {
+		// Others may wait for this read: it outlives this caller's request.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		res, err := s.ElectionResults(ctx, nil, id)
+		if e := AsError(err); err != nil && e.Kind == KindConflict || err == nil && res.Status != election.StatusCertified {
+			return election.Results{}, NotFound()
+		}
+		return res, err
+	})
 	return res, err
 }
 

@@ -33,6 +33,8 @@ type Service struct {
 	rechecks coalescer
 	// recomputes coalesces the recusal recomputations sent to each case.
 	recomputes coalescer
+	// results holds certified cycles' public results for a few seconds.
+	results resultsCache
 }
 
 // Config holds the service's dependencies.

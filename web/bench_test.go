@@ -220,12 +220,63 @@ func (f *webFixture) setup() error {
 	if err := waitStatus(open, election.StatusVoting, time.Minute); err != nil {
 		return err
 	}
+	if err := f.presentCases(ctx); err != nil {
+		return err
+	}
 	for _, p := range []string{"/static/style.css", "/static/htmx.min.js"} {
 		n, _, err := fetchPage(http.DefaultClient, shared.url+p)
 		if err != nil {
 			return err
 		}
 		f.assets += n
+	}
+	return nil
+}
+
+// benchCases is how many cases the index holds besides the fixture's own,
+// as after years of use: the pages must not slow down with them.
+const benchCases = 10_000
+
+// presentCases writes benchCases rows to the cases index, as the
+// workflows of other people's cases would have left them: ethics
+// complaints (a fifth open, with tasks for 500 other committee members and
+// respondents), arbitrations, statements and elections, most closed.
+// They are index rows only (no workflow runs behind them): what the
+// dashboard and the lists read.
+func (f *webFixture) presentCases(ctx context.Context) error {
+	db := shared.app.Store.DB.WithContext(ctx)
+	cases := make([]store.Case, 0, benchCases)
+	var tasks []store.CaseTask
+	created := time.Now().UTC().Add(-3 * 365 * 24 * time.Hour)
+	for i := range benchCases {
+		c := store.Case{ID: fmt.Sprintf("bench_%05d", i), Title: fmt.Sprintf("Caso de prueba %d", i), CreatedBy: "m_bench",
+			Members: store.StringList{fmt.Sprintf("m_bench_%03d", i%500)}, Parties: store.StringList{},
+			CreatedAt: created.Add(time.Duration(i) * time.Hour), UpdatedAt: created.Add(time.Duration(i) * time.Hour)}
+		switch i % 10 {
+		case 0, 1, 2, 3, 4, 5:
+			c.Process, c.Status, c.TasksProjected = "ethics", "closed", true
+			if i%5 == 0 {
+				c.Status = "screening"
+				due := time.Now().Add(time.Duration(i) * time.Minute)
+				for k := range 3 {
+					tasks = append(tasks, store.CaseTask{CaseID: c.ID, Process: "ethics", MemberID: fmt.Sprintf("m_bench_%03d", (i+k)%500),
+						Action: service.ActionScreen, Due: &due})
+				}
+			}
+		case 6, 7:
+			c.Process, c.Status = "arbitration", "ruled"
+		case 8:
+			c.Process, c.Status = "statement", "submitted"
+		default:
+			c.Process, c.Status = "election", "certified"
+		}
+		cases = append(cases, c)
+	}
+	if err := db.CreateInBatches(cases, 500).Error; err != nil {
+		return fmt.Errorf("present cases: %w", err)
+	}
+	if err := db.CreateInBatches(tasks, 500).Error; err != nil {
+		return fmt.Errorf("present tasks: %w", err)
 	}
 	return nil
 }
@@ -335,6 +386,55 @@ func BenchmarkWebThroughput(b *testing.B) {
 				b.Fatal(bad)
 			}
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
+			reportPage(b, lat, size, f.assets)
+		})
+	}
+}
+
+// BenchmarkWebOpenLoop sends 100 pages/s, open loop (each request leaves
+// on its schedule, whether or not the last came back), as the brief's
+// goal reads: p99 under 50 ms at 100 pages/s with benchCases cases
+// present. It reports the rate achieved and p50/p99/max latency.
+func BenchmarkWebOpenLoop(b *testing.B) {
+	f := benchFixture(b)
+	const rate = 100
+	for _, p := range benchPages(f)[:2] {
+		b.Run(p.name, func(b *testing.B) {
+			c := clientFor(b, f, p)
+			size := checkPage(b, c, p)
+			var (
+				mu  sync.Mutex
+				lat = make([]time.Duration, 0, b.N)
+				bad error
+				wg  sync.WaitGroup
+			)
+			b.ResetTimer()
+			t0 := time.Now()
+			for i := range b.N {
+				time.Sleep(time.Until(t0.Add(time.Duration(i) * time.Second / rate)))
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s := time.Now()
+					_, st, err := fetchPage(c, shared.url+p.path)
+					d := time.Since(s)
+					mu.Lock()
+					defer mu.Unlock()
+					lat = append(lat, d)
+					if bad == nil && (err != nil || st != http.StatusOK) {
+						bad = fmt.Errorf("%s: %d %v", p.path, st, err)
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(t0)
+			b.StopTimer()
+			if bad != nil {
+				b.Fatal(bad)
+			}
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max_ms")
 			reportPage(b, lat, size, f.assets)
 		})
 	}
