@@ -77,15 +77,19 @@ func (s *Service) Dashboard(ctx context.Context, a *Actor) ([]Task, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, 0, len(meetings))
+	for _, m := range meetings {
+		ids = append(ids, m.ID)
+	}
+	invited, err := s.store.InvitedAmong(ctx, a.ID, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range meetings {
 		if m.CancelledAt != nil {
 			continue
 		}
-		invited, err := s.store.InvitedTo(ctx, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		if a.IsStaff() || slices.Contains(invited, a.ID) {
+		if a.IsStaff() || invited[m.ID] {
 			at := m.StartsAt
 			tasks = append(tasks, Task{Process: "meeting", ID: m.ID, Title: m.Title, Action: ActionAttend, Due: &at})
 		}

@@ -76,3 +76,42 @@ func TestCaseTasks(t *testing.T) {
 		})
 	}
 }
+
+// TestInvitedAmong: which of some meetings a member was invited to, read
+// from their invitations in the outbox; another member's, another step's
+// and another meeting's messages do not count.
+func TestInvitedAmong(t *testing.T) {
+	inArgentina(t, func(t *testing.T, ctx context.Context, st *store.Store, staff store.Actor) {
+		var ids []string
+		for _, n := range []string{"ana", "bob"} {
+			m, err := st.CreateMember(ctx, staff, store.MemberInput{Name: ptr(n), Email: ptr(n + "@example.org"), Country: ptr("AR")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, m.ID)
+		}
+		ana, bob := ids[0], ids[1]
+		for i, m := range []struct {
+			key    string
+			member string
+		}{
+			{"meetings/mtg_1/invitation/" + ana, ana},
+			{"meetings/mtg_2/invitation/" + bob, bob},
+			{"meetings/mtg_3/reminder/" + ana, ana},
+			{"meetings/mtg_4/invitation/" + ana, ana},
+		} {
+			msg := store.OutboxMessage{ID: "o_" + string(rune('a'+i)), IdemKey: m.key, Process: "meetings", MemberID: &m.member,
+				ToEmail: "x@example.org", Status: store.OutboxSent, CreatedAt: time.Now()}
+			if err := st.DB.Create(&msg).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := st.InvitedAmong(ctx, ana, []string{"mtg_1", "mtg_2", "mtg_3"})
+		if err != nil || len(got) != 1 || !got["mtg_1"] {
+			t.Errorf("ana invited among mtg_1..3 = %v (%v), want mtg_1 only", got, err)
+		}
+		if got, _ := st.InvitedAmong(ctx, bob, nil); len(got) != 0 {
+			t.Errorf("no meetings asked: %v", got)
+		}
+	})
+}

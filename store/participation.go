@@ -449,6 +449,32 @@ func (s *Store) InvitedTo(ctx context.Context, meetingID string) ([]string, erro
 	return ids, err
 }
 
+// InvitedAmong says which of the meetings the member was invited to (an
+// invitation in the outbox), in one query on the member's messages.
+func (s *Store) InvitedAmong(ctx context.Context, memberID string, meetingIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	var keys []string
+	err := s.DB.WithContext(ctx).Model(&OutboxMessage{}).
+		Where("member_id = ? AND idem_key LIKE ?", memberID, "meetings/%/invitation/%").
+		Pluck("idem_key", &keys).Error
+	if err != nil {
+		return nil, err
+	}
+	wanted := map[string]bool{}
+	for _, id := range meetingIDs {
+		wanted[id] = true
+	}
+	for _, k := range keys {
+		if parts := strings.SplitN(k, "/", 4); len(parts) == 4 && parts[2] == "invitation" && wanted[parts[1]] {
+			out[parts[1]] = true
+		}
+	}
+	return out, nil
+}
+
 // MeetingInvitees are the members invited to a meeting of kind at at:
 // every member of an ALS to the assembly; the position holders at that
 // time (the ALAC members, chair, secretary, NomCom delegate: the
