@@ -235,8 +235,8 @@ func TestBrowserEthics(t *testing.T) {
 	// choice kept.
 	do(t, ctx, chromedp.Click(chromedp.ID("dk-suspension")))
 	load(t, ctx, chromedp.Submit(chromedp.ID("position")))
-	if msg := text(t, ctx, "main .field-error"); !strings.Contains(msg, "until") {
-		t.Fatalf("the refusal %q does not name the date", msg)
+	if msg := text(t, ctx, "main .field-error"); !strings.Contains(msg, "Una suspensión necesita su fecha «Hasta».") || strings.Contains(msg, "decision.until") {
+		t.Fatalf("the refusal %q does not name the date in Spanish", msg)
 	}
 	if on := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('dk-suspension').checked`)); !on {
 		t.Fatal("the decision kind was not kept")
