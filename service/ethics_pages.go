@@ -211,11 +211,6 @@ func (s *Service) ComplaintPageFor(ctx context.Context, a *Actor, id string) (Co
 	if p.Names, err = s.memberNames(ctx, ids); err != nil {
 		return ComplaintPage{}, err
 	}
-	if !party {
-		if p.Recusals, err = s.recusals(ctx, v.Committee, p.Names); err != nil {
-			return ComplaintPage{}, err
-		}
-	}
 	if party {
 		// A party reads who acted by role, never by name: the names of
 		// committee members would tell who was not recused.
@@ -223,6 +218,8 @@ func (s *Service) ComplaintPageFor(ctx context.Context, a *Actor, id string) (Co
 		if v.ComplainantID != "" {
 			p.Names[v.ComplainantID] = s.nameOr(ctx, v.ComplainantID)
 		}
+	} else if p.Recusals, err = s.recusals(ctx, v.Committee, p.Names); err != nil {
+		return ComplaintPage{}, err
 	}
 	if p.Timeline, err = s.timeline(ctx, a, EthicsProcess, st.CaseID, party, p.Names, "committee"); err != nil {
 		return ComplaintPage{}, err
