@@ -72,8 +72,26 @@ func TestEthicsEndToEnd(t *testing.T) {
 		map[string]any{"kind": "interest", "organization": "Business partner", "subjects": []string{respondent.ID}}), http.StatusCreated)
 	expect(t, do(t, e, "GET", path, kLateTok, nil), http.StatusNotFound)
 	expect(t, do(t, e, "POST", path+"/admit", kSameALS, map[string]any{"note": "x"}), http.StatusNotFound)
-	expect(t, do(t, e, "POST", path+"/admit", cTok, map[string]any{"note": "x"}), http.StatusForbidden)
-	expect(t, do(t, e, "POST", path+"/vote", k1, map[string]any{"decision": map[string]any{"kind": "warning"}, "for": true}), http.StatusConflict)
+	// A refusal's problem keeps the workflow's English detail and names
+	// the refusal by its code, for a client that explains it in its own
+	// words.
+	for _, x := range []struct {
+		path, token  string
+		body         map[string]any
+		status       int
+		code, detail string
+	}{
+		{path + "/admit", cTok, map[string]any{"note": "x"}, http.StatusForbidden,
+			"ethics.screen_committee_only", "only a non-recused member of the ethics committee can admit a complaint"},
+		{path + "/vote", k1, map[string]any{"decision": map[string]any{"kind": "warning"}, "for": true}, http.StatusConflict,
+			"ethics.not_in_deliberation", "the case is not in deliberation"},
+	} {
+		var p struct{ Detail, Code string }
+		expect(t, do(t, e, "POST", x.path, x.token, x.body), x.status).json(t, &p)
+		if p.Code != x.code || p.Detail != x.detail {
+			t.Errorf("POST %s: problem %+v, want code %q and detail %q", x.path, p, x.code, x.detail)
+		}
+	}
 
 	expect(t, do(t, e, "POST", path+"/admit", k1, map[string]any{"note": "Admissible."}), http.StatusOK)
 	var seen complaint

@@ -122,21 +122,32 @@ type PublishedDecision struct {
 	Decision  any       `json:"decision"`
 }
 
+// Refusal codes of the ethics operations the service itself refuses
+// (Error.Code; the web's "refusal.<code>" messages). The workflow names
+// its own refusals (workflows/ethics).
+const (
+	CodeEthicsRespondentUnknown = "ethics.respondent_unknown"        // the respondent is no member
+	CodeEthicsRespondentSelf    = "ethics.respondent_self"           // a member complains about themself
+	CodeEthicsRecomputeStaff    = "ethics.recompute_staff_not_party" // recusals are staff's to recompute, never a party's
+	CodeEthicsUntilUnreadable   = "ethics.until_unreadable"          // a decision's until is neither a time nor a date
+	CodeEthicsNoProposal        = "ethics.no_proposal"               // no decision is under vote
+)
+
 // FileComplaint opens an ethics case against another member, with the
 // committee's recusals computed from the registry, and gives the
 // complainant a receipt code.
 func (s *Service) FileComplaint(ctx context.Context, a *Actor, req ComplaintRequest) (ComplaintFiled, error) {
-	fields := map[string]string{}
+	var msg, code string
 	if _, err := s.store.GetMember(ctx, req.RespondentID); errors.Is(err, store.ErrNotFound) {
-		fields["respondent_id"] = "no such member"
+		msg, code = "no such member", CodeEthicsRespondentUnknown
 	} else if err != nil {
 		return ComplaintFiled{}, err
 	}
 	if req.RespondentID == a.ID {
-		fields["respondent_id"] = "a member cannot complain about themself"
+		msg, code = "a member cannot complain about themself", CodeEthicsRespondentSelf
 	}
-	if len(fields) > 0 {
-		return ComplaintFiled{}, Invalid(fields)
+	if code != "" {
+		return ComplaintFiled{}, InvalidCoded(map[string]string{"respondent_id": msg}, map[string]string{"respondent_id": code}).Coded(code)
 	}
 	committee, err := s.ethicsCommittee(ctx, a.ID, req.RespondentID)
 	if err != nil {
@@ -321,7 +332,7 @@ func (s *Service) RecomputeRecusals(ctx context.Context, a *Actor, id string) (C
 		return Complaint{}, err
 	}
 	if !a.AsParty(st.IsParty(a.ID)).IsStaff() {
-		return Complaint{}, Forbidden("only staff recompute recusals, and never in a case they are a party to")
+		return Complaint{}, Forbidden("only staff recompute recusals, and never in a case they are a party to").Coded(CodeEthicsRecomputeStaff)
 	}
 	committee, err := s.ethicsCommittee(ctx, st.ComplainantID, st.RespondentID)
 	if err != nil {
@@ -402,7 +413,9 @@ func (r EthicsDecisionRequest) decision() (ethics.Decision, error) {
 		t, err := time.Parse(time.RFC3339, u)
 		if err != nil {
 			if t, err = time.Parse(time.DateOnly, u); err != nil {
-				return ethics.Decision{}, Invalid(map[string]string{"decision.until": "must be an RFC 3339 time (2027-05-01T00:00:00Z) or a date (2027-05-01)"})
+				return ethics.Decision{}, InvalidCoded(
+					map[string]string{"decision.until": "must be an RFC 3339 time (2027-05-01T00:00:00Z) or a date (2027-05-01)"},
+					map[string]string{"decision.until": CodeEthicsUntilUnreadable}).Coded(CodeEthicsUntilUnreadable)
 			}
 		}
 		t = t.UTC()

@@ -2,7 +2,9 @@ package service
 
 import (
 	"context"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -37,8 +39,93 @@ type ComplaintPage struct {
 	ArbitrationID string
 	// May lists the forms to offer: admit, dismiss, recuse, respond,
 	// evidence, deliberate, propose, vote, withdraw, appeal.
-	May      map[string]bool
+	May map[string]bool
+	// Recusals are why each recused committee member is recused, by
+	// member ID: for the committee and staff only, never for a party
+	// (SPEC "Integrity": nothing the respondent reads tells who was
+	// recused or why).
+	Recusals map[string][]RecusalReason
 	Timeline []TimelineEntry
+}
+
+// RecusalReason is one reason a committee member is recused from a case,
+// as the committee's page writes it in the reader's language: a code
+// (RecusalCodes) with the names it cites, or the member's own note for a
+// self-recusal; Text is the case's sentence with names for IDs, for a
+// reason the codes do not know.
+type RecusalReason struct {
+	Code, Party, ALS, Note, Text string
+}
+
+// recusalForms are the sentences the case records as recusal reasons
+// (domain.EthicsRecusals', the case's own for a party and a
+// self-recusal), each with its code and the places of the party, the ALS
+// and the note it names.
+var recusalForms = []struct {
+	code            string
+	re              *regexp.Regexp
+	party, als, own int
+}{
+	{"is_party", regexp.MustCompile(`^the committee member (\S+) is a party$`), 0, 0, 0},
+	{"als_party", regexp.MustCompile(`^the committee member (\S+) belongs to ALS (\S+), which is a party$`), 0, 2, 0},
+	{"same_als", regexp.MustCompile(`^the committee member (\S+) and party (\S+) are from the same ALS (\S+)$`), 2, 3, 0},
+	{"declared_party", regexp.MustCompile(`^the committee member (\S+) declared an interest involving party (\S+)$`), 2, 0, 0},
+	{"declared_als_party", regexp.MustCompile(`^the committee member (\S+) declared an interest involving ALS (\S+), which is a party$`), 0, 2, 0},
+	{"declared_als_of_party", regexp.MustCompile(`^the committee member (\S+) declared an interest involving ALS (\S+) of party (\S+)$`), 3, 2, 0},
+	{"self", regexp.MustCompile(`(?s)^recused themself: (.*)$`), 0, 0, 1},
+}
+
+// RecusalCodes are the codes a RecusalReason may have.
+var RecusalCodes = func() []string {
+	out := make([]string, len(recusalForms))
+	for i, f := range recusalForms {
+		out[i] = f.code
+	}
+	return out
+}()
+
+// recusalReason reads one reason the case recorded, naming people and
+// ALSes.
+func recusalReason(reason string, named *strings.Replacer) RecusalReason {
+	for _, f := range recusalForms {
+		m := f.re.FindStringSubmatch(reason)
+		if m == nil {
+			continue
+		}
+		out := RecusalReason{Code: f.code}
+		if f.party > 0 {
+			out.Party = named.Replace(m[f.party])
+		}
+		if f.als > 0 {
+			out.ALS = named.Replace(m[f.als])
+		}
+		if f.own > 0 {
+			out.Note = m[f.own]
+		}
+		return out
+	}
+	return RecusalReason{Text: named.Replace(reason)}
+}
+
+// recusals are the reasons of the recused members of a roster.
+func (s *Service) recusals(ctx context.Context, committee []ethics.CommitteeMember, names map[string]string) (map[string][]RecusalReason, error) {
+	out := map[string][]RecusalReason{}
+	var named *strings.Replacer
+	for _, m := range committee {
+		if !m.Recused {
+			continue
+		}
+		if named == nil {
+			var err error
+			if named, err = s.namer(ctx, names, nil); err != nil {
+				return nil, err
+			}
+		}
+		for _, r := range m.Reasons {
+			out[m.MemberID] = append(out[m.MemberID], recusalReason(r, named))
+		}
+	}
+	return out, nil
 }
 
 // TimelineEntry is one audit entry of a case as its reader may see it:
@@ -131,6 +218,8 @@ func (s *Service) ComplaintPageFor(ctx context.Context, a *Actor, id string) (Co
 		if v.ComplainantID != "" {
 			p.Names[v.ComplainantID] = s.nameOr(ctx, v.ComplainantID)
 		}
+	} else if p.Recusals, err = s.recusals(ctx, v.Committee, p.Names); err != nil {
+		return ComplaintPage{}, err
 	}
 	if p.Timeline, err = s.timeline(ctx, a, EthicsProcess, st.CaseID, party, p.Names, "committee"); err != nil {
 		return ComplaintPage{}, err
@@ -267,7 +356,7 @@ func (s *Service) VoteOnProposal(ctx context.Context, a *Actor, id string, suppo
 		return Complaint{}, err
 	}
 	if st.Proposal == nil {
-		return Complaint{}, Conflict("no decision is under vote")
+		return Complaint{}, Conflict("no decision is under vote").Coded(CodeEthicsNoProposal)
 	}
 	return s.updateComplaint(ctx, a, id, ethics.UpdateVote, ethics.VoteInput{Actor: a.Workflow(), Decision: st.Proposal.Decision, For: support})
 }

@@ -287,6 +287,16 @@ func (p *page) Decision(v any) string {
 	return strings.Join(parts, " · ")
 }
 
+// Recusal writes why a committee member is recused, in the reader's
+// language (the case's own sentence for a reason without a code).
+func (p *page) Recusal(r service.RecusalReason) string {
+	id := "ethics.recusal." + r.Code
+	if msg := p.T(id, "Party", r.Party, "ALS", r.ALS, "Note", r.Note); r.Code != "" && msg != id {
+		return msg
+	}
+	return r.Text
+}
+
 // caseRefusal renders a refused transition of a case (area "ethics" or
 // "arbitration") on the page it came from, in the reader's language: the
 // field messages beside the form, or why the action is refused (not

@@ -104,6 +104,7 @@ func TestBrowserEthics(t *testing.T) {
 	ana := memberOf(t, "Ana Comité", "es", "PE", "", store.RoleEthicsCommittee)
 	bruno := memberOf(t, "Bruno Comité", "pt", "PE", "", store.RoleEthicsCommittee)
 	cecilia := memberOf(t, "Cecilia Comité", "es", "UY", alsC.ID, store.RoleEthicsCommittee) // same ALS as the complainant
+	diego := memberOf(t, "Diego Comité", "es", "PE", "", store.RoleEthicsCommittee)          // recuses himself
 	staff := memberOf(t, "Sara Staff", "es", "PE", "", store.RoleStaff)
 	arturo := memberOf(t, "Arturo Árbitro", "es", "PE", "", store.RoleArbitrator)
 
@@ -188,8 +189,21 @@ func TestBrowserEthics(t *testing.T) {
 		t.Fatal("the recused member's list shows the case")
 	}
 
+	// A member recuses himself from the page, with a note; the committee
+	// then reads who is recused and why (never the parties).
+	signIn(t, ctx, diego)
+	load(t, ctx, chromedp.Navigate(shared.url+"/ethics/"+id+"?lang=es"))
+	note := "Fui socio de la persona denunciada hasta 2023."
+	do(t, ctx, chromedp.Click(chromedp.CSS("details.act summary")), chromedp.SendKeys(chromedp.ID("recuse-reason"), note))
+	load(t, ctx, chromedp.Submit(chromedp.ID("recuse-reason")))
+	mustContain(t, text(t, ctx, "main"), "Se ha recusado")
+
 	// Screening by a committee member, with the days left.
 	signIn(t, ctx, ana)
+	load(t, ctx, chromedp.Navigate(shared.url+"/ethics/"+id+"?lang=es"))
+	mustContain(t, text(t, ctx, "#member-"+cecilia.ID), "es de la misma ALS ("+alsC.Name+") que Carla Denunciante, parte del caso")
+	mustContain(t, text(t, ctx, "#member-"+diego.ID), "se recusó: «"+note+"»")
+	shots(t, ctx, "ethics_committee_recusals", "/ethics/"+id, "es", "en")
 	load(t, ctx, chromedp.Navigate(shared.url+"/ethics?lang=es"))
 	mustContain(t, text(t, ctx, "main"), id)
 	shots(t, ctx, "ethics_list", "/ethics", "es", "en")
@@ -235,8 +249,8 @@ func TestBrowserEthics(t *testing.T) {
 	// choice kept.
 	do(t, ctx, chromedp.Click(chromedp.ID("dk-suspension")))
 	load(t, ctx, chromedp.Submit(chromedp.ID("position")))
-	if msg := text(t, ctx, "main .field-error"); !strings.Contains(msg, "until") {
-		t.Fatalf("the refusal %q does not name the date", msg)
+	if msg := text(t, ctx, "main .field-error"); !strings.Contains(msg, "Una suspensión necesita su fecha «Hasta».") || strings.Contains(msg, "decision.until") {
+		t.Fatalf("the refusal %q does not name the date in Spanish", msg)
 	}
 	if on := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('dk-suspension').checked`)); !on {
 		t.Fatal("the decision kind was not kept")

@@ -1,5 +1,7 @@
 package web
 
+import "github.com/lacralo/ralo/service"
+
 // The message families the ethics pages build with print.
 func init() {
 	addDynamic("ethics.refused.", "403", "409", "429")
@@ -8,6 +10,16 @@ func init() {
 	addDynamic("ethics.screen.", "admitted", "dismissed")
 	addDynamic("ethics_kind_hint.", "undeclared_conflict", "disqualifying_conflict", "bad_faith", "other")
 	addDynamic("ethics_outcome_hint.", "dismissed", "recusal_ordered", "warning", "suspension", "removal")
+	addDynamic("ethics.recusal.", service.RecusalCodes...)
+	// The ethics refusals the scan of the process.*Code calls does not
+	// find: the service's codes, the families of process.CheckTextCode
+	// and those Input.Validate names with a field it is given.
+	addDynamic("refusal.", service.CodeEthicsRespondentUnknown, service.CodeEthicsRespondentSelf, service.CodeEthicsRecomputeStaff,
+		service.CodeEthicsUntilUnreadable, service.CodeEthicsNoProposal)
+	addDynamic("refusal.ethics.", "input_required", "input_too_long")
+	for _, family := range []string{"reason", "text", "summary", "matters", "position"} {
+		addDynamic("refusal.ethics."+family+".", "required", "too_long")
+	}
 	addDynamic("actor.", "you", "complainant", "system", "committee")
 	addDynamic("audit.ethics.",
 		"filed", "admitted", "dismissed", "recused", "recusals_recomputed", "response_requested", "response", "evidence", "deliberation", "vote", "proposal_withdrawn", "decision_passed", "decided", "appealed", "appeal_ruling", "decision_modified", "decision_applied", "decision_published", "closed", "screening_reminder", "screening_overdue", "no_quorum", "apply_failed", "sanction_applied")

@@ -15,43 +15,44 @@ import (
 // checkDecision checks a decision's fields against its kind.
 func checkDecision(now time.Time, d Decision) error {
 	if !slices.Contains(decisionKinds, d.Kind) {
-		return process.InvalidInput("decision.kind must be one of " + strings.Join(decisionKinds, ", "))
+		return process.InvalidFieldCode("decision.kind", "ethics.decision_kind_invalid", "decision.kind must be one of "+strings.Join(decisionKinds, ", "))
 	}
 	if d.Kind == DecisionRecusalOrdered {
 		if len(d.Matters) == 0 || len(d.Matters) > maxMatters {
-			return process.InvalidInput(fmt.Sprintf("decision.matters must name 1 to %d matters", maxMatters))
+			return process.InvalidFieldCode("decision.matters", "ethics.matters_count", fmt.Sprintf("decision.matters must name 1 to %d matters", maxMatters),
+				"Max", maxMatters)
 		}
 		for _, m := range d.Matters {
-			if err := process.CheckText("decision.matters", m, maxShortBytes); err != nil {
+			if err := process.CheckTextCode("decision.matters", "ethics.matters", m, maxShortBytes); err != nil {
 				return err
 			}
 		}
 	} else if len(d.Matters) > 0 {
-		return process.InvalidInput("decision.matters are only for " + DecisionRecusalOrdered)
+		return process.InvalidFieldCode("decision.matters", "ethics.matters_only_recusal", "decision.matters are only for "+DecisionRecusalOrdered)
 	}
 	switch d.Kind {
 	case DecisionSuspension:
 		if d.Until == nil {
-			return process.InvalidInput("decision.until is required for a suspension")
+			return process.InvalidFieldCode("decision.until", "ethics.until_required", "decision.until is required for a suspension")
 		}
 	case DecisionRemoval:
 	default:
 		if d.Until != nil {
-			return process.InvalidInput("decision.until is only for a suspension or a removal")
+			return process.InvalidFieldCode("decision.until", "ethics.until_not_allowed", "decision.until is only for a suspension or a removal")
 		}
 	}
 	if d.Until != nil && !d.Until.After(now) {
-		return process.InvalidInput("decision.until must be in the future")
+		return process.InvalidFieldCode("decision.until", "ethics.until_past", "decision.until must be in the future")
 	}
 	if d.Kind == DecisionRemoval {
-		if err := process.CheckText("decision.position", d.Position, maxShortBytes); err != nil {
+		if err := process.CheckTextCode("decision.position", "ethics.position", d.Position, maxShortBytes); err != nil {
 			return err
 		}
 	} else if d.Position != "" {
-		return process.InvalidInput("decision.position is only for a removal")
+		return process.InvalidFieldCode("decision.position", "ethics.position_only_removal", "decision.position is only for a removal")
 	}
 	if d.SanctionComplainant && d.Kind == DecisionDismissed {
-		return process.InvalidInput("sanction_complainant needs a sanction, not a dismissal")
+		return process.InvalidInputCode("ethics.sanction_needs_sanction", "sanction_complainant needs a sanction, not a dismissal")
 	}
 	return nil
 }
@@ -116,22 +117,24 @@ func cleanRoster(in []CommitteeMember) []CommitteeMember {
 
 func checkCommittee(c []CommitteeMember) error {
 	if len(c) > maxCommittee {
-		return process.InvalidInput(fmt.Sprintf("committee has more than %d members", maxCommittee))
+		return process.InvalidInputCode("ethics.committee_too_large", fmt.Sprintf("committee has more than %d members", maxCommittee), "Max", maxCommittee)
 	}
 	seen := map[string]bool{}
 	for i, m := range c {
 		id := strings.TrimSpace(m.MemberID)
 		switch {
 		case id == "" || len(id) > maxShortBytes:
-			return process.InvalidInput(fmt.Sprintf("committee[%d].member_id is required", i))
+			return process.InvalidInputCode("ethics.committee_member_required", fmt.Sprintf("committee[%d].member_id is required", i), "Index", i)
 		case seen[id]:
-			return process.InvalidInput(fmt.Sprintf("committee[%d]: %s is listed twice", i, id))
+			return process.InvalidInputCode("ethics.committee_member_twice", fmt.Sprintf("committee[%d]: %s is listed twice", i, id), "Index", i, "MemberID", id)
 		case len(m.Reasons) > maxReasons:
-			return process.InvalidInput(fmt.Sprintf("committee[%d] has more than %d reasons", i, maxReasons))
+			return process.InvalidInputCode("ethics.committee_reasons_too_many", fmt.Sprintf("committee[%d] has more than %d reasons", i, maxReasons),
+				"Index", i, "Max", maxReasons)
 		}
 		for _, r := range m.Reasons {
 			if len(r) > maxShortBytes {
-				return process.InvalidInput(fmt.Sprintf("committee[%d] has a reason longer than %d bytes", i, maxShortBytes))
+				return process.InvalidInputCode("ethics.committee_reason_too_long", fmt.Sprintf("committee[%d] has a reason longer than %d bytes", i, maxShortBytes),
+					"Index", i, "Limit", maxShortBytes)
 			}
 		}
 		seen[id] = true
@@ -141,12 +144,12 @@ func checkCommittee(c []CommitteeMember) error {
 
 func checkLinks(links []string) error {
 	if len(links) > maxLinks {
-		return process.InvalidInput(fmt.Sprintf("at most %d links", maxLinks))
+		return process.InvalidFieldCode("links", "ethics.links_too_many", fmt.Sprintf("at most %d links", maxLinks), "Max", maxLinks)
 	}
 	for _, l := range links {
 		u, err := url.Parse(l)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l) > maxLinkBytes {
-			return process.InvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
+			return process.InvalidFieldCode("links", "ethics.link_invalid", fmt.Sprintf("link %q is not an http(s) URL", l), "Link", l)
 		}
 	}
 	return nil

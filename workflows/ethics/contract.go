@@ -250,14 +250,24 @@ type Input struct {
 
 // Validate reports the input's problems as an ErrInvalidInput application
 // error. The API calls it before starting the workflow, which checks again
-// so that no caller can open a case that cannot run.
+// so that no caller can open a case that cannot run. The error's message
+// lists every problem; it carries the first problem's refusal
+// (process.Refusal: code, arguments and field), so that a page explains
+// that one in the reader's language beside its field, and the next one
+// when the form comes back.
 func (in Input) Validate() error {
-	var problems []string
+	var problems []error
+	add := func(err error) {
+		if err != nil {
+			problems = append(problems, err)
+		}
+	}
 	required := func(field, v string) {
 		if strings.TrimSpace(v) == "" {
-			problems = append(problems, field+" is required")
+			add(process.InvalidFieldCode(field, "ethics.input_required", field+" is required", "Field", field))
 		} else if len(v) > maxShortBytes {
-			problems = append(problems, fmt.Sprintf("%s is longer than %d bytes", field, maxShortBytes))
+			add(process.InvalidFieldCode(field, "ethics.input_too_long", fmt.Sprintf("%s is longer than %d bytes", field, maxShortBytes),
+				"Field", field, "Limit", maxShortBytes))
 		}
 	}
 	required("case_id", in.CaseID)
@@ -265,20 +275,14 @@ func (in Input) Validate() error {
 	required("complainant_id", in.ComplainantID)
 	required("respondent_id", in.RespondentID)
 	if in.ComplainantID != "" && in.ComplainantID == in.RespondentID {
-		problems = append(problems, "respondent_id must differ from complainant_id")
+		add(process.InvalidFieldCode("respondent_id", "ethics.respondent_is_complainant", "respondent_id must differ from complainant_id"))
 	}
 	if !slices.Contains(complaintKinds, in.Kind) {
-		problems = append(problems, "kind must be one of "+strings.Join(complaintKinds, ", "))
+		add(process.InvalidFieldCode("kind", "ethics.kind_invalid", "kind must be one of "+strings.Join(complaintKinds, ", ")))
 	}
-	if err := process.CheckText("summary", in.Summary, maxTextBytes); err != nil {
-		problems = append(problems, process.Message(err))
-	}
-	if err := checkLinks(in.Links); err != nil {
-		problems = append(problems, process.Message(err))
-	}
-	if err := checkCommittee(in.Committee); err != nil {
-		problems = append(problems, process.Message(err))
-	}
+	add(process.CheckTextCode("summary", "ethics.summary", in.Summary, maxTextBytes))
+	add(checkLinks(in.Links))
+	add(checkCommittee(in.Committee))
 	p := in.Periods
 	for _, d := range []struct {
 		name string
@@ -289,24 +293,32 @@ func (in Input) Validate() error {
 		{"appeal_window", p.AppealWindow}, {"removal_ineligibility", p.RemovalIneligibility},
 	} {
 		if d.d < 0 {
-			problems = append(problems, "periods."+d.name+" must not be negative")
+			add(process.InvalidInputCode("ethics.period_negative", "periods."+d.name+" must not be negative", "Period", d.name))
 		}
 	}
 	if p.ScreeningReminder > 0 && p.Screening > 0 && p.ScreeningReminder >= p.Screening {
-		problems = append(problems, "periods.screening_reminder must be shorter than periods.screening")
+		add(process.InvalidInputCode("ethics.reminder_too_late", "periods.screening_reminder must be shorter than periods.screening"))
 	}
 	for _, f := range []struct {
 		name string
 		v    float64
 	}{{"quorum", p.Quorum}, {"majority", p.Majority}} {
 		if !(f.v >= 0 && f.v <= 1) {
-			problems = append(problems, "periods."+f.name+" must be a fraction between 0 and 1")
+			add(process.InvalidInputCode("ethics.fraction_invalid", "periods."+f.name+" must be a fraction between 0 and 1", "Name", f.name))
 		}
 	}
 	if len(problems) == 0 {
 		return nil
 	}
-	return temporal.NewNonRetryableApplicationError("invalid ethics case: "+strings.Join(problems, "; "), workflows.ErrInvalidInput, nil)
+	msgs := make([]string, len(problems))
+	for i, err := range problems {
+		msgs[i] = process.Message(err)
+	}
+	opts := temporal.ApplicationErrorOptions{NonRetryable: true}
+	if r, ok := process.RefusalOf(problems[0]); ok {
+		opts.Details = []any{r}
+	}
+	return temporal.NewApplicationErrorWithOptions("invalid ethics case: "+strings.Join(msgs, "; "), workflows.ErrInvalidInput, opts)
 }
 
 // withDefaults fills zero periods and thresholds.

@@ -140,10 +140,10 @@ func (e *complaint) file(now time.Time) {
 
 func (e *complaint) validateScreen(now time.Time, act workflows.Actor, what string) error {
 	if !e.active(act.MemberID) {
-		return process.Forbidden("only a non-recused member of the ethics committee can " + what + " a complaint")
+		return process.ForbiddenCode("ethics.screen_committee_only", "only a non-recused member of the ethics committee can "+what+" a complaint")
 	}
 	if e.statusAt(now) != StatusScreening {
-		return process.InvalidState("the complaint has already been screened")
+		return process.InvalidStateCode("ethics.already_screened", "the complaint has already been screened")
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (e *complaint) validateAdmit(now time.Time, in AdmitInput) error {
 		return err
 	}
 	if len(in.Note) > maxTextBytes {
-		return process.InvalidInput(fmt.Sprintf("note is longer than %d bytes", maxTextBytes))
+		return process.InvalidFieldCode("note", "ethics.note.too_long", fmt.Sprintf("note is longer than %d bytes", maxTextBytes), "Limit", maxTextBytes)
 	}
 	return nil
 }
@@ -179,7 +179,7 @@ func (e *complaint) validateDismiss(now time.Time, in DismissInput) error {
 	if err := e.validateScreen(now, in.Actor, "dismiss"); err != nil {
 		return err
 	}
-	return process.CheckText("reason", in.Reason, maxTextBytes)
+	return process.CheckTextCode("reason", "ethics.reason", in.Reason, maxTextBytes)
 }
 
 // dismiss closes the case as inadmissible. The respondent was never told of
@@ -196,15 +196,15 @@ func (e *complaint) dismiss(now time.Time, in DismissInput) {
 
 func (e *complaint) validateRecuse(now time.Time, in RecuseInput) error {
 	if !e.onRoster(in.Actor.MemberID) {
-		return process.Forbidden("only a member of the ethics committee can recuse from the case")
+		return process.ForbiddenCode("ethics.recuse_committee_only", "only a member of the ethics committee can recuse from the case")
 	}
 	if e.statusAt(now) == StatusClosed {
-		return process.InvalidState("the case is closed")
+		return process.InvalidStateCode("ethics.case_closed", "the case is closed")
 	}
 	if !e.active(in.Actor.MemberID) {
-		return process.InvalidState("the member is already recused")
+		return process.InvalidStateCode("ethics.already_recused", "the member is already recused")
 	}
-	return process.CheckText("reason", in.Reason, maxShortBytes)
+	return process.CheckTextCode("reason", "ethics.reason", in.Reason, maxShortBytes)
 }
 
 // recuse records a self-recusal. Its reason may name the parties, so the
@@ -221,18 +221,18 @@ func (e *complaint) recuse(now time.Time, in RecuseInput) {
 
 func (e *complaint) validateRecompute(now time.Time, in RecomputeInput) error {
 	if e.isParty(in.Actor.MemberID) {
-		return process.Forbidden("a party acts in their own case only as a party: they cannot recompute its recusals")
+		return process.ForbiddenCode("ethics.recompute_party", "a party acts in their own case only as a party: they cannot recompute its recusals")
 	}
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff can recompute the recusals")
+		return process.ForbiddenCode("ethics.recompute_staff_only", "only staff can recompute the recusals")
 	}
 	if e.statusAt(now) == StatusClosed {
-		return process.InvalidState("the case is closed")
+		return process.InvalidStateCode("ethics.case_closed", "the case is closed")
 	}
 	if e.skipUnchanged && in.Actor.MemberID == system && reflect.DeepEqual(cleanRoster(in.Committee), e.roster) {
 		// A registry change that alters no recusal (a declaration filed
 		// again) never enters the history.
-		return process.InvalidState(ErrRecusalsUnchanged)
+		return process.InvalidStateCode("ethics.recusals_unchanged", ErrRecusalsUnchanged)
 	}
 	return checkCommittee(in.Committee)
 }
@@ -253,19 +253,19 @@ func (e *complaint) recompute(now time.Time, in RecomputeInput) {
 
 func (e *complaint) validateRespond(now time.Time, in RespondInput) error {
 	if !e.isRespondent(in.Actor.MemberID) {
-		return process.Forbidden("only the respondent can respond to the complaint")
+		return process.ForbiddenCode("ethics.respond_respondent_only", "only the respondent can respond to the complaint")
 	}
 	switch e.statusAt(now) {
 	case StatusScreening:
-		return process.InvalidState("the complaint has not been admitted")
+		return process.InvalidStateCode("ethics.not_admitted", "the complaint has not been admitted")
 	case StatusInvestigation:
 	default:
-		return process.InvalidState("the response period is over")
+		return process.InvalidStateCode("ethics.response_over", "the response period is over")
 	}
 	if e.st.Response != nil {
-		return process.InvalidState("the respondent has already responded; further material can be added as evidence")
+		return process.InvalidStateCode("ethics.already_responded", "the respondent has already responded; further material can be added as evidence")
 	}
-	return process.CheckText("text", in.Text, maxTextBytes)
+	return process.CheckTextCode("text", "ethics.text", in.Text, maxTextBytes)
 }
 
 func (e *complaint) respond(now time.Time, in RespondInput) {
@@ -277,19 +277,19 @@ func (e *complaint) respond(now time.Time, in RespondInput) {
 func (e *complaint) validateEvidence(now time.Time, in EvidenceInput) error {
 	id := in.Actor.MemberID
 	if !e.isParty(id) && !e.active(id) {
-		return process.Forbidden("only a party or a non-recused committee member can add evidence")
+		return process.ForbiddenCode("ethics.evidence_forbidden", "only a party or a non-recused committee member can add evidence")
 	}
 	switch e.statusAt(now) {
 	case StatusInvestigation, StatusDeliberation:
 	case StatusScreening:
-		return process.InvalidState("evidence is added once the complaint is admitted")
+		return process.InvalidStateCode("ethics.evidence_not_yet", "evidence is added once the complaint is admitted")
 	default:
-		return process.InvalidState("the committee has decided; evidence is closed")
+		return process.InvalidStateCode("ethics.evidence_closed", "the committee has decided; evidence is closed")
 	}
 	if err := e.checkEvidenceBudget(id); err != nil {
 		return err
 	}
-	if err := process.CheckText("text", in.Text, maxTextBytes); err != nil {
+	if err := process.CheckTextCode("text", "ethics.text", in.Text, maxTextBytes); err != nil {
 		return err
 	}
 	return checkLinks(in.Links)
@@ -322,13 +322,14 @@ func (e *complaint) evidence(now time.Time, in EvidenceInput) {
 
 func (e *complaint) validateDeliberate(now time.Time, in DeliberateInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return process.Forbidden("only a non-recused member of the ethics committee can open the deliberation")
+		return process.ForbiddenCode("ethics.deliberate_committee_only", "only a non-recused member of the ethics committee can open the deliberation")
 	}
 	if e.statusAt(now) != StatusInvestigation {
-		return process.InvalidState("the case is not under investigation")
+		return process.InvalidStateCode("ethics.not_in_investigation", "the case is not under investigation")
 	}
 	if e.st.Response == nil {
-		return process.InvalidState("the respondent may respond until " + e.responseDue.Format(time.RFC3339))
+		return process.InvalidStateCode("ethics.response_pending", "the respondent may respond until "+e.responseDue.Format(time.RFC3339),
+			"Until", e.responseDue)
 	}
 	return nil
 }
@@ -348,10 +349,10 @@ func (e *complaint) toDeliberation(actor, why string) {
 
 func (e *complaint) validateVote(now time.Time, in VoteInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return process.Forbidden("only a non-recused member of the ethics committee can vote")
+		return process.ForbiddenCode("ethics.vote_committee_only", "only a non-recused member of the ethics committee can vote")
 	}
 	if e.statusAt(now) != StatusDeliberation {
-		return process.InvalidState("the case is not in deliberation")
+		return process.InvalidStateCode("ethics.not_in_deliberation", "the case is not in deliberation")
 	}
 	d := normalize(in.Decision)
 	if err := checkDecision(now, d); err != nil {
@@ -359,12 +360,12 @@ func (e *complaint) validateVote(now time.Time, in VoteInput) error {
 	}
 	if e.st.Proposal == nil {
 		if !in.For {
-			return process.InvalidInput("the first vote proposes the decision and must be for it")
+			return process.InvalidInputCode("ethics.first_vote_for", "the first vote proposes the decision and must be for it")
 		}
 		return nil
 	}
 	if !sameDecision(d, e.st.Proposal.Decision) {
-		return process.InvalidInput("a decision is already proposed; vote for or against it, or its proposer may withdraw it")
+		return process.InvalidInputCode("ethics.other_decision_proposed", "a decision is already proposed; vote for or against it, or its proposer may withdraw it")
 	}
 	return nil
 }
@@ -394,16 +395,16 @@ func (e *complaint) vote(now time.Time, in VoteInput) {
 
 func (e *complaint) validateWithdraw(now time.Time, in WithdrawInput) error {
 	if !e.active(in.Actor.MemberID) {
-		return process.Forbidden("only a non-recused member of the ethics committee can withdraw a proposal")
+		return process.ForbiddenCode("ethics.withdraw_committee_only", "only a non-recused member of the ethics committee can withdraw a proposal")
 	}
 	if e.statusAt(now) != StatusDeliberation {
-		return process.InvalidState("the case is not in deliberation")
+		return process.InvalidStateCode("ethics.not_in_deliberation", "the case is not in deliberation")
 	}
 	if e.st.Proposal == nil {
-		return process.InvalidState("no decision is proposed")
+		return process.InvalidStateCode("ethics.no_proposal", "no decision is proposed")
 	}
 	if e.st.Proposal.By != in.Actor.MemberID {
-		return process.Forbidden("only the proposer can withdraw the proposal")
+		return process.ForbiddenCode("ethics.withdraw_proposer_only", "only the proposer can withdraw the proposal")
 	}
 	return nil
 }
@@ -447,18 +448,18 @@ func (e *complaint) checkPass(now time.Time, actor string) {
 
 func (e *complaint) validateAppeal(now time.Time, in AppealInput) error {
 	if !e.isParty(in.Actor.MemberID) {
-		return process.Forbidden("only a party can appeal the decision")
+		return process.ForbiddenCode("ethics.appeal_party_only", "only a party can appeal the decision")
 	}
 	switch e.statusAt(now) {
 	case StatusAppealWindow:
 	case StatusAppealed:
-		return process.InvalidState("the decision has already been appealed")
+		return process.InvalidStateCode("ethics.already_appealed", "the decision has already been appealed")
 	case StatusClosed:
-		return process.InvalidState("the decision is final")
+		return process.InvalidStateCode("ethics.decision_final", "the decision is final")
 	default:
-		return process.InvalidState("there is no decision to appeal")
+		return process.InvalidStateCode("ethics.no_decision", "there is no decision to appeal")
 	}
-	return process.CheckText("reason", in.Reason, maxTextBytes)
+	return process.CheckTextCode("reason", "ethics.reason", in.Reason, maxTextBytes)
 }
 
 // appeal suspends the decision until the arbitration ruling, which the
@@ -527,13 +528,13 @@ func (e *complaint) ruling(now time.Time, r workflows.AppealRuling, linked bool)
 
 func (e *complaint) validateApplyModified(now time.Time, in ApplyModifiedInput) error {
 	if e.isParty(in.Actor.MemberID) {
-		return process.Forbidden("a party acts in their own case only as a party: they cannot record the outcome of its appeal")
+		return process.ForbiddenCode("ethics.apply_modified_party", "a party acts in their own case only as a party: they cannot record the outcome of its appeal")
 	}
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff can record a decision modified on appeal")
+		return process.ForbiddenCode("ethics.apply_modified_staff_only", "only staff can record a decision modified on appeal")
 	}
 	if !e.awaitingModified() {
-		return process.InvalidState("no arbitration ruling waits for a modified decision")
+		return process.InvalidStateCode("ethics.no_modified_ruling", "no arbitration ruling waits for a modified decision")
 	}
 	return checkDecision(now, normalize(in.Decision))
 }
@@ -623,7 +624,8 @@ func (e *complaint) effectOf(now time.Time, d Decision) DecisionEffect {
 func (e *complaint) checkEvidenceBudget(id string) error {
 	if !e.participantCaps {
 		if len(e.st.Evidence) >= maxEvidence {
-			return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEvidence))
+			return process.InvalidStateCode("ethics.evidence_case_full", fmt.Sprintf("the case already holds the maximum of %d evidence entries", maxEvidence),
+				"Max", maxEvidence)
 		}
 		return nil
 	}
@@ -638,9 +640,11 @@ func (e *complaint) checkEvidenceBudget(id string) error {
 	}
 	switch {
 	case mine >= maxEvidencePerParticipant:
-		return process.InvalidState(fmt.Sprintf("you have added the maximum of %d evidence entries to this case", maxEvidencePerParticipant))
+		return process.InvalidStateCode("ethics.evidence_own_full", fmt.Sprintf("you have added the maximum of %d evidence entries to this case", maxEvidencePerParticipant),
+			"Max", maxEvidencePerParticipant)
 	case !e.isParty(id) && committee >= maxEvidence-2*maxEvidencePerParticipant:
-		return process.InvalidState(fmt.Sprintf("the committee has asked the maximum of %d questions in this case", maxEvidence-2*maxEvidencePerParticipant))
+		return process.InvalidStateCode("ethics.questions_full", fmt.Sprintf("the committee has asked the maximum of %d questions in this case", maxEvidence-2*maxEvidencePerParticipant),
+			"Max", maxEvidence-2*maxEvidencePerParticipant)
 	}
 	return nil
 }
