@@ -287,6 +287,41 @@ func TestBrowser(t *testing.T) {
 	mustContain(t, text(t, ctx, "section.result"), "screening")
 	shot(t, ctx, "receipt_result", "en", 1280)
 
+	// On a phone the navigation folds behind a "Menu" button naming the
+	// section; the keyboard opens it (Tab to the button, Space), without
+	// JavaScript. On a desktop the list shows and the button does not.
+	navShown := func() bool {
+		return get(t, ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('nav.main')).display !== 'none'`))
+	}
+	buttonShown := func() bool {
+		return get(t, ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('.menu-button')).display !== 'none'`))
+	}
+	do(t, ctx, chromedp.EmulateViewport(390, 800))
+	load(t, ctx, chromedp.Navigate(shared.url+"/declarations?lang=es"))
+	if navShown() || !buttonShown() {
+		t.Fatalf("phone: navigation shown %v, menu button shown %v; want it folded", navShown(), buttonShown())
+	}
+	mustContain(t, text(t, ctx, ".menu-button"), "Menú · Declaraciones")
+	shot(t, ctx, "menu_folded", "es", 390)
+	focused = ""
+	for i := 0; i < 30 && focused != "menu-open"; i++ {
+		do(t, ctx, chromedp.KeyEvent(kb.Tab))
+		focused = get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	}
+	if focused != "menu-open" {
+		t.Fatal("Tab never reached the menu button")
+	}
+	do(t, ctx, chromedp.KeyEvent(" "))
+	if !navShown() {
+		t.Fatal("Space on the menu button did not open the navigation")
+	}
+	shot(t, ctx, "menu_open", "es", 390)
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+	load(t, ctx, chromedp.Navigate(shared.url+"/declarations?lang=es"))
+	if !navShown() || buttonShown() {
+		t.Fatalf("desktop: navigation shown %v, menu button shown %v; want the list only", navShown(), buttonShown())
+	}
+
 	// Screenshots of every page, in every language, at desktop and phone width.
 	pages := map[string]string{"dashboard": "/", "profile": "/profile", "declarations": "/declarations",
 		"notifications": "/notifications", "sessions": "/sessions", "receipt": "/receipt", "verify": "/verify", "login": "/login"}

@@ -233,6 +233,22 @@ func (p *page) Nav() []navItem {
 	return out
 }
 
+// Section is the label of the navigation entry the page belongs to (its
+// own, or the one whose address starts its own), for the phone's folded
+// menu button; empty on a page of none.
+func (p *page) Section() string {
+	best, label := "", ""
+	for _, n := range p.Nav() {
+		if n.Current {
+			return n.Label
+		}
+		if n.Href != "/" && strings.HasPrefix(p.Path, n.Href+"/") && len(n.Href) > len(best) {
+			best, label = n.Href, n.Label
+		}
+	}
+	return label
+}
+
 type navItem struct {
 	Href, Label string
 	Current     bool
