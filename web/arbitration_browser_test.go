@@ -166,7 +166,7 @@ func TestBrowserArbitration(t *testing.T) {
 	outcome := "El Ombudsman de la ICANN no abre una investigación: el arbitraje sigue su curso."
 	do(t, ctx, chromedp.SendKeys(chromedp.ID("omb-outcome"), outcome))
 	load(t, ctx, chromedp.Submit(chromedp.ID("omb-outcome")))
-	mustContain(t, text(t, ctx, "#omb-h + p"), outcome)
+	mustContain(t, text(t, ctx, "#omb-outcome-text"), outcome)
 	shots(t, fctx, "arbitration_ombudsman_outcome", path, "es", "en")
 
 	// After the hearing starts, the arbitrator extends the ruling deadline
@@ -191,7 +191,8 @@ func TestBrowserArbitration(t *testing.T) {
 		load(t, tab, chromedp.Submit(chromedp.ID("ext-reason")))
 	}
 	extend(ctx, "10", "Las partes pidieron presentar las actas de 2025.")
-	mustContain(t, text(t, ctx, "main"), "Plazo del fallo prorrogado 10 días: Las partes pidieron presentar las actas de 2025.")
+	mustContain(t, text(t, ctx, "#extension"), "Plazo del fallo prorrogado 10 días, hasta el ")
+	mustContain(t, text(t, ctx, "#extension"), ": Las partes pidieron presentar las actas de 2025.")
 	shotHere(t, ctx, "arbitration_extended", "es")
 	for _, lang := range []string{"es", "en"} {
 		want := map[string]string{
@@ -201,7 +202,7 @@ func TestBrowserArbitration(t *testing.T) {
 		reason := map[string]string{"es": "Una segunda prórroga", "en": "A second extension"}[lang]
 		if lang == "en" {
 			load(t, ctx, chromedp.Navigate(shared.url+path+"?lang=en"))
-			mustContain(t, text(t, ctx, "main"), "Ruling deadline extended by 10 days")
+			mustContain(t, text(t, ctx, "#extension"), "Ruling deadline extended by 10 days, to ")
 			shotHere(t, ctx, "arbitration_extended", "en")
 		}
 		extend(stale[lang], "5", reason)
