@@ -95,6 +95,21 @@ func TestArbitrationRefusalsTranslated(t *testing.T) {
 		}
 	}
 
+	// The service's own field refusals on the filing page: an appeal of an
+	// ethics case that does not exist, beside its field, the question kept.
+	asPaula := signedInClient(t, paula)
+	for lang, want := range map[string]string{
+		"es": "No hay ningún caso de ética con este identificador que usted pueda apelar.",
+		"en": "No ethics case with this identifier is yours to appeal.",
+	} {
+		st, _, body := fetch(t, asPaula, "POST", "/arbitrations?lang="+lang, url.Values{"question": {"Pregunta guardada"},
+			"party." + pedro.ID: {"on"}, "appeal_kind": {"ethics"}, "appeal_id": {"eth_nope"}})
+		if st != http.StatusUnprocessableEntity || !strings.Contains(body, want) || strings.Contains(body, "no such ethics case") ||
+			!strings.Contains(body, "Pregunta guardada") {
+			t.Errorf("%s: an appeal of an unknown case: %d, want 422 with %q and the question kept\n%s", lang, st, want, body)
+		}
+	}
+
 	// The API: the English sentence as before, and the code.
 	req, _ := http.NewRequest("POST", shared.url+"/api/v1"+path+"/challenge", strings.NewReader(`{"reason":"again"}`))
 	req.Header.Set("Authorization", "Bearer "+token)
