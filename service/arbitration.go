@@ -124,6 +124,7 @@ const (
 	CodeArbitrationContestUncertified = "arbitration.contest_uncertified"  // only a certified result can be contested
 	CodeArbitrationContestClosed      = "arbitration.contest_closed"       // the contest window has closed
 	CodeArbitrationPartiesRequired    = "arbitration.parties_required"     // field: no party named
+	CodeArbitrationUnknownParty       = "arbitration.unknown_party"        // field: a party that is no member or ALS
 	CodeArbitrationAppealKind         = "arbitration.appeal_kind"          // field: neither ethics nor election
 	CodeArbitrationNoEthicsCase       = "arbitration.no_ethics_case"       // field: the case under appeal is unknown
 	CodeArbitrationNoElection         = "arbitration.no_election"          // field: the election contested is unknown
@@ -146,7 +147,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 	if len(req.Parties) == 0 {
 		fields["parties"], codes["parties"] = "at least one party is required", CodeArbitrationPartiesRequired
 	}
-	parties, reps, err := s.resolveParties(ctx, req.Parties, fields)
+	parties, reps, err := s.resolveParties(ctx, req.Parties, fields, codes)
 	if err != nil {
 		return Arbitration{}, err
 	}
@@ -230,7 +231,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 // resolveParties turns party IDs into members or ALSes, and finds the
 // members who act for each ALS party (its representatives). An unknown
 // ID is written into fields.
-func (s *Service) resolveParties(ctx context.Context, ids []string, fields map[string]string) ([]arbitration.Party, []string, error) {
+func (s *Service) resolveParties(ctx context.Context, ids []string, fields, codes map[string]string) ([]arbitration.Party, []string, error) {
 	var parties []arbitration.Party
 	var reps []string
 	for i, id := range ids {
@@ -253,7 +254,8 @@ func (s *Service) resolveParties(ctx context.Context, ids []string, fields map[s
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, nil, err
 		}
-		fields["parties["+strconv.Itoa(i)+"]"] = "no member or ALS with this ID"
+		f := "parties[" + strconv.Itoa(i) + "]"
+		fields[f], codes[f] = "no member or ALS with this ID", CodeArbitrationUnknownParty
 	}
 	return parties, reps, nil
 }

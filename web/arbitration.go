@@ -97,6 +97,11 @@ func (w *Web) arbitrationFile(rw http.ResponseWriter, r *http.Request) {
 			w.failErr(rw, r, err)
 			return
 		}
+		for f, msg := range p.Errors {
+			if strings.HasPrefix(f, "parties[") { // one party of the list: shown beside the list
+				p.Errors["parties"] = msg
+			}
+		}
 		w.renderArbitrationNew(rw, r, a, p)
 		return
 	}

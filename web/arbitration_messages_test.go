@@ -15,7 +15,7 @@ import (
 func init() {
 	addDynamic("refusal.", service.CodeArbitrationAssignStaffOnly, service.CodeArbitrationAppealPartyOnly,
 		service.CodeArbitrationContestPartyOnly, service.CodeArbitrationContestUncertified, service.CodeArbitrationContestClosed)
-	addDynamic("field.", service.CodeArbitrationPartiesRequired, service.CodeArbitrationAppealKind, service.CodeArbitrationNoEthicsCase,
+	addDynamic("field.", service.CodeArbitrationPartiesRequired, service.CodeArbitrationUnknownParty, service.CodeArbitrationAppealKind, service.CodeArbitrationNoEthicsCase,
 		service.CodeArbitrationNoElection, service.CodeArbitrationNotOnRoster, service.CodeArbitrationConflict,
 		service.CodeArbitrationStartsAt, service.CodeArbitrationDuration, service.CodeArbitrationReferredAt)
 	addDynamic("refusal.", checkTextCodes(filepath.Join("..", "workflows", "arbitration"))...)

@@ -95,18 +95,30 @@ func TestArbitrationRefusalsTranslated(t *testing.T) {
 		}
 	}
 
-	// The service's own field refusals on the filing page: an appeal of an
-	// ethics case that does not exist, beside its field, the question kept.
+	// The service's own field refusals on the filing page, beside their
+	// field, the question kept: an appeal of an ethics case that does not
+	// exist, a party no longer in the registry.
 	asPaula := signedInClient(t, paula)
-	for lang, want := range map[string]string{
-		"es": "No hay ningún caso de ética con este identificador que usted pueda apelar.",
-		"en": "No ethics case with this identifier is yours to appeal.",
-	} {
-		st, _, body := fetch(t, asPaula, "POST", "/arbitrations?lang="+lang, url.Values{"question": {"Pregunta guardada"},
-			"party." + pedro.ID: {"on"}, "appeal_kind": {"ethics"}, "appeal_id": {"eth_nope"}})
-		if st != http.StatusUnprocessableEntity || !strings.Contains(body, want) || strings.Contains(body, "no such ethics case") ||
-			!strings.Contains(body, "Pregunta guardada") {
-			t.Errorf("%s: an appeal of an unknown case: %d, want 422 with %q and the question kept\n%s", lang, st, want, body)
+	filings := []struct {
+		name, english string
+		form          url.Values
+		want          map[string]string
+	}{
+		{"an appeal of an unknown case", "no such ethics case",
+			url.Values{"party." + pedro.ID: {"on"}, "appeal_kind": {"ethics"}, "appeal_id": {"eth_nope"}},
+			map[string]string{"es": "No hay ningún caso de ética con este identificador que usted pueda apelar.", "en": "No ethics case with this identifier is yours to appeal."}},
+		{"a party not in the registry", "no member or ALS with this ID",
+			url.Values{"party.mem_gone": {"on"}},
+			map[string]string{"es": "Una de las partes elegidas ya no está en el registro: vuelva a elegir las partes.", "en": "A party chosen is no longer in the registry: choose the parties again."}},
+	}
+	for _, f := range filings {
+		f.form.Set("question", "Pregunta guardada")
+		for _, lang := range []string{"es", "en"} {
+			st, _, body := fetch(t, asPaula, "POST", "/arbitrations?lang="+lang, f.form)
+			if want := htmlpkg.EscapeString(f.want[lang]); st != http.StatusUnprocessableEntity || !strings.Contains(body, want) ||
+				strings.Contains(body, f.english) || !strings.Contains(body, "Pregunta guardada") {
+				t.Errorf("%s (%s): %d, want 422 with %q and the question kept\n%s", f.name, lang, st, want, body)
+			}
 		}
 	}
 
