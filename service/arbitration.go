@@ -230,7 +230,7 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 
 // resolveParties turns party IDs into members or ALSes, and finds the
 // members who act for each ALS party (its representatives). An unknown
-// ID is written into fields.
+// ID is written into fields, with its code in codes.
 func (s *Service) resolveParties(ctx context.Context, ids []string, fields, codes map[string]string) ([]arbitration.Party, []string, error) {
 	var parties []arbitration.Party
 	var reps []string
