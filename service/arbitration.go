@@ -114,32 +114,53 @@ type (
 	}
 )
 
+// Codes of the arbitration's refusals that the service makes itself
+// (the workflow names its own): the pages' "refusal.<code>" messages, and
+// "field.<code>" for a field's.
+const (
+	CodeArbitrationAssignStaffOnly    = "arbitration.assign_staff_only"    // the workflow's code for the same refusal
+	CodeArbitrationAppealPartyOnly    = "arbitration.appeal_party_only"    // an ethics decision is appealed by its parties
+	CodeArbitrationContestPartyOnly   = "arbitration.contest_party_only"   // an election result is contested by its parties
+	CodeArbitrationContestUncertified = "arbitration.contest_uncertified"  // only a certified result can be contested
+	CodeArbitrationContestClosed      = "arbitration.contest_closed"       // the contest window has closed
+	CodeArbitrationPartiesRequired    = "arbitration.parties_required"     // field: no party named
+	CodeArbitrationUnknownParty       = "arbitration.unknown_party"        // field: a party that is no member or ALS
+	CodeArbitrationAppealKind         = "arbitration.appeal_kind"          // field: neither ethics nor election
+	CodeArbitrationNoEthicsCase       = "arbitration.no_ethics_case"       // field: the case under appeal is unknown
+	CodeArbitrationNoElection         = "arbitration.no_election"          // field: the election contested is unknown
+	CodeArbitrationNotOnRoster        = "arbitration.not_on_roster"        // field: not an arbitrator of the roster
+	CodeArbitrationConflict           = "arbitration.arbitrator_conflict"  // field: the conflict check refuses them
+	CodeArbitrationStartsAt           = "arbitration.hearing_starts_at"    // field: the hearing's start is unreadable
+	CodeArbitrationDuration           = "arbitration.hearing_length"       // field: the hearing's length is unreadable
+	CodeArbitrationReferredAt         = "arbitration.referral_date_format" // field: the referral's date is unreadable
+)
+
 // FileArbitration opens a case: the parties are resolved to members or
 // ALSes (an ALS acts through its representatives), the filer becomes a
 // party unless they act for one, and a contested election must be
 // certified with its contest window open.
 func (s *Service) FileArbitration(ctx context.Context, a *Actor, req ArbitrationRequest) (Arbitration, error) {
-	fields := map[string]string{}
+	fields, codes := map[string]string{}, map[string]string{}
 	if strings.TrimSpace(req.Question) == "" {
-		fields["question"] = "is required"
+		fields["question"], codes["question"] = "is required", "required"
 	}
 	if len(req.Parties) == 0 {
-		fields["parties"] = "at least one party is required"
+		fields["parties"], codes["parties"] = "at least one party is required", CodeArbitrationPartiesRequired
 	}
-	parties, reps, err := s.resolveParties(ctx, req.Parties, fields)
+	parties, reps, err := s.resolveParties(ctx, req.Parties, fields, codes)
 	if err != nil {
 		return Arbitration{}, err
 	}
 	if ref := req.AppealOf; ref != nil {
 		if ref.Kind != workflows.AppealKindEthics && ref.Kind != workflows.AppealKindElection {
-			fields["appeal_of.kind"] = "must be ethics or election"
+			fields["appeal_of.kind"], codes["appeal_of.kind"] = "must be ethics or election", CodeArbitrationAppealKind
 		}
 		if strings.TrimSpace(ref.ID) == "" {
-			fields["appeal_of.id"] = "is required"
+			fields["appeal_of.id"], codes["appeal_of.id"] = "is required", "required"
 		}
 	}
 	if len(fields) > 0 {
-		return Arbitration{}, Invalid(fields)
+		return Arbitration{}, InvalidCoded(fields, codes)
 	}
 	// The filer is a party unless they act for an ALS party.
 	filerIsParty := false
@@ -209,8 +230,8 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 
 // resolveParties turns party IDs into members or ALSes, and finds the
 // members who act for each ALS party (its representatives). An unknown
-// ID is written into fields.
-func (s *Service) resolveParties(ctx context.Context, ids []string, fields map[string]string) ([]arbitration.Party, []string, error) {
+// ID is written into fields, with its code in codes.
+func (s *Service) resolveParties(ctx context.Context, ids []string, fields, codes map[string]string) ([]arbitration.Party, []string, error) {
 	var parties []arbitration.Party
 	var reps []string
 	for i, id := range ids {
@@ -233,7 +254,8 @@ func (s *Service) resolveParties(ctx context.Context, ids []string, fields map[s
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, nil, err
 		}
-		fields["parties["+strconv.Itoa(i)+"]"] = "no member or ALS with this ID"
+		f := "parties[" + strconv.Itoa(i) + "]"
+		fields[f], codes[f] = "no member or ALS with this ID", CodeArbitrationUnknownParty
 	}
 	return parties, reps, nil
 }
@@ -249,13 +271,15 @@ func (s *Service) appealThroughCase(ctx context.Context, a *Actor, in arbitratio
 	st, err := s.complaint(ctx, a, caseID)
 	var se *Error
 	if errors.Is(err, store.ErrNotFound) || (errors.As(err, &se) && se.Kind == KindNotFound) {
-		return Arbitration{}, Invalid(map[string]string{"appeal_of.id": "no such ethics case"})
+		return Arbitration{}, InvalidCoded(map[string]string{"appeal_of.id": "no such ethics case"},
+			map[string]string{"appeal_of.id": CodeArbitrationNoEthicsCase})
 	}
 	if err != nil {
 		return Arbitration{}, err
 	}
 	if !st.IsParty(a.ID) {
-		return Arbitration{}, Forbidden("only a party of the ethics case (complainant or respondent) can appeal its decision")
+		return Arbitration{}, Forbidden("only a party of the ethics case (complainant or respondent) can appeal its decision").
+			Coded(CodeArbitrationAppealPartyOnly)
 	}
 	if _, err := s.AppealDecision(ctx, a, caseID, ComplaintReason{Reason: in.Question}); err != nil {
 		return Arbitration{}, err
@@ -278,7 +302,8 @@ func (s *Service) checkContest(ctx context.Context, a *Actor, ref *workflows.App
 	}
 	if _, err := s.store.GetCase(ctx, electionProcess, ref.ID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return Invalid(map[string]string{"appeal_of.id": "no such election"})
+			return InvalidCoded(map[string]string{"appeal_of.id": "no such election"},
+				map[string]string{"appeal_of.id": CodeArbitrationNoElection})
 		}
 		return err
 	}
@@ -287,13 +312,14 @@ func (s *Service) checkContest(ctx context.Context, a *Actor, ref *workflows.App
 		return err
 	}
 	if !electionParty(a, st) {
-		return Forbidden("only a candidate of the election or a representative of a voting ALS can contest its result")
+		return Forbidden("only a candidate of the election or a representative of a voting ALS can contest its result").
+			Coded(CodeArbitrationContestPartyOnly)
 	}
 	switch {
 	case st.CertifiedAt == nil:
-		return Conflict("only a certified result can be contested")
+		return Conflict("only a certified result can be contested").Coded(CodeArbitrationContestUncertified)
 	case st.ContestUntil == nil || !store.Now().Before(*st.ContestUntil):
-		return Conflict("the window to contest this result has closed")
+		return Conflict("the window to contest this result has closed").Coded(CodeArbitrationContestClosed)
 	}
 	return nil
 }
@@ -404,11 +430,12 @@ func (s *Service) AssignArbitrator(ctx context.Context, a *Actor, id string, req
 	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateAssign, func(cs store.Case, a *Actor) (any, error) {
 		// Staff only; checked before the roster so a party learns nothing.
 		if !a.IsStaff() {
-			return nil, Forbidden("only staff assign arbitrators")
+			return nil, Forbidden("only staff assign arbitrators").Coded(CodeArbitrationAssignStaffOnly)
 		}
 		arb, err := s.store.GetMember(ctx, req.ArbitratorID)
 		if errors.Is(err, store.ErrNotFound) || err == nil && !arb.Roles.Has(store.RoleArbitrator) {
-			return nil, Invalid(map[string]string{"arbitrator_id": "not a member of the arbitrators' roster"})
+			return nil, InvalidCoded(map[string]string{"arbitrator_id": "not a member of the arbitrators' roster"},
+				map[string]string{"arbitrator_id": CodeArbitrationNotOnRoster})
 		}
 		if err != nil {
 			return nil, err
@@ -420,7 +447,7 @@ func (s *Service) AssignArbitrator(ctx context.Context, a *Actor, id string, req
 		if len(conflicts) > 0 {
 			reasons := strings.Join(conflicts, "; ")
 			return nil, &Error{Kind: KindInvalid, Detail: "the arbitrator has a conflict with the parties: " + reasons,
-				Fields: map[string]string{"arbitrator_id": reasons}}
+				Fields: map[string]string{"arbitrator_id": reasons}, FieldCodes: map[string]string{"arbitrator_id": CodeArbitrationConflict}}
 		}
 		return arbitration.AssignInput{Actor: a.Workflow(), ArbitratorID: arb.ID}, nil
 	})
@@ -504,17 +531,17 @@ func (s *Service) SubmitToArbitration(ctx context.Context, a *Actor, id string, 
 // ScheduleHearing schedules or reschedules the hearing (the arbitrator).
 func (s *Service) ScheduleHearing(ctx context.Context, a *Actor, id string, req HearingRequest) (Arbitration, error) {
 	return s.arbitrationUpdate(ctx, a, id, arbitration.UpdateHearing, func(_ store.Case, a *Actor) (any, error) {
-		fields := map[string]string{}
+		fields, codes := map[string]string{}, map[string]string{}
 		starts, ok := readTime(req.StartsAt)
 		if !ok {
-			fields["starts_at"] = "is required: a date and time in RFC 3339, such as 2027-05-01T15:00:00Z"
+			fields["starts_at"], codes["starts_at"] = "is required: a date and time in RFC 3339, such as 2027-05-01T15:00:00Z", CodeArbitrationStartsAt
 		}
 		d, ok := readHearingLength(req.Duration)
 		if !ok {
-			fields["duration"] = `must be a positive duration such as "2h" or "90m"`
+			fields["duration"], codes["duration"] = `must be a positive duration such as "2h" or "90m"`, CodeArbitrationDuration
 		}
 		if len(fields) > 0 {
-			return nil, Invalid(fields)
+			return nil, InvalidCoded(fields, codes)
 		}
 		return arbitration.HearingInput{Actor: a.Workflow(), StartsAt: starts.UTC(), Duration: workflows.Duration(d), Location: req.Location}, nil
 	})
@@ -543,7 +570,8 @@ func (s *Service) ReferToOmbudsman(ctx context.Context, a *Actor, id string, req
 		if len(req.ReferredAt) > 0 && string(req.ReferredAt) != "null" {
 			var ok bool
 			if at, ok = readTime(req.ReferredAt); !ok {
-				return nil, Invalid(map[string]string{"referred_at": "must be a date and time in RFC 3339, such as 2027-05-01T15:00:00Z"})
+				return nil, InvalidCoded(map[string]string{"referred_at": "must be a date and time in RFC 3339, such as 2027-05-01T15:00:00Z"},
+					map[string]string{"referred_at": CodeArbitrationReferredAt})
 			}
 		}
 		return arbitration.OmbudsmanInput{Actor: a.Workflow(), ReferredAt: at, Outcome: req.Outcome}, nil

@@ -97,6 +97,11 @@ func (w *Web) arbitrationFile(rw http.ResponseWriter, r *http.Request) {
 			w.failErr(rw, r, err)
 			return
 		}
+		for f, msg := range p.Errors {
+			if strings.HasPrefix(f, "parties[") { // one party of the list: shown beside the list
+				p.Errors["parties"] = msg
+			}
+		}
 		w.renderArbitrationNew(rw, r, a, p)
 		return
 	}
@@ -104,11 +109,14 @@ func (w *Web) arbitrationFile(rw http.ResponseWriter, r *http.Request) {
 }
 
 // arbitrationView is one case's page; Preview is the ruling under review
-// before its final confirmation.
+// before its final confirmation. Unsent is what the reader typed in a
+// refused form that the page no longer offers (the case moved on while
+// they wrote): shown back to them, so that nothing typed is lost.
 type arbitrationView struct {
 	service.ArbitrationPage
 	Filed   bool
 	Preview *service.RulingRequest
+	Unsent  []string
 }
 
 // Name is a member's or an ALS's name, else the ID.
@@ -128,11 +136,48 @@ func (w *Web) renderArbitration(rw http.ResponseWriter, r *http.Request, a *serv
 		w.failErr(rw, r, err)
 		return
 	}
-	p.Data = arbitrationView{ArbitrationPage: ap, Filed: r.URL.Query().Has("filed"), Preview: preview}
 	if p.Form == nil {
 		p.Form = map[string]string{}
 	}
+	p.Data = arbitrationView{ArbitrationPage: ap, Filed: r.URL.Query().Has("filed"), Preview: preview, Unsent: unsent(ap, p.Form)}
 	w.render(rw, r, "arbitration_detail", p)
+}
+
+// actionForms names, for each transition the case's page posts, the
+// form that offers it (ArbitrationPage.May) and the fields a person
+// types in it.
+var actionForms = map[string]struct {
+	may    []string
+	fields []string
+}{
+	"challenge":        {[]string{"challenge"}, []string{"reason"}},
+	"decide_challenge": {[]string{"decide_challenge"}, []string{"reason"}},
+	"submissions":      {[]string{"submit"}, []string{"text", "links"}},
+	"hearing":          {[]string{"hearing"}, []string{"location"}},
+	"extend":           {[]string{"extend"}, []string{"reason"}},
+	"ruling":           {[]string{"ruling"}, []string{"articles", "text"}},
+	"ombudsman":        {[]string{"ombudsman", "ombudsman_outcome"}, []string{"outcome"}},
+}
+
+// unsent is what was typed in a refused form that the page does not
+// offer any more.
+func unsent(ap service.ArbitrationPage, form map[string]string) []string {
+	f, ok := actionForms[form["_action"]]
+	if !ok {
+		return nil
+	}
+	for _, m := range f.may {
+		if ap.May[m] {
+			return nil
+		}
+	}
+	var out []string
+	for _, name := range f.fields {
+		if v := strings.TrimSpace(form[name]); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (w *Web) arbitrationICS(rw http.ResponseWriter, r *http.Request) {

@@ -34,7 +34,7 @@ func (a *arbitration) isArbitrator(id string) bool {
 
 func (a *arbitration) checkOpen() error {
 	if a.st.Ruling != nil {
-		return process.InvalidState("the case is closed: a ruling has been recorded")
+		return process.InvalidStateCode("arbitration.closed", "the case is closed: a ruling has been recorded")
 	}
 	return nil
 }
@@ -43,24 +43,25 @@ func (a *arbitration) checkOpen() error {
 
 func (a *arbitration) validateAssign(_ time.Time, in AssignInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff can assign an arbitrator")
+		return process.ForbiddenCode("arbitration.assign_staff_only", "only staff can assign an arbitrator")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if a.st.ArbitratorID != "" {
-		return process.InvalidState("an arbitrator is already assigned")
+		return process.InvalidStateCode("arbitration.already_assigned", "an arbitrator is already assigned")
 	}
 	id := strings.TrimSpace(in.ArbitratorID)
 	switch {
 	case id == "":
-		return process.InvalidInput("arbitrator_id is required")
+		return process.InvalidFieldCode("arbitrator_id", "arbitration.arbitrator_required", "arbitrator_id is required")
 	case a.isParty(id):
-		return process.InvalidInput("the arbitrator cannot be a party")
+		return process.InvalidFieldCode("arbitrator_id", "arbitration.arbitrator_is_party", "the arbitrator cannot be a party")
 	case slices.Contains(a.removed, id):
-		return process.InvalidInput("this arbitrator was removed from the case by a sustained challenge")
+		return process.InvalidFieldCode("arbitrator_id", "arbitration.arbitrator_removed", "this arbitrator was removed from the case by a sustained challenge")
 	case len(in.Conflicts) > 0:
-		return process.InvalidInput("conflict of interest: " + strings.Join(in.Conflicts, "; "))
+		return process.InvalidFieldCode("arbitrator_id", "arbitration.assign_conflict", "conflict of interest: "+strings.Join(in.Conflicts, "; "),
+			"Conflicts", strings.Join(in.Conflicts, "; "))
 	}
 	return nil
 }
@@ -83,13 +84,13 @@ func (a *arbitration) assign(now time.Time, in AssignInput) {
 
 func (a *arbitration) validateConfirm(_ time.Time, in ConfirmInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return process.Forbidden("only the assigned arbitrator can confirm having no conflict")
+		return process.ForbiddenCode("arbitration.confirm_arbitrator_only", "only the assigned arbitrator can confirm having no conflict")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if a.st.Confirmed {
-		return process.InvalidState("the arbitrator has already confirmed")
+		return process.InvalidStateCode("arbitration.already_confirmed", "the arbitrator has already confirmed")
 	}
 	return nil
 }
@@ -110,14 +111,14 @@ func (a *arbitration) validateChallenge(now time.Time, in ChallengeInput) error 
 	}
 	switch {
 	case a.st.ArbitratorID == "":
-		return process.InvalidState("no arbitrator is assigned")
+		return process.InvalidStateCode("arbitration.no_arbitrator", "no arbitrator is assigned")
 	case a.challengePending():
-		return process.InvalidState("a challenge is already waiting for a decision")
+		return process.InvalidStateCode("arbitration.challenge_pending", "a challenge is already waiting for a decision")
 	case !now.Before(a.challengeEnds):
 		return process.InvalidStateCode("arbitration.challenge_closed", "the challenge window closed at "+a.challengeEnds.Format(time.RFC3339),
 			"ClosedAt", a.challengeEnds)
 	}
-	return process.CheckText("reason", in.Reason, maxShortBytes)
+	return process.CheckTextCode("reason", "arbitration.challenge_reason", in.Reason, maxShortBytes)
 }
 
 func (a *arbitration) challenge(now time.Time, in ChallengeInput) {
@@ -135,19 +136,20 @@ func (a *arbitration) challenge(now time.Time, in ChallengeInput) {
 
 func (a *arbitration) validateDecideChallenge(_ time.Time, in DecideChallengeInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff can decide a challenge")
+		return process.ForbiddenCode("arbitration.decide_staff_only", "only staff can decide a challenge")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	if !a.challengePending() {
-		return process.InvalidState("no challenge is waiting for a decision")
+		return process.InvalidStateCode("arbitration.no_challenge_pending", "no challenge is waiting for a decision")
 	}
 	if in.Decision != ChallengeSustain && in.Decision != ChallengeReject {
-		return process.InvalidInput(fmt.Sprintf("decision must be %q or %q", ChallengeSustain, ChallengeReject))
+		return process.InvalidFieldCode("decision", "arbitration.challenge_decision", fmt.Sprintf("decision must be %q or %q", ChallengeSustain, ChallengeReject))
 	}
 	if len(in.Reason) > maxShortBytes {
-		return process.InvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxShortBytes))
+		return process.InvalidFieldCode("reason", "arbitration.decision_reason_too_long", fmt.Sprintf("reason is longer than %d bytes", maxShortBytes),
+			"Limit", maxShortBytes)
 	}
 	return nil
 }
@@ -182,30 +184,31 @@ func (a *arbitration) decideChallenge(now time.Time, in DecideChallengeInput) {
 
 func (a *arbitration) validateSubmit(now time.Time, in SubmitInput) error {
 	if !a.isParty(in.Actor.MemberID) {
-		return process.Forbidden("only a party can make a submission")
+		return process.ForbiddenCode("arbitration.submit_party_only", "only a party can make a submission")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case a.submissionsEnd.IsZero():
-		return process.InvalidState("submissions are not open yet")
+		return process.InvalidStateCode("arbitration.submissions_not_open", "submissions are not open yet")
 	case !now.Before(a.submissionsEnd):
-		return process.InvalidState("submissions closed at " + a.submissionsEnd.Format(time.RFC3339))
+		return process.InvalidStateCode("arbitration.submissions_closed", "submissions closed at "+a.submissionsEnd.Format(time.RFC3339),
+			"ClosedAt", a.submissionsEnd)
 	}
 	if err := a.checkSubmissionBudget(in.Actor.MemberID); err != nil {
 		return err
 	}
-	if err := process.CheckText("text", in.Text, maxTextBytes); err != nil {
+	if err := process.CheckTextCode("text", "arbitration.submission_text", in.Text, maxTextBytes); err != nil {
 		return err
 	}
 	if len(in.Links) > maxLinks {
-		return process.InvalidInput(fmt.Sprintf("at most %d links", maxLinks))
+		return process.InvalidFieldCode("links", "arbitration.too_many_links", fmt.Sprintf("at most %d links", maxLinks), "Max", maxLinks)
 	}
 	for _, l := range in.Links {
 		u, err := url.Parse(l)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l) > maxLinkBytes {
-			return process.InvalidInput(fmt.Sprintf("link %q is not an http(s) URL", l))
+			return process.InvalidFieldCode("links", "arbitration.bad_link", fmt.Sprintf("link %q is not an http(s) URL", l), "Link", l)
 		}
 	}
 	return nil
@@ -222,28 +225,30 @@ func (a *arbitration) submit(now time.Time, in SubmitInput) {
 
 func (a *arbitration) validateHearing(now time.Time, in HearingInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return process.Forbidden("only the assigned arbitrator can schedule the hearing")
+		return process.ForbiddenCode("arbitration.hearing_arbitrator_only", "only the assigned arbitrator can schedule the hearing")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case !a.st.Confirmed:
-		return process.InvalidState("the arbitrator must first confirm having no conflict")
+		return process.InvalidStateCode("arbitration.hearing_unconfirmed", "the arbitrator must first confirm having no conflict")
 	case a.challengePending():
-		return process.InvalidState("a challenge is waiting for a decision")
+		return process.InvalidStateCode("arbitration.hearing_challenge_pending", "a challenge is waiting for a decision")
 	case a.hearingHeld(now):
-		return process.InvalidState("the hearing has already started")
+		return process.InvalidStateCode("arbitration.hearing_started", "the hearing has already started")
 	}
 	switch {
 	case !in.StartsAt.After(now):
-		return process.InvalidInput("starts_at must be in the future")
+		return process.InvalidFieldCode("starts_at", "arbitration.hearing_in_past", "starts_at must be in the future")
 	case in.StartsAt.Before(a.challengeEnds):
-		return process.InvalidInput("the hearing must start after the challenge window closes at " + a.challengeEnds.Format(time.RFC3339))
+		return process.InvalidFieldCode("starts_at", "arbitration.hearing_before_window",
+			"the hearing must start after the challenge window closes at "+a.challengeEnds.Format(time.RFC3339), "ClosedAt", a.challengeEnds)
 	case in.Duration <= 0 || in.Duration.D() > maxHearingLength:
-		return process.InvalidInput("duration must be positive and at most 24 hours")
+		return process.InvalidFieldCode("duration", "arbitration.hearing_duration", "duration must be positive and at most 24 hours",
+			"Hours", int(maxHearingLength/time.Hour))
 	}
-	return process.CheckText("location", in.Location, maxShortBytes)
+	return process.CheckTextCode("location", "arbitration.hearing_location", in.Location, maxShortBytes)
 }
 
 // hearing schedules the hearing and sends the invitation. A reschedule, or
@@ -282,22 +287,23 @@ func (a *arbitration) hearing(now time.Time, in HearingInput) {
 
 func (a *arbitration) validateExtend(now time.Time, in ExtendInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return process.Forbidden("only the assigned arbitrator can extend the ruling deadline")
+		return process.ForbiddenCode("arbitration.extend_arbitrator_only", "only the assigned arbitrator can extend the ruling deadline")
 	}
 	if err := a.checkOpen(); err != nil {
 		return err
 	}
 	switch {
 	case !a.hearingHeld(now):
-		return process.InvalidState("the ruling is not due yet: the hearing has not been held")
+		return process.InvalidStateCode("arbitration.extend_before_hearing", "the ruling is not due yet: the hearing has not been held")
 	case a.st.Extension != nil:
-		return process.InvalidState("the ruling deadline has already been extended once")
+		return process.InvalidStateCode("arbitration.already_extended", "the ruling deadline has already been extended once",
+			"Due", a.st.Extension.PreviousDue.Add(time.Duration(a.st.Extension.Days)*24*time.Hour))
 	}
 	maxDays := int(a.periods.MaxExtension.D() / (24 * time.Hour))
 	if in.Days < 1 || in.Days > maxDays {
-		return process.InvalidInput(fmt.Sprintf("days must be between 1 and %d", maxDays))
+		return process.InvalidFieldCode("days", "arbitration.extend_days", fmt.Sprintf("days must be between 1 and %d", maxDays), "Max", maxDays)
 	}
-	return process.CheckText("reason", in.Reason, maxShortBytes)
+	return process.CheckTextCode("reason", "arbitration.extend_reason", in.Reason, maxShortBytes)
 }
 
 // extend moves the deadline. The reminders start over against the new
@@ -325,27 +331,27 @@ func (a *arbitration) extend(now time.Time, in ExtendInput) {
 
 func (a *arbitration) validateRuling(now time.Time, in RulingInput) error {
 	if !a.isArbitrator(in.Actor.MemberID) {
-		return process.Forbidden("only the assigned arbitrator can record the ruling")
+		return process.ForbiddenCode("arbitration.ruling_arbitrator_only", "only the assigned arbitrator can record the ruling")
 	}
 	if a.st.Ruling != nil {
-		return process.InvalidState("a ruling has already been recorded; it cannot be changed")
+		return process.InvalidStateCode("arbitration.ruling_recorded", "a ruling has already been recorded; it cannot be changed")
 	}
 	if !a.hearingHeld(now) {
-		return process.InvalidState("the ruling can be recorded only after the hearing")
+		return process.InvalidStateCode("arbitration.ruling_before_hearing", "the ruling can be recorded only after the hearing")
 	}
 	allowed := []string{workflows.RulingDecided, workflows.RulingDismissed}
 	if a.in.AppealOf != nil {
 		allowed = []string{workflows.RulingUphold, workflows.RulingOverturn, workflows.RulingModify, workflows.RulingDismissed}
 	}
 	if !slices.Contains(allowed, in.Outcome) {
-		return process.InvalidInput("outcome must be one of " + strings.Join(allowed, ", "))
+		return process.InvalidFieldCode("outcome", "arbitration.ruling_outcome", "outcome must be one of "+strings.Join(allowed, ", "))
 	}
-	if err := process.CheckText("text", canonicalText(in.Text), maxRulingBytes); err != nil {
+	if err := process.CheckTextCode("text", "arbitration.ruling_text", canonicalText(in.Text), maxRulingBytes); err != nil {
 		return err
 	}
 	for _, art := range in.Articles {
 		if strings.TrimSpace(art) == "" || len(art) > maxShortBytes {
-			return process.InvalidInput("articles must not be empty")
+			return process.InvalidFieldCode("articles", "arbitration.ruling_articles", "articles must not be empty", "Limit", maxShortBytes)
 		}
 	}
 	return nil
@@ -396,29 +402,30 @@ func (a *arbitration) validateOmbudsman(now time.Time, in OmbudsmanInput) error 
 		return err
 	}
 	if len(in.Outcome) > maxShortBytes {
-		return process.InvalidInput(fmt.Sprintf("outcome is longer than %d bytes", maxShortBytes))
+		return process.InvalidInputCode("arbitration.ombudsman_outcome_too_long", fmt.Sprintf("outcome is longer than %d bytes", maxShortBytes),
+			"Limit", maxShortBytes)
 	}
 	o := a.st.Ombudsman
 	if o == nil {
 		if !a.isParty(in.Actor.MemberID) {
-			return process.Forbidden("only a party can refer the case to the Ombudsman")
+			return process.ForbiddenCode("arbitration.ombudsman_party_only", "only a party can refer the case to the Ombudsman")
 		}
 		switch {
 		case in.ReferredAt.IsZero():
-			return process.InvalidInput("referred_at is required")
+			return process.InvalidFieldCode("referred_at", "arbitration.referred_at_required", "referred_at is required")
 		case in.ReferredAt.After(now):
-			return process.InvalidInput("referred_at is in the future")
+			return process.InvalidFieldCode("referred_at", "arbitration.referred_at_future", "referred_at is in the future")
 		}
 		return nil
 	}
 	if !a.isParty(in.Actor.MemberID) && !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only a party or staff can record the Ombudsman's outcome")
+		return process.ForbiddenCode("arbitration.ombudsman_outcome_forbidden", "only a party or staff can record the Ombudsman's outcome")
 	}
 	switch {
 	case o.Outcome != "":
-		return process.InvalidState("the Ombudsman's outcome is already recorded")
+		return process.InvalidStateCode("arbitration.ombudsman_outcome_recorded", "the Ombudsman's outcome is already recorded")
 	case strings.TrimSpace(in.Outcome) == "":
-		return process.InvalidState("the referral is already recorded; only its outcome can be added")
+		return process.InvalidStateCode("arbitration.referral_recorded", "the referral is already recorded; only its outcome can be added")
 	}
 	return nil
 }
@@ -451,7 +458,8 @@ func (a *arbitration) ombudsman(now time.Time, in OmbudsmanInput) {
 func (a *arbitration) checkSubmissionBudget(id string) error {
 	if !a.participantCaps {
 		if len(a.st.Submissions) >= maxSubmissions {
-			return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissions))
+			return process.InvalidStateCode("arbitration.case_submissions_max", fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissions),
+				"Max", maxSubmissions)
 		}
 		return nil
 	}
@@ -463,9 +471,11 @@ func (a *arbitration) checkSubmissionBudget(id string) error {
 	}
 	switch {
 	case mine >= maxSubmissionsPerParty:
-		return process.InvalidState(fmt.Sprintf("you have made the maximum of %d submissions in this case", maxSubmissionsPerParty))
+		return process.InvalidStateCode("arbitration.party_submissions_max", fmt.Sprintf("you have made the maximum of %d submissions in this case", maxSubmissionsPerParty),
+			"Max", maxSubmissionsPerParty)
 	case len(a.st.Submissions) >= maxSubmissionsCase:
-		return process.InvalidState(fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissionsCase))
+		return process.InvalidStateCode("arbitration.case_submissions_max", fmt.Sprintf("the case already holds the maximum of %d submissions", maxSubmissionsCase),
+			"Max", maxSubmissionsCase)
 	}
 	return nil
 }
