@@ -429,7 +429,6 @@ func electionRefusal(v *viewer, err error, names, als map[string]string) error {
 	return &out
 }
 
-
 func (w *Web) electionNominate(rw http.ResponseWriter, r *http.Request) {
 	w.electionAct(rw, r, func(a *service.Actor, id string) error {
 		nominee := strings.TrimSpace(r.PostForm.Get("nominee_id"))
