@@ -44,6 +44,7 @@ func init() {
 	addDynamic("meeting_field.", "kind", "title", "starts_at", "duration", "location", "recurrence.every", "recurrence.until")
 	addDynamic("review_field.", "outcome", "note")
 	addDynamic("repeats.", "1mo", "2mo", "3mo", "6mo", "12mo", "7d", "14d")
+	addDynamic("roadmap_deadline.", "comment_period", "ratification_vote", "objection_window", "icann_close", "succession")
 }
 
 // The election refusals the pages explain: the service's codes and field
