@@ -28,6 +28,12 @@ func TestRoadmapDeadlinesTranslated(t *testing.T) {
 			VotingOpen: at(480 * time.Hour), VotingClose: at(500 * time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
+	// A chart with no step is drawn empty, without its deadline lane.
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	if _, err := shared.svc.CreateRoadmapItem(bg, &service.Actor{Member: staff}, service.RoadmapRequest{Title: "Guía de elecciones",
+		Owner: "Secretaría", Start: service.Date(day), Due: service.Date(day.AddDate(0, 2, 0)), Status: "planned"}); err != nil {
+		t.Fatal(err)
+	}
 	c := signedClient(t, reader)
 	for lang, want := range map[string][]string{
 		"es": {"Elección " + title + ": Cierre de candidaturas", "plazos próximos"},
