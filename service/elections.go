@@ -25,18 +25,19 @@ const ElectionProcess = "election"
 // workflow gives its own refusals (workflows/election): the pages show
 // "refusal.<code>".
 const (
-	CodeElectionStaffStart    = "election.staff_start"      // only staff start a cycle
-	CodeElectionStaffRecheck  = "election.staff_recheck"    // only staff recheck eligibility
-	CodeElectionStaffProxies  = "election.staff_proxies"    // only staff record proxies
-	CodeElectionStaffExtend   = "election.staff_extend"     // only staff extend a phase
-	CodeElectionStaffCertify  = "election.staff_certify"    // only staff certify results
-	CodeElectionNomineeOnly   = "election.nominee_only"     // only the nominee accepts
-	CodeElectionObserverNom   = "election.observer_nominee" // an observer is not nominated
-	CodeElectionObserverNoms  = "election.observer_nominates"
-	CodeElectionObserverVotes = "election.observer_votes"
-	CodeElectionRepOnly       = "election.rep_only"         // only an ALS representative votes
-	CodeElectionSuspended     = "election.voting_suspended" // an ethics decision suspends the voter
-	CodeElectionResultsNotYet = "election.results_not_yet"  // results wait for the close
+	CodeElectionStaffStart      = "election.staff_start"      // only staff start a cycle
+	CodeElectionStaffRecheck    = "election.staff_recheck"    // only staff recheck eligibility
+	CodeElectionStaffProxies    = "election.staff_proxies"    // only staff record proxies
+	CodeElectionStaffExtend     = "election.staff_extend"     // only staff extend a phase
+	CodeElectionStaffCertify    = "election.staff_certify"    // only staff certify results
+	CodeElectionNomineeOnly     = "election.nominee_only"     // only the nominee accepts
+	CodeElectionObserverNom     = "election.observer_nominee" // an observer is not nominated
+	CodeElectionObserverNoms    = "election.observer_nominates"
+	CodeElectionObserverAccepts = "election.observer_accepts"
+	CodeElectionObserverVotes   = "election.observer_votes"
+	CodeElectionRepOnly         = "election.rep_only"         // only an ALS representative votes
+	CodeElectionSuspended       = "election.voting_suspended" // an ethics decision suspends the voter
+	CodeElectionResultsNotYet   = "election.results_not_yet"  // results wait for the close
 )
 
 // Field codes of the election operations' refusals (Error.FieldCodes):
@@ -474,7 +475,7 @@ func (s *Service) AcceptNomination(ctx context.Context, a *Actor, id, nid string
 		return Election{}, err
 	}
 	if r, ok := observerReason(el); ok {
-		return Election{}, Forbidden(r).Coded(CodeElectionObserverNom)
+		return Election{}, Forbidden(r).Coded(CodeElectionObserverAccepts)
 	}
 	return s.electionUpdate(ctx, id, election.UpdateAccept,
 		election.AcceptInput{Actor: a.Workflow(), NominationID: n.ID, StatementOfInterest: req.StatementOfInterest, Eligibility: el})

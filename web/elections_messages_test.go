@@ -53,7 +53,7 @@ func init() {
 func init() {
 	addDynamic("refusal.", service.CodeElectionStaffStart, service.CodeElectionStaffRecheck, service.CodeElectionStaffProxies,
 		service.CodeElectionStaffExtend, service.CodeElectionStaffCertify, service.CodeElectionNomineeOnly,
-		service.CodeElectionObserverNom, service.CodeElectionObserverNoms, service.CodeElectionObserverVotes,
+		service.CodeElectionObserverNom, service.CodeElectionObserverNoms, service.CodeElectionObserverAccepts, service.CodeElectionObserverVotes,
 		service.CodeElectionRepOnly, service.CodeElectionSuspended, service.CodeElectionResultsNotYet)
 	for _, field := range []string{"election.statement_of_interest", "election.objection_reason", "election.extend_reason"} {
 		addDynamic("refusal.", field+".required", field+".too_long")
