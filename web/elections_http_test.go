@@ -223,6 +223,13 @@ func TestElectionRefusalsTranslated(t *testing.T) {
 		english: "until must be later than the phase",
 		kept:    []string{`value="Feriado regional"`, `<option value="voting" selected>`},
 	}, {
+		name: "extension without a reason", c: staffC, path: path + "/extend", status: http.StatusUnprocessableEntity,
+		form: url.Values{"phase": {"voting"}, "until": {"2099-01-01T10:00"}, "reason": {" "}},
+		want: map[string]string{"es": "Revise este campo: Explique el motivo de la prórroga.",
+			"en": "Check this field: Give the reason for the extension."},
+		english: "reason is required",
+		kept:    []string{`value="2099-01-01T10:00"`},
+	}, {
 		name: "certification by a member", c: anaC, path: path + "/certify", status: http.StatusForbidden, form: url.Values{},
 		want: map[string]string{"es": "No puede hacer esto: Solo el personal certifica los resultados.",
 			"en": "You may not do this: Only staff certify results."},
