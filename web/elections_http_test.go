@@ -159,11 +159,12 @@ func (x refusedAction) check(t *testing.T) {
 
 // TestElectionRefusalsTranslated: the election's refused actions — a
 // duplicate nomination, a proxy an ALS already gave, a phase extension
-// that would shorten it, certification by a member who is not staff, a
-// ballot for someone who is not a candidate — are explained in the
-// reader's language with the seat and the ALSes by their names, never in
-// the workflow's or the service's English, and the forms keep what was
-// typed; the API keeps the English sentence and names the code.
+// that would shorten it or gives no reason, certification by a member who
+// is not staff, a ballot for someone who is not a candidate — are
+// explained in the reader's language with the seat and the ALSes by
+// their names, never in the workflow's or the service's English, and the
+// forms keep what was typed; the service keeps the English sentence and
+// names the code.
 func TestElectionRefusalsTranslated(t *testing.T) {
 	bg := context.Background()
 	country(t, "MX", "México")
