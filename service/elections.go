@@ -21,6 +21,42 @@ import (
 // ElectionProcess names election cycles in the cases index.
 const ElectionProcess = "election"
 
+// Refusal codes of the election operations (Error.Code), beside those the
+// workflow gives its own refusals (workflows/election): the pages show
+// "refusal.<code>".
+const (
+	CodeElectionStaffStart      = "election.staff_start"      // only staff start a cycle
+	CodeElectionStaffRecheck    = "election.staff_recheck"    // only staff recheck eligibility
+	CodeElectionStaffProxies    = "election.staff_proxies"    // only staff record proxies
+	CodeElectionStaffExtend     = "election.staff_extend"     // only staff extend a phase
+	CodeElectionStaffCertify    = "election.staff_certify"    // only staff certify results
+	CodeElectionNomineeOnly     = "election.nominee_only"     // only the nominee accepts
+	CodeElectionObserverNom     = "election.observer_nominee" // an observer is not nominated
+	CodeElectionObserverNoms    = "election.observer_nominates"
+	CodeElectionObserverAccepts = "election.observer_accepts"
+	CodeElectionObserverVotes   = "election.observer_votes"
+	CodeElectionRepOnly         = "election.rep_only"         // only an ALS representative votes
+	CodeElectionSuspended       = "election.voting_suspended" // an ethics decision suspends the voter
+	CodeElectionResultsNotYet   = "election.results_not_yet"  // results wait for the close
+)
+
+// Field codes of the election operations' refusals (Error.FieldCodes):
+// the pages show "field.<code>" beside the field.
+const (
+	FieldElectionNoSeat       = "election.no_such_seat"
+	FieldElectionNoMember     = "election.no_member"
+	FieldElectionNoALS        = "election.no_als"
+	FieldElectionALSNotAccred = "election.als_not_accredited"
+	FieldElectionSeats        = "election.seats_required"
+	FieldElectionRotation     = "election.rotation"
+	FieldElectionDateForm     = "election.date_form"
+	FieldElectionDateUnknown  = "election.date_unknown"
+	FieldElectionDateFuture   = "election.date_future"
+	FieldElectionDateOrder    = "election.date_order"
+	FieldElectionTermStart    = "election.term_start"
+	FieldRequired             = "required" // the shared "this field is required"
+)
+
 // ElectionRequest starts an election cycle. A seat named in the policy
 // takes the policy's position, count, method, ballot and rotation for any
 // field left empty; a subregion-rotated seat takes the rotation table's
@@ -73,15 +109,15 @@ type NominationCreated struct {
 // CreateElection starts a cycle (staff).
 func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequest) (Election, error) {
 	if !a.IsStaff() {
-		return Election{}, Forbidden("only staff start an election cycle")
+		return Election{}, Forbidden("only staff start an election cycle").Coded(CodeElectionStaffStart)
 	}
 	pol := s.policy.Election
-	cal, fields := calendar(req.Calendar, pol.ObjectionWindow.D(), store.Now())
+	cal, fields, codes := calendar(req.Calendar, pol.ObjectionWindow.D(), store.Now())
 	if strings.TrimSpace(req.Title) == "" {
-		fields["title"] = "is required"
+		fields["title"], codes["title"] = "is required", FieldRequired
 	}
 	if len(req.Seats) == 0 {
-		fields["seats"] = "at least one seat is required"
+		fields["seats"], codes["seats"] = "at least one seat is required", FieldElectionSeats
 	}
 	seats := make([]election.SeatSpec, len(req.Seats))
 	for i, seat := range req.Seats {
@@ -90,12 +126,13 @@ func (s *Service) CreateElection(ctx context.Context, a *Actor, req ElectionRequ
 			return Election{}, err
 		}
 		if seat.Rotation != domain.RotationNone && seat.Rotation != domain.RotationSubregion && seat.Rotation != domain.RotationDistinctCountryALS {
-			fields["seats["+strconv.Itoa(i)+"].rotation"] = "must be none, subregion or distinct_country_als"
+			k := "seats[" + strconv.Itoa(i) + "].rotation"
+			fields[k], codes[k] = "must be none, subregion or distinct_country_als", FieldElectionRotation
 		}
 		seats[i] = seat
 	}
 	if len(fields) > 0 {
-		e := Invalid(fields)
+		e := InvalidCoded(fields, codes)
 		if d := calendarDefaults(req.Calendar, cal, pol.ObjectionWindow.D()); d != "" {
 			e.Detail += "; " + d
 		}
@@ -346,22 +383,24 @@ func (s *Service) Nominate(ctx context.Context, a *Actor, id string, req Nominat
 		return NominationCreated{}, err
 	}
 	if !slices.ContainsFunc(st.Seats, func(x election.SeatState) bool { return x.Seat == req.Seat }) {
-		return NominationCreated{}, Invalid(map[string]string{"seat": "no such seat in this election"})
+		return NominationCreated{}, InvalidCoded(map[string]string{"seat": "no such seat in this election"},
+			map[string]string{"seat": FieldElectionNoSeat})
 	}
 	if !a.IsStaff() {
-		if err := s.refuseObserver(ctx, a, "observers may not nominate"); err != nil {
+		if err := s.refuseObserver(ctx, a, "observers may not nominate", CodeElectionObserverNoms); err != nil {
 			return NominationCreated{}, err
 		}
 	}
 	el, err := s.eligibility(ctx, st, req.Seat, req.NomineeID, false, false)
 	if errors.Is(err, store.ErrNotFound) {
-		return NominationCreated{}, Invalid(map[string]string{"nominee_id": "no member with this ID"})
+		return NominationCreated{}, InvalidCoded(map[string]string{"nominee_id": "no member with this ID"},
+			map[string]string{"nominee_id": FieldElectionNoMember})
 	}
 	if err != nil {
 		return NominationCreated{}, err
 	}
 	if r, ok := observerReason(el); ok {
-		return NominationCreated{}, Forbidden(r + " (observers are not nominated)")
+		return NominationCreated{}, Forbidden(r + " (observers are not nominated)").Coded(CodeElectionObserverNom)
 	}
 	out, err := s.electionUpdate(ctx, id, election.UpdateNominate,
 		election.NominateInput{Actor: a.Workflow(), Seat: req.Seat, NomineeID: req.NomineeID, Statement: req.Statement, Eligibility: el})
@@ -390,8 +429,8 @@ func observerReason(el election.Eligibility) (string, bool) {
 // refuseObserver refuses an observer, a member who belongs to no
 // accredited ALS (LACRALO's individual members), what only members of an
 // ALS do: nominate, vote. The refusal is "observer: sentence", as the
-// eligibility reasons are.
-func (s *Service) refuseObserver(ctx context.Context, a *Actor, what string) error {
+// eligibility reasons are, named by code for the pages.
+func (s *Service) refuseObserver(ctx context.Context, a *Actor, what, code string) error {
 	if a.ALSID != nil {
 		als, err := s.store.GetALS(ctx, *a.ALSID)
 		switch {
@@ -401,7 +440,7 @@ func (s *Service) refuseObserver(ctx context.Context, a *Actor, what string) err
 			return err
 		}
 	}
-	return Forbidden(domain.ReasonObserver + ": you belong to no accredited ALS; " + what)
+	return Forbidden(domain.ReasonObserver + ": you belong to no accredited ALS; " + what).Coded(code)
 }
 
 // GetNomination is one nomination of a cycle; whoever may read the cycle
@@ -430,14 +469,14 @@ func (s *Service) AcceptNomination(ctx context.Context, a *Actor, id, nid string
 	}
 	n := st.Nominations[i]
 	if n.NomineeID != a.ID {
-		return Election{}, Forbidden("only the nominee can accept a nomination")
+		return Election{}, Forbidden("only the nominee can accept a nomination").Coded(CodeElectionNomineeOnly)
 	}
 	el, err := s.eligibility(ctx, st, n.Seat, n.NomineeID, true, strings.TrimSpace(req.StatementOfInterest) != "")
 	if err != nil {
 		return Election{}, err
 	}
 	if r, ok := observerReason(el); ok {
-		return Election{}, Forbidden(r)
+		return Election{}, Forbidden(r).Coded(CodeElectionObserverAccepts)
 	}
 	return s.electionUpdate(ctx, id, election.UpdateAccept,
 		election.AcceptInput{Actor: a.Workflow(), NominationID: n.ID, StatementOfInterest: req.StatementOfInterest, Eligibility: el})
@@ -449,7 +488,7 @@ func (s *Service) AcceptNomination(ctx context.Context, a *Actor, id, nid string
 // (staff).
 func (s *Service) RecheckEligibility(ctx context.Context, a *Actor, id string) (Election, error) {
 	if !a.IsStaff() {
-		return Election{}, Forbidden("only staff recheck eligibility")
+		return Election{}, Forbidden("only staff recheck eligibility").Coded(CodeElectionStaffRecheck)
 	}
 	st, err := s.electionState(ctx, id)
 	if err != nil {

@@ -23,8 +23,8 @@ type ElectionCalendar struct {
 	TermStart        *time.Time `json:"term_start"`
 
 	// unread holds the fields JSON gave in a form that is not a date, with
-	// their message, so that the refusal names them.
-	unread map[string]string
+	// their message and its code, so that the refusal names them.
+	unread, unreadCodes map[string]string
 }
 
 // dateForm is the message of a date that cannot be read.
@@ -44,7 +44,7 @@ func (c *ElectionCalendar) UnmarshalJSON(b []byte) error {
 	for key, v := range raw {
 		p, ok := dates[key]
 		if !ok {
-			c.unreadField(key, "unknown field")
+			c.unreadField(key, "unknown field", FieldElectionDateUnknown)
 			continue
 		}
 		if string(v) == "null" {
@@ -52,7 +52,7 @@ func (c *ElectionCalendar) UnmarshalJSON(b []byte) error {
 		}
 		var t time.Time
 		if err := json.Unmarshal(v, &t); err != nil {
-			c.unreadField(key, dateForm)
+			c.unreadField(key, dateForm, FieldElectionDateForm)
 			continue
 		}
 		*p = &t
@@ -60,11 +60,11 @@ func (c *ElectionCalendar) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (c *ElectionCalendar) unreadField(key, msg string) {
+func (c *ElectionCalendar) unreadField(key, msg, code string) {
 	if c.unread == nil {
-		c.unread = map[string]string{}
+		c.unread, c.unreadCodes = map[string]string{}, map[string]string{}
 	}
-	c.unread["calendar."+key] = msg
+	c.unread["calendar."+key], c.unreadCodes["calendar."+key] = msg, code
 }
 
 // calendarDate is one date of a cycle's calendar as the request left it:
@@ -93,8 +93,9 @@ func (d calendarDate) describe() string {
 // calendar fills the dates the request left out and checks their order.
 // Every field out of order gets a message that says which dates were
 // defaulted and from what, so that a person who gave none of them learns
-// why the dates they did give conflict.
-func calendar(req ElectionCalendar, objectionWindow time.Duration, now time.Time) (election.Calendar, map[string]string) {
+// why the dates they did give conflict; codes names each message for the
+// pages (Error.FieldCodes).
+func calendar(req ElectionCalendar, objectionWindow time.Duration, now time.Time) (cal election.Calendar, fields, codes map[string]string) {
 	at := func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
@@ -118,26 +119,26 @@ func calendar(req ElectionCalendar, objectionWindow time.Duration, now time.Time
 	if open.at.IsZero() && !obj.at.IsZero() {
 		open.at, open.from = obj.at, "objections_close"
 	}
-	cal := election.Calendar{NominationsClose: nom.at, AcceptanceClose: acc.at, ObjectionsClose: obj.at,
+	cal = election.Calendar{NominationsClose: nom.at, AcceptanceClose: acc.at, ObjectionsClose: obj.at,
 		VotingOpen: open.at, VotingClose: closes.at}
 	if req.TermStart != nil {
 		start := req.TermStart.UTC()
 		cal.TermStart = &start
 	}
 
-	fields := map[string]string{}
+	fields, codes = map[string]string{}, map[string]string{}
 	if len(req.unread) > 0 {
 		for k, v := range req.unread {
-			fields[k] = v
+			fields[k], codes[k] = v, req.unreadCodes[k]
 		}
-		return cal, fields
+		return cal, fields, codes
 	}
 	key := func(field string) string { return "calendar." + field }
 	if !nom.at.After(now) {
-		fields[key(nom.field)] = "is required and must be in the future"
+		fields[key(nom.field)], codes[key(nom.field)] = "is required and must be in the future", FieldElectionDateFuture
 	}
 	if closes.at.IsZero() {
-		fields[key(closes.field)] = "is required"
+		fields[key(closes.field)], codes[key(closes.field)] = "is required", FieldRequired
 	}
 	if len(fields) == 0 {
 		for i := 1; i < len(dates); i++ {
@@ -165,13 +166,13 @@ func calendar(req ElectionCalendar, objectionWindow time.Duration, now time.Time
 			if prev, ok := fields[key(field.field)]; ok {
 				msg = prev + "; " + msg
 			}
-			fields[key(field.field)] = msg
+			fields[key(field.field)], codes[key(field.field)] = msg, FieldElectionDateOrder
 		}
 	}
 	if cal.TermStart != nil && cal.TermStart.Before(cal.VotingClose) {
-		fields[key("term_start")] = "must not be before voting_close"
+		fields[key("term_start")], codes[key("term_start")] = "must not be before voting_close", FieldElectionTermStart
 	}
-	return cal, fields
+	return cal, fields, codes
 }
 
 // calendarDefaults lists the dates a request left out and what they were

@@ -37,7 +37,7 @@ func TestCalendarDefaultsAndOrder(t *testing.T) {
 			want: map[string]string{"calendar.term_start": "must not be before voting_close"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, fields := calendar(tc.req, 48*time.Hour, now)
+			_, fields, _ := calendar(tc.req, 48*time.Hour, now)
 			if len(fields) != len(tc.want) {
 				t.Fatalf("fields %v, want %v", fields, tc.want)
 			}
@@ -58,7 +58,7 @@ func TestCalendarReadsDatesOrNamesThem(t *testing.T) {
 	if c.NominationsClose == nil || c.VotingOpen != nil || c.VotingClose != nil {
 		t.Errorf("read %+v", c)
 	}
-	_, fields := calendar(c, time.Hour, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
+	_, fields, _ := calendar(c, time.Hour, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
 	if fields["calendar.voting_close"] != dateForm || fields["calendar.nomination_close"] != "unknown field" || len(fields) != 2 {
 		t.Errorf("fields %v", fields)
 	}

@@ -82,25 +82,25 @@ func (s *Service) ObjectToAcclamation(ctx context.Context, a *Actor, id string, 
 // voting opens (staff).
 func (s *Service) RegisterProxy(ctx context.Context, a *Actor, id string, req ElectionProxyRequest) (Election, error) {
 	if !a.IsStaff() {
-		return Election{}, Forbidden("only staff record proxies")
+		return Election{}, Forbidden("only staff record proxies").Coded(CodeElectionStaffProxies)
 	}
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return Election{}, err
 	}
-	fields := map[string]string{}
+	fields, codes := map[string]string{}, map[string]string{}
 	for field, als := range map[string]string{"from_als_id": req.FromALSID, "to_als_id": req.ToALSID} {
 		x, err := s.store.GetALS(ctx, als)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			fields[field] = "no ALS with this ID"
+			fields[field], codes[field] = "no ALS with this ID", FieldElectionNoALS
 		case err != nil:
 			return Election{}, err
 		case x.Status != store.ALSAccredited:
-			fields[field] = "the ALS is not accredited"
+			fields[field], codes[field] = "the ALS is not accredited", FieldElectionALSNotAccred
 		}
 	}
 	if len(fields) > 0 {
-		return Election{}, Invalid(fields)
+		return Election{}, InvalidCoded(fields, codes)
 	}
 	return s.electionUpdate(ctx, id, election.UpdateRegisterProxy,
 		election.RegisterProxyInput{Actor: a.Workflow(), FromALSID: req.FromALSID, ToALSID: req.ToALSID})
@@ -115,18 +115,18 @@ func (s *Service) CastElectionBallot(ctx context.Context, a *Actor, id string, r
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return workflows.BallotReceipt{}, err
 	}
-	if err := s.refuseObserver(ctx, a, "observers do not vote"); err != nil {
+	if err := s.refuseObserver(ctx, a, "observers do not vote", CodeElectionObserverVotes); err != nil {
 		return workflows.BallotReceipt{}, err
 	}
 	if !a.Has(store.RoleALSRep) {
-		return workflows.BallotReceipt{}, Forbidden("only an ALS representative casts an ALS's ballot")
+		return workflows.BallotReceipt{}, Forbidden("only an ALS representative casts an ALS's ballot").Coded(CodeElectionRepOnly)
 	}
 	suspended, err := s.store.VotingSuspended(ctx, a.ID, store.Now())
 	if err != nil {
 		return workflows.BallotReceipt{}, err
 	}
 	if suspended {
-		return workflows.BallotReceipt{}, Forbidden("your voting rights are suspended by an ethics decision")
+		return workflows.BallotReceipt{}, Forbidden("your voting rights are suspended by an ethics decision").Coded(CodeElectionSuspended)
 	}
 	in := election.BallotInput{Actor: a.Workflow(), Seat: req.Seat, ALSID: req.ALSID, CastByALSID: *a.ALSID,
 		Choice: req.Choice, Abstain: req.Abstain, Ranking: req.Ranking}
@@ -144,7 +144,7 @@ func (s *Service) ElectionResults(ctx context.Context, _ *Actor, id string) (ele
 		return election.Results{}, err
 	}
 	if st.Status != election.StatusClosed && st.Status != election.StatusCertified {
-		return election.Results{}, Conflict("the results are published when voting has closed")
+		return election.Results{}, Conflict("the results are published when voting has closed").Coded(CodeElectionResultsNotYet)
 	}
 	var res election.Results
 	err = s.query(ctx, election.WorkflowID(id), election.QueryResults, &res)
@@ -175,13 +175,13 @@ func (s *Service) PublicElectionResults(ctx context.Context, id string) (electio
 // move by as much and no phase is shortened (staff).
 func (s *Service) ExtendElection(ctx context.Context, a *Actor, id string, req ExtendElectionRequest) (Election, error) {
 	if !a.IsStaff() {
-		return Election{}, Forbidden("only staff extend a phase")
+		return Election{}, Forbidden("only staff extend a phase").Coded(CodeElectionStaffExtend)
 	}
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return Election{}, err
 	}
 	if req.untilUnread {
-		return Election{}, Invalid(map[string]string{"until": dateForm})
+		return Election{}, InvalidCoded(map[string]string{"until": dateForm}, map[string]string{"until": FieldElectionDateForm})
 	}
 	return s.electionUpdate(ctx, id, election.UpdateExtend,
 		election.ExtendPhaseInput{Actor: a.Workflow(), Phase: req.Phase, Until: req.Until, Reason: req.Reason})
@@ -190,7 +190,7 @@ func (s *Service) ExtendElection(ctx context.Context, a *Actor, id string, req E
 // CertifyElection certifies the results (staff).
 func (s *Service) CertifyElection(ctx context.Context, a *Actor, id string) (Election, error) {
 	if !a.IsStaff() {
-		return Election{}, Forbidden("only staff certify results")
+		return Election{}, Forbidden("only staff certify results").Coded(CodeElectionStaffCertify)
 	}
 	if _, err := s.store.GetCase(ctx, ElectionProcess, id); err != nil {
 		return Election{}, err

@@ -59,6 +59,12 @@ func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
 // DeadlineMarkers is the next deadline of each open process a may see, as
 // the calendar feed would show it to them.
 func (s *Service) DeadlineMarkers(ctx context.Context, a *Actor) ([]gantt.Marker, error) {
+	return s.DeadlineMarkersIn(ctx, a, EnglishMarker)
+}
+
+// DeadlineMarkersIn is DeadlineMarkers with each marker named by label
+// (the reader's language).
+func (s *Service) DeadlineMarkersIn(ctx context.Context, a *Actor, label MarkerLabel) ([]gantt.Marker, error) {
 	open, err := s.OpenDeadlines(ctx, a)
 	if err != nil {
 		return nil, err
@@ -69,10 +75,22 @@ func (s *Service) DeadlineMarkers(ctx context.Context, a *Actor) ([]gantt.Marker
 			continue
 		}
 		next := slices.MinFunc(o.Deadlines, func(a, b workflows.Deadline) int { return a.At.Compare(b.At) })
-		out = append(out, gantt.Marker{Label: o.Title + ": " + strings.ReplaceAll(next.Name, "_", " "), At: next.At,
-			Detail: strconv.Itoa(len(o.Deadlines)) + " upcoming deadline(s)"})
+		m := gantt.Marker{At: next.At}
+		m.Label, m.Detail = label(o, next, len(o.Deadlines))
+		out = append(out, m)
 	}
 	return out, nil
+}
+
+// MarkerLabel names a process's next deadline on the roadmap's chart: the
+// marker's label and its tooltip's detail, given how many deadlines of
+// the process are ahead.
+type MarkerLabel func(o ProcessDates, next workflows.Deadline, upcoming int) (label, detail string)
+
+// EnglishMarker is the chart's marker as the API draws it: the process's
+// title and the deadline's name as the workflow writes it.
+func EnglishMarker(o ProcessDates, next workflows.Deadline, upcoming int) (label, detail string) {
+	return o.Title + ": " + strings.ReplaceAll(next.Name, "_", " "), strconv.Itoa(upcoming) + " upcoming deadline(s)"
 }
 
 // ProcessDates are the upcoming dates of one process an actor may see.

@@ -73,15 +73,16 @@ func (s *Service) CreateRoadmapItem(ctx context.Context, a *Actor, req RoadmapRe
 // RoadmapGantt draws the roadmap as SVG; with deadlines, it adds the next
 // deadline of every open process a may see.
 func (s *Service) RoadmapGantt(ctx context.Context, a *Actor, deadlines bool) ([]byte, error) {
-	return s.RoadmapGanttIn(ctx, a, deadlines, gantt.English)
+	return s.RoadmapGanttIn(ctx, a, deadlines, gantt.English, EnglishMarker)
 }
 
-// RoadmapGanttIn is RoadmapGantt drawn with the reader's labels.
-func (s *Service) RoadmapGanttIn(ctx context.Context, a *Actor, deadlines bool, labels gantt.Labels) ([]byte, error) {
+// RoadmapGanttIn is RoadmapGantt drawn with the reader's labels, the
+// deadline markers named by marker.
+func (s *Service) RoadmapGanttIn(ctx context.Context, a *Actor, deadlines bool, labels gantt.Labels, marker MarkerLabel) ([]byte, error) {
 	var markers []gantt.Marker
 	if deadlines {
 		var err error
-		if markers, err = s.DeadlineMarkers(ctx, a); err != nil {
+		if markers, err = s.DeadlineMarkersIn(ctx, a, marker); err != nil {
 			return nil, err
 		}
 	}

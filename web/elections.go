@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"encoding/csv"
+	"errors"
 	"html"
 	"html/template"
 	"net/http"
@@ -387,18 +388,45 @@ func (w *Web) electionAct(rw http.ResponseWriter, r *http.Request, act func(a *s
 		seeOther(rw, r, "/elections/"+id)
 		return
 	}
-	p := &page{}
-	if !w.refusal(r, err, p) {
-		w.failErr(rw, r, err)
-		return
-	}
 	data, derr := w.electionData(r, a, id)
 	if derr != nil {
 		w.failErr(rw, r, derr)
 		return
 	}
-	p.Data = data
+	p := &page{Data: data}
+	if !w.refusal(r, electionRefusal(viewerOf(r), err, data.Names, data.ALS), p) {
+		w.failErr(rw, r, err)
+		return
+	}
 	w.render(rw, r, "election_detail", p)
+}
+
+// electionRefusal is a refusal whose message names its values as the
+// election pages show them: a seat and a phase by their names in the
+// reader's language, an ALS and a nominee by name rather than ID (names
+// and als map IDs to names; an unknown ID stays as it is).
+func electionRefusal(v *viewer, err error, names, als map[string]string) error {
+	var e *service.Error
+	if !errors.As(err, &e) || len(e.Args) == 0 {
+		return err
+	}
+	out, p := *e, &page{v: v}
+	out.Args = make(map[string]any, len(e.Args))
+	for k, val := range e.Args {
+		s, _ := val.(string)
+		switch k {
+		case "Seat":
+			val = p.Maybe("seat."+s, s)
+		case "Phase":
+			val = p.Maybe("phase."+s, s)
+		case "ALS", "From", "To", "Proxy":
+			val = cmpOr(als[s], s)
+		case "Nominee":
+			val = cmpOr(names[s], s)
+		}
+		out.Args[k] = val
+	}
+	return &out
 }
 
 func (w *Web) electionNominate(rw http.ResponseWriter, r *http.Request) {
@@ -658,7 +686,7 @@ func (w *Web) boothPost(rw http.ResponseWriter, r *http.Request) {
 			seeOther(rw, r, "/elections/"+b.ID+"/vote/"+b.Seat.Seat+"/receipt")
 			return
 		}
-		if !w.refusal(r, err, p) {
+		if !w.refusal(r, electionRefusal(v, err, b.Names, b.ALSNames), p) {
 			w.failErr(rw, r, err)
 			return
 		}

@@ -143,7 +143,7 @@ func TestBrowserElection(t *testing.T) {
 	setValue(t, ctx, "objections_close", local(20*time.Second))
 	setValue(t, ctx, "voting_close", local(100*time.Second))
 	load(t, ctx, chromedp.Submit(chromedp.ID("title")))
-	mustContain(t, text(t, ctx, "main"), "objections_close")
+	mustContain(t, text(t, ctx, "main"), "Las fechas van en orden")
 	if v := get(t, ctx, chromedp.Value(chromedp.ID("title"))); v != title {
 		t.Fatalf("the title was not kept: %q", v)
 	}

@@ -44,4 +44,21 @@ func init() {
 	addDynamic("meeting_field.", "kind", "title", "starts_at", "duration", "location", "recurrence.every", "recurrence.until")
 	addDynamic("review_field.", "outcome", "note")
 	addDynamic("repeats.", "1mo", "2mo", "3mo", "6mo", "12mo", "7d", "14d")
+	addDynamic("roadmap_deadline.", "comment_period", "ratification_vote", "objection_window", "icann_close", "succession")
+}
+
+// The election refusals the pages explain: the service's codes and field
+// codes, and the workflow's text checks (process.CheckTextCode, whose
+// codes the catalogue test does not find in the source).
+func init() {
+	addDynamic("refusal.", service.CodeElectionStaffStart, service.CodeElectionStaffRecheck, service.CodeElectionStaffProxies,
+		service.CodeElectionStaffExtend, service.CodeElectionStaffCertify, service.CodeElectionNomineeOnly,
+		service.CodeElectionObserverNom, service.CodeElectionObserverNoms, service.CodeElectionObserverAccepts, service.CodeElectionObserverVotes,
+		service.CodeElectionRepOnly, service.CodeElectionSuspended, service.CodeElectionResultsNotYet)
+	for _, field := range []string{"election.statement_of_interest", "election.objection_reason", "election.extend_reason"} {
+		addDynamic("refusal.", field+".required", field+".too_long")
+	}
+	addDynamic("field.", service.FieldElectionNoSeat, service.FieldElectionNoMember, service.FieldElectionNoALS,
+		service.FieldElectionALSNotAccred, service.FieldElectionSeats, service.FieldElectionRotation, service.FieldElectionDateForm,
+		service.FieldElectionDateUnknown, service.FieldElectionDateFuture, service.FieldElectionDateOrder, service.FieldElectionTermStart)
 }

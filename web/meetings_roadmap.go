@@ -3,10 +3,13 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/lacralo/ralo/gantt"
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
+	"github.com/lacralo/ralo/workflows"
 )
 
 // roadmapView is /roadmap: the reform's next steps as a Gantt chart drawn
@@ -33,7 +36,7 @@ func (w *Web) roadmap(rw http.ResponseWriter, r *http.Request) {
 	for _, st := range []string{gantt.StatusPlanned, gantt.StatusInProgress, gantt.StatusDone, gantt.StatusBlocked} {
 		labels.Status[st] = t("roadmap_status." + st)
 	}
-	svg, err := w.svc.RoadmapGanttIn(r.Context(), a, v.Deadlines, labels)
+	svg, err := w.svc.RoadmapGanttIn(r.Context(), a, v.Deadlines, labels, roadmapMarker(vw))
 	if err != nil {
 		w.failErr(rw, r, err)
 		return
@@ -45,6 +48,38 @@ func (w *Web) roadmap(rw http.ResponseWriter, r *http.Request) {
 	// The chart is the gantt package's own SVG, whose texts it escapes.
 	v.Chart = template.HTML(svg)
 	w.render(rw, r, "meeting_roadmap", &page{Data: v})
+}
+
+// roadmapMarker names a process's next deadline on the chart in the
+// reader's language, as the calendar page names it: the process, its
+// title (or ID) and the deadline, a seat's deadline with the seat's name;
+// the tooltip says how many deadlines are ahead.
+func roadmapMarker(v *viewer) service.MarkerLabel {
+	return func(o service.ProcessDates, next workflows.Deadline, upcoming int) (string, string) {
+		name := cmpOr(o.Name, o.ID)
+		label := v.t("calendar_page.deadline", -1, "Process", v.t("calendar_page.process."+o.Process, -1), "Name", name,
+			"Deadline", deadlineName(v, next.Name))
+		return label, v.t("roadmap.marker_upcoming", upcoming)
+	}
+}
+
+// deadlineName is a deadline's name ("voting_close", "voting_close:chair")
+// in the reader's language: as the process pages name it, with the seat's
+// name for a seat's own deadline; else as the workflow wrote it.
+func deadlineName(v *viewer, name string) string {
+	base, seat, _ := strings.Cut(name, ":")
+	p := &page{v: v}
+	out := strings.ReplaceAll(base, "_", " ")
+	for _, id := range []string{"deadline." + base, "calendar." + base, "roadmap_deadline." + base} {
+		if msg := v.t(id, -1); msg != id {
+			out = msg
+			break
+		}
+	}
+	if seat != "" {
+		out = v.t("roadmap.deadline_seat", -1, "Deadline", out, "Seat", p.Maybe("seat."+seat, seat))
+	}
+	return out
 }
 
 // dayLayouts write a calendar day as each language usually does.

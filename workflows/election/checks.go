@@ -72,7 +72,7 @@ func phaseEnd(c *Calendar, phase string) *time.Time {
 
 func (e *election) checkMember(a workflows.Actor) error {
 	if strings.TrimSpace(a.MemberID) == "" {
-		return process.Forbidden("only members may take part")
+		return process.ForbiddenCode("election.members_only", "only members may take part")
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func (e *election) memberSeat(a workflows.Actor, seat string) (*SeatState, error
 	}
 	s := e.seat(seat)
 	if s == nil {
-		return nil, process.InvalidInput("seat: no such seat in this election")
+		return nil, process.InvalidInputCode("election.no_such_seat", "seat: no such seat in this election")
 	}
 	return s, nil
 }

@@ -19,15 +19,17 @@ func (e *election) validateNominate(now time.Time, in NominateInput) error {
 	}
 	switch {
 	case s.Status != SeatStatusOpen || !now.Before(s.NominationsUntil):
-		return process.InvalidState("nominations for " + in.Seat + " are closed")
+		return process.InvalidStateCode("election.nominations_closed", "nominations for "+in.Seat+" are closed", "Seat", in.Seat)
 	case strings.TrimSpace(in.NomineeID) == "":
-		return process.InvalidInput("nominee_id is required")
+		return process.InvalidFieldCode("nominee_id", "election.nominee_required", "nominee_id is required")
 	case len(in.Statement) > maxTextBytes:
-		return process.InvalidInput(fmt.Sprintf("statement is longer than %d bytes", maxTextBytes))
+		return process.InvalidFieldCode("statement", "election.statement.too_long", fmt.Sprintf("statement is longer than %d bytes", maxTextBytes),
+			"Limit", maxTextBytes)
 	}
 	for _, n := range e.st.Nominations {
 		if n.Seat == in.Seat && n.NomineeID == in.NomineeID {
-			return process.InvalidState("this member is already nominated for " + in.Seat + " (" + n.ID + ")")
+			return process.InvalidStateCode("election.already_nominated", "this member is already nominated for "+in.Seat+" ("+n.ID+")",
+				"Nominee", in.NomineeID, "Seat", in.Seat)
 		}
 	}
 	return nil
@@ -58,16 +60,16 @@ func (e *election) validateAccept(now time.Time, in AcceptInput) error {
 		return process.NotFound("no such nomination")
 	}
 	if in.Actor.MemberID != n.NomineeID {
-		return process.Forbidden("only the nominee can accept a nomination")
+		return process.ForbiddenCode("election.nominee_only", "only the nominee can accept a nomination")
 	}
 	s := e.seat(n.Seat)
 	switch {
 	case n.Accepted:
-		return process.InvalidState("the nomination is already accepted")
+		return process.InvalidStateCode("election.already_accepted", "the nomination is already accepted")
 	case s.Status != SeatStatusOpen || !now.Before(e.acceptanceUntil(s)):
-		return process.InvalidState("acceptance for " + n.Seat + " is closed")
+		return process.InvalidStateCode("election.acceptance_closed", "acceptance for "+n.Seat+" is closed", "Seat", n.Seat)
 	}
-	return process.CheckText("statement_of_interest", in.StatementOfInterest, maxTextBytes)
+	return process.CheckTextCode("statement_of_interest", "election.statement_of_interest", in.StatementOfInterest, maxTextBytes)
 }
 
 func (e *election) accept(now time.Time, in AcceptInput) {
@@ -84,14 +86,14 @@ func (e *election) accept(now time.Time, in AcceptInput) {
 
 func (e *election) validateSetEligibility(_ time.Time, in SetEligibilityInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff record eligibility")
+		return process.ForbiddenCode("election.staff_eligibility", "only staff record eligibility")
 	}
 	n := e.nomination(in.NominationID)
 	if n == nil {
 		return process.NotFound("no such nomination")
 	}
 	if e.decided[n.Seat] {
-		return process.InvalidState("the seat's candidates are settled")
+		return process.InvalidStateCode("election.candidates_settled", "the seat's candidates are settled", "Seat", n.Seat)
 	}
 	return nil
 }
@@ -114,14 +116,14 @@ func (e *election) validateObject(now time.Time, in ObjectInput) error {
 	}
 	switch {
 	case e.decided[s.Seat] || !now.Before(e.decisionAt(*s)):
-		return process.InvalidState("objections for " + in.Seat + " are closed")
+		return process.InvalidStateCode("election.objections_closed", "objections for "+in.Seat+" are closed", "Seat", in.Seat)
 	}
 	for _, o := range e.st.Objections {
 		if o.Seat == in.Seat && o.By == in.Actor.MemberID {
-			return process.InvalidState("you have already objected for " + in.Seat)
+			return process.InvalidStateCode("election.already_objected", "you have already objected for "+in.Seat, "Seat", in.Seat)
 		}
 	}
-	return process.CheckText("reason", in.Reason, maxShortBytes)
+	return process.CheckTextCode("reason", "election.objection_reason", in.Reason, maxShortBytes)
 }
 
 func (e *election) object(now time.Time, in ObjectInput) {
@@ -133,28 +135,28 @@ func (e *election) object(now time.Time, in ObjectInput) {
 
 func (e *election) validateRegisterProxy(now time.Time, in RegisterProxyInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff record proxies")
+		return process.ForbiddenCode("election.staff_proxies", "only staff record proxies")
 	}
 	if !now.Before(e.in.Calendar.VotingOpen) || e.st.RollFrozen {
-		return process.InvalidState("proxies are recorded before voting opens")
+		return process.InvalidStateCode("election.proxy_after_open", "proxies are recorded before voting opens", "VotingOpen", e.in.Calendar.VotingOpen)
 	}
 	from, to := strings.TrimSpace(in.FromALSID), strings.TrimSpace(in.ToALSID)
 	switch {
 	case from == "" || to == "":
-		return process.InvalidInput("from_als_id and to_als_id are required")
+		return process.InvalidInputCode("election.proxy_required", "from_als_id and to_als_id are required")
 	case from == to:
-		return process.InvalidInput("an ALS cannot hold its own proxy")
+		return process.InvalidFieldCode("to_als_id", "election.proxy_self", "an ALS cannot hold its own proxy")
 	}
 	for _, p := range e.st.Proxies {
 		switch {
 		case p.FromALSID == from:
-			return process.InvalidState("ALS " + from + " already gave its proxy to " + p.ToALSID)
+			return process.InvalidStateCode("election.proxy_already_given", "ALS "+from+" already gave its proxy to "+p.ToALSID, "From", from, "To", p.ToALSID)
 		case p.ToALSID == to:
-			return process.InvalidState("ALS " + to + " already holds a proxy; an ALS holds at most one")
+			return process.InvalidStateCode("election.proxy_already_held", "ALS "+to+" already holds a proxy; an ALS holds at most one", "To", to)
 		case p.FromALSID == to:
-			return process.InvalidState("ALS " + to + " gives its own vote and cannot hold a proxy")
+			return process.InvalidStateCode("election.proxy_holder_gives", "ALS "+to+" gives its own vote and cannot hold a proxy", "To", to)
 		case p.ToALSID == from:
-			return process.InvalidState("ALS " + from + " holds a proxy and cannot give its own")
+			return process.InvalidStateCode("election.proxy_giver_holds", "ALS "+from+" holds a proxy and cannot give its own", "From", from)
 		}
 	}
 	return nil
@@ -173,17 +175,18 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 	}
 	if s.Status != SeatStatusVoting || s.VotingOpens == nil || now.Before(*s.VotingOpens) || !e.st.RollFrozen ||
 		!now.Before(*s.VotingCloses) {
-		return process.InvalidState("voting for " + in.Seat + " is not open")
+		return process.InvalidStateCode("election.voting_not_open", "voting for "+in.Seat+" is not open", "Seat", in.Seat)
 	}
 	entry, ok := e.rollEntry(in.ALSID)
 	if !ok {
-		return process.Forbidden("ALS " + in.ALSID + " is not on the electoral roll")
+		return process.ForbiddenCode("election.not_on_roll", "ALS "+in.ALSID+" is not on the electoral roll", "ALS", in.ALSID)
 	}
 	switch {
 	case entry.ProxyFor != nil && *entry.ProxyFor != in.CastByALSID:
-		return process.Forbidden("ALS " + in.ALSID + " votes by proxy through " + *entry.ProxyFor)
+		return process.ForbiddenCode("election.votes_by_proxy", "ALS "+in.ALSID+" votes by proxy through "+*entry.ProxyFor,
+			"ALS", in.ALSID, "Proxy", *entry.ProxyFor)
 	case entry.ProxyFor == nil && in.CastByALSID != in.ALSID:
-		return process.Forbidden("an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
+		return process.ForbiddenCode("election.own_als_only", "an ALS representative votes only for their own ALS or the ALS whose proxy it holds")
 	}
 	kinds := 0
 	if in.Choice != "" {
@@ -196,24 +199,26 @@ func (e *election) validateBallot(now time.Time, in BallotInput) error {
 		kinds++
 	}
 	if kinds != 1 {
-		return process.InvalidInput("a ballot is exactly one of choice, abstain or ranking")
+		return process.InvalidFieldCode("choice", "election.ballot_one_kind", "a ballot is exactly one of choice, abstain or ranking")
 	}
 	if left, ok := e.changesLeft(in.Seat, s.Round, in.ALSID); ok && left <= 0 && e.cast(in.Seat, s.Round, in.ALSID) > 0 {
-		return process.InvalidState(fmt.Sprintf("ALS %s has replaced its ballot for %s the maximum of %d times in this round; its last ballot stands",
-			in.ALSID, in.Seat, e.maxBallotChanges()))
+		return process.InvalidStateCode("election.ballot_changes_used",
+			fmt.Sprintf("ALS %s has replaced its ballot for %s the maximum of %d times in this round; its last ballot stands",
+				in.ALSID, in.Seat, e.maxBallotChanges()),
+			"ALS", in.ALSID, "Seat", in.Seat, "Max", e.maxBallotChanges())
 	}
 	switch {
 	case s.Method == MethodPlurality && len(in.Ranking) > 0:
-		return process.InvalidInput("this seat takes a choice, not a ranking")
+		return process.InvalidFieldCode("choice", "election.ballot_choice_only", "this seat takes a choice, not a ranking")
 	case s.Method == MethodRanked && in.Choice != "":
-		return process.InvalidInput("this seat takes a ranking, not a single choice")
+		return process.InvalidFieldCode("choice", "election.ballot_ranking_only", "this seat takes a ranking, not a single choice")
 	case in.Choice != "" && !slices.Contains(s.Candidates, in.Choice):
-		return process.InvalidInput("choice: not a candidate of this ballot")
+		return process.InvalidFieldCode("choice", "election.ballot_not_candidate", "choice: not a candidate of this ballot")
 	}
 	seen := map[string]bool{}
 	for _, c := range in.Ranking {
 		if !slices.Contains(s.Candidates, c) || seen[c] {
-			return process.InvalidInput("ranking: each candidate at most once, and only candidates")
+			return process.InvalidFieldCode("choice", "election.ballot_ranking_invalid", "ranking: each candidate at most once, and only candidates")
 		}
 		seen[c] = true
 	}
@@ -295,13 +300,13 @@ func (e *election) changesLeft(seat string, round int, als string) (left int, ok
 
 func (e *election) validateCertify(_ time.Time, in CertifyInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff certify results")
+		return process.ForbiddenCode("election.staff_certify", "only staff certify results")
 	}
 	switch {
 	case e.st.CertifiedAt != nil:
-		return process.InvalidState("the results are already certified")
+		return process.InvalidStateCode("election.already_certified", "the results are already certified")
 	case e.closedAt.IsZero():
-		return process.InvalidState("the results are certified after voting closes")
+		return process.InvalidStateCode("election.certify_before_close", "the results are certified after voting closes")
 	}
 	return nil
 }
@@ -323,29 +328,30 @@ func (e *election) certify(now time.Time, in CertifyInput) {
 
 func (e *election) validateExtend(now time.Time, in ExtendPhaseInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff extend a phase")
+		return process.ForbiddenCode("election.staff_extend", "only staff extend a phase")
 	}
 	if !e.v2 {
-		return process.InvalidState("this cycle started before phases could be extended")
+		return process.InvalidStateCode("election.extend_unsupported", "this cycle started before phases could be extended")
 	}
 	cal := e.in.Calendar
 	end := phaseEnd(&cal, in.Phase)
+	if end == nil {
+		return process.InvalidInputCode("election.extend_phase", "phase must be nominations, acceptance, objections or voting")
+	}
+	if err := process.CheckTextCode("reason", "election.extend_reason", in.Reason, maxShortBytes); err != nil {
+		return err
+	}
 	switch {
-	case end == nil:
-		return process.InvalidInput("phase must be nominations, acceptance, objections or voting")
-	case strings.TrimSpace(in.Reason) == "":
-		return process.InvalidInput("reason is required")
-	case len(in.Reason) > maxShortBytes:
-		return process.InvalidInput(fmt.Sprintf("reason is longer than %d bytes", maxShortBytes))
 	case !in.Until.After(*end):
-		return process.InvalidInput("until must be later than the phase's end (" + end.Format(time.RFC3339) + "): a phase is never shortened")
+		return process.InvalidFieldCode("until", "election.extend_not_later",
+			"until must be later than the phase's end ("+end.Format(time.RFC3339)+"): a phase is never shortened", "End", *end)
 	case !now.Before(*end):
-		return process.InvalidState("the " + in.Phase + " phase has ended")
+		return process.InvalidStateCode("election.phase_ended", "the "+in.Phase+" phase has ended", "Phase", in.Phase)
 	case e.st.CertifiedAt != nil || !e.closedAt.IsZero():
-		return process.InvalidState("voting has closed")
+		return process.InvalidStateCode("election.voting_closed", "voting has closed")
 	}
 	if in.Phase == PhaseNominations && e.nominationsClosed {
-		return process.InvalidState("nominations have closed")
+		return process.InvalidStateCode("election.nominations_ended", "nominations have closed")
 	}
 	return nil
 }
@@ -397,15 +403,15 @@ func (e *election) validateRecheck(now time.Time, in RecheckInput) error {
 		return err
 	}
 	if !e.v2 {
-		return process.InvalidState("this cycle started before eligibility was rechecked by the workflow")
+		return process.InvalidStateCode("election.recheck_unsupported", "this cycle started before eligibility was rechecked by the workflow")
 	}
 	if e.votingOpened || !now.Before(e.in.Calendar.VotingOpen) {
-		return process.InvalidState("eligibility is settled once voting opens")
+		return process.InvalidStateCode("election.eligibility_settled", "eligibility is settled once voting opens")
 	}
 	if e.coalesce && e.recheckWanted {
 		// At most one pending recheck: a burst of declarations asks for
 		// one, and the refusals never enter the history.
-		return process.InvalidState(ErrRecheckPending)
+		return process.InvalidStateCode("election.recheck_pending", ErrRecheckPending)
 	}
 	return nil
 }
@@ -418,17 +424,17 @@ func (e *election) requestRecheck(time.Time, RecheckInput) { e.recheckWanted = t
 
 func (e *election) validateContest(now time.Time, in ContestInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("a contest is recorded when the arbitration is filed")
+		return process.ForbiddenCode("election.contest_by_filing", "a contest is recorded when the arbitration is filed")
 	}
 	switch {
 	case strings.TrimSpace(in.ArbitrationID) == "":
-		return process.InvalidInput("arbitration_id is required")
+		return process.InvalidInputCode("election.contest_arbitration_required", "arbitration_id is required")
 	case e.st.CertifiedAt == nil:
-		return process.InvalidState("only a certified result can be contested")
+		return process.InvalidStateCode("election.contest_not_certified", "only a certified result can be contested")
 	case e.st.ContestUntil == nil || !now.Before(*e.st.ContestUntil):
-		return process.InvalidState("the window to contest this result has closed")
+		return process.InvalidStateCode("election.contest_closed", "the window to contest this result has closed")
 	case slices.ContainsFunc(e.st.Contests, func(c Contest) bool { return c.ArbitrationID == in.ArbitrationID }):
-		return process.InvalidState("this arbitration is already recorded")
+		return process.InvalidStateCode("election.contest_recorded", "this arbitration is already recorded")
 	}
 	return nil
 }

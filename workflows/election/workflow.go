@@ -137,7 +137,7 @@ func (e *election) setup(ctx workflow.Context) error {
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryResults, func() (Results, error) {
 		if e.closedAt.IsZero() {
-			return Results{}, process.InvalidState("the results are published when voting has closed")
+			return Results{}, process.InvalidStateCode("election.results_not_yet", "the results are published when voting has closed")
 		}
 		return e.resultsDoc(), nil
 	}); err != nil {
