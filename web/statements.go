@@ -145,6 +145,19 @@ func noticeOf(r *http.Request) string {
 	return ""
 }
 
+// areaRefusal is refusal with the lead sentence of the area's pages
+// ("statements" or "meetings") before why an action is refused.
+func (w *Web) areaRefusal(r *http.Request, err error, p *page, area string) bool {
+	if !w.refusal(r, err, p) {
+		return false
+	}
+	if e := service.AsError(err); e.Kind == service.KindForbidden || e.Kind == service.KindConflict {
+		v := viewerOf(r)
+		p.Errors = map[string]string{"_": v.t(area+".refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", refusalDetail(v, e))}
+	}
+	return true
+}
+
 // statementAct runs one transition from the statement's page.
 func (w *Web) statementAct(rw http.ResponseWriter, r *http.Request, act func(a *service.Actor, id string) (string, error)) {
 	a := w.signedInForm(rw, r)
@@ -158,7 +171,7 @@ func (w *Web) statementAct(rw http.ResponseWriter, r *http.Request, act func(a *
 		return
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}

@@ -139,7 +139,7 @@ func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 		fromService = true
 	}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -211,7 +211,7 @@ func (w *Web) surveyCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -293,7 +293,7 @@ func (w *Web) surveyRank(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}

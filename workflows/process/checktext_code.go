@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// CheckTextCode is CheckText with a refusal code for the pages: the field
-// is codePrefix+".required" when blank, codePrefix+".too_long" past limit
-// bytes (with the limit as "Limit"); the English message is CheckText's.
+// CheckTextCode is CheckText with the refusal named for the pages: the
+// field's codePrefix + ".required" or codePrefix + ".too_long" (with the
+// limit as "Limit"), the English message unchanged.
 func CheckTextCode(field, codePrefix string, s string, limit int) error {
 	switch {
 	case strings.TrimSpace(s) == "":

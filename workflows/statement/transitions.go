@@ -81,11 +81,11 @@ func (s *statement) checkOpen() error {
 	return nil
 }
 
-// checkMemberOpen refuses an actor who is not a member (with the refusal's
-// code and sentence), then a transition on a closed statement.
-func (s *statement) checkMemberOpen(a workflows.Actor, code, refusal string) error {
+// checkMemberOpen refuses an actor who is not a member (with refusal),
+// then a transition on a closed statement.
+func (s *statement) checkMemberOpen(a workflows.Actor, refusal error) error {
 	if strings.TrimSpace(a.MemberID) == "" {
-		return process.ForbiddenCode(code, refusal)
+		return refusal
 	}
 	return s.checkOpen()
 }
@@ -93,7 +93,7 @@ func (s *statement) checkMemberOpen(a workflows.Actor, code, refusal string) err
 // Validators and handlers, in the order of the process.
 
 func (s *statement) validatePenholders(_ time.Time, in PenholdersInput) error {
-	if err := s.checkMemberOpen(in.Actor, "statement.members_hold_pen", "only members may hold the pen"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_hold_pen", "only members may hold the pen")); err != nil {
 		return err
 	}
 	if s.group(in.Language) == nil {
@@ -209,7 +209,7 @@ func (s *statement) published(now time.Time, lang string, version int) bool {
 }
 
 func (s *statement) validateComment(now time.Time, in CommentInput) error {
-	if err := s.checkMemberOpen(in.Actor, "statement.members_comment", "only members comment"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_comment", "only members comment")); err != nil {
 		return err
 	}
 	g := s.group(in.Language)
@@ -390,7 +390,7 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 }
 
 func (s *statement) validateObject(now time.Time, in ObjectInput) error {
-	if err := s.checkMemberOpen(in.Actor, "statement.members_object", "only members object"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_object", "only members object")); err != nil {
 		return err
 	}
 	r := s.current()
@@ -411,7 +411,7 @@ func (s *statement) object(now time.Time, in ObjectInput) {
 }
 
 func (s *statement) validateBallot(now time.Time, in BallotInput) error {
-	if err := s.checkMemberOpen(in.Actor, "statement.members_vote", "only members vote"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_vote", "only members vote")); err != nil {
 		return err
 	}
 	r := s.current()
