@@ -10,6 +10,18 @@ document.querySelectorAll('form.survey [data-rank-list]').forEach(function (list
   var renumber = function () {
     rows().forEach(function (row, i) { row.querySelector('input.rank').value = String(i + 1); });
   };
+  // The list in the order of the numbers already given (a ranking sent
+  // before, or typed), topics without a number after, as they were.
+  var rank = function (row) {
+    var n = parseInt(row.querySelector('input.rank').value, 10);
+    return isNaN(n) ? Infinity : n;
+  };
+  var sort = function () {
+    rows().map(function (row, i) { return {row: row, i: i}; })
+      .sort(function (a, b) { return rank(a.row) - rank(b.row) || a.i - b.i; })
+      .forEach(function (x) { list.appendChild(x.row); });
+  };
+  sort();
   rows().forEach(function (row) {
     row.draggable = true;
     row.addEventListener('dragstart', function (e) {
@@ -28,8 +40,9 @@ document.querySelectorAll('form.survey [data-rank-list]').forEach(function (list
     row.addEventListener('drop', function (e) {
       if (!dragged || dragged === row) return;
       e.preventDefault();
-      var box = row.getBoundingClientRect();
-      list.insertBefore(dragged, e.clientY > box.top + box.height / 2 ? row.nextSibling : row);
+      var box = row.getBoundingClientRect(), after = e.clientY > box.top + box.height / 2;
+      sort();
+      list.insertBefore(dragged, after ? row.nextSibling : row);
       renumber();
     });
   });
