@@ -109,7 +109,6 @@ const (
 	CodeQuarterNotEnded     = "participation.quarter_not_ended"
 	FieldMeetingDuration    = "meeting.duration_positive"
 	FieldMeetingRecurrence  = "meeting.recurrence"
-	FieldImportTooLarge     = "participation.import_too_large"
 )
 
 // errRecurrence says the form a recurrence takes.
@@ -442,7 +441,7 @@ func (s *Service) ImportMailingActivity(ctx context.Context, a *Actor, body io.R
 		return store.MailingSummary{}, err
 	}
 	if len(data) > maxActivityCSV {
-		return store.MailingSummary{}, InvalidCoded(store.FieldErrors{"body": "at most 8 MiB per import; split the file"}, map[string]string{"body": FieldImportTooLarge})
+		return store.MailingSummary{}, Invalid(store.FieldErrors{"body": "at most 8 MiB per import; split the file"})
 	}
 	sum, err := s.store.ImportMailingActivity(ctx, registryActor(a), bytes.NewReader(data))
 	if err != nil {

@@ -32,9 +32,6 @@ const (
 	CodeSurveyStaffOnly         = "statement.survey_staff_only"
 	CodeSurveyClosed            = "statement.survey_closed"
 	FieldUnknownMember          = "statement.unknown_member" // field: no member with that ID
-	FieldRequired               = "required"                 // field: left blank
-	FieldSurveyRankOne          = "statement.survey_rank_one"
-	FieldSurveyTopics           = "statement.survey_topics"
 )
 
 // statementLeaders may open and decline statements besides staff.
@@ -563,7 +560,7 @@ func (s *Service) MoveStatementCloseDate(ctx context.Context, a *Actor, id strin
 		return StatementDoc{}, err
 	}
 	if req.ClosesAt == nil {
-		return StatementDoc{}, InvalidCoded(map[string]string{"closes_at": "is required"}, map[string]string{"closes_at": FieldRequired})
+		return StatementDoc{}, InvalidCoded(map[string]string{"closes_at": "is required"}, map[string]string{"closes_at": "required"}) // the shared "field.required"
 	}
 	return s.statementUpdate(ctx, a, id, statement.UpdateCloseDate, statement.CloseDateInput{
 		Actor: a.Workflow(), ClosesAt: req.ClosesAt.UTC(), Reason: req.Reason})

@@ -16,6 +16,5 @@ func init() {
 	}
 	addDynamic("statements.refused.", "403", "409")
 	addDynamic("meetings.refused.", "403", "409")
-	addDynamic("field.", service.FieldUnknownMember, service.FieldRequired, service.FieldSurveyRankOne, service.FieldSurveyTopics,
-		service.FieldMeetingDuration, service.FieldMeetingRecurrence, service.FieldImportTooLarge)
+	addDynamic("field.", service.FieldUnknownMember, service.FieldMeetingDuration, service.FieldMeetingRecurrence)
 }
