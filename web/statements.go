@@ -146,13 +146,19 @@ func noticeOf(r *http.Request) string {
 }
 
 // areaRefusal is refusal with the lead sentence of the area's pages
-// ("statements" or "meetings") before why an action is refused.
+// ("statements" or "meetings") before why an action is refused; a
+// refusal naming a language group names it in the reader's language.
 func (w *Web) areaRefusal(r *http.Request, err error, p *page, area string) bool {
-	if !w.refusal(r, err, p) {
+	v, e := viewerOf(r), service.AsError(err)
+	if l, ok := e.Args["Language"].(string); ok {
+		if name := v.t("language."+l, -1); name != "language."+l {
+			e.Args["Language"] = name
+		}
+	}
+	if !w.refusal(r, e, p) {
 		return false
 	}
-	if e := service.AsError(err); e.Kind == service.KindForbidden || e.Kind == service.KindConflict {
-		v := viewerOf(r)
+	if e.Kind == service.KindForbidden || e.Kind == service.KindConflict {
 		p.Errors = map[string]string{"_": v.t(area+".refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", refusalDetail(v, e))}
 	}
 	return true

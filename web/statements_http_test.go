@@ -137,7 +137,8 @@ func (c refusalCase) check(t *testing.T) {
 // TestStatementRefusalsTranslated: the statement's and the survey's
 // refusals, coded by the workflow and the service, are explained in the
 // reader's language with their values (a version number, a language
-// group, a date in the reader's zone), and the forms keep their input.
+// group by its name, a date in the reader's zone), and the forms keep
+// their input.
 func TestStatementRefusalsTranslated(t *testing.T) {
 	bg := context.Background()
 	country(t, "AR", "Argentina")
@@ -176,8 +177,8 @@ func TestStatementRefusalsTranslated(t *testing.T) {
 	}, {
 		name: "a version by a member who does not hold the pen", client: reader, path: path + "/drafts",
 		form:   url.Values{"language": {"es"}, "text": {"Mi versión"}},
-		status: http.StatusForbidden, es: "Solo los redactores del grupo «es» agregan versiones a su borrador.",
-		en:      "Only the penholders of the “es” group add versions to its draft.",
+		status: http.StatusForbidden, es: "Solo los redactores del grupo en español agregan versiones a su borrador.",
+		en:      "Only the penholders of the Spanish group add versions to its draft.",
 		english: "only the penholders of the es group add versions",
 	}, {
 		name: "a version marked the translation of a version that does not exist", client: penholder, path: path + "/drafts",
