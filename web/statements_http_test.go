@@ -185,8 +185,19 @@ func TestStatementRefusalsTranslated(t *testing.T) {
 		form:   url.Values{"language": {"es"}, "text": {"Tercera versión que no se pierde"}, "translation_of": {"en/1"}},
 		status: http.StatusUnprocessableEntity, es: "La versión de la que sería traducción no existe.", en: "The version it would translate does not exist.",
 		english: "translation_of.version: no such version", kept: ">Tercera versión que no se pierde</textarea>",
+	}, {
+		name: "a blank comment", client: penholder, path: path + "/comments",
+		form:   url.Values{"language": {"es"}, "version": {"1"}, "form": {"comment"}, "text": {" "}},
+		status: http.StatusUnprocessableEntity, es: "Escriba su comentario.", en: "Write your comment.", english: "text is required",
 	}} {
 		c.check(t)
+	}
+	// The blank comment's message stands beside the comment's box only,
+	// not beside the penholder's draft box, which is also named text.
+	_, _, body := fetch(t, penholder, http.MethodPost, path+"/comments?lang=en", url.Values{"language": {"es"}, "version": {"1"},
+		"form": {"comment"}, "text": {""}})
+	if n := strings.Count(body, "Write your comment."); n != 1 {
+		t.Errorf("the blank comment's message shows %d times, want once beside the comment\n%s", n, body)
 	}
 
 	// The survey closes: a ranking sent after is refused with its closing
