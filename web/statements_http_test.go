@@ -219,6 +219,11 @@ func TestStatementRefusalsTranslated(t *testing.T) {
 			t.Errorf("%s: the closed survey's refusal lacks %q or its time %s in the reader's zone\n%s", lang, want[0], hm, body)
 		}
 	}
+	// The service names the same refusals for the API.
+	_, err = shared.svc.AddComment(bg, &service.Actor{Member: pedro}, doc.ID, service.CommentRequest{Language: "es", Version: 2, Text: "x"})
+	if e := service.AsError(err); e.Kind != service.KindConflict || e.Code != "statement"+".not_open_for_comments" || e.Args["Version"] != "2" {
+		t.Errorf("service error = %+v, want a 409 coded statement.not_open_for_comments with its version", e)
+	}
 	_, err = shared.svc.RankSurvey(bg, &service.Actor{Member: pedro}, sv.ID, service.RankingRequest{Ranking: []string{"WHOIS"}})
 	if e := service.AsError(err); e.Kind != service.KindConflict || e.Code != service.CodeSurveyClosed {
 		t.Fatalf("service error = %+v, want a 409 coded %s", e, service.CodeSurveyClosed)

@@ -6,7 +6,8 @@ document.querySelectorAll('form.survey [data-rank-list]').forEach(function (list
   var rows = function () { return Array.prototype.slice.call(list.querySelectorAll('.candidate')); };
   var dragged = null;
   var hint = list.querySelector('[data-drag-hint]');
-  if (hint) hint.hidden = false;
+  // Dragging needs a mouse or the like: touch screens keep the numbers.
+  if (hint && !window.matchMedia('(pointer: coarse)').matches) hint.hidden = false;
   var renumber = function () {
     rows().forEach(function (row, i) { row.querySelector('input.rank').value = String(i + 1); });
   };
