@@ -147,12 +147,18 @@ func noticeOf(r *http.Request) string {
 
 // areaRefusal is refusal with the lead sentence of the area's pages
 // ("statements" or "meetings") before why an action is refused; a
-// refusal naming a language group names it in the reader's language.
+// refusal naming a language group names it in the reader's language, and
+// one naming an ALS by its ID names it by its name.
 func (w *Web) areaRefusal(r *http.Request, err error, p *page, area string) bool {
 	v, e := viewerOf(r), service.AsError(err)
 	if l, ok := e.Args["Language"].(string); ok {
 		if name := v.t("language."+l, -1); name != "language."+l {
 			e.Args["Language"] = name
+		}
+	}
+	if id, ok := e.Args["ALS"].(string); ok {
+		if als, err := w.svc.GetALS(r.Context(), id); err == nil {
+			e.Args["ALS"] = als.Name
 		}
 	}
 	if !w.refusal(r, e, p) {

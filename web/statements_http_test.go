@@ -145,6 +145,8 @@ func TestStatementRefusalsTranslated(t *testing.T) {
 	staff := memberOf(t, "Sara Staff", "es", "AR", "", store.RoleStaff)
 	lucia := memberOf(t, "Lucía Pluma", "es", "AR", "")
 	pedro := memberOf(t, "Pedro Lector", "es", "AR", "")
+	mine, theirs := newALS(t, "ALS Propia", "AR"), newALS(t, "ALS Ajena", "AR")
+	rep := memberOf(t, "Rita Representante", "es", "AR", mine.ID, store.RoleALSRep)
 	closes := time.Now().Add(30 * 24 * time.Hour)
 	doc, err := shared.svc.OpenStatement(bg, &service.Actor{Member: staff}, service.StatementRequest{Kind: "statement",
 		Languages: []string{"es", "en"}, Proceeding: service.ProceedingRequest{Title: "Rechazos traducidos",
@@ -185,6 +187,11 @@ func TestStatementRefusalsTranslated(t *testing.T) {
 		form:   url.Values{"language": {"es"}, "text": {"Tercera versión que no se pierde"}, "translation_of": {"en/1"}},
 		status: http.StatusUnprocessableEntity, es: "La versión de la que sería traducción no existe.", en: "The version it would translate does not exist.",
 		english: "translation_of.version: no such version", kept: ">Tercera versión que no se pierde</textarea>",
+	}, {
+		name: "a ballot for another ALS, named by its name", client: signedClient(t, rep), path: path + "/ballots",
+		form:   url.Values{"als_id": {theirs.ID}, "vote": {"yes"}},
+		status: http.StatusForbidden, es: "Solo un representante de la ALS " + theirs.Name + " emite su voto.",
+		en: "Only a representative of ALS " + theirs.Name + " casts its ballot.", english: "only a representative of the ALS casts its ballot",
 	}, {
 		name: "a blank comment", client: penholder, path: path + "/comments",
 		form:   url.Values{"language": {"es"}, "version": {"1"}, "form": {"comment"}, "text": {" "}},
