@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// CheckTextCode is CheckText with the refusal named for the pages: the
-// field's codePrefix + ".required" or codePrefix + ".too_long" (with the
-// limit as "Limit"), the English message unchanged.
+// CheckTextCode is CheckText with codes, for the pages: a blank text is
+// refused with codePrefix+".required", one longer than limit bytes with
+// codePrefix+".too_long"; both name field and carry the limit as Limit.
+// The English sentences are CheckText's.
 func CheckTextCode(field, codePrefix string, s string, limit int) error {
 	switch {
 	case strings.TrimSpace(s) == "":
