@@ -98,6 +98,19 @@ type AttendanceRequest struct {
 	MemberIDs []string `json:"member_ids"`
 }
 
+// Refusal codes of the meetings' and participation's operations
+// (Error.Code; the web's "refusal.<code>"), and the codes of their fields
+// (Error.FieldCodes; the web's "field.<code>").
+const (
+	CodeSeriesCancelled     = "meeting.series_cancelled"
+	CodeMeetingStarted      = "meeting.started"
+	CodeMeetingCancelled    = "meeting.cancelled"
+	CodeAttendanceForbidden = "meeting.attendance_staff_or_chair"
+	CodeQuarterNotEnded     = "participation.quarter_not_ended"
+	FieldMeetingDuration    = "meeting.duration_positive"
+	FieldMeetingRecurrence  = "meeting.recurrence"
+)
+
 // errRecurrence says the form a recurrence takes.
 const errRecurrence = "must be 1mo, 2mo, 3mo, 4mo, 6mo or 12mo, or a duration of at least a second such as 14d"
 
@@ -120,7 +133,7 @@ func (s *Service) CreateMeeting(ctx context.Context, a *Actor, req MeetingReques
 	if req.Duration != nil {
 		d = req.Duration.D()
 		if d <= 0 {
-			return MeetingCreated{}, Invalid(map[string]string{"duration": "must be positive"})
+			return MeetingCreated{}, InvalidCoded(map[string]string{"duration": "must be positive"}, map[string]string{"duration": FieldMeetingDuration})
 		}
 	}
 	in := store.MeetingInput{Kind: req.Kind, Title: req.Title, StartsAt: req.StartsAt, Duration: d, Location: req.Location, ChairID: req.ChairID}
@@ -138,7 +151,7 @@ func (s *Service) CreateMeeting(ctx context.Context, a *Actor, req MeetingReques
 	}
 	rec, err := parseRecurrence(req.Recurrence.Every)
 	if err != nil {
-		return MeetingCreated{}, Invalid(map[string]string{"recurrence.every": errRecurrence})
+		return MeetingCreated{}, InvalidCoded(map[string]string{"recurrence.every": errRecurrence}, map[string]string{"recurrence.every": FieldMeetingRecurrence})
 	}
 	sr, m, err := s.store.CreateMeetingSeries(ctx, by, store.SeriesInput{MeetingInput: in, Every: req.Recurrence.Every, Until: req.Recurrence.Until})
 	if err != nil {
@@ -238,7 +251,7 @@ func (s *Service) PatchSeries(ctx context.Context, a *Actor, id string, req Seri
 		return sr, nil
 	}
 	if sr.CancelledAt != nil {
-		return store.MeetingSeries{}, Conflict("the series is cancelled")
+		return store.MeetingSeries{}, Conflict("the series is cancelled").Coded(CodeSeriesCancelled)
 	}
 	by := registryActor(a)
 	h := s.temporal.ScheduleClient().GetHandle(ctx, meeting.SeriesScheduleID(sr.ID))
@@ -284,7 +297,7 @@ func (s *Service) CancelMeeting(ctx context.Context, a *Actor, id string) error 
 	}
 	m, err := s.store.CancelMeeting(ctx, registryActor(a), id)
 	if errors.Is(err, store.ErrConflict) {
-		return Conflict("the meeting has started")
+		return Conflict("the meeting has started").Coded(CodeMeetingStarted)
 	}
 	if err != nil {
 		return err
@@ -324,11 +337,11 @@ func (s *Service) RecordAttendance(ctx context.Context, a *Actor, meetingID stri
 		return nil, err
 	}
 	if a == nil || (!a.IsStaff() && (m.ChairID == nil || *m.ChairID != a.ID)) {
-		return nil, Forbidden("only staff or the meeting's chair record its attendance")
+		return nil, Forbidden("only staff or the meeting's chair record its attendance").Coded(CodeAttendanceForbidden)
 	}
 	out, err := s.store.RecordAttendance(ctx, registryActor(a), m.ID, req.MemberIDs)
 	if errors.Is(err, store.ErrConflict) {
-		return nil, Conflict("the meeting was cancelled")
+		return nil, Conflict("the meeting was cancelled").Coded(CodeMeetingCancelled)
 	}
 	return out, err
 }

@@ -98,7 +98,7 @@ func (s *Service) ParticipationQuarter(ctx context.Context, quarter string) (Qua
 		return QuarterReport{}, NotFound()
 	}
 	if store.Now().Before(to) {
-		return QuarterReport{}, Conflict("the quarter " + quarter + " has not ended")
+		return QuarterReport{}, Conflict("the quarter "+quarter+" has not ended").Coded(CodeQuarterNotEnded, "Quarter", quarter)
 	}
 	rows, err := s.store.ParticipationReport(ctx, from, to)
 	if err != nil {

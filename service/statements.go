@@ -19,6 +19,21 @@ import (
 // statementProcess names policy statements in the cases index.
 const statementProcess = "statement"
 
+// Refusal codes of the statements' operations (Error.Code; the web's
+// "refusal.<code>" messages), and the codes of their fields
+// (Error.FieldCodes; the web's "field.<code>").
+const (
+	CodeStatementMembersOnly    = "statement.members_only"    // not a signed-in member
+	CodeStatementLeadershipOnly = "statement.leadership_only" // neither staff nor the chair or secretariat
+	CodeStatementVolunteerSelf  = "statement.volunteer_self"  // a member volunteers only themself
+	CodeStatementRepOnly        = "statement.rep_only"        // only an ALS representative votes
+	CodeStatementSuspended      = "statement.voting_suspended"
+	CodeStatementOtherALS       = "statement.other_als" // a representative votes only for their ALS
+	CodeSurveyStaffOnly         = "statement.survey_staff_only"
+	CodeSurveyClosed            = "statement.survey_closed"
+	FieldUnknownMember          = "statement.unknown_member" // field: no member with that ID
+)
+
 // statementLeaders may open and decline statements besides staff.
 var statementLeaders = []string{"chair", "secretariat"}
 
@@ -144,7 +159,7 @@ type DraftDiff struct {
 // memberOnly refuses a caller who is not a signed-in member.
 func memberOnly(a *Actor) error {
 	if a == nil || a.ID == "" {
-		return Forbidden("only members take part in policy statements")
+		return Forbidden("only members take part in policy statements").Coded(CodeStatementMembersOnly)
 	}
 	return nil
 }
@@ -166,7 +181,7 @@ func (s *Service) statementLeadership(ctx context.Context, a *Actor) (bool, erro
 		return p.HolderID != nil && *p.HolderID == a.ID && slices.Contains(statementLeaders, p.Position)
 	})
 	if !lead {
-		return false, Forbidden("only staff or the chair and secretariat open or decline statements")
+		return false, Forbidden("only staff or the chair and secretariat open or decline statements").Coded(CodeStatementLeadershipOnly)
 	}
 	return true, nil
 }
@@ -361,7 +376,7 @@ func (s *Service) AddPenholders(ctx context.Context, a *Actor, id string, req Pe
 		return StatementDoc{}, err
 	}
 	if !a.IsStaff() && (len(req.MemberIDs) != 1 || req.MemberIDs[0] != a.ID) {
-		return StatementDoc{}, Forbidden("a member volunteers only themself; staff assign others")
+		return StatementDoc{}, Forbidden("a member volunteers only themself; staff assign others").Coded(CodeStatementVolunteerSelf)
 	}
 	members, err := s.store.MembersByID(ctx, req.MemberIDs)
 	if err != nil {
@@ -369,7 +384,8 @@ func (s *Service) AddPenholders(ctx context.Context, a *Actor, id string, req Pe
 	}
 	for _, mid := range req.MemberIDs {
 		if _, ok := members[mid]; !ok {
-			return StatementDoc{}, Invalid(map[string]string{"member_ids": "no member with ID " + mid})
+			return StatementDoc{}, InvalidCoded(map[string]string{"member_ids": "no member with ID " + mid},
+				map[string]string{"member_ids": FieldUnknownMember})
 		}
 	}
 	return s.statementUpdate(ctx, a, id, statement.UpdatePenholders,
@@ -505,17 +521,17 @@ func (s *Service) CastStatementBallot(ctx context.Context, a *Actor, id string, 
 		return workflows.BallotReceipt{}, err
 	}
 	if !a.Has(store.RoleALSRep) || a.ALSID == nil {
-		return workflows.BallotReceipt{}, Forbidden("only an ALS representative casts an ALS's ballot")
+		return workflows.BallotReceipt{}, Forbidden("only an ALS representative casts an ALS's ballot").Coded(CodeStatementRepOnly)
 	}
 	suspended, err := s.store.VotingSuspended(ctx, a.ID, store.Now())
 	if err != nil {
 		return workflows.BallotReceipt{}, err
 	}
 	if suspended {
-		return workflows.BallotReceipt{}, Forbidden("your voting rights are suspended by an ethics decision")
+		return workflows.BallotReceipt{}, Forbidden("your voting rights are suspended by an ethics decision").Coded(CodeStatementSuspended)
 	}
 	if *a.ALSID != req.ALSID {
-		return workflows.BallotReceipt{}, Forbidden("only a representative of the ALS casts its ballot")
+		return workflows.BallotReceipt{}, Forbidden("only a representative of the ALS casts its ballot").Coded(CodeStatementOtherALS, "ALS", req.ALSID)
 	}
 	in := statement.BallotInput{Actor: a.Workflow(), ALSID: req.ALSID, CastByALSID: *a.ALSID, Vote: req.Vote}
 	var r workflows.BallotReceipt
@@ -544,7 +560,7 @@ func (s *Service) MoveStatementCloseDate(ctx context.Context, a *Actor, id strin
 		return StatementDoc{}, err
 	}
 	if req.ClosesAt == nil {
-		return StatementDoc{}, Invalid(map[string]string{"closes_at": "is required"})
+		return StatementDoc{}, InvalidCoded(map[string]string{"closes_at": "is required"}, map[string]string{"closes_at": "required"}) // the shared "field.required"
 	}
 	return s.statementUpdate(ctx, a, id, statement.UpdateCloseDate, statement.CloseDateInput{
 		Actor: a.Workflow(), ClosesAt: req.ClosesAt.UTC(), Reason: req.Reason})

@@ -76,7 +76,7 @@ func (s *Service) surveyDoc(ctx context.Context, sv store.Survey) (SurveyDoc, er
 // CreateSurvey opens a priorities survey (staff).
 func (s *Service) CreateSurvey(ctx context.Context, a *Actor, req SurveyRequest) (SurveyDoc, error) {
 	if !a.IsStaff() {
-		return SurveyDoc{}, Forbidden("only staff open a priorities survey")
+		return SurveyDoc{}, Forbidden("only staff open a priorities survey").Coded(CodeSurveyStaffOnly)
 	}
 	sv, err := s.store.CreateSurvey(ctx, store.Actor{MemberID: a.ID}, req, string(s.policy.Statements.SurveyWeighting))
 	if err != nil {
@@ -123,11 +123,41 @@ func (s *Service) RankSurvey(ctx context.Context, a *Actor, id string, req Ranki
 	if err := memberOnly(a); err != nil {
 		return store.SurveyRanking{}, err
 	}
-	r, err := s.store.RankSurvey(ctx, id, a.Member, req.Ranking, store.Now())
+	sv, err := s.store.GetSurvey(ctx, id)
+	if err != nil {
+		return store.SurveyRanking{}, err
+	}
+	now := store.Now()
+	if err := surveyOpen(sv, now); err != nil {
+		return store.SurveyRanking{}, err
+	}
+	r, err := s.store.RankSurvey(ctx, id, a.Member, req.Ranking, now)
 	if errors.Is(err, store.ErrConflict) {
 		return store.SurveyRanking{}, Conflict(strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": "))
 	}
 	return r, err
+}
+
+// surveyOpen refuses a ranking of a closed survey with its code and
+// closing time (the store refuses it too, in words only).
+func surveyOpen(sv store.Survey, now time.Time) error {
+	if sv.Closed(now) {
+		return Conflict("the survey closed at "+sv.ClosesAt.Format(time.RFC3339)).Coded(CodeSurveyClosed, "ClosedAt", sv.ClosesAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// SurveyRankingOf is the reader's own ranking of a survey, most important
+// first; empty when they have not ranked it.
+func (s *Service) SurveyRankingOf(ctx context.Context, a *Actor, id string) ([]string, error) {
+	if err := memberOnly(a); err != nil {
+		return nil, err
+	}
+	r, ok, err := s.store.MemberRanking(ctx, id, a.ID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []string(r.Ranking), nil
 }
 
 // StatementAgenda orders the open statements by the rank of their topic

@@ -152,6 +152,13 @@ func (s *Store) RankSurvey(ctx context.Context, surveyID string, m Member, ranki
 	return r, err
 }
 
+// MemberRanking is a member's ranking of a survey; ok is false when they
+// have not ranked it.
+func (s *Store) MemberRanking(ctx context.Context, surveyID, memberID string) (r SurveyRanking, ok bool, err error) {
+	err = s.DB.WithContext(ctx).Where("survey_id = ? AND member_id = ?", surveyID, memberID).Limit(1).Find(&r).Error
+	return r, err == nil && r.MemberID != "", err
+}
+
 // SurveyRespondents counts the members who ranked a survey.
 func (s *Store) SurveyRespondents(ctx context.Context, surveyID string) (int64, error) {
 	var n int64

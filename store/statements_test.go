@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -73,6 +74,13 @@ func TestSurveys(t *testing.T) {
 			}
 			if n, err := st.SurveyRespondents(ctx, sv.ID); err != nil || n != 3 {
 				t.Fatalf("respondents %d %v, want 3", n, err)
+			}
+			// A member's own ranking is the last one they sent.
+			if r, ok, err := st.MemberRanking(ctx, sv.ID, ar1.ID); err != nil || !ok || !slices.Equal(r.Ranking, []string{"new_gtlds", "dns_abuse", "rdap"}) {
+				t.Fatalf("ar1's ranking %+v %v %v", r, ok, err)
+			}
+			if r, ok, err := st.MemberRanking(ctx, sv.ID, "m_nobody"); err != nil || ok {
+				t.Fatalf("the ranking of a member who did not rank: %+v %v %v", r, ok, err)
 			}
 			res, err := st.SurveyResults(ctx, sv)
 			if err != nil {

@@ -50,6 +50,8 @@ type meetingView struct {
 	Saved   int
 	// Created says the meeting was just scheduled.
 	Created bool
+	// Marked are the members ticked on a refused checklist, kept ticked.
+	Marked map[string]bool
 }
 
 func (w *Web) meetingData(r *http.Request, a *service.Actor) (meetingView, error) {
@@ -93,7 +95,7 @@ func (w *Web) meetingAttendance(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "meetings") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -101,6 +103,10 @@ func (w *Web) meetingAttendance(rw http.ResponseWriter, r *http.Request) {
 	if derr != nil {
 		w.failErr(rw, r, derr)
 		return
+	}
+	v.Marked = map[string]bool{}
+	for _, id := range r.PostForm["member"] {
+		v.Marked[id] = true
 	}
 	p.Data = v
 	w.render(rw, r, "meeting_detail", p)

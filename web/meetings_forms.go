@@ -89,7 +89,7 @@ func (w *Web) meetingCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "meetings") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -142,7 +142,7 @@ func (w *Web) participationReview(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "meetings") {
 		w.failErr(rw, r, err)
 		return
 	}

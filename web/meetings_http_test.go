@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lacralo/ralo/service"
 	"github.com/lacralo/ralo/store"
 )
 
@@ -79,8 +80,44 @@ func TestMeetingForms(t *testing.T) {
 	if st != http.StatusConflict {
 		t.Fatalf("review of an active ALS: %d", st)
 	}
-	mustContain(t, body, "not under review")
+	mustContain(t, body, "The ALS is not under accreditation review.")
 	if st, _, _ := fetch(t, m, http.MethodPost, "/participation/"+uy.ID+"/review", url.Values{"outcome": {"keep"}}); st != http.StatusForbidden {
 		t.Fatalf("a member reviews: %d", st)
+	}
+}
+
+// TestMeetingRefusalsTranslated: the attendance checklist's refusals are
+// explained in the reader's language, and a refused checklist keeps its
+// ticks.
+func TestMeetingRefusalsTranslated(t *testing.T) {
+	bg := context.Background()
+	country(t, "UY", "Uruguay")
+	staff := memberOf(t, "Silvana Staff", "es", "UY", "", store.RoleStaff)
+	plain := memberOf(t, "Mateo Miembro", "es", "UY", "")
+	by := &service.Actor{Member: staff}
+	var ids []string
+	for _, title := range []string{"Coordinación mensual", "Coordinación cancelada"} {
+		m, err := shared.svc.CreateMeeting(bg, by, service.MeetingRequest{Kind: store.MeetingCoordination, Title: title,
+			StartsAt: time.Now().Add(48 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.Meeting.ID)
+	}
+	if err := shared.svc.CancelMeeting(bg, by, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []refusalCase{{
+		name: "attendance recorded by a member who is neither staff nor the chair", client: signedClient(t, plain),
+		path: "/meetings/" + ids[0] + "/attendance", form: url.Values{"member": {plain.ID}}, status: http.StatusForbidden,
+		es: "Solo el personal o quien preside la reunión registra su asistencia.", en: "Only staff or the meeting&#39;s chair record its attendance.",
+		english: "only staff or the meeting",
+	}, {
+		name: "attendance of a cancelled meeting", client: signedClient(t, staff),
+		path: "/meetings/" + ids[1] + "/attendance", form: url.Values{"member": {plain.ID}}, status: http.StatusConflict,
+		es: "La reunión fue cancelada: no se registra su asistencia.", en: "The meeting was cancelled: its attendance is not recorded.",
+		english: "the meeting was cancelled", kept: `value="` + plain.ID + `" checked`,
+	}} {
+		c.check(t)
 	}
 }

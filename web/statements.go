@@ -145,6 +145,31 @@ func noticeOf(r *http.Request) string {
 	return ""
 }
 
+// areaRefusal is refusal with the lead sentence of the area's pages
+// ("statements" or "meetings") before why an action is refused; a
+// refusal naming a language group names it in the reader's language, and
+// one naming an ALS by its ID names it by its name.
+func (w *Web) areaRefusal(r *http.Request, err error, p *page, area string) bool {
+	v, e := viewerOf(r), service.AsError(err)
+	if l, ok := e.Args["Language"].(string); ok {
+		if name := v.t("language."+l, -1); name != "language."+l {
+			e.Args["Language"] = name
+		}
+	}
+	if id, ok := e.Args["ALS"].(string); ok {
+		if als, err := w.svc.GetALS(r.Context(), id); err == nil {
+			e.Args["ALS"] = als.Name
+		}
+	}
+	if !w.refusal(r, e, p) {
+		return false
+	}
+	if e.Kind == service.KindForbidden || e.Kind == service.KindConflict {
+		p.Errors = map[string]string{"_": v.t(area+".refused."+strconv.Itoa(e.Kind.Status()), -1, "Detail", refusalDetail(v, e))}
+	}
+	return true
+}
+
 // statementAct runs one transition from the statement's page.
 func (w *Web) statementAct(rw http.ResponseWriter, r *http.Request, act func(a *service.Actor, id string) (string, error)) {
 	a := w.signedInForm(rw, r)
@@ -158,7 +183,7 @@ func (w *Web) statementAct(rw http.ResponseWriter, r *http.Request, act func(a *
 		return
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}

@@ -139,7 +139,7 @@ func (w *Web) statementCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 		fromService = true
 	}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -156,6 +156,8 @@ type surveyView struct {
 	Staff bool
 	// Ranked says the reader's ranking was just recorded.
 	Ranked bool
+	// Prefilled says the inputs show the ranking the reader sent before.
+	Prefilled bool
 }
 
 // Rank is the input of a topic: rank.<its index>.
@@ -209,7 +211,7 @@ func (w *Web) surveyCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}
@@ -233,8 +235,31 @@ func (w *Web) renderSurvey(rw http.ResponseWriter, r *http.Request, a *service.A
 		w.failErr(rw, r, err)
 		return
 	}
-	p.Data = surveyView{SurveyDoc: doc, Staff: a.IsStaff(), Ranked: r.URL.Query().Has("ranked")}
+	view := surveyView{SurveyDoc: doc, Staff: a.IsStaff(), Ranked: r.URL.Query().Has("ranked")}
+	if len(p.Form) == 0 && doc.Status != "closed" {
+		// A member back at an open survey finds their ranking as they
+		// left it, to change it and send it again.
+		ranking, err := w.svc.SurveyRankingOf(r.Context(), a, doc.ID)
+		if err != nil {
+			w.failErr(rw, r, err)
+			return
+		}
+		p.Form, view.Prefilled = rankForm(doc.Topics, ranking), len(ranking) > 0
+	}
+	p.Data = view
 	w.render(rw, r, "statement_survey", p)
+}
+
+// rankForm is the number inputs of a ranking: rank.<i> is the place of
+// topic i, blank for a topic left out.
+func rankForm(topics, ranking []string) map[string]string {
+	form := map[string]string{}
+	for i, t := range topics {
+		if n := slices.Index(ranking, t); n >= 0 {
+			form["rank."+strconv.Itoa(i)] = strconv.Itoa(n + 1)
+		}
+	}
+	return form
 }
 
 // surveyRank records the reader's ranking: rank.<i> = 1, 2… beside the
@@ -268,7 +293,7 @@ func (w *Web) surveyRank(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := &page{}
-	if !w.refusal(r, err, p) {
+	if !w.areaRefusal(r, err, p, "statements") {
 		w.failErr(rw, r, err)
 		return
 	}

@@ -189,3 +189,57 @@ func TestBrowserPrioritiesSurvey(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserSurveyDrag: with JavaScript, a member ranks the survey's
+// topics by dragging them (rank.js numbers the same inputs the form
+// sends); back at the survey, the ranking is prefilled in the inputs.
+func TestBrowserSurveyDrag(t *testing.T) {
+	ctx, cancel := context.WithTimeout(browser(t), 2*time.Minute)
+	defer cancel()
+	country(t, "AR", "Argentina")
+	staff := memberOf(t, "Sol Staff", "es", "AR", "", store.RoleStaff)
+	ana := memberOf(t, "Ana Arrastra", "es", "AR", "")
+	sv, err := shared.app.Store.CreateSurvey(context.Background(), store.Actor{MemberID: staff.ID}, store.SurveyInput{
+		Title: "Prioridades por arrastre", Topics: []string{"DNS abuse", "WHOIS", "IDN"}, ClosesAt: time.Now().Add(time.Hour)}, "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := shared.url + "/priorities/" + sv.ID
+	signIn(t, ctx, ana)
+	load(t, ctx, chromedp.Navigate(path+"?lang=es"))
+	mustContain(t, text(t, ctx, "[data-drag-hint]"), "arrastrar")
+	// IDN dragged above DNS abuse: IDN first, then DNS abuse, then WHOIS.
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const rows = [...document.querySelectorAll('form.survey .candidate')], dt = new DataTransfer();
+		const at = rows[0].getBoundingClientRect().top + 1, ev = (type) => new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true, clientY: at});
+		rows[2].dispatchEvent(ev('dragstart'));
+		rows[0].dispatchEvent(ev('dragover'));
+		rows[0].dispatchEvent(ev('drop'));
+		rows[2].dispatchEvent(ev('dragend'));
+	})()`))
+	order := func() string {
+		return get(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('form.survey .candidate')].map(r => r.querySelector('label').textContent + '=' + r.querySelector('input').value).join(',')`))
+	}
+	if got := order(); got != "IDN=1,DNS abuse=2,WHOIS=3" {
+		t.Fatalf("after the drag: %s", got)
+	}
+	for _, width := range []int64{1280, 390} {
+		do(t, ctx, chromedp.EmulateViewport(width, 800))
+		shot(t, ctx, "statement_survey_drag", "es", width)
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+	load(t, ctx, chromedp.Click(chromedp.ID("rank-submit")))
+	mustContain(t, text(t, ctx, "#ranked"), "Su orden quedó registrado")
+	load(t, ctx, chromedp.Navigate(path+"?lang=en"))
+	mustContain(t, text(t, ctx, "#prefilled"), "Your previous ranking is filled in")
+	for i, want := range []string{"2", "3", "1"} {
+		if v := get(t, ctx, chromedp.Value(chromedp.ID(fmt.Sprintf("rank-%d", i)))); v != want {
+			t.Errorf("topic %d prefilled %q, want %q", i, v, want)
+		}
+	}
+	// With JavaScript the list shows the ranking in its order.
+	if got := order(); got != "IDN=1,DNS abuse=2,WHOIS=3" {
+		t.Errorf("the prefilled list: %s", got)
+	}
+	shot(t, ctx, "statement_survey_prefilled", "en", 1280)
+}

@@ -74,18 +74,18 @@ func (s *statement) ratified() bool {
 func (s *statement) checkOpen() error {
 	switch {
 	case s.st.Declined != nil:
-		return process.InvalidState("the statement was declined")
+		return process.InvalidStateCode("statement.declined", "the statement was declined")
 	case s.st.Submission != nil:
-		return process.InvalidState("the statement is submitted")
+		return process.InvalidStateCode("statement.submitted", "the statement is submitted")
 	}
 	return nil
 }
 
 // checkMemberOpen refuses an actor who is not a member (with refusal),
 // then a transition on a closed statement.
-func (s *statement) checkMemberOpen(a workflows.Actor, refusal string) error {
+func (s *statement) checkMemberOpen(a workflows.Actor, refusal error) error {
 	if strings.TrimSpace(a.MemberID) == "" {
-		return process.Forbidden(refusal)
+		return refusal
 	}
 	return s.checkOpen()
 }
@@ -93,18 +93,18 @@ func (s *statement) checkMemberOpen(a workflows.Actor, refusal string) error {
 // Validators and handlers, in the order of the process.
 
 func (s *statement) validatePenholders(_ time.Time, in PenholdersInput) error {
-	if err := s.checkMemberOpen(in.Actor, "only members may hold the pen"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_hold_pen", "only members may hold the pen")); err != nil {
 		return err
 	}
 	if s.group(in.Language) == nil {
-		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInputCode("statement.no_group", "language: the statement has no "+strconv.Quote(in.Language)+" group", "Language", in.Language)
 	}
 	ids := process.Set(in.MemberIDs)
 	if len(ids) == 0 || len(ids) > 20 {
-		return process.InvalidInput("member_ids: one to 20 members")
+		return process.InvalidInputCode("statement.penholders_count", "member_ids: one to 20 members", "Max", 20)
 	}
 	if !process.IsStaff(in.Actor.Roles) && (len(ids) != 1 || ids[0] != in.Actor.MemberID) {
-		return process.Forbidden("a member volunteers only themself; staff assign others")
+		return process.ForbiddenCode("statement.volunteer_self", "a member volunteers only themself; staff assign others")
 	}
 	return nil
 }
@@ -133,17 +133,19 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 	g := s.group(in.Language)
 	switch {
 	case g == nil:
-		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInputCode("statement.no_group", "language: the statement has no "+strconv.Quote(in.Language)+" group", "Language", in.Language)
 	case !s.isPenholder(in.Language, in.Actor.MemberID):
-		return process.Forbidden("only the penholders of the " + in.Language + " group add versions to its draft")
+		return process.ForbiddenCode("statement.draft_penholders_only", "only the penholders of the "+in.Language+" group add versions to its draft",
+			"Language", in.Language)
 	case !s.drafting():
-		return process.InvalidState("the final text is under ratification or ratified: drafts are closed")
+		return process.InvalidStateCode("statement.drafts_closed", "the final text is under ratification or ratified: drafts are closed")
 	}
-	if err := process.CheckText("text", in.Text, MaxDraftBytes); err != nil {
+	if err := process.CheckTextCode("text", "statement.draft_text", in.Text, MaxDraftBytes); err != nil {
 		return err
 	}
 	if s.draftBytes+len(in.Text) > maxDraftTotal {
-		return process.InvalidState(fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxDraftTotal))
+		return process.InvalidStateCode("statement.drafts_full", fmt.Sprintf("the drafts of this statement have reached their total size of %d bytes", maxDraftTotal),
+			"Limit", maxDraftTotal)
 	}
 	if err := s.draftBudget(in.Actor.MemberID, len(in.Text)); err != nil {
 		return err
@@ -152,9 +154,9 @@ func (s *statement) validateDraft(now time.Time, in DraftInput) error {
 		o := s.group(t.Language)
 		switch {
 		case o == nil || t.Language == in.Language:
-			return process.InvalidInput("translation_of.language: another language group of this statement")
+			return process.InvalidInputCode("statement.translation_language", "translation_of.language: another language group of this statement")
 		case t.Version < 1 || t.Version > len(o.Versions):
-			return process.InvalidInput("translation_of.version: no such version")
+			return process.InvalidInputCode("statement.translation_version", "translation_of.version: no such version")
 		}
 	}
 	return nil
@@ -207,27 +209,27 @@ func (s *statement) published(now time.Time, lang string, version int) bool {
 }
 
 func (s *statement) validateComment(now time.Time, in CommentInput) error {
-	if err := s.checkMemberOpen(in.Actor, "only members comment"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_comment", "only members comment")); err != nil {
 		return err
 	}
 	g := s.group(in.Language)
 	switch {
 	case g == nil:
-		return process.InvalidInput("language: the statement has no " + strconv.Quote(in.Language) + " group")
+		return process.InvalidInputCode("statement.no_group", "language: the statement has no "+strconv.Quote(in.Language)+" group", "Language", in.Language)
 	case in.Version < 1 || in.Version > len(g.Versions):
-		return process.InvalidInput("version: no such version")
+		return process.InvalidInputCode("statement.no_version", "version: no such version", "Version", in.Version)
 	case !s.published(now, in.Language, in.Version):
-		return process.InvalidState("this version is not open for comments")
+		return process.InvalidStateCode("statement.not_open_for_comments", "this version is not open for comments", "Version", in.Version)
 	case len(s.st.Comments) >= maxComments:
-		return process.InvalidState("the statement has reached its number of comments")
+		return process.InvalidStateCode("statement.comments_full", "the statement has reached its number of comments", "Max", maxComments)
 	}
 	if err := s.commentBudget(in.Actor.MemberID); err != nil {
 		return err
 	}
 	if in.ReplyTo != "" && s.findComment(in.ReplyTo) == nil {
-		return process.InvalidInput("reply_to: no such comment")
+		return process.InvalidInputCode("statement.no_reply_to", "reply_to: no such comment")
 	}
-	return process.CheckText("text", in.Text, maxComment)
+	return process.CheckTextCode("text", "statement.comment_text", in.Text, maxComment)
 }
 
 func (s *statement) comment(now time.Time, in CommentInput) Comment {
@@ -250,20 +252,21 @@ func (s *statement) validateResolve(_ time.Time, in ResolveCommentInput) error {
 		return process.NotFound("no such comment")
 	}
 	if !s.isPenholder(c.Language, in.Actor.MemberID) {
-		return process.Forbidden("only the penholders of the " + c.Language + " group answer its comments")
+		return process.ForbiddenCode("statement.resolve_penholders_only", "only the penholders of the "+c.Language+" group answer its comments",
+			"Language", c.Language)
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !s.drafting() {
-		return process.InvalidState("the final text is published: comments are settled")
+		return process.InvalidStateCode("statement.comments_settled", "the final text is published: comments are settled")
 	}
 	switch in.Status {
 	case CommentIncorporated, CommentAnswered, CommentNotAdopted:
 	default:
-		return process.InvalidInput("status must be incorporated, answered or not_adopted")
+		return process.InvalidInputCode("statement.resolution_status", "status must be incorporated, answered or not_adopted")
 	}
-	return process.CheckText("reply", in.Reply, maxComment)
+	return process.CheckTextCode("reply", "statement.reply", in.Reply, maxComment)
 }
 
 func (s *statement) resolve(now time.Time, in ResolveCommentInput) {
@@ -280,17 +283,18 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 	}
 	if !slices.ContainsFunc(s.st.Languages, func(l string) bool { return s.isPenholder(l, in.Actor.MemberID) }) &&
 		!(s.ownTexts && process.IsStaff(in.Actor.Roles)) {
-		return process.Forbidden("only penholders publish the final text")
+		return process.ForbiddenCode("statement.consolidate_penholders_only", "only penholders publish the final text")
 	}
 	// The clock, not the status, decides: the validator may run before
 	// the main loop has seen the period end.
 	switch p := s.period(); {
 	case p == nil:
-		return process.InvalidState("a member comment period must be held on a published draft first")
+		return process.InvalidStateCode("statement.no_comment_period", "a member comment period must be held on a published draft first")
 	case now.Before(p.Closes):
-		return process.InvalidState("the comment period is still running until " + p.Closes.Format(time.RFC3339))
+		return process.InvalidStateCode("statement.comment_period_running", "the comment period is still running until "+p.Closes.Format(time.RFC3339),
+			"Closes", p.Closes)
 	case !s.drafting():
-		return process.InvalidState("the final text is already published")
+		return process.InvalidStateCode("statement.already_consolidated", "the final text is already published")
 	}
 	var open []string
 	notAdopted := false
@@ -304,11 +308,12 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 		}
 	}
 	if len(open) > 0 {
-		return process.InvalidState("comments are still unanswered: " + strings.Join(open, ", "))
+		return process.InvalidStateCode("statement.comments_unanswered", "comments are still unanswered: "+strings.Join(open, ", "),
+			"Comments", strings.Join(open, ", "))
 	}
 	for l := range in.Texts {
 		if s.group(l) == nil {
-			return process.InvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
+			return process.InvalidInputCode("statement.no_group", "texts: the statement has no "+strconv.Quote(l)+" group", "Language", l)
 		}
 	}
 	for _, l := range s.st.Languages {
@@ -318,15 +323,16 @@ func (s *statement) validateConsolidate(now time.Time, in ConsolidateInput) erro
 			}
 			continue
 		}
-		if err := process.CheckText("texts."+l, in.Texts[l], MaxDraftBytes); err != nil {
+		if err := process.CheckTextCode("texts."+l, "statement.final_text", in.Texts[l], MaxDraftBytes); err != nil {
 			return err
 		}
 	}
 	if len(in.DivergentViews) > MaxDraftBytes {
-		return process.InvalidInput(fmt.Sprintf("divergent_views is longer than %d bytes", MaxDraftBytes))
+		return process.InvalidFieldCode("divergent_views", "statement.divergent_views_too_long", fmt.Sprintf("divergent_views is longer than %d bytes", MaxDraftBytes),
+			"Limit", MaxDraftBytes)
 	}
 	if notAdopted && strings.TrimSpace(in.DivergentViews) == "" {
-		return process.InvalidInput("divergent_views is required: some comments were not adopted")
+		return process.InvalidFieldCode("divergent_views", "statement.divergent_views_required", "divergent_views is required: some comments were not adopted")
 	}
 	return nil
 }
@@ -344,10 +350,12 @@ func (s *statement) mayWrite(lang string, actor workflows.Actor) bool {
 func (s *statement) checkOthersText(lang, text string) error {
 	g := s.group(lang)
 	if g == nil || g.Latest == 0 {
-		return process.Forbidden("texts." + lang + ": only its penholders or staff write the " + lang + " text, and its group has no draft yet")
+		return process.ForbiddenCode("statement.others_text_no_draft", "texts."+lang+": only its penholders or staff write the "+lang+" text, and its group has no draft yet",
+			"Language", lang)
 	}
 	if text != "" && TextHash(text) != g.Versions[g.Latest-1].SHA256 {
-		return process.Forbidden("texts." + lang + ": only its penholders or staff write the " + lang + " text; leave it out to take its group's latest version")
+		return process.ForbiddenCode("statement.others_text", "texts."+lang+": only its penholders or staff write the "+lang+" text; leave it out to take its group's latest version",
+			"Language", lang)
 	}
 	return nil
 }
@@ -382,17 +390,17 @@ func (s *statement) consolidate(now time.Time, in ConsolidateInput) {
 }
 
 func (s *statement) validateObject(now time.Time, in ObjectInput) error {
-	if err := s.checkMemberOpen(in.Actor, "only members object"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_object", "only members object")); err != nil {
 		return err
 	}
 	r := s.current()
 	if r == nil || r.Result != nil || r.VoteOpens != nil || !now.Before(r.ObjectionEnds) {
-		return process.InvalidState("no consensus call is open")
+		return process.InvalidStateCode("statement.no_consensus_call", "no consensus call is open")
 	}
 	if slices.ContainsFunc(r.Objections, func(o Objection) bool { return o.By == in.Actor.MemberID }) {
-		return process.InvalidState("you have already objected")
+		return process.InvalidStateCode("statement.already_objected", "you have already objected")
 	}
-	return process.CheckText("reason", in.Reason, maxShort)
+	return process.CheckTextCode("reason", "statement.reason", in.Reason, maxShort)
 }
 
 func (s *statement) object(now time.Time, in ObjectInput) {
@@ -403,27 +411,27 @@ func (s *statement) object(now time.Time, in ObjectInput) {
 }
 
 func (s *statement) validateBallot(now time.Time, in BallotInput) error {
-	if err := s.checkMemberOpen(in.Actor, "only members vote"); err != nil {
+	if err := s.checkMemberOpen(in.Actor, process.ForbiddenCode("statement.members_vote", "only members vote")); err != nil {
 		return err
 	}
 	r := s.current()
 	if r == nil || r.Result != nil || r.VoteOpens == nil || !r.RollFrozen || !now.Before(*r.VoteCloses) {
-		return process.InvalidState("no ratification vote is open")
+		return process.InvalidStateCode("statement.no_vote_open", "no ratification vote is open")
 	}
 	if in.CastByALSID != in.ALSID {
-		return process.Forbidden("an ALS representative votes only for their own ALS")
+		return process.ForbiddenCode("statement.own_als_only", "an ALS representative votes only for their own ALS")
 	}
 	if !slices.ContainsFunc(r.Roll, func(e workflows.ElectionRollEntry) bool { return e.ALSID == in.ALSID }) {
-		return process.Forbidden("ALS " + in.ALSID + " is not on the roll")
+		return process.ForbiddenCode("statement.not_on_roll", "ALS "+in.ALSID+" is not on the roll", "ALS", in.ALSID)
 	}
 	switch in.Vote {
 	case domain.VoteYes, domain.VoteNo, domain.VoteAbstain:
 	default:
-		return process.InvalidInput("vote must be yes, no or abstain")
+		return process.InvalidInputCode("statement.vote_choice", "vote must be yes, no or abstain")
 	}
 	if left, ok := s.changesLeft(in.ALSID); ok && left <= 0 && s.cast(in.ALSID) > 0 {
-		return process.InvalidState(fmt.Sprintf("ALS %s has replaced its ballot the maximum of %d times in this round; its last ballot stands",
-			in.ALSID, s.maxBallotChanges()))
+		return process.InvalidStateCode("statement.ballot_changes_used", fmt.Sprintf("ALS %s has replaced its ballot the maximum of %d times in this round; its last ballot stands",
+			in.ALSID, s.maxBallotChanges()), "ALS", in.ALSID, "Max", s.maxBallotChanges())
 	}
 	return nil
 }
@@ -479,28 +487,28 @@ func (s *statement) ballot(now time.Time, in BallotInput, receipt string) workfl
 
 func (s *statement) validateSubmit(_ time.Time, in SubmitInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff record the submission")
+		return process.ForbiddenCode("statement.submit_staff_only", "only staff record the submission")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !in.AsDraft && !s.ratified() {
-		return process.InvalidState("the statement is not ratified: submit it as a draft (as_draft) or wait for ratification")
+		return process.InvalidStateCode("statement.not_ratified", "the statement is not ratified: submit it as a draft (as_draft) or wait for ratification")
 	}
 	if !validURL(in.URL) {
-		return process.InvalidInput("url must be an http or https URL")
+		return process.InvalidFieldCode("url", "statement.submission_url", "url must be an http or https URL")
 	}
 	if in.SubmittedAt.IsZero() {
-		return process.InvalidInput("submitted_at is required")
+		return process.InvalidFieldCode("submitted_at", "statement.submitted_at_required", "submitted_at is required")
 	}
 	if len(in.Texts) == 0 && s.st.Consolidation == nil {
-		return process.InvalidInput("texts are required: no final text was consolidated")
+		return process.InvalidInputCode("statement.texts_required", "texts are required: no final text was consolidated")
 	}
 	for l, t := range in.Texts {
 		if s.group(l) == nil {
-			return process.InvalidInput("texts: the statement has no " + strconv.Quote(l) + " group")
+			return process.InvalidInputCode("statement.no_group", "texts: the statement has no "+strconv.Quote(l)+" group", "Language", l)
 		}
-		if err := process.CheckText("texts."+l, t, MaxDraftBytes); err != nil {
+		if err := process.CheckTextCode("texts."+l, "statement.final_text", t, MaxDraftBytes); err != nil {
 			return err
 		}
 	}
@@ -524,12 +532,12 @@ func (s *statement) submit(now time.Time, in SubmitInput) {
 
 func (s *statement) validateDecline(_ time.Time, in DeclineInput) error {
 	if !process.IsStaff(in.Actor.Roles) && !in.Leadership {
-		return process.Forbidden("only staff or the leadership decline to comment")
+		return process.ForbiddenCode("statement.decline_leadership_only", "only staff or the leadership decline to comment")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
-	return process.CheckText("reason", in.Reason, maxShort)
+	return process.CheckTextCode("reason", "statement.reason", in.Reason, maxShort)
 }
 
 func (s *statement) decline(now time.Time, in DeclineInput) {
@@ -542,18 +550,18 @@ func (s *statement) decline(now time.Time, in DeclineInput) {
 
 func (s *statement) validateCloseDate(now time.Time, in CloseDateInput) error {
 	if !process.IsStaff(in.Actor.Roles) {
-		return process.Forbidden("only staff record a new ICANN close date")
+		return process.ForbiddenCode("statement.close_date_staff_only", "only staff record a new ICANN close date")
 	}
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
 	if !in.ClosesAt.After(now) {
-		return process.InvalidInput("closes_at must be in the future")
+		return process.InvalidFieldCode("closes_at", "statement.close_date_past", "closes_at must be in the future")
 	}
 	if in.ClosesAt.Equal(s.in.Proceeding.ClosesAt) {
-		return process.InvalidInput("closes_at is already ICANN's close date")
+		return process.InvalidFieldCode("closes_at", "statement.close_date_same", "closes_at is already ICANN's close date", "ClosesAt", in.ClosesAt)
 	}
-	return process.CheckText("reason", in.Reason, maxShort)
+	return process.CheckTextCode("reason", "statement.reason", in.Reason, maxShort)
 }
 
 // moveCloseDate records ICANN's new close date. The reminders and the
@@ -581,7 +589,8 @@ func (s *statement) moveCloseDate(now time.Time, in CloseDateInput) {
 // draftBudget refuses a draft of size bytes past what one member may write.
 func (s *statement) draftBudget(id string, size int) error {
 	if s.participantCaps && s.draftBytesBy(id)+size > maxDraftBytesPerAuthor {
-		return process.InvalidState(fmt.Sprintf("your drafts of this statement have reached the %d bytes one member may write", maxDraftBytesPerAuthor))
+		return process.InvalidStateCode("statement.draft_budget", fmt.Sprintf("your drafts of this statement have reached the %d bytes one member may write", maxDraftBytesPerAuthor),
+			"Limit", maxDraftBytesPerAuthor)
 	}
 	return nil
 }
@@ -589,7 +598,8 @@ func (s *statement) draftBudget(id string, size int) error {
 // commentBudget refuses a comment past what one member may write.
 func (s *statement) commentBudget(id string) error {
 	if s.participantCaps && s.commentsBy(id) >= maxCommentsPerMember {
-		return process.InvalidState(fmt.Sprintf("you have written the maximum of %d comments on this statement", maxCommentsPerMember))
+		return process.InvalidStateCode("statement.comment_budget", fmt.Sprintf("you have written the maximum of %d comments on this statement", maxCommentsPerMember),
+			"Max", maxCommentsPerMember)
 	}
 	return nil
 }
