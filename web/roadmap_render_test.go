@@ -43,3 +43,19 @@ func TestRoadmapMarkerLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarEventTitles: the calendar page names a deadline as the
+// roadmap does, a seat's own with the seat's name, never the raw code.
+func TestCalendarEventTitles(t *testing.T) {
+	w := offline(t)
+	for lang, want := range map[string]string{
+		"es": "Elección Ciclo 2027: Cierre de la votación (Secretaría)",
+		"en": "Election Ciclo 2027: Voting closes (Secretariat)",
+	} {
+		v := &viewer{lang: lang, loc: i18n.NewLocalizer(w.bundle, lang), zone: time.UTC}
+		it := service.CalendarItem{Process: "election", ProcessID: "elc_1", Name: "Ciclo 2027", Deadline: "voting_close:secretariat"}
+		if got := eventTitle(v, it); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}

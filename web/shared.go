@@ -144,15 +144,9 @@ func eventTitle(v *viewer, it service.CalendarItem) string {
 	if it.Kind == "hearing" {
 		return v.t("calendar_page.hearing", -1, "Process", process, "Name", name)
 	}
-	// The deadline's name as the process pages say it, else as written.
-	deadline := strings.ReplaceAll(it.Deadline, "_", " ")
-	for _, id := range []string{"deadline." + it.Deadline, "calendar." + it.Deadline} {
-		if msg := v.t(id, -1); msg != id {
-			deadline = msg
-			break
-		}
-	}
-	return v.t("calendar_page.deadline", -1, "Process", process, "Name", name, "Deadline", deadline)
+	// The deadline's name as the process pages say it (a seat's own with
+	// the seat's name), as the roadmap's markers do.
+	return v.t("calendar_page.deadline", -1, "Process", process, "Name", name, "Deadline", deadlineName(v, it.Deadline))
 }
 
 // calendarIssue issues a new feed address (the old one stops working) and
