@@ -142,3 +142,35 @@ func TestArbitrationNoContest(t *testing.T) {
 		}
 	}
 }
+
+// TestArbitrationContestCarried checks that a run continued as new before
+// the contest was settled records it again (the activity is idempotent),
+// and that one continued after does not.
+func TestArbitrationContestCarried(t *testing.T) {
+	for _, settled := range []bool{false, true} {
+		h := newHarness(t)
+		c := mockContest(h)
+		h.Env.OnSignalExternalWorkflow(mock.Anything, "election/EL-1", "", workflows.SignalAppealRuling, mock.Anything).Return(nil).Maybe()
+		rule(h, workflows.RulingUphold)
+		in := input("A-22")
+		in.AppealOf = &workflows.AppealRef{Kind: workflows.AppealKindElection, ID: "EL-1"}
+		in.Carried = &arbitration.Carried{
+			State: arbitration.State{CaseID: in.CaseID, Status: arbitration.StatusFiled, Question: in.Question, Articles: in.Articles,
+				Parties: in.Parties, FiledBy: in.FiledBy, FiledAt: t0, AppealOf: in.AppealOf},
+			Runs: 1, ParticipantCaps: true, FlushBatch: true, RecordContest: true, ContestSettled: settled,
+		}
+
+		final := run(h, in)
+
+		if final.Status != arbitration.StatusRuled {
+			t.Errorf("settled %v: final status %q", settled, final.Status)
+		}
+		want := 1
+		if settled {
+			want = 0
+		}
+		if len(c.calls) != want {
+			t.Errorf("settled %v: RecordContest ran %d times, want %d", settled, len(c.calls), want)
+		}
+	}
+}
