@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -124,5 +125,14 @@ func TestRecordContest(t *testing.T) {
 				t.Errorf("update %+v", u)
 			}
 		})
+	}
+}
+
+// TestRecordContestRegistered checks that the name the arbitration calls
+// is a method of Activities: the worker registers the struct, each method
+// under its own name.
+func TestRecordContestRegistered(t *testing.T) {
+	if _, ok := reflect.TypeOf(&activities.Activities{}).MethodByName(workflows.ActivityRecordContest); !ok {
+		t.Errorf("Activities has no method %s", workflows.ActivityRecordContest)
 	}
 }
