@@ -291,7 +291,8 @@ func TestElectionEndToEnd(t *testing.T) {
 	expect(t, do(t, e, "POST", path+"/certify", staffTok, nil), http.StatusConflict)
 
 	// The runner-up contests the certified result before the arbitrator;
-	// the contest is recorded on the election.
+	// the arbitration records the contest on the election as it starts,
+	// and says so in its audit log.
 	var arb struct {
 		ID string `json:"id"`
 	}
@@ -300,10 +301,18 @@ func TestElectionEndToEnd(t *testing.T) {
 		ContestUntil *time.Time         `json:"contest_until"`
 		Contests     []election.Contest `json:"contests"`
 	}
-	expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &contested)
+	eventually(t, 10*time.Second, "the contest on the election", func() bool {
+		expect(t, do(t, e, "GET", path, memberTok, nil), http.StatusOK).json(t, &contested)
+		return len(contested.Contests) > 0
+	})
 	if contested.ContestUntil == nil || len(contested.Contests) != 1 || contested.Contests[0].ArbitrationID != arb.ID {
 		t.Errorf("contests %+v", contested)
 	}
+	eventually(t, 10*time.Second, "the contest in the case's audit log", func() bool {
+		var entries []store.AuditEntry
+		expect(t, do(t, e, "GET", "/api/v1/audit?process=arbitration&object_id="+arb.ID, sec2Tok, nil), http.StatusOK).json(t, &entries)
+		return slices.ContainsFunc(entries, func(x store.AuditEntry) bool { return x.Action == "arbitration.contest_recorded" })
+	})
 
 	// The elected take their positions at the term start.
 	eventually(t, 60*time.Second, "positions", func() bool {

@@ -138,7 +138,9 @@ const (
 // FileArbitration opens a case: the parties are resolved to members or
 // ALSes (an ALS acts through its representatives), the filer becomes a
 // party unless they act for one, and a contested election must be
-// certified with its contest window open.
+// certified with its contest window open. The case itself records the
+// contest on the election (workflows.ActivityRecordContest), durably,
+// as it starts.
 func (s *Service) FileArbitration(ctx context.Context, a *Actor, req ArbitrationRequest) (Arbitration, error) {
 	fields, codes := map[string]string{}, map[string]string{}
 	if strings.TrimSpace(req.Question) == "" {
@@ -211,15 +213,6 @@ func (s *Service) FileArbitration(ctx context.Context, a *Actor, req Arbitration
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, arbitration.WorkflowName, in); err != nil {
 		return Arbitration{}, err
-	}
-	if ref := in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindElection {
-		// Recorded on the election; were this lost, the ruling's signal
-		// records the contest when it arrives.
-		var out election.State
-		if err := s.update(ctx, election.WorkflowID(ref.ID), election.UpdateContest,
-			election.ContestInput{Actor: System, ArbitrationID: in.CaseID}, &out); err != nil {
-			s.log.WarnContext(ctx, "recording the contest on the election", "election", ref.ID, "err", err)
-		}
 	}
 	return Arbitration{ID: in.CaseID, State: arbitration.State{
 		CaseID: in.CaseID, Status: arbitration.StatusFiled, Question: in.Question, Articles: in.Articles,

@@ -197,11 +197,3 @@ func (s *Service) CertifyElection(ctx context.Context, a *Actor, id string) (Ele
 	}
 	return s.electionUpdate(ctx, id, election.UpdateCertify, election.CertifyInput{Actor: a.Workflow()})
 }
-
-// ContestElection records on a certified cycle the arbitration that
-// contests its result, within the contest window. The arbitration's
-// filing calls it, acting as the system.
-func (s *Service) ContestElection(ctx context.Context, id, arbitrationID string) (Election, error) {
-	return s.electionUpdate(ctx, id, election.UpdateContest,
-		election.ContestInput{Actor: System, ArbitrationID: arbitrationID})
-}

@@ -37,5 +37,6 @@ func init() {
 	addDynamic("conflict.", "is_party", "als_party", "same_als", "declared_party", "declared_als_party", "declared_als_of_party")
 	addDynamic("audit.arbitration.", "filed", "assigned", "confirmed", "challenge", "challenge_sustained", "challenge_rejected",
 		"submission", "submissions_opened", "submissions_closed", "hearing_scheduled", "hearing_rescheduled", "ruling_due",
-		"extended", "ruling", "ruling_reminder", "ruling_overdue", "overdue", "ombudsman_referral", "ombudsman_outcome", "appeal_signal")
+		"extended", "ruling", "ruling_reminder", "ruling_overdue", "overdue", "ombudsman_referral", "ombudsman_outcome", "appeal_signal",
+		"contest_recorded", "contest_refused")
 }

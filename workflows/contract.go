@@ -36,7 +36,25 @@ const (
 	// arbitration's ID derives from the ethics case's), so the ethics
 	// case retries it until it succeeds.
 	ActivityOpenAppeal = "OpenAppeal"
+	// ActivityRecordContest records on an election the arbitration that
+	// contests its certified result, RecordContestInput. It is idempotent
+	// (an arbitration already recorded is a success), so the arbitration
+	// retries it until it succeeds; a contest the election refuses, or
+	// an election that is closed or unknown, fails for good with
+	// ErrContestRefused.
+	ActivityRecordContest = "RecordContest"
 )
+
+// RecordContestInput names the election whose result an arbitration
+// contests, and the arbitration.
+type RecordContestInput struct {
+	ElectionID    string `json:"election_id"`
+	ArbitrationID string `json:"arbitration_id"`
+}
+
+// ErrContestRefused is the error type of a contest that the election will
+// never record: retrying cannot change the answer.
+const ErrContestRefused = "ContestRefused"
 
 // OpenAppealInput is what the arbitration hearing an appeal of an ethics
 // decision needs from the ethics case. FiledBy is the party who appealed.

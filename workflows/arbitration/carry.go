@@ -34,6 +34,10 @@ type Carried struct {
 	Saved             workflows.CaseIndex `json:"saved"`
 	Runs              int                 `json:"runs"`
 	Effects           []CarriedEffect     `json:"effects,omitempty"`
+	// RecordContest and ContestSettled: the case records its contest on
+	// the election (version recordContestSince), and that is done.
+	RecordContest  bool `json:"record_contest,omitempty"`
+	ContestSettled bool `json:"contest_settled,omitempty"`
 }
 
 // CarriedEffect is a queued effect, as carried.
@@ -56,6 +60,7 @@ func (a *arbitration) ContinueAsNew(ctx workflow.Context) error {
 		Hearings: a.hearings, Held: a.held, Extended: a.extended, RemindersFrom: a.remindersFrom,
 		ReminderDone: maps.Clone(a.reminderDone), LastOverdue: a.lastOverdue, ParticipantCaps: a.participantCaps,
 		FlushBatch: a.flushBatch, Saved: a.saved, Runs: a.runs + 1,
+		RecordContest: a.recordContest, ContestSettled: a.contestSettled,
 	}
 	for _, e := range a.effects {
 		c.Effects = append(c.Effects, CarriedEffect{Audit: e.audit, Notify: e.notify, Appeal: e.appeal})
@@ -79,6 +84,7 @@ func (a *arbitration) restore(c *Carried) {
 		a.reminderDone = c.ReminderDone
 	}
 	a.lastOverdue, a.participantCaps, a.flushBatch = c.LastOverdue, c.ParticipantCaps, c.FlushBatch
+	a.recordContest, a.contestSettled = c.RecordContest, c.ContestSettled
 	a.saved, a.runs = c.Saved, c.Runs
 	for _, e := range c.Effects {
 		a.effects = append(a.effects, effect{audit: e.Audit, notify: e.Notify, appeal: e.Appeal})

@@ -1,12 +1,16 @@
 package arbitration_test
 
 import (
+	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -93,4 +97,76 @@ func TestRecordArbitrationHistory(t *testing.T) {
 	processtest.Replay(t, func(r worker.WorkflowReplayer) {
 		r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
 	}, path)
+}
+
+// contestHistories are two cases appealing an election, recorded from
+// version arbitration-records-contest on: the first records its contest on
+// the election, the second is refused for good.
+var contestHistories = []string{"testdata/arbitration_contest_recorded.json", "testdata/arbitration_contest_refused.json"}
+
+// TestRecordContestHistories runs two short cases appealing an election on
+// a real embedded server, from filing to ruling, with a RecordContest that
+// records the first case's contest and refuses the second's, and writes
+// their histories for TestReplayContest.
+//
+//	RALO_RECORD_HISTORIES=1 go test -run TestRecordContestHistories ./workflows/arbitration/
+func TestRecordContestHistories(t *testing.T) {
+	ctx, c := processtest.StartRecording(t, 3*time.Minute, func(w worker.Worker) {
+		w.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
+		// In place of the shared no-op: the closed election refuses.
+		w.RegisterActivityWithOptions(func(_ context.Context, in workflows.RecordContestInput) error {
+			if in.ElectionID == "rec-election-closed" {
+				return temporal.NewNonRetryableApplicationError("the election refused the contest: the window to contest this result has closed",
+					workflows.ErrContestRefused, nil)
+			}
+			return nil
+		}, activity.RegisterOptions{Name: workflows.ActivityRecordContest, DisableAlreadyRegisteredCheck: true})
+	})
+	for i, path := range contestHistories {
+		in := input("rec-contest-" + strconv.Itoa(i))
+		in.FiledAt = time.Now().UTC()
+		election := "rec-election"
+		if i == 1 {
+			election = "rec-election-closed" // the fake refuses it
+		}
+		in.AppealOf = &workflows.AppealRef{Kind: workflows.AppealKindElection, ID: election}
+		in.Periods = arbitration.Periods{
+			ChallengeWindow: workflows.Duration(time.Second), Submissions: workflows.Duration(time.Second),
+			RulingDue: workflows.Duration(time.Hour), MaxExtension: workflows.Duration(15 * processtest.Day),
+			OverdueAlertEvery: workflows.Duration(time.Hour), Reminders: []workflows.Duration{workflows.Duration(time.Minute)},
+		}
+		id := arbitration.WorkflowID(in.CaseID)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL}, arbitration.WorkflowName, in)
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		r := &processtest.Recorder{T: t, Ctx: ctx, C: c, ID: id}
+		r.Update(arbitration.UpdateAssign, arbitration.AssignInput{Actor: staff, ArbitratorID: arbitratorID})
+		r.Update(arbitration.UpdateConfirm, arbitration.ConfirmInput{Actor: arbitrator})
+		processtest.WaitFor(r, arbitration.Query, func(st arbitration.State) bool { return st.Status == arbitration.StatusSubmissions })
+		r.Update(arbitration.UpdateHearing, arbitration.HearingInput{
+			Actor: arbitrator, StartsAt: time.Now().Add(2 * time.Second), Duration: workflows.Duration(time.Hour), Location: "Montevideo",
+		})
+		time.Sleep(3 * time.Second) // the ruling comes after the hearing
+		r.Update(arbitration.UpdateRuling, arbitration.RulingInput{
+			Actor: arbitrator, Outcome: workflows.RulingUphold, Text: "The result stands.", Articles: []string{"12"},
+		})
+		var final arbitration.State
+		if err := run.Get(ctx, &final); err != nil {
+			t.Fatalf("result: %v", err)
+		}
+		if final.Status != arbitration.StatusRuled {
+			t.Fatalf("final status %q", final.Status)
+		}
+		processtest.WriteHistory(t, ctx, c, id, path)
+	}
+	TestReplayContest(t)
+}
+
+// TestReplayContest replays the cases that recorded their contest.
+func TestReplayContest(t *testing.T) {
+	processtest.Replay(t, func(r worker.WorkflowReplayer) {
+		r.RegisterWorkflowWithOptions(arbitration.Arbitration, workflow.RegisterOptions{Name: arbitration.WorkflowName})
+	}, contestHistories...)
 }

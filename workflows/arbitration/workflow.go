@@ -1,6 +1,7 @@
 package arbitration
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/lacralo/ralo/workflows"
 	"github.com/lacralo/ralo/workflows/process"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -58,7 +60,14 @@ type arbitration struct {
 	// flushBatch: version flushBatchSince, a Flush runs the effects queued
 	// before it only.
 	flushBatch bool
-	runs       int // runs before this one (continue-as-new)
+	// recordContest: version recordContestSince, a case appealing an
+	// election records the contest on it (ActivityRecordContest);
+	// contest is that activity while it runs, contestSettled once it
+	// has succeeded or failed for good.
+	recordContest  bool
+	contest        workflow.Future
+	contestSettled bool
+	runs           int // runs before this one (continue-as-new)
 
 	assignments       int
 	challengeEnds     time.Time
@@ -130,6 +139,9 @@ func (a *arbitration) setup(ctx workflow.Context) error {
 	if a.runs == 0 { // a continued run keeps the versions it carried
 		a.participantCaps = workflow.GetVersion(ctx, participantCapsSince, workflow.DefaultVersion, 1) >= 1
 		a.flushBatch = workflow.GetVersion(ctx, flushBatchSince, workflow.DefaultVersion, 1) >= 1
+		if ref := a.in.AppealOf; ref != nil && ref.Kind == workflows.AppealKindElection {
+			a.recordContest = workflow.GetVersion(ctx, recordContestSince, workflow.DefaultVersion, 1) >= 1
+		}
 	}
 	if err := workflow.SetQueryHandler(ctx, Query, func() (State, error) {
 		return a.Snapshot(), nil
@@ -168,9 +180,17 @@ const participantCapsSince = "arbitration-participant-caps"
 // only the effects queued before it.
 const flushBatchSince = "arbitration-flush-batch"
 
+// recordContestSince is the version from which a case appealing an
+// election records the contest on the election itself; before it, the
+// API sent the update after starting the case, best-effort.
+const recordContestSince = "arbitration-records-contest"
+
 func (a *arbitration) run(ctx workflow.Context) (State, error) {
 	if a.runs == 0 {
 		a.file()
+	}
+	if a.recordContest && !a.contestSettled {
+		a.startContest(ctx)
 	}
 	err := a.eng.Run(ctx, a)
 	return a.st, err
@@ -191,10 +211,17 @@ func (a *arbitration) Busy() bool { return len(a.effects) > 0 }
 // Done reports that the ruling is recorded and its effects are out.
 func (a *arbitration) Done() bool { return a.st.Ruling != nil }
 
-// Wait blocks until the next deadline or the next update.
+// Wait blocks until the next deadline, the next update or, while it
+// runs, the end of the activity recording the contest on the election.
 func (a *arbitration) Wait(ctx workflow.Context) {
 	ev, ok := a.next()
-	a.eng.Wait(ctx, ev, ok)
+	var more []func(workflow.Selector)
+	if a.contest != nil {
+		more = append(more, func(sel workflow.Selector) {
+			sel.AddFuture(a.contest, func(f workflow.Future) { a.contested(f.Get(ctx, nil)) })
+		})
+	}
+	a.eng.Wait(ctx, ev, ok, more...)
 }
 
 // file records the filing, the first effects of every case.
@@ -210,6 +237,48 @@ func (a *arbitration) file() {
 		to = process.Set(append(to, a.in.FiledBy))
 	}
 	a.notify("filed", "arbitration.filed", to, nil)
+}
+
+// startContest records the contest on the election under appeal, so that
+// the election shows its result contested as soon as the case is filed.
+// The activity is retried until it succeeds or fails for good; the main
+// loop goes on meanwhile (Wait takes its end). A continued run starts it
+// again while it has not settled: it is idempotent. The case does not
+// wait for it to close: the ruling's signal records the contest on the
+// election too.
+func (a *arbitration) startContest(ctx workflow.Context) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Minute,
+			// No MaximumAttempts: retried until it succeeds or fails
+			// for good (workflows.ErrContestRefused).
+		},
+	})
+	a.contest = workflow.ExecuteActivity(actx, workflows.ActivityRecordContest, workflows.RecordContestInput{
+		ElectionID: a.in.AppealOf.ID, ArbitrationID: a.in.CaseID,
+	})
+}
+
+// contested writes the outcome of recording the contest to the case's
+// audit log: recorded, or refused for good with the election's reason.
+func (a *arbitration) contested(err error) {
+	a.contest, a.contestSettled = nil, true
+	details := map[string]any{"election_id": a.in.AppealOf.ID}
+	action := "arbitration.contest_recorded"
+	if err != nil {
+		action = "arbitration.contest_refused"
+		var appErr *temporal.ApplicationError
+		if errors.As(err, &appErr) {
+			details["error"] = appErr.Message()
+		} else {
+			details["error"] = err.Error()
+		}
+		a.logger.Warn("contest not recorded on the election", "election", a.in.AppealOf.ID, "error", err)
+	}
+	a.audit(system, action, "contest", details)
 }
 
 // Effects.

@@ -60,8 +60,8 @@ const (
 	// it when a nominee's declaration or position changes), RecheckInput.
 	UpdateRecheck = "recheck"
 	// UpdateContest records an arbitration contesting the
-	// certified result, within the contest window (staff; the API sends it
-	// when such an arbitration is filed), ContestInput.
+	// certified result, within the contest window (staff; the arbitration
+	// sends it as it starts, workflows.ActivityRecordContest), ContestInput.
 	UpdateContest = "contest"
 
 	// Query returns the cycle's State.

@@ -71,7 +71,8 @@ type Registry interface {
 }
 
 // RegisterFakeActivities registers the shared activities (outbox, audit,
-// cases index) as no-ops, for a worker that records a history.
+// cases index, the contest an arbitration records on an election) as
+// no-ops, for a worker that records a history.
 func RegisterFakeActivities(w Registry) {
 	w.RegisterActivityWithOptions(func(context.Context, workflows.NotifyInput) (workflows.EnqueueResult, error) {
 		return workflows.EnqueueResult{}, nil
@@ -91,6 +92,9 @@ func RegisterFakeActivities(w Registry) {
 	w.RegisterActivityWithOptions(func(context.Context, []workflows.AuditInput) error {
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ActivityRecordAudits})
+	w.RegisterActivityWithOptions(func(context.Context, workflows.RecordContestInput) error {
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ActivityRecordContest})
 }
 
 // Recorder drives one process on a real server through the client, as
