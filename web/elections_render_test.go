@@ -120,6 +120,38 @@ func TestElectionTemplatesRender(t *testing.T) {
 	}
 }
 
+// TestElectionContestShown: a certified cycle's page says until when its
+// result may be contested and, once an arbitration contests it, links the
+// case with its filing date and, when ruled, the ruling's outcome.
+func TestElectionContestShown(t *testing.T) {
+	w := offline(t)
+	staff := &service.Actor{Member: store.Member{ID: "m_staff", Name: "Staff", Roles: store.StringList{store.RoleMember, store.RoleStaff}}}
+	until := time.Date(2027, 2, 1, 15, 0, 0, 0, time.UTC)
+	view := func(contests ...election.Contest) electionView {
+		st := election.State{ElectionID: "elc_1", Title: "Cycle", Status: election.StatusCertified, ContestUntil: &until, Contests: contests}
+		return electionView{ElectionView: service.ElectionView{Election: service.Election{ID: "elc_1", State: st}}, Me: staff, Staff: true,
+			Phases: service.ElectionPhases}
+	}
+	body := w.renderAs(staff, "es", "election_detail", &page{Data: view()}).Body.String()
+	if !strings.Contains(body, "El resultado puede impugnarse ante el árbitro hasta el") || strings.Contains(body, "contest-h") {
+		t.Errorf("uncontested cycle: no contest window shown, or a contest section\n%s", body)
+	}
+	ruled := until.Add(-24 * time.Hour)
+	body = w.renderAs(staff, "en", "election_detail", &page{Data: view(
+		election.Contest{ArbitrationID: "arb_1", FiledAt: until.Add(-48 * time.Hour)},
+		election.Contest{ArbitrationID: "arb_2", FiledAt: until.Add(-47 * time.Hour), Outcome: workflows.RulingUphold, RuledAt: &ruled},
+	)}).Body.String()
+	for _, want := range []string{"Result contested before the arbitrator", `href="/arbitrations/arb_1"`, `href="/arbitrations/arb_2"`,
+		"Decision upheld", "filed on"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("contested cycle: %q missing", want)
+		}
+	}
+	if strings.Contains(body, "may be contested") {
+		t.Error("a contested cycle still says it may be contested")
+	}
+}
+
 // BenchmarkElectionResultsPage renders the results page of a cycle with
 // 1,000 ALSes on the roll and 1,000 open ballots; it reports p50 and p99.
 func BenchmarkElectionResultsPage(b *testing.B) {
