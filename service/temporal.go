@@ -115,6 +115,9 @@ func (s *Service) queryNew(ctx context.Context, workflowID, name string, out any
 	}
 }
 
+// CodeProcessClosed refuses an act on a process that has ended.
+const CodeProcessClosed = "process_closed"
+
 // workflowError maps the errors of the Temporal client to the service's,
 // in one place: a refused transition's type says whether the actor, the
 // state or the input was wrong. A "not found" from the server is told
@@ -131,7 +134,7 @@ func (s *Service) workflowError(ctx context.Context, workflowID string, err erro
 	}
 	desc, derr := s.temporal.DescribeWorkflowExecution(ctx, workflowID, "")
 	if derr == nil && desc.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		return Conflict("the process is closed")
+		return Conflict("the process is closed").Coded(CodeProcessClosed)
 	}
 	return NotFound()
 }
