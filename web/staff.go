@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,8 +73,11 @@ func (p *page) RosterLines(pr *service.RosterPreview) []rosterLineView {
 		lv := rosterLineView{Line: l.Line, Name: l.Name, Email: l.Email, Status: l.Status}
 		for _, c := range l.Changes {
 			cv := rosterChangeView{Label: p.T("staff.roster." + c.Field), From: c.From, To: c.To}
-			if c.Field == "roles" {
+			switch c.Field {
+			case "roles":
 				cv.From, cv.To = roles(c.From), roles(c.To)
+			case "language":
+				cv.From, cv.To = cmp.Or(langNames[c.From], c.From), cmp.Or(langNames[c.To], c.To)
 			}
 			lv.Changes = append(lv.Changes, cv)
 		}

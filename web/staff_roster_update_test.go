@@ -55,7 +55,7 @@ func TestStaffRosterUpdates(t *testing.T) {
 		t.Fatalf("preview statuses by line: %v", lines)
 	}
 	mustHave(t, "preview", body, "update:", "<del>Ana "+tag+"</del> → <ins>Ana María "+tag+"</ins>",
-		"<del>AR</del> → <ins>BR</ins>", "<del>ALS "+tag+"</del> → <ins>—</ins>", "<del>es</del> → <ins>pt</ins>",
+		"<del>AR</del> → <ins>BR</ins>", "<del>ALS "+tag+"</del> → <ins>—</ins>", "<del>Español</del> → <ins>Português</ins>",
 		"<del>member</del> → <ins>member, ALS representative</ins>", "1 member to create")
 	if m, _ := st.GetMember(ctx, ana.ID); m.Name != ana.Name || m.Country != "AR" || m.Language != "es" {
 		t.Fatalf("the preview changed the member: %+v", m)
