@@ -39,11 +39,11 @@ func (s *Service) FeedActor(ctx context.Context, token string) (*Actor, error) {
 	return &Actor{Member: m}, nil
 }
 
-// Calendar is a's iCalendar feed, in a's language: every meeting from six months ago
-// (cancelled ones marked so), and the deadlines and hearings of the
-// processes a may see: every open election and statement (open to
-// members), the arbitration cases a takes part in and the ethics
-// complaints a may read.
+// Calendar is a's iCalendar feed, in a's language: every meeting from
+// six months ago (cancelled ones marked so), and the deadlines and
+// hearings of the processes a may see: every open election and statement
+// (open to members), the arbitration cases a takes part in and the
+// ethics complaints a may read.
 func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
 	items, err := s.calendarItems(ctx, a)
 	if err != nil {
