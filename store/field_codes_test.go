@@ -110,6 +110,12 @@ func TestImportRosterUpdates(t *testing.T) {
 			if after, _ := st.HeadAudit(ctx); after.Seq != head.Seq {
 				t.Fatalf("the same roster again wrote %d audit entries", after.Seq-head.Seq)
 			}
+			// A new country's problems are named by the roster's columns.
+			_, err = st.ImportRoster(ctx, store.Actor{}, strings.NewReader("name,email,country,subregion\nDi,di@example.org,UY,south_america\n"))
+			var ce *store.RosterError
+			if !errors.As(err, &ce) || len(ce.Lines) != 1 || ce.Lines[0].Field != "country_name" || ce.Lines[0].Code != store.FieldRequired {
+				t.Fatalf("a new country without its name: %v", err)
+			}
 			// One line per member: the same email twice is refused by line.
 			dup := "name,email,country\nBo,bo@example.org,AR\nBo B,BO@example.org,AR\n"
 			_, err = st.ImportRoster(ctx, store.Actor{}, strings.NewReader(dup))

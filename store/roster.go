@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -236,28 +237,28 @@ func (s *Store) importRoster(ctx context.Context, actor Actor, r io.Reader, dryR
 	return sum, nil
 }
 
-// lineProblems are a line's field errors as roster problems; err is any
+// lineProblems are a line's field errors as roster problems, each under
+// its roster column (columns maps the fields named otherwise); err is any
 // other error.
-func lineProblems(row RosterRow, err error) ([]RosterProblem, error) {
+func lineProblems(row RosterRow, err error, columns map[string]string) ([]RosterProblem, error) {
 	var coded CodedFieldErrors
 	if !errors.As(err, &coded) {
 		return nil, err
 	}
 	var out []RosterProblem
 	for _, k := range sortedKeys(coded.FieldErrors) {
-		out = append(out, RosterProblem{Line: row.Line, Field: rosterColumn(k), Value: row.Fields[rosterColumn(k)],
+		col := cmp.Or(columns[k], k)
+		out = append(out, RosterProblem{Line: row.Line, Field: col, Value: row.Fields[col],
 			Message: coded.FieldErrors[k], Code: coded.Codes[k]})
 	}
 	return out, nil
 }
 
-// rosterColumn is the roster's column for a member field.
-func rosterColumn(field string) string {
-	if field == "als_id" {
-		return "als"
-	}
-	return field
-}
+// The roster columns of a country's and a member's fields.
+var (
+	countryColumns = map[string]string{"code": "country", "name": "country_name"}
+	memberColumns  = map[string]string{"als_id": "als"}
+)
 
 // importRow writes one line: its country and ALS when new, then the
 // member it names, created or updated. Problems are the line's refusals;
@@ -273,7 +274,7 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 		in := CountryInput{Code: code, Name: f["country_name"], Subregion: f["subregion"]}
 		c, err := s.validCountry(in)
 		if err != nil {
-			return lineProblems(row, err)
+			return lineProblems(row, err, countryColumns)
 		}
 		if err := tx.Create(&c).Error; err != nil {
 			return nil, err
@@ -343,7 +344,7 @@ func (s *Store) importRow(tx *gorm.DB, actor Actor, row RosterRow, sum *RosterSu
 	}
 	m, err := s.createMember(tx, actor, in)
 	if err != nil {
-		return lineProblems(row, err)
+		return lineProblems(row, err, memberColumns)
 	}
 	if check != nil {
 		if problems := check(row, Member{}, m); len(problems) > 0 {
@@ -409,7 +410,7 @@ func (s *Store) updateRow(tx *gorm.DB, actor Actor, row RosterRow, m Member, cou
 	}
 	after, err := s.updateMember(tx, actor, m, in)
 	if err != nil {
-		return lineProblems(row, err)
+		return lineProblems(row, err, memberColumns)
 	}
 	if check != nil {
 		if problems := check(row, m, after); len(problems) > 0 {
