@@ -220,7 +220,7 @@ func TestMeetingSeriesParticipationAndCalendar(t *testing.T) {
 	hStart, err := hearing.GetStartAt()
 	hEnd, endErr := hearing.GetEndAt()
 	if err != nil || endErr != nil || !hStart.Equal(hearingAt) || !hEnd.Equal(hearingAt.Add(time.Hour)) ||
-		!strings.HasPrefix(icsValue(hearing, ics.ComponentPropertySummary), "Hearing") ||
+		icsValue(hearing, ics.ComponentPropertySummary) != "Audiencia: Arbitraje "+c.ID || // the representative reads Spanish
 		icsValue(hearing, ics.ComponentPropertyLocation) != "https://meet.example.org/h" {
 		t.Fatalf("hearing in the feed: %s", hearing.Serialize(nil))
 	}

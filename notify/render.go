@@ -265,3 +265,30 @@ func collectBranch(b *parse.BranchNode, keys map[string]bool) {
 	collectKeys(b.List, keys)
 	collectKeys(b.ElseList, keys)
 }
+
+// calendarPrefix names the templates of the calendar feed's texts:
+// "calendar:deadline", "calendar:hearing" (summaries) and
+// "calendar:meeting" (a meeting's description).
+const calendarPrefix = "calendar:"
+
+// CalendarText is a calendar entry's text in lang (Spanish when the
+// language has none): kind is "deadline" (data: process, title,
+// deadline, deadline_text as a fallback, seat), "hearing" (process,
+// title) or "meeting" (kind). Missing data renders as empty; an unknown
+// kind is an error.
+func CalendarText(lang, kind string, data map[string]any) (string, error) {
+	name := calendarPrefix + kind
+	t := catalog.byLang[Language(lang)]
+	if t.Lookup(name) == nil {
+		t = catalog.byLang[DefaultLanguage]
+	}
+	if t.Lookup(name) == nil {
+		return "", fmt.Errorf("%w %q", ErrUnknownEvent, name)
+	}
+	full := map[string]any{"process": "", "title": "", "deadline": "", "deadline_text": "", "seat": "", "kind": ""}
+	for k, v := range data {
+		full[k] = v
+	}
+	s, err := execute(t, name, full)
+	return oneLine(s), err
+}

@@ -43,14 +43,15 @@ type Error struct {
 
 // Refusal codes the web translates (Error.Code).
 const (
-	CodeRolesForbid   = "roles_forbid"    // the actor's roles do not allow it
-	CodeOwnOnly       = "own_only"        // only the member (or an admin) may
-	CodeNotFound      = "not_found"       // unknown, or not the actor's to know
-	CodeSignInNeeded  = "sign_in_needed"  // the operation needs a signed-in member
-	CodeProfileFields = "profile_fields"  // a profile field the member may not change
-	CodeOwnRoles      = "own_roles"       // nobody changes their own roles or ALS
-	CodeAdminRoles    = "admin_roles"     // privileged roles are an admin's act
-	CodeReviewNotOpen = "review_not_open" // the ALS is not under review
+	CodeRolesForbid     = "roles_forbid"     // the actor's roles do not allow it
+	CodeOwnOnly         = "own_only"         // only the member (or an admin) may
+	CodeNotFound        = "not_found"        // unknown, or not the actor's to know
+	CodeSignInNeeded    = "sign_in_needed"   // the operation needs a signed-in member
+	CodeProfileFields   = "profile_fields"   // a profile field the member may not change
+	CodeOwnRoles        = "own_roles"        // nobody changes their own roles or ALS
+	CodeAdminRoles      = "admin_roles"      // privileged roles are an admin's act
+	CodeReviewNotOpen   = "review_not_open"  // the ALS is not under review
+	CodeOwnDeclarations = "own_declarations" // members file their own declarations
 )
 
 // Coded gives e a code (and args, name, value pairs) for the pages.
@@ -136,10 +137,13 @@ func AsError(err error) *Error {
 		}
 	}
 	var (
+		coded    store.CodedFieldErrors
 		fields   store.FieldErrors
 		notFound *serviceerror.NotFound
 	)
 	switch {
+	case errors.As(err, &coded):
+		return InvalidCoded(coded.FieldErrors, coded.Codes)
 	case errors.As(err, &fields):
 		return Invalid(fields)
 	case errors.Is(err, store.ErrNotFound), errors.As(err, &notFound):

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -48,23 +47,24 @@ func (s *Service) welcome(ctx context.Context, key string, memberIDs []string) e
 	return nil
 }
 
-// ImportRoster registers the members of a roster CSV (staff; every row or
-// none, the problems named by line) and welcomes each new member. A line
-// granting a privileged role is refused unless an admin imports it.
+// ImportRoster registers the members of a roster CSV and updates those
+// already registered with its email (staff; every row or none, the
+// problems named by line), welcomes each new member and tells each
+// member whose roles or ALS changed. A line granting or removing a
+// privileged role is refused unless an admin imports it, and a line
+// changing the importer's own roles or ALS always is.
 func (s *Service) ImportRoster(ctx context.Context, a *Actor, r io.Reader) (store.RosterSummary, error) {
 	if err := requireStaff(a); err != nil {
 		return store.RosterSummary{}, err
 	}
-	csv, err := io.ReadAll(r)
-	if err != nil {
-		return store.RosterSummary{}, err
-	}
-	if problems := rosterRoleProblems(a, csv); len(problems) > 0 {
-		return store.RosterSummary{}, rosterError(problems)
-	}
-	sum, err := s.store.ImportRoster(ctx, registryActor(a), bytes.NewReader(csv))
+	sum, err := s.store.ImportRosterChecked(ctx, registryActor(a), r, rosterCheck(a))
 	if err != nil {
 		return sum, err
+	}
+	for _, u := range sum.Updates {
+		if err := s.notifyRolesChanged(ctx, u.Before, u.After); err != nil {
+			return sum, err
+		}
 	}
 	if len(sum.MemberIDs) == 0 {
 		return sum, nil

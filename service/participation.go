@@ -441,7 +441,8 @@ func (s *Service) ImportMailingActivity(ctx context.Context, a *Actor, body io.R
 		return store.MailingSummary{}, err
 	}
 	if len(data) > maxActivityCSV {
-		return store.MailingSummary{}, Invalid(store.FieldErrors{"body": "at most 8 MiB per import; split the file"})
+		return store.MailingSummary{}, InvalidCoded(map[string]string{"body": "at most 8 MiB per import; split the file"},
+			map[string]string{"body": store.FieldTooLong})
 	}
 	sum, err := s.store.ImportMailingActivity(ctx, registryActor(a), bytes.NewReader(data))
 	if err != nil {

@@ -39,11 +39,11 @@ func (s *Service) FeedActor(ctx context.Context, token string) (*Actor, error) {
 	return &Actor{Member: m}, nil
 }
 
-// Calendar is a's iCalendar feed: every meeting from six months ago
-// (cancelled ones marked so), and the deadlines and hearings of the
-// processes a may see: every open election and statement (open to
-// members), the arbitration cases a takes part in and the ethics
-// complaints a may read.
+// Calendar is a's iCalendar feed, in a's language: every meeting from
+// six months ago (cancelled ones marked so), and the deadlines and
+// hearings of the processes a may see: every open election and statement
+// (open to members), the arbitration cases a takes part in and the
+// ethics complaints a may read.
 func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
 	items, err := s.calendarItems(ctx, a)
 	if err != nil {
@@ -51,9 +51,38 @@ func (s *Service) Calendar(ctx context.Context, a *Actor) ([]byte, error) {
 	}
 	events := make([]notify.Event, len(items))
 	for i, it := range items {
-		events[i] = it.Event
+		events[i] = feedEvent(a.Language, it)
 	}
 	return notify.Calendar(events), nil
+}
+
+// feedEvent is an item as the feed writes it for a reader of lang: a
+// deadline's or hearing's summary, and a meeting's description, in that
+// language (notify's calendar texts); a meeting keeps its title as
+// written.
+func feedEvent(lang string, it CalendarItem) notify.Event {
+	ev := it.Event
+	switch it.Kind {
+	case "meeting":
+		if d, err := notify.CalendarText(lang, "meeting", map[string]any{"kind": it.Meeting.Kind}); err == nil {
+			ev.Description = d
+		}
+	case "deadline", "hearing":
+		title := it.Name
+		if title == "" {
+			title = it.ProcessID
+		}
+		data := map[string]any{"process": it.Process, "title": title}
+		if it.Kind == "deadline" {
+			// An election's seat deadlines are named "voting_close:chair".
+			name, seat, _ := strings.Cut(it.Deadline, ":")
+			data["deadline"], data["seat"], data["deadline_text"] = name, seat, strings.ReplaceAll(name, "_", " ")
+		}
+		if s, err := notify.CalendarText(lang, it.Kind, data); err == nil {
+			ev.Summary = s
+		}
+	}
+	return ev
 }
 
 // DeadlineMarkers is the next deadline of each open process a may see, as

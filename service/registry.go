@@ -256,10 +256,10 @@ type IssuedToken struct {
 // not ask for does not go unnoticed.
 func (s *Service) IssueToken(ctx context.Context, a *Actor, memberID string, in TokenInput) (IssuedToken, error) {
 	if !a.Has(store.RoleAdmin) {
-		return IssuedToken{}, Forbidden("your roles do not allow this action")
+		return IssuedToken{}, Forbidden("your roles do not allow this action").Coded(CodeRolesForbid)
 	}
 	if len(in.Label) > 100 {
-		return IssuedToken{}, Invalid(map[string]string{"label": "is longer than 100 characters"})
+		return IssuedToken{}, InvalidCoded(map[string]string{"label": "is longer than 100 characters"}, map[string]string{"label": store.FieldTooLong})
 	}
 	t, secret, err := s.store.IssueToken(ctx, registryActor(a), memberID, in.Label)
 	if err != nil {
@@ -318,7 +318,7 @@ func (s *Service) ListDeclarations(ctx context.Context, memberID string) ([]stor
 // before their vote.
 func (s *Service) CreateDeclaration(ctx context.Context, a *Actor, memberID string, in store.DeclarationInput) (store.Declaration, error) {
 	if a == nil || a.ID != memberID {
-		return store.Declaration{}, Forbidden("members file their own declarations")
+		return store.Declaration{}, Forbidden("members file their own declarations").Coded(CodeOwnDeclarations)
 	}
 	d, err := s.store.CreateDeclaration(ctx, registryActor(a), memberID, in)
 	if err != nil {

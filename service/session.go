@@ -44,7 +44,7 @@ type SignInRequest struct {
 func (s *Service) RequestSignIn(ctx context.Context, req SignInRequest) error {
 	email := strings.TrimSpace(req.Email)
 	if email == "" || !strings.Contains(email, "@") {
-		return Invalid(map[string]string{"email": "must be an email address"})
+		return InvalidCoded(map[string]string{"email": "must be an email address"}, map[string]string{"email": store.FieldEmail})
 	}
 	m, err := s.store.MemberByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {

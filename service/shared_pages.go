@@ -284,10 +284,11 @@ func (s *Service) UpcomingEvents(ctx context.Context, a *Actor) ([]CalendarItem,
 	return out, nil
 }
 
-// EventCalendar is one event of a's calendar as an iCalendar file, under
-// the summary the reader's page gives it (summary may be nil) and the
-// feed's UID, so that the file and the feed are one entry in a calendar
-// application. An event a may not see is NotFound.
+// EventCalendar is one event of a's calendar as an iCalendar file, as
+// a's feed writes it (in a's language), under the summary the reader's
+// page gives it (summary may be nil) and the feed's UID, so that the file
+// and the feed are one entry in a calendar application. An event a may
+// not see is NotFound.
 func (s *Service) EventCalendar(ctx context.Context, a *Actor, uid string, summary func(CalendarItem) string) ([]byte, error) {
 	if err := signedIn(a); err != nil {
 		return nil, err
@@ -298,7 +299,7 @@ func (s *Service) EventCalendar(ctx context.Context, a *Actor, uid string, summa
 	}
 	for _, it := range all {
 		if it.Event.UID == uid {
-			ev := it.Event
+			ev := feedEvent(a.Language, it)
 			if summary != nil {
 				ev.Summary = summary(it)
 			}

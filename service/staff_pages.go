@@ -6,9 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -55,55 +53,56 @@ func RosterHash(csv []byte) string {
 // RosterAccess refuses anyone who may not import a roster (staff only).
 func (s *Service) RosterAccess(a *Actor) error { return requireStaff(a) }
 
-// PreviewRoster is what importing csv would create (countries, ALSes,
-// members) and its problems by line, with nothing written (staff).
+// PreviewRoster is what importing csv would do (countries and ALSes
+// created, each member line new, an update with the fields it changes,
+// or unchanged) and its problems by line, with nothing written (staff).
 func (s *Service) PreviewRoster(ctx context.Context, a *Actor, csv []byte) (RosterPreview, error) {
 	if err := requireStaff(a); err != nil {
 		return RosterPreview{}, err
 	}
 	p := RosterPreview{Hash: RosterHash(csv)}
-	sum, err := s.store.PreviewRoster(ctx, registryActor(a), bytes.NewReader(csv))
+	sum, err := s.store.PreviewRosterChecked(ctx, registryActor(a), bytes.NewReader(csv), rosterCheck(a))
 	p.Summary = sum
 	problems, ok := rosterProblems(err)
 	if err != nil && !ok {
 		return p, err
 	}
-	p.Problems = append(rosterRoleProblems(a, csv), problems...)
-	slices.SortStableFunc(p.Problems, func(x, y store.RosterProblem) int { return x.Line - y.Line })
+	p.Problems = problems
 	return p, nil
 }
 
-// rosterRoleProblems are the lines granting a privileged role when the
-// importer is not an admin: granting staff, admin, ethics_committee or
-// arbitrator is an admin's act, by roster as by the member form.
-func rosterRoleProblems(a *Actor, csv []byte) []store.RosterProblem {
-	if a.Has(store.RoleAdmin) {
+// Field codes of the roster's lines the service refuses (the web's
+// "field.<code>").
+const (
+	CodeRosterAdminRoles = "roster_admin_roles" // a privileged role granted or removed by non-admin staff
+	CodeRosterOwnRoles   = "roster_own_roles"   // the importer's own roles or ALS
+	CodeRosterFormat     = "roster_format"      // the file is not a roster (its header, its CSV)
+)
+
+// rosterCheck refuses the lines the importer may not write, by the rules
+// of the member form (UpdateMember): granting or removing staff, admin,
+// ethics_committee or arbitrator is an admin's act, and nobody changes
+// their own roles or ALS.
+func rosterCheck(a *Actor) store.RosterCheck {
+	return func(row store.RosterRow, before, after store.Member) []store.RosterProblem {
+		refuse := func(code, msg string) []store.RosterProblem {
+			return []store.RosterProblem{{Line: row.Line, Field: "roles", Value: row.Fields["roles"], Code: code, Message: msg}}
+		}
+		if before.ID == "" {
+			if touchesPrivileged(nil, after.Roles) && !a.Has(store.RoleAdmin) {
+				return refuse(CodeRosterAdminRoles, "only an admin may grant the staff, admin, ethics_committee or arbitrator role")
+			}
+			return nil
+		}
+		sameALS := before.ALSID == nil && after.ALSID == nil || before.ALSID != nil && after.ALSID != nil && *before.ALSID == *after.ALSID
+		if before.ID == a.ID && (!slices.Equal(before.Roles, after.Roles) || !sameALS) {
+			return refuse(CodeRosterOwnRoles, "nobody may change their own roles or ALS; ask another staff member or an admin")
+		}
+		if touchesPrivileged(before.Roles, after.Roles) && !a.Has(store.RoleAdmin) {
+			return refuse(CodeRosterAdminRoles, "only an admin may grant or remove the staff, admin, ethics_committee or arbitrator role")
+		}
 		return nil
 	}
-	rows, err := store.ParseRoster(bytes.NewReader(csv))
-	if err != nil {
-		return nil // the import names the format problem
-	}
-	var out []store.RosterProblem
-	for _, row := range rows {
-		for _, r := range strings.Split(row.Fields["roles"], ";") {
-			if slices.Contains(privilegedRoles, strings.TrimSpace(r)) {
-				out = append(out, store.RosterProblem{Line: row.Line, Field: "roles", Value: row.Fields["roles"],
-					Message: "only an admin may grant the staff, admin, ethics_committee or arbitrator role"})
-				break
-			}
-		}
-	}
-	return out
-}
-
-// rosterError is problems as the store's import reports them.
-func rosterError(problems []store.RosterProblem) *store.RosterError {
-	e := &store.RosterError{Lines: problems}
-	for _, p := range problems {
-		e.Problems = append(e.Problems, fmt.Sprintf("line %d: %s: %s", p.Line, p.Field, p.Message))
-	}
-	return e
 }
 
 // rosterProblems are an import's refusals by line; ok is false for an
@@ -116,7 +115,7 @@ func rosterProblems(err error) ([]store.RosterProblem, bool) {
 	case errors.As(err, &rerr):
 		return rerr.Lines, true
 	case errors.Is(err, store.ErrRosterFormat):
-		return []store.RosterProblem{{Message: err.Error()}}, true
+		return []store.RosterProblem{{Message: err.Error(), Code: CodeRosterFormat}}, true
 	}
 	return nil, false
 }

@@ -23,7 +23,7 @@ type BallotCheck struct {
 func (s *Service) VerifyBallot(ctx context.Context, receipt string) (BallotCheck, error) {
 	receipt = strings.TrimSpace(receipt)
 	if receipt == "" {
-		return BallotCheck{}, Invalid(map[string]string{"receipt": "is required"})
+		return BallotCheck{}, InvalidCoded(map[string]string{"receipt": "is required"}, map[string]string{"receipt": store.FieldRequired})
 	}
 	entries, err := s.store.ListAudit(ctx, storeCertified)
 	if err != nil {

@@ -37,7 +37,7 @@ func (s *Store) DigestRecipients(ctx context.Context, after string, limit int) (
 // call idempotent, as for RecordParticipation.
 func (s *Store) RecordObserverParticipation(ctx context.Context, kind string, at time.Time, ref string) error {
 	if ref == "" || kind == "" {
-		return FieldErrors{"participation": "kind and ref are required"}
+		return fieldError("participation", FieldRequired, "kind and ref are required")
 	}
 	e := ParticipationEvent{Ref: ref, ALSID: ObserverALS, Kind: kind, At: at.UTC(), CreatedAt: Now()}
 	return s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error

@@ -51,25 +51,25 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return MailingSummary{}, FieldErrors{"line 1": "a header row email,date,list is required"}
+		return MailingSummary{}, fieldError("line 1", FieldMailingHeader, "a header row email,date,list is required")
 	}
 	idx := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !oneOf(h, MailingColumns) {
-			return MailingSummary{}, FieldErrors{"line 1": fmt.Sprintf("unknown column %q (columns: %s)", h, strings.Join(MailingColumns, ", "))}
+			return MailingSummary{}, fieldError("line 1", FieldMailingHeader, fmt.Sprintf("unknown column %q (columns: %s)", h, strings.Join(MailingColumns, ", ")))
 		}
 		if _, dup := idx[h]; dup {
-			return MailingSummary{}, FieldErrors{"line 1": fmt.Sprintf("column %q appears twice", h)}
+			return MailingSummary{}, fieldError("line 1", FieldMailingHeader, fmt.Sprintf("column %q appears twice", h))
 		}
 		idx[h] = i
 	}
 	for _, need := range MailingColumns {
 		if _, ok := idx[need]; !ok {
-			return MailingSummary{}, FieldErrors{"line 1": fmt.Sprintf("column %q is required", need)}
+			return MailingSummary{}, fieldError("line 1", FieldMailingHeader, fmt.Sprintf("column %q is required", need))
 		}
 	}
-	problems := FieldErrors{}
+	problems := newFieldErrors()
 	var rows []row
 	for {
 		rec, err := cr.Read()
@@ -78,7 +78,7 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			problems[fmt.Sprintf("line %d", pe.Line)] = pe.Err.Error()
+			problems.set(fmt.Sprintf("line %d", pe.Line), FieldMailingLine, pe.Err.Error())
 			continue
 		}
 		if err != nil {
@@ -86,10 +86,10 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rows) >= maxMailingRows {
-			return MailingSummary{}, FieldErrors{fmt.Sprintf("line %d", line): fmt.Sprintf("at most %d rows per import", maxMailingRows)}
+			return MailingSummary{}, fieldError(fmt.Sprintf("line %d", line), FieldMailingRows, fmt.Sprintf("at most %d rows per import", maxMailingRows))
 		}
 		if len(rec) != len(header) {
-			problems[fmt.Sprintf("line %d", line)] = fmt.Sprintf("%d fields, the header has %d", len(rec), len(header))
+			problems.set(fmt.Sprintf("line %d", line), FieldMailingLine, fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
 			continue
 		}
 		rows = append(rows, row{line: line, email: strings.ToLower(strings.TrimSpace(rec[idx["email"]])),
@@ -112,21 +112,25 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 		for _, r := range rows {
 			key := fmt.Sprintf("line %d", r.line)
 			at, ok := mailingDate(r.date)
-			var why []string
+			var why, codes []string
 			if !ok {
-				why = append(why, fmt.Sprintf("date %q must be a date such as 2027-05-01 or a date-time such as 2027-05-01T14:00:00Z", r.date))
+				why, codes = append(why, fmt.Sprintf("date %q must be a date such as 2027-05-01 or a date-time such as 2027-05-01T14:00:00Z", r.date)), append(codes, FieldMailingDate)
 			} else if at.After(now) {
-				why = append(why, fmt.Sprintf("date %s is in the future", r.date))
+				why, codes = append(why, fmt.Sprintf("date %s is in the future", r.date)), append(codes, FieldMailingDate)
 			}
 			if r.list == "" || len(r.list) > 200 {
-				why = append(why, "list is required (at most 200 characters)")
+				why, codes = append(why, "list is required (at most 200 characters)"), append(codes, FieldMailingList)
 			}
 			m, known := byEmail[r.email]
 			if !known {
-				why = append(why, fmt.Sprintf("no member with email %q", r.email))
+				why, codes = append(why, fmt.Sprintf("no member with email %q", r.email)), append(codes, FieldMailingEmail)
 			}
 			if len(why) > 0 {
-				problems[key] = strings.Join(why, "; ")
+				code := codes[0]
+				if len(codes) > 1 {
+					code = FieldMailingProblems
+				}
+				problems.set(key, code, strings.Join(why, "; "))
 				continue
 			}
 			// An observer's message counts in the observers' line.
@@ -143,8 +147,8 @@ func (s *Store) ImportMailingActivity(ctx context.Context, actor Actor, r io.Rea
 			seen[ref] = true
 			events = append(events, ParticipationEvent{Ref: ref, ALSID: als, Kind: domain.ActivityMailingList, At: at, CreatedAt: now})
 		}
-		if len(problems) > 0 {
-			return problems
+		if err := problems.orNil(); err != nil {
+			return err
 		}
 		for start := 0; start < len(events); start += 500 {
 			batch := events[start:min(start+500, len(events))]

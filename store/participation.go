@@ -160,24 +160,24 @@ type MeetingInput struct {
 	ChairID string
 }
 
-func (in MeetingInput) validate() FieldErrors {
-	fe := FieldErrors{}
+func (in MeetingInput) validate() CodedFieldErrors {
+	fe := newFieldErrors()
 	if !oneOf(in.Kind, MeetingKinds) {
-		fe["kind"] = "must be one of " + strings.Join(MeetingKinds, ", ")
+		fe.set("kind", FieldMeetingKind, "must be one of "+strings.Join(MeetingKinds, ", "))
 	}
 	if strings.TrimSpace(in.Title) == "" {
-		fe["title"] = "is required"
+		fe.set("title", FieldRequired, "is required")
 	} else if len(in.Title) > 300 {
-		fe["title"] = "is longer than 300 bytes"
+		fe.set("title", FieldTooLong, "is longer than 300 bytes")
 	}
 	if in.StartsAt.IsZero() {
-		fe["starts_at"] = "is required"
+		fe.set("starts_at", FieldRequired, "is required")
 	}
 	if in.Duration <= 0 || in.Duration > 24*time.Hour {
-		fe["duration"] = "must be positive and at most 24h"
+		fe.set("duration", FieldDuration, "must be positive and at most 24h")
 	}
 	if len(in.Location) > 2000 {
-		fe["location"] = "is longer than 2000 bytes"
+		fe.set("location", FieldTooLong, "is longer than 2000 bytes")
 	}
 	return fe
 }
@@ -197,7 +197,7 @@ func optional(s string) *string {
 }
 
 // checkChair adds a field error when the chair names no member.
-func checkChair(tx *gorm.DB, chairID string, fe FieldErrors) error {
+func checkChair(tx *gorm.DB, chairID string, fe CodedFieldErrors) error {
 	if chairID == "" {
 		return nil
 	}
@@ -206,24 +206,24 @@ func checkChair(tx *gorm.DB, chairID string, fe FieldErrors) error {
 		return err
 	}
 	if n == 0 {
-		fe["chair_id"] = "no member with this ID"
+		fe.set("chair_id", FieldUnknownMember, "no member with this ID")
 	}
 	return nil
 }
 
 // CreateMeeting schedules a one-off meeting.
 func (s *Store) CreateMeeting(ctx context.Context, actor Actor, in MeetingInput) (Meeting, error) {
-	if fe := in.validate(); len(fe) > 0 {
-		return Meeting{}, fe
+	if err := in.validate().orNil(); err != nil {
+		return Meeting{}, err
 	}
 	m := in.meeting(NewID("mtg"), actor, nil)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		fe := FieldErrors{}
+		fe := newFieldErrors()
 		if err := checkChair(tx, in.ChairID, fe); err != nil {
 			return err
 		}
-		if len(fe) > 0 {
-			return fe
+		if err := fe.orNil(); err != nil {
+			return err
 		}
 		if err := tx.Create(&m).Error; err != nil {
 			return err
@@ -252,10 +252,10 @@ type SeriesInput struct {
 func (s *Store) CreateMeetingSeries(ctx context.Context, actor Actor, in SeriesInput) (MeetingSeries, Meeting, error) {
 	fe := in.validate()
 	if in.Until != nil && in.Until.Before(in.StartsAt) {
-		fe["recurrence.until"] = "is before starts_at"
+		fe.set("recurrence.until", FieldUntil, "is before starts_at")
 	}
-	if len(fe) > 0 {
-		return MeetingSeries{}, Meeting{}, fe
+	if err := fe.orNil(); err != nil {
+		return MeetingSeries{}, Meeting{}, err
 	}
 	sr := MeetingSeries{ID: NewID("ser"), Kind: in.Kind, Title: strings.TrimSpace(in.Title), StartsAt: in.StartsAt.UTC().Truncate(time.Second),
 		Duration: in.Duration, Location: strings.TrimSpace(in.Location), Every: in.Every, UntilAt: in.Until,
@@ -265,8 +265,8 @@ func (s *Store) CreateMeetingSeries(ctx context.Context, actor Actor, in SeriesI
 		if err := checkChair(tx, in.ChairID, fe); err != nil {
 			return err
 		}
-		if len(fe) > 0 {
-			return fe
+		if err := fe.orNil(); err != nil {
+			return err
 		}
 		if err := tx.Create(&sr).Error; err != nil {
 			return err
@@ -532,7 +532,7 @@ func (s *Store) MeetingInvitees(ctx context.Context, kind string, at time.Time) 
 // for their current ALS. Recording someone twice changes nothing.
 func (s *Store) RecordAttendance(ctx context.Context, actor Actor, meetingID string, memberIDs []string) ([]Attendance, error) {
 	if len(memberIDs) == 0 {
-		return nil, FieldErrors{"member_ids": "at least one member is required"}
+		return nil, fieldError("member_ids", FieldRequired, "at least one member is required")
 	}
 	var out []Attendance
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -551,14 +551,14 @@ func (s *Store) RecordAttendance(ctx context.Context, actor Actor, meetingID str
 		for _, mb := range members {
 			byID[mb.ID] = mb
 		}
-		fe := FieldErrors{}
+		fe := newFieldErrors()
 		for i, id := range memberIDs {
 			if _, ok := byID[id]; !ok {
-				fe["member_ids["+strconv.Itoa(i)+"]"] = "no member with this ID"
+				fe.set("member_ids["+strconv.Itoa(i)+"]", FieldUnknownMember, "no member with this ID")
 			}
 		}
-		if len(fe) > 0 {
-			return fe
+		if err := fe.orNil(); err != nil {
+			return err
 		}
 		now := Now()
 		var added []string
@@ -591,7 +591,7 @@ func (s *Store) RecordAttendance(ctx context.Context, actor Actor, meetingID str
 // a second call with the same ref changes nothing.
 func (s *Store) RecordParticipation(ctx context.Context, alsID, kind string, at time.Time, ref string) error {
 	if alsID == "" || ref == "" || kind == "" {
-		return FieldErrors{"participation": "als_id, kind and ref are required"}
+		return fieldError("participation", FieldRequired, "als_id, kind and ref are required")
 	}
 	e := ParticipationEvent{Ref: ref, ALSID: alsID, Kind: kind, At: at.UTC(), CreatedAt: Now()}
 	return s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error
@@ -912,15 +912,15 @@ type ReviewConclusion struct {
 // Both write a participation.review_concluded audit entry with the note.
 func (s *Store) ConcludeReview(ctx context.Context, actor Actor, alsID string, in ReviewInput) (ReviewConclusion, error) {
 	in.Note = strings.TrimSpace(in.Note)
-	fe := FieldErrors{}
+	fe := newFieldErrors()
 	if in.Outcome != ReviewKeep && in.Outcome != ReviewDecertify {
-		fe["outcome"] = "must be keep or decertify"
+		fe.set("outcome", FieldReviewOutcome, "must be keep or decertify")
 	}
 	if len(in.Note) > 4000 {
-		fe["note"] = "is longer than 4000 bytes"
+		fe.set("note", FieldTooLong, "is longer than 4000 bytes")
 	}
-	if len(fe) > 0 {
-		return ReviewConclusion{}, fe
+	if err := fe.orNil(); err != nil {
+		return ReviewConclusion{}, err
 	}
 	out := ReviewConclusion{ALSID: alsID, Outcome: in.Outcome, Note: in.Note}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -65,21 +65,21 @@ type CountryInput struct {
 // validCountry checks a new country. The sub-region must be one of the
 // policy's; when omitted it is taken from the policy's table.
 func (s *Store) validCountry(in CountryInput) (Country, error) {
-	fe := FieldErrors{}
+	fe := newFieldErrors()
 	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
 	if !countryCode.MatchString(in.Code) {
-		fe["code"] = "must be an ISO 3166-1 alpha-2 code"
+		fe.set("code", FieldCountryCode, "must be an ISO 3166-1 alpha-2 code")
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		fe["name"] = "is required"
+		fe.set("name", FieldRequired, "is required")
 	}
 	if in.Subregion == "" && s.SubregionOf != nil {
 		in.Subregion, _ = s.SubregionOf(in.Code)
 	}
 	if in.Subregion == "" {
-		fe["subregion"] = "is required (the country is not in the policy's sub-region table)"
+		fe.set("subregion", FieldSubregionMissing, "is required (the country is not in the policy's sub-region table)")
 	} else if len(s.Subregions) > 0 && !oneOf(in.Subregion, s.Subregions) {
-		fe["subregion"] = "must be one of " + strings.Join(s.Subregions, ", ")
+		fe.set("subregion", FieldSubregionUnknown, "must be one of "+strings.Join(s.Subregions, ", "))
 	}
 	return Country{Code: in.Code, Name: strings.TrimSpace(in.Name), Subregion: in.Subregion}, fe.orNil()
 }
@@ -96,7 +96,7 @@ func (s *Store) CreateCountry(ctx context.Context, actor Actor, in CountryInput)
 			return err
 		}
 		if n > 0 {
-			return FieldErrors{"code": "country already exists"}
+			return fieldError("code", FieldCountryExists, "country already exists")
 		}
 		if err := tx.Create(&c).Error; err != nil {
 			return err
@@ -122,21 +122,21 @@ type ALSInput struct {
 	Status  *string `json:"status"`
 }
 
-func (s *Store) validateALS(tx *gorm.DB, in ALSInput, create bool) FieldErrors {
-	fe := FieldErrors{}
+func (s *Store) validateALS(tx *gorm.DB, in ALSInput, create bool) CodedFieldErrors {
+	fe := newFieldErrors()
 	if in.Name != nil && strings.TrimSpace(*in.Name) == "" || create && in.Name == nil {
-		fe["name"] = "is required"
+		fe.set("name", FieldRequired, "is required")
 	}
 	if in.Country != nil {
 		var n int64
 		if err := tx.Model(&Country{}).Where("code = ?", strings.ToUpper(*in.Country)).Count(&n).Error; err != nil || n == 0 {
-			fe["country"] = "unknown country"
+			fe.set("country", FieldUnknownCountry, "unknown country")
 		}
 	} else if create {
-		fe["country"] = "is required"
+		fe.set("country", FieldRequired, "is required")
 	}
 	if in.Status != nil && !oneOf(*in.Status, ALSStatuses) {
-		fe["status"] = "must be one of " + strings.Join(ALSStatuses, ", ")
+		fe.set("status", FieldALSStatus, "must be one of "+strings.Join(ALSStatuses, ", "))
 	}
 	return fe
 }
@@ -154,7 +154,7 @@ func (s *Store) CreateALS(ctx context.Context, actor Actor, in ALSInput) (ALS, e
 		}
 		if err := tx.Create(&a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"name": "an ALS with this name exists in this country"}
+				return fieldError("name", FieldALSExists, "an ALS with this name exists in this country")
 			}
 			return err
 		}
@@ -199,7 +199,7 @@ func (s *Store) updateALS(tx *gorm.DB, actor Actor, id string, in ALSInput) (ALS
 		}
 		if err := tx.Save(&a).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"name": "an ALS with this name exists in this country"}
+				return fieldError("name", FieldALSExists, "an ALS with this name exists in this country")
 			}
 			return err
 		}
@@ -259,16 +259,16 @@ type MemberInput struct {
 
 func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func (s *Store) validateMember(tx *gorm.DB, in MemberInput, create bool, selfID string) FieldErrors {
-	fe := FieldErrors{}
+func (s *Store) validateMember(tx *gorm.DB, in MemberInput, create bool, selfID string) CodedFieldErrors {
+	fe := newFieldErrors()
 	if in.Name != nil && strings.TrimSpace(*in.Name) == "" || create && in.Name == nil {
-		fe["name"] = "is required"
+		fe.set("name", FieldRequired, "is required")
 	}
 	switch {
 	case in.Email != nil:
 		email := normalizeEmail(*in.Email)
 		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || !strings.Contains(email[strings.LastIndexByte(email, '@'):], ".") {
-			fe["email"] = "is not a valid email address"
+			fe.set("email", FieldEmail, "is not a valid email address")
 			break
 		}
 		var n int64
@@ -277,48 +277,48 @@ func (s *Store) validateMember(tx *gorm.DB, in MemberInput, create bool, selfID 
 			q = q.Where("id <> ?", selfID)
 		}
 		if err := q.Count(&n).Error; err != nil || n > 0 {
-			fe["email"] = "is already registered"
+			fe.set("email", FieldEmailTaken, "is already registered")
 		}
 	case create:
-		fe["email"] = "is required"
+		fe.set("email", FieldRequired, "is required")
 	}
 	switch {
 	case in.Country != nil:
 		var n int64
 		if err := tx.Model(&Country{}).Where("code = ?", strings.ToUpper(*in.Country)).Count(&n).Error; err != nil || n == 0 {
-			fe["country"] = "unknown country"
+			fe.set("country", FieldUnknownCountry, "unknown country")
 		}
 	case create:
-		fe["country"] = "is required"
+		fe.set("country", FieldRequired, "is required")
 	}
 	if in.Nationality != nil {
 		if n := strings.TrimSpace(*in.Nationality); n != "" && !countryCode.MatchString(strings.ToUpper(n)) {
-			fe["nationality"] = "must be an ISO 3166-1 alpha-2 country code such as AR, or empty for the member's country"
+			fe.set("nationality", FieldNationality, "must be an ISO 3166-1 alpha-2 country code such as AR, or empty for the member's country")
 		}
 	}
 	if in.ALSID != nil && *in.ALSID != "" {
 		var n int64
 		if err := tx.Model(&ALS{}).Where("id = ?", *in.ALSID).Count(&n).Error; err != nil || n == 0 {
-			fe["als_id"] = "unknown ALS"
+			fe.set("als_id", FieldUnknownALS, "unknown ALS")
 		}
 	}
 	if in.Language != nil && !oneOf(*in.Language, Languages) {
-		fe["language"] = "must be one of " + strings.Join(Languages, ", ")
+		fe.set("language", FieldLanguage, "must be one of "+strings.Join(Languages, ", "))
 	}
 	if in.Gender != nil && len(*in.Gender) > 64 {
-		fe["gender"] = "is too long"
+		fe.set("gender", FieldTooLong, "is too long")
 	}
 	if in.Skills != nil {
 		for _, sk := range *in.Skills {
 			if strings.TrimSpace(sk) == "" || len(sk) > 100 {
-				fe["skills"] = "each skill must be 1 to 100 characters"
+				fe.set("skills", FieldSkills, "each skill must be 1 to 100 characters")
 			}
 		}
 	}
 	if in.Roles != nil {
 		for _, r := range *in.Roles {
 			if !oneOf(r, Roles) {
-				fe["roles"] = "unknown role " + r + "; roles are " + strings.Join(Roles, ", ")
+				fe.set("roles", FieldUnknownRole, "unknown role "+r+"; roles are "+strings.Join(Roles, ", "))
 			}
 		}
 	}
@@ -409,7 +409,7 @@ func (s *Store) createMember(tx *gorm.DB, actor Actor, in MemberInput) (Member, 
 	m.apply(in)
 	if err := tx.Create(&m).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return Member{}, FieldErrors{"email": "is already registered"}
+			return Member{}, fieldError("email", FieldEmailTaken, "is already registered")
 		}
 		return Member{}, err
 	}
@@ -423,17 +423,32 @@ func (s *Store) createMember(tx *gorm.DB, actor Actor, in MemberInput) (Member, 
 func (s *Store) UpdateMember(ctx context.Context, actor Actor, id string, in MemberInput) (Member, error) {
 	var m Member
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("id = ?", id).Take(&m).Error; err != nil {
+		var before Member
+		if err := tx.Where("id = ?", id).Take(&before).Error; err != nil {
 			return notFound(err)
 		}
-		if err := s.validateMember(tx, in, false, id).orNil(); err != nil {
+		var err error
+		m, err = s.updateMember(tx, actor, before, in)
+		return err
+	})
+	return m, err
+}
+
+// updateMember is UpdateMember inside the caller's transaction, from the
+// member as read in it.
+func (s *Store) updateMember(tx *gorm.DB, actor Actor, before Member, in MemberInput) (Member, error) {
+	m := before
+	m.Roles = slices.Clone(before.Roles)
+	m.Skills = slices.Clone(before.Skills)
+	err := func() error {
+		if err := s.validateMember(tx, in, false, m.ID).orNil(); err != nil {
 			return err
 		}
 		prevRoles, prevALS := slices.Clone(m.Roles), m.ALSID
 		m.apply(in)
 		if err := tx.Save(&m).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"email": "is already registered"}
+				return fieldError("email", FieldEmailTaken, "is already registered")
 			}
 			return err
 		}
@@ -455,7 +470,7 @@ func (s *Store) UpdateMember(ctx context.Context, actor Actor, id string, in Mem
 		_, err := s.AppendAudit(tx, AuditInput{Actor: actor.String(), Process: "registry", ObjectID: m.ID,
 			Action: "member.updated", Details: changed, Audience: AudienceMembers, Members: []string{m.ID}})
 		return err
-	})
+	}()
 	return m, err
 }
 
@@ -542,16 +557,16 @@ var DeclarationKinds = []string{"interest", "conflict", "none"}
 // CreateDeclaration files a declaration; the member's current one, if any,
 // is marked superseded and kept.
 func (s *Store) CreateDeclaration(ctx context.Context, actor Actor, memberID string, in DeclarationInput) (Declaration, error) {
-	fe := FieldErrors{}
+	fe := newFieldErrors()
 	if !oneOf(in.Kind, DeclarationKinds) {
-		fe["kind"] = "must be one of " + strings.Join(DeclarationKinds, ", ")
+		fe.set("kind", FieldDeclarationKind, "must be one of "+strings.Join(DeclarationKinds, ", "))
 	}
 	if in.Kind != "none" && strings.TrimSpace(in.Organization) == "" && strings.TrimSpace(in.Description) == "" {
-		fe["organization"] = "organization or description is required"
+		fe.set("organization", FieldDeclarationDetail, "organization or description is required")
 	}
 	for _, c := range in.Categories {
 		if strings.TrimSpace(c) == "" || len(c) > 64 {
-			fe["categories"] = "each category must be 1 to 64 characters"
+			fe.set("categories", FieldCategories, "each category must be 1 to 64 characters")
 		}
 	}
 	if err := fe.orNil(); err != nil {
@@ -607,15 +622,15 @@ type PositionInput struct {
 // CreatePosition records a holder; the holder's ALS and country are copied
 // so the record keeps what was true when the term began.
 func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInput) (Position, error) {
-	fe := FieldErrors{}
+	fe := newFieldErrors()
 	if strings.TrimSpace(in.Position) == "" {
-		fe["position"] = "is required"
+		fe.set("position", FieldRequired, "is required")
 	}
 	if in.TermStart.IsZero() {
-		fe["term_start"] = "is required"
+		fe.set("term_start", FieldRequired, "is required")
 	}
 	if in.TermEnd != nil && !in.TermEnd.After(in.TermStart) {
-		fe["term_end"] = "must be after term_start"
+		fe.set("term_end", FieldTermEnd, "must be after term_start")
 	}
 	if err := fe.orNil(); err != nil {
 		return Position{}, err
@@ -625,7 +640,7 @@ func (s *Store) CreatePosition(ctx context.Context, actor Actor, in PositionInpu
 		var m Member
 		if err := tx.Where("id = ?", in.HolderID).Take(&m).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return FieldErrors{"holder_id": "unknown member"}
+				return fieldError("holder_id", FieldUnknownMember, "unknown member")
 			}
 			return err
 		}

@@ -51,7 +51,7 @@ func (s *Store) ListRoadmap(ctx context.Context) ([]RoadmapItem, error) {
 // (dependencies exist, no cycle, no item before its dependencies are due).
 func (s *Store) CreateRoadmapItem(ctx context.Context, actor Actor, in RoadmapInput) (RoadmapItem, error) {
 	if strings.TrimSpace(in.Title) == "" {
-		return RoadmapItem{}, FieldErrors{"title": "is required"}
+		return RoadmapItem{}, fieldError("title", FieldRequired, "is required")
 	}
 	if in.Status == "" {
 		in.Status = gantt.StatusPlanned
@@ -73,7 +73,7 @@ func (s *Store) CreateRoadmapItem(ctx context.Context, actor Actor, in RoadmapIn
 		if err := gantt.Validate(append(items, item.GanttItem())); err != nil {
 			var ve *gantt.ValidationError
 			if errors.As(err, &ve) {
-				return FieldErrors{"roadmap": strings.Join(ve.Problems, "; ")}
+				return fieldError("roadmap", FieldRoadmap, strings.Join(ve.Problems, "; "))
 			}
 			return err
 		}

@@ -60,9 +60,9 @@ const (
 // CreateSurvey opens a survey with the weighting in force (policy
 // `policy.survey_weighting`), audited publicly.
 func (s *Store) CreateSurvey(ctx context.Context, actor Actor, in SurveyInput, weighting string) (Survey, error) {
-	fe := FieldErrors{}
+	fe := newFieldErrors()
 	if t := strings.TrimSpace(in.Title); t == "" || len(t) > 2000 {
-		fe["title"] = "is required (at most 2000 characters)"
+		fe.set("title", FieldRequired, "is required (at most 2000 characters)")
 	}
 	topics := make([]string, 0, len(in.Topics))
 	seen := map[string]bool{}
@@ -70,21 +70,21 @@ func (s *Store) CreateSurvey(ctx context.Context, actor Actor, in SurveyInput, w
 		t = strings.TrimSpace(t)
 		switch {
 		case t == "" || len(t) > maxSurveyTopicBytes:
-			fe["topics"] = fmt.Sprintf("each topic must be 1 to %d characters", maxSurveyTopicBytes)
+			fe.set("topics", FieldSurveyTopics, fmt.Sprintf("each topic must be 1 to %d characters", maxSurveyTopicBytes))
 		case seen[t]:
-			fe["topics"] = "topics must be distinct"
+			fe.set("topics", FieldSurveyTopics, "topics must be distinct")
 		}
 		seen[t] = true
 		topics = append(topics, t)
 	}
 	if len(topics) < 2 || len(topics) > maxSurveyTopics {
-		fe["topics"] = fmt.Sprintf("list 2 to %d topics", maxSurveyTopics)
+		fe.set("topics", FieldSurveyTopics, fmt.Sprintf("list 2 to %d topics", maxSurveyTopics))
 	}
 	if !in.ClosesAt.After(Now()) {
-		fe["closes_at"] = "is required and must be in the future"
+		fe.set("closes_at", FieldFuture, "is required and must be in the future")
 	}
 	if weighting != domain.SurveyMember && weighting != domain.SurveyNational {
-		fe["weighting"] = "must be member or national"
+		fe.set("weighting", FieldSurveyWeighting, "must be member or national")
 	}
 	if err := fe.orNil(); err != nil {
 		return Survey{}, err
@@ -135,12 +135,12 @@ func (s *Store) RankSurvey(ctx context.Context, surveyID string, m Member, ranki
 		return SurveyRanking{}, fmt.Errorf("%w: the survey closed at %s", ErrConflict, sv.ClosesAt.Format(time.RFC3339))
 	}
 	if len(ranking) == 0 {
-		return SurveyRanking{}, FieldErrors{"ranking": "rank at least one topic"}
+		return SurveyRanking{}, fieldError("ranking", FieldSurveyRanking, "rank at least one topic")
 	}
 	seen := map[string]bool{}
 	for _, t := range ranking {
 		if !sv.Topics.Has(t) || seen[t] {
-			return SurveyRanking{}, FieldErrors{"ranking": "each of the survey's topics at most once, and only those"}
+			return SurveyRanking{}, fieldError("ranking", FieldSurveyRanking, "each of the survey's topics at most once, and only those")
 		}
 		seen[t] = true
 	}

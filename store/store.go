@@ -173,6 +173,8 @@ var ErrNotFound = errors.New("not found")
 var ErrConflict = errors.New("conflict")
 
 // FieldErrors reports invalid input, field by field; the API answers 422.
+// The store returns them inside a CodedFieldErrors, which adds a code
+// per field.
 type FieldErrors map[string]string
 
 func (f FieldErrors) Error() string {
@@ -181,14 +183,6 @@ func (f FieldErrors) Error() string {
 		parts = append(parts, k+": "+f[k])
 	}
 	return "invalid fields: " + strings.Join(parts, "; ")
-}
-
-// orNil returns nil for an empty FieldErrors so callers can `return fe.orNil()`.
-func (f FieldErrors) orNil() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return f
 }
 
 func notFound(err error) error {

@@ -14,6 +14,8 @@ func init() {
 	addDynamic("audit.process.", (&page{}).AuditProcesses()...)
 	addDynamic("audit.broken.", store.VerifyMissing, store.VerifyUnlinked, store.VerifyAltered, store.VerifyTruncated, store.VerifyRewritten)
 	addDynamic("refusal.", service.CodeRolesForbid, service.CodeOwnOnly, service.CodeNotFound, service.CodeSignInNeeded,
-		service.CodeProfileFields, service.CodeOwnRoles, service.CodeAdminRoles, service.CodeReviewNotOpen, service.CodeProcessClosed)
-	addDynamic("field.", "time_zone", "language", "required")
+		service.CodeProfileFields, service.CodeOwnRoles, service.CodeAdminRoles, service.CodeReviewNotOpen,
+		service.CodeOwnDeclarations, service.CodeProcessClosed)
+	addDynamic("field.", "time_zone")
+	addDynamic("field.", store.FieldCodes...)
 }

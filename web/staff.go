@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/lacralo/ralo/policy"
 	"github.com/lacralo/ralo/service"
+	"github.com/lacralo/ralo/store"
 )
 
 // The staff pages: the roster import with a preview of what it will
@@ -35,8 +37,64 @@ type rosterView struct {
 	Preview  *service.RosterPreview
 	CSV      string
 	Imported bool
-	// Done counts what the last import created (after the redirect).
-	Countries, ALSes, Members int
+	// Done counts what the last import created and updated (after the
+	// redirect).
+	Countries, ALSes, Members, Updated int
+}
+
+// rosterLineView is what a roster line does, in the reader's language.
+type rosterLineView struct {
+	Line        int
+	Name, Email string
+	Status      string
+	Changes     []rosterChangeView
+}
+
+// rosterChangeView is a field a roster line changes: its label and the
+// values before and after (roles by their names).
+type rosterChangeView struct {
+	Label, From, To string
+}
+
+// RosterLines is what each member line of a previewed roster does: new,
+// an update with the fields it changes, or unchanged.
+func (p *page) RosterLines(pr *service.RosterPreview) []rosterLineView {
+	roles := func(s string) string {
+		var names []string
+		for _, r := range strings.Split(s, ";") {
+			if r != "" {
+				names = append(names, p.T("role."+r))
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	out := make([]rosterLineView, 0, len(pr.Summary.Lines))
+	for _, l := range pr.Summary.Lines {
+		lv := rosterLineView{Line: l.Line, Name: l.Name, Email: l.Email, Status: l.Status}
+		for _, c := range l.Changes {
+			cv := rosterChangeView{Label: p.T("staff.roster." + c.Field), From: c.From, To: c.To}
+			switch c.Field {
+			case "roles":
+				cv.From, cv.To = roles(c.From), roles(c.To)
+			case "language":
+				cv.From, cv.To = cmp.Or(langNames[c.From], c.From), cmp.Or(langNames[c.To], c.To)
+			}
+			lv.Changes = append(lv.Changes, cv)
+		}
+		out = append(out, lv)
+	}
+	return out
+}
+
+// RosterProblem is a roster problem in the reader's language: its
+// field.<code> message, else the import's own sentence.
+func (p *page) RosterProblem(pr store.RosterProblem) string {
+	if pr.Code != "" {
+		if id := "field." + pr.Code; p.T(id) != id {
+			return p.T(id)
+		}
+	}
+	return pr.Message
 }
 
 func (w *Web) roster(rw http.ResponseWriter, r *http.Request) {
@@ -53,6 +111,7 @@ func (w *Web) roster(rw http.ResponseWriter, r *http.Request) {
 	v.Countries, _ = strconv.Atoi(q.Get("countries"))
 	v.ALSes, _ = strconv.Atoi(q.Get("alses"))
 	v.Members, _ = strconv.Atoi(q.Get("members"))
+	v.Updated, _ = strconv.Atoi(q.Get("updated"))
 	w.render(rw, r, "staff_roster", &page{Data: v})
 }
 
@@ -147,7 +206,8 @@ func (w *Web) rosterImport(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := url.Values{"imported": {""}, "countries": {strconv.Itoa(p.Summary.Countries)},
-		"alses": {strconv.Itoa(p.Summary.ALSes)}, "members": {strconv.Itoa(p.Summary.Members)}}
+		"alses": {strconv.Itoa(p.Summary.ALSes)}, "members": {strconv.Itoa(p.Summary.Members)},
+		"updated": {strconv.Itoa(p.Summary.Updated)}}
 	seeOther(rw, r, "/staff/roster?"+u.Encode())
 }
 

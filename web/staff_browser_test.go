@@ -14,7 +14,7 @@ import (
 
 // TestBrowserStaff visits the staff pages in Chromium as an admin, in
 // Spanish and English at desktop and phone width: the roster preview of a
-// CSV with one bad line, the outbox with a failed message, and the policy
+// CSV with one bad line and one that updates a member, the outbox with a failed message, and the policy
 // in force. No page scrolls sideways on a phone.
 func TestBrowserStaff(t *testing.T) {
 	ctx, cancel := context.WithTimeout(browser(t), 4*time.Minute)
@@ -27,7 +27,8 @@ func TestBrowserStaff(t *testing.T) {
 	csv := "name,email,country,country_name,subregion,als,language,roles\n" +
 		"María Fernanda Quispe " + tag + ",maria." + tag + "@example.org,PE,Perú,andes,ALS Red Andina " + tag + ",es,als_rep\n" +
 		"João Pereira " + tag + ",joao." + tag + "@example.org,BR,Brasil,mercosur,,pt,\n" +
-		"Sin Correo " + tag + ",no-es-un-correo,CO,Colombia,,,es,\n"
+		"Sin Correo " + tag + ",no-es-un-correo,CO,Colombia,,,es,\n" +
+		to.Name + "," + to.Email + ",CO,Colombia,,,pt,als_rep\n"
 
 	signIn(t, ctx, admin)
 	for _, l := range []string{"es", "en"} {
@@ -38,6 +39,7 @@ func TestBrowserStaff(t *testing.T) {
 			load(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/staff/roster/preview"] button`)))
 			mustContain(t, text(t, ctx, ".problems"), "email")
 			mustContain(t, text(t, ctx, ".roster-members"), "João Pereira "+tag)
+			mustContain(t, text(t, ctx, `.roster-lines tr[data-line-status="update"]`), to.Name)
 			noSideways(t, ctx, "roster preview", l, width)
 			shot(t, ctx, "staff_roster_preview", l, width)
 			for name, path := range map[string]string{"staff_outbox": "/staff/outbox", "staff_policy": "/staff/policy"} {

@@ -156,12 +156,14 @@ func TestStaffRosterImport(t *testing.T) {
 		ms, err := st.ListOutbox(ctx, store.OutboxFilter{MemberID: uma.ID})
 		return err == nil && len(ms) > 0 && ms[0].Event == "member.welcome"
 	})
-	// The same roster again: every line is now a problem, nothing written.
+	// The same roster again: every line is unchanged, the import offered
+	// and writing nothing.
 	code, _, body = fetch(t, staff, http.MethodPost, "/staff/roster/preview?lang=en", url.Values{"csv": {good}})
-	if code != http.StatusUnprocessableEntity || count() != before+2 {
+	if code != http.StatusOK || count() != before+2 {
 		t.Fatalf("preview of a roster already imported: %d", code)
 	}
-	mustHave(t, "roster again", body, `data-line="2"`, `data-line="3"`, "already registered")
+	mustHave(t, "roster again", body, `data-line-status="unchanged"`, "0 members to create", `action="/staff/roster/import"`)
+	mustLack(t, "roster again", body, `data-line-status="new"`, `data-line-status="update"`)
 }
 
 // hashOf previews csv and returns the hash its import form carries, empty
@@ -278,7 +280,7 @@ func TestStaffRosterPrivilegedRoles(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("staff preview granting admin: %d", code)
 	}
-	mustHave(t, "staff preview", body, `data-line="3"`, "only an admin may grant")
+	mustHave(t, "staff preview", body, `data-line="3"`, "Only an admin may grant")
 	mustLack(t, "staff preview", body, `action="/staff/roster/import"`)
 	code, _, _ = fetch(t, staff, http.MethodPost, "/staff/roster/import", url.Values{"csv": {csv}, "hash": {rosterHash(csv)}})
 	if _, err := shared.app.Store.MemberByEmail(ctx, "max."+tag+"@example.org"); code != http.StatusUnprocessableEntity || err == nil {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -437,8 +436,13 @@ func refusalDetail(v *viewer, e *service.Error) string {
 // fieldErrors turns a service refusal into the form's messages; ok is
 // false when the error is not about the input.
 func (w *Web) fieldErrors(r *http.Request, err error) (map[string]string, bool) {
-	var e *service.Error
-	if !errors.As(err, &e) || e.Kind != service.KindInvalid {
+	if err == nil {
+		return nil, false
+	}
+	// The store's field errors come as they are from some operations:
+	// AsError reads them (with their codes) as the service's.
+	e := service.AsError(err)
+	if e.Kind != service.KindInvalid {
 		return nil, false
 	}
 	v := viewerOf(r)

@@ -78,7 +78,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 const adminUsage = `Usage:
   ralo admin create-member --name N --email E --country CC [--als ID] [--language es] [--roles staff,arbitrator] [--welcome=false]
   ralo admin issue-token --member ID [--label L]
-  ralo admin import-roster [--welcome=false] FILE.csv   (each new member is sent the welcome: Temporal flags as for seed-series)
+  ralo admin import-roster [--welcome=false] FILE.csv   (a line whose email is registered updates that member; each new member is sent the welcome: Temporal flags as for seed-series)
   ralo admin seed-series [--temporal-address host:port …]   (the standing meeting series; idempotent)
   ralo admin policy
 `
@@ -185,7 +185,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		} else if sum, err = st.ImportRoster(ctx, store.Actor{}, f); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %d countries, %d ALSes, %d members\n", sum.Countries, sum.ALSes, sum.Members)
+		fmt.Fprintf(stdout, "imported %d countries, %d ALSes, %d members; updated %d members\n", sum.Countries, sum.ALSes, sum.Members, sum.Updated)
 		return nil
 	case "seed-series":
 		c.temporal(fs)
