@@ -23,7 +23,7 @@ bench:
 # The web's pages over real HTTP (dashboard, public results, sign-in):
 # p50/p99, bytes, and pages/s from 8 clients.
 bench-web:
-	go test -run '^$$' -bench . -benchtime 200x ./web/
+	go test -run '^$$' -bench . -benchtime 3000x ./web/
 
 fmt:
 	gofmt -w .

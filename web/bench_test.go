@@ -22,7 +22,7 @@ import (
 // do (api/bench_test.go), with real processes behind them:
 //
 //	make bench-web
-//	go test -run '^$' -bench . -benchtime 200x ./web/
+//	go test -run '^$' -bench . -benchtime 3000x ./web/
 //
 // Each reports p50 and p99 latency, the page's size in bytes and with its
 // stylesheet and script; the throughput benchmarks, pages/s from 8 clients.
