@@ -150,6 +150,30 @@ func TestElectionContestShown(t *testing.T) {
 	if strings.Contains(body, "may be contested") {
 		t.Error("a contested cycle still says it may be contested")
 	}
+
+	// The results pages, private and public, say it too; the public one
+	// links a ruling's public page, never the case's.
+	res := bigResults(3)
+	res.Results.ContestUntil = &until
+	for _, name := range []string{"election_results", "public_election"} {
+		body := w.renderAs(staff, "es", name, &page{Data: res}).Body.String()
+		if !strings.Contains(body, "El resultado puede impugnarse ante el árbitro hasta el") {
+			t.Errorf("%s: no contest window", name)
+		}
+	}
+	res.Results.Contests = []election.Contest{{ArbitrationID: "arb_1", FiledAt: until.Add(-48 * time.Hour)},
+		{ArbitrationID: "arb_2", FiledAt: until.Add(-47 * time.Hour), Outcome: workflows.RulingOverturn, RuledAt: &ruled}}
+	for _, name := range []string{"election_results", "public_election"} {
+		body := w.renderAs(nil, "en", name, &page{Data: res}).Body.String()
+		for _, want := range []string{"Result contested before the arbitrator", "not yet ruled", `href="/public/rulings/arb_2"`, "Decision overturned"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: %q missing", name, want)
+			}
+		}
+		if strings.Contains(body, `href="/arbitrations/`) || strings.Contains(body, `href="/public/rulings/arb_1"`) {
+			t.Errorf("%s links a case, or a ruling not yet given", name)
+		}
+	}
 }
 
 // BenchmarkElectionResultsPage renders the results page of a cycle with

@@ -588,6 +588,12 @@ type Results struct {
 	Status     string                        `json:"status"`
 	Roll       []workflows.ElectionRollEntry `json:"roll"`
 	Seats      []SeatResult                  `json:"seats"`
+	// ContestUntil and Contests say, once certified, until when the
+	// result may be contested before the arbitrator and the cases that
+	// contest it, with their rulings: whoever reads the result learns
+	// that it is disputed.
+	ContestUntil *time.Time `json:"contest_until,omitempty"`
+	Contests     []Contest  `json:"contests,omitempty"`
 }
 
 // SeatResult is one seat's count. Quorum is null for a seat filled by

@@ -34,7 +34,8 @@ func (e *election) resultsDoc() Results {
 	if e.st.CertifiedAt != nil {
 		status = StatusCertified
 	}
-	doc := Results{ElectionID: e.in.ElectionID, Status: status, Roll: slices.Clone(e.st.Roll), Seats: []SeatResult{}}
+	doc := Results{ElectionID: e.in.ElectionID, Status: status, Roll: slices.Clone(e.st.Roll), Seats: []SeatResult{},
+		ContestUntil: process.Clone(e.st.ContestUntil), Contests: slices.Clone(e.st.Contests)}
 	for _, s := range e.st.Seats {
 		r, ok := e.results[s.Seat]
 		if !ok {
