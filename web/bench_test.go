@@ -349,11 +349,7 @@ func BenchmarkWebThroughput(b *testing.B) {
 		b.Run(p.name, func(b *testing.B) {
 			c := clientFor(b, f, p)
 			size := checkPage(b, c, p)
-			var (
-				mu  sync.Mutex
-				lat = make([]time.Duration, 0, b.N)
-				bad error
-			)
+			rec := newLatencies(b.N)
 			work := make(chan struct{}, b.N)
 			for range b.N {
 				work <- struct{}{}
@@ -367,24 +363,14 @@ func BenchmarkWebThroughput(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					for range work {
-						s := time.Now()
-						_, st, err := fetchPage(c, shared.url+p.path)
-						d := time.Since(s)
-						mu.Lock()
-						lat = append(lat, d)
-						if bad == nil && (err != nil || st != http.StatusOK) {
-							bad = fmt.Errorf("%s: %d %v", p.path, st, err)
-						}
-						mu.Unlock()
+						rec.fetch(c, p.path)
 					}
 				}()
 			}
 			wg.Wait()
 			elapsed := time.Since(t0)
 			b.StopTimer()
-			if bad != nil {
-				b.Fatal(bad)
-			}
+			lat := rec.result(b)
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
 			reportPage(b, lat, size, f.assets)
 		})
@@ -402,12 +388,8 @@ func BenchmarkWebOpenLoop(b *testing.B) {
 		b.Run(p.name, func(b *testing.B) {
 			c := clientFor(b, f, p)
 			size := checkPage(b, c, p)
-			var (
-				mu  sync.Mutex
-				lat = make([]time.Duration, 0, b.N)
-				bad error
-				wg  sync.WaitGroup
-			)
+			rec := newLatencies(b.N)
+			var wg sync.WaitGroup
 			b.ResetTimer()
 			t0 := time.Now()
 			for i := range b.N {
@@ -415,29 +397,51 @@ func BenchmarkWebOpenLoop(b *testing.B) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s := time.Now()
-					_, st, err := fetchPage(c, shared.url+p.path)
-					d := time.Since(s)
-					mu.Lock()
-					defer mu.Unlock()
-					lat = append(lat, d)
-					if bad == nil && (err != nil || st != http.StatusOK) {
-						bad = fmt.Errorf("%s: %d %v", p.path, st, err)
-					}
+					rec.fetch(c, p.path)
 				}()
 			}
 			wg.Wait()
 			elapsed := time.Since(t0)
 			b.StopTimer()
-			if bad != nil {
-				b.Fatal(bad)
-			}
+			lat := rec.result(b)
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
-			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max_ms")
 			reportPage(b, lat, size, f.assets)
 		})
 	}
+}
+
+// latencies records the time of each page fetched by several clients at
+// once, and the first failure.
+type latencies struct {
+	mu  sync.Mutex
+	lat []time.Duration
+	bad error
+}
+
+func newLatencies(n int) *latencies { return &latencies{lat: make([]time.Duration, 0, n)} }
+
+// fetch reads one page and records its time, or its failure.
+func (l *latencies) fetch(c *http.Client, path string) {
+	s := time.Now()
+	_, st, err := fetchPage(c, shared.url+path)
+	d := time.Since(s)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lat = append(l.lat, d)
+	if l.bad == nil && (err != nil || st != http.StatusOK) {
+		l.bad = fmt.Errorf("%s: %d %v", path, st, err)
+	}
+}
+
+// result is the recorded times, sorted; a failure fails the benchmark.
+func (l *latencies) result(b *testing.B) []time.Duration {
+	b.Helper()
+	if l.bad != nil {
+		b.Fatal(l.bad)
+	}
+	slices.Sort(l.lat)
+	return l.lat
 }
 
 func clientFor(b *testing.B, f *webFixture, p benchPage) *http.Client {
