@@ -722,23 +722,27 @@ func (s *Store) VotingStatus(ctx context.Context, alsID string) (domain.VotingSt
 
 // ParticipationRow is one ALS's line in the participation report.
 type ParticipationRow struct {
-	ALSID            string     `json:"als_id"`
-	Name             string     `json:"name"`
-	Country          string     `json:"country"`
-	MeetingsAttended int        `json:"meetings_attended"`
-	MonthlyCalls     int        `json:"monthly_calls"`
-	CallsAttended    int        `json:"calls_attended"`
-	ConsecutiveMiss  int        `json:"consecutive_missed_calls"`
-	BallotsCast      int        `json:"ballots_cast"`
-	Comments         int        `json:"comments"`
-	Drafts           int        `json:"drafts"`
-	MailingList      int        `json:"mailing_list"`
-	Other            int        `json:"other"`
-	VotingStatus     string     `json:"voting_status"`
-	Voting           bool       `json:"voting"`
-	Since            *time.Time `json:"status_since"`
-	WarnedAt         *time.Time `json:"warned_at"`
-	InactiveAt       *time.Time `json:"inactive_at"`
+	ALSID            string `json:"als_id"`
+	Name             string `json:"name"`
+	Country          string `json:"country"`
+	MeetingsAttended int    `json:"meetings_attended"`
+	MonthlyCalls     int    `json:"monthly_calls"`
+	CallsAttended    int    `json:"calls_attended"`
+	ConsecutiveMiss  int    `json:"consecutive_missed_calls"`
+	BallotsCast      int    `json:"ballots_cast"`
+	Comments         int    `json:"comments"`
+	Drafts           int    `json:"drafts"`
+	MailingList      int    `json:"mailing_list"`
+	Other            int    `json:"other"`
+	VotingStatus     string `json:"voting_status"`
+	Voting           bool   `json:"voting"`
+	// ALSStatus is the ALS's accreditation (accredited, decertified…): a
+	// decertified ALS keeps its last standing as the record of how it
+	// ended, but it votes no more and is under no review.
+	ALSStatus  string     `json:"als_status"`
+	Since      *time.Time `json:"status_since"`
+	WarnedAt   *time.Time `json:"warned_at"`
+	InactiveAt *time.Time `json:"inactive_at"`
 }
 
 // ParticipationReport computes every ALS's indicators over [from, to),
@@ -783,12 +787,12 @@ func (s *Store) ParticipationReport(ctx context.Context, from, to time.Time) ([]
 		row := ParticipationRow{ALSID: a.ID, Name: a.Name, Country: a.Country, MeetingsAttended: ind.MeetingsAttended,
 			MonthlyCalls: held, CallsAttended: len(attended), ConsecutiveMiss: domain.ConsecutiveMissedCalls(to, calls, perALS[a.ID]),
 			BallotsCast: ind.BallotsCast, Comments: ind.Comments, Drafts: ind.Drafts, MailingList: ind.MailingList, Other: ind.Other,
-			VotingStatus: string(domain.VotingActive)}
+			VotingStatus: string(domain.VotingActive), ALSStatus: a.Status}
 		if p, ok := byALS[a.ID]; ok {
 			since := p.Since
 			row.VotingStatus, row.Since, row.WarnedAt, row.InactiveAt = p.Status, &since, p.WarnedAt, p.InactiveAt
 		}
-		row.Voting = domain.VotingALS(domain.VotingStatus(row.VotingStatus))
+		row.Voting = domain.VotingALS(domain.VotingStatus(row.VotingStatus)) && a.Status != ALSDecertified
 		out = append(out, row)
 	}
 	return out, nil

@@ -156,7 +156,7 @@ func (w *Web) renderParticipation(rw http.ResponseWriter, r *http.Request, a *se
 		if row.ALSID == v.ALS {
 			v.ALSName = row.Name
 		}
-		if row.VotingStatus != "active" || row.ConsecutiveMiss >= 2 {
+		if row.ALSStatus != store.ALSDecertified && (row.VotingStatus != "active" || row.ConsecutiveMiss >= 2) {
 			v.AtRisk = append(v.AtRisk, row)
 		}
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,4 +92,31 @@ func TestBrowserALSReview(t *testing.T) {
 	}
 	load(t, ctx, chromedp.Navigate(shared.url+"/participation?lang=en"))
 	mustContain(t, text(t, ctx, row), "inactive: no vote")
+
+	// Decertify another ALS under review: its accreditation is withdrawn
+	// (the registry says so); it leaves the ALSes at risk, its form is
+	// gone, and the indicators show it decertified.
+	gone := newALS(t, "ALS Ausente", "UY")
+	for _, at := range []time.Time{base.AddDate(0, 4, 0), base.AddDate(0, 4, 11), base.AddDate(0, 5, 15)} {
+		if _, _, err := st.EvaluateParticipation(bg, gone.ID, at, rule); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load(t, ctx, chromedp.Navigate(shared.url+"/participation?lang=es"))
+	goneForm := "#review-" + gone.ID
+	do(t, ctx, chromedp.Click(chromedp.ID("decertify-"+gone.ID)),
+		chromedp.SendKeys(chromedp.ID("note-"+gone.ID), "Sin respuesta a tres cartas."))
+	load(t, ctx, chromedp.Click(chromedp.CSS(goneForm+" button")))
+	mustContain(t, text(t, ctx, "#reviewed"), "Revisión concluida")
+	shot(t, ctx, "participation_decertified", "es", 1280)
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+goneForm+`').length`)); n != 0 {
+		t.Fatal("a decertified ALS is still offered for review")
+	}
+	if risk := text(t, ctx, "#risk-h ~ ul"); strings.Contains(risk, gone.Name) {
+		t.Fatalf("a decertified ALS is still at risk: %s", risk)
+	}
+	mustContain(t, text(t, ctx, `tr[data-als="`+gone.ID+`"] td:last-child`), "desacreditada")
+	if a, err := st.GetALS(bg, gone.ID); err != nil || a.Status != store.ALSDecertified {
+		t.Fatalf("the ALS's status after decertify: %q, %v; want decertified", a.Status, err)
+	}
 }
