@@ -3,6 +3,7 @@ package service
 import (
 	"cmp"
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -24,6 +25,10 @@ type resultsCache struct {
 	m   map[string]*cachedResults
 	ttl time.Duration // publicResultsTTL when zero
 }
+
+// errLoadFailed is what waiters get when the read they waited for did
+// not finish (it panicked).
+var errLoadFailed = errors.New("service: the results could not be read")
 
 type cachedResults struct {
 	ready chan struct{} // closed once res and err are set
@@ -51,15 +56,19 @@ func (c *resultsCache) get(ctx context.Context, id string, load func() (election
 		}
 	}
 	if !ok {
-		e = &cachedResults{ready: make(chan struct{})}
+		e = &cachedResults{ready: make(chan struct{}), err: errLoadFailed}
 		c.m[id] = e
 		c.mu.Unlock()
+		// Whatever happens in load (even a panic), the waiters are let go
+		// and a failed read is not kept.
+		defer func() {
+			e.at = time.Now()
+			close(e.ready)
+			if e.err != nil {
+				c.forget(id, e)
+			}
+		}()
 		e.res, e.err = load()
-		e.at = time.Now()
-		close(e.ready)
-		if e.err != nil {
-			c.forget(id, e)
-		}
 		return e.res, e.err
 	}
 	c.mu.Unlock()

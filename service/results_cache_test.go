@@ -62,4 +62,14 @@ func TestResultsCache(t *testing.T) {
 	if loads.Load() != 2 {
 		t.Errorf("a failed read was kept: %d reads for 2 gets", loads.Load())
 	}
+
+	// A read that panics lets its waiters go with an error, and is not kept.
+	c2 := &resultsCache{}
+	func() {
+		defer func() { _ = recover() }()
+		_, _ = c2.get(ctx, "e3", func() (election.Results, error) { panic("boom") })
+	}()
+	if _, err := c2.get(ctx, "e3", failing); err == nil || len(c2.m) != 0 {
+		t.Errorf("after a panicking read: err %v, %d entries kept", err, len(c2.m))
+	}
 }
